@@ -1,0 +1,26 @@
+//! `cmek`: set up, validate and diagnose customer-managed encryption keys (CMEK) for a Claude
+//! Platform organisation on AWS KMS (Google Cloud KMS and Azure Key Vault to follow).
+//!
+//! The module map follows `design.md`, pure core first:
+//! - [`model`]: domain types with validating parsers (ARNs, UUIDs, regions, ids).
+//! - [`identities`]: the published Anthropic identities, compiled in from `assets/`.
+//! - [`policy`]: IAM policy documents: model, render, merge, diff, evaluate (pure).
+//! - [`plan`]: facts + answers -> the ordered actions of a run (pure).
+//! - [`engine`]: applies a plan through the providers and the platform client, keeps the journal.
+//! - [`providers`]: the only code that talks to a cloud; SDK types never leave it.
+//! - [`platform`]: the Claude Platform Admin API client.
+//! - [`sandbox`]: loopback emulators of the platform (and, with moto or later built in, AWS).
+//! - [`cli`], [`output`], [`error`]: the command-line front end.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod engine;
+pub mod error;
+pub mod identities;
+pub mod model;
+pub mod output;
+pub mod plan;
+pub mod platform;
+pub mod policy;
+pub mod providers;
+pub mod sandbox;

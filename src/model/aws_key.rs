@@ -1,0 +1,89 @@
+//! What `cmek` knows about a KMS key after inspecting it: plain data, no SDK types.
+
+use chrono::{DateTime, Utc};
+
+use super::{AwsAccountId, AwsRegion, KmsAliasName, KmsKeyArn, KmsKeyId};
+
+/// `KeyState` as KMS reports it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum AwsKeyState {
+    Enabled,
+    Disabled,
+    PendingDeletion,
+    PendingImport,
+    PendingReplicaDeletion,
+    Unavailable,
+    Creating,
+    Updating,
+    Other(String),
+}
+
+impl AwsKeyState {
+    pub fn from_kms(s: &str) -> Self {
+        match s {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            "PendingDeletion" => Self::PendingDeletion,
+            "PendingImport" => Self::PendingImport,
+            "PendingReplicaDeletion" => Self::PendingReplicaDeletion,
+            "Unavailable" => Self::Unavailable,
+            "Creating" => Self::Creating,
+            "Updating" => Self::Updating,
+            other => Self::Other(other.to_string()),
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "Enabled",
+            Self::Disabled => "Disabled",
+            Self::PendingDeletion => "PendingDeletion",
+            Self::PendingImport => "PendingImport",
+            Self::PendingReplicaDeletion => "PendingReplicaDeletion",
+            Self::Unavailable => "Unavailable",
+            Self::Creating => "Creating",
+            Self::Updating => "Updating",
+            Self::Other(s) => s,
+        }
+    }
+}
+
+/// `DescribeKey`'s answer, reduced to what CMEK cares about.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AwsKeyDescription {
+    pub arn: KmsKeyArn,
+    pub key_id: KmsKeyId,
+    pub account: AwsAccountId,
+    pub region: AwsRegion,
+    pub state: AwsKeyState,
+    /// `KeySpec`, e.g. `SYMMETRIC_DEFAULT`.
+    pub spec: String,
+    /// `KeyUsage`, e.g. `ENCRYPT_DECRYPT`.
+    pub usage: String,
+    /// `Origin`, e.g. `AWS_KMS`.
+    pub origin: String,
+    pub multi_region: bool,
+    pub description: String,
+    pub creation_date: Option<DateTime<Utc>>,
+    pub deletion_date: Option<DateTime<Utc>>,
+    /// `KeyManager`: `CUSTOMER` or `AWS`.
+    pub manager: String,
+}
+
+/// Everything inspection gathered about one key.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AwsKeyFacts {
+    pub description: AwsKeyDescription,
+    /// The `default` key policy, verbatim JSON as KMS returned it.
+    pub policy: String,
+    pub aliases: Vec<KmsAliasName>,
+    /// `None` when the caller may not read the rotation status.
+    pub rotation_enabled: Option<bool>,
+}
+
+/// The caller's identity, from STS `GetCallerIdentity`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AwsCallerIdentity {
+    pub account: AwsAccountId,
+    pub arn: String,
+    pub user_id: String,
+}

@@ -1,0 +1,1 @@
+//! All user-facing printing: text or JSON, colour, progress on stderr.

@@ -1,0 +1,1 @@
+//! Facts + answers -> the ordered actions of a run. Pure.

@@ -1,0 +1,1 @@
+//! AWS KMS and STS through the official AWS SDK for Rust.

@@ -1,0 +1,3 @@
+//! The only code that talks to a cloud. Cloud SDK types never leave their provider folder.
+
+pub mod aws;
