@@ -1,0 +1,105 @@
+//! External keys (CMEK key configurations): list (cursor pagination), get, create (never
+//! retried blindly), update, delete, validate. Paths as in the SDK's `external_keys.py`.
+
+use reqwest::Method;
+
+use super::call::Call;
+use super::client::Client;
+use super::error::PlatformError;
+use super::existing::is_same_external_key;
+use super::pagination::{PageGuard, next_cursor};
+use super::path::id_segment;
+use super::types::{
+    CreateExternalKey, CursorPage, DeletedExternalKey, ExternalKey, ExternalKeyValidation, UpdateExternalKey,
+};
+
+const COLLECTION: &str = "/v1/organizations/external_keys";
+/// The API's page size range for external keys.
+pub const EXTERNAL_KEYS_LIMIT_MAX: u32 = 100;
+
+fn item_path(id: &str) -> Result<String, PlatformError> {
+    let segment =
+        id_segment("external_key_id", id).map_err(|err| PlatformError::InvalidInput { message: err.message })?;
+    Ok(format!("{COLLECTION}/{segment}"))
+}
+
+impl Client {
+    /// One page of external keys, newest first. `limit` must be 1..=100 (server default 20);
+    /// `page` is the `next_page` cursor of the previous page.
+    pub async fn list_external_keys(
+        &self,
+        limit: Option<u32>,
+        page: Option<&str>,
+    ) -> Result<CursorPage<ExternalKey>, PlatformError> {
+        let mut call = Call::new(Method::GET, COLLECTION.to_owned());
+        if let Some(limit) = limit {
+            if !(1..=EXTERNAL_KEYS_LIMIT_MAX).contains(&limit) {
+                return Err(PlatformError::InvalidInput {
+                    message: format!(
+                        "external key page size {limit} is out of range: use 1 to {EXTERNAL_KEYS_LIMIT_MAX}"
+                    ),
+                });
+            }
+            call = call.query("limit", limit);
+        }
+        if let Some(page) = page {
+            call = call.query("page", page);
+        }
+        self.send(call).await
+    }
+
+    /// Every external key, following `next_page` until it is null.
+    pub async fn all_external_keys(&self) -> Result<Vec<ExternalKey>, PlatformError> {
+        let mut keys = Vec::new();
+        let mut guard = PageGuard::default();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = self.list_external_keys(Some(EXTERNAL_KEYS_LIMIT_MAX), cursor.as_deref()).await?;
+            let next = next_cursor(&page).map(str::to_owned);
+            keys.extend(page.data);
+            let Some(next) = next else { return Ok(keys) };
+            guard.accept(&next).map_err(|message| PlatformError::Decode {
+                method: "GET",
+                path: COLLECTION.to_owned(),
+                status: 200,
+                message,
+                request_id: None,
+            })?;
+            cursor = Some(next);
+        }
+    }
+
+    /// The existing configuration that `body` would create (same key, same user profile), if any.
+    pub async fn find_external_key(&self, body: &CreateExternalKey) -> Result<Option<ExternalKey>, PlatformError> {
+        let keys = self.all_external_keys().await?;
+        Ok(keys.into_iter().find(|key| is_same_external_key(body, key)))
+    }
+
+    pub async fn get_external_key(&self, id: &str) -> Result<ExternalKey, PlatformError> {
+        self.send(Call::new(Method::GET, item_path(id)?)).await
+    }
+
+    /// Registers a key configuration. If an attempt fails in a retryable way, the existing
+    /// configurations are listed before any retry, and a matching one is returned instead of
+    /// creating a second.
+    pub async fn create_external_key(&self, body: &CreateExternalKey) -> Result<ExternalKey, PlatformError> {
+        let call = Call::new(Method::POST, COLLECTION.to_owned()).json(body)?;
+        self.send_checking(call, || self.find_external_key(body)).await
+    }
+
+    /// Partial update (`POST`). `geo` and `provider_config` cannot change once a workspace uses it.
+    pub async fn update_external_key(&self, id: &str, body: &UpdateExternalKey) -> Result<ExternalKey, PlatformError> {
+        self.send(Call::new(Method::POST, item_path(id)?).json(body)?).await
+    }
+
+    /// Deletes a configuration no workspace references.
+    pub async fn delete_external_key(&self, id: &str) -> Result<DeletedExternalKey, PlatformError> {
+        self.send(Call::new(Method::DELETE, item_path(id)?)).await
+    }
+
+    /// Asks the platform to round-trip a data key through the customer's KMS (up to ~30 s).
+    /// Answers 200 whatever the outcome; look at `status` and `error`.
+    pub async fn validate_external_key(&self, id: &str) -> Result<ExternalKeyValidation, PlatformError> {
+        self.send(Call::new(Method::POST, format!("{}/validate", item_path(id)?))).await
+    }
+}

@@ -1,0 +1,115 @@
+//! Workspaces: list (id pagination), get, create (never retried blindly), update (the attach
+//! step sets `external_key_id`, which is permanent), archive. Paths as in the SDK's
+//! `workspaces.py`. Whether an attach is wanted is decided elsewhere, never here.
+
+use reqwest::Method;
+
+use super::call::Call;
+use super::client::Client;
+use super::error::PlatformError;
+use super::existing::is_same_workspace;
+use super::pagination::{PageGuard, next_after_id};
+use super::path::id_segment;
+use super::types::{CreateWorkspace, IdPage, UpdateWorkspace, Workspace};
+
+const COLLECTION: &str = "/v1/organizations/workspaces";
+/// The API's largest page size for workspaces.
+pub const WORKSPACES_LIMIT_MAX: u32 = 1000;
+/// The page size used when following all pages (organisations have at most 100 by default).
+const ALL_PAGE_SIZE: u32 = 100;
+
+/// Query of `GET /v1/organizations/workspaces`; `None` leaves a parameter to the server's default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WorkspaceQuery {
+    /// 1..=1000 (server default 20).
+    pub limit: Option<u32>,
+    pub after_id: Option<String>,
+    pub before_id: Option<String>,
+    pub include_archived: Option<bool>,
+    pub include_default: Option<bool>,
+}
+
+fn item_path(id: &str) -> Result<String, PlatformError> {
+    let segment = id_segment("workspace_id", id).map_err(|err| PlatformError::InvalidInput { message: err.message })?;
+    Ok(format!("{COLLECTION}/{segment}"))
+}
+
+impl Client {
+    pub async fn get_workspace(&self, id: &str) -> Result<Workspace, PlatformError> {
+        self.send(Call::new(Method::GET, item_path(id)?)).await
+    }
+
+    /// One page of workspaces.
+    pub async fn list_workspaces(&self, q: &WorkspaceQuery) -> Result<IdPage<Workspace>, PlatformError> {
+        let mut call = Call::new(Method::GET, COLLECTION.to_owned());
+        if let Some(limit) = q.limit {
+            if !(1..=WORKSPACES_LIMIT_MAX).contains(&limit) {
+                return Err(PlatformError::InvalidInput {
+                    message: format!("workspace page size {limit} is out of range: use 1 to {WORKSPACES_LIMIT_MAX}"),
+                });
+            }
+            call = call.query("limit", limit);
+        }
+        if let Some(after_id) = &q.after_id {
+            call = call.query("after_id", after_id);
+        }
+        if let Some(before_id) = &q.before_id {
+            call = call.query("before_id", before_id);
+        }
+        if let Some(include_archived) = q.include_archived {
+            call = call.query("include_archived", include_archived);
+        }
+        if let Some(include_default) = q.include_default {
+            call = call.query("include_default", include_default);
+        }
+        self.send(call).await
+    }
+
+    /// Every workspace (archived ones too if asked), following `last_id` while `has_more`.
+    pub async fn all_workspaces(&self, include_archived: bool) -> Result<Vec<Workspace>, PlatformError> {
+        let mut workspaces = Vec::new();
+        let mut guard = PageGuard::default();
+        let mut query = WorkspaceQuery {
+            limit: Some(ALL_PAGE_SIZE),
+            include_archived: Some(include_archived),
+            ..WorkspaceQuery::default()
+        };
+        loop {
+            let page = self.list_workspaces(&query).await?;
+            let next = next_after_id(&page).map(str::to_owned);
+            workspaces.extend(page.data);
+            let Some(next) = next else { return Ok(workspaces) };
+            guard.accept(&next).map_err(|message| PlatformError::Decode {
+                method: "GET",
+                path: COLLECTION.to_owned(),
+                status: 200,
+                message,
+                request_id: None,
+            })?;
+            query.after_id = Some(next);
+        }
+    }
+
+    /// The live workspace that `body` would create (exactly the same name), if any.
+    pub async fn find_workspace(&self, body: &CreateWorkspace) -> Result<Option<Workspace>, PlatformError> {
+        let workspaces = self.all_workspaces(false).await?;
+        Ok(workspaces.into_iter().find(|workspace| is_same_workspace(body, workspace)))
+    }
+
+    /// Creates a workspace. If an attempt fails in a retryable way, the live workspaces are
+    /// listed before any retry, and one with exactly this name is returned instead of creating
+    /// a second.
+    pub async fn create_workspace(&self, body: &CreateWorkspace) -> Result<Workspace, PlatformError> {
+        let call = Call::new(Method::POST, COLLECTION.to_owned()).json(body)?;
+        self.send_checking(call, || self.find_workspace(body)).await
+    }
+
+    /// Partial update (`POST`). With `external_key_id` this is the permanent attach.
+    pub async fn update_workspace(&self, id: &str, body: &UpdateWorkspace) -> Result<Workspace, PlatformError> {
+        self.send(Call::new(Method::POST, item_path(id)?).json(body)?).await
+    }
+
+    pub async fn archive_workspace(&self, id: &str) -> Result<Workspace, PlatformError> {
+        self.send(Call::new(Method::POST, format!("{}/archive", item_path(id)?))).await
+    }
+}
