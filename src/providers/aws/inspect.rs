@@ -1,0 +1,68 @@
+//! `inspect_key`: DescribeKey plus the key policy, the key's aliases and its rotation status.
+
+use aws_sdk_kms::types::AliasListEntry;
+
+use super::connect::AwsProvider;
+use super::error::{AwsError, AwsErrorKind};
+use crate::model::{AwsKeyDescription, AwsKeyFacts, KmsAliasName};
+
+impl AwsProvider {
+    /// Everything CMEK checks about one key; `key` is a key id, key ARN, alias name or alias ARN.
+    pub async fn inspect_key(&self, key: &str) -> Result<AwsKeyFacts, AwsError> {
+        let description = self.describe_key(key).await?;
+        self.inspect_described(description).await
+    }
+
+    /// The rest of `inspect_key`, for a key already described. Later calls use the key ARN, so
+    /// they reach the key's own region and never depend on an alias.
+    pub(super) async fn inspect_described(&self, description: AwsKeyDescription) -> Result<AwsKeyFacts, AwsError> {
+        let arn = description.arn.to_string();
+        let policy = self.get_key_policy(&arn).await?;
+        let aliases = self.aliases_of(&arn, description.key_id.as_str()).await?;
+        let rotation_enabled = self.rotation_enabled(&arn).await?;
+        Ok(AwsKeyFacts { description, policy, aliases, rotation_enabled })
+    }
+
+    /// ListAliases for one key (all pages), sorted. `alias/aws/...` names belong to AWS managed
+    /// keys, which CMEK rejects on their `KeyManager` anyway; they are left out of the list.
+    async fn aliases_of(&self, arn: &str, key_id: &str) -> Result<Vec<KmsAliasName>, AwsError> {
+        const OP: &str = "kms:ListAliases";
+        let kms = self.kms_for(arn);
+        let entries: Vec<AliasListEntry> = kms
+            .client
+            .list_aliases()
+            .key_id(key_id)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| AwsError::from_sdk(OP, &kms.endpoint, e))?;
+        let mut aliases: Vec<KmsAliasName> = entries
+            .iter()
+            // Defensive: some implementations ignore the KeyId filter.
+            .filter(|entry| entry.target_key_id().is_none_or(|t| t == key_id))
+            .filter_map(|entry| entry.alias_name())
+            .filter_map(|name| name.parse().ok())
+            .collect();
+        aliases.sort();
+        aliases.dedup();
+        Ok(aliases)
+    }
+
+    /// GetKeyRotationStatus, `None` when it cannot be read: denied (doctor may run with read-only
+    /// rights), or not applicable in the key's state or kind. Other failures are errors.
+    async fn rotation_enabled(&self, arn: &str) -> Result<Option<bool>, AwsError> {
+        const OP: &str = "kms:GetKeyRotationStatus";
+        let kms = self.kms_for(arn);
+        match kms.client.get_key_rotation_status().key_id(arn).send().await {
+            Ok(out) => Ok(Some(out.key_rotation_enabled())),
+            Err(e) => {
+                let err = AwsError::from_sdk(OP, &kms.endpoint, e);
+                let unreadable = matches!(err.kind, AwsErrorKind::AccessDenied | AwsErrorKind::InvalidState)
+                    || err.code.as_deref() == Some("UnsupportedOperationException");
+                if unreadable { Ok(None) } else { Err(err) }
+            }
+        }
+    }
+}
