@@ -1,1 +1,37 @@
-//! The emulated Admin API.
+//! The emulated Claude Platform Admin API (platform-api.md, sections 1-4 and 8) on loopback.
+//!
+//! It serves the wire types of `crate::platform::types` exactly, enforces the documented rules
+//! (write-once attach, no delete while attached, user-profile binding, pagination limits) and
+//! validates AWS keys as Anthropic does: real KMS calls to the configured backend, access decided
+//! by evaluating the key policy for Anthropic's published role. It never fakes a success.
+//!
+//! Map: `server` (start/stop), `config`, `seed` (fixed organisation and workspaces), `routes`
+//! (handlers), `middleware` (request id, auth, version), `state` (the data), `error` (error
+//! bodies), `json_input` / `query` / `provider_config` / `workspace_input` (reading requests),
+//! `pagination`, `attach` and `workspace_rules` (rules), `validation` (AWS and the sentences).
+
+mod app;
+mod attach;
+mod config;
+mod error;
+mod ids;
+mod json_input;
+mod middleware;
+mod pagination;
+mod provider_config;
+mod query;
+mod routes;
+pub mod seed;
+mod server;
+mod state;
+mod validation;
+mod workspace_input;
+mod workspace_rules;
+
+#[cfg(test)]
+mod tests;
+
+pub use config::{AwsBackend, PlatformSandboxConfig, default_bind};
+pub use server::{RunningPlatform, start};
+pub use validation::DEFAULT_TIMEOUT as DEFAULT_VALIDATION_TIMEOUT;
+pub use validation::messages;

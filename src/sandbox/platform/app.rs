@@ -1,0 +1,15 @@
+//! What every handler shares: the store, the accepted admin key, and where validation reaches AWS.
+
+use std::sync::Arc;
+
+use secrecy::SecretString;
+
+use super::config::AwsBackend;
+use super::state::SharedStore;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: SharedStore,
+    pub admin_key: SecretString,
+    pub aws: Option<Arc<AwsBackend>>,
+}

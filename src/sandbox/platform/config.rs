@@ -1,0 +1,44 @@
+//! How a platform sandbox is started: the admin key it accepts, where it listens, and where its
+//! key validation reaches AWS KMS.
+
+use std::net::{Ipv4Addr, SocketAddr};
+
+use secrecy::SecretString;
+
+use crate::providers::aws::StaticCredentials;
+
+/// What `start` needs. Runtime knobs (CMEK on or off, the validation time limit) are set on the
+/// running sandbox instead, so scenarios can change them between requests.
+#[derive(Debug, Clone)]
+pub struct PlatformSandboxConfig {
+    /// The only key the sandbox accepts (`x-api-key`, or `authorization: Bearer` as the SDKs send it).
+    pub admin_key: SecretString,
+    /// Where validation calls AWS KMS (moto now; the built-in emulator later). `None`: validating an
+    /// AWS key fails with a sentence saying the sandbox has no AWS endpoint.
+    pub aws: Option<AwsBackend>,
+    /// 127.0.0.1:0 by default (a free port).
+    pub bind: SocketAddr,
+}
+
+impl PlatformSandboxConfig {
+    /// Loopback on a free port, no AWS backend.
+    pub fn new(admin_key: SecretString) -> Self {
+        Self { admin_key, aws: None, bind: default_bind() }
+    }
+}
+
+pub fn default_bind() -> SocketAddr {
+    SocketAddr::from((Ipv4Addr::LOCALHOST, 0))
+}
+
+/// The AWS KMS endpoint validation calls, and the credentials it calls it with (they stand for
+/// Anthropic's role: access decisions come from evaluating the key policy, the endpoint supplies
+/// real key state and real cryptography).
+#[derive(Debug, Clone)]
+pub struct AwsBackend {
+    /// e.g. `http://127.0.0.1:5000` for moto.
+    pub endpoint_url: String,
+    /// The region for calls not tied to a key ARN; key calls go to the ARN's own region.
+    pub region_default: String,
+    pub credentials: StaticCredentials,
+}

@@ -1,0 +1,121 @@
+//! Starting and stopping the emulated Admin API on loopback.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use secrecy::ExposeSecret;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::platform::types::{Organization, Workspace};
+use crate::sandbox::SandboxError;
+
+use super::app::AppState;
+use super::config::PlatformSandboxConfig;
+use super::routes::router;
+use super::state::{SharedStore, Store, lock};
+
+const WHAT: &str = "platform";
+/// How long `shutdown` lets requests in flight finish before it stops the server anyway.
+const GRACE: Duration = Duration::from_secs(5);
+
+/// A running sandbox. Dropping it stops the server; `shutdown` stops it and waits.
+pub struct RunningPlatform {
+    /// `http://127.0.0.1:<port>/`: point `ANTHROPIC_BASE_URL` (or `--base-url`) here.
+    pub base_url: url::Url,
+    pub org: Organization,
+    /// The seeded workspaces (production, staging, development) as they were at start.
+    pub workspaces: Vec<Workspace>,
+    /// The organisation's default workspace (listed only with `include_default=true`).
+    pub default_workspace: Workspace,
+    store: SharedStore,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+/// Binds `cfg.bind` and serves until the returned handle is shut down or dropped.
+pub async fn start(cfg: PlatformSandboxConfig) -> Result<RunningPlatform, SandboxError> {
+    if cfg.admin_key.expose_secret().is_empty() {
+        return Err(SandboxError::Config {
+            what: WHAT,
+            message: "the admin key is empty; give the key it should accept".into(),
+        });
+    }
+    let listener = tokio::net::TcpListener::bind(cfg.bind)
+        .await
+        .map_err(|source| SandboxError::Bind { addr: cfg.bind, source })?;
+    let addr = listener.local_addr().map_err(|source| SandboxError::Bind { addr: cfg.bind, source })?;
+    let base_url = url::Url::parse(&format!("http://{addr}/")).map_err(|e| SandboxError::BaseUrl {
+        what: WHAT,
+        addr,
+        reason: e.to_string(),
+    })?;
+
+    let store = Arc::new(Mutex::new(Store::seeded()));
+    let (org, workspaces, default_workspace) = {
+        let s = lock(&store);
+        let (default, ordinary): (Vec<Workspace>, Vec<Workspace>) =
+            s.workspaces.iter().cloned().partition(|w| s.is_default(&w.id));
+        let default = default
+            .into_iter()
+            .next()
+            .ok_or_else(|| SandboxError::Config { what: WHAT, message: "the seed has no default workspace".into() })?;
+        (s.org.clone(), ordinary, default)
+    };
+    let app = AppState { store: store.clone(), admin_key: cfg.admin_key, aws: cfg.aws.map(Arc::new) };
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = axum::serve(listener, router(app)).with_graceful_shutdown(async move {
+        // A dropped sender also means stop.
+        let _ = stopped.await;
+    });
+    let task = tokio::spawn(async move { server.await });
+    tracing::debug!(%base_url, "platform sandbox listening");
+    Ok(RunningPlatform { base_url, org, workspaces, default_workspace, store, stop: Some(stop), task: Some(task) })
+}
+
+impl RunningPlatform {
+    /// Turns the organisation's CMEK entitlement on or off (on at start).
+    pub fn set_cmek_enabled(&self, enabled: bool) {
+        lock(&self.store).cmek_enabled = enabled;
+    }
+
+    /// How long validation waits for the KMS before failing with `Timeout:` (30 s at start).
+    pub fn set_validation_timeout(&self, limit: Duration) {
+        lock(&self.store).validation_timeout = limit;
+    }
+
+    /// Stops accepting requests, lets those in flight finish (up to 5 s), and waits for the end.
+    pub async fn shutdown(mut self) -> Result<(), SandboxError> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let Some(mut task) = self.task.take() else { return Ok(()) };
+        match tokio::time::timeout(GRACE, &mut task).await {
+            Ok(Ok(Ok(()))) => Ok(()),
+            Ok(Ok(Err(e))) => Err(SandboxError::Server { what: WHAT, message: e.to_string() }),
+            Ok(Err(e)) => Err(SandboxError::Server { what: WHAT, message: e.to_string() }),
+            Err(_) => {
+                task.abort();
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Drop for RunningPlatform {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        // Dropping must not wait: idle keep-alive connections would hold a graceful stop open.
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+impl std::fmt::Debug for RunningPlatform {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningPlatform").field("base_url", &self.base_url.as_str()).field("org", &self.org.id).finish()
+    }
+}

@@ -1,0 +1,184 @@
+//! The AWS validation steps (platform-api.md, section 8), in the order Anthropic's calls meet them:
+//! DescribeKey, GetKeyPolicy, access for DescribeKey, key state and shape, access for Encrypt and
+//! Decrypt in the target's context, the negative probes, then a real Encrypt + Decrypt round trip.
+//!
+//! Key state and cryptography come from the configured backend (real calls); who may call is
+//! decided by evaluating the key policy for Anthropic's role (`access`), because the backend's
+//! credentials are not Anthropic's. Every failure is a sentence from `messages`.
+
+use std::collections::BTreeMap;
+
+use rand::RngCore;
+
+use crate::model::{AwsKeyDescription, AwsKeyState, KmsKeyArn};
+use crate::policy::PolicyDocument;
+use crate::providers::aws::{AwsError, AwsErrorKind, AwsProvider, AwsSettings};
+
+use super::super::config::AwsBackend;
+use super::super::ids;
+use super::Target;
+use super::access::Access;
+use super::messages::{self, COMPARTMENT_KEY, ORG_KEY};
+
+/// Context key Anthropic adds to its negative probes; CloudTrail shows it as
+/// `requestParameters.encryptionContext.associatedData`.
+const PROBE_MARKER_KEY: &str = "associatedData";
+/// base64 of `cmek-validation`.
+const PROBE_MARKER_VALUE: &str = "Y21lay12YWxpZGF0aW9u";
+
+pub async fn validate(backend: &AwsBackend, kms_arn: &str, target: &Target) -> Result<(), String> {
+    let arn: KmsKeyArn =
+        kms_arn.parse().map_err(|e| format!("UnsupportedKey: {kms_arn} is not a KMS key ARN ({e})."))?;
+    let settings = AwsSettings {
+        region: Some(arn.region.clone()),
+        profile: None,
+        endpoint_url: Some(backend.endpoint_url.clone()),
+        static_credentials: Some(backend.credentials.clone()),
+    };
+    let no_context = BTreeMap::new();
+    let provider = AwsProvider::connect(&settings).await.map_err(|e| from_aws(&e, kms_arn, &no_context))?;
+
+    let description = provider.describe_key(kms_arn).await.map_err(|e| from_aws(&e, kms_arn, &no_context))?;
+    let policy_text = provider.get_key_policy(kms_arn).await.map_err(|e| from_aws(&e, kms_arn, &no_context))?;
+    let policy =
+        PolicyDocument::parse(&policy_text).map_err(|e| messages::unreadable_policy(kms_arn, &e.to_string()))?;
+    let access = Access::new(&policy, kms_arn, arn.account.as_str())
+        .ok_or_else(|| messages::unreadable_policy(kms_arn, "the published Anthropic role ARN is not a role ARN"))?;
+
+    access.require("kms:DescribeKey", &no_context)?;
+    check_key(&description, kms_arn)?;
+
+    let context = target.context();
+    access.require("kms:Encrypt", &context)?;
+    access.require("kms:Decrypt", &context)?;
+    negative_probes(&access, target, &context)?;
+
+    let mut plaintext = [0u8; 32];
+    rand::rng().fill_bytes(&mut plaintext);
+    let ciphertext =
+        provider.encrypt(kms_arn, &plaintext, &context).await.map_err(|e| from_aws(&e, kms_arn, &context))?;
+    let decrypted =
+        provider.decrypt(kms_arn, &ciphertext, &context).await.map_err(|e| from_aws(&e, kms_arn, &context))?;
+    if decrypted != plaintext {
+        return Err(messages::round_trip_mismatch(kms_arn));
+    }
+    Ok(())
+}
+
+/// Enabled, symmetric ENCRYPT_DECRYPT, single-Region, in a US region.
+fn check_key(key: &AwsKeyDescription, arn: &str) -> Result<(), String> {
+    match &key.state {
+        AwsKeyState::Enabled => {}
+        AwsKeyState::Disabled => return Err(messages::disabled(arn)),
+        AwsKeyState::PendingDeletion | AwsKeyState::PendingReplicaDeletion => {
+            return Err(messages::pending_deletion(arn));
+        }
+        other => return Err(messages::invalid_state(arn, other.as_str())),
+    }
+    if key.spec != "SYMMETRIC_DEFAULT" || key.usage != "ENCRYPT_DECRYPT" {
+        return Err(messages::unsupported_spec(arn, &key.spec, &key.usage));
+    }
+    if key.multi_region {
+        return Err(messages::unsupported_multi_region(arn));
+    }
+    if !key.region.is_supported_for_cmek() {
+        return Err(messages::unsupported_region(arn, key.region.as_str()));
+    }
+    Ok(())
+}
+
+/// Encrypt and Decrypt with a wrong organisation, and (when the policy pins compartments) with a
+/// wrong compartment, must be denied: these are the four AccessDenied events in CloudTrail.
+fn negative_probes(access: &Access<'_>, target: &Target, context: &BTreeMap<String, String>) -> Result<(), String> {
+    let mut wrong_org = context.clone();
+    wrong_org.insert(ORG_KEY.to_string(), ids::other_uuid(&target.org_id));
+    wrong_org.insert(PROBE_MARKER_KEY.to_string(), PROBE_MARKER_VALUE.to_string());
+    for action in ["kms:Encrypt", "kms:Decrypt"] {
+        access.refuse_wrong_org(action, &wrong_org, &target.org_id)?;
+    }
+    if access.pins_compartments() {
+        let mut wrong_compartment = context.clone();
+        let right = target.compartment_id.clone().unwrap_or_default();
+        wrong_compartment.insert(COMPARTMENT_KEY.to_string(), ids::other_uuid(&right));
+        wrong_compartment.insert(PROBE_MARKER_KEY.to_string(), PROBE_MARKER_VALUE.to_string());
+        for action in ["kms:Encrypt", "kms:Decrypt"] {
+            access.refuse_wrong_compartment(action, &wrong_compartment)?;
+        }
+    }
+    Ok(())
+}
+
+/// A failed backend call, as the sentence Anthropic's validation would report.
+fn from_aws(e: &AwsError, arn: &str, context: &BTreeMap<String, String>) -> String {
+    let code = e.code.as_deref();
+    match e.kind {
+        AwsErrorKind::NotFound => messages::not_found(arn),
+        AwsErrorKind::Disabled => messages::disabled(arn),
+        AwsErrorKind::InvalidState if e.message.to_ascii_lowercase().contains("pending deletion") => {
+            messages::pending_deletion(arn)
+        }
+        AwsErrorKind::AccessDenied => {
+            messages::access_denied(e.operation, arn, context, &format!("AWS refused the call: {}", e.message))
+        }
+        AwsErrorKind::Network => messages::call_failed("KMSUnreachable", e.operation, arn, &e.to_string()),
+        _ => messages::call_failed(code.unwrap_or("KMSError"), e.operation, arn, &e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AwsAccountId, AwsRegion, KmsKeyId};
+
+    const ARN: &str = "arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    fn key() -> AwsKeyDescription {
+        let region: AwsRegion = "us-east-2".parse().unwrap();
+        let account: AwsAccountId = "111122223333".parse().unwrap();
+        let key_id: KmsKeyId = "1234abcd-12ab-34cd-56ef-1234567890ab".parse().unwrap();
+        AwsKeyDescription {
+            arn: KmsKeyArn::for_key(region.clone(), account.clone(), key_id.clone()),
+            key_id,
+            account,
+            region,
+            state: AwsKeyState::Enabled,
+            spec: "SYMMETRIC_DEFAULT".into(),
+            usage: "ENCRYPT_DECRYPT".into(),
+            origin: "AWS_KMS".into(),
+            multi_region: false,
+            description: String::new(),
+            creation_date: None,
+            deletion_date: None,
+            manager: "CUSTOMER".into(),
+        }
+    }
+
+    #[test]
+    fn key_shape_and_state() {
+        assert!(check_key(&key(), ARN).is_ok());
+        let e = check_key(&AwsKeyDescription { state: AwsKeyState::Disabled, ..key() }, ARN).unwrap_err();
+        assert!(e.starts_with("DisabledException:"), "{e}");
+        let e = check_key(&AwsKeyDescription { state: AwsKeyState::PendingDeletion, ..key() }, ARN).unwrap_err();
+        assert!(e.starts_with("KMSInvalidStateException:") && e.contains("pending deletion"), "{e}");
+        let e = check_key(&AwsKeyDescription { spec: "RSA_2048".into(), ..key() }, ARN).unwrap_err();
+        assert!(e.starts_with("UnsupportedKey:") && e.contains("RSA_2048"), "{e}");
+        let e = check_key(&AwsKeyDescription { multi_region: true, ..key() }, ARN).unwrap_err();
+        assert!(e.contains("multi-Region"), "{e}");
+        let e = check_key(&AwsKeyDescription { region: "eu-west-1".parse().unwrap(), ..key() }, ARN).unwrap_err();
+        assert!(e.contains("eu-west-1"), "{e}");
+    }
+
+    #[test]
+    fn backend_errors_become_sentences() {
+        let e = AwsError {
+            kind: AwsErrorKind::NotFound,
+            operation: "kms:DescribeKey",
+            code: Some("NotFoundException".into()),
+            message: "Key not found".into(),
+            request_id: None,
+        };
+        assert!(from_aws(&e, ARN, &BTreeMap::new()).starts_with(&format!("NotFoundException: {ARN} was not found")));
+        let e = AwsError { kind: AwsErrorKind::Network, code: None, ..e };
+        assert!(from_aws(&e, ARN, &BTreeMap::new()).starts_with("KMSUnreachable: kms:DescribeKey on"));
+    }
+}

@@ -1,0 +1,71 @@
+//! Key validation as Anthropic runs it (platform-api.md, section 8): on `POST .../validate` with
+//! the organisation in the encryption context, and on attach with the workspace's compartment too.
+//!
+//! This module picks the provider and enforces the time limit; `aws` does the AWS steps and
+//! `messages` holds every failure sentence. It never touches the store: callers pass a `Target`.
+
+mod access;
+mod aws;
+pub mod messages;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::platform::types::ProviderConfig;
+
+use super::config::AwsBackend;
+
+/// Anthropic waits up to 30 s for a validation round trip (platform-api.md, section 3).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What is validated, and in which encryption context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub key_id: String,
+    pub provider_config: ProviderConfig,
+    /// The bare organisation UUID.
+    pub org_id: String,
+    /// Set when validating for an attach: that workspace's compartment id.
+    pub compartment_id: Option<String>,
+}
+
+impl Target {
+    /// `{"anthropic:org_uuid": ..., "anthropic:compartment_uuid"?: ...}`.
+    pub fn context(&self) -> BTreeMap<String, String> {
+        let mut context = BTreeMap::from([(messages::ORG_KEY.to_string(), self.org_id.clone())]);
+        if let Some(compartment) = &self.compartment_id {
+            context.insert(messages::COMPARTMENT_KEY.to_string(), compartment.clone());
+        }
+        context
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Valid,
+    Invalid(String),
+    TimedOut(String),
+}
+
+/// Runs the validation for `target`, giving up after `limit`.
+pub async fn run(aws_backend: Option<&AwsBackend>, limit: Duration, target: &Target) -> Outcome {
+    match &target.provider_config {
+        ProviderConfig::Aws(config) => {
+            let Some(backend) = aws_backend else {
+                return Outcome::Invalid(messages::no_aws_endpoint(&config.kms_arn));
+            };
+            match tokio::time::timeout(limit, aws::validate(backend, &config.kms_arn, target)).await {
+                Ok(Ok(())) => Outcome::Valid,
+                Ok(Err(sentence)) => Outcome::Invalid(sentence),
+                Err(_) => Outcome::TimedOut(messages::timeout(&config.kms_arn, limit)),
+            }
+        }
+        ProviderConfig::Gcp(config) => {
+            Outcome::Invalid(messages::provider_not_supported("Google Cloud KMS", &config.key_name))
+        }
+        ProviderConfig::Azure(config) => Outcome::Invalid(messages::provider_not_supported(
+            "Azure Key Vault",
+            &format!("{}/keys/{}", config.vault_uri.trim_end_matches('/'), config.key_name),
+        )),
+    }
+}
