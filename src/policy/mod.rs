@@ -11,6 +11,7 @@
 //!
 //! Nothing here does I/O, talks to AWS, reads the clock or the environment.
 
+pub mod anthropic;
 pub mod condition;
 pub mod diff;
 pub mod document;

@@ -5,55 +5,31 @@
 use std::collections::BTreeMap;
 
 use crate::identities;
-use crate::policy::eval::{self, Decision, Outcome, Request, RequestPrincipal};
+use crate::policy::anthropic;
+use crate::policy::eval::{self, Decision, Outcome};
 use crate::policy::{Effect, PolicyDocument, PrincipalKind, Principals, Statement};
 
 use super::messages::{self, COMPARTMENT_KEY};
-
-/// The role session name validation calls are made under.
-pub const SESSION_NAME: &str = "cmek-validation";
 
 /// The key policy seen from the key's account, asked on behalf of Anthropic's role.
 pub struct Access<'a> {
     policy: &'a PolicyDocument,
     arn: &'a str,
     account: &'a str,
-    principal: RequestPrincipal,
     role_arn: String,
-    /// Global keys every call carries (source IP, time, transport).
-    globals: BTreeMap<String, Vec<String>>,
 }
 
 impl<'a> Access<'a> {
-    /// `None` only if the published role ARN were not a role ARN (a build defect, tested below).
-    pub fn new(policy: &'a PolicyDocument, arn: &'a str, account: &'a str) -> Option<Self> {
-        let ids = identities::published();
-        let role_arn = ids.aws.role_arn.clone();
-        let principal = RequestPrincipal::assumed_role_session(&role_arn, SESSION_NAME)?;
-        let mut globals = BTreeMap::new();
-        // Anthropic calls from its published egress range: `aws:SourceIp` conditions see it.
-        if let Some(ip) = ids.egress.current.first().and_then(|net| net.hosts().next()) {
-            globals.insert("aws:SourceIp".to_string(), vec![ip.to_string()]);
-        }
-        globals.insert("aws:SecureTransport".to_string(), vec!["true".to_string()]);
-        globals.insert("aws:PrincipalType".to_string(), vec!["AssumedRole".to_string()]);
-        globals.insert("aws:ViaAWSService".to_string(), vec!["false".to_string()]);
-        let now = chrono::Utc::now();
-        globals.insert("aws:CurrentTime".to_string(), vec![now.format("%Y-%m-%dT%H:%M:%SZ").to_string()]);
-        globals.insert("aws:EpochTime".to_string(), vec![now.timestamp().to_string()]);
-        Some(Self { policy, arn, account, principal, role_arn, globals })
+    pub fn new(policy: &'a PolicyDocument, arn: &'a str, account: &'a str) -> Self {
+        Self { policy, arn, account, role_arn: identities::published().aws.role_arn.clone() }
     }
 
+    /// The request `policy::anthropic` defines, plus the time keys only a live emulator can know.
     pub fn decide(&self, action: &str, context: &BTreeMap<String, String>) -> Decision {
-        let mut request = Request::new(self.principal.clone(), action, self.arn, self.account);
-        request.context = self.globals.clone();
-        if !context.is_empty() {
-            request.context.insert("kms:EncryptionContextKeys".to_string(), context.keys().cloned().collect());
-            request.context.insert("kms:EncryptionAlgorithm".to_string(), vec!["SYMMETRIC_DEFAULT".to_string()]);
-        }
-        for (key, value) in context {
-            request.context.insert(format!("kms:EncryptionContext:{key}"), vec![value.clone()]);
-        }
+        let mut request = anthropic::request(action, self.arn, self.account, context);
+        let now = chrono::Utc::now();
+        request.context.insert("aws:CurrentTime".to_string(), vec![now.format("%Y-%m-%dT%H:%M:%SZ").to_string()]);
+        request.context.insert("aws:EpochTime".to_string(), vec![now.timestamp().to_string()]);
         eval::evaluate(self.policy, &[], &request)
     }
 
@@ -153,7 +129,7 @@ mod tests {
     #[test]
     fn the_recommended_policy_passes_and_pins() {
         let p = policy(Some("StringEqualsIfExists"));
-        let access = Access::new(&p, ARN, "111122223333").unwrap();
+        let access = Access::new(&p, ARN, "111122223333");
         assert!(access.require("kms:DescribeKey", &ctx(&[])).is_ok());
         assert!(access.require("kms:Encrypt", &ctx(&[(ORG_KEY, ORG)])).is_ok());
         assert!(access.require("kms:Decrypt", &ctx(&[(ORG_KEY, ORG), (COMPARTMENT_KEY, COMPARTMENT)])).is_ok());
@@ -170,7 +146,7 @@ mod tests {
     #[test]
     fn plain_string_equals_on_compartments_fails_validate_without_compartment() {
         let p = policy(Some("StringEquals"));
-        let access = Access::new(&p, ARN, "111122223333").unwrap();
+        let access = Access::new(&p, ARN, "111122223333");
         let e = access.require("kms:Encrypt", &ctx(&[(ORG_KEY, ORG)])).unwrap_err();
         assert!(
             e.starts_with(&format!(
@@ -184,7 +160,7 @@ mod tests {
     #[test]
     fn unpinned_policy_has_no_compartment_probe() {
         let p = policy(None);
-        let access = Access::new(&p, ARN, "111122223333").unwrap();
+        let access = Access::new(&p, ARN, "111122223333");
         assert!(!access.pins_compartments());
     }
 }

@@ -42,8 +42,7 @@ pub async fn validate(backend: &AwsBackend, kms_arn: &str, target: &Target) -> R
     let policy_text = provider.get_key_policy(kms_arn).await.map_err(|e| from_aws(&e, kms_arn, &no_context))?;
     let policy =
         PolicyDocument::parse(&policy_text).map_err(|e| messages::unreadable_policy(kms_arn, &e.to_string()))?;
-    let access = Access::new(&policy, kms_arn, arn.account.as_str())
-        .ok_or_else(|| messages::unreadable_policy(kms_arn, "the published Anthropic role ARN is not a role ARN"))?;
+    let access = Access::new(&policy, kms_arn, arn.account.as_str());
 
     access.require("kms:DescribeKey", &no_context)?;
     check_key(&description, kms_arn)?;
