@@ -100,3 +100,42 @@ impl From<crate::model::ParseError> for Error {
         Error::usage(e.to_string())
     }
 }
+
+impl From<crate::platform::auth::AuthError> for Error {
+    fn from(e: crate::platform::auth::AuthError) -> Self {
+        // Every credential problem is an input the user must fix; nothing was sent.
+        Error::usage(e.to_string())
+    }
+}
+
+impl From<crate::platform::PlatformError> for Error {
+    fn from(e: crate::platform::PlatformError) -> Self {
+        use crate::platform::PlatformError;
+        let kind = match &e {
+            e if e.is_auth() => ErrorKind::Auth,
+            PlatformError::InvalidInput { .. } => ErrorKind::Usage,
+            _ => ErrorKind::Remote,
+        };
+        let err = Error::new(kind, e.to_string());
+        match e.hint() {
+            Some(h) => err.with_hint(h),
+            None => err,
+        }
+    }
+}
+
+impl From<crate::providers::aws::AwsError> for Error {
+    fn from(e: crate::providers::aws::AwsError) -> Self {
+        use crate::providers::aws::AwsErrorKind;
+        let kind = match e.kind {
+            AwsErrorKind::AccessDenied | AwsErrorKind::Credentials => ErrorKind::Auth,
+            AwsErrorKind::InvalidInput | AwsErrorKind::NotFound => ErrorKind::Usage,
+            _ => ErrorKind::Remote,
+        };
+        let err = Error::new(kind, e.to_string());
+        match e.next_step() {
+            Some(h) => err.with_hint(h),
+            None => err,
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! Applies a plan step by step: each step is journalled, a replaced key policy is backed up first,
+//! and the first failure stops the run (later steps are reported as skipped).
+
+use serde_json::json;
+
+use crate::error::{Error, ErrorKind};
+use crate::model::KmsKeyArn;
+use crate::plan::{Action, Plan, SetupFacts, StepState};
+use crate::platform::types::{AwsKeyConfig, CreateExternalKey, ProviderConfig, UpdateWorkspace, ValidationStatus};
+use crate::policy::PolicyDocument;
+use crate::providers::aws::NewAwsKey;
+
+use super::Services;
+use super::events::{Event, EventSink, StepOutcome};
+use super::journal::Journal;
+
+/// The validation answer, kept whole for the report.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ValidationResult {
+    pub success: bool,
+    pub error: Option<String>,
+}
+
+/// What a run did. `outcomes[i]` belongs to `plan.steps[i]`.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    pub outcomes: Vec<StepOutcome>,
+    pub key_arn: Option<KmsKeyArn>,
+    pub external_key_id: Option<String>,
+    pub validation: Option<ValidationResult>,
+    pub attached_to: Option<String>,
+    /// Why the run stopped early, if it did.
+    pub failure: Option<Error>,
+}
+
+/// Mutable state threaded through the steps: what earlier steps created.
+struct Progress {
+    key_arn: Option<KmsKeyArn>,
+    external_key_id: Option<String>,
+    validation: Option<ValidationResult>,
+    attached_to: Option<String>,
+}
+
+pub async fn apply(
+    services: &Services,
+    facts: &SetupFacts,
+    plan: &Plan,
+    journal: &mut Journal,
+    sink: &mut dyn EventSink,
+) -> RunReport {
+    let mut progress = Progress {
+        key_arn: initial_key(plan),
+        external_key_id: initial_registration(plan),
+        validation: None,
+        attached_to: facts
+            .workspace
+            .as_ref()
+            .filter(|w| w.external_key_id.is_some())
+            .and_then(|w| (w.external_key_id == initial_registration(plan)).then(|| w.id.clone())),
+    };
+    let mut outcomes = Vec::with_capacity(plan.steps.len());
+    let mut failure: Option<Error> = None;
+
+    for (index, step) in plan.steps.iter().enumerate() {
+        let title = step.action.title();
+        let outcome = if failure.is_some() {
+            StepOutcome::Skipped
+        } else {
+            match &step.state {
+                StepState::AlreadyDone(reason) => StepOutcome::Unchanged { reason: reason.clone() },
+                StepState::Gated(how) => StepOutcome::Gated { how: how.clone() },
+                StepState::Planned => {
+                    sink.emit(Event::StepStarted { index, title: title.clone() });
+                    match run_step(services, &step.action, &mut progress, journal).await {
+                        Ok(detail) => StepOutcome::Done { detail },
+                        Err(e) => {
+                            let outcome = StepOutcome::Failed { error: e.message.clone() };
+                            failure = Some(e);
+                            outcome
+                        }
+                    }
+                }
+            }
+        };
+        let _ = journal.record(
+            "step",
+            json!({ "index": index, "action": step.action.kind(), "title": title, "outcome": outcome }),
+        );
+        if !matches!(step.state, StepState::Planned) || failure.is_some() || matches!(outcome, StepOutcome::Done { .. })
+        {
+            sink.emit(Event::StepFinished { index, title, outcome: outcome.clone() });
+        }
+        outcomes.push(outcome);
+    }
+
+    RunReport {
+        outcomes,
+        key_arn: progress.key_arn,
+        external_key_id: progress.external_key_id,
+        validation: progress.validation,
+        attached_to: progress.attached_to,
+        failure,
+    }
+}
+
+fn initial_key(plan: &Plan) -> Option<KmsKeyArn> {
+    plan.steps.iter().find_map(|s| match &s.action {
+        Action::UpdateKeyPolicy { key, .. } => Some(key.clone()),
+        Action::RegisterKey { kms_arn, .. } => kms_arn.clone(),
+        _ => None,
+    })
+}
+
+fn initial_registration(plan: &Plan) -> Option<String> {
+    plan.steps.iter().find_map(|s| match &s.action {
+        Action::RegisterKey { existing_id, .. } => existing_id.clone(),
+        _ => None,
+    })
+}
+
+async fn run_step(
+    services: &Services,
+    action: &Action,
+    progress: &mut Progress,
+    journal: &mut Journal,
+) -> Result<String, Error> {
+    match action {
+        Action::CreateKey { alias, description, policy, .. } => {
+            let created = services
+                .aws
+                .create_key(&NewAwsKey {
+                    policy_json: policy.to_json_pretty(),
+                    description: description.clone(),
+                    tags: vec![("created-by".into(), "cmek".into())],
+                })
+                .await
+                .map_err(Error::from)?;
+            let _ = journal.record("key_created", json!({ "arn": created.arn.to_string() }));
+            services.aws.create_alias(alias, &created.key_id).await.map_err(|e| {
+                Error::from(e).context(format!("the key {} was created, but its alias {alias} was not", created.arn))
+            })?;
+            let _ =
+                journal.record("alias_created", json!({ "alias": alias.to_string(), "arn": created.arn.to_string() }));
+            // Rotation is hygiene, not a requirement: a refusal is reported, not fatal.
+            let rotation = match services.aws.enable_key_rotation(created.key_id.as_str()).await {
+                Ok(()) => "automatic rotation on".to_string(),
+                Err(e) => format!("automatic rotation NOT turned on ({e})"),
+            };
+            let _ = journal.record("rotation", json!({ "arn": created.arn.to_string(), "result": rotation }));
+            let detail = format!("created {} ({alias}), {rotation}", created.arn);
+            progress.key_arn = Some(created.arn);
+            Ok(detail)
+        }
+        Action::UpdateKeyPolicy { key, before, after, .. } => {
+            let arn = key.to_string();
+            let current = services.aws.get_key_policy(&arn).await.map_err(Error::from)?;
+            if !same_policy(&current, before) {
+                return Err(Error::remote(format!(
+                    "the key policy of {arn} changed since it was inspected; nothing was written"
+                ))
+                .with_hint("re-run cmek setup to plan against the current policy"));
+            }
+            let backup = journal.backup_policy(&arn, &current).map_err(|e| Error::remote(e.to_string()))?;
+            services.aws.put_key_policy(&arn, &after.to_json_pretty()).await.map_err(Error::from)?;
+            Ok(format!("key policy updated; the previous policy is saved in {}", backup.display()))
+        }
+        Action::RegisterKey { region, display_name, .. } => {
+            let arn = progress
+                .key_arn
+                .clone()
+                .ok_or_else(|| Error::remote("no key to register: the key step did not produce one"))?;
+            let created = services
+                .platform
+                .create_external_key(&CreateExternalKey {
+                    provider_config: ProviderConfig::Aws(AwsKeyConfig {
+                        kms_arn: arn.to_string(),
+                        region: Some(region.to_string()),
+                    }),
+                    display_name: Some(display_name.clone()),
+                    geo: Some("us".into()),
+                    user_profile_id: None,
+                })
+                .await
+                .map_err(Error::from)?;
+            let _ =
+                journal.record("key_registered", json!({ "external_key_id": created.id, "kms_arn": arn.to_string() }));
+            let detail = format!("registered as {}", created.id);
+            progress.external_key_id = Some(created.id);
+            Ok(detail)
+        }
+        Action::Validate => {
+            let id = progress
+                .external_key_id
+                .clone()
+                .ok_or_else(|| Error::remote("no registered key to validate: registration did not happen"))?;
+            let v = services.platform.validate_external_key(&id).await.map_err(Error::from)?;
+            let success = v.status == ValidationStatus::Success;
+            let _ = journal.record("validated", json!({ "external_key_id": id, "success": success, "error": v.error }));
+            progress.validation = Some(ValidationResult { success, error: v.error.clone() });
+            if success {
+                Ok(format!("{id} validated: Anthropic encrypted and decrypted with the key"))
+            } else {
+                Err(Error::unhealthy(format!(
+                    "validation of {id} failed: {}",
+                    v.error.unwrap_or_else(|| "the platform gave no reason".into())
+                ))
+                .with_hint("fix the cause above, then re-run the same command: finished steps are not repeated"))
+            }
+        }
+        Action::Attach { workspace_id, workspace_name, .. } => {
+            let id = progress
+                .external_key_id
+                .clone()
+                .ok_or_else(|| Error::remote("no registered key to attach: registration did not happen"))?;
+            let body = UpdateWorkspace { external_key_id: Some(id.clone()), ..Default::default() };
+            services.platform.update_workspace(workspace_id, &body).await.map_err(|e| {
+                let refused = e.status() == Some(400);
+                let err = Error::from(e);
+                if refused {
+                    Error { kind: ErrorKind::Unhealthy, ..err }
+                        .context(format!("attaching {id} to workspace {workspace_name} was refused"))
+                        .with_hint("the workspace stays unattached; fix the cause and re-run")
+                } else {
+                    err
+                }
+            })?;
+            let _ = journal.record("attached", json!({ "external_key_id": id, "workspace_id": workspace_id }));
+            progress.attached_to = Some(workspace_id.clone());
+            Ok(format!("{id} attached to workspace {workspace_name} ({workspace_id})"))
+        }
+    }
+}
+
+/// Two policy texts mean the same thing (KMS may reformat what it stores).
+fn same_policy(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    match (PolicyDocument::parse(a), PolicyDocument::parse(b)) {
+        (Ok(x), Ok(y)) => x.to_json_pretty() == y.to_json_pretty(),
+        _ => false,
+    }
+}

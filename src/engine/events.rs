@@ -1,0 +1,60 @@
+//! What the engine reports while it works, for the front ends to show (stderr lines now, the TUI later).
+
+use serde::Serialize;
+
+/// How one step of a plan ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum StepOutcome {
+    /// Done now; `detail` names what was created or changed.
+    Done { detail: String },
+    /// Nothing to do: already right.
+    Unchanged { reason: String },
+    /// Not done: needs an explicit confirmation (or cannot be done at all); `how` says what to do.
+    Gated { how: String },
+    /// Not attempted because an earlier step stopped the run.
+    Skipped,
+    /// Tried and failed; the run stops here.
+    Failed { error: String },
+}
+
+impl StepOutcome {
+    pub fn label(&self) -> &'static str {
+        match self {
+            StepOutcome::Done { .. } => "done",
+            StepOutcome::Unchanged { .. } => "unchanged",
+            StepOutcome::Gated { .. } => "gated",
+            StepOutcome::Skipped => "skipped",
+            StepOutcome::Failed { .. } => "failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Inspection of one source started (`platform`, `aws`).
+    Inspecting {
+        what: String,
+    },
+    StepStarted {
+        index: usize,
+        title: String,
+    },
+    StepFinished {
+        index: usize,
+        title: String,
+        outcome: StepOutcome,
+    },
+}
+
+/// Receives events; the non-interactive runner prints them, the TUI turns them into messages.
+pub trait EventSink: Send {
+    fn emit(&mut self, event: Event);
+}
+
+/// A sink that drops everything (for callers that only want the final report).
+pub struct Discard;
+
+impl EventSink for Discard {
+    fn emit(&mut self, _event: Event) {}
+}
