@@ -1,0 +1,111 @@
+//! The command-line grammar (clap derive). The `///` docs are the help text users read.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cmek",
+    version,
+    about = "Set up, validate and diagnose customer-managed encryption keys (CMEK) for a Claude Platform organisation",
+    long_about = None,
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Output format: human text, or one JSON document on stdout
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text, env = "CMEK_OUTPUT")]
+    pub output: OutputFormat,
+    /// Never colour the output (also honoured: the NO_COLOR environment variable)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// More detail (repeat for more)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(flatten)]
+    pub platform: PlatformArgs,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+/// How to reach the Claude Platform Admin API.
+#[derive(Debug, Clone, Args)]
+pub struct PlatformArgs {
+    /// Admin API base URL
+    #[arg(long, global = true, env = "ANTHROPIC_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Read the admin key (sk-ant-admin01-...) from this file instead of ANTHROPIC_ADMIN_KEY
+    #[arg(long, global = true, value_name = "FILE")]
+    pub admin_key_file: Option<PathBuf>,
+}
+
+/// How to reach AWS (the standard credential chain is used unless overridden here).
+#[derive(Debug, Clone, Args)]
+pub struct AwsArgs {
+    /// AWS shared-config profile to use
+    #[arg(long, global = true, env = "AWS_PROFILE", value_name = "NAME")]
+    pub aws_profile: Option<String>,
+    /// Send AWS calls to this endpoint (a sandbox or moto); normally unset
+    #[arg(long, global = true, env = "AWS_ENDPOINT_URL", value_name = "URL")]
+    pub aws_endpoint: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create or inspect the key, grant Anthropic, register, validate, and (with explicit consent) attach
+    Setup(SetupArgs),
+    /// Run the emulated Admin API on loopback in the foreground and print how to point tools at it
+    Sandbox(SandboxArgs),
+    /// Print shell completions
+    Completions {
+        /// The shell to generate completions for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SetupArgs {
+    /// Never prompt; every input comes from flags and environment (for scripts and CI)
+    #[arg(long)]
+    pub non_interactive: bool,
+    /// Cloud key-management service: aws
+    #[arg(long, env = "CMEK_PROVIDER", value_name = "PROVIDER")]
+    pub provider: Option<String>,
+    /// Workspace the key is for: its id (wrkspc_...) or exact name. Omit to register and validate only
+    #[arg(long, env = "CMEK_WORKSPACE", value_name = "ID|NAME")]
+    pub workspace: Option<String>,
+    /// Existing KMS key: ARN, key id or alias/NAME. Default: find alias/anthropic-cmek, else create a key
+    #[arg(long, env = "CMEK_KEY", value_name = "ARN|ID|ALIAS")]
+    pub key: Option<String>,
+    /// AWS region for a new key and the alias look-up [default: us-east-2]
+    #[arg(long, env = "CMEK_REGION", value_name = "REGION")]
+    pub region: Option<String>,
+    /// Alias given to a new key and looked up on re-runs
+    #[arg(long, default_value = "alias/anthropic-cmek", value_name = "alias/NAME")]
+    pub alias: String,
+    /// Display name of the registered key configuration
+    #[arg(long, value_name = "TEXT")]
+    pub display_name: Option<String>,
+    /// Show the plan and change nothing
+    #[arg(long)]
+    pub plan: bool,
+    /// Attach the key to this workspace (PERMANENT). Must repeat the --workspace id or name
+    #[arg(long, value_name = "ID|NAME")]
+    pub confirm_attach: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SandboxArgs {
+    /// Loopback port to listen on (0 picks a free one). AWS keys are validated against --aws-endpoint
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+}

@@ -1,0 +1,308 @@
+//! How `setup` shows itself: progress on stderr, then the plan or the run's result as text or as
+//! one `cmek.setup/v1` JSON document.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::engine::RunReport;
+use crate::engine::events::{Event, EventSink, StepOutcome};
+use crate::identities;
+use crate::output::{Output, Tone};
+use crate::plan::{Action, Check, CheckStatus, Plan, SetupAnswers, SetupFacts, Step, StepState};
+use crate::policy::diff::PolicyDiff;
+
+/// Prints engine events as progress lines on stderr (text mode only).
+pub struct ProgressPrinter<'a> {
+    out: &'a Output,
+}
+
+impl<'a> ProgressPrinter<'a> {
+    pub fn new(out: &'a Output) -> Self {
+        Self { out }
+    }
+}
+
+impl EventSink for ProgressPrinter<'_> {
+    fn emit(&mut self, event: Event) {
+        if self.out.is_json() {
+            return;
+        }
+        match event {
+            Event::Inspecting { what } => self.out.progress(&format!("… inspecting {what}")),
+            Event::StepStarted { title, .. } => self.out.progress(&format!("→ {title}")),
+            Event::StepFinished { outcome: StepOutcome::Done { detail }, .. } => {
+                self.out.progress(&format!("  ✓ {detail}"))
+            }
+            Event::StepFinished { outcome: StepOutcome::Failed { error }, .. } => {
+                self.out.progress(&format!("  ✗ {error}"))
+            }
+            Event::StepFinished { .. } => {}
+        }
+    }
+}
+
+/// The plan in text, shown before anything is applied (text mode only).
+pub fn print_plan_text(out: &Output, facts: &SetupFacts, plan: &Plan) {
+    if out.is_json() {
+        return;
+    }
+    print_header(out, facts);
+    print_checks(out, &plan.checks);
+    print_policy(out, plan);
+    print_steps(out, plan, None);
+}
+
+/// Closes a run that stops at the plan (`--plan`, or a failed blocking check).
+pub fn print_plan_only(out: &Output, answers: &SetupAnswers, facts: &SetupFacts, plan: &Plan, blocked: bool) {
+    if out.is_json() {
+        let mut doc = base_document(answers, facts, plan);
+        doc["mode"] = json!("plan");
+        doc["status"] = json!(if blocked { "blocked" } else { "planned" });
+        doc["steps"] = Value::Array(plan.steps.iter().map(|s| step_json(s, None)).collect());
+        doc["next"] = json!(next_steps_plan(answers, plan, blocked));
+        out.json(&doc);
+        return;
+    }
+    if blocked {
+        out.text(&format!(
+            "\n{} the failed checks above must be fixed first; nothing was changed.",
+            out.paint(Tone::Bad, "Blocked:")
+        ));
+    } else {
+        out.text(&format!("\n{} (--plan).", out.paint(Tone::Strong, "Nothing was changed")));
+    }
+    for n in next_steps_plan(answers, plan, blocked) {
+        out.text(&format!("Next: {n}"));
+    }
+}
+
+pub fn print_run(
+    out: &Output,
+    answers: &SetupAnswers,
+    facts: &SetupFacts,
+    plan: &Plan,
+    report: &RunReport,
+    journal: &Path,
+) {
+    let next = next_steps_run(answers, plan, report);
+    if out.is_json() {
+        let mut doc = base_document(answers, facts, plan);
+        doc["mode"] = json!("apply");
+        doc["status"] = json!(run_status(report));
+        doc["steps"] =
+            Value::Array(plan.steps.iter().zip(&report.outcomes).map(|(s, o)| step_json(s, Some(o))).collect());
+        doc["key"]["arn"] = json!(report.key_arn.as_ref().map(ToString::to_string));
+        doc["external_key_id"] = json!(report.external_key_id);
+        doc["validation"] = json!(report.validation);
+        doc["attached_to"] = json!(report.attached_to);
+        doc["journal"] = json!(journal.display().to_string());
+        doc["error"] = json!(report.failure);
+        doc["next"] = json!(next);
+        out.json(&doc);
+        return;
+    }
+    print_steps(out, plan, Some(&report.outcomes));
+    out.text("");
+    if let Some(arn) = &report.key_arn {
+        out.text(&format!("  key            {arn}"));
+    }
+    if let Some(id) = &report.external_key_id {
+        out.text(&format!("  external key   {id}"));
+    }
+    if let Some(v) = &report.validation {
+        let status = if v.success { out.paint(Tone::Good, "success") } else { out.paint(Tone::Bad, "failure") };
+        out.text(&format!(
+            "  validation     {status}{}",
+            v.error.as_ref().map(|e| format!(": {e}")).unwrap_or_default()
+        ));
+    }
+    if let Some(ws) = &report.attached_to {
+        out.text(&format!("  attached to    {ws}"));
+    }
+    out.text(&format!("  journal        {}", journal.display()));
+    if let Some(e) = &report.failure {
+        out.text(&format!("\n{} {}", out.paint(Tone::Bad, "Stopped:"), e.message));
+        for h in &e.hints {
+            out.text(&format!("  hint: {h}"));
+        }
+    }
+    for n in next {
+        out.text(&format!("Next: {n}"));
+    }
+}
+
+fn run_status(report: &RunReport) -> &'static str {
+    match (&report.failure, &report.validation, &report.attached_to) {
+        (Some(_), Some(v), _) if !v.success => "validation_failed",
+        (Some(_), _, _) => "failed",
+        (None, _, Some(_)) => "attached",
+        (None, _, None) => "validated",
+    }
+}
+
+fn base_document(answers: &SetupAnswers, facts: &SetupFacts, plan: &Plan) -> Value {
+    let policy_step = plan.steps.iter().find_map(|s| match &s.action {
+        Action::CreateKey { policy, diff, .. } => Some((policy, diff, true)),
+        Action::UpdateKeyPolicy { after, diff, .. } => Some((after, diff, s.state == StepState::Planned)),
+        _ => None,
+    });
+    json!({
+        "schema": "cmek.setup/v1",
+        "provider": answers.provider,
+        "organization": { "uuid": facts.org.uuid.to_string(), "name": facts.org.name },
+        "workspace": facts.workspace.as_ref().map(|w| json!({
+            "id": w.id, "name": w.name, "compartment_id": w.compartment.to_string(), "external_key_id": w.external_key_id,
+        })),
+        "aws": {
+            "account": facts.aws.caller.account.to_string(),
+            "caller_arn": facts.aws.caller.arn,
+            "region": answers.aws.region.to_string(),
+        },
+        "key": {
+            "arn": facts.aws.key.as_ref().map(|k| k.description.arn.to_string()),
+            "exists": facts.aws.key.is_some(),
+            "alias": answers.aws.alias.to_string(),
+        },
+        "anthropic_principal": identities::published().aws.role_arn,
+        "checks": plan.checks,
+        "policy": policy_step.map(|(after, diff, changed)| json!({
+            "changed": changed,
+            "diff": diff.to_unified(),
+            "after": serde_json::from_str::<Value>(&after.to_json_pretty()).unwrap_or(Value::Null),
+        })),
+    })
+}
+
+fn step_json(step: &Step, outcome: Option<&StepOutcome>) -> Value {
+    let (planned, note) = match &step.state {
+        StepState::Planned => ("planned", None),
+        StepState::AlreadyDone(why) => ("already_done", Some(why.clone())),
+        StepState::Gated(how) => ("gated", Some(how.clone())),
+    };
+    json!({
+        "action": step.action.kind(),
+        "title": step.action.title(),
+        "reversibility": step.action.reversibility(),
+        "plan": planned,
+        "note": note,
+        "outcome": outcome,
+    })
+}
+
+fn print_header(out: &Output, facts: &SetupFacts) {
+    out.text(&out.paint(Tone::Strong, &format!("cmek setup: AWS KMS for {} ({})", facts.org.name, facts.org.uuid)));
+    out.text(&format!("  AWS identity   {} (account {})", facts.aws.caller.arn, facts.aws.caller.account));
+    if let Some(ws) = &facts.workspace {
+        out.text(&format!("  workspace      {} ({}), compartment {}", ws.name, ws.id, ws.compartment));
+    } else {
+        out.text("  workspace      none: register and validate only");
+    }
+    match &facts.aws.key {
+        Some(k) => out.text(&format!("  key            {} ({})", k.description.arn, k.description.state.as_str())),
+        None => out.text("  key            none found: a new key will be created"),
+    }
+    out.text(&format!(
+        "  Anthropic      {} (published identity; compare with the CMEK guide)",
+        identities::published().aws.role_arn
+    ));
+}
+
+fn print_checks(out: &Output, checks: &[Check]) {
+    let passed = checks.iter().filter(|c| c.status == CheckStatus::Pass).count();
+    out.text(&format!("\n{} ({passed} of {} passed)", out.paint(Tone::Strong, "Checks"), checks.len()));
+    for c in checks {
+        let (mark, tone) = match c.status {
+            CheckStatus::Pass => ("✓", Tone::Good),
+            CheckStatus::Warn => ("!", Tone::Warn),
+            CheckStatus::Fail => ("✗", Tone::Bad),
+        };
+        if c.status == CheckStatus::Pass && out.verbose == 0 {
+            continue;
+        }
+        out.text(&format!("  {} {} {}", out.paint(tone, mark), out.paint(Tone::Dim, c.id), c.title));
+        if let Some(o) = &c.observed {
+            out.text(&format!("      observed: {o}"));
+        }
+        if let Some(f) = &c.fix {
+            out.text(&format!("      fix:      {f}"));
+        }
+    }
+}
+
+fn print_steps(out: &Output, plan: &Plan, outcomes: Option<&[StepOutcome]>) {
+    out.text(&format!("\n{}", out.paint(Tone::Strong, if outcomes.is_some() { "Result" } else { "Plan" })));
+    for (i, step) in plan.steps.iter().enumerate() {
+        let rev = format!("{:?}", step.action.reversibility()).to_lowercase();
+        let line = match outcomes.and_then(|o| o.get(i)) {
+            Some(StepOutcome::Done { detail }) => format!("{} {detail}", out.paint(Tone::Good, "✓")),
+            Some(StepOutcome::Unchanged { reason }) => format!("= {reason}"),
+            Some(StepOutcome::Gated { how }) => format!("{} {how}", out.paint(Tone::Warn, "!")),
+            Some(StepOutcome::Skipped) => format!("- skipped: {}", step.action.title()),
+            Some(StepOutcome::Failed { error }) => format!("{} {error}", out.paint(Tone::Bad, "✗")),
+            None => match &step.state {
+                StepState::Planned => format!("{} [{rev}]", step.action.title()),
+                StepState::AlreadyDone(why) => format!("= {why}"),
+                StepState::Gated(how) => format!("{} {}: {how}", out.paint(Tone::Warn, "!"), step.action.title()),
+            },
+        };
+        out.text(&format!("  {}. {line}", i + 1));
+    }
+}
+
+fn print_policy(out: &Output, plan: &Plan) {
+    let diff: Option<&PolicyDiff> = plan.steps.iter().find_map(|s| match (&s.action, &s.state) {
+        (Action::CreateKey { diff, .. }, _) => Some(diff),
+        (Action::UpdateKeyPolicy { diff, .. }, StepState::Planned) => Some(diff),
+        _ => None,
+    });
+    let Some(diff) = diff else { return };
+    let heading =
+        if plan.step("create_key").is_some() { "Key policy of the new key" } else { "Key policy (before -> after)" };
+    out.text(&format!("\n{}", out.paint(Tone::Strong, heading)));
+    for line in diff.to_unified().lines() {
+        let tone = if line.starts_with('+') {
+            Some(Tone::Added)
+        } else if line.starts_with('-') {
+            Some(Tone::Removed)
+        } else {
+            None
+        };
+        out.text(&format!("  {}", tone.map(|t| out.paint(t, line)).unwrap_or_else(|| line.to_string())));
+    }
+}
+
+fn attach_command(answers: &SetupAnswers, ws_id: &str) -> String {
+    format!("cmek setup --non-interactive --provider {} --workspace {ws_id} --confirm-attach {ws_id}", answers.provider)
+}
+
+fn next_steps_plan(answers: &SetupAnswers, plan: &Plan, blocked: bool) -> Vec<String> {
+    if blocked {
+        return vec!["fix the failed checks (each shows its fix), then run the same command again".into()];
+    }
+    let mut next = vec!["run the same command without --plan to apply it".to_string()];
+    if let Some(Step { action: Action::Attach { workspace_id, .. }, state: StepState::Gated(_) }) = plan.step("attach")
+    {
+        next.push(format!("to attach as well (permanent): {}", attach_command(answers, workspace_id)));
+    }
+    next
+}
+
+fn next_steps_run(answers: &SetupAnswers, plan: &Plan, report: &RunReport) -> Vec<String> {
+    if report.failure.is_some() {
+        return vec!["fix the cause above, then run the same command again: finished steps are not repeated".into()];
+    }
+    match plan.step("attach") {
+        Some(Step { action: Action::Attach { workspace_id, .. }, state: StepState::Gated(how) }) => {
+            if how.contains("--confirm-attach") {
+                vec![format!("attach (permanent): {}", attach_command(answers, workspace_id))]
+            } else {
+                vec![how.clone()]
+            }
+        }
+        Some(_) => Vec::new(),
+        None => {
+            vec![format!("attach the key to a workspace (permanent): {}", attach_command(answers, "<workspace id>"))]
+        }
+    }
+}

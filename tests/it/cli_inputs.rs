@@ -1,0 +1,111 @@
+//! Bad or missing input: exit 2, a message naming the flag (and environment variable) and the
+//! offending value, and no call to any service (the endpoints here are closed ports).
+
+use std::process::Command;
+
+fn cmek(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cmek"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("NO_COLOR", "1")
+        // Closed ports: a run that made a call would fail with exit 4, not 2.
+        .env("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "not-a-secret")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", home.path().join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.path().join("none"));
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const KEY: (&str, &str) = ("ANTHROPIC_ADMIN_KEY", "sk-ant-admin01-CANARYinputs");
+
+#[test]
+fn missing_provider_names_the_flag_and_the_variable() {
+    let (code, _, err) = cmek(&["setup", "--non-interactive"], &[KEY]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--provider") && err.contains("CMEK_PROVIDER"), "{err}");
+}
+
+#[test]
+fn missing_admin_key_names_the_flag_and_the_variable() {
+    let (code, _, err) = cmek(&["setup", "--non-interactive", "--provider", "aws"], &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--admin-key-file") && err.contains("ANTHROPIC_ADMIN_KEY"), "{err}");
+}
+
+#[test]
+fn an_api_key_that_is_not_an_admin_key_is_refused_without_printing_it() {
+    let (code, out, err) =
+        cmek(&["setup", "--non-interactive", "--provider", "aws"], &[("ANTHROPIC_API_KEY", "sk-ant-api03-CANARYapi")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("ANTHROPIC_ADMIN_KEY"), "{err}");
+    assert!(!out.contains("CANARYapi") && !err.contains("CANARYapi"));
+}
+
+#[test]
+fn malformed_values_are_refused_before_any_call() {
+    for (flag, value, needle) in [
+        ("--key", "arn:aws:kms:us-east-2:12345:key/1234abcd-12ab-34cd-56ef-1234567890ab", "12-digit"),
+        ("--key", "arn:aws:s3:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab", "not `kms`"),
+        ("--key", "not-a-key", "KMS key reference"),
+        ("--region", "mars-north-1x", "AWS region"),
+        ("--workspace", "wrkspc_bad/id", "workspace id"),
+        ("--alias", "anthropic-cmek", "alias/"),
+        ("--provider", "oracle", "aws, gcp, azure"),
+    ] {
+        let mut args = vec!["setup", "--non-interactive"];
+        if flag != "--provider" {
+            args.extend(["--provider", "aws"]);
+        }
+        args.extend([flag, value]);
+        let (code, _, err) = cmek(&args, &[KEY]);
+        assert_eq!(code, 2, "{flag} {value}: {err}");
+        assert!(err.contains(value), "{flag}: the message names the value: {err}");
+        assert!(err.contains(needle), "{flag}: {err}");
+    }
+}
+
+#[test]
+fn a_region_that_contradicts_the_key_arn_is_refused() {
+    let arn = "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let (code, _, err) =
+        cmek(&["setup", "--non-interactive", "--provider", "aws", "--key", arn, "--region", "us-east-2"], &[KEY]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("us-west-2") && err.contains("us-east-2"), "{err}");
+}
+
+#[test]
+fn json_errors_carry_the_schema_and_exit_code() {
+    let (code, out, _) = cmek(&["--output", "json", "setup", "--non-interactive"], &[KEY]);
+    assert_eq!(code, 2);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["schema"], "cmek.error/v1");
+    assert_eq!(doc["exit_code"], 2);
+    assert_eq!(doc["error"]["kind"], "usage");
+}
+
+#[test]
+fn an_unreachable_platform_is_exit_4_naming_the_address() {
+    let (code, _, err) = cmek(&["setup", "--non-interactive", "--provider", "aws"], &[KEY]);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("127.0.0.1:9"), "{err}");
+}
+
+#[test]
+fn completions_are_generated() {
+    let (code, out, _) = cmek(&["completions", "bash"], &[]);
+    assert_eq!(code, 0);
+    assert!(out.contains("cmek") && out.contains("--confirm-attach"));
+}

@@ -1,0 +1,6 @@
+//! The one integration-test binary: each module is a group of tests (see design.md, Testing).
+mod aws_provider;
+mod cli_inputs;
+mod harness;
+mod moto;
+mod setup_aws;
