@@ -3,10 +3,10 @@
 
 use serde_json::json;
 
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::model::KmsKeyArn;
 use crate::plan::{Action, Plan, SetupFacts, StepState};
-use crate::platform::types::{AwsKeyConfig, CreateExternalKey, ProviderConfig, UpdateWorkspace, ValidationStatus};
+use crate::platform::types::{AwsKeyConfig, CreateExternalKey, ProviderConfig, ValidationStatus};
 use crate::policy::PolicyDocument;
 use crate::providers::aws::NewAwsKey;
 
@@ -212,21 +212,10 @@ async fn run_step(
                 .external_key_id
                 .clone()
                 .ok_or_else(|| Error::remote("no registered key to attach: registration did not happen"))?;
-            let body = UpdateWorkspace { external_key_id: Some(id.clone()), ..Default::default() };
-            services.platform.update_workspace(workspace_id, &body).await.map_err(|e| {
-                let refused = e.status() == Some(400);
-                let err = Error::from(e);
-                if refused {
-                    Error { kind: ErrorKind::Unhealthy, ..err }
-                        .context(format!("attaching {id} to workspace {workspace_name} was refused"))
-                        .with_hint("the workspace stays unattached; fix the cause and re-run")
-                } else {
-                    err
-                }
-            })?;
+            let detail = super::attach::attach(services, &id, workspace_id, workspace_name).await?;
             let _ = journal.record("attached", json!({ "external_key_id": id, "workspace_id": workspace_id }));
             progress.attached_to = Some(workspace_id.clone());
-            Ok(format!("{id} attached to workspace {workspace_name} ({workspace_id})"))
+            Ok(detail)
         }
     }
 }

@@ -3,6 +3,7 @@
 //! itself (that is `plan`) and prints nothing (that is the front ends, through events).
 
 mod apply;
+mod attach;
 pub mod events;
 mod facts;
 pub mod journal;

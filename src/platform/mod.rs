@@ -26,7 +26,7 @@ pub mod types;
 mod workspaces;
 
 #[cfg(test)]
-mod test_server;
+pub(crate) mod test_server;
 #[cfg(test)]
 mod tests_client;
 #[cfg(test)]

@@ -3,4 +3,5 @@ mod aws_provider;
 mod cli_inputs;
 mod harness;
 mod moto;
+mod sandbox_command;
 mod setup_aws;

@@ -16,6 +16,8 @@ mod condition_tests;
 mod conditions;
 mod context;
 mod matching;
+#[cfg(test)]
+mod matrix_tests;
 mod operators;
 mod principals;
 #[cfg(test)]

@@ -1,0 +1,108 @@
+//! The permanent step: set `external_key_id` on the workspace, and make sense of the answer.
+//!
+//! The platform validates again on attach (with the workspace's compartment); a refusal is a 400
+//! and leaves the workspace unattached. A 409 can mean an earlier attempt went through but its
+//! reply was lost (the client retries 409s), so the workspace is read back before calling it a
+//! failure.
+
+use crate::error::{Error, ErrorKind};
+use crate::platform::types::UpdateWorkspace;
+
+use super::Services;
+
+/// Attaches `key_id` to the workspace; `Ok` carries a sentence for the report.
+pub async fn attach(
+    services: &Services,
+    key_id: &str,
+    workspace_id: &str,
+    workspace_name: &str,
+) -> Result<String, Error> {
+    let body = UpdateWorkspace { external_key_id: Some(key_id.to_string()), ..Default::default() };
+    match services.platform.update_workspace(workspace_id, &body).await {
+        Ok(_) => Ok(format!("{key_id} attached to workspace {workspace_name} ({workspace_id})")),
+        Err(e) if e.is_conflict() => {
+            let current = services.platform.get_workspace(workspace_id).await.map_err(Error::from)?;
+            match current.external_key_id.as_deref() {
+                Some(k) if k == key_id => Ok(format!(
+                    "{key_id} attached to workspace {workspace_name} ({workspace_id}) (an earlier attempt went through)"
+                )),
+                Some(other) => Err(Error::unhealthy(format!(
+                    "workspace {workspace_name} ({workspace_id}) already has key {other} attached; attach is \
+                     permanent and cannot be replaced"
+                ))
+                .with_hint("choose another workspace, or create a new one for this key")),
+                None => Err(Error::from(e)),
+            }
+        }
+        Err(e) => {
+            let refused = e.status() == Some(400);
+            let err = Error::from(e);
+            if refused {
+                Err(Error { kind: ErrorKind::Unhealthy, ..err }
+                    .context(format!("attaching {key_id} to workspace {workspace_name} was refused"))
+                    .with_hint("the workspace stays unattached; fix the cause and re-run the same command"))
+            } else {
+                Err(err)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::platform::test_server::{Reply, TestServer, workspace_json};
+    use crate::providers::aws::{AwsProvider, AwsSettings};
+
+    async fn services(server: &TestServer) -> Services {
+        // No AWS call happens on attach; the provider only has to exist.
+        let aws = AwsProvider::connect(&AwsSettings {
+            region: Some("us-east-2".parse().unwrap()),
+            endpoint_url: Some("http://127.0.0.1:9".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        Services { platform: server.client(), aws }
+    }
+
+    fn attached_to(key: Option<&str>) -> Reply {
+        let mut ws = workspace_json("wrkspc_a", "production");
+        ws["external_key_id"] = serde_json::json!(key);
+        Reply::json(200, ws)
+    }
+
+    #[tokio::test]
+    async fn a_conflict_after_a_lost_reply_is_recognised_as_done() {
+        let server = TestServer::start(|r, _| match r.method.as_str() {
+            "POST" => Reply::error(409, "conflict_error", "already attached").header("x-should-retry", "false"),
+            _ => attached_to(Some("ekey_mine")),
+        })
+        .await;
+        let done = attach(&services(&server).await, "ekey_mine", "wrkspc_a", "production").await.unwrap();
+        assert!(done.contains("earlier attempt"), "{done}");
+    }
+
+    #[tokio::test]
+    async fn a_conflict_with_another_key_is_unhealthy_and_says_permanent() {
+        let server = TestServer::start(|r, _| match r.method.as_str() {
+            "POST" => Reply::error(409, "conflict_error", "already attached").header("x-should-retry", "false"),
+            _ => attached_to(Some("ekey_other")),
+        })
+        .await;
+        let e = attach(&services(&server).await, "ekey_mine", "wrkspc_a", "production").await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Unhealthy);
+        assert!(e.message.contains("ekey_other") && e.message.contains("permanent"), "{e}");
+    }
+
+    #[tokio::test]
+    async fn a_refused_attach_is_unhealthy_and_names_the_cause() {
+        let server = TestServer::start(|_, _| {
+            Reply::error(400, "invalid_request_error", "AccessDenied: kms:Encrypt on arn:x with encryption context")
+        })
+        .await;
+        let e = attach(&services(&server).await, "ekey_mine", "wrkspc_a", "production").await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Unhealthy);
+        assert!(e.message.contains("was refused") && e.message.contains("AccessDenied"), "{e}");
+    }
+}
