@@ -87,3 +87,28 @@ pub struct AwsCallerIdentity {
     pub arn: String,
     pub user_id: String,
 }
+
+#[cfg(test)]
+impl AwsKeyDescription {
+    /// A key CMEK accepts as it is: enabled, symmetric, single-Region, us-east-2, account 111122223333.
+    pub fn sample() -> Self {
+        let region: AwsRegion = "us-east-2".parse().unwrap();
+        let account: AwsAccountId = "111122223333".parse().unwrap();
+        let key_id: KmsKeyId = "1234abcd-12ab-34cd-56ef-1234567890ab".parse().unwrap();
+        AwsKeyDescription {
+            arn: KmsKeyArn::for_key(region.clone(), account.clone(), key_id.clone()),
+            key_id,
+            account,
+            region,
+            state: AwsKeyState::Enabled,
+            spec: "SYMMETRIC_DEFAULT".into(),
+            usage: "ENCRYPT_DECRYPT".into(),
+            origin: "AWS_KMS".into(),
+            multi_region: false,
+            description: String::new(),
+            creation_date: None,
+            deletion_date: None,
+            manager: "CUSTOMER".into(),
+        }
+    }
+}

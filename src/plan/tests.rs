@@ -5,8 +5,7 @@ use chrono::{TimeZone, Utc};
 
 use super::*;
 use crate::model::{
-    AwsCallerIdentity, AwsKeyDescription, AwsKeyFacts, AwsKeyRef, AwsKeyState, CompartmentId, KmsKeyArn, OrgUuid,
-    WorkspaceRef,
+    AwsCallerIdentity, AwsKeyDescription, AwsKeyFacts, AwsKeyRef, AwsKeyState, CompartmentId, OrgUuid, WorkspaceRef,
 };
 use crate::policy::test_fixtures::{COMPARTMENT_A, COMPARTMENT_B, CUSTOMER_ACCOUNT, KEY_ARN, ORG, fixture_text};
 
@@ -36,23 +35,9 @@ fn workspace(name: &str, compartment: &str) -> WorkspaceFacts {
 }
 
 fn key(policy: &str, state: AwsKeyState) -> AwsKeyFacts {
-    let arn: KmsKeyArn = KEY_ARN.parse().unwrap();
+    assert_eq!(AwsKeyDescription::sample().arn.to_string(), KEY_ARN, "the fixtures and the sample key agree");
     AwsKeyFacts {
-        description: AwsKeyDescription {
-            key_id: arn.key_id().unwrap().clone(),
-            account: arn.account.clone(),
-            region: arn.region.clone(),
-            arn,
-            state,
-            spec: "SYMMETRIC_DEFAULT".into(),
-            usage: "ENCRYPT_DECRYPT".into(),
-            origin: "AWS_KMS".into(),
-            multi_region: false,
-            description: String::new(),
-            creation_date: None,
-            deletion_date: None,
-            manager: "CUSTOMER".into(),
-        },
+        description: AwsKeyDescription { state, ..AwsKeyDescription::sample() },
         policy: policy.to_string(),
         aliases: vec!["alias/anthropic-cmek".parse().unwrap()],
         rotation_enabled: Some(true),

@@ -9,9 +9,22 @@ pub enum SetQualifier {
     ForAllValues,
 }
 
-/// The comparison at the heart of a condition operator (without prefix or `IfExists`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BaseOperator {
+/// Declares `BaseOperator` and its `ALL` list from one list of names, so they cannot drift apart.
+macro_rules! base_operators {
+    ($($name:ident),+ $(,)?) => {
+        /// The comparison at the heart of a condition operator (without prefix or `IfExists`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum BaseOperator {
+            $($name),+
+        }
+
+        impl BaseOperator {
+            pub const ALL: &'static [BaseOperator] = &[$(BaseOperator::$name),+];
+        }
+    };
+}
+
+base_operators!(
     StringEquals,
     StringNotEquals,
     StringEqualsIgnoreCase,
@@ -39,42 +52,9 @@ pub enum BaseOperator {
     ArnNotEquals,
     ArnNotLike,
     Null,
-}
+);
 
 impl BaseOperator {
-    pub const ALL: [BaseOperator; 27] = {
-        use BaseOperator::*;
-        [
-            StringEquals,
-            StringNotEquals,
-            StringEqualsIgnoreCase,
-            StringNotEqualsIgnoreCase,
-            StringLike,
-            StringNotLike,
-            NumericEquals,
-            NumericNotEquals,
-            NumericLessThan,
-            NumericLessThanEquals,
-            NumericGreaterThan,
-            NumericGreaterThanEquals,
-            DateEquals,
-            DateNotEquals,
-            DateLessThan,
-            DateLessThanEquals,
-            DateGreaterThan,
-            DateGreaterThanEquals,
-            Bool,
-            BinaryEquals,
-            IpAddress,
-            NotIpAddress,
-            ArnEquals,
-            ArnLike,
-            ArnNotEquals,
-            ArnNotLike,
-            Null,
-        ]
-    };
-
     pub fn name(self) -> &'static str {
         use BaseOperator::*;
         match self {
@@ -149,7 +129,7 @@ impl ConditionOperator {
             Some(name) => (true, name),
             None => (false, rest),
         };
-        let base = BaseOperator::ALL.into_iter().find(|b| b.name().eq_ignore_ascii_case(name))?;
+        let base = BaseOperator::ALL.iter().copied().find(|b| b.name().eq_ignore_ascii_case(name))?;
         // `Null` already tests existence; `NullIfExists` and set-qualified `Null` are not operators.
         if base == BaseOperator::Null && (if_exists || qualifier.is_some()) {
             return None;
@@ -185,7 +165,7 @@ mod tests {
         assert!(ConditionOperator::parse("ForAnyValue:").is_none());
         assert!(ConditionOperator::parse("").is_none());
         assert!(ConditionOperator::parse("ÆIfExists").is_none());
-        for base in BaseOperator::ALL {
+        for &base in BaseOperator::ALL {
             assert_eq!(ConditionOperator::parse(base.name()).unwrap().base, base);
         }
     }

@@ -127,29 +127,11 @@ fn from_aws(e: &AwsError, arn: &str, context: &BTreeMap<String, String>) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{AwsAccountId, AwsRegion, KmsKeyId};
 
     const ARN: &str = "arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
     fn key() -> AwsKeyDescription {
-        let region: AwsRegion = "us-east-2".parse().unwrap();
-        let account: AwsAccountId = "111122223333".parse().unwrap();
-        let key_id: KmsKeyId = "1234abcd-12ab-34cd-56ef-1234567890ab".parse().unwrap();
-        AwsKeyDescription {
-            arn: KmsKeyArn::for_key(region.clone(), account.clone(), key_id.clone()),
-            key_id,
-            account,
-            region,
-            state: AwsKeyState::Enabled,
-            spec: "SYMMETRIC_DEFAULT".into(),
-            usage: "ENCRYPT_DECRYPT".into(),
-            origin: "AWS_KMS".into(),
-            multi_region: false,
-            description: String::new(),
-            creation_date: None,
-            deletion_date: None,
-            manager: "CUSTOMER".into(),
-        }
+        AwsKeyDescription::sample()
     }
 
     #[test]
