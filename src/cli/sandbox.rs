@@ -37,9 +37,9 @@ pub async fn run(
         },
     });
     let config = PlatformSandboxConfig {
-        admin_key: SecretString::from(admin_key.clone()),
         aws: aws.clone(),
         bind: SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)),
+        ..PlatformSandboxConfig::new(SecretString::from(admin_key.clone()))
     };
     let running = start(config).await.map_err(|e| {
         Error::usage(format!("cannot start the sandbox on 127.0.0.1:{}: {e}", args.port))

@@ -3,6 +3,7 @@
 //! They speak the real wire protocols, so the product's own clients and the official SDKs talk to
 //! them unchanged. Nothing here is used on a production code path.
 
+pub mod faults;
 pub mod platform;
 
 /// Why an emulator could not be started or stopped cleanly.

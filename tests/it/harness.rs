@@ -60,13 +60,12 @@ impl World {
         let moto = Moto::start();
         let admin_key = format!("sk-ant-admin01-CANARY{}", Alphanumeric.sample_string(&mut rand::rng(), 24));
         let platform = start(PlatformSandboxConfig {
-            admin_key: SecretString::from(admin_key.clone()),
             aws: Some(AwsBackend {
                 endpoint_url: moto.endpoint().to_string(),
                 region_default: REGION.into(),
                 credentials: aws_credentials(),
             }),
-            bind: "127.0.0.1:0".parse().unwrap(),
+            ..PlatformSandboxConfig::new(SecretString::from(admin_key.clone()))
         })
         .await
         .expect("start the sandbox platform");

@@ -6,10 +6,13 @@ use secrecy::SecretString;
 
 use super::config::AwsBackend;
 use super::state::SharedStore;
+use crate::sandbox::faults::FaultPlan;
 
 #[derive(Clone)]
 pub struct AppState {
     pub store: SharedStore,
     pub admin_key: SecretString,
     pub aws: Option<Arc<AwsBackend>>,
+    /// Injected transient failures, when a scenario asks for them.
+    pub faults: Option<Arc<FaultPlan>>,
 }

@@ -5,7 +5,9 @@ use std::net::{Ipv4Addr, SocketAddr};
 
 use secrecy::SecretString;
 
+use super::state::PlatformState;
 use crate::providers::aws::StaticCredentials;
+use crate::sandbox::faults::Faults;
 
 /// What `start` needs. Runtime knobs (CMEK on or off, the validation time limit) are set on the
 /// running sandbox instead, so scenarios can change them between requests.
@@ -18,12 +20,16 @@ pub struct PlatformSandboxConfig {
     pub aws: Option<AwsBackend>,
     /// 127.0.0.1:0 by default (a free port).
     pub bind: SocketAddr,
+    /// Where to start from: a saved state (`--state FILE`), or `None` for the seeded organisation.
+    pub initial: Option<PlatformState>,
+    /// Injected transient failures (none by default).
+    pub faults: Faults,
 }
 
 impl PlatformSandboxConfig {
-    /// Loopback on a free port, no AWS backend.
+    /// Loopback on a free port, no AWS backend, the seeded organisation, no faults.
     pub fn new(admin_key: SecretString) -> Self {
-        Self { admin_key, aws: None, bind: default_bind() }
+        Self { admin_key, aws: None, bind: default_bind(), initial: None, faults: Faults::none() }
     }
 }
 

@@ -18,6 +18,10 @@ pub enum ErrorKind {
     Conflict,
     MethodNotAllowed,
     RequestTooLarge,
+    /// Injected transient failures (the `faults` scenarios).
+    RateLimit,
+    Overloaded,
+    Api,
 }
 
 impl ErrorKind {
@@ -30,6 +34,9 @@ impl ErrorKind {
             ErrorKind::Conflict => "conflict_error",
             ErrorKind::MethodNotAllowed => "invalid_request_error",
             ErrorKind::RequestTooLarge => "request_too_large",
+            ErrorKind::RateLimit => "rate_limit_error",
+            ErrorKind::Overloaded => "overloaded_error",
+            ErrorKind::Api => "api_error",
         }
     }
     pub fn status(self) -> StatusCode {
@@ -41,6 +48,10 @@ impl ErrorKind {
             ErrorKind::Conflict => StatusCode::CONFLICT,
             ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorKind::RequestTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::RateLimit => StatusCode::TOO_MANY_REQUESTS,
+            // 529 is Anthropic's own status for an overloaded API.
+            ErrorKind::Overloaded => StatusCode::from_u16(529).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
+            ErrorKind::Api => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }

@@ -14,6 +14,7 @@ mod app;
 mod attach;
 mod config;
 mod error;
+mod fault_layer;
 mod ids;
 mod json_input;
 mod middleware;
@@ -33,5 +34,6 @@ mod tests;
 
 pub use config::{AwsBackend, PlatformSandboxConfig, default_bind};
 pub use server::{RunningPlatform, start};
+pub use state::PlatformState;
 pub use validation::DEFAULT_TIMEOUT as DEFAULT_VALIDATION_TIMEOUT;
 pub use validation::messages;

@@ -13,7 +13,8 @@ use crate::sandbox::SandboxError;
 use super::app::AppState;
 use super::config::PlatformSandboxConfig;
 use super::routes::router;
-use super::state::{SharedStore, Store, lock};
+use super::state::{PlatformState, SharedStore, Store, lock};
+use crate::sandbox::faults::FaultPlan;
 
 const WHAT: &str = "platform";
 /// How long `shutdown` lets requests in flight finish before it stops the server anyway.
@@ -51,7 +52,11 @@ pub async fn start(cfg: PlatformSandboxConfig) -> Result<RunningPlatform, Sandbo
         reason: e.to_string(),
     })?;
 
-    let store = Arc::new(Mutex::new(Store::seeded()));
+    let faults = cfg.faults.checked().map_err(|message| SandboxError::Config { what: WHAT, message })?;
+    let store = Arc::new(Mutex::new(match cfg.initial {
+        Some(state) => Store::restored(state),
+        None => Store::seeded(),
+    }));
     let (org, workspaces, default_workspace) = {
         let s = lock(&store);
         let (default, ordinary): (Vec<Workspace>, Vec<Workspace>) =
@@ -62,7 +67,12 @@ pub async fn start(cfg: PlatformSandboxConfig) -> Result<RunningPlatform, Sandbo
             .ok_or_else(|| SandboxError::Config { what: WHAT, message: "the seed has no default workspace".into() })?;
         (s.org.clone(), ordinary, default)
     };
-    let app = AppState { store: store.clone(), admin_key: cfg.admin_key, aws: cfg.aws.map(Arc::new) };
+    let app = AppState {
+        store: store.clone(),
+        admin_key: cfg.admin_key,
+        aws: cfg.aws.map(Arc::new),
+        faults: faults.is_active().then(|| Arc::new(FaultPlan::new(faults))),
+    };
     let (stop, stopped) = oneshot::channel::<()>();
     let server = axum::serve(listener, router(app)).with_graceful_shutdown(async move {
         // A dropped sender also means stop.
@@ -74,6 +84,11 @@ pub async fn start(cfg: PlatformSandboxConfig) -> Result<RunningPlatform, Sandbo
 }
 
 impl RunningPlatform {
+    /// The organisation's data now, for saving (`--state FILE`).
+    pub fn state(&self) -> PlatformState {
+        lock(&self.store).snapshot()
+    }
+
     /// Turns the organisation's CMEK entitlement on or off (on at start).
     pub fn set_cmek_enabled(&self, enabled: bool) {
         lock(&self.store).cmek_enabled = enabled;

@@ -12,7 +12,7 @@ use super::error::{ApiError, ApiResult, shown};
 use super::seed;
 
 /// A stored external key; `seq` orders keys by creation and backs the opaque page cursor.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KeyRecord {
     pub seq: u64,
     pub key: ExternalKey,
@@ -32,6 +32,18 @@ pub struct Store {
     /// Creation order, the default workspace first.
     pub workspaces: Vec<Workspace>,
     next_seq: u64,
+}
+
+/// The organisation's data as saved between runs (JSON).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PlatformState {
+    pub org: Organization,
+    pub cmek_enabled: bool,
+    pub user_profiles: Vec<String>,
+    pub default_workspace_id: String,
+    pub keys: Vec<KeyRecord>,
+    pub workspaces: Vec<Workspace>,
+    pub next_seq: u64,
 }
 
 /// The store as the server shares it.
@@ -54,6 +66,32 @@ impl Store {
             keys: Vec::new(),
             workspaces: seed::workspaces_with_default(),
             next_seq: 1,
+        }
+    }
+
+    /// Everything that survives a restart (`--state FILE`); the validation time limit does not.
+    pub fn snapshot(&self) -> PlatformState {
+        PlatformState {
+            org: self.org.clone(),
+            cmek_enabled: self.cmek_enabled,
+            user_profiles: self.user_profiles.clone(),
+            default_workspace_id: self.default_workspace_id.clone(),
+            keys: self.keys.clone(),
+            workspaces: self.workspaces.clone(),
+            next_seq: self.next_seq,
+        }
+    }
+
+    pub fn restored(state: PlatformState) -> Self {
+        Self {
+            org: state.org,
+            cmek_enabled: state.cmek_enabled,
+            validation_timeout: super::validation::DEFAULT_TIMEOUT,
+            user_profiles: state.user_profiles,
+            default_workspace_id: state.default_workspace_id,
+            keys: state.keys,
+            workspaces: state.workspaces,
+            next_seq: state.next_seq,
         }
     }
 

@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 
 use super::app::AppState;
 use super::error::{ApiError, ApiResult, ErrorKind, shown};
+use super::fault_layer::inject_faults;
 use super::middleware::{authenticate, request_id};
 
 pub fn router(app: AppState) -> Router {
@@ -30,6 +31,7 @@ pub fn router(app: AppState) -> Router {
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(middleware::from_fn_with_state(app.clone(), authenticate))
+        .layer(middleware::from_fn_with_state(app.clone(), inject_faults))
         .layer(middleware::from_fn(request_id))
         .with_state(app)
 }

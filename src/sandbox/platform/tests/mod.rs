@@ -2,6 +2,7 @@
 
 mod attach_aws;
 mod external_keys;
+mod faults_and_state;
 mod pagination;
 mod platform_client;
 mod sdk_peer;
