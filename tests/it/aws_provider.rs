@@ -1,14 +1,17 @@
-//! `providers::aws::AwsProvider` against a real AWS wire protocol (moto here).
+//! `providers::aws::AwsProvider` against a real AWS wire protocol: one conformance suite, two
+//! back ends (moto, and the sandbox's own KMS/STS emulator).
 //!
-//! The test bodies take a [`Backend`] (settings + the account it answers as), so a later
-//! conformance suite can run the very same bodies against another AWS stand-in: add a module
-//! like `on_moto` below with its own backend constructor. The `#[tokio::test]` wrappers only start
-//! the backend. Raw SDK calls appear only for test set-up the product never does (disabling a key).
+//! The test bodies take a [`Backend`] (settings + the account it answers as); `on_moto` and
+//! `on_sandbox` below run every body on a fresh backend each. Where moto and real AWS differ
+//! (moto models no key state), a body asserts AWS's behaviour only when `Backend::faithful` says
+//! the backend models it. Raw SDK calls appear only for test set-up the product never does
+//! (disabling a key).
 
 use std::collections::BTreeMap;
 
 use cmek::model::{AwsAccountId, AwsKeyRef, AwsKeyState, AwsRegion, KmsAliasName, KmsKeyArn};
 use cmek::providers::aws::{AwsErrorKind, AwsProvider, AwsSettings, NewAwsKey, StaticCredentials};
+use cmek::sandbox::aws::{AwsEmulatorConfig, CUSTOMER_ACCOUNT, RunningAws};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::moto::{MOTO_ACCOUNT, Moto, free_port};
@@ -18,6 +21,10 @@ pub struct Backend {
     pub settings: AwsSettings,
     /// The account `GetCallerIdentity` reports, and which owns created keys.
     pub account: AwsAccountId,
+    /// A role the backend's credentials may assume.
+    pub assumable_role: String,
+    /// The backend behaves as real AWS where moto does not (key state enforced on Encrypt).
+    pub faithful: bool,
 }
 
 impl Backend {
@@ -51,7 +58,29 @@ fn moto_backend(moto: &Moto) -> Backend {
             static_credentials: Some(test_credentials()),
         },
         account: MOTO_ACCOUNT.parse().unwrap(),
+        // moto's STS hands out credentials for any role ARN.
+        assumable_role: format!("arn:aws:iam::{MOTO_ACCOUNT}:role/cmek-test"),
+        faithful: false,
     }
+}
+
+fn sandbox_backend(aws: &RunningAws) -> Backend {
+    Backend {
+        settings: AwsSettings {
+            region: Some("us-east-2".parse().unwrap()),
+            profile: None,
+            endpoint_url: Some(aws.endpoint.as_str().trim_end_matches('/').to_string()),
+            static_credentials: Some(aws.customer().credentials),
+        },
+        account: CUSTOMER_ACCOUNT.parse().unwrap(),
+        // Seeded in the customer's account; the emulator lets a role's own account assume it.
+        assumable_role: format!("arn:aws:iam::{CUSTOMER_ACCOUNT}:role/cmek-operator"),
+        faithful: true,
+    }
+}
+
+pub async fn start_sandbox() -> RunningAws {
+    cmek::sandbox::aws::start(AwsEmulatorConfig::new()).await.expect("start the AWS emulator")
 }
 
 /// A policy shaped like the one `policy::render::key_policy` produces for `account`.
@@ -216,11 +245,16 @@ pub async fn disabled_key_is_reported_disabled(b: &Backend) {
     disable_key_raw(&b.settings, created.key_id.as_str()).await;
     let facts = p.find_key(&AwsKeyRef::Alias(alias.clone())).await.unwrap().unwrap();
     assert_eq!(facts.description.state, AwsKeyState::Disabled);
-    // Inspection must keep working on a disabled key: that is when doctor is needed most. (Real
-    // KMS then refuses Encrypt with DisabledException; moto 5.2 does not, so that is not asserted
-    // here: the code -> kind mapping is unit-tested in providers::aws::error.)
-    assert_eq!(facts.aliases, vec![alias]);
+    // Inspection must keep working on a disabled key: that is when doctor is needed most.
+    assert_eq!(facts.aliases, vec![alias.clone()]);
     assert_eq!(facts.policy, rendered_looking_policy(&b.account));
+    if b.faithful {
+        // Real KMS refuses Encrypt on a disabled key with DisabledException; moto 5.2 encrypts
+        // anyway, so only a backend that models key state is held to it.
+        let e = p.encrypt(alias.as_str(), b"x", &context("6f2a1c9e-0d3b-4f7a-9a51-2c8e4b7d1f30")).await.unwrap_err();
+        assert_eq!(e.kind, AwsErrorKind::Disabled, "{e}");
+        assert_eq!(e.code.as_deref(), Some("DisabledException"), "{e}");
+    }
 }
 
 pub async fn key_arn_in_another_region_is_looked_up_there(b: &Backend) {
@@ -249,6 +283,20 @@ pub async fn errors_carry_kind_code_and_request_id(b: &Backend) {
     assert_eq!(e.kind, AwsErrorKind::AlreadyExists, "{e}");
 }
 
+pub async fn assumed_role_credentials_work_and_name_the_session(b: &Backend) {
+    let p = b.provider().await;
+    let creds = p.assume_role(&b.assumable_role, "cmek-conformance").await.unwrap();
+    assert!(creds.access_key_id.starts_with("ASIA"), "{}", creds.access_key_id);
+    assert!(creds.session_token.is_some());
+    let session =
+        AwsProvider::connect(&AwsSettings { static_credentials: Some(creds), ..b.settings.clone() }).await.unwrap();
+    let me = session.whoami().await.unwrap();
+    assert_eq!(me.account, b.account);
+    let role_name = b.assumable_role.rsplit('/').next().unwrap();
+    assert_eq!(me.arn, format!("arn:aws:sts::{}:assumed-role/{role_name}/cmek-conformance", b.account));
+    assert!(me.user_id.ends_with(":cmek-conformance"), "{}", me.user_id);
+}
+
 mod on_moto {
     use super::*;
 
@@ -272,6 +320,34 @@ mod on_moto {
         disabled_key_is_reported_disabled,
         key_arn_in_another_region_is_looked_up_there,
         errors_carry_kind_code_and_request_id,
+        assumed_role_credentials_work_and_name_the_session,
+    );
+}
+
+mod on_sandbox {
+    use super::*;
+
+    /// One `#[tokio::test]` per body, each on its own fresh emulator.
+    macro_rules! on_sandbox {
+        ($($body:ident),* $(,)?) => {$(
+            #[tokio::test]
+            async fn $body() {
+                let aws = start_sandbox().await;
+                super::$body(&sandbox_backend(&aws)).await;
+            }
+        )*};
+    }
+
+    on_sandbox!(
+        whoami_reports_the_account,
+        created_key_is_found_by_alias_id_and_arn,
+        inspect_reports_the_cmek_shape_policy_and_alias,
+        put_key_policy_replaces_the_policy,
+        encrypt_decrypt_round_trip_needs_the_same_context,
+        disabled_key_is_reported_disabled,
+        key_arn_in_another_region_is_looked_up_there,
+        errors_carry_kind_code_and_request_id,
+        assumed_role_credentials_work_and_name_the_session,
     );
 }
 

@@ -4,7 +4,7 @@
 //!
 //! - [`settings`]: region, profile, endpoint and credential overrides.
 //! - `connect`: the standard aws-config chains plus overrides -> [`AwsProvider`].
-//! - `identity`, `keys`, `inspect`, `key_policy`, `crypto`, `rotation`: one group of calls each.
+//! - `identity`, `sts`, `keys`, `inspect`, `key_policy`, `crypto`, `rotation`: one group of calls each.
 //! - `convert`: SDK outputs -> `model`; [`error`]: SDK errors -> [`AwsError`].
 
 mod connect;
@@ -17,6 +17,7 @@ mod key_policy;
 mod keys;
 mod rotation;
 pub mod settings;
+mod sts;
 
 pub use connect::AwsProvider;
 pub use error::{AwsError, AwsErrorKind};
