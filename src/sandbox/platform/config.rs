@@ -37,9 +37,15 @@ pub fn default_bind() -> SocketAddr {
     SocketAddr::from((Ipv4Addr::LOCALHOST, 0))
 }
 
-/// The AWS KMS endpoint validation calls, and the credentials it calls it with (they stand for
-/// Anthropic's role: access decisions come from evaluating the key policy, the endpoint supplies
-/// real key state and real cryptography).
+/// The AWS KMS endpoint validation calls, and who it calls as.
+///
+/// - `anthropic: None` (moto, which enforces nothing): calls are made with `credentials`, and who
+///   may call is decided by evaluating the key policy for Anthropic's role locally; the endpoint
+///   supplies real key state and real cryptography.
+/// - `anthropic: Some(..)` (the built-in emulator, which enforces policies): validation assumes
+///   Anthropic's role and makes every call as that session, so outcomes are the endpoint's
+///   answers. `credentials` (the customer's) only read the key policy, to decide whether the
+///   compartment probes apply.
 #[derive(Debug, Clone)]
 pub struct AwsBackend {
     /// e.g. `http://127.0.0.1:5000` for moto.
@@ -47,4 +53,14 @@ pub struct AwsBackend {
     /// The region for calls not tied to a key ARN; key calls go to the ARN's own region.
     pub region_default: String,
     pub credentials: StaticCredentials,
+    /// Anthropic's identity on an enforcing endpoint (see above).
+    pub anthropic: Option<AnthropicIdentity>,
+}
+
+/// How Anthropic's validator reaches an enforcing AWS: a principal of Anthropic's account that
+/// may assume `role_arn` (the published role).
+#[derive(Debug, Clone)]
+pub struct AnthropicIdentity {
+    pub credentials: StaticCredentials,
+    pub role_arn: String,
 }

@@ -32,7 +32,7 @@ mod workspace_rules;
 #[cfg(test)]
 mod tests;
 
-pub use config::{AwsBackend, PlatformSandboxConfig, default_bind};
+pub use config::{AnthropicIdentity, AwsBackend, PlatformSandboxConfig, default_bind};
 pub use server::{RunningPlatform, start};
 pub use state::PlatformState;
 pub use validation::DEFAULT_TIMEOUT as DEFAULT_VALIDATION_TIMEOUT;

@@ -27,7 +27,12 @@ fn credentials() -> StaticCredentials {
 }
 
 fn backend(endpoint: &str) -> AwsBackend {
-    AwsBackend { endpoint_url: endpoint.to_string(), region_default: "us-east-2".into(), credentials: credentials() }
+    AwsBackend {
+        endpoint_url: endpoint.to_string(),
+        region_default: "us-east-2".into(),
+        credentials: credentials(),
+        anthropic: None,
+    }
 }
 
 async fn sandbox_with(endpoint: &str) -> Api {

@@ -1,6 +1,7 @@
 //! HTTP tests of the platform sandbox: a real server on loopback, called with reqwest.
 
 mod attach_aws;
+mod enforcing_aws;
 mod external_keys;
 mod faults_and_state;
 mod pagination;

@@ -2,22 +2,25 @@
 //! DescribeKey, GetKeyPolicy, access for DescribeKey, key state and shape, access for Encrypt and
 //! Decrypt in the target's context, the negative probes, then a real Encrypt + Decrypt round trip.
 //!
-//! Key state and cryptography come from the configured backend (real calls); who may call is
-//! decided by evaluating the key policy for Anthropic's role (`access`), because the backend's
-//! credentials are not Anthropic's. Every failure is a sentence from `messages`.
+//! This is the mode for a backend that enforces nothing (moto): key state and cryptography come
+//! from the backend (real calls); who may call is decided by evaluating the key policy for
+//! Anthropic's role (`access`), because the backend's credentials are not Anthropic's. A backend
+//! that enforces policies (the built-in emulator) is validated by `enforced` instead, as
+//! Anthropic's own session. Every failure is a sentence from `messages`.
 
 use std::collections::BTreeMap;
 
 use rand::RngCore;
 
-use crate::model::{AwsKeyDescription, AwsKeyState, KmsKeyArn};
+use crate::model::{AwsKeyDescription, AwsKeyState, AwsRegion, KmsKeyArn};
 use crate::policy::PolicyDocument;
-use crate::providers::aws::{AwsError, AwsErrorKind, AwsProvider, AwsSettings};
+use crate::providers::aws::{AwsError, AwsErrorKind, AwsProvider, AwsSettings, StaticCredentials};
 
 use super::super::config::AwsBackend;
 use super::super::ids;
 use super::Target;
 use super::access::Access;
+use super::enforced;
 use super::messages::{self, COMPARTMENT_KEY, ORG_KEY};
 
 /// Context key Anthropic adds to its negative probes; CloudTrail shows it as
@@ -27,17 +30,12 @@ const PROBE_MARKER_KEY: &str = "associatedData";
 const PROBE_MARKER_VALUE: &str = "Y21lay12YWxpZGF0aW9u";
 
 pub async fn validate(backend: &AwsBackend, kms_arn: &str, target: &Target) -> Result<(), String> {
-    let arn: KmsKeyArn =
-        kms_arn.parse().map_err(|e| format!("UnsupportedKey: {kms_arn} is not a KMS key ARN ({e})."))?;
-    let settings = AwsSettings {
-        region: Some(arn.region.clone()),
-        profile: None,
-        endpoint_url: Some(backend.endpoint_url.clone()),
-        static_credentials: Some(backend.credentials.clone()),
-    };
+    let arn = parse_arn(kms_arn)?;
+    if let Some(anthropic) = &backend.anthropic {
+        return enforced::validate(backend, anthropic, &arn, kms_arn, target).await;
+    }
     let no_context = BTreeMap::new();
-    let provider = AwsProvider::connect(&settings).await.map_err(|e| from_aws(&e, kms_arn, &no_context))?;
-
+    let provider = connect(backend, &arn.region, backend.credentials.clone(), kms_arn).await?;
     let description = provider.describe_key(kms_arn).await.map_err(|e| from_aws(&e, kms_arn, &no_context))?;
     let policy_text = provider.get_key_policy(kms_arn).await.map_err(|e| from_aws(&e, kms_arn, &no_context))?;
     let policy =
@@ -52,8 +50,7 @@ pub async fn validate(backend: &AwsBackend, kms_arn: &str, target: &Target) -> R
     access.require("kms:Decrypt", &context)?;
     negative_probes(&access, target, &context)?;
 
-    let mut plaintext = [0u8; 32];
-    rand::rng().fill_bytes(&mut plaintext);
+    let plaintext = random_plaintext();
     let ciphertext =
         provider.encrypt(kms_arn, &plaintext, &context).await.map_err(|e| from_aws(&e, kms_arn, &context))?;
     let decrypted =
@@ -65,7 +62,7 @@ pub async fn validate(backend: &AwsBackend, kms_arn: &str, target: &Target) -> R
 }
 
 /// Enabled, symmetric ENCRYPT_DECRYPT, single-Region, in a US region.
-fn check_key(key: &AwsKeyDescription, arn: &str) -> Result<(), String> {
+pub(super) fn check_key(key: &AwsKeyDescription, arn: &str) -> Result<(), String> {
     match &key.state {
         AwsKeyState::Enabled => {}
         AwsKeyState::Disabled => return Err(messages::disabled(arn)),
@@ -89,17 +86,12 @@ fn check_key(key: &AwsKeyDescription, arn: &str) -> Result<(), String> {
 /// Encrypt and Decrypt with a wrong organisation, and (when the policy pins compartments) with a
 /// wrong compartment, must be denied: these are the four AccessDenied events in CloudTrail.
 fn negative_probes(access: &Access<'_>, target: &Target, context: &BTreeMap<String, String>) -> Result<(), String> {
-    let mut wrong_org = context.clone();
-    wrong_org.insert(ORG_KEY.to_string(), ids::other_uuid(&target.org_id));
-    wrong_org.insert(PROBE_MARKER_KEY.to_string(), PROBE_MARKER_VALUE.to_string());
+    let wrong_org = wrong_org_context(target, context);
     for action in ["kms:Encrypt", "kms:Decrypt"] {
         access.refuse_wrong_org(action, &wrong_org, &target.org_id)?;
     }
     if access.pins_compartments() {
-        let mut wrong_compartment = context.clone();
-        let right = target.compartment_id.clone().unwrap_or_default();
-        wrong_compartment.insert(COMPARTMENT_KEY.to_string(), ids::other_uuid(&right));
-        wrong_compartment.insert(PROBE_MARKER_KEY.to_string(), PROBE_MARKER_VALUE.to_string());
+        let wrong_compartment = wrong_compartment_context(target, context);
         for action in ["kms:Encrypt", "kms:Decrypt"] {
             access.refuse_wrong_compartment(action, &wrong_compartment)?;
         }
@@ -107,8 +99,55 @@ fn negative_probes(access: &Access<'_>, target: &Target, context: &BTreeMap<Stri
     Ok(())
 }
 
+/// The target's context with another organisation, marked as a probe.
+pub(super) fn wrong_org_context(target: &Target, context: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let mut wrong = context.clone();
+    wrong.insert(ORG_KEY.to_string(), ids::other_uuid(&target.org_id));
+    wrong.insert(PROBE_MARKER_KEY.to_string(), PROBE_MARKER_VALUE.to_string());
+    wrong
+}
+
+/// The target's context with another compartment, marked as a probe.
+pub(super) fn wrong_compartment_context(
+    target: &Target,
+    context: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let mut wrong = context.clone();
+    let right = target.compartment_id.clone().unwrap_or_default();
+    wrong.insert(COMPARTMENT_KEY.to_string(), ids::other_uuid(&right));
+    wrong.insert(PROBE_MARKER_KEY.to_string(), PROBE_MARKER_VALUE.to_string());
+    wrong
+}
+
+/// 32 random bytes: what the round trip encrypts.
+pub(super) fn random_plaintext() -> [u8; 32] {
+    let mut plaintext = [0u8; 32];
+    rand::rng().fill_bytes(&mut plaintext);
+    plaintext
+}
+
+pub(super) fn parse_arn(kms_arn: &str) -> Result<KmsKeyArn, String> {
+    kms_arn.parse().map_err(|e| format!("UnsupportedKey: {kms_arn} is not a KMS key ARN ({e})."))
+}
+
+/// A provider for the backend, in the key's region, with `credentials`.
+pub(super) async fn connect(
+    backend: &AwsBackend,
+    region: &AwsRegion,
+    credentials: StaticCredentials,
+    kms_arn: &str,
+) -> Result<AwsProvider, String> {
+    let settings = AwsSettings {
+        region: Some(region.clone()),
+        profile: None,
+        endpoint_url: Some(backend.endpoint_url.clone()),
+        static_credentials: Some(credentials),
+    };
+    AwsProvider::connect(&settings).await.map_err(|e| from_aws(&e, kms_arn, &BTreeMap::new()))
+}
+
 /// A failed backend call, as the sentence Anthropic's validation would report.
-fn from_aws(e: &AwsError, arn: &str, context: &BTreeMap<String, String>) -> String {
+pub(super) fn from_aws(e: &AwsError, arn: &str, context: &BTreeMap<String, String>) -> String {
     let code = e.code.as_deref();
     match e.kind {
         AwsErrorKind::NotFound => messages::not_found(arn),

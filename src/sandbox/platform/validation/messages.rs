@@ -107,6 +107,11 @@ pub fn call_failed(code: &str, action: &str, arn: &str, detail: &str) -> String 
     format!("{code}: {action} on {arn} failed: {detail}")
 }
 
+/// Anthropic's validator could not become its published role (an enforcing backend's STS refused).
+pub fn assume_role_failed(role_arn: &str, detail: &str) -> String {
+    format!("AssumeRoleFailed: Anthropic's validator could not assume {role_arn}, so the key was not checked: {detail}")
+}
+
 pub fn timeout(arn: &str, limit: Duration) -> String {
     format!(
         "Timeout: the encrypt/decrypt round trip with {arn} did not finish within {}; the KMS did not answer in time.",

@@ -1,11 +1,13 @@
 //! Key validation as Anthropic runs it (platform-api.md, section 8): on `POST .../validate` with
 //! the organisation in the encryption context, and on attach with the workspace's compartment too.
 //!
-//! This module picks the provider and enforces the time limit; `aws` does the AWS steps and
+//! This module picks the provider and enforces the time limit; `aws` does the AWS steps (and
+//! hands a policy-enforcing backend to `enforced`, which calls as Anthropic's own session) and
 //! `messages` holds every failure sentence. It never touches the store: callers pass a `Target`.
 
 mod access;
 mod aws;
+mod enforced;
 pub mod messages;
 
 use std::collections::BTreeMap;
