@@ -22,6 +22,20 @@ pub struct Cli {
     /// More detail (repeat for more)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Run against the built-in sandbox (emulated Claude Platform and AWS on loopback), optionally
+    /// starting from a named scenario (see `cmek sandbox --list-scenarios`); nothing real is touched
+    #[arg(
+        long,
+        global = true,
+        value_name = "SCENARIO",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "default"
+    )]
+    pub sandbox: Option<String>,
+    /// With --sandbox: keep the sandbox's state in this JSON file between runs
+    #[arg(long, global = true, value_name = "FILE")]
+    pub sandbox_state: Option<PathBuf>,
     #[command(flatten)]
     pub platform: PlatformArgs,
     #[command(flatten)]
@@ -62,7 +76,8 @@ pub struct AwsArgs {
 pub enum Command {
     /// Create or inspect the key, grant Anthropic, register, validate, and (with explicit consent) attach
     Setup(SetupArgs),
-    /// Run the emulated Admin API on loopback in the foreground and print how to point tools at it
+    /// Run the emulated Claude Platform and AWS KMS/STS on loopback in the foreground, and print how to
+    /// point tools at them
     Sandbox(SandboxArgs),
     /// Print shell completions
     Completions {
@@ -105,7 +120,20 @@ pub struct SetupArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct SandboxArgs {
-    /// Loopback port to listen on (0 picks a free one). AWS keys are validated against --aws-endpoint
+    /// Start from this scenario (default: `default`, or the global --sandbox=SCENARIO)
+    #[arg(long, value_name = "NAME")]
+    pub scenario: Option<String>,
+    /// Keep state in this JSON file: loaded at start when it exists, written atomically on changes and at exit
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// List the scenarios, one line each, and exit
+    #[arg(long)]
+    pub list_scenarios: bool,
+    /// Loopback port for the Admin API (0 picks a free one)
     #[arg(long, default_value_t = 0)]
     pub port: u16,
+    /// Loopback port for AWS KMS/STS (0 picks a free one); ignored with --aws-endpoint, which uses
+    /// that AWS endpoint (e.g. moto) instead of the built-in emulator
+    #[arg(long, default_value_t = 0)]
+    pub aws_port: u16,
 }

@@ -9,6 +9,7 @@ mod setup;
 mod setup_report;
 
 pub use args::{Cli, Command, OutputFormat};
+use connect::Reach;
 
 use clap::Parser;
 
@@ -65,8 +66,20 @@ pub fn main() -> i32 {
 /// Dispatches to the command; `Ok(code)` is 0 for healthy, 1 for "ran, but not healthy".
 async fn run(cli: Cli, out: &Output, env: &(dyn Fn(&str) -> Option<String> + Sync)) -> Result<i32> {
     match &cli.command {
-        Command::Setup(args) => setup::run(&cli, args, out, env).await,
-        Command::Sandbox(args) => sandbox::run(&cli, args, out, env).await,
+        Command::Sandbox(args) => sandbox::run(&cli, args, out).await,
         Command::Completions { shell } => completions::run(*shell),
+        Command::Setup(args) => match sandbox::start_for_command(&cli, out).await? {
+            None => {
+                let reach = Reach::Real { platform: &cli.platform, aws: &cli.aws, env };
+                setup::run(args, &reach, out, env).await
+            }
+            Some(sb) => {
+                let result = setup::run(args, &Reach::Sandbox(sb.endpoints()), out, env).await;
+                let stopped = sb.shutdown().await;
+                let code = result?;
+                stopped.map_err(|e| Error::remote(format!("the sandbox did not stop cleanly: {e}")))?;
+                Ok(code)
+            }
+        },
     }
 }

@@ -3,9 +3,8 @@
 
 use serde_json::json;
 
-use super::Cli;
 use super::args::SetupArgs;
-use super::connect;
+use super::connect::Reach;
 use super::setup_report::{self, ProgressPrinter};
 use crate::engine::journal::Journal;
 use crate::engine::{self, Services};
@@ -16,8 +15,8 @@ use crate::output::Output;
 use crate::plan::{self, AwsAnswers, SetupAnswers};
 
 pub async fn run(
-    cli: &Cli,
     args: &SetupArgs,
+    reach: &Reach<'_>,
     out: &Output,
     env: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> Result<i32> {
@@ -28,8 +27,8 @@ pub async fn run(
         .with_hint("cmek setup --non-interactive --provider aws --workspace <id|name> [--confirm-attach <id|name>]"));
     }
     let answers = answers_from(args)?;
-    let platform = connect::platform_client(&cli.platform, env)?;
-    let aws = connect::aws_provider(&cli.aws, &answers.aws.region).await?;
+    let platform = reach.platform_client()?;
+    let aws = reach.aws_provider(&answers.aws.region).await?;
     let services = Services { platform, aws };
     let mut progress = ProgressPrinter::new(out);
 

@@ -233,7 +233,7 @@ fn print_checks(out: &Output, checks: &[Check]) {
 fn print_steps(out: &Output, plan: &Plan, outcomes: Option<&[StepOutcome]>) {
     out.text(&format!("\n{}", out.paint(Tone::Strong, if outcomes.is_some() { "Result" } else { "Plan" })));
     for (i, step) in plan.steps.iter().enumerate() {
-        let rev = format!("{:?}", step.action.reversibility()).to_lowercase();
+        let rev = step.action.reversibility().label();
         let line = match outcomes.and_then(|o| o.get(i)) {
             Some(StepOutcome::Done { detail }) => format!("{} {detail}", out.paint(Tone::Good, "✓")),
             Some(StepOutcome::Unchanged { reason }) => format!("= {reason}"),

@@ -51,9 +51,10 @@ pub fn policy_checks(
     let d = eval("kms:Encrypt", wrong_org.clone());
     out.push(expect_denied(
         &d,
-        "AWS-08",
         "another organisation's encryption context is denied (validation refuses over-permissive policies)",
         &describe_context(&wrong_org),
+        "remove or narrow those statements: Anthropic's grant must carry the StringEquals condition on \
+         kms:EncryptionContext:anthropic:org_uuid (cmek's AllowAnthropicCMEKCrypto statement does)",
     ));
 
     if !grant.compartments.is_empty() {
@@ -62,9 +63,10 @@ pub fn policy_checks(
         let d = eval("kms:Encrypt", ctx.clone());
         out.push(expect_denied(
             &d,
-            "AWS-08",
             "a workspace outside the pinned compartments is denied",
             &describe_context(&ctx),
+            "remove or narrow those statements: a grant to Anthropic that ignores \
+             kms:EncryptionContext:anthropic:compartment_uuid undoes the workspace pinning",
         ));
     }
     if grant.org_uuids.len() > 1 {
@@ -120,16 +122,17 @@ fn expect_allowed(d: &Decision, id: &'static str, title: &str, fix: &str) -> Che
     }
 }
 
-fn expect_denied(d: &Decision, id: &'static str, title: &str, context: &str) -> Check {
+/// A negative probe: allowed means over-permissive (AWS-08).
+fn expect_denied(d: &Decision, title: &str, context: &str, fix: &str) -> Check {
     match d.outcome {
-        Outcome::Allowed => {
-            Check::fail(id, Severity::High, title, format!("kms:Encrypt with {context} is allowed by {}", deciding(d)))
-                .with_fix(
-                    "remove or narrow those statements: Anthropic's grant must carry the StringEquals condition on \
-             kms:EncryptionContext:anthropic:org_uuid (cmek's AllowAnthropicCMEKCrypto statement does)",
-                )
-        }
-        _ => Check::pass(id, Severity::High, title),
+        Outcome::Allowed => Check::fail(
+            "AWS-08",
+            Severity::High,
+            title,
+            format!("kms:Encrypt with {context} is allowed by {}", deciding(d)),
+        )
+        .with_fix(fix),
+        _ => Check::pass("AWS-08", Severity::High, title),
     }
 }
 

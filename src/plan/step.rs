@@ -39,6 +39,18 @@ pub enum Reversibility {
     Permanent,
 }
 
+impl Reversibility {
+    /// How the plan shows it to a person.
+    pub fn label(self) -> &'static str {
+        match self {
+            Reversibility::Reversible => "reversible",
+            Reversibility::ScheduledDeletionOnly => "undo = schedule deletion, 7-30 days",
+            Reversibility::ReadOnly => "read-only",
+            Reversibility::Permanent => "cannot be undone",
+        }
+    }
+}
+
 impl Action {
     pub fn reversibility(&self) -> Reversibility {
         match self {

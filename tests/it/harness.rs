@@ -64,6 +64,7 @@ impl World {
                 endpoint_url: moto.endpoint().to_string(),
                 region_default: REGION.into(),
                 credentials: aws_credentials(),
+                anthropic: None,
             }),
             ..PlatformSandboxConfig::new(SecretString::from(admin_key.clone()))
         })

@@ -1,80 +1,92 @@
 //! `cmek sandbox` as a user runs it: start it, read its `export` lines up to `# ready`, point
-//! `cmek setup` at it with exactly those variables, and get an attached key.
+//! `cmek setup` at it with exactly those variables, and get an attached key; with `--state FILE`
+//! it remembers across a restart; with `--aws-endpoint` it validates against that AWS (moto).
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 
+use serde_json::Value;
+
+use crate::foreground::Foreground;
 use crate::moto::Moto;
 
-struct Sandbox(Child);
+const AWS_VARS: [&str; 4] = ["AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"];
 
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts `cmek sandbox` and returns its exported variables.
-fn start_sandbox(moto: &Moto, home: &std::path::Path) -> (Sandbox, BTreeMap<String, String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cmek"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .args(["--aws-endpoint", moto.endpoint(), "sandbox"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let sandbox = Sandbox(child);
-    let mut exports = BTreeMap::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.unwrap();
-        if line == "# ready" {
-            return (sandbox, exports);
-        }
-        if let Some(rest) = line.strip_prefix("export ") {
-            let (k, v) = rest.split_once('=').unwrap_or_else(|| panic!("malformed export line {line:?}"));
-            exports.insert(k.to_string(), v.to_string());
-        }
-    }
-    panic!("cmek sandbox exited before printing # ready");
-}
-
-#[test]
-fn sandbox_exports_are_enough_to_run_the_main_job() {
-    let moto = Moto::start();
-    let home = tempfile::tempdir().unwrap();
-    let (_sandbox, exports) = start_sandbox(&moto, home.path());
-    for var in [
-        "ANTHROPIC_BASE_URL",
-        "ANTHROPIC_ADMIN_KEY",
-        "AWS_ENDPOINT_URL",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_REGION",
-    ] {
-        assert!(exports.contains_key(var), "{var} is not exported: {exports:?}");
-    }
-    assert!(exports["ANTHROPIC_ADMIN_KEY"].starts_with("sk-ant-admin01-"));
-    assert!(exports["ANTHROPIC_BASE_URL"].starts_with("http://127.0.0.1:"));
-
+fn setup_with(home: &Path, exports: &BTreeMap<String, String>) -> (i32, Value) {
     let out = Command::new(env!("CARGO_BIN_EXE_cmek"))
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("AWS_CONFIG_FILE", home.path().join("none"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.path().join("none"))
-        .envs(&exports)
+        .env("HOME", home)
+        .env("AWS_CONFIG_FILE", home.join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("none"))
+        .envs(exports)
         .args(["--output", "json", "setup", "--non-interactive", "--provider", "aws"])
         .args(["--workspace", "production", "--confirm-attach", "production"])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let doc = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap_or(-1), doc)
+}
+
+fn outcome(doc: &Value, action: &str) -> String {
+    let steps = doc["steps"].as_array().unwrap();
+    let step = steps.iter().find(|s| s["action"] == action).unwrap();
+    step["outcome"]["status"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn the_built_in_sandbox_exports_are_enough_to_run_the_main_job() {
+    let home = tempfile::tempdir().unwrap();
+    let sandbox = Foreground::start(home.path(), &["sandbox"]);
+    for var in ["ANTHROPIC_BASE_URL", "ANTHROPIC_ADMIN_KEY"].into_iter().chain(AWS_VARS) {
+        assert!(sandbox.exports.contains_key(var), "{var} is not exported: {:?}", sandbox.exports);
+    }
+    assert!(sandbox.exports["ANTHROPIC_ADMIN_KEY"].starts_with("sk-ant-admin01-"));
+    assert!(sandbox.exports["AWS_ENDPOINT_URL"].starts_with("http://127.0.0.1:"));
+    assert_eq!(sandbox.notes["scenario"].split(':').next(), Some("default"));
+
+    let (code, doc) = setup_with(home.path(), &sandbox.exports);
+    assert_eq!(code, 0, "{doc:#}");
     assert_eq!(doc["status"], "attached");
     assert_eq!(doc["organization"]["name"], "Sandbox Organisation");
+    assert_eq!(sandbox.interrupt(), 0, "Ctrl-C is the normal way to stop it");
+}
+
+#[test]
+fn a_state_file_survives_a_restart() {
+    let home = tempfile::tempdir().unwrap();
+    let state = home.path().join("state.json");
+    let state_arg = state.to_str().unwrap();
+
+    let first = Foreground::start(home.path(), &["sandbox", "--state", state_arg]);
+    let (code, doc) = setup_with(home.path(), &first.exports);
+    assert_eq!(code, 0, "{doc:#}");
+    let key_arn = doc["key"]["arn"].clone();
+    let admin_key = first.exports["ANTHROPIC_ADMIN_KEY"].clone();
+    assert_eq!(first.interrupt(), 0);
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    assert_eq!(saved["format"], "cmek.sandbox-state/v1");
+
+    let second = Foreground::start(home.path(), &["sandbox", "--state", state_arg]);
+    assert_eq!(second.exports["ANTHROPIC_ADMIN_KEY"], admin_key, "clients keep working after a restart");
+    let (code, doc) = setup_with(home.path(), &second.exports);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["key"]["arn"], key_arn, "the same key, found again");
+    for action in ["update_key_policy", "register_key", "attach"] {
+        assert_eq!(outcome(&doc, action), "unchanged", "{action}");
+    }
+}
+
+#[test]
+fn with_an_external_aws_endpoint_it_validates_against_that() {
+    let moto = Moto::start();
+    let home = tempfile::tempdir().unwrap();
+    let sandbox = Foreground::start(home.path(), &["--aws-endpoint", moto.endpoint(), "sandbox"]);
+    assert_eq!(sandbox.exports["AWS_ENDPOINT_URL"], moto.endpoint());
+    let (code, doc) = setup_with(home.path(), &sandbox.exports);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_eq!(doc["status"], "attached");
 }

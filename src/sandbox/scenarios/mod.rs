@@ -1,0 +1,191 @@
+//! Named sandbox starting points (`--sandbox=<scenario>`): the broken and tricky states customers
+//! really meet, for rehearsing `cmek` and seeing what each failure looks like before production.
+//!
+//! A scenario seeds the emulators directly (bypassing their own checks on purpose: the point is to
+//! reach states the APIs would normally refuse to create) and may add standing conditions
+//! (Resource Control Policies, transient faults).
+
+mod policies;
+
+use std::time::Duration;
+
+use crate::model::{AwsKeyState, KmsAliasName};
+use crate::policy::PolicyDocument;
+
+use super::aws::{CUSTOMER_ACCOUNT, SeedKey};
+use super::faults::Faults;
+use super::world::{REGION, Sandbox};
+
+pub struct Scenario {
+    pub name: &'static str,
+    /// One line: the state the sandbox starts in.
+    pub summary: &'static str,
+    /// What `cmek --sandbox=<name> setup ...` shows in it.
+    pub shows: &'static str,
+    pub faults: Faults,
+    pub rcps: fn() -> Vec<PolicyDocument>,
+    pub arrange: fn(&Sandbox) -> Result<(), String>,
+}
+
+impl std::fmt::Debug for Scenario {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+const NO_FAULTS: Faults = Faults { error_share: 0.0, latency: Duration::ZERO };
+
+fn no_rcps() -> Vec<PolicyDocument> {
+    Vec::new()
+}
+
+fn nothing(_: &Sandbox) -> Result<(), String> {
+    Ok(())
+}
+
+pub static SCENARIOS: &[Scenario] = &[
+    Scenario {
+        name: "default",
+        summary: "a clean organisation (production, staging, development) and AWS account: no key yet",
+        shows: "the whole job: a new key with the Anthropic policy, registered, validated, attached on confirmation",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: nothing,
+    },
+    Scenario {
+        name: "customer-statements",
+        summary: "alias/anthropic-cmek names a key whose policy has only the customer's own statements",
+        shows: "setup merges the Anthropic statements in, keeps every customer statement, backs up the old policy",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: |s| alias_key(s, policies::customer_statements(), AwsKeyState::Enabled, false),
+    },
+    Scenario {
+        name: "console-wizard",
+        summary: "the key's policy came from the AWS console wizard: Anthropic's whole account, broad actions, no condition",
+        shows: "setup stops before any change: AWS-08, another organisation's context would be allowed",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: |s| alias_key(s, policies::console_wizard(), AwsKeyState::Enabled, false),
+    },
+    Scenario {
+        name: "missing-org-condition",
+        summary: "the key grants Anthropic's role Encrypt/Decrypt without the organisation condition",
+        shows: "the plan replaces the Anthropic statements with organisation-bound ones (validation refuses the old)",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: |s| alias_key(s, policies::missing_org_condition(), AwsKeyState::Enabled, false),
+    },
+    Scenario {
+        name: "placeholder",
+        summary: "a literal <compartment-uuid> placeholder was left in the key policy's condition",
+        shows: "setup warns (ANT-04) and replaces the placeholder with the workspace's real compartment id",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: |s| alias_key(s, policies::placeholder_left(), AwsKeyState::Enabled, false),
+    },
+    Scenario {
+        name: "workspace-not-pinned",
+        summary: "the key policy pins the staging workspace only: production is missing from the compartment list",
+        shows: "setup --workspace production adds production's compartment and keeps staging's",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: |s| alias_key(s, policies::pinned_to_staging(), AwsKeyState::Enabled, false),
+    },
+    Scenario {
+        name: "disabled-key",
+        summary: "alias/anthropic-cmek names a correctly policied key that is Disabled",
+        shows: "setup stops before any change: AWS-01, with the enable-key command",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: |s| alias_key(s, policies::correct(), AwsKeyState::Disabled, false),
+    },
+    Scenario {
+        name: "pending-deletion",
+        summary: "alias/anthropic-cmek names a correctly policied key that is scheduled for deletion",
+        shows: "setup stops before any change: AWS-02, with the cancel-key-deletion command",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: |s| alias_key(s, policies::correct(), AwsKeyState::PendingDeletion, false),
+    },
+    Scenario {
+        name: "multi-region",
+        summary: "alias/anthropic-cmek names a multi-Region (mrk-) key",
+        shows: "setup stops before any change: AWS-04, CMEK needs a single-Region key",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: |s| alias_key(s, policies::correct(), AwsKeyState::Enabled, true),
+    },
+    Scenario {
+        name: "rcp-deny",
+        summary: "a Resource Control Policy denies KMS to principals outside the customer's AWS organisation",
+        shows: "the key policy is right but validation fails: the RCP denies Anthropic's role (needs a carve-out)",
+        faults: NO_FAULTS,
+        rcps: org_perimeter_rcp,
+        arrange: |s| {
+            s.aws.set_rcps(org_perimeter_rcp());
+            Ok(())
+        },
+    },
+    Scenario {
+        name: "flaky",
+        summary: "30% of platform and AWS requests fail transiently (429, 5xx, throttling) and every answer is 150 ms late",
+        shows: "setup still converges: every call is retried as the official SDKs retry",
+        faults: Faults { error_share: 0.3, latency: Duration::from_millis(150) },
+        rcps: no_rcps,
+        arrange: nothing,
+    },
+];
+
+pub fn find(name: &str) -> Option<&'static Scenario> {
+    SCENARIOS.iter().find(|s| s.name == name)
+}
+
+pub fn default_scenario() -> &'static Scenario {
+    &SCENARIOS[0]
+}
+
+/// The names, for error messages.
+pub fn names() -> String {
+    SCENARIOS.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+}
+
+fn org_perimeter_rcp() -> Vec<PolicyDocument> {
+    PolicyDocument::parse(&policies::rcp_org_perimeter()).into_iter().collect()
+}
+
+/// Seeds a key in the customer's account, named by the alias `cmek` looks for.
+fn alias_key(s: &Sandbox, policy: String, state: AwsKeyState, multi_region: bool) -> Result<(), String> {
+    s.aws
+        .seed_key(SeedKey {
+            account: CUSTOMER_ACCOUNT.to_string(),
+            region: REGION.to_string(),
+            policy,
+            state,
+            multi_region,
+            alias: Some(KmsAliasName::default_alias()),
+            description: format!("seeded by the sandbox scenario ({})", s.scenario.name),
+            rotation: true,
+        })
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_summaries_are_one_line() {
+        let mut names: Vec<&str> = SCENARIOS.iter().map(|s| s.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), SCENARIOS.len());
+        for s in SCENARIOS {
+            assert!(!s.summary.contains('\n') && !s.summary.is_empty(), "{}", s.name);
+            assert!(s.faults.checked().is_ok(), "{}", s.name);
+        }
+        assert_eq!(default_scenario().name, "default");
+        assert_eq!((find("rcp-deny").unwrap().rcps)().len(), 1);
+    }
+}

@@ -1,0 +1,202 @@
+//! One complete sandbox: the AWS emulator and the platform emulator, wired so the platform
+//! validates keys by calling AWS as Anthropic's published role, started from a scenario or a
+//! saved state, and saved back (atomically) when asked.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rand::distr::{Alphanumeric, SampleString};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use super::SandboxError;
+use super::aws::{self, AwsEmulatorConfig, AwsState, RunningAws};
+use super::platform::{self, AnthropicIdentity, AwsBackend, PlatformSandboxConfig, PlatformState, RunningPlatform};
+use super::scenarios::Scenario;
+use crate::identities;
+use crate::providers::aws::StaticCredentials;
+
+const WHAT: &str = "sandbox";
+pub const STATE_FORMAT: &str = "cmek.sandbox-state/v1";
+/// The region the sandbox's customer works in.
+pub const REGION: &str = "us-east-2";
+
+/// How to start a sandbox.
+#[derive(Debug, Clone)]
+pub struct SandboxOptions {
+    pub scenario: &'static Scenario,
+    /// Load from this file when it exists; `save` writes it.
+    pub state_file: Option<PathBuf>,
+    pub platform_port: u16,
+    pub aws_port: u16,
+}
+
+/// Everything saved in a state file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct SavedState {
+    format: String,
+    scenario: String,
+    /// The sandbox's own throwaway admin key, kept so restarted clients keep working.
+    admin_key: String,
+    platform: PlatformState,
+    aws: AwsState,
+}
+
+/// What a client needs to reach the sandbox: the same values `cmek sandbox` exports.
+#[derive(Debug, Clone)]
+pub struct SandboxEndpoints {
+    pub base_url: url::Url,
+    pub admin_key: SecretString,
+    pub aws_endpoint: String,
+    pub aws_region: String,
+    pub aws_credentials: StaticCredentials,
+}
+
+pub struct Sandbox {
+    pub scenario: &'static Scenario,
+    /// Started from a state file rather than from the scenario.
+    pub restored: bool,
+    pub platform: RunningPlatform,
+    pub aws: RunningAws,
+    admin_key: SecretString,
+    state_file: Option<PathBuf>,
+    /// What was last written to the state file, so unchanged state is not rewritten.
+    last_saved: Mutex<Option<String>>,
+}
+
+impl Sandbox {
+    pub async fn start(opts: SandboxOptions) -> Result<Sandbox, SandboxError> {
+        let saved = match &opts.state_file {
+            Some(path) if path.exists() => Some(load(path)?),
+            _ => None,
+        };
+        let fresh = saved.is_none();
+        // A state file remembers its scenario, so its standing conditions (RCPs, faults) come back too.
+        let scenario = saved.as_ref().and_then(|s| super::scenarios::find(&s.scenario)).unwrap_or(opts.scenario);
+        let admin_key = SecretString::from(match &saved {
+            Some(s) => s.admin_key.clone(),
+            None => format!("sk-ant-admin01-sandbox-{}", Alphanumeric.sample_string(&mut rand::rng(), 32)),
+        });
+        let (platform_state, aws_state) = match saved {
+            Some(s) => (Some(s.platform), s.aws),
+            None => (None, AwsState::seeded()),
+        };
+
+        let aws = aws::start(AwsEmulatorConfig {
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, opts.aws_port)),
+            state: aws_state,
+            rcps: Vec::new(),
+            faults: scenario.faults,
+        })
+        .await?;
+        let platform = platform::start(PlatformSandboxConfig {
+            admin_key: admin_key.clone(),
+            aws: Some(AwsBackend {
+                endpoint_url: aws.endpoint.as_str().trim_end_matches('/').to_string(),
+                region_default: REGION.to_string(),
+                credentials: aws.customer().credentials,
+                anthropic: Some(AnthropicIdentity {
+                    credentials: aws.anthropic_platform().credentials,
+                    role_arn: identities::published().aws.role_arn.clone(),
+                }),
+            }),
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, opts.platform_port)),
+            initial: platform_state,
+            faults: scenario.faults,
+        })
+        .await?;
+
+        let sandbox = Sandbox {
+            scenario,
+            restored: !fresh,
+            platform,
+            aws,
+            admin_key,
+            state_file: opts.state_file,
+            last_saved: Mutex::new(None),
+        };
+        if fresh {
+            (sandbox.scenario.arrange)(&sandbox).map_err(|message| SandboxError::Config { what: WHAT, message })?;
+            sandbox.save()?;
+        } else {
+            // A restored sandbox keeps its scenario's standing conditions (RCPs); its data is the file's.
+            sandbox.aws.set_rcps((sandbox.scenario.rcps)());
+        }
+        Ok(sandbox)
+    }
+
+    pub fn endpoints(&self) -> SandboxEndpoints {
+        SandboxEndpoints {
+            base_url: self.platform.base_url.clone(),
+            admin_key: self.admin_key.clone(),
+            aws_endpoint: self.aws.endpoint.as_str().trim_end_matches('/').to_string(),
+            aws_region: REGION.to_string(),
+            aws_credentials: self.aws.customer().credentials,
+        }
+    }
+
+    /// Writes the state file, if there is one (write to a temporary file, then rename).
+    pub fn save(&self) -> Result<(), SandboxError> {
+        self.save_inner(true)
+    }
+
+    /// Like `save`, but only when something changed since the last save.
+    pub fn save_if_changed(&self) -> Result<(), SandboxError> {
+        self.save_inner(false)
+    }
+
+    fn save_inner(&self, always: bool) -> Result<(), SandboxError> {
+        let Some(path) = &self.state_file else { return Ok(()) };
+        let state = SavedState {
+            format: STATE_FORMAT.to_string(),
+            scenario: self.scenario.name.to_string(),
+            admin_key: self.admin_key.expose_secret().to_string(),
+            platform: self.platform.state(),
+            aws: self.aws.state(),
+        };
+        let text = serde_json::to_string_pretty(&state)
+            .map_err(|e| SandboxError::Config { what: WHAT, message: format!("cannot serialise the state: {e}") })?;
+        let mut last = self.last_saved.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !always && last.as_deref() == Some(text.as_str()) {
+            return Ok(());
+        }
+        write_atomically(path, text.as_bytes())?;
+        *last = Some(text);
+        Ok(())
+    }
+
+    /// Saves (when there is a state file) and stops both emulators.
+    pub async fn shutdown(self) -> Result<(), SandboxError> {
+        self.save()?;
+        self.platform.shutdown().await?;
+        self.aws.shutdown().await
+    }
+}
+
+fn load(path: &Path) -> Result<SavedState, SandboxError> {
+    let bad = |why: String| SandboxError::Config {
+        what: WHAT,
+        message: format!("cannot use the state file {}: {why}; remove it to start afresh", path.display()),
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+    let state: SavedState = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    if state.format != STATE_FORMAT {
+        return Err(bad(format!("its format is `{}`, this version reads `{STATE_FORMAT}`", state.format)));
+    }
+    Ok(state)
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), SandboxError> {
+    let fail = |e: std::io::Error| SandboxError::Config {
+        what: WHAT,
+        message: format!("cannot write the state file {}: {e}", path.display()),
+    };
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    std::io::Write::write_all(&mut tmp, bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
