@@ -8,6 +8,7 @@ pub mod aws;
 pub mod faults;
 pub mod platform;
 pub mod scenarios;
+mod serve;
 mod world;
 
 pub use world::{REGION, STATE_FORMAT, Sandbox, SandboxEndpoints, SandboxOptions};

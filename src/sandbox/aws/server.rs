@@ -1,14 +1,10 @@
 //! Starting and stopping the emulator on loopback, and what a running one offers: its endpoint,
 //! the seeded principals' credentials, seeding keys for scenarios, RCPs, and state snapshots.
 
-use std::net::SocketAddr;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
 
 use axum::Router;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 use super::handler::{self, Emulator};
 use super::identity::{ANTHROPIC_USER, CUSTOMER_USER};
@@ -18,10 +14,9 @@ use crate::model::KmsKeyArn;
 use crate::policy::PolicyDocument;
 use crate::sandbox::SandboxError;
 use crate::sandbox::faults::FaultPlan;
+use crate::sandbox::serve::{Served, bind, serve};
 
 const WHAT: &str = "AWS KMS/STS";
-/// How long `shutdown` lets requests in flight finish before it stops the server anyway.
-const GRACE: Duration = Duration::from_secs(5);
 
 /// A running emulator. Dropping it stops the server; `shutdown` stops it and waits.
 pub struct RunningAws {
@@ -30,8 +25,7 @@ pub struct RunningAws {
     emulator: Arc<Emulator>,
     customer: EmulatedUser,
     anthropic: EmulatedUser,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<std::io::Result<()>>>,
+    served: Served,
 }
 
 /// Binds `cfg.bind` and serves until the returned handle is shut down or dropped. Refuses a
@@ -50,15 +44,7 @@ pub async fn start(cfg: AwsEmulatorConfig) -> Result<RunningAws, SandboxError> {
     let customer = user(CUSTOMER_ACCOUNT, CUSTOMER_USER)?;
     let anthropic = user(ANTHROPIC_ACCOUNT, ANTHROPIC_USER)?;
 
-    let listener = tokio::net::TcpListener::bind(cfg.bind)
-        .await
-        .map_err(|source| SandboxError::Bind { addr: cfg.bind, source })?;
-    let addr = listener.local_addr().map_err(|source| SandboxError::Bind { addr: cfg.bind, source })?;
-    let endpoint = url::Url::parse(&format!("http://{addr}/")).map_err(|e| SandboxError::BaseUrl {
-        what: WHAT,
-        addr,
-        reason: e.to_string(),
-    })?;
+    let (listener, endpoint) = bind(WHAT, cfg.bind).await?;
 
     let emulator = Arc::new(Emulator {
         state: Mutex::new(cfg.state),
@@ -67,16 +53,9 @@ pub async fn start(cfg: AwsEmulatorConfig) -> Result<RunningAws, SandboxError> {
         injected: AtomicU64::new(0),
     });
     let app = Router::new().fallback(handler::handle).with_state(emulator.clone());
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(
-        async move {
-            // A dropped sender also means stop.
-            let _ = stopped.await;
-        },
-    );
-    let task = tokio::spawn(async move { server.await });
+    let served = serve(WHAT, listener, app);
     tracing::debug!(%endpoint, "aws sandbox listening");
-    Ok(RunningAws { endpoint, emulator, customer, anthropic, stop: Some(stop), task: Some(task) })
+    Ok(RunningAws { endpoint, emulator, customer, anthropic, served })
 }
 
 impl RunningAws {
@@ -109,32 +88,8 @@ impl RunningAws {
     }
 
     /// Stops accepting requests, lets those in flight finish (up to 5 s), and waits for the end.
-    pub async fn shutdown(mut self) -> Result<(), SandboxError> {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        let Some(mut task) = self.task.take() else { return Ok(()) };
-        match tokio::time::timeout(GRACE, &mut task).await {
-            Ok(Ok(Ok(()))) => Ok(()),
-            Ok(Ok(Err(e))) => Err(SandboxError::Server { what: WHAT, message: e.to_string() }),
-            Ok(Err(e)) => Err(SandboxError::Server { what: WHAT, message: e.to_string() }),
-            Err(_) => {
-                task.abort();
-                Ok(())
-            }
-        }
-    }
-}
-
-impl Drop for RunningAws {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        // Dropping must not wait: idle keep-alive connections would hold a graceful stop open.
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
+    pub async fn shutdown(self) -> Result<(), SandboxError> {
+        self.served.shutdown().await
     }
 }
 

@@ -4,11 +4,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use secrecy::ExposeSecret;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 use crate::platform::types::{Organization, Workspace};
 use crate::sandbox::SandboxError;
+use crate::sandbox::serve::{Served, bind, serve};
 
 use super::app::AppState;
 use super::config::PlatformSandboxConfig;
@@ -17,8 +16,6 @@ use super::state::{PlatformState, SharedStore, Store, lock};
 use crate::sandbox::faults::FaultPlan;
 
 const WHAT: &str = "platform";
-/// How long `shutdown` lets requests in flight finish before it stops the server anyway.
-const GRACE: Duration = Duration::from_secs(5);
 
 /// A running sandbox. Dropping it stops the server; `shutdown` stops it and waits.
 pub struct RunningPlatform {
@@ -30,8 +27,7 @@ pub struct RunningPlatform {
     /// The organisation's default workspace (listed only with `include_default=true`).
     pub default_workspace: Workspace,
     store: SharedStore,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<std::io::Result<()>>>,
+    served: Served,
 }
 
 /// Binds `cfg.bind` and serves until the returned handle is shut down or dropped.
@@ -42,15 +38,7 @@ pub async fn start(cfg: PlatformSandboxConfig) -> Result<RunningPlatform, Sandbo
             message: "the admin key is empty; give the key it should accept".into(),
         });
     }
-    let listener = tokio::net::TcpListener::bind(cfg.bind)
-        .await
-        .map_err(|source| SandboxError::Bind { addr: cfg.bind, source })?;
-    let addr = listener.local_addr().map_err(|source| SandboxError::Bind { addr: cfg.bind, source })?;
-    let base_url = url::Url::parse(&format!("http://{addr}/")).map_err(|e| SandboxError::BaseUrl {
-        what: WHAT,
-        addr,
-        reason: e.to_string(),
-    })?;
+    let (listener, base_url) = bind(WHAT, cfg.bind).await?;
 
     let faults = cfg.faults.checked().map_err(|message| SandboxError::Config { what: WHAT, message })?;
     let store = Arc::new(Mutex::new(match cfg.initial {
@@ -73,14 +61,9 @@ pub async fn start(cfg: PlatformSandboxConfig) -> Result<RunningPlatform, Sandbo
         aws: cfg.aws.map(Arc::new),
         faults: faults.is_active().then(|| Arc::new(FaultPlan::new(faults))),
     };
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = axum::serve(listener, router(app)).with_graceful_shutdown(async move {
-        // A dropped sender also means stop.
-        let _ = stopped.await;
-    });
-    let task = tokio::spawn(async move { server.await });
+    let served = serve(WHAT, listener, router(app));
     tracing::debug!(%base_url, "platform sandbox listening");
-    Ok(RunningPlatform { base_url, org, workspaces, default_workspace, store, stop: Some(stop), task: Some(task) })
+    Ok(RunningPlatform { base_url, org, workspaces, default_workspace, store, served })
 }
 
 impl RunningPlatform {
@@ -100,32 +83,8 @@ impl RunningPlatform {
     }
 
     /// Stops accepting requests, lets those in flight finish (up to 5 s), and waits for the end.
-    pub async fn shutdown(mut self) -> Result<(), SandboxError> {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        let Some(mut task) = self.task.take() else { return Ok(()) };
-        match tokio::time::timeout(GRACE, &mut task).await {
-            Ok(Ok(Ok(()))) => Ok(()),
-            Ok(Ok(Err(e))) => Err(SandboxError::Server { what: WHAT, message: e.to_string() }),
-            Ok(Err(e)) => Err(SandboxError::Server { what: WHAT, message: e.to_string() }),
-            Err(_) => {
-                task.abort();
-                Ok(())
-            }
-        }
-    }
-}
-
-impl Drop for RunningPlatform {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        // Dropping must not wait: idle keep-alive connections would hold a graceful stop open.
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
+    pub async fn shutdown(self) -> Result<(), SandboxError> {
+        self.served.shutdown().await
     }
 }
 
