@@ -31,6 +31,8 @@ pub struct RunReport {
     pub attached_to: Option<String>,
     /// Why the run stopped early, if it did.
     pub failure: Option<Error>,
+    /// Where the run's journal (and any policy backup) is.
+    pub journal_dir: std::path::PathBuf,
 }
 
 /// Mutable state threaded through the steps: what earlier steps created.
@@ -100,6 +102,7 @@ pub async fn apply(
         validation: progress.validation,
         attached_to: progress.attached_to,
         failure,
+        journal_dir: journal.dir().to_path_buf(),
     }
 }
 
@@ -212,7 +215,7 @@ async fn run_step(
                 .external_key_id
                 .clone()
                 .ok_or_else(|| Error::remote("no registered key to attach: registration did not happen"))?;
-            let detail = super::attach::attach(services, &id, workspace_id, workspace_name).await?;
+            let detail = super::attach::attach(&services.platform, &id, workspace_id, workspace_name).await?;
             let _ = journal.record("attached", json!({ "external_key_id": id, "workspace_id": workspace_id }));
             progress.attached_to = Some(workspace_id.clone());
             Ok(detail)

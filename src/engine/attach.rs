@@ -8,20 +8,20 @@
 use crate::error::{Error, ErrorKind};
 use crate::platform::types::UpdateWorkspace;
 
-use super::Services;
+use crate::platform::Client;
 
 /// Attaches `key_id` to the workspace; `Ok` carries a sentence for the report.
 pub async fn attach(
-    services: &Services,
+    platform: &Client,
     key_id: &str,
     workspace_id: &str,
     workspace_name: &str,
 ) -> Result<String, Error> {
     let body = UpdateWorkspace { external_key_id: Some(key_id.to_string()), ..Default::default() };
-    match services.platform.update_workspace(workspace_id, &body).await {
+    match platform.update_workspace(workspace_id, &body).await {
         Ok(_) => Ok(format!("{key_id} attached to workspace {workspace_name} ({workspace_id})")),
         Err(e) if e.is_conflict() => {
-            let current = services.platform.get_workspace(workspace_id).await.map_err(Error::from)?;
+            let current = platform.get_workspace(workspace_id).await.map_err(Error::from)?;
             match current.external_key_id.as_deref() {
                 Some(k) if k == key_id => Ok(format!(
                     "{key_id} attached to workspace {workspace_name} ({workspace_id}) (an earlier attempt went through)"
@@ -52,19 +52,6 @@ pub async fn attach(
 mod tests {
     use super::*;
     use crate::platform::test_server::{Reply, TestServer, workspace_json};
-    use crate::providers::aws::{AwsProvider, AwsSettings};
-
-    async fn services(server: &TestServer) -> Services {
-        // No AWS call happens on attach; the provider only has to exist.
-        let aws = AwsProvider::connect(&AwsSettings {
-            region: Some("us-east-2".parse().unwrap()),
-            endpoint_url: Some("http://127.0.0.1:9".into()),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-        Services { platform: server.client(), aws }
-    }
 
     fn attached_to(key: Option<&str>) -> Reply {
         let mut ws = workspace_json("wrkspc_a", "production");
@@ -79,7 +66,7 @@ mod tests {
             _ => attached_to(Some("ekey_mine")),
         })
         .await;
-        let done = attach(&services(&server).await, "ekey_mine", "wrkspc_a", "production").await.unwrap();
+        let done = attach(&server.client(), "ekey_mine", "wrkspc_a", "production").await.unwrap();
         assert!(done.contains("earlier attempt"), "{done}");
     }
 
@@ -90,7 +77,7 @@ mod tests {
             _ => attached_to(Some("ekey_other")),
         })
         .await;
-        let e = attach(&services(&server).await, "ekey_mine", "wrkspc_a", "production").await.unwrap_err();
+        let e = attach(&server.client(), "ekey_mine", "wrkspc_a", "production").await.unwrap_err();
         assert_eq!(e.kind, ErrorKind::Unhealthy);
         assert!(e.message.contains("ekey_other") && e.message.contains("permanent"), "{e}");
     }
@@ -101,7 +88,7 @@ mod tests {
             Reply::error(400, "invalid_request_error", "AccessDenied: kms:Encrypt on arn:x with encryption context")
         })
         .await;
-        let e = attach(&services(&server).await, "ekey_mine", "wrkspc_a", "production").await.unwrap_err();
+        let e = attach(&server.client(), "ekey_mine", "wrkspc_a", "production").await.unwrap_err();
         assert_eq!(e.kind, ErrorKind::Unhealthy);
         assert!(e.message.contains("was refused") && e.message.contains("AccessDenied"), "{e}");
     }

@@ -3,10 +3,11 @@
 //! itself (that is `plan`) and prints nothing (that is the front ends, through events).
 
 mod apply;
-mod attach;
+pub mod attach;
 pub mod events;
 mod facts;
 pub mod journal;
+pub mod wizard_api;
 
 pub use apply::{RunReport, ValidationResult, apply};
 pub use facts::gather;
