@@ -24,3 +24,5 @@ pub mod platform;
 pub mod policy;
 pub mod providers;
 pub mod sandbox;
+pub mod tui;
+pub mod wizard;

@@ -1,0 +1,108 @@
+//! Step 7: validation's verdict. On success, what comes next; on failure the platform's error
+//! text and the checks that were not a clean pass as likely causes, each with its fix.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use crate::plan::CheckStatus;
+use crate::wizard::{Validation, Wizard};
+
+use super::super::theme::Theme;
+use super::body::Body;
+use super::text;
+
+pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let width = usize::from(area.width);
+    let mut body = Body::default();
+    match wizard.validation() {
+        Some(Validation::Passed) => {
+            body.push(Line::from(Span::styled(
+                " ✓ Validated: Anthropic encrypted and decrypted with the key.",
+                theme.good,
+            )));
+            add_ids(wizard, theme, &mut body, width);
+            body.blank();
+            let next = match (wizard.attach_offer(), wizard.target().and_then(|t| t.workspace())) {
+                (Some(offer), _) => format!(
+                    "Next: attach it to workspace {}. That is permanent, so the next step explains it and asks you to \
+                     type the workspace's name.",
+                    offer.workspace_name
+                ),
+                (None, Some(w)) => format!("{} will not be attached in this run; the summary says why.", w.name),
+                (None, None) => "No workspace was chosen: the key is registered and validated, and protects no \
+                                 workspace until it is attached."
+                    .into(),
+            };
+            body.extend(text::indented(1, &next, theme.text, width));
+            body.blank();
+            body.push(Line::from(Span::styled(" Enter continues.", theme.accent)));
+        }
+        Some(Validation::Failed { error }) => {
+            body.push(Line::from(Span::styled(" ✗ Validation failed: the platform could not use the key.", theme.bad)));
+            body.extend(text::indented(3, &error, theme.text, width));
+            body.blank();
+            body.push(Line::from(Span::styled(
+                " Likely causes (the checks that were not a clean pass):",
+                theme.strong,
+            )));
+            let causes = wizard.likely_causes();
+            if causes.is_empty() {
+                body.extend(text::indented(
+                    3,
+                    "No check predicted this. Compare the key policy with the plan's (the Plan step's Key policy tab) \
+                     and with the CMEK guide.",
+                    theme.dim,
+                    width,
+                ));
+            }
+            for (i, c) in causes.into_iter().enumerate() {
+                let selected = i == wizard.highlighted_cause();
+                let (mark, style) = if c.status == CheckStatus::Fail { ("✗", theme.bad) } else { ("!", theme.warn) };
+                let add = |b: &mut Body| {
+                    b.extend(text::hanging(
+                        vec![
+                            Span::raw(if selected { " ▸ " } else { "   " }),
+                            Span::styled(format!("{mark} "), style),
+                            Span::styled(format!("{:<7}", c.id), theme.dim),
+                        ],
+                        &c.title,
+                        if selected { theme.strong } else { theme.text },
+                        width,
+                    ));
+                    for (label, value) in [("observed", &c.observed), ("fix", &c.fix)] {
+                        if let Some(v) = value {
+                            b.extend(text::hanging(
+                                vec![Span::styled(format!("          {label:<9}"), theme.dim)],
+                                v,
+                                theme.text,
+                                width,
+                            ));
+                        }
+                    }
+                };
+                if selected { body.focused(add) } else { add(&mut body) }
+            }
+            body.blank();
+            body.extend(text::indented(
+                1,
+                "Fix the cause, then r checks and plans again (finished steps are not repeated); Enter finishes \
+                 with exit code 1.",
+                theme.dim,
+                width,
+            ));
+        }
+        None => body.push(Line::from(Span::styled(" Validation did not run.", theme.bad))),
+    }
+    body.draw(frame, area, theme);
+}
+
+fn add_ids(wizard: &Wizard, theme: &Theme, body: &mut Body, width: usize) {
+    let Some(report) = wizard.apply_progress().report() else { return };
+    if let Some(id) = &report.external_key_id {
+        body.extend(text::field_line("external key", 12, id, theme.text, theme, width));
+    }
+    if let Some(arn) = &report.key_arn {
+        body.extend(text::field_line("KMS key", 12, &arn.to_string(), theme.text, theme, width));
+    }
+}

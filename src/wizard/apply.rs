@@ -1,0 +1,112 @@
+//! Step 6, Apply: per-step progress from the engine's events, then the run's report. Once the run
+//! has started there is no way back (the screen says so); a stopped run explains itself and
+//! offers to check and plan again.
+
+use crate::engine::RunReport;
+use crate::engine::events::{Event, StepOutcome};
+
+use super::load::Work;
+use super::msg::{Intent, KeyInput};
+use super::screen::Screen;
+use super::{Notice, Wizard};
+
+/// Where one step of the plan stands during the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepProgress {
+    Waiting,
+    Running,
+    Finished(StepOutcome),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ApplyState {
+    steps: Vec<StepProgress>,
+    report: Option<RunReport>,
+}
+
+impl ApplyState {
+    /// One entry per plan step, in plan order.
+    pub fn steps(&self) -> &[StepProgress] {
+        &self.steps
+    }
+
+    /// The finished run, once it has finished.
+    pub fn report(&self) -> Option<&RunReport> {
+        self.report.as_ref()
+    }
+
+    /// True when the run ended before validation could say anything (the Apply screen's error).
+    pub fn stopped_before_validation(&self) -> bool {
+        self.report.as_ref().is_some_and(|r| r.validation.is_none())
+    }
+}
+
+impl Wizard {
+    pub(super) fn start_apply(&mut self, out: &mut Vec<Intent>) {
+        self.overlay = None;
+        let Some(prepared) = self.checks.prepared().ready().cloned() else { return };
+        if !prepared.1.blocking_failures().is_empty() {
+            self.notice = Some(Notice::error("Blocked: a failed check must be fixed first."));
+            return;
+        }
+        self.apply.steps = vec![StepProgress::Waiting; prepared.1.steps.len()];
+        self.apply.report = None;
+        self.attach = Default::default();
+        let ticket = self.start(Work::Apply, out);
+        self.screen = Screen::Apply;
+        out.push(Intent::Apply(ticket, prepared));
+    }
+
+    pub(super) fn on_engine(&mut self, event: Event) {
+        match event {
+            Event::StepStarted { index, .. } => {
+                if let Some(step) = self.apply.steps.get_mut(index) {
+                    *step = StepProgress::Running;
+                }
+            }
+            Event::StepFinished { index, outcome, .. } => {
+                if matches!(outcome, StepOutcome::Done { .. }) {
+                    self.changed = true;
+                }
+                if let Some(step) = self.apply.steps.get_mut(index) {
+                    *step = StepProgress::Finished(outcome);
+                }
+            }
+            Event::Inspecting { .. } => {}
+        }
+    }
+
+    pub(super) fn on_applied(&mut self, report: RunReport) {
+        for (step, outcome) in self.apply.steps.iter_mut().zip(&report.outcomes) {
+            *step = StepProgress::Finished(outcome.clone());
+        }
+        if report.outcomes.iter().any(|o| matches!(o, StepOutcome::Done { .. })) {
+            self.changed = true;
+        }
+        let validated = report.validation.is_some();
+        self.apply.report = Some(report);
+        if validated {
+            self.screen = Screen::Validate;
+        }
+    }
+
+    pub(super) fn apply_key(&mut self, key: KeyInput, out: &mut Vec<Intent>) {
+        if self.tickets.in_flight() == Some(Work::Apply) {
+            if matches!(key, KeyInput::Esc | KeyInput::Left) {
+                self.notice = Some(Notice::info(
+                    "Changes are being made: going back is not offered now. q stops waiting (the step in progress \
+                     may still finish; the journal records it).",
+                ));
+            }
+            return;
+        }
+        if self.apply.report.is_none() {
+            return;
+        }
+        match key {
+            KeyInput::Char('r') | KeyInput::Enter => self.retry_run(out),
+            KeyInput::Esc | KeyInput::Left => self.screen = Screen::Key,
+            _ => {}
+        }
+    }
+}

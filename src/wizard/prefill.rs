@@ -1,0 +1,18 @@
+//! Answers given as flags or in an answers file (`--answers FILE`, TOML) that pre-fill the wizard.
+//!
+//! Values stay raw text here: each screen parses its own with the `model` parsers, so a bad value
+//! shows up as an inline error in its field rather than as a failure to start.
+
+/// Pre-selected answers; every one is optional and every screen still asks for confirmation.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Prefill {
+    /// `aws` (the only provider this version sets up), `gcp` or `azure`.
+    pub provider: Option<String>,
+    /// A workspace id (`wrkspc_...`) or exact name.
+    pub workspace: Option<String>,
+    /// An existing key: ARN, key id or `alias/...`.
+    pub key: Option<String>,
+    pub region: Option<String>,
+    pub alias: Option<String>,
+    pub display_name: Option<String>,
+}

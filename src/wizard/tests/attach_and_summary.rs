@@ -1,0 +1,193 @@
+//! The attach gate (exact name only, Esc skips, errors retry) and the Summary's command line.
+
+use crate::error::Error;
+use crate::model::{AwsKeyRef, ProviderKind};
+use crate::plan::{AwsAnswers, SetupAnswers};
+use crate::wizard::journey::Journey;
+use crate::wizard::test_data::{self, EXTERNAL_KEY_ID, KEY_ARN};
+use crate::wizard::*;
+
+fn at_attach() -> Journey {
+    let (mut j, _) = Journey::validated_for_production();
+    j.press(KeyInput::Enter);
+    assert_eq!(j.wizard.screen(), Screen::Attach);
+    assert_eq!(j.wizard.screen().indicator(), "Step 8 of 9: Attach");
+    assert!(j.wizard.is_typing());
+    j
+}
+
+#[test]
+fn enter_with_an_empty_or_mismatched_name_does_nothing_but_say_so() {
+    let mut j = at_attach();
+    assert!(j.press(KeyInput::Enter).is_empty());
+    assert!(j.wizard.attach_screen().refusal().unwrap().starts_with("Type the workspace name, production"));
+    j.type_text("Production");
+    assert!(j.press(KeyInput::Enter).is_empty());
+    let refusal = j.wizard.attach_screen().refusal().unwrap();
+    assert!(refusal.starts_with("`Production` is not `production`"), "{refusal}");
+    assert_eq!(j.wizard.screen(), Screen::Attach);
+    j.press(KeyInput::Backspace);
+    assert!(j.wizard.attach_screen().refusal().is_none(), "editing clears the refusal");
+    // A trailing space is not the exact name either.
+    j.press_all(&[KeyInput::Home, KeyInput::Delete]);
+    j.type_text("p");
+    j.press(KeyInput::End);
+    j.type_text("n ");
+    assert_eq!(j.wizard.attach_screen().typed().value(), "production ");
+    assert!(j.press(KeyInput::Enter).is_empty());
+}
+
+#[test]
+fn the_exact_name_attaches_and_the_summary_says_so() {
+    let mut j = at_attach();
+    j.type_text("production");
+    let intents = j.press(KeyInput::Enter);
+    let [Intent::Attach { ticket, external_key_id, workspace_id, workspace_name }] = intents.as_slice() else {
+        panic!("{intents:?}")
+    };
+    assert_eq!(external_key_id, EXTERNAL_KEY_ID);
+    assert_eq!(workspace_id, "wrkspc_01SbxProduction7Kq2Vd");
+    assert_eq!(workspace_name, "production");
+    assert!(!j.wizard.is_typing(), "nothing to type while attaching");
+    assert!(j.press(KeyInput::Esc).is_empty(), "attaching cannot be stopped");
+    assert_eq!(j.wizard.screen(), Screen::Attach);
+    let sentence = format!("{EXTERNAL_KEY_ID} attached to workspace production (wrkspc_01SbxProduction7Kq2Vd)");
+    j.send(Msg::Attached(*ticket, Ok(sentence.clone())));
+    assert_eq!(j.wizard.screen(), Screen::Summary);
+    assert_eq!(j.wizard.attach_outcome(), Some(&AttachOutcome::Attached(sentence)));
+    assert_eq!(
+        j.wizard.summary_command().unwrap(),
+        format!(
+            "cmek setup --non-interactive --provider aws --workspace wrkspc_01SbxProduction7Kq2Vd --key {KEY_ARN} \
+             --confirm-attach wrkspc_01SbxProduction7Kq2Vd"
+        )
+    );
+    assert_eq!(j.wizard.attach_later_command(), None);
+    assert_eq!(j.press(KeyInput::Enter), vec![Intent::Exit { code: 0 }]);
+    assert!(j.send(Msg::Key(KeyInput::Enter)).is_empty(), "nothing after exit");
+}
+
+#[test]
+fn a_refused_attach_is_explained_and_enter_tries_again() {
+    let mut j = at_attach();
+    j.type_text("production");
+    let t = super::request_ticket(&j.press(KeyInput::Enter));
+    j.send(Msg::Attached(
+        t,
+        Err(Error::unhealthy("attaching ekey_01 to workspace production was refused: AccessDenied")
+            .with_hint("the workspace stays unattached; fix the cause and re-run the same command")),
+    ));
+    assert_eq!(j.wizard.screen(), Screen::Attach);
+    assert!(j.wizard.attach_screen().error().unwrap().message.contains("was refused"));
+    assert!(matches!(j.press(KeyInput::Enter).as_slice(), [Intent::Attach { .. }]));
+}
+
+#[test]
+fn esc_skips_attaching() {
+    let mut j = at_attach();
+    j.type_text("prod");
+    assert!(j.press(KeyInput::Esc).is_empty());
+    assert_eq!(j.wizard.screen(), Screen::Summary);
+    assert_eq!(j.wizard.attach_outcome(), Some(&AttachOutcome::Skipped));
+    assert_eq!(
+        j.wizard.attach_later_command().unwrap(),
+        format!(
+            "cmek setup --non-interactive --provider aws --workspace wrkspc_01SbxProduction7Kq2Vd --key {KEY_ARN} \
+             --confirm-attach wrkspc_01SbxProduction7Kq2Vd"
+        )
+    );
+    assert_eq!(
+        j.wizard.summary_command().unwrap(),
+        format!("cmek setup --non-interactive --provider aws --workspace wrkspc_01SbxProduction7Kq2Vd --key {KEY_ARN}")
+    );
+    assert_eq!(j.press(KeyInput::Char('q')), vec![Intent::Exit { code: 0 }], "q on the summary exits, no question");
+}
+
+#[test]
+fn register_only_skips_the_attach_screen() {
+    let mut j = Journey::start(Prefill::default());
+    j.overview(true, false);
+    j.choose_aws();
+    j.choose_register_only();
+    j.candidates(vec![]);
+    j.create_new_key();
+    let plan = j.plan_ready(None);
+    j.approve();
+    j.applied(test_data::validated_report(&plan));
+    j.press(KeyInput::Enter);
+    assert_eq!(j.wizard.screen(), Screen::Summary);
+    assert_eq!(j.wizard.attach_outcome(), Some(&AttachOutcome::NoWorkspace));
+    assert_eq!(
+        j.wizard.summary_command().unwrap(),
+        format!("cmek setup --non-interactive --provider aws --key {KEY_ARN}")
+    );
+}
+
+#[test]
+fn a_new_workspace_is_offered_as_new() {
+    let mut j = Journey::start(Prefill::default());
+    j.overview(true, false);
+    j.choose_aws();
+    j.press(KeyInput::Enter);
+    j.type_text("analytics");
+    let t = j.press(KeyInput::Enter);
+    let [Intent::CreateWorkspace(t, _)] = t.as_slice() else { panic!() };
+    j.send(Msg::WorkspaceCreated(*t, Ok(test_data::new_workspace())));
+    j.candidates(vec![]);
+    j.create_new_key();
+    // The planner sees the new workspace like any other.
+    let answers = j.last_answers();
+    assert_eq!(answers.workspace.as_ref().unwrap().to_string(), "wrkspc_01SbxAnalytics2Pf6Zr");
+    let ws = crate::plan::WorkspaceFacts {
+        id: test_data::NEW_WORKSPACE.0.into(),
+        name: test_data::NEW_WORKSPACE.1.into(),
+        compartment: test_data::NEW_WORKSPACE.2.parse().unwrap(),
+        external_key_id: None,
+        archived: false,
+        created_at: test_data::seeded_at(600),
+    };
+    let facts = test_data::facts(Some(ws), None);
+    let plan = crate::plan::build(&answers, &facts).unwrap();
+    let t = j.awaited();
+    j.send(Msg::PlanReady(t, Ok((facts, plan.clone()))));
+    j.approve();
+    j.applied(test_data::validated_report(&plan));
+    j.press(KeyInput::Enter);
+    assert!(j.wizard.attach_offer().unwrap().workspace_is_new);
+}
+
+fn answers(key: Option<&str>, alias: &str, display_name: Option<&str>) -> SetupAnswers {
+    SetupAnswers {
+        provider: ProviderKind::Aws,
+        workspace: None,
+        confirm_attach: None,
+        display_name: display_name.map(str::to_string),
+        aws: AwsAnswers {
+            key: key.map(|k| k.parse::<AwsKeyRef>().unwrap()),
+            region: "us-east-1".parse().unwrap(),
+            alias: alias.parse().unwrap(),
+        },
+    }
+}
+
+#[test]
+fn the_command_line_repeats_what_was_asked_when_no_key_arn_is_known() {
+    assert_eq!(
+        equivalent_command(
+            &answers(None, "alias/anthropic-cmek", None),
+            Some("wrkspc_01SbxStaging4Rm8Tx"),
+            None,
+            false
+        ),
+        "cmek setup --non-interactive --provider aws --workspace wrkspc_01SbxStaging4Rm8Tx --region us-east-1"
+    );
+    assert_eq!(
+        equivalent_command(&answers(None, "alias/claude-prod", Some("Claude prod key")), None, None, false),
+        "cmek setup --non-interactive --provider aws --region us-east-1 --alias alias/claude-prod \
+         --display-name 'Claude prod key'"
+    );
+    assert_eq!(
+        equivalent_command(&answers(Some("alias/claude-prod"), "alias/anthropic-cmek", None), None, None, false),
+        "cmek setup --non-interactive --provider aws --key alias/claude-prod --region us-east-1"
+    );
+}

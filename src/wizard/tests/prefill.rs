@@ -1,0 +1,94 @@
+//! Answers from flags or `--answers` pre-select, and bad ones show where they apply.
+
+use crate::wizard::journey::Journey;
+use crate::wizard::test_data::{self, KEY_ARN};
+use crate::wizard::*;
+
+fn prefill(workspace: Option<&str>, key: Option<&str>) -> Prefill {
+    Prefill { workspace: workspace.map(str::to_string), key: key.map(str::to_string), ..Prefill::default() }
+}
+
+#[test]
+fn a_prefilled_workspace_and_key_are_pre_selected() {
+    let mut j = Journey::start(prefill(Some("staging"), Some(KEY_ARN)));
+    j.overview(true, false);
+    j.choose_aws();
+    assert_eq!(j.wizard.workspace_screen().highlighted(), WorkspaceRow::Existing(1));
+    j.press(KeyInput::Enter);
+    assert_eq!(j.wizard.target().and_then(Target::workspace).unwrap().name, "staging");
+    assert_eq!(j.wizard.key_screen().highlighted(), KeyRow::Typed, "until candidates are known");
+    j.candidates(vec![test_data::candidate()]);
+    assert_eq!(j.wizard.key_screen().highlighted(), KeyRow::Candidate(0));
+    let intents = j.press(KeyInput::Enter);
+    assert!(
+        matches!(intents.as_slice(), [Intent::BuildPlan(_, a)] if a.aws.key.as_ref().unwrap().to_string() == KEY_ARN)
+    );
+}
+
+#[test]
+fn a_prefilled_workspace_id_matches_too() {
+    let mut j = Journey::start(prefill(Some("wrkspc_01SbxDevelopment9Wn5Hy"), None));
+    j.overview(true, false);
+    j.choose_aws();
+    assert_eq!(j.wizard.workspace_screen().highlighted(), WorkspaceRow::Existing(2));
+}
+
+#[test]
+fn an_unknown_workspace_name_is_offered_as_a_new_workspace() {
+    let mut j = Journey::start(prefill(Some("analytics"), None));
+    j.overview(true, false);
+    j.choose_aws();
+    let ws = j.wizard.workspace_screen();
+    assert_eq!(ws.highlighted(), WorkspaceRow::CreateNew);
+    assert_eq!(ws.new_name().value(), "analytics");
+    assert!(ws.note().unwrap().contains("No active workspace is named `analytics`"));
+}
+
+#[test]
+fn a_key_not_among_the_candidates_stays_typed() {
+    let other = "arn:aws:kms:us-east-2:111122223333:key/0000abcd-12ab-34cd-56ef-1234567890ab";
+    let mut j = Journey::start(prefill(None, Some(other)));
+    j.overview(true, false);
+    j.choose_aws();
+    j.choose_register_only();
+    j.candidates(vec![test_data::candidate()]);
+    assert_eq!(j.wizard.key_screen().highlighted(), KeyRow::Typed);
+    assert_eq!(j.wizard.key_screen().typed().value(), other);
+}
+
+#[test]
+fn bad_prefilled_values_show_as_field_errors_and_notes() {
+    let p = Prefill {
+        provider: Some("gcp".into()),
+        region: Some("eu-west-1".into()),
+        alias: Some("anthropic".into()),
+        display_name: Some("x".repeat(300)),
+        ..Prefill::default()
+    };
+    let (w, _) = Wizard::new(p);
+    assert!(w.welcome().note().unwrap().contains("Google Cloud KMS"));
+    assert_eq!(w.welcome().highlighted(), crate::model::ProviderKind::Aws);
+    assert!(w.key_screen().region().error().unwrap().contains("outside the US"));
+    assert!(w.key_screen().alias().error().is_some());
+    assert!(w.notice().unwrap().text.contains("300 characters"));
+}
+
+#[test]
+fn a_prefilled_display_name_reaches_the_answers() {
+    let p = Prefill { display_name: Some("Claude production".into()), ..Prefill::default() };
+    let mut j = Journey::start(p);
+    j.overview(true, false);
+    j.choose_aws();
+    j.choose_workspace(0);
+    j.candidates(vec![]);
+    j.create_new_key();
+    assert_eq!(j.last_answers().display_name.as_deref(), Some("Claude production"));
+}
+
+#[test]
+fn prefill_parses_from_an_answers_file() {
+    let p: Prefill =
+        toml::from_str("provider = \"aws\"\nworkspace = \"production\"\nregion = \"us-east-2\"\n").unwrap();
+    assert_eq!(p.workspace.as_deref(), Some("production"));
+    assert_eq!(p.key, None);
+}

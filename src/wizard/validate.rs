@@ -1,0 +1,69 @@
+//! Step 7, Validate: the platform's verdict on the key. On failure it shows the error text and
+//! the checks that were not a clean pass as likely causes, each with its fix, and offers a retry.
+
+use crate::plan::{Check, CheckStatus};
+
+use super::msg::{Intent, KeyInput};
+use super::screen::Screen;
+use super::{Notice, Wizard};
+
+/// What validation said. A bounded, cancellable wait (Azure role propagation) is meant to be a
+/// third state here, `Waiting { attempt, of }`, with Esc to stop waiting: the screen already
+/// reads everything from this enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Validation {
+    Passed,
+    Failed { error: String },
+}
+
+impl Wizard {
+    /// The validation result of the finished run.
+    pub fn validation(&self) -> Option<Validation> {
+        let v = self.apply.report()?.validation.as_ref()?;
+        Some(if v.success {
+            Validation::Passed
+        } else {
+            Validation::Failed { error: v.error.clone().unwrap_or_else(|| "the platform gave no reason".into()) }
+        })
+    }
+
+    /// The checks that were not a clean pass: the likely causes of a failed validation.
+    pub fn likely_causes(&self) -> Vec<&Check> {
+        self.checks
+            .plan()
+            .map_or_else(Vec::new, |p| p.checks.iter().filter(|c| c.status != CheckStatus::Pass).collect())
+    }
+
+    /// The likely cause highlighted on a failed validation (Up / Down move it).
+    pub fn highlighted_cause(&self) -> usize {
+        self.validation_cause
+    }
+
+    pub(super) fn validate_key(&mut self, key: KeyInput, out: &mut Vec<Intent>) {
+        let causes = self.likely_causes().len();
+        match (self.validation(), key) {
+            (Some(Validation::Failed { .. }), KeyInput::Up) => {
+                self.validation_cause = self.validation_cause.saturating_sub(1);
+            }
+            (Some(Validation::Failed { .. }), KeyInput::Down) => {
+                self.validation_cause = (self.validation_cause + 1).min(causes.saturating_sub(1));
+            }
+            (Some(Validation::Passed), KeyInput::Enter | KeyInput::Right) => self.after_validation(),
+            (Some(Validation::Failed { .. }), KeyInput::Char('r')) => self.retry_run(out),
+            (Some(Validation::Failed { .. }), KeyInput::Enter) => self.enter_summary(),
+            (Some(v), KeyInput::Esc | KeyInput::Left) => {
+                let next = if v == Validation::Passed { "Enter continues" } else { "r retries, Enter finishes" };
+                self.notice = Some(Notice::info(format!("Changes were made, so going back is not offered: {next}.")));
+            }
+            _ => {}
+        }
+    }
+
+    fn after_validation(&mut self) {
+        if self.attach_offer().is_some() {
+            self.screen = Screen::Attach;
+        } else {
+            self.enter_summary();
+        }
+    }
+}
