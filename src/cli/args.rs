@@ -40,8 +40,9 @@ pub struct Cli {
     pub platform: PlatformArgs,
     #[command(flatten)]
     pub aws: AwsArgs,
+    /// Without a command, `cmek` opens the setup wizard
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -74,7 +75,8 @@ pub struct AwsArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create or inspect the key, grant Anthropic, register, validate, and (with explicit consent) attach
+    /// Create or inspect the key, grant Anthropic, register, validate, and (with explicit consent)
+    /// attach: a step-by-step wizard on a terminal, or --non-interactive for scripts
     Setup(SetupArgs),
     /// Run the emulated Claude Platform and AWS KMS/STS on loopback in the foreground, and print how to
     /// point tools at them
@@ -87,11 +89,14 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct SetupArgs {
-    /// Never prompt; every input comes from flags and environment (for scripts and CI)
+    /// Never prompt; every input comes from flags, environment and --answers (for scripts and CI)
     #[arg(long)]
     pub non_interactive: bool,
+    /// Answers in a TOML file (provider, workspace, key, region, alias, display_name); flags win
+    #[arg(long, env = "CMEK_ANSWERS", value_name = "FILE")]
+    pub answers: Option<PathBuf>,
     /// Cloud key-management service: aws
     #[arg(long, env = "CMEK_PROVIDER", value_name = "PROVIDER")]
     pub provider: Option<String>,
@@ -104,9 +109,9 @@ pub struct SetupArgs {
     /// AWS region for a new key and the alias look-up [default: us-east-2]
     #[arg(long, env = "CMEK_REGION", value_name = "REGION")]
     pub region: Option<String>,
-    /// Alias given to a new key and looked up on re-runs
-    #[arg(long, default_value = "alias/anthropic-cmek", value_name = "alias/NAME")]
-    pub alias: String,
+    /// Alias given to a new key and looked up on re-runs [default: alias/anthropic-cmek]
+    #[arg(long, value_name = "alias/NAME")]
+    pub alias: Option<String>,
     /// Display name of the registered key configuration
     #[arg(long, value_name = "TEXT")]
     pub display_name: Option<String>,

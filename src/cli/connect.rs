@@ -39,7 +39,12 @@ impl Reach<'_> {
     }
 
     pub async fn aws_provider(&self, region: &AwsRegion) -> Result<AwsProvider> {
-        let settings = match self {
+        AwsProvider::connect(&self.aws_settings(region)).await.map_err(Error::from)
+    }
+
+    /// The AWS settings for `region` (the provider is regional, so the wizard connects per region).
+    pub fn aws_settings(&self, region: &AwsRegion) -> AwsSettings {
+        match self {
             Reach::Real { aws, .. } => AwsSettings {
                 region: Some(region.clone()),
                 profile: aws.aws_profile.clone().filter(|p| !p.is_empty()),
@@ -52,7 +57,6 @@ impl Reach<'_> {
                 endpoint_url: Some(s.aws_endpoint.clone()),
                 static_credentials: Some(s.aws_credentials.clone()),
             },
-        };
-        AwsProvider::connect(&settings).await.map_err(Error::from)
+        }
     }
 }

@@ -1,14 +1,16 @@
 //! The command-line front end: clap definitions, then one file per command. Translates between
 //! people and the engine; decides nothing about keys or policies itself.
 
+mod answers_file;
 mod args;
 mod completions;
 mod connect;
 mod sandbox;
 mod setup;
 mod setup_report;
+mod wizard;
 
-pub use args::{Cli, Command, OutputFormat};
+pub use args::{Cli, Command, OutputFormat, SetupArgs};
 use connect::Reach;
 
 use clap::Parser;
@@ -41,7 +43,7 @@ pub fn main() -> i32 {
         }
     };
     // The sandbox treats Ctrl-C as its normal stop; every other command is interrupted by it.
-    let stops_on_ctrl_c = matches!(cli.command, Command::Sandbox(_));
+    let stops_on_ctrl_c = matches!(cli.command, Some(Command::Sandbox(_)));
     let result = runtime.block_on(async {
         if stops_on_ctrl_c {
             return run(cli, &out, &env).await;
@@ -66,20 +68,39 @@ pub fn main() -> i32 {
 /// Dispatches to the command; `Ok(code)` is 0 for healthy, 1 for "ran, but not healthy".
 async fn run(cli: Cli, out: &Output, env: &(dyn Fn(&str) -> Option<String> + Sync)) -> Result<i32> {
     match &cli.command {
-        Command::Sandbox(args) => sandbox::run(&cli, args, out).await,
-        Command::Completions { shell } => completions::run(*shell),
-        Command::Setup(args) => match sandbox::start_for_command(&cli, out).await? {
-            None => {
-                let reach = Reach::Real { platform: &cli.platform, aws: &cli.aws, env };
-                setup::run(args, &reach, out, env).await
-            }
-            Some(sb) => {
-                let result = setup::run(args, &Reach::Sandbox(sb.endpoints()), out, env).await;
-                let stopped = sb.shutdown().await;
-                let code = result?;
-                stopped.map_err(|e| Error::remote(format!("the sandbox did not stop cleanly: {e}")))?;
-                Ok(code)
-            }
-        },
+        Some(Command::Sandbox(args)) => sandbox::run(&cli, args, out).await,
+        Some(Command::Completions { shell }) => completions::run(*shell),
+        Some(Command::Setup(args)) => setup_with_reach(&cli, args, out, env).await,
+        None => setup_with_reach(&cli, &SetupArgs::default(), out, env).await,
     }
+}
+
+/// `setup` against the real services or the in-process sandbox, as a wizard or non-interactively.
+async fn setup_with_reach(
+    cli: &Cli,
+    args: &SetupArgs,
+    out: &Output,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> Result<i32> {
+    let args = match &args.answers {
+        Some(path) => answers_file::AnswersFile::load(path)?.under(args),
+        None => args.clone(),
+    };
+    let sandbox = sandbox::start_for_command(cli, out).await?;
+    let reach = match &sandbox {
+        None => Reach::Real { platform: &cli.platform, aws: &cli.aws, env },
+        Some(sb) => Reach::Sandbox(sb.endpoints()),
+    };
+    let result = if args.non_interactive {
+        setup::run(&args, &reach, out, env).await
+    } else {
+        wizard::run(&args, &reach, out, cli.no_color, env).await
+    };
+    if let Some(sb) = sandbox {
+        let stopped = sb.shutdown().await;
+        let code = result?;
+        stopped.map_err(|e| Error::remote(format!("the sandbox did not stop cleanly: {e}")))?;
+        return Ok(code);
+    }
+    result
 }

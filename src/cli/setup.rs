@@ -20,12 +20,6 @@ pub async fn run(
     out: &Output,
     env: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> Result<i32> {
-    if !args.non_interactive {
-        return Err(Error::usage(
-            "cmek setup needs --non-interactive in this version (the interactive wizard is not built yet)",
-        )
-        .with_hint("cmek setup --non-interactive --provider aws --workspace <id|name> [--confirm-attach <id|name>]"));
-    }
     let answers = answers_from(args)?;
     let platform = reach.platform_client()?;
     let aws = reach.aws_provider(&answers.aws.region).await?;
@@ -98,7 +92,7 @@ pub fn answers_from(args: &SetupArgs) -> Result<SetupAnswers> {
         (None, Some(of_key)) => of_key.clone(),
         (None, None) => identities::published().aws.default_region().parse()?,
     };
-    let alias: KmsAliasName = args.alias.parse()?;
+    let alias: KmsAliasName = args.alias.as_deref().unwrap_or(KmsAliasName::DEFAULT).parse()?;
     if let Some(name) = &args.display_name {
         let n = name.chars().count();
         if n == 0 || n > 255 {

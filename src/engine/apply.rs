@@ -106,6 +106,21 @@ pub async fn apply(
     }
 }
 
+impl RunReport {
+    /// A run that could not start (no AWS connection, no journal): every step skipped.
+    pub fn not_started(plan: &Plan, error: Error) -> RunReport {
+        RunReport {
+            outcomes: plan.steps.iter().map(|_| StepOutcome::Skipped).collect(),
+            key_arn: initial_key(plan),
+            external_key_id: initial_registration(plan),
+            validation: None,
+            attached_to: None,
+            failure: Some(error),
+            journal_dir: std::path::PathBuf::new(),
+        }
+    }
+}
+
 fn initial_key(plan: &Plan) -> Option<KmsKeyArn> {
     plan.steps.iter().find_map(|s| match &s.action {
         Action::UpdateKeyPolicy { key, .. } => Some(key.clone()),

@@ -44,6 +44,10 @@ impl fmt::Display for AwsAccountId {
 pub struct AwsRegion(String);
 
 impl AwsRegion {
+    /// The region the CMEK guide recommends for new keys.
+    pub fn recommended() -> Self {
+        Self("us-east-2".to_string())
+    }
     pub fn as_str(&self) -> &str {
         &self.0
     }

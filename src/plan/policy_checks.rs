@@ -99,7 +99,7 @@ pub fn workspace_in_use_check(ws: &WorkspaceFacts) -> Check {
     Check::warn(
         "ANT-08",
         Severity::Medium,
-        "the target workspace is new (nothing in it is under Anthropic-managed keys)",
+        "attaching to an existing workspace protects only new data",
         format!(
             "workspace {} exists since {}: if it already serves traffic, the key takes effect within a day and \
              older data stays under Anthropic-managed keys",

@@ -1,0 +1,73 @@
+//! `cmek` / `cmek setup` on a terminal: the step-by-step wizard. Checks that it can run (a
+//! terminal on both ends), pre-fills it from flags and `--answers`, points it at the real services
+//! or the sandbox, sends logs to a file, and hands over to the TUI runtime.
+
+use std::io::IsTerminal;
+
+use super::args::SetupArgs;
+use super::connect::Reach;
+use crate::engine::journal::Journal;
+use crate::error::{Error, Result};
+use crate::model::AwsRegion;
+use crate::output::Output;
+use crate::tui::runtime::{self, Connector};
+use crate::tui::theme::Theme;
+use crate::wizard::Prefill;
+
+pub async fn run(
+    args: &SetupArgs,
+    reach: &Reach<'_>,
+    out: &Output,
+    no_color: bool,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> Result<i32> {
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        return Err(Error::usage(
+            "the setup wizard needs a terminal (stdin and stdout are not both terminals here); for scripts and CI \
+             pass --non-interactive",
+        )
+        .with_hint("cmek setup --non-interactive --provider aws --workspace <id|name> [--confirm-attach <id|name>]"));
+    }
+    if out.is_json() {
+        return Err(Error::usage("--output json goes with --non-interactive; the wizard talks to a person"));
+    }
+    let journal_root = Journal::default_root(env)
+        .ok_or_else(|| Error::usage("cannot find a state directory for the run journal: set XDG_STATE_HOME or HOME"))?;
+    start_log_file(&journal_root);
+    let connector = Connector {
+        platform: reach.platform_client()?,
+        // The wizard connects per region as the user chooses; the template carries no region.
+        aws: crate::providers::aws::AwsSettings { region: None, ..reach.aws_settings(&AwsRegion::recommended()) },
+        journal_root,
+    };
+    let prefill = Prefill {
+        provider: args.provider.clone(),
+        workspace: args.workspace.clone(),
+        key: args.key.clone(),
+        region: args.region.clone(),
+        alias: args.alias.clone(),
+        display_name: args.display_name.clone(),
+    };
+    let no_color_env = env("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = if no_color || no_color_env { Theme::no_color() } else { Theme::default() };
+    let finished = runtime::run(connector, prefill, theme).await?;
+    for line in &finished.recap {
+        out.text(line);
+    }
+    Ok(finished.code)
+}
+
+/// Logs go to `<state>/cmek/logs/wizard.log`, never onto the screen the wizard draws.
+/// Without a writable state directory the wizard runs without a log rather than not at all.
+fn start_log_file(journal_root: &std::path::Path) {
+    let Some(dir) = journal_root.parent().map(|p| p.join("logs")) else { return };
+    let opened = std::fs::create_dir_all(&dir)
+        .and_then(|_| std::fs::OpenOptions::new().create(true).append(true).open(dir.join("wizard.log")));
+    let Ok(file) = opened else { return };
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("CMEK_LOG").unwrap_or_else(|_| "info".into()))
+        .finish();
+    let _ = tracing::subscriber::set_global_default(subscriber);
+}

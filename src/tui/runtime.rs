@@ -1,0 +1,267 @@
+//! The wizard's event loop: the only place that touches the terminal. It turns key presses into
+//! `wizard::Msg`s, runs every `wizard::Intent` on a tokio task against the engine, and feeds the
+//! results back as messages, so input stays responsive while calls are in flight.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ratatui::crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use serde_json::json;
+use tokio::sync::{Mutex, mpsc};
+use tokio::task::JoinHandle;
+
+use super::terminal::TerminalGuard;
+use super::theme::Theme;
+use super::views;
+use crate::engine::events::{Event, EventSink};
+use crate::engine::journal::Journal;
+use crate::engine::{self, RunReport, Services, wizard_api};
+use crate::error::{Error, Result};
+use crate::model::AwsRegion;
+use crate::platform::Client;
+use crate::providers::aws::{AwsProvider, AwsSettings};
+use crate::wizard::{Intent, KeyInput, Msg, Prefill, Ticket, Wizard};
+
+/// How often the screen refreshes while work is in flight (spinners, elapsed time).
+const TICK: Duration = Duration::from_millis(100);
+
+/// Everything a task needs to reach the platform and AWS (owned, so tasks can outlive a borrow).
+#[derive(Clone)]
+pub struct Connector {
+    pub platform: Client,
+    /// Region-less; each call fills in the region it works in.
+    pub aws: AwsSettings,
+    /// Where run journals go.
+    pub journal_root: std::path::PathBuf,
+}
+
+impl Connector {
+    async fn aws(&self, region: &AwsRegion) -> Result<AwsProvider> {
+        let settings = AwsSettings { region: Some(region.clone()), ..self.aws.clone() };
+        AwsProvider::connect(&settings).await.map_err(Error::from)
+    }
+
+    fn default_region() -> AwsRegion {
+        AwsRegion::recommended()
+    }
+}
+
+/// How the wizard ended: its exit code, and lines worth keeping on the normal screen (the
+/// alternate screen, and everything on it, goes away when the wizard exits).
+pub struct Finished {
+    pub code: i32,
+    pub recap: Vec<String>,
+}
+
+/// Runs the wizard until it asks to exit.
+pub async fn run(connector: Connector, prefill: Prefill, theme: Theme) -> Result<Finished> {
+    let mut guard = TerminalGuard::enter().map_err(|e| Error::remote(format!("cannot set up the terminal: {e}")))?;
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    spawn_input_reader(tx.clone());
+
+    let journal: Arc<Mutex<Option<Journal>>> = Arc::new(Mutex::new(None));
+    let mut tasks: HashMap<Ticket, (JoinHandle<()>, Instant)> = HashMap::new();
+    let (mut wizard, first) = Wizard::new(prefill);
+    let mut pending = first;
+    // The wizard assumes 80x24 until told the real size.
+    if let Ok(size) = guard.terminal().size() {
+        pending.extend(wizard.update(Msg::Resize { width: size.width, height: size.height }));
+    }
+    let mut ticker = tokio::time::interval(TICK);
+
+    loop {
+        for intent in std::mem::take(&mut pending) {
+            match intent {
+                Intent::Exit { code } => {
+                    for (handle, _) in tasks.values() {
+                        handle.abort();
+                    }
+                    drop(guard);
+                    return Ok(Finished { code, recap: recap(&wizard) });
+                }
+                Intent::Cancel(ticket) => {
+                    if let Some((handle, _)) = tasks.remove(&ticket) {
+                        handle.abort();
+                    }
+                }
+                other => {
+                    if let Some(ticket) = ticket_of(&other) {
+                        let handle = tokio::spawn(execute(other, connector.clone(), journal.clone(), tx.clone()));
+                        tasks.insert(ticket, (handle, Instant::now()));
+                    }
+                }
+            }
+        }
+        tasks.retain(|_, (handle, _)| !handle.is_finished());
+
+        guard
+            .terminal()
+            .draw(|frame| views::render(&wizard, &theme, frame))
+            .map_err(|e| Error::remote(format!("cannot draw on the terminal: {e}")))?;
+
+        let msg = tokio::select! {
+            Some(msg) = rx.recv() => msg,
+            _ = ticker.tick(), if !tasks.is_empty() => {
+                for (ticket, (_, started)) in &tasks {
+                    pending.extend(wizard.update(Msg::Elapsed(*ticket, started.elapsed())));
+                }
+                Msg::Tick
+            }
+        };
+        pending.extend(wizard.update(msg));
+    }
+}
+
+fn recap(wizard: &Wizard) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(cmd) = wizard.summary_command() {
+        lines.push(format!("The same run, non-interactively:\n  {cmd}"));
+    }
+    if let Some(cmd) = wizard.attach_later_command() {
+        lines.push(format!("To attach later (permanent):\n  {cmd}"));
+    }
+    lines
+}
+
+fn ticket_of(intent: &Intent) -> Option<Ticket> {
+    match intent {
+        Intent::LoadOverview(t)
+        | Intent::CreateWorkspace(t, _)
+        | Intent::LoadCandidates(t, _, _)
+        | Intent::BuildPlan(t, _)
+        | Intent::Apply(t, _)
+        | Intent::Cancel(t) => Some(*t),
+        Intent::Attach { ticket, .. } => Some(*ticket),
+        Intent::Exit { .. } => None,
+    }
+}
+
+/// Runs one intent and sends its result (and, for apply, its progress) back as messages.
+async fn execute(intent: Intent, c: Connector, journal: Arc<Mutex<Option<Journal>>>, tx: mpsc::UnboundedSender<Msg>) {
+    let send = |m: Msg| {
+        let _ = tx.send(m);
+    };
+    match intent {
+        Intent::LoadOverview(t) => {
+            let result = async { wizard_api::overview(&c.platform, &c.aws(&Connector::default_region()).await?).await };
+            send(Msg::OverviewLoaded(t, result.await));
+        }
+        Intent::CreateWorkspace(t, name) => {
+            send(Msg::WorkspaceCreated(t, wizard_api::create_workspace(&c.platform, &name).await))
+        }
+        Intent::LoadCandidates(t, region, alias) => {
+            let result = async { wizard_api::key_candidates(&c.aws(&region).await?, &alias).await };
+            send(Msg::CandidatesLoaded(t, result.await));
+        }
+        Intent::BuildPlan(t, answers) => {
+            let result = async {
+                let services = Services { platform: c.platform.clone(), aws: c.aws(&answers.aws.region).await? };
+                wizard_api::prepare(&services, &answers).await
+            };
+            send(Msg::PlanReady(t, result.await));
+        }
+        Intent::Apply(t, boxed) => {
+            let (facts, plan) = *boxed;
+            let region = match plan.step("create_key") {
+                Some(crate::plan::Step { action: crate::plan::Action::CreateKey { region, .. }, .. }) => region.clone(),
+                _ => facts
+                    .aws
+                    .key
+                    .as_ref()
+                    .map(|k| k.description.region.clone())
+                    .unwrap_or_else(Connector::default_region),
+            };
+            let aws = match c.aws(&region).await {
+                Ok(aws) => aws,
+                Err(e) => {
+                    send(Msg::Applied(t, RunReport::not_started(&plan, e)));
+                    return;
+                }
+            };
+            let mut j = match Journal::create(&c.journal_root, "setup") {
+                Ok(j) => j,
+                Err(e) => {
+                    send(Msg::Applied(t, RunReport::not_started(&plan, Error::remote(e.to_string()))));
+                    return;
+                }
+            };
+            let _ = j.record(
+                "run_started",
+                json!({ "command": "setup", "front_end": "wizard", "organization": facts.org.uuid.to_string() }),
+            );
+            let services = Services { platform: c.platform.clone(), aws };
+            let mut sink = ChannelSink { ticket: t, tx: tx.clone() };
+            let report = engine::apply(&services, &facts, &plan, &mut j, &mut sink).await;
+            let _ = j.record("apply_finished", json!({ "failed": report.failure.is_some() }));
+            *journal.lock().await = Some(j);
+            send(Msg::Applied(t, report));
+        }
+        Intent::Attach { ticket, external_key_id, workspace_id, workspace_name } => {
+            let result = engine::attach::attach(&c.platform, &external_key_id, &workspace_id, &workspace_name).await;
+            if let Some(j) = journal.lock().await.as_mut() {
+                let _ = j.record(
+                    "attach",
+                    json!({ "external_key_id": external_key_id, "workspace_id": workspace_id, "ok": result.is_ok() }),
+                );
+            }
+            send(Msg::Attached(ticket, result));
+        }
+        Intent::Cancel(_) | Intent::Exit { .. } => {}
+    }
+}
+
+/// Forwards engine progress to the wizard.
+struct ChannelSink {
+    ticket: Ticket,
+    tx: mpsc::UnboundedSender<Msg>,
+}
+
+impl EventSink for ChannelSink {
+    fn emit(&mut self, event: Event) {
+        let _ = self.tx.send(Msg::Engine(self.ticket, event));
+    }
+}
+
+/// Reads the terminal's events on a blocking thread (crossterm's `read` blocks).
+fn spawn_input_reader(tx: mpsc::UnboundedSender<Msg>) {
+    std::thread::spawn(move || {
+        loop {
+            let Ok(ev) = event::read() else { return };
+            let msg = match ev {
+                TermEvent::Key(k) if k.kind != KeyEventKind::Release => key_input(k).map(Msg::Key),
+                TermEvent::Resize(width, height) => Some(Msg::Resize { width, height }),
+                _ => None,
+            };
+            if let Some(m) = msg
+                && tx.send(m).is_err()
+            {
+                return;
+            }
+        }
+    });
+}
+
+fn key_input(k: KeyEvent) -> Option<KeyInput> {
+    if k.modifiers.contains(KeyModifiers::CONTROL) {
+        return matches!(k.code, KeyCode::Char('c')).then_some(KeyInput::CtrlC);
+    }
+    Some(match k.code {
+        KeyCode::Up => KeyInput::Up,
+        KeyCode::Down => KeyInput::Down,
+        KeyCode::Left => KeyInput::Left,
+        KeyCode::Right => KeyInput::Right,
+        KeyCode::Tab => KeyInput::Tab,
+        KeyCode::BackTab => KeyInput::BackTab,
+        KeyCode::Enter => KeyInput::Enter,
+        KeyCode::Esc => KeyInput::Esc,
+        KeyCode::Backspace => KeyInput::Backspace,
+        KeyCode::Delete => KeyInput::Delete,
+        KeyCode::Home => KeyInput::Home,
+        KeyCode::End => KeyInput::End,
+        KeyCode::PageUp => KeyInput::PageUp,
+        KeyCode::PageDown => KeyInput::PageDown,
+        KeyCode::Char(c) => KeyInput::Char(c),
+        _ => return None,
+    })
+}
