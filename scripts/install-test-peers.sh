@@ -9,6 +9,16 @@ MOTO_VERSION=5.2.5
 ANTHROPIC_VERSION=2.10.0
 AWSCLI_VERSION=1.46.3
 
+# tmux runs the wizard in a real terminal for the end-to-end test.
+if ! command -v tmux >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null && apt-get install -y -qq tmux >/dev/null
+  else
+    echo "tmux is needed for the wizard's end-to-end test: install it (e.g. apt-get install tmux)" >&2
+    exit 1
+  fi
+fi
+
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check \
   "moto[server]==${MOTO_VERSION}" \

@@ -109,3 +109,27 @@ fn completions_are_generated() {
     assert_eq!(code, 0);
     assert!(out.contains("cmek") && out.contains("--confirm-attach"));
 }
+
+#[test]
+fn the_wizard_off_a_terminal_is_exit_2_pointing_at_non_interactive() {
+    let (code, _, err) = cmek(&["setup"], &[KEY]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--non-interactive") && err.contains("terminal"), "{err}");
+    let (code, _, err) = cmek(&[], &[KEY]);
+    assert_eq!(code, 2, "plain `cmek` opens the wizard, which needs a terminal: {err}");
+}
+
+#[test]
+fn an_answers_file_fills_what_the_flags_leave_out_and_refuses_attach() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("answers.toml");
+    std::fs::write(&file, "provider = \"aws\"\nregion = \"mars-north-1x\"\n").unwrap();
+    let (code, _, err) = cmek(&["setup", "--non-interactive", "--answers", file.to_str().unwrap()], &[KEY]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("mars-north-1x"), "the file's region was used (and refused): {err}");
+
+    std::fs::write(&file, "provider = \"aws\"\nconfirm_attach = \"production\"\n").unwrap();
+    let (code, _, err) = cmek(&["setup", "--non-interactive", "--answers", file.to_str().unwrap()], &[KEY]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--confirm-attach on the command line"), "{err}");
+}

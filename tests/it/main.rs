@@ -10,3 +10,5 @@ mod moto;
 mod sandbox_command;
 mod scenarios;
 mod setup_aws;
+mod tmux;
+mod wizard_tmux;

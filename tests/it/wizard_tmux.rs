@@ -1,0 +1,113 @@
+//! The wizard end to end in a real terminal: tmux runs `cmek --sandbox setup`, the test types what
+//! a person would, through every step to an attached key, then checks the sandbox's saved state.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::tmux::Tmux;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+#[test]
+fn the_wizard_takes_a_person_from_welcome_to_an_attached_key() {
+    let home = tempfile::tempdir().unwrap();
+    let state = home.path().join("sandbox.json");
+    let command = format!(
+        "env -i HOME={home} TERM=xterm-256color PATH={path} {bin} --sandbox --sandbox-state {state} setup",
+        home = home.path().display(),
+        path = std::env::var("PATH").unwrap_or_default(),
+        bin = env!("CARGO_BIN_EXE_cmek"),
+        state = state.display(),
+    );
+    let t = Tmux::start(&command, 100, 32);
+
+    let welcome = t.wait_for("Step 1 of 9: Welcome", WAIT);
+    assert!(welcome.contains("Sandbox Organisation"), "{welcome}");
+    t.wait_for("arn:aws:iam::111122223333:user/sandbox-admin", WAIT);
+    t.keys(&["Enter"]);
+
+    let workspace = t.wait_for("Step 2 of 9: Workspace", WAIT);
+    assert!(workspace.contains("production") && workspace.contains("recommended"), "{workspace}");
+    t.keys(&["Down", "Enter"]);
+
+    t.wait_for("Step 3 of 9: Key", WAIT);
+    t.wait_for("Create a new key", WAIT);
+    t.keys(&["Enter"]);
+
+    let checks = t.wait_for("Step 4 of 9: Checks", WAIT);
+    assert!(!checks.contains("✗"), "no check fails in the default scenario:\n{checks}");
+    t.wait_for("Continue", WAIT);
+    t.keys(&["Down", "Enter"]);
+
+    let plan = t.wait_for("Step 5 of 9: Plan", WAIT);
+    assert!(plan.contains("arn:aws:iam::915198916910:role/anthropic-cmek-client-us"), "{plan}");
+    keep_screenshot(&t, "plan");
+    t.keys(&["Tab"]);
+    t.wait_for("lines 1-", WAIT);
+    keep_screenshot(&t, "plan-policy");
+    t.keys(&["Tab", "Enter"]);
+    t.wait_for("Apply these", WAIT);
+    t.keys(&["y"]);
+
+    t.wait_for("Validated", WAIT);
+    t.keys(&["Enter"]);
+    t.wait_for("Type the workspace's name", WAIT);
+    t.type_text("staging");
+    t.keys(&["Enter"]);
+    t.wait_for("is not `production`", WAIT);
+    for _ in 0.."staging".len() {
+        t.keys(&["BSpace"]);
+    }
+    t.type_text("production");
+    t.keys(&["Enter"]);
+
+    let summary = t.wait_for("Step 9 of 9: Summary", WAIT);
+    keep_screenshot(&t, "summary");
+    let flat = summary.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("--confirm-attach wrkspc_01SbxProduction7Kq2Vd"), "{summary}");
+    t.keys(&["Enter"]);
+    assert_eq!(t.wait_exit(WAIT), 0, "{}", t.screen());
+
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    let production =
+        saved["platform"]["workspaces"].as_array().unwrap().iter().find(|w| w["name"] == "production").unwrap();
+    assert!(production["external_key_id"].as_str().unwrap().starts_with("ekey_"), "{production}");
+    let others_attached = saved["platform"]["workspaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["name"] != "production" && !w["external_key_id"].is_null())
+        .count();
+    assert_eq!(others_attached, 0, "the mistyped name attached nothing");
+}
+
+/// With `CMEK_SCREENSHOTS_DIR` set (scripts/screenshots.sh), saves the screen with its colours.
+fn keep_screenshot(t: &Tmux, name: &str) {
+    if let Ok(dir) = std::env::var("CMEK_SCREENSHOTS_DIR") {
+        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.ansi")), t.screen_ansi()).unwrap();
+    }
+}
+
+#[test]
+fn quitting_early_changes_nothing_and_restores_the_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let state = home.path().join("sandbox.json");
+    let command = format!(
+        "env -i HOME={home} TERM=xterm-256color PATH={path} {bin} --sandbox --sandbox-state {state} setup",
+        home = home.path().display(),
+        path = std::env::var("PATH").unwrap_or_default(),
+        bin = env!("CARGO_BIN_EXE_cmek"),
+        state = state.display(),
+    );
+    let t = Tmux::start(&command, 80, 24);
+    t.wait_for("Step 1 of 9: Welcome", WAIT);
+    t.keys(&["q"]);
+    // Nothing was in flight or changed, so `q` leaves at once (exit 130: quit by the user).
+    assert_eq!(t.wait_exit(WAIT), 130);
+    let after = t.screen();
+    assert!(!after.contains("Step 1 of 9"), "the alternate screen is gone after exit:\n{after}");
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    assert!(saved["aws"].to_string().len() > 2);
+    assert!(saved["platform"]["keys"].as_array().unwrap().is_empty(), "nothing registered");
+}
