@@ -6,6 +6,7 @@
 //! - [`identities`]: the published Anthropic identities, compiled in from `assets/`.
 //! - [`policy`]: IAM policy documents: model, render, merge, diff, evaluate (pure).
 //! - [`plan`]: facts + answers -> the ordered actions of a run (pure).
+//! - [`doctor`]: diagnosis: platform and cloud answers -> catalogue findings (pure).
 //! - [`engine`]: applies a plan through the providers and the platform client, keeps the journal.
 //! - [`providers`]: the only code that talks to a cloud; SDK types never leave it.
 //! - [`platform`]: the Claude Platform Admin API client.
@@ -14,6 +15,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod doctor;
 pub mod engine;
 pub mod error;
 pub mod identities;

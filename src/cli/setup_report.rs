@@ -95,6 +95,10 @@ pub fn print_run(
         doc["key"]["arn"] = json!(report.key_arn.as_ref().map(ToString::to_string));
         doc["external_key_id"] = json!(report.external_key_id);
         doc["validation"] = json!(report.validation);
+        if let Some(v) = report.validation.as_ref().filter(|v| !v.success) {
+            doc["validation"]["causes"] =
+                json!(crate::doctor::validation_text::causes(v.error.as_deref().unwrap_or("")));
+        }
         doc["attached_to"] = json!(report.attached_to);
         doc["journal"] = json!(journal.display().to_string());
         doc["error"] = json!(report.failure);
@@ -121,6 +125,18 @@ pub fn print_run(
         out.text(&format!("  attached to    {ws}"));
     }
     out.text(&format!("  journal        {}", journal.display()));
+    if let Some(v) = report.validation.as_ref().filter(|v| !v.success) {
+        let causes = crate::doctor::validation_text::causes(v.error.as_deref().unwrap_or(""));
+        if !causes.is_empty() {
+            out.text(&format!("\n{}", out.paint(Tone::Strong, "What the validation error points at")));
+        }
+        for c in causes {
+            out.text(&format!("  {} {} {}", out.paint(Tone::Bad, "✗"), out.paint(Tone::Dim, c.id), c.title));
+            if let Some(f) = &c.fix {
+                out.text(&format!("      fix:      {f}"));
+            }
+        }
+    }
     if let Some(e) = &report.failure {
         out.text(&format!("\n{} {}", out.paint(Tone::Bad, "Stopped:"), e.message));
         for h in &e.hints {

@@ -1,7 +1,7 @@
 //! Step 7, Validate: the platform's verdict on the key. On failure it shows the error text and
 //! the checks that were not a clean pass as likely causes, each with its fix, and offers a retry.
 
-use crate::plan::{Check, CheckStatus};
+use crate::plan::{Check, CheckStatus, Severity};
 
 use super::msg::{Intent, KeyInput};
 use super::screen::Screen;
@@ -27,11 +27,18 @@ impl Wizard {
         })
     }
 
-    /// The checks that were not a clean pass: the likely causes of a failed validation.
-    pub fn likely_causes(&self) -> Vec<&Check> {
-        self.checks
-            .plan()
-            .map_or_else(Vec::new, |p| p.checks.iter().filter(|c| c.status != CheckStatus::Pass).collect())
+    /// The likely causes of a failed validation: what the platform's error text points at
+    /// (catalogue ids, most specific first), then the plan's checks of high severity that did not
+    /// pass cleanly.
+    pub fn likely_causes(&self) -> Vec<Check> {
+        let Some(Validation::Failed { error }) = self.validation() else { return Vec::new() };
+        let mut causes = crate::doctor::validation_text::causes(&error);
+        if let Some(plan) = self.checks.plan() {
+            causes.extend(
+                plan.checks.iter().filter(|c| c.status != CheckStatus::Pass && c.severity >= Severity::High).cloned(),
+            );
+        }
+        causes
     }
 
     /// The likely cause highlighted on a failed validation (Up / Down move it).

@@ -154,6 +154,7 @@ fn a_resource_control_policy_makes_validation_fail() {
     assert_eq!(r.doc["status"], "validation_failed", "{r:?}");
     let error = r.doc["validation"]["error"].as_str().unwrap();
     assert!(error.starts_with("AccessDenied:") && error.contains("resource control policy"), "{error}");
+    assert_eq!(r.doc["validation"]["causes"][0]["id"], "AWS-12", "the error is mapped to its catalogue id: {r:?}");
     assert_eq!(outcome(&r, "attach"), "skipped");
 }
 

@@ -43,7 +43,7 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
             body.extend(text::indented(3, &error, theme.text, width));
             body.blank();
             body.push(Line::from(Span::styled(
-                " Likely causes (the checks that were not a clean pass):",
+                " Likely causes (from the error, then the checks that did not pass):",
                 theme.strong,
             )));
             let causes = wizard.likely_causes();
