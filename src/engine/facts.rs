@@ -78,6 +78,7 @@ fn workspace_facts(w: Workspace) -> Result<WorkspaceFacts> {
         compartment,
         external_key_id: w.external_key_id,
         archived: w.archived_at.is_some(),
+        just_created: chrono::Utc::now().signed_duration_since(w.created_at) < chrono::Duration::hours(1),
         created_at: w.created_at,
     })
 }

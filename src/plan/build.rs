@@ -125,7 +125,7 @@ pub fn build(answers: &SetupAnswers, facts: &SetupFacts) -> Result<Plan, PlanErr
 
     if let Some(ws) = workspace {
         steps.push(attach_step(answers, ws, registered));
-        if ws.external_key_id.is_none() {
+        if ws.external_key_id.is_none() && !ws.just_created {
             checks.push(super::policy_checks::workspace_in_use_check(ws));
         }
     }

@@ -28,6 +28,9 @@ pub struct WorkspaceFacts {
     pub external_key_id: Option<String>,
     pub archived: bool,
     pub created_at: DateTime<Utc>,
+    /// Created moments ago (within the hour when inspected, e.g. by the wizard just now), so it
+    /// cannot hold data yet. The engine decides this: the planner has no clock.
+    pub just_created: bool,
 }
 
 /// A registered external key configuration, reduced to what matching and planning need.

@@ -31,6 +31,7 @@ fn workspace(name: &str, compartment: &str) -> WorkspaceFacts {
         external_key_id: None,
         archived: false,
         created_at: Utc.with_ymd_and_hms(2026, 1, 15, 9, 0, 0).unwrap(),
+        just_created: false,
     }
 }
 
@@ -250,4 +251,14 @@ fn a_non_us_key_is_blocked() {
     k.description.region = "eu-west-1".parse().unwrap();
     let plan = build(&answers(None, None), &facts(None, Some(k), vec![])).unwrap();
     assert!(plan.blocking_failures().iter().any(|c| c.id == "ANT-12"));
+}
+
+#[test]
+fn a_workspace_created_moments_ago_gets_no_existing_data_warning() {
+    let mut ws = workspace("cmek-prod", COMPARTMENT_A);
+    let existing = build(&answers(Some("cmek-prod"), None), &facts(Some(ws.clone()), None, vec![])).unwrap();
+    assert!(existing.checks.iter().any(|c| c.id == "ANT-08"));
+    ws.just_created = true;
+    let fresh = build(&answers(Some("cmek-prod"), None), &facts(Some(ws), None, vec![])).unwrap();
+    assert!(!fresh.checks.iter().any(|c| c.id == "ANT-08"), "{}", describe(&fresh));
 }

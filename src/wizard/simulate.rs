@@ -309,6 +309,7 @@ impl Simulator {
             external_key_id: None,
             archived: false,
             created_at: test_data::seeded_at(900),
+            just_created: true,
         })
     }
 }

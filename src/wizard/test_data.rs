@@ -103,6 +103,7 @@ pub fn workspace_facts(index: usize) -> WorkspaceFacts {
         external_key_id: None,
         archived: false,
         created_at: seeded_at(index as i64 + 1),
+        just_created: false,
     }
 }
 

@@ -145,6 +145,7 @@ fn a_new_workspace_is_offered_as_new() {
         external_key_id: None,
         archived: false,
         created_at: test_data::seeded_at(600),
+        just_created: false,
     };
     let facts = test_data::facts(Some(ws), None);
     let plan = crate::plan::build(&answers, &facts).unwrap();
