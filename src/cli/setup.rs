@@ -31,11 +31,8 @@ pub async fn run(
 
     setup_report::print_plan_text(out, &facts, &plan);
     let blocked = !plan.blocking_failures().is_empty();
-    if blocked || args.plan {
-        setup_report::print_plan_only(out, &answers, &facts, &plan, blocked);
-        return Ok(if blocked { 1 } else { 0 });
-    }
 
+    // Every run is journalled, the ones that stop at the plan too: what was found and decided.
     let root = Journal::default_root(env)
         .ok_or_else(|| Error::usage("cannot find a state directory for the run journal: set XDG_STATE_HOME or HOME"))?;
     let mut journal = Journal::create(&root, "setup").map_err(|e| Error::remote(e.to_string()))?;
@@ -44,6 +41,7 @@ pub async fn run(
         json!({
             "command": "setup",
             "version": env!("CARGO_PKG_VERSION"),
+            "mode": if args.plan { "plan" } else { "apply" },
             "provider": answers.provider,
             "workspace": answers.workspace.as_ref().map(ToString::to_string),
             "confirm_attach": answers.confirm_attach.as_ref().map(ToString::to_string),
@@ -53,8 +51,16 @@ pub async fn run(
             "key": facts.aws.key.as_ref().map(|k| k.description.arn.to_string()),
             "anthropic_principal": identities::published().aws.role_arn,
             "steps": plan.steps.iter().map(|s| s.action.kind()).collect::<Vec<_>>(),
+            "failed_checks": plan.blocking_failures().iter().map(|c| c.id).collect::<Vec<_>>(),
         }),
     );
+    if blocked || args.plan {
+        let code = if blocked { 1 } else { 0 };
+        let why = if blocked { "blocked by failed checks" } else { "--plan" };
+        let _ = journal.record("run_finished", json!({ "exit_code": code, "changed": false, "why": why }));
+        setup_report::print_plan_only(out, &answers, &facts, &plan, blocked);
+        return Ok(code);
+    }
 
     let report = engine::apply(&services, &facts, &plan, &mut journal, &mut progress).await;
     let code = match &report.failure {

@@ -147,7 +147,10 @@ async fn plan_changes_nothing() {
     assert!(doc["policy"]["diff"].as_str().unwrap().contains("+"));
     assert!(alias_key(&world).await.is_none(), "no key created");
     assert!(world.platform_client().all_external_keys().await.unwrap().is_empty(), "nothing registered");
-    assert!(world.journals().is_empty(), "a plan writes no journal");
+    let journals = world.journals();
+    assert_eq!(journals.len(), 1, "a plan is journalled too");
+    let text = std::fs::read_to_string(journals[0].join("journal.jsonl")).unwrap();
+    assert!(text.contains("\"changed\":false") && text.contains("--plan"), "{text}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
