@@ -116,10 +116,8 @@ pub fn print_run(
     }
     if let Some(v) = &report.validation {
         let status = if v.success { out.paint(Tone::Good, "success") } else { out.paint(Tone::Bad, "failure") };
-        out.text(&format!(
-            "  validation     {status}{}",
-            v.error.as_ref().map(|e| format!(": {e}")).unwrap_or_default()
-        ));
+        // A failure's text is already on the failed step's line above.
+        out.text(&format!("  validation     {status}"));
     }
     if let Some(ws) = &report.attached_to {
         out.text(&format!("  attached to    {ws}"));
@@ -138,13 +136,19 @@ pub fn print_run(
         }
     }
     if let Some(e) = &report.failure {
-        out.text(&format!("\n{} {}", out.paint(Tone::Bad, "Stopped:"), e.message));
+        let validation_failed = report.validation.as_ref().is_some_and(|v| !v.success);
+        let message =
+            if validation_failed { "validation failed (the reason is on the step above)" } else { &e.message };
+        out.text(&format!("\n{} {message}", out.paint(Tone::Bad, "Stopped:")));
         for h in &e.hints {
             out.text(&format!("  hint: {h}"));
         }
     }
-    for n in next {
-        out.text(&format!("Next: {n}"));
+    // A failure's hints already say what to do next.
+    if report.failure.is_none() {
+        for n in next {
+            out.text(&format!("Next: {n}"));
+        }
     }
 }
 
