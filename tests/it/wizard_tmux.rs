@@ -13,13 +13,7 @@ const WAIT: Duration = Duration::from_secs(30);
 fn the_wizard_takes_a_person_from_welcome_to_an_attached_key() {
     let home = tempfile::tempdir().unwrap();
     let state = home.path().join("sandbox.json");
-    let command = format!(
-        "env -i HOME={home} TERM=xterm-256color PATH={path} {bin} --sandbox --sandbox-state {state} setup",
-        home = home.path().display(),
-        path = std::env::var("PATH").unwrap_or_default(),
-        bin = env!("CARGO_BIN_EXE_cmek"),
-        state = state.display(),
-    );
+    let command = wizard_command(home.path(), &state);
     let t = Tmux::start(&command, 100, 32);
 
     let welcome = t.wait_for("Step 1 of 9: Welcome", WAIT);
@@ -82,6 +76,17 @@ fn the_wizard_takes_a_person_from_welcome_to_an_attached_key() {
     assert_eq!(others_attached, 0, "the mistyped name attached nothing");
 }
 
+/// `cmek --sandbox --sandbox-state <state> setup` with nothing from this environment but PATH.
+fn wizard_command(home: &std::path::Path, state: &std::path::Path) -> String {
+    format!(
+        "env -i HOME={home} TERM=xterm-256color PATH={path} {bin} --sandbox --sandbox-state {state} setup",
+        home = home.display(),
+        path = std::env::var("PATH").unwrap_or_default(),
+        bin = env!("CARGO_BIN_EXE_cmek"),
+        state = state.display(),
+    )
+}
+
 /// With `CMEK_SCREENSHOTS_DIR` set (scripts/screenshots.sh), saves the screen with its colours.
 fn keep_screenshot(t: &Tmux, name: &str) {
     if let Ok(dir) = std::env::var("CMEK_SCREENSHOTS_DIR") {
@@ -93,13 +98,7 @@ fn keep_screenshot(t: &Tmux, name: &str) {
 fn quitting_early_changes_nothing_and_restores_the_terminal() {
     let home = tempfile::tempdir().unwrap();
     let state = home.path().join("sandbox.json");
-    let command = format!(
-        "env -i HOME={home} TERM=xterm-256color PATH={path} {bin} --sandbox --sandbox-state {state} setup",
-        home = home.path().display(),
-        path = std::env::var("PATH").unwrap_or_default(),
-        bin = env!("CARGO_BIN_EXE_cmek"),
-        state = state.display(),
-    );
+    let command = wizard_command(home.path(), &state);
     let t = Tmux::start(&command, 80, 24);
     t.wait_for("Step 1 of 9: Welcome", WAIT);
     t.keys(&["q"]);
