@@ -101,6 +101,8 @@ fn quitting_early_changes_nothing_and_restores_the_terminal() {
     let command = wizard_command(home.path(), &state);
     let t = Tmux::start(&command, 80, 24);
     t.wait_for("Step 1 of 9: Welcome", WAIT);
+    // Wait for the overview: while it loads, `q` rightly asks first (work is in flight).
+    t.wait_for("sandbox-admin", WAIT);
     t.keys(&["q"]);
     // Nothing was in flight or changed, so `q` leaves at once (exit 130: quit by the user).
     assert_eq!(t.wait_exit(WAIT), 130);
