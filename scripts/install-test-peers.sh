@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs the test peers into ./.venv (pinned), so the test suite needs nothing installed by hand:
 # moto's server (the second AWS back end of the provider conformance suite), the official
-# `anthropic` Python SDK and the `aws` CLI (both check that the sandbox speaks the real wire formats).
+# `anthropic` Python SDK, the `aws` CLI and Azure's `azure-keyvault-keys` + `azure-identity` (they check
+# that the sandbox speaks the real wire formats).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MOTO_VERSION=5.2.5
 ANTHROPIC_VERSION=2.10.0
 AWSCLI_VERSION=1.46.3
+AZURE_KEYVAULT_KEYS_VERSION=4.11.3
+AZURE_IDENTITY_VERSION=1.27.0
 
 # tmux runs the wizard in a real terminal for the end-to-end test.
 if ! command -v tmux >/dev/null 2>&1; then
@@ -23,7 +26,11 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check \
   "moto[server]==${MOTO_VERSION}" \
   "anthropic==${ANTHROPIC_VERSION}" \
-  "awscli==${AWSCLI_VERSION}"
+  "awscli==${AWSCLI_VERSION}" \
+  "azure-keyvault-keys==${AZURE_KEYVAULT_KEYS_VERSION}" \
+  "azure-identity==${AZURE_IDENTITY_VERSION}"
+.venv/bin/python -c "import azure.keyvault.keys, azure.identity"
 .venv/bin/moto_server --help >/dev/null
 .venv/bin/aws --version >/dev/null
-echo "test peers ready in .venv: moto ${MOTO_VERSION}, anthropic ${ANTHROPIC_VERSION}, awscli ${AWSCLI_VERSION}"
+echo "test peers ready in .venv: moto ${MOTO_VERSION}, anthropic ${ANTHROPIC_VERSION}, awscli ${AWSCLI_VERSION}," \
+  "azure-keyvault-keys ${AZURE_KEYVAULT_KEYS_VERSION}, azure-identity ${AZURE_IDENTITY_VERSION}"

@@ -5,9 +5,11 @@
 //! them unchanged. Nothing here is used on a production code path.
 
 pub mod aws;
+pub mod azure;
 pub mod faults;
 pub mod platform;
 pub mod scenarios;
+pub mod secret;
 mod serve;
 mod world;
 

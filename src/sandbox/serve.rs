@@ -1,7 +1,8 @@
-//! Serving an emulator on loopback: bind, derive the base URL, serve until stopped, stop
-//! gracefully on `shutdown` (bounded) and at once on drop. Shared by every emulator.
+//! Serving an emulator on loopback: bind, derive the base URL, serve (plain HTTP or TLS) until
+//! stopped, stop gracefully on `shutdown` (bounded) and at once on drop. Shared by every emulator.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -42,6 +43,68 @@ pub fn serve(what: &'static str, listener: tokio::net::TcpListener, app: Router)
         },
     );
     let task = tokio::spawn(async move { server.await });
+    Served { what, stop: Some(stop), task: Some(task) }
+}
+
+/// Binds `addr` for a TLS server and returns the listener with the `https://host:port/` URL.
+pub async fn bind_tls(
+    what: &'static str,
+    addr: SocketAddr,
+) -> Result<(tokio::net::TcpListener, url::Url), SandboxError> {
+    let (listener, url) = bind(what, addr).await?;
+    let mut url = url;
+    url.set_scheme("https").map_err(|()| SandboxError::BaseUrl {
+        what,
+        addr,
+        reason: "cannot switch the URL to https".to_string(),
+    })?;
+    Ok((listener, url))
+}
+
+/// Serves `app` over TLS with `tls` (HTTP/1.1; the peer address available to handlers as
+/// `ConnectInfo<SocketAddr>`) until stopped. A failed handshake only drops that connection.
+pub fn serve_tls(
+    what: &'static str,
+    listener: tokio::net::TcpListener,
+    app: Router,
+    tls: Arc<rustls::ServerConfig>,
+) -> Served {
+    let (stop, mut stopped) = oneshot::channel::<()>();
+    let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+    let task = tokio::spawn(async move {
+        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+        let mut connections = tokio::task::JoinSet::new();
+        loop {
+            let (tcp, peer) = tokio::select! {
+                _ = &mut stopped => break,
+                accepted = listener.accept() => match accepted {
+                    Ok(pair) => pair,
+                    Err(e) => {
+                        // E.g. out of file descriptors: do not spin.
+                        tracing::debug!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+            };
+            let acceptor = acceptor.clone();
+            let app = app.clone().layer(axum::Extension(axum::extract::ConnectInfo(peer)));
+            let watcher = graceful.watcher();
+            connections.spawn(async move {
+                let Ok(stream) = acceptor.accept(tcp).await else { return };
+                let service = hyper_util::service::TowerToHyperService::new(app);
+                let builder = hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
+                let connection = builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+                let _ = watcher.watch(connection).await;
+            });
+            while connections.try_join_next().is_some() {}
+        }
+        drop(listener);
+        // Connections finish the request in flight, then close; `Served::shutdown` bounds the wait.
+        graceful.shutdown().await;
+        connections.shutdown().await;
+        Ok(())
+    });
     Served { what, stop: Some(stop), task: Some(task) }
 }
 

@@ -1,40 +1,9 @@
-//! Secret values the emulator stores (secret access keys, session tokens, key material): they
-//! serialise (the state file is a sandbox's, by design) but never print, and are wiped on drop.
+//! KMS key material the emulator stores: it serialises (the state file is a sandbox's, by design)
+//! but never prints, and is wiped on drop. Secret strings are `crate::sandbox::secret::Secret`.
 
+pub(super) use crate::sandbox::secret::Secret;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use zeroize::Zeroize;
-
-/// A secret string: `Debug` shows nothing of it.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub(super) struct Secret(String);
-
-impl Secret {
-    pub fn new(value: String) -> Self {
-        Self(value)
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// Compares without an early exit, so timing does not reveal how much of a guess was right.
-    pub fn matches(&self, candidate: &str) -> bool {
-        aws_lc_rs::constant_time::verify_slices_are_equal(self.0.as_bytes(), candidate.as_bytes()).is_ok()
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(redacted)")
-    }
-}
-
-impl Drop for Secret {
-    fn drop(&mut self) {
-        self.0.zeroize();
-    }
-}
 
 /// 256 bits of KMS key material (one version of a key's backing key), base64 in serde.
 #[derive(Clone, PartialEq, Eq)]
