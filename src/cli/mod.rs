@@ -42,7 +42,9 @@ pub fn main() -> i32 {
             return ErrorKind::Remote.exit_code();
         }
     };
-    // The sandbox treats Ctrl-C as its normal stop; every other command is interrupted by it.
+    // The sandbox treats Ctrl-C as its normal stop; every other command is interrupted by it. (In
+    // the wizard, raw mode turns Ctrl-C into a key the wizard asks about itself; a SIGINT sent from
+    // elsewhere still ends it here, and dropping the wizard's terminal guard restores the screen.)
     let stops_on_ctrl_c = matches!(cli.command, Some(Command::Sandbox(_)));
     let result = runtime.block_on(async {
         if stops_on_ctrl_c {
