@@ -5,6 +5,7 @@
 
 mod aws;
 mod aws_key;
+mod azure;
 mod error;
 mod platform_ids;
 mod provider;
@@ -12,6 +13,10 @@ mod uuid_ids;
 
 pub use aws::{AwsAccountId, AwsKeyRef, AwsRegion, KmsAliasName, KmsKeyArn, KmsKeyId, KmsResource};
 pub use aws_key::{AwsCallerIdentity, AwsKeyDescription, AwsKeyFacts, AwsKeyState};
+pub use azure::{
+    AzureCallerIdentity, AzureKeyFacts, AzureKeyName, AzureVaultFacts, RoleAssignmentFacts, ServicePrincipalFacts,
+    TenantId, VaultResourceId, VaultUri,
+};
 pub use error::ParseError;
 pub use platform_ids::{ExternalKeyId, WorkspaceId, WorkspaceRef};
 pub use provider::ProviderKind;

@@ -1,0 +1,108 @@
+//! Key Vault keys through the official `KeyClient`: read a key's current version, create a CMEK
+//! key (RSA, ops exactly wrapKey + unwrapKey). Key Vault answers the first request with a 401
+//! challenge, which the client handles.
+
+use std::collections::BTreeMap;
+
+use azure_security_keyvault_keys::models::{CreateKeyParameters, Key, KeyOperation, KeyType};
+use azure_security_keyvault_keys::{KeyClient, KeyClientOptions};
+
+use super::AzureProvider;
+use super::error::{AzureError, AzureErrorKind};
+use super::sdk_error::from_sdk;
+use super::transport::{client_options, http_client};
+use crate::model::{AzureKeyFacts, AzureKeyName, VaultUri};
+
+/// What `create_key` makes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAzureKey {
+    /// RSA modulus bits: 3072 or 4096 (Anthropic needs at least 3072).
+    pub size: u32,
+    /// `RSA-HSM` (Premium vaults) instead of `RSA`.
+    pub hsm: bool,
+    pub tags: BTreeMap<String, String>,
+}
+
+impl AzureProvider {
+    /// A `KeyClient` for `vault` (the sandbox's port suffix and loopback resolution applied).
+    pub(crate) fn key_client(&self, operation: &'static str, vault: &VaultUri) -> Result<KeyClient, AzureError> {
+        let host = vault.as_str().trim_start_matches("https://").to_string();
+        let http = if self.settings.resolve_to_loopback.is_some() {
+            http_client(&self.settings, &[host])?
+        } else {
+            self.http.clone()
+        };
+        let url = format!("{}{}", vault.as_str(), self.settings.endpoints.vault_suffix);
+        let options = KeyClientOptions { client_options: client_options(&self.settings, &http), ..Default::default() };
+        KeyClient::new(&url, self.credential.clone(), Some(options)).map_err(|e| from_sdk(operation, &e))
+    }
+
+    /// The key's current version; `Ok(None)` when the vault has no such key.
+    pub async fn inspect_key(
+        &self,
+        vault: &VaultUri,
+        name: &AzureKeyName,
+    ) -> Result<Option<AzureKeyFacts>, AzureError> {
+        let op = "keyvault:keys/get";
+        let client = self.key_client(op, vault)?;
+        match client.get_key(name.as_str(), None).await {
+            Ok(response) => {
+                let key = response.into_model().map_err(|e| from_sdk(op, &e))?;
+                Ok(Some(key_facts(name, &key)))
+            }
+            Err(e) => {
+                let err = from_sdk(op, &e);
+                if err.kind == AzureErrorKind::NotFound { Ok(None) } else { Err(err) }
+            }
+        }
+    }
+
+    /// Creates a key (or a new version of it) for CMEK.
+    pub async fn create_key(
+        &self,
+        vault: &VaultUri,
+        name: &AzureKeyName,
+        new: &NewAzureKey,
+    ) -> Result<AzureKeyFacts, AzureError> {
+        let op = "keyvault:keys/create";
+        if !matches!(new.size, 3072 | 4096) {
+            return Err(AzureError::new(
+                AzureErrorKind::InvalidInput,
+                op,
+                format!("RSA key size {} is not accepted for CMEK: use 3072 or 4096", new.size),
+            ));
+        }
+        super::tags::check_count(op, new.tags.len())?;
+        let parameters = CreateKeyParameters {
+            kty: Some(if new.hsm { KeyType::RsaHsm } else { KeyType::Rsa }),
+            key_size: Some(new.size.try_into().unwrap_or(3072)),
+            key_ops: Some(vec![KeyOperation::WrapKey, KeyOperation::UnwrapKey]),
+            tags: Some(new.tags.clone().into_iter().collect()),
+            ..Default::default()
+        };
+        let content = parameters.try_into().map_err(|e| from_sdk(op, &e))?;
+        let client = self.key_client(op, vault)?;
+        let key = client.create_key(name.as_str(), content, None).await.map_err(|e| from_sdk(op, &e))?;
+        Ok(key_facts(name, &key.into_model().map_err(|e| from_sdk(op, &e))?))
+    }
+}
+
+/// The SDK's key to facts.
+pub(crate) fn key_facts(name: &AzureKeyName, key: &Key) -> AzureKeyFacts {
+    let jwk = key.key.as_ref();
+    let kid = jwk.and_then(|k| k.kid.clone());
+    let version = kid.as_deref().and_then(|k| k.trim_end_matches('/').rsplit('/').next()).map(str::to_string);
+    let attributes = key.attributes.as_ref();
+    AzureKeyFacts {
+        name: name.to_string(),
+        version,
+        kid,
+        kty: jwk.and_then(|k| k.kty.as_ref()).map(|t| t.to_string()),
+        key_size: jwk.and_then(|k| k.n.as_ref()).and_then(|n| u32::try_from(n.len().saturating_mul(8)).ok()),
+        key_ops: jwk.and_then(|k| k.key_ops.clone()).unwrap_or_default(),
+        enabled: attributes.and_then(|a| a.enabled),
+        not_before: attributes.and_then(|a| a.not_before).map(|t| t.unix_timestamp()),
+        expires: attributes.and_then(|a| a.expires).map(|t| t.unix_timestamp()),
+        tags: key.tags.clone().unwrap_or_default().into_iter().collect(),
+    }
+}

@@ -1,0 +1,51 @@
+//! The one reqwest client the Azure provider uses, for its own REST calls and as the transport of
+//! the official Azure clients: system roots plus an optional extra CA, and (sandbox only) the
+//! Azure host names resolved to loopback.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use azure_core::cloud::{CloudConfiguration, CustomConfiguration};
+use azure_core::http::{ClientOptions, Transport};
+
+use super::error::{AzureError, AzureErrorKind};
+use super::settings::AzureSettings;
+
+/// Host names the sandbox serves; vault hosts are added per vault when known.
+fn loopback_hosts(settings: &AzureSettings) -> Vec<String> {
+    [&settings.endpoints.arm, &settings.endpoints.graph, &settings.endpoints.authority]
+        .iter()
+        .filter_map(|u| url::Url::parse(u).ok().and_then(|u| u.host_str().map(str::to_string)))
+        .collect()
+}
+
+/// Builds the client; `vault_hosts` are extra names to resolve to loopback in the sandbox.
+pub(crate) fn http_client(settings: &AzureSettings, vault_hosts: &[String]) -> Result<reqwest::Client, AzureError> {
+    let mut builder = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60));
+    if let Some(pem) = &settings.ca_pem {
+        let ca = reqwest::Certificate::from_pem(pem.as_bytes()).map_err(|e| {
+            AzureError::new(AzureErrorKind::InvalidInput, "azure:settings", format!("the extra CA is not PEM: {e}"))
+        })?;
+        builder = builder.tls_certs_merge([ca]);
+    }
+    if let Some(port) = settings.resolve_to_loopback {
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        for host in loopback_hosts(settings).iter().chain(vault_hosts) {
+            builder = builder.resolve(host, addr);
+        }
+    }
+    builder.build().map_err(|e| {
+        AzureError::new(AzureErrorKind::Other, "azure:settings", format!("cannot build the HTTP client: {e}"))
+    })
+}
+
+/// `azure_core` options: our transport and the authority host.
+pub(crate) fn client_options(settings: &AzureSettings, http: &reqwest::Client) -> ClientOptions {
+    let mut cloud = CustomConfiguration::default();
+    cloud.authority_host = settings.endpoints.authority.clone();
+    ClientOptions {
+        transport: Some(Transport::new(Arc::new(http.clone()))),
+        cloud: Some(Arc::new(CloudConfiguration::from(cloud))),
+        ..Default::default()
+    }
+}
