@@ -22,6 +22,28 @@ impl Journey {
         Self { wizard, history: first }
     }
 
+    /// Welcome -> AWS -> the workspace at `workspace` (or register-only) -> a new key: at Checks.
+    pub fn to_checks(workspace: Option<usize>, staging_attached: bool) -> Self {
+        let mut j = Self::start(Prefill::default());
+        j.overview(true, staging_attached);
+        j.choose_aws();
+        match workspace {
+            Some(i) => j.choose_workspace(i),
+            None => j.choose_register_only(),
+        }
+        j.candidates(vec![]);
+        j.create_new_key();
+        j
+    }
+
+    /// As `to_checks`, then the plan arrives and is approved: applying. Returns the plan too.
+    pub fn to_apply(workspace: Option<usize>, staging_attached: bool) -> (Self, Plan) {
+        let mut j = Self::to_checks(workspace, staging_attached);
+        let plan = j.plan_ready(None);
+        j.approve();
+        (j, plan)
+    }
+
     pub fn send(&mut self, msg: Msg) -> Vec<Intent> {
         let out = self.wizard.update(msg);
         self.history.extend(out.iter().cloned());

@@ -8,14 +8,7 @@ use crate::wizard::test_data::{self, EXTERNAL_KEY_ID};
 use crate::wizard::*;
 
 fn applying() -> (Journey, crate::plan::Plan) {
-    let mut j = Journey::start(Prefill::default());
-    j.overview(true, false);
-    j.choose_aws();
-    j.choose_workspace(0);
-    j.candidates(vec![]);
-    j.create_new_key();
-    let plan = j.plan_ready(None);
-    j.approve();
+    let (j, plan) = Journey::to_apply(Some(0), false);
     assert_eq!(j.wizard.screen(), Screen::Apply);
     (j, plan)
 }

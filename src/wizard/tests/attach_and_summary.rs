@@ -105,14 +105,7 @@ fn esc_skips_attaching() {
 
 #[test]
 fn register_only_skips_the_attach_screen() {
-    let mut j = Journey::start(Prefill::default());
-    j.overview(true, false);
-    j.choose_aws();
-    j.choose_register_only();
-    j.candidates(vec![]);
-    j.create_new_key();
-    let plan = j.plan_ready(None);
-    j.approve();
+    let (mut j, plan) = Journey::to_apply(None, false);
     j.applied(test_data::validated_report(&plan));
     j.press(KeyInput::Enter);
     assert_eq!(j.wizard.screen(), Screen::Summary);

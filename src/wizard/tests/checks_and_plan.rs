@@ -8,12 +8,7 @@ use crate::wizard::journey::Journey;
 use crate::wizard::*;
 
 fn at_checks() -> Journey {
-    let mut j = Journey::start(Prefill::default());
-    j.overview(true, false);
-    j.choose_aws();
-    j.choose_workspace(0);
-    j.candidates(vec![]);
-    j.create_new_key();
+    let j = Journey::to_checks(Some(0), false);
     assert_eq!(j.wizard.screen(), Screen::Checks);
     j
 }

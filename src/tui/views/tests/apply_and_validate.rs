@@ -9,15 +9,7 @@ use crate::wizard::test_data::{self, KEY_ARN};
 use crate::wizard::*;
 
 fn applying() -> (Journey, crate::plan::Plan) {
-    let mut j = Journey::start(Prefill::default());
-    j.overview(true, true);
-    j.choose_aws();
-    j.choose_workspace(0);
-    j.candidates(vec![]);
-    j.create_new_key();
-    let plan = j.plan_ready(None);
-    j.approve();
-    (j, plan)
+    Journey::to_apply(Some(0), true)
 }
 
 #[test]

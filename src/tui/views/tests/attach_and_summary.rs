@@ -66,14 +66,7 @@ fn summary_skipped() {
 
 #[test]
 fn summary_not_healthy() {
-    let mut j = Journey::start(Prefill::default());
-    j.overview(true, false);
-    j.choose_aws();
-    j.choose_register_only();
-    j.candidates(vec![]);
-    j.create_new_key();
-    let plan = j.plan_ready(None);
-    j.approve();
+    let (mut j, plan) = Journey::to_apply(None, false);
     j.applied(test_data::validation_failed_report(&plan));
     j.press(KeyInput::Enter);
     snap("summary_not_healthy", &j.wizard);

@@ -54,15 +54,7 @@ fn checks_inspection_failed() {
 fn at_plan(policy: Option<&str>) -> Journey {
     let mut j = match policy {
         Some(_) => at_checks_with_existing_key(),
-        None => {
-            let mut j = Journey::start(Prefill::default());
-            j.overview(true, true);
-            j.choose_aws();
-            j.choose_workspace(0);
-            j.candidates(vec![]);
-            j.create_new_key();
-            j
-        }
+        None => Journey::to_checks(Some(0), true),
     };
     j.plan_ready(policy);
     j.press_all(&[KeyInput::End, KeyInput::Enter]);

@@ -8,12 +8,7 @@ use crate::wizard::journey::Journey;
 use crate::wizard::*;
 
 fn policy_tab() -> Journey {
-    let mut j = Journey::start(Prefill::default());
-    j.overview(true, false);
-    j.choose_aws();
-    j.choose_workspace(0);
-    j.candidates(vec![]);
-    j.create_new_key();
+    let mut j = Journey::to_checks(Some(0), false);
     j.plan_ready(None);
     j.press_all(&[KeyInput::End, KeyInput::Enter, KeyInput::Tab]);
     j

@@ -18,17 +18,7 @@ fn help_on_the_key_screen() {
 
 #[test]
 fn quit_confirmation_while_applying() {
-    let (mut j, _) = {
-        let mut j = Journey::start(Prefill::default());
-        j.overview(true, false);
-        j.choose_aws();
-        j.choose_workspace(0);
-        j.candidates(vec![]);
-        j.create_new_key();
-        let plan = j.plan_ready(None);
-        j.approve();
-        (j, plan)
-    };
+    let (mut j, _) = Journey::to_apply(Some(0), false);
     j.press(KeyInput::Char('q'));
     snap("quit_while_applying", &j.wizard);
 }
