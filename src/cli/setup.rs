@@ -7,12 +7,12 @@ use super::args::SetupArgs;
 use super::connect::Reach;
 use super::setup_report::{self, ProgressPrinter};
 use crate::engine::journal::Journal;
-use crate::engine::{self, Services};
+use crate::engine::{self, Cancel, CloudClient, Services};
 use crate::error::{Error, Result};
 use crate::identities;
 use crate::model::{AwsKeyRef, AwsRegion, KmsAliasName, ProviderKind, WorkspaceRef};
 use crate::output::Output;
-use crate::plan::{self, AwsAnswers, SetupAnswers};
+use crate::plan::{self, AwsAnswers, AzureAnswers, SetupAnswers};
 
 pub async fn run(
     args: &SetupArgs,
@@ -22,8 +22,8 @@ pub async fn run(
 ) -> Result<i32> {
     let answers = answers_from(args)?;
     let platform = reach.platform_client()?;
-    let aws = reach.aws_provider(&answers.aws.region).await?;
-    let services = Services { platform, aws };
+    let cloud = CloudClient::Aws(Box::new(reach.aws_provider(&answers.aws.region).await?));
+    let services = Services { platform, cloud, cancel: Cancel::new() };
     let mut progress = ProgressPrinter::new(out);
 
     let facts = engine::gather(&services, &answers, &mut progress).await?;
@@ -46,9 +46,9 @@ pub async fn run(
             "workspace": answers.workspace.as_ref().map(ToString::to_string),
             "confirm_attach": answers.confirm_attach.as_ref().map(ToString::to_string),
             "organization": facts.org.uuid.to_string(),
-            "aws_account": facts.aws.caller.account.to_string(),
+            "aws_account": facts.aws().map(|a| a.caller.account.to_string()),
             "region": answers.aws.region.to_string(),
-            "key": facts.aws.key.as_ref().map(|k| k.description.arn.to_string()),
+            "key": facts.aws().and_then(|a| a.key.as_ref()).map(|k| k.description.arn.to_string()),
             "anthropic_principal": identities::published().aws.role_arn,
             "steps": plan.steps.iter().map(|s| s.action.kind()).collect::<Vec<_>>(),
             "failed_checks": plan.blocking_failures().iter().map(|c| c.id).collect::<Vec<_>>(),
@@ -111,6 +111,7 @@ pub fn answers_from(args: &SetupArgs) -> Result<SetupAnswers> {
         confirm_attach,
         display_name: args.display_name.clone(),
         aws: AwsAnswers { key, region, alias },
+        azure: AzureAnswers::default(),
     })
 }
 

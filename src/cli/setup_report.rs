@@ -174,16 +174,16 @@ fn base_document(answers: &SetupAnswers, facts: &SetupFacts, plan: &Plan) -> Val
         "workspace": facts.workspace.as_ref().map(|w| json!({
             "id": w.id, "name": w.name, "compartment_id": w.compartment.to_string(), "external_key_id": w.external_key_id,
         })),
-        "aws": {
-            "account": facts.aws.caller.account.to_string(),
-            "caller_arn": facts.aws.caller.arn,
+        "aws": facts.aws().map(|aws| json!({
+            "account": aws.caller.account.to_string(),
+            "caller_arn": aws.caller.arn,
             "region": answers.aws.region.to_string(),
-        },
-        "key": {
-            "arn": facts.aws.key.as_ref().map(|k| k.description.arn.to_string()),
-            "exists": facts.aws.key.is_some(),
+        })),
+        "key": facts.aws().map(|aws| json!({
+            "arn": aws.key.as_ref().map(|k| k.description.arn.to_string()),
+            "exists": aws.key.is_some(),
             "alias": answers.aws.alias.to_string(),
-        },
+        })),
         "anthropic_principal": identities::published().aws.role_arn,
         "checks": plan.checks,
         "policy": policy_step.map(|(after, diff, changed)| json!({
@@ -212,15 +212,20 @@ fn step_json(step: &Step, outcome: Option<&StepOutcome>) -> Value {
 
 fn print_header(out: &Output, facts: &SetupFacts) {
     out.text(&out.paint(Tone::Strong, &format!("cmek setup: AWS KMS for {} ({})", facts.org.name, facts.org.uuid)));
-    out.text(&format!("  AWS identity   {} (account {})", facts.aws.caller.arn, facts.aws.caller.account));
+    if let Some(aws) = facts.aws() {
+        out.text(&format!("  AWS identity   {} (account {})", aws.caller.arn, aws.caller.account));
+    }
     if let Some(ws) = &facts.workspace {
         out.text(&format!("  workspace      {} ({}), compartment {}", ws.name, ws.id, ws.compartment));
     } else {
         out.text("  workspace      none: register and validate only");
     }
-    match &facts.aws.key {
-        Some(k) => out.text(&format!("  key            {} ({})", k.description.arn, k.description.state.as_str())),
-        None => out.text("  key            none found: a new key will be created"),
+    match facts.aws().map(|a| &a.key) {
+        Some(Some(k)) => {
+            out.text(&format!("  key            {} ({})", k.description.arn, k.description.state.as_str()))
+        }
+        Some(None) => out.text("  key            none found: a new key will be created"),
+        None => {}
     }
     out.text(&format!(
         "  Anthropic      {} (published identity; compare with the CMEK guide)",

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use crate::error::Error;
 use crate::model::KmsKeyArn;
-use crate::plan::{Action, Plan, SetupFacts, StepState};
+use crate::plan::{Action, KeyTarget, Plan, SetupFacts, StepState};
 use crate::platform::types::{AwsKeyConfig, CreateExternalKey, ProviderConfig, ValidationStatus};
 use crate::policy::PolicyDocument;
 use crate::providers::aws::NewAwsKey;
@@ -124,7 +124,7 @@ impl RunReport {
 fn initial_key(plan: &Plan) -> Option<KmsKeyArn> {
     plan.steps.iter().find_map(|s| match &s.action {
         Action::UpdateKeyPolicy { key, .. } => Some(key.clone()),
-        Action::RegisterKey { kms_arn, .. } => kms_arn.clone(),
+        Action::RegisterKey { target: KeyTarget::Aws { kms_arn, .. }, .. } => kms_arn.clone(),
         _ => None,
     })
 }
@@ -144,8 +144,8 @@ async fn run_step(
 ) -> Result<String, Error> {
     match action {
         Action::CreateKey { alias, description, policy, .. } => {
-            let created = services
-                .aws
+            let aws = services.aws()?;
+            let created = aws
                 .create_key(&NewAwsKey {
                     policy_json: policy.to_json_pretty(),
                     description: description.clone(),
@@ -154,13 +154,13 @@ async fn run_step(
                 .await
                 .map_err(Error::from)?;
             let _ = journal.record("key_created", json!({ "arn": created.arn.to_string() }));
-            services.aws.create_alias(alias, &created.key_id).await.map_err(|e| {
+            aws.create_alias(alias, &created.key_id).await.map_err(|e| {
                 Error::from(e).context(format!("the key {} was created, but its alias {alias} was not", created.arn))
             })?;
             let _ =
                 journal.record("alias_created", json!({ "alias": alias.to_string(), "arn": created.arn.to_string() }));
             // Rotation is hygiene, not a requirement: a refusal is reported, not fatal.
-            let rotation = match services.aws.enable_key_rotation(created.key_id.as_str()).await {
+            let rotation = match aws.enable_key_rotation(created.key_id.as_str()).await {
                 Ok(()) => "automatic rotation on".to_string(),
                 Err(e) => format!("automatic rotation NOT turned on ({e})"),
             };
@@ -171,7 +171,8 @@ async fn run_step(
         }
         Action::UpdateKeyPolicy { key, before, after, .. } => {
             let arn = key.to_string();
-            let current = services.aws.get_key_policy(&arn).await.map_err(Error::from)?;
+            let aws = services.aws()?;
+            let current = aws.get_key_policy(&arn).await.map_err(Error::from)?;
             if !same_policy(&current, before) {
                 return Err(Error::remote(format!(
                     "the key policy of {arn} changed since it was inspected; nothing was written"
@@ -179,10 +180,10 @@ async fn run_step(
                 .with_hint("re-run cmek setup to plan against the current policy"));
             }
             let backup = journal.backup_policy(&arn, &current).map_err(|e| Error::remote(e.to_string()))?;
-            services.aws.put_key_policy(&arn, &after.to_json_pretty()).await.map_err(Error::from)?;
+            aws.put_key_policy(&arn, &after.to_json_pretty()).await.map_err(Error::from)?;
             Ok(format!("key policy updated; the previous policy is saved in {}", backup.display()))
         }
-        Action::RegisterKey { region, display_name, .. } => {
+        Action::RegisterKey { target: KeyTarget::Aws { region, .. }, display_name, .. } => {
             let arn = progress
                 .key_arn
                 .clone()
@@ -206,7 +207,7 @@ async fn run_step(
             progress.external_key_id = Some(created.id);
             Ok(detail)
         }
-        Action::Validate => {
+        Action::Validate { .. } => {
             let id = progress
                 .external_key_id
                 .clone()
@@ -225,6 +226,13 @@ async fn run_step(
                 .with_hint("fix the cause above, then re-run the same command: finished steps are not repeated"))
             }
         }
+        Action::RegisterKey { target: KeyTarget::Azure { .. }, .. }
+        | Action::ConsentServicePrincipal { .. }
+        | Action::UpdateVaultNetwork { .. }
+        | Action::EnablePurgeProtection { .. }
+        | Action::CreateAzureKey { .. }
+        | Action::MergeAzureKeyTags { .. }
+        | Action::AssignAzureRole { .. } => Err(Error::usage("Azure steps are being built")),
         Action::Attach { workspace_id, workspace_name, .. } => {
             let id = progress
                 .external_key_id

@@ -3,18 +3,32 @@
 
 use crate::error::{Error, Result};
 use crate::model::{AwsKeyRef, CompartmentId, OrgUuid, WorkspaceRef};
-use crate::plan::{AwsFacts, OrgFacts, RegisteredKey, SetupAnswers, SetupFacts, WorkspaceFacts};
+use crate::plan::{
+    AwsFacts, CloudFacts, OrgFacts, RegisteredAzureKey, RegisteredKey, SetupAnswers, SetupFacts, WorkspaceFacts,
+};
 use crate::platform::types::{ExternalKey, ProviderConfig, Workspace};
+use crate::providers::aws::AwsProvider;
 
-use super::Services;
 use super::events::{Event, EventSink};
+use super::{CloudClient, Services};
 
 pub async fn gather(services: &Services, answers: &SetupAnswers, sink: &mut dyn EventSink) -> Result<SetupFacts> {
     sink.emit(Event::Inspecting { what: "the organisation, its workspaces and registered keys".into() });
-    sink.emit(Event::Inspecting { what: format!("AWS KMS in {}", answers.aws.region) });
-    let (platform, aws) = tokio::join!(platform_facts(services, answers), aws_facts(services, answers));
+    let cloud = async {
+        match &services.cloud {
+            CloudClient::Aws(aws) => {
+                sink.emit(Event::Inspecting { what: format!("AWS KMS in {}", answers.aws.region) });
+                aws_facts(aws, answers).await.map(|f| CloudFacts::Aws(Box::new(f)))
+            }
+            CloudClient::Azure(azure) => {
+                sink.emit(Event::Inspecting { what: "Azure Key Vault".into() });
+                super::azure_facts::gather(azure, answers).await.map(|f| CloudFacts::Azure(Box::new(f)))
+            }
+        }
+    };
+    let (platform, cloud) = tokio::join!(platform_facts(services, answers), cloud);
     let (org, workspace, registered) = platform?;
-    Ok(SetupFacts { org, workspace, registered, aws: aws? })
+    Ok(SetupFacts { org, workspace, registered, cloud: cloud? })
 }
 
 async fn platform_facts(
@@ -97,12 +111,19 @@ fn registered_key(k: &ExternalKey, workspaces: &[Workspace]) -> RegisteredKey {
             ProviderConfig::Aws(c) => Some(c.kms_arn.clone()),
             _ => None,
         },
+        azure: match &k.provider_config {
+            ProviderConfig::Azure(c) => Some(RegisteredAzureKey {
+                vault_uri: c.vault_uri.clone(),
+                key_name: c.key_name.clone(),
+                tenant_id: c.tenant_id.clone(),
+            }),
+            _ => None,
+        },
         attached_compartments,
     }
 }
 
-async fn aws_facts(services: &Services, answers: &SetupAnswers) -> Result<AwsFacts> {
-    let aws = &services.aws;
+async fn aws_facts(aws: &AwsProvider, answers: &SetupAnswers) -> Result<AwsFacts> {
     let wanted = answers.aws.key.clone().unwrap_or_else(|| AwsKeyRef::Alias(answers.aws.alias.clone()));
     let (caller, key) = tokio::try_join!(aws.whoami(), aws.find_key(&wanted)).map_err(Error::from)?;
     let alias_target = match (&answers.aws.key, &key) {

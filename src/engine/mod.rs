@@ -4,19 +4,47 @@
 
 mod apply;
 pub mod attach;
+mod azure_facts;
+mod cancel;
 pub mod events;
 mod facts;
 pub mod journal;
 pub mod wizard_api;
 
 pub use apply::{RunReport, ValidationResult, apply};
+pub use cancel::Cancel;
 pub use facts::gather;
 
+use crate::error::Error;
 use crate::platform::Client;
 use crate::providers::aws::AwsProvider;
+use crate::providers::azure::AzureProvider;
 
-/// The connected clients a run uses.
+/// The connected clients a run uses: the platform and the one cloud the run works in.
 pub struct Services {
     pub platform: Client,
-    pub aws: AwsProvider,
+    pub cloud: CloudClient,
+    /// Raised by the front end to stop a wait (the RBAC propagation back-off).
+    pub cancel: Cancel,
+}
+
+pub enum CloudClient {
+    Aws(Box<AwsProvider>),
+    Azure(Box<AzureProvider>),
+}
+
+impl Services {
+    pub fn aws(&self) -> Result<&AwsProvider, Error> {
+        match &self.cloud {
+            CloudClient::Aws(p) => Ok(p),
+            CloudClient::Azure(_) => Err(Error::usage("this step needs AWS, but the run is connected to Azure")),
+        }
+    }
+
+    pub fn azure(&self) -> Result<&AzureProvider, Error> {
+        match &self.cloud {
+            CloudClient::Azure(p) => Ok(p),
+            CloudClient::Aws(_) => Err(Error::usage("this step needs Azure, but the run is connected to AWS")),
+        }
+    }
 }

@@ -6,6 +6,7 @@
 mod aws;
 mod aws_key;
 mod azure;
+mod azure_vault_ref;
 mod error;
 mod platform_ids;
 mod provider;
@@ -17,6 +18,7 @@ pub use azure::{
     AzureCallerIdentity, AzureKeyFacts, AzureKeyName, AzureVaultFacts, RoleAssignmentFacts, ServicePrincipalFacts,
     TenantId, VaultResourceId, VaultUri,
 };
+pub use azure_vault_ref::AzureVaultRef;
 pub use error::ParseError;
 pub use platform_ids::{ExternalKeyId, WorkspaceId, WorkspaceRef};
 pub use provider::ProviderKind;

@@ -9,23 +9,28 @@ use crate::policy::render::{AnthropicGrant, key_policy};
 
 use super::answers::SetupAnswers;
 use super::checks::Check;
-use super::facts::{RegisteredKey, SetupFacts, WorkspaceFacts};
+use super::facts::{AwsFacts, CloudFacts, RegisteredKey, SetupFacts, WorkspaceFacts};
 use super::key_checks::key_checks;
 use super::policy_checks::policy_checks;
-use super::step::{Action, Step, StepState};
+use super::step::{Action, KeyTarget, Step, StepState};
 use super::{Plan, PlanError, existing_grant};
 
 pub fn build(answers: &SetupAnswers, facts: &SetupFacts) -> Result<Plan, PlanError> {
-    if answers.provider != ProviderKind::Aws {
-        return Err(PlanError::ProviderNotSupported(answers.provider));
+    check_workspace_inputs(answers, facts.workspace.as_ref())?;
+    match (answers.provider, &facts.cloud) {
+        (ProviderKind::Aws, CloudFacts::Aws(aws)) => build_aws(answers, facts, aws),
+        (ProviderKind::Azure, CloudFacts::Azure(azure)) => super::azure::build(answers, facts, azure),
+        (other, _) => Err(PlanError::ProviderNotSupported(other)),
     }
+}
+
+fn build_aws(answers: &SetupAnswers, facts: &SetupFacts, aws: &AwsFacts) -> Result<Plan, PlanError> {
     let workspace = facts.workspace.as_ref();
-    check_workspace_inputs(answers, workspace)?;
 
     let mut checks: Vec<Check> = Vec::new();
     let mut steps: Vec<Step> = Vec::new();
 
-    let key = match (&facts.aws.key, &answers.aws.key) {
+    let key = match (&aws.key, &answers.aws.key) {
         (None, Some(named)) => {
             return Err(PlanError::KeyNotFound { key: named.to_string(), region: answers.aws.region.to_string() });
         }
@@ -34,7 +39,7 @@ pub fn build(answers: &SetupAnswers, facts: &SetupFacts) -> Result<Plan, PlanErr
     let key_arn = key.map(|k| k.description.arn.clone());
     let registered = key_arn.as_ref().and_then(|arn| find_registered(&facts.registered, arn));
 
-    let account = key.map(|k| k.description.account.clone()).unwrap_or_else(|| facts.aws.caller.account.clone());
+    let account = key.map(|k| k.description.account.clone()).unwrap_or_else(|| aws.caller.account.clone());
     let existing_policy = match key {
         Some(k) => match PolicyDocument::parse(&k.policy) {
             Ok(doc) => Some(doc),
@@ -55,7 +60,7 @@ pub fn build(answers: &SetupAnswers, facts: &SetupFacts) -> Result<Plan, PlanErr
     };
 
     if let Some(k) = key {
-        checks.extend(key_checks(k, facts, &answers.aws.region));
+        checks.extend(key_checks(k, aws, &answers.aws.region));
         if !existing.unusable_values.is_empty() {
             checks.push(super::policy_checks::placeholder_check(&existing.unusable_values));
         }
@@ -111,8 +116,10 @@ pub fn build(answers: &SetupAnswers, facts: &SetupFacts) -> Result<Plan, PlanErr
 
     steps.push(Step {
         action: Action::RegisterKey {
-            kms_arn: key_arn.clone(),
-            region: key.map(|k| k.description.region.clone()).unwrap_or_else(|| answers.aws.region.clone()),
+            target: KeyTarget::Aws {
+                kms_arn: key_arn.clone(),
+                region: key.map(|k| k.description.region.clone()).unwrap_or_else(|| answers.aws.region.clone()),
+            },
             display_name: display_name(answers, key),
             existing_id: registered.map(|r| r.id.clone()),
         },
@@ -121,7 +128,7 @@ pub fn build(answers: &SetupAnswers, facts: &SetupFacts) -> Result<Plan, PlanErr
             None => StepState::Planned,
         },
     });
-    steps.push(Step { action: Action::Validate, state: StepState::Planned });
+    steps.push(Step { action: Action::Validate { propagation_wait: None }, state: StepState::Planned });
 
     if let Some(ws) = workspace {
         steps.push(attach_step(answers, ws, registered));
@@ -130,11 +137,11 @@ pub fn build(answers: &SetupAnswers, facts: &SetupFacts) -> Result<Plan, PlanErr
         }
     }
 
-    Ok(Plan { steps, checks, grant })
+    Ok(Plan { steps, checks, grant: Some(grant) })
 }
 
 /// Refuses inputs that could never lead to a safe attach, before anything is looked at further.
-fn check_workspace_inputs(answers: &SetupAnswers, ws: Option<&WorkspaceFacts>) -> Result<(), PlanError> {
+pub(super) fn check_workspace_inputs(answers: &SetupAnswers, ws: Option<&WorkspaceFacts>) -> Result<(), PlanError> {
     match (&answers.confirm_attach, ws) {
         (Some(given), None) => return Err(PlanError::ConfirmWithoutWorkspace { given: given.to_string() }),
         (Some(given), Some(ws)) if !given.matches(&ws.id, &ws.name) => {
@@ -153,7 +160,7 @@ fn check_workspace_inputs(answers: &SetupAnswers, ws: Option<&WorkspaceFacts>) -
     Ok(())
 }
 
-fn attach_step(answers: &SetupAnswers, ws: &WorkspaceFacts, registered: Option<&RegisteredKey>) -> Step {
+pub(super) fn attach_step(answers: &SetupAnswers, ws: &WorkspaceFacts, registered: Option<&RegisteredKey>) -> Step {
     let action =
         Action::Attach { workspace_id: ws.id.clone(), workspace_name: ws.name.clone(), compartment: ws.compartment };
     let state = match (&ws.external_key_id, registered) {
@@ -198,7 +205,7 @@ fn compartments_for(
     all
 }
 
-fn union<T: Clone + Ord>(a: &[T], b: &[T]) -> Vec<T> {
+pub(super) fn union<T: Clone + Ord>(a: &[T], b: &[T]) -> Vec<T> {
     let mut out: Vec<T> = a.iter().chain(b).cloned().collect();
     out.sort();
     out.dedup();

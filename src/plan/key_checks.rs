@@ -3,9 +3,9 @@
 use crate::model::{AwsKeyFacts, AwsKeyState, AwsRegion};
 
 use super::checks::{Check, Severity};
-use super::facts::SetupFacts;
+use super::facts::AwsFacts;
 
-pub fn key_checks(key: &AwsKeyFacts, facts: &SetupFacts, asked_region: &AwsRegion) -> Vec<Check> {
+pub fn key_checks(key: &AwsKeyFacts, aws: &AwsFacts, asked_region: &AwsRegion) -> Vec<Check> {
     let d = &key.description;
     let arn = &d.arn;
     let region = &d.region;
@@ -56,7 +56,7 @@ pub fn key_checks(key: &AwsKeyFacts, facts: &SetupFacts, asked_region: &AwsRegio
             .with_fix(format!("create a key in a US Region: --region {asked_region} without --key"))
     });
 
-    if d.account != facts.aws.caller.account {
+    if d.account != aws.caller.account {
         out.push(
             Check::warn(
                 "GEN-01",
@@ -64,7 +64,7 @@ pub fn key_checks(key: &AwsKeyFacts, facts: &SetupFacts, asked_region: &AwsRegio
                 "your AWS credentials are for the key's account",
                 format!(
                     "signed in to account {} ({}) but the key is in {}",
-                    facts.aws.caller.account, facts.aws.caller.arn, d.account
+                    aws.caller.account, aws.caller.arn, d.account
                 ),
             )
             .with_fix(format!("use credentials for account {} (--aws-profile)", d.account)),

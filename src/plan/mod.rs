@@ -5,6 +5,7 @@
 //! changing steps are all `AlreadyDone`.
 
 mod answers;
+mod azure;
 mod build;
 mod checks;
 mod existing_grant;
@@ -14,11 +15,13 @@ mod policy_checks;
 mod probes;
 mod step;
 
-pub use answers::{AwsAnswers, SetupAnswers};
+pub use answers::{AZURE_KEY_SIZES, AwsAnswers, AzureAnswers, DEFAULT_RBAC_WAIT, SetupAnswers};
 pub use build::build;
 pub use checks::{Check, CheckStatus, Severity};
-pub use facts::{AwsFacts, OrgFacts, RegisteredKey, SetupFacts, WorkspaceFacts};
-pub use step::{Action, Reversibility, Step, StepState};
+pub use facts::{
+    AwsFacts, AzureFacts, CloudFacts, OrgFacts, RegisteredAzureKey, RegisteredKey, SetupFacts, WorkspaceFacts,
+};
+pub use step::{Action, KeyTarget, Reversibility, Step, StepState};
 
 use crate::model::ProviderKind;
 use crate::policy::render::AnthropicGrant;
@@ -27,8 +30,8 @@ use crate::policy::render::AnthropicGrant;
 pub struct Plan {
     pub steps: Vec<Step>,
     pub checks: Vec<Check>,
-    /// What the key policy grants Anthropic after the run.
-    pub grant: AnthropicGrant,
+    /// AWS: what the key policy grants Anthropic after the run.
+    pub grant: Option<AnthropicGrant>,
 }
 
 impl Plan {

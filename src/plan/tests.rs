@@ -20,6 +20,7 @@ fn answers(workspace: Option<&str>, confirm: Option<&str>) -> SetupAnswers {
             region: "us-east-2".parse().unwrap(),
             alias: "alias/anthropic-cmek".parse().unwrap(),
         },
+        azure: crate::plan::AzureAnswers::default(),
     }
 }
 
@@ -50,7 +51,7 @@ fn facts(ws: Option<WorkspaceFacts>, key: Option<AwsKeyFacts>, registered: Vec<R
         org: OrgFacts { uuid: ORG.parse::<OrgUuid>().unwrap(), name: "Example Org".into() },
         workspace: ws,
         registered,
-        aws: AwsFacts {
+        cloud: CloudFacts::Aws(Box::new(AwsFacts {
             caller: AwsCallerIdentity {
                 account: CUSTOMER_ACCOUNT.parse().unwrap(),
                 arn: format!("arn:aws:iam::{CUSTOMER_ACCOUNT}:user/admin"),
@@ -58,7 +59,7 @@ fn facts(ws: Option<WorkspaceFacts>, key: Option<AwsKeyFacts>, registered: Vec<R
             },
             alias_target: key.as_ref().map(|k| k.description.arn.clone()),
             key,
-        },
+        })),
     }
 }
 
@@ -68,6 +69,7 @@ fn registration(attached_to: &[&str]) -> RegisteredKey {
         display_name: Some("alias/anthropic-cmek (us-east-2)".into()),
         attached: !attached_to.is_empty(),
         kms_arn: Some(KEY_ARN.into()),
+        azure: None,
         attached_compartments: attached_to.iter().map(|c| c.parse::<CompartmentId>().unwrap()).collect(),
     }
 }
@@ -110,7 +112,7 @@ fn fresh_setup_creates_the_key_and_gates_the_attach() {
     assert!(
         matches!(plan.step("attach").unwrap().state, StepState::Gated(ref how) if how.contains("--confirm-attach wrkspc_production"))
     );
-    assert_eq!(plan.grant.compartments, vec![COMPARTMENT_A.parse::<CompartmentId>().unwrap()]);
+    assert_eq!(plan.grant.as_ref().unwrap().compartments, vec![COMPARTMENT_A.parse::<CompartmentId>().unwrap()]);
     insta::assert_snapshot!(describe(&plan));
 }
 
@@ -185,7 +187,7 @@ fn adding_a_workspace_keeps_the_workspaces_already_served() {
     .unwrap();
     let mut want: Vec<CompartmentId> = vec![COMPARTMENT_A.parse().unwrap(), COMPARTMENT_B.parse().unwrap()];
     want.sort();
-    assert_eq!(plan.grant.compartments, want);
+    assert_eq!(plan.grant.as_ref().unwrap().compartments, want);
     assert_eq!(
         plan.step("register_key").unwrap().state,
         StepState::AlreadyDone("the key is already registered as ekey_01example".into())

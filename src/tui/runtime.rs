@@ -16,7 +16,7 @@ use super::theme::Theme;
 use super::views;
 use crate::engine::events::{Event, EventSink};
 use crate::engine::journal::Journal;
-use crate::engine::{self, RunReport, Services, wizard_api};
+use crate::engine::{self, Cancel, CloudClient, RunReport, Services, wizard_api};
 use crate::error::{Error, Result};
 use crate::model::AwsRegion;
 use crate::platform::Client;
@@ -156,7 +156,11 @@ async fn execute(intent: Intent, c: Connector, journal: Arc<Mutex<Option<Journal
         }
         Intent::BuildPlan(t, answers) => {
             let result = async {
-                let services = Services { platform: c.platform.clone(), aws: c.aws(&answers.aws.region).await? };
+                let services = Services {
+                    platform: c.platform.clone(),
+                    cloud: CloudClient::Aws(Box::new(c.aws(&answers.aws.region).await?)),
+                    cancel: Cancel::new(),
+                };
                 wizard_api::prepare(&services, &answers).await
             };
             send(Msg::PlanReady(t, result.await));
@@ -166,9 +170,8 @@ async fn execute(intent: Intent, c: Connector, journal: Arc<Mutex<Option<Journal
             let region = match plan.step("create_key") {
                 Some(crate::plan::Step { action: crate::plan::Action::CreateKey { region, .. }, .. }) => region.clone(),
                 _ => facts
-                    .aws
-                    .key
-                    .as_ref()
+                    .aws()
+                    .and_then(|a| a.key.as_ref())
                     .map(|k| k.description.region.clone())
                     .unwrap_or_else(Connector::default_region),
             };
@@ -190,7 +193,11 @@ async fn execute(intent: Intent, c: Connector, journal: Arc<Mutex<Option<Journal
                 "run_started",
                 json!({ "command": "setup", "front_end": "wizard", "organization": facts.org.uuid.to_string() }),
             );
-            let services = Services { platform: c.platform.clone(), aws };
+            let services = Services {
+                platform: c.platform.clone(),
+                cloud: CloudClient::Aws(Box::new(aws)),
+                cancel: Cancel::new(),
+            };
             let mut sink = ChannelSink { ticket: t, tx: tx.clone() };
             let report = engine::apply(&services, &facts, &plan, &mut j, &mut sink).await;
             let _ = j.record("apply_finished", json!({ "failed": report.failure.is_some() }));

@@ -122,6 +122,7 @@ pub fn answers_for(
         confirm_attach: None,
         display_name,
         aws: AwsAnswers { key, region, alias },
+        azure: crate::plan::AzureAnswers::default(),
     }
 }
 
@@ -146,7 +147,7 @@ impl Wizard {
         let ticket = self.start(Work::Plan, out);
         self.checks.prepared = Load::Loading;
         self.checks.expanded = None;
-        out.push(Intent::BuildPlan(ticket, answers));
+        out.push(Intent::BuildPlan(ticket, Box::new(answers)));
     }
 
     /// After a stopped run: check and plan again, starting at the Checks screen.

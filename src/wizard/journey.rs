@@ -77,7 +77,7 @@ impl Journey {
             .iter()
             .rev()
             .find_map(|i| match i {
-                Intent::BuildPlan(_, a) => Some(a.clone()),
+                Intent::BuildPlan(_, a) => Some((**a).clone()),
                 _ => None,
             })
             .expect("a plan was asked for")

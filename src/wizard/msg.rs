@@ -75,7 +75,7 @@ pub enum Intent {
     CreateWorkspace(Ticket, String),
     LoadCandidates(Ticket, AwsRegion, KmsAliasName),
     /// `confirm_attach` is always `None`: attaching is its own, separately confirmed step.
-    BuildPlan(Ticket, SetupAnswers),
+    BuildPlan(Ticket, Box<SetupAnswers>),
     /// Runs every step up to and including validation; the attach step stays gated.
     Apply(Ticket, Box<(SetupFacts, Plan)>),
     /// Sent only after the user typed the workspace's exact name on the Attach screen.

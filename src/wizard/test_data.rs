@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::model::{
     AwsCallerIdentity, AwsKeyDescription, AwsKeyFacts, AwsKeyState, CompartmentId, KmsKeyArn, OrgUuid, ProviderKind,
 };
-use crate::plan::{self, AwsFacts, OrgFacts, Plan, SetupAnswers, SetupFacts, WorkspaceFacts};
+use crate::plan::{self, AwsFacts, CloudFacts, OrgFacts, Plan, SetupAnswers, SetupFacts, WorkspaceFacts};
 use crate::policy::test_fixtures::fixture_text;
 
 pub const ORG_ID: &str = "5a3c9e7d-2b14-4f6a-9c8e-1d2f3a4b5c6d";
@@ -122,7 +122,11 @@ pub fn facts(workspace: Option<WorkspaceFacts>, key: Option<AwsKeyFacts>) -> Set
         org: OrgFacts { uuid: ORG_ID.parse().unwrap(), name: ORG_NAME.into() },
         workspace,
         registered: vec![],
-        aws: AwsFacts { caller: caller(), alias_target: key.as_ref().map(|k| k.description.arn.clone()), key },
+        cloud: CloudFacts::Aws(Box::new(AwsFacts {
+            caller: caller(),
+            alias_target: key.as_ref().map(|k| k.description.arn.clone()),
+            key,
+        })),
     }
 }
 

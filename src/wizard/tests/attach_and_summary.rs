@@ -161,6 +161,7 @@ fn answers(key: Option<&str>, alias: &str, display_name: Option<&str>) -> SetupA
             region: "us-east-1".parse().unwrap(),
             alias: alias.parse().unwrap(),
         },
+        azure: crate::plan::AzureAnswers::default(),
     }
 }
 
