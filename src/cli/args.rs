@@ -141,4 +141,7 @@ pub struct SandboxArgs {
     /// that AWS endpoint (e.g. moto) instead of the built-in emulator
     #[arg(long, default_value_t = 0)]
     pub aws_port: u16,
+    /// Loopback port for the Azure emulator (ARM, Graph, Entra, Key Vault over TLS; 0 picks a free one)
+    #[arg(long, default_value_t = 0)]
+    pub azure_port: u16,
 }

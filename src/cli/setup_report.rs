@@ -38,6 +38,13 @@ impl EventSink for ProgressPrinter<'_> {
                 self.out.progress(&format!("  ✗ {error}"))
             }
             Event::StepFinished { .. } => {}
+            Event::Waiting { why, attempt, waited, budget, next_in, .. } => self.out.progress(&format!(
+                "  … attempt {attempt} refused ({why}); a new role assignment can take minutes to take effect: \
+                 retrying in {}s ({}s of at most {}s waited; Ctrl-C stops waiting)",
+                next_in.as_secs(),
+                waited.as_secs(),
+                budget.as_secs()
+            )),
         }
     }
 }

@@ -169,3 +169,9 @@ mod tests {
         assert_eq!(c.fix.as_deref(), Some(format!("aws kms enable-key --key-id {ARN}").as_str()));
     }
 }
+
+/// Whether a validation failure is Azure RBAC refusing Anthropic (`ForbiddenByRbac`): right after
+/// a role assignment this is propagation (AZ-08) and worth waiting out; later it is AZ-07.
+pub fn is_rbac_refusal(error: &str) -> bool {
+    error.contains("ForbiddenByRbac")
+}

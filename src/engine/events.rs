@@ -45,6 +45,17 @@ pub enum Event {
         title: String,
         outcome: StepOutcome,
     },
+    /// Step `index` is waiting before its next attempt (validation while an Azure role assignment
+    /// propagates): `why` is the last refusal, `waited` of at most `budget` has passed, the next
+    /// attempt (number `attempt + 1`) is in `next_in`. The front end can cancel the wait.
+    Waiting {
+        index: usize,
+        why: String,
+        attempt: u32,
+        waited: std::time::Duration,
+        budget: std::time::Duration,
+        next_in: std::time::Duration,
+    },
 }
 
 /// Receives events; the non-interactive runner prints them, the TUI turns them into messages.

@@ -1,6 +1,6 @@
-//! One complete sandbox: the AWS emulator and the platform emulator, wired so the platform
-//! validates keys by calling AWS as Anthropic's published role, started from a scenario or a
-//! saved state, and saved back (atomically) when asked.
+//! One complete sandbox: the AWS and Azure emulators and the platform emulator, wired so the
+//! platform validates keys by calling the cloud as Anthropic, started from a scenario or a saved
+//! state, and saved back (atomically) when asked.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::SandboxError;
 use super::aws::{self, AwsEmulatorConfig, AwsState, RunningAws};
+use super::azure::{self as azure_emulator, AzureEmulatorConfig, AzureState, RunningAzure};
 use super::platform::{self, AnthropicIdentity, AwsBackend, PlatformSandboxConfig, PlatformState, RunningPlatform};
 use super::scenarios::Scenario;
 use crate::identities;
@@ -30,6 +31,7 @@ pub struct SandboxOptions {
     pub state_file: Option<PathBuf>,
     pub platform_port: u16,
     pub aws_port: u16,
+    pub azure_port: u16,
 }
 
 /// Everything saved in a state file.
@@ -41,6 +43,7 @@ struct SavedState {
     admin_key: String,
     platform: PlatformState,
     aws: AwsState,
+    azure: AzureState,
 }
 
 /// What a client needs to reach the sandbox: the same values `cmek sandbox` exports.
@@ -51,14 +54,36 @@ pub struct SandboxEndpoints {
     pub aws_endpoint: String,
     pub aws_region: String,
     pub aws_credentials: StaticCredentials,
+    pub azure: AzureSandboxEndpoints,
 }
 
+/// What an Azure client needs to reach the emulated Azure (one TLS listener on loopback).
+#[derive(Debug, Clone)]
+pub struct AzureSandboxEndpoints {
+    /// The emulator's port: clients resolve the Azure host names to 127.0.0.1 and add this port.
+    pub port: u16,
+    /// The sandbox CA (PEM) clients must trust.
+    pub ca_pem: String,
+    pub arm: String,
+    pub graph: String,
+    pub authority: String,
+    /// The seeded vault's data-plane URL, port included.
+    pub vault_url: String,
+    /// The customer's principal, as client credentials.
+    pub tenant_id: String,
+    pub client_id: String,
+    pub client_secret: SecretString,
+    /// The managed-identity endpoint (IDENTITY_ENDPOINT) and its header value (IDENTITY_HEADER).
+    pub identity_endpoint: String,
+    pub identity_header: SecretString,
+}
 pub struct Sandbox {
     pub scenario: &'static Scenario,
     /// Started from a state file rather than from the scenario.
     pub restored: bool,
     pub platform: RunningPlatform,
     pub aws: RunningAws,
+    pub azure: RunningAzure,
     admin_key: SecretString,
     state_file: Option<PathBuf>,
     /// What was last written to the state file, so unchanged state is not rewritten.
@@ -78,15 +103,21 @@ impl Sandbox {
             Some(s) => s.admin_key.clone(),
             None => format!("sk-ant-admin01-sandbox-{}", Alphanumeric.sample_string(&mut rand::rng(), 32)),
         });
-        let (platform_state, aws_state) = match saved {
-            Some(s) => (Some(s.platform), s.aws),
-            None => (None, AwsState::seeded()),
+        let (platform_state, aws_state, azure_state) = match saved {
+            Some(s) => (Some(s.platform), s.aws, s.azure),
+            None => (None, AwsState::seeded(), AzureState::seeded()),
         };
 
         let aws = aws::start(AwsEmulatorConfig {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, opts.aws_port)),
             state: aws_state,
             rcps: Vec::new(),
+            faults: scenario.faults,
+        })
+        .await?;
+        let azure = azure_emulator::start(AzureEmulatorConfig {
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, opts.azure_port)),
+            state: azure_state,
             faults: scenario.faults,
         })
         .await?;
@@ -112,6 +143,7 @@ impl Sandbox {
             restored: !fresh,
             platform,
             aws,
+            azure,
             admin_key,
             state_file: opts.state_file,
             last_saved: Mutex::new(None),
@@ -133,6 +165,27 @@ impl Sandbox {
             aws_endpoint: self.aws.endpoint.as_str().trim_end_matches('/').to_string(),
             aws_region: REGION.to_string(),
             aws_credentials: self.aws.customer().credentials,
+            azure: self.azure_endpoints(),
+        }
+    }
+
+    fn azure_endpoints(&self) -> AzureSandboxEndpoints {
+        let az = &self.azure;
+        let port = az.port();
+        let customer = az.customer();
+        let (identity_endpoint, identity_header) = az.managed_identity();
+        AzureSandboxEndpoints {
+            port,
+            ca_pem: az.ca_pem().to_string(),
+            arm: format!("https://management.azure.com:{port}"),
+            graph: format!("https://graph.microsoft.com:{port}"),
+            authority: az.authority_url(),
+            vault_url: az.vault_url(azure_emulator::VAULT_NAME),
+            tenant_id: customer.tenant_id,
+            client_id: customer.client_id,
+            client_secret: SecretString::from(customer.client_secret),
+            identity_endpoint,
+            identity_header: SecretString::from(identity_header),
         }
     }
 
@@ -154,6 +207,7 @@ impl Sandbox {
             admin_key: self.admin_key.expose_secret().to_string(),
             platform: self.platform.state(),
             aws: self.aws.state(),
+            azure: self.azure.state(),
         };
         let text = serde_json::to_string_pretty(&state)
             .map_err(|e| SandboxError::Config { what: WHAT, message: format!("cannot serialise the state: {e}") })?;
@@ -166,10 +220,11 @@ impl Sandbox {
         Ok(())
     }
 
-    /// Saves (when there is a state file) and stops both emulators.
+    /// Saves (when there is a state file) and stops the emulators.
     pub async fn shutdown(self) -> Result<(), SandboxError> {
         self.save()?;
         self.platform.shutdown().await?;
+        self.azure.shutdown().await?;
         self.aws.shutdown().await
     }
 }

@@ -72,7 +72,7 @@ impl Wizard {
                     *step = StepProgress::Finished(outcome);
                 }
             }
-            Event::Inspecting { .. } => {}
+            Event::Inspecting { .. } | Event::Waiting { .. } => {}
         }
     }
 
