@@ -43,6 +43,8 @@ struct SavedState {
     admin_key: String,
     platform: PlatformState,
     aws: AwsState,
+    /// Absent in files written before the Azure emulator was part of the sandbox.
+    #[serde(default = "AzureState::seeded")]
     azure: AzureState,
 }
 
