@@ -57,6 +57,15 @@ impl AzureProvider {
         }
     }
 
+    /// Whether a deleted key named `name` waits in the vault's soft-delete bin (creating a key of
+    /// that name then fails until it is recovered or purged). `Ok(false)` when Key Vault answers
+    /// 404; other refusals (no `keys/get` permission, soft delete off) are errors.
+    pub async fn deleted_key_exists(&self, vault: &VaultUri, name: &AzureKeyName) -> Result<bool, AzureError> {
+        let op = "keyvault:deletedkeys/get";
+        let client = self.key_client(op, vault)?;
+        deleted_answer(client.get_deleted_key(name.as_str(), None).await.map(|_| ()).map_err(|e| from_sdk(op, &e)))
+    }
+
     /// Creates a key (or a new version of it) for CMEK.
     pub async fn create_key(
         &self,
@@ -87,6 +96,15 @@ impl AzureProvider {
     }
 }
 
+/// A deleted-key look-up's answer: found, not found (404), or an error to pass on.
+fn deleted_answer(answer: Result<(), AzureError>) -> Result<bool, AzureError> {
+    match answer {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind == AzureErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 /// The SDK's key to facts.
 pub(crate) fn key_facts(name: &AzureKeyName, key: &Key) -> AzureKeyFacts {
     let jwk = key.key.as_ref();
@@ -104,5 +122,23 @@ pub(crate) fn key_facts(name: &AzureKeyName, key: &Key) -> AzureKeyFacts {
         not_before: attributes.and_then(|a| a.not_before).map(|t| t.unix_timestamp()),
         expires: attributes.and_then(|a| a.expires).map(|t| t.unix_timestamp()),
         tags: key.tags.clone().unwrap_or_default().into_iter().collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deleted_key_look_up_reads_404_as_absent_and_passes_other_errors_on() {
+        assert_eq!(deleted_answer(Ok(())), Ok(true));
+        let not_found = AzureError::new(AzureErrorKind::NotFound, "keyvault:deletedkeys/get", "KeyNotFound");
+        assert_eq!(deleted_answer(Err(not_found)), Ok(false));
+        let refused = AzureError::new(
+            AzureErrorKind::Forbidden(super::super::ForbiddenBy::Rbac),
+            "keyvault:deletedkeys/get",
+            "ForbiddenByRbac",
+        );
+        assert!(deleted_answer(Err(refused)).is_err());
     }
 }

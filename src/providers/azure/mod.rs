@@ -4,7 +4,7 @@
 //!
 //! Map: `settings` (where and how), `credential` (the chain), `transport` (the HTTP client),
 //! `connect` ([`AzureProvider`]), `rest` (ARM/Graph JSON), `error` + `sdk_error`, `claims`
-//! (whoami), `vaults` (ARM vaults, diagnostic settings), `graph` (consent), `keys` + `tags`
+//! (whoami), `vaults` (ARM vaults, diagnostic settings), `network` (vault network and purge protection), `graph` (consent), `keys` + `tags`
 //! (Key Vault data plane), `roles` (role assignments), `probe` (wrap/unwrap round trip).
 
 mod claims;
@@ -13,6 +13,7 @@ mod credential;
 mod error;
 mod graph;
 mod keys;
+mod network;
 mod probe;
 mod rest;
 mod roles;
@@ -26,5 +27,6 @@ pub use connect::AzureProvider;
 pub use credential::{CredentialChain, EnvLookup};
 pub use error::{AzureError, AzureErrorKind, ForbiddenBy};
 pub use keys::NewAzureKey;
+pub use network::VaultNetworkChange;
 pub use settings::{ARM_SCOPE, AzureEndpoints, AzureSettings, GRAPH_SCOPE, StaticClientSecret, VAULT_SCOPE};
 pub use tags::MAX_TAGS_PER_KEY;

@@ -10,7 +10,7 @@ use super::rest::query_value;
 use super::settings::ARM_SCOPE;
 use crate::model::{AzureVaultFacts, VaultResourceId, VaultUri};
 
-const VAULTS_API: &str = "2023-07-01";
+pub(crate) const VAULTS_API: &str = "2023-07-01";
 const SUBSCRIPTIONS_API: &str = "2022-12-01";
 const DIAGNOSTICS_API: &str = "2021-05-01-preview";
 
@@ -80,7 +80,7 @@ impl AzureProvider {
 }
 
 /// ARM's vault JSON to facts; absent values stay `None` (they are findings, not errors).
-fn vault_facts(v: &Value) -> AzureVaultFacts {
+pub(crate) fn vault_facts(v: &Value) -> AzureVaultFacts {
     let p = &v["properties"];
     let text = |x: &Value| x.as_str().map(str::to_string);
     AzureVaultFacts {
