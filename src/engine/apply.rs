@@ -1,9 +1,10 @@
 //! Applies a plan step by step: each step is journalled, a replaced key policy is backed up first,
-//! and the first failure stops the run (later steps are reported as skipped).
+//! and the first failure stops the run (later steps are reported as skipped). The Azure steps are
+//! in `apply_azure`; validation waits out RBAC propagation through `propagation`.
 
 use serde_json::json;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::model::KmsKeyArn;
 use crate::plan::{Action, KeyTarget, Plan, SetupFacts, StepState};
 use crate::platform::types::{AwsKeyConfig, CreateExternalKey, ProviderConfig, ValidationStatus};
@@ -13,6 +14,7 @@ use crate::providers::aws::NewAwsKey;
 use super::Services;
 use super::events::{Event, EventSink, StepOutcome};
 use super::journal::Journal;
+use super::propagation::{self, Backoff, Report};
 
 /// The validation answer, kept whole for the report.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -35,12 +37,23 @@ pub struct RunReport {
     pub journal_dir: std::path::PathBuf,
 }
 
+/// What a run left in the cloud beyond `RunReport`'s fields. Kept beside the report rather than in
+/// it so the report's shape (which the wizard's tests build) stays as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CloudResult {
+    /// Azure: the key id (`kid`, with its version) the run created, or the existing key's.
+    pub azure_key_id: Option<String>,
+}
+
 /// Mutable state threaded through the steps: what earlier steps created.
-struct Progress {
-    key_arn: Option<KmsKeyArn>,
-    external_key_id: Option<String>,
-    validation: Option<ValidationResult>,
-    attached_to: Option<String>,
+pub(super) struct Progress {
+    pub(super) key_arn: Option<KmsKeyArn>,
+    pub(super) azure_key_id: Option<String>,
+    /// Azure: the object id of Anthropic's service principal created by this run's consent step.
+    pub(super) service_principal: Option<String>,
+    pub(super) external_key_id: Option<String>,
+    pub(super) validation: Option<ValidationResult>,
+    pub(super) attached_to: Option<String>,
 }
 
 pub async fn apply(
@@ -50,8 +63,21 @@ pub async fn apply(
     journal: &mut Journal,
     sink: &mut dyn EventSink,
 ) -> RunReport {
+    apply_with_cloud(services, facts, plan, journal, sink).await.0
+}
+
+/// `apply`, also returning what the run left in the cloud (the Azure key id).
+pub async fn apply_with_cloud(
+    services: &Services,
+    facts: &SetupFacts,
+    plan: &Plan,
+    journal: &mut Journal,
+    sink: &mut dyn EventSink,
+) -> (RunReport, CloudResult) {
     let mut progress = Progress {
         key_arn: initial_key(plan),
+        azure_key_id: facts.azure().and_then(|a| a.key.as_ref()).and_then(|k| k.kid.clone()),
+        service_principal: None,
         external_key_id: initial_registration(plan),
         validation: None,
         attached_to: facts
@@ -71,9 +97,18 @@ pub async fn apply(
             match &step.state {
                 StepState::AlreadyDone(reason) => StepOutcome::Unchanged { reason: reason.clone() },
                 StepState::Gated(how) => StepOutcome::Gated { how: how.clone() },
+                StepState::Planned if services.cancel.is_cancelled() => {
+                    let e =
+                        Error::new(ErrorKind::Interrupted, format!("interrupted before step {}: {title}", index + 1))
+                            .with_hint("re-run the same command to continue: finished steps are not repeated");
+                    let outcome = StepOutcome::Failed { error: e.message.clone() };
+                    failure = Some(e);
+                    outcome
+                }
                 StepState::Planned => {
                     sink.emit(Event::StepStarted { index, title: title.clone() });
-                    match run_step(services, &step.action, &mut progress, journal).await {
+                    let mut ctx = StepContext { services, facts, index, journal, sink: &mut *sink };
+                    match run_step(&mut ctx, &step.action, &mut progress).await {
                         Ok(detail) => StepOutcome::Done { detail },
                         Err(e) => {
                             let outcome = StepOutcome::Failed { error: e.message.clone() };
@@ -95,7 +130,7 @@ pub async fn apply(
         outcomes.push(outcome);
     }
 
-    RunReport {
+    let report = RunReport {
         outcomes,
         key_arn: progress.key_arn,
         external_key_id: progress.external_key_id,
@@ -103,7 +138,8 @@ pub async fn apply(
         attached_to: progress.attached_to,
         failure,
         journal_dir: journal.dir().to_path_buf(),
-    }
+    };
+    (report, CloudResult { azure_key_id: progress.azure_key_id })
 }
 
 impl RunReport {
@@ -136,12 +172,18 @@ fn initial_registration(plan: &Plan) -> Option<String> {
     })
 }
 
-async fn run_step(
-    services: &Services,
-    action: &Action,
-    progress: &mut Progress,
-    journal: &mut Journal,
-) -> Result<String, Error> {
+/// What a step runs with: the clients, the facts the plan was made from, and where it reports.
+pub(super) struct StepContext<'a> {
+    pub(super) services: &'a Services,
+    pub(super) facts: &'a SetupFacts,
+    pub(super) index: usize,
+    pub(super) journal: &'a mut Journal,
+    pub(super) sink: &'a mut dyn EventSink,
+}
+
+async fn run_step(ctx: &mut StepContext<'_>, action: &Action, progress: &mut Progress) -> Result<String, Error> {
+    let services = ctx.services;
+    let journal = &mut *ctx.journal;
     match action {
         Action::CreateKey { alias, description, policy, .. } => {
             let aws = services.aws()?;
@@ -207,24 +249,27 @@ async fn run_step(
             progress.external_key_id = Some(created.id);
             Ok(detail)
         }
-        Action::Validate { .. } => {
+        Action::Validate { propagation_wait } => {
             let id = progress
                 .external_key_id
                 .clone()
                 .ok_or_else(|| Error::remote("no registered key to validate: registration did not happen"))?;
-            let v = services.platform.validate_external_key(&id).await.map_err(Error::from)?;
-            let success = v.status == ValidationStatus::Success;
-            let _ = journal.record("validated", json!({ "external_key_id": id, "success": success, "error": v.error }));
-            progress.validation = Some(ValidationResult { success, error: v.error.clone() });
-            if success {
-                Ok(format!("{id} validated: Anthropic encrypted and decrypted with the key"))
-            } else {
-                Err(Error::unhealthy(format!(
-                    "validation of {id} failed: {}",
-                    v.error.unwrap_or_else(|| "the platform gave no reason".into())
-                ))
-                .with_hint("fix the cause above, then re-run the same command: finished steps are not repeated"))
-            }
+            let platform = &services.platform;
+            let attempt = || async {
+                let v = platform.validate_external_key(&id).await.map_err(Error::from)?;
+                Ok(ValidationResult { success: v.status == ValidationStatus::Success, error: v.error })
+            };
+            let report = Report { index: ctx.index, journal: &mut *ctx.journal, sink: &mut *ctx.sink };
+            let waited =
+                propagation::validate_with_wait(attempt, *propagation_wait, Backoff::RBAC, &services.cancel, report)
+                    .await?;
+            let v = waited.result.clone();
+            let _ = ctx.journal.record(
+                "validated",
+                json!({ "external_key_id": id, "success": v.success, "error": v.error, "attempts": waited.attempts }),
+            );
+            progress.validation = Some(v.clone());
+            validation_outcome(&id, &waited, *propagation_wait)
         }
         Action::RegisterKey { target: KeyTarget::Azure { .. }, .. }
         | Action::ConsentServicePrincipal { .. }
@@ -232,7 +277,7 @@ async fn run_step(
         | Action::EnablePurgeProtection { .. }
         | Action::CreateAzureKey { .. }
         | Action::MergeAzureKeyTags { .. }
-        | Action::AssignAzureRole { .. } => Err(Error::usage("Azure steps are being built")),
+        | Action::AssignAzureRole { .. } => super::apply_azure::run_step(ctx, action, progress).await,
         Action::Attach { workspace_id, workspace_name, .. } => {
             let id = progress
                 .external_key_id
@@ -244,6 +289,55 @@ async fn run_step(
             Ok(detail)
         }
     }
+}
+
+/// The validation step's sentence, or the error that stops the run (naming how long it waited).
+fn validation_outcome(
+    id: &str,
+    waited: &propagation::Waited,
+    budget: Option<std::time::Duration>,
+) -> Result<String, Error> {
+    let v = &waited.result;
+    let reason = v.error.clone().unwrap_or_else(|| "the platform gave no reason".into());
+    let after = propagation::seconds(waited.waited);
+    if v.success {
+        return Ok(if waited.attempts > 1 {
+            format!(
+                "{id} validated after {} attempts ({after}): Anthropic encrypted and decrypted with the key",
+                waited.attempts
+            )
+        } else {
+            format!("{id} validated: Anthropic encrypted and decrypted with the key")
+        });
+    }
+    if waited.cancelled {
+        return Err(Error::unhealthy(format!(
+            "waiting for the role assignment to take effect was stopped after {after} ({} attempts); the last \
+             refusal: {reason}",
+            waited.attempts
+        ))
+        .with_hint(
+            "the role assignment may still be propagating: re-run the same command later (finished steps are \
+                    not repeated)",
+        ));
+    }
+    if waited.gave_up {
+        let budget = propagation::seconds(budget.unwrap_or_default());
+        return Err(Error::unhealthy(format!(
+            "validation of {id} was still refused after waiting {after} (at most {budget}, {} attempts): {reason}",
+            waited.attempts
+        ))
+        .with_hint(
+            "a role assignment usually takes effect within 10 minutes: re-run the same command later, or \
+                    wait longer with --azure-rbac-wait (e.g. 20m); finished steps are not repeated",
+        )
+        .with_hint(
+            "if it never passes, check that Key Vault Crypto User is assigned to Anthropic's service principal \
+                    at the key or vault scope (`az role assignment list --scope <key scope>`)",
+        ));
+    }
+    Err(Error::unhealthy(format!("validation of {id} failed: {reason}"))
+        .with_hint("fix the cause above, then re-run the same command: finished steps are not repeated"))
 }
 
 /// Two policy texts mean the same thing (KMS may reformat what it stores).

@@ -1,10 +1,119 @@
 //! Gathers the Azure facts of a `setup` run: the vault (ARM), Anthropic's service principal
-//! (Graph), its role assignments (ARM) and the key (Key Vault), read-only.
+//! (Graph), its role assignments (ARM) and the key (Key Vault), read-only and concurrently where
+//! one does not need another's answer.
 
 use crate::error::{Error, Result};
+use crate::identities;
+use crate::model::{AzureVaultFacts, AzureVaultRef, VaultResourceId, VaultUri};
 use crate::plan::{AzureFacts, SetupAnswers};
 use crate::providers::azure::AzureProvider;
 
-pub async fn gather(_azure: &AzureProvider, _answers: &SetupAnswers) -> Result<AzureFacts> {
-    Err(Error::usage("Azure fact gathering is being built"))
+use super::events::{Event, EventSink};
+
+pub async fn gather(azure: &AzureProvider, answers: &SetupAnswers, sink: &mut dyn EventSink) -> Result<AzureFacts> {
+    let chosen = choose_vault(azure, answers.azure.vault.as_ref()).await?;
+    let vault_id = VaultResourceId::parse(&chosen.id).map_err(|e| {
+        Error::remote(format!("ARM described vault `{}` with an unreadable resource id: {e}", chosen.name))
+    })?;
+    // An unparsable URI is itself a finding (AZ-14): the key cannot be looked at through it.
+    let vault_uri = VaultUri::parse(&chosen.uri).ok();
+    let key_name = answers.azure.key_name.clone();
+    let app_id = identities::published().azure.app_client_id.clone();
+    let scope = vault_id.key_scope(&key_name);
+
+    sink.emit(Event::Inspecting {
+        what: format!("vault {} ({}): access model, purge protection, network", chosen.name, chosen.uri),
+    });
+    sink.emit(Event::Inspecting { what: format!("Anthropic's service principal (app {app_id}) and its roles") });
+    if let Some(uri) = &vault_uri {
+        sink.emit(Event::Inspecting { what: format!("key {key_name} in {uri}") });
+    }
+
+    let principal = async {
+        let sp = azure.find_service_principal(&app_id).await?;
+        let roles = match &sp {
+            Some(sp) => azure.role_assignments(&scope, Some(&sp.object_id)).await?,
+            None => Vec::new(),
+        };
+        Ok::<_, crate::providers::azure::AzureError>((sp, roles))
+    };
+    let key = async {
+        let Some(uri) = &vault_uri else { return Ok((None, None)) };
+        match azure.inspect_key(uri, &key_name).await? {
+            // A live key and a deleted one cannot share a name.
+            Some(k) => Ok((Some(k), Some(false))),
+            // The bin is a hint for the plan: failing to read it must not fail the run.
+            None => Ok((None, azure.deleted_key_exists(uri, &key_name).await.ok())),
+        }
+    };
+    let (caller, vault, (service_principal, role_assignments), (key, key_soft_deleted)) =
+        tokio::try_join!(azure.whoami(), azure.inspect_vault(&vault_id), principal, key).map_err(Error::from)?;
+
+    Ok(AzureFacts {
+        caller,
+        vault,
+        vault_id,
+        vault_uri,
+        key_name,
+        key,
+        key_soft_deleted,
+        service_principal,
+        role_assignments,
+        now: chrono::Utc::now().timestamp(),
+    })
+}
+
+/// The vault the run works on: the one asked for, else the only one in reach.
+async fn choose_vault(azure: &AzureProvider, asked: Option<&AzureVaultRef>) -> Result<AzureVaultFacts> {
+    if let Some(AzureVaultRef::ResourceId(id)) = asked {
+        return azure.inspect_vault(id).await.map_err(|e| {
+            let not_found = e.kind == crate::providers::azure::AzureErrorKind::NotFound;
+            let err = Error::from(e);
+            if not_found { err.context(format!("vault {id} (--azure-vault)")) } else { err }
+        });
+    }
+    let vaults = azure.list_vaults().await.map_err(Error::from)?;
+    let subscription = || async { azure.subscription().await.unwrap_or_else(|_| "(unknown)".into()) };
+    match asked {
+        Some(wanted) => {
+            let found = vaults.iter().find(|v| match wanted {
+                AzureVaultRef::Uri(uri) => VaultUri::parse(&v.uri).is_ok_and(|u| &u == uri),
+                _ => wanted.matches_name(&v.name),
+            });
+            match found {
+                Some(v) => Ok(v.clone()),
+                None => Err(Error::usage(format!(
+                    "no Key Vault matching `{wanted}` (--azure-vault) is visible to the signed-in identity in \
+                     subscription {}",
+                    subscription().await
+                ))
+                .with_hint(format!("vaults in reach: {}", listing(&vaults)))
+                .with_hint("a vault in another subscription needs --azure-subscription (or AZURE_SUBSCRIPTION_ID)")),
+            }
+        }
+        None => match vaults.as_slice() {
+            [one] => Ok(one.clone()),
+            [] => Err(Error::usage(format!(
+                "no Key Vault is visible to the signed-in identity in subscription {}",
+                subscription().await
+            ))
+            .with_hint(
+                "create one (`az keyvault create --name <name> --resource-group <group> --enable-rbac-authorization \
+                 --enable-purge-protection`), or pick another subscription with --azure-subscription",
+            )),
+            many => Err(Error::usage(format!(
+                "{} Key Vaults are visible to the signed-in identity: {}; choose one with --azure-vault \
+                 NAME|URI|ID (or CMEK_AZURE_VAULT)",
+                many.len(),
+                listing(many)
+            ))),
+        },
+    }
+}
+
+fn listing(vaults: &[AzureVaultFacts]) -> String {
+    if vaults.is_empty() {
+        return "none".into();
+    }
+    vaults.iter().map(|v| format!("{} ({})", v.name, v.uri.trim_end_matches('/'))).collect::<Vec<_>>().join(", ")
 }

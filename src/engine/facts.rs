@@ -21,8 +21,10 @@ pub async fn gather(services: &Services, answers: &SetupAnswers, sink: &mut dyn 
                 aws_facts(aws, answers).await.map(|f| CloudFacts::Aws(Box::new(f)))
             }
             CloudClient::Azure(azure) => {
-                sink.emit(Event::Inspecting { what: "Azure Key Vault".into() });
-                super::azure_facts::gather(azure, answers).await.map(|f| CloudFacts::Azure(Box::new(f)))
+                sink.emit(Event::Inspecting {
+                    what: "Azure: the signed-in identity and the Key Vaults in reach".into(),
+                });
+                super::azure_facts::gather(azure, answers, sink).await.map(|f| CloudFacts::Azure(Box::new(f)))
             }
         }
     };

@@ -74,6 +74,19 @@ impl Journal {
     }
 }
 
+impl Journal {
+    /// Saves settings about to be replaced (e.g. a vault's network settings) as pretty JSON in
+    /// `<kind>-backup-<id>.json` and records where; returns the path.
+    pub fn backup_json(&mut self, kind: &str, id: &str, value: &Value) -> Result<PathBuf, JournalError> {
+        let safe: String = id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+        let path = self.dir.join(format!("{kind}-backup-{safe}.json"));
+        let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+        fs::write(&path, text).map_err(|source| JournalError { path: path.clone(), source })?;
+        self.record("backup", json!({ "kind": kind, "id": id, "path": path.display().to_string() }))?;
+        Ok(path)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,15 +3,17 @@
 //! itself (that is `plan`) and prints nothing (that is the front ends, through events).
 
 mod apply;
+mod apply_azure;
 pub mod attach;
 mod azure_facts;
 mod cancel;
 pub mod events;
 mod facts;
 pub mod journal;
+pub mod propagation;
 pub mod wizard_api;
 
-pub use apply::{RunReport, ValidationResult, apply};
+pub use apply::{CloudResult, RunReport, ValidationResult, apply, apply_with_cloud};
 pub use cancel::Cancel;
 pub use facts::gather;
 

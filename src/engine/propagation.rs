@@ -1,0 +1,263 @@
+//! The RBAC waiter: right after a role assignment, Key Vault refuses Anthropic with
+//! `ForbiddenByRbac` until the assignment propagates (minutes). Validation is retried with a
+//! bounded exponential back-off, visibly (an event before each sleep) and cancellably, instead of
+//! failing at once or sleeping blindly. Only RBAC refusals are retried; any other failure is
+//! returned at once, because waiting would not change it.
+
+use std::future::Future;
+use std::time::Duration;
+
+use serde_json::json;
+use tokio::time::Instant;
+
+use super::ValidationResult;
+use super::cancel::Cancel;
+use super::events::{Event, EventSink};
+use super::journal::Journal;
+use crate::doctor::validation_text::is_rbac_refusal;
+use crate::error::Error;
+
+/// The delays between attempts: `first`, doubling, never more than `cap`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    pub first: Duration,
+    pub cap: Duration,
+}
+
+impl Backoff {
+    /// What a real run uses: 5 s, 10 s, 20 s, then every 30 s.
+    pub const RBAC: Backoff = Backoff { first: Duration::from_secs(5), cap: Duration::from_secs(30) };
+
+    /// The delay after refusal number `attempt` (1-based).
+    pub fn delay(&self, attempt: u32) -> Duration {
+        let factor = 1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX);
+        self.first.saturating_mul(factor).min(self.cap)
+    }
+}
+
+/// How a validation with waiting ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waited {
+    /// The last answer.
+    pub result: ValidationResult,
+    pub attempts: u32,
+    /// Time since the first attempt started.
+    pub waited: Duration,
+    /// The front end stopped the wait (the last answer was still a refusal).
+    pub cancelled: bool,
+    /// The budget ran out while the answer was still an RBAC refusal.
+    pub gave_up: bool,
+}
+
+/// Where the waiter reports: the step's index, the journal and the front end.
+pub struct Report<'a> {
+    pub index: usize,
+    pub journal: &'a mut Journal,
+    pub sink: &'a mut dyn EventSink,
+}
+
+/// Runs `attempt` until it succeeds, fails for another reason than RBAC, or `budget` (None or
+/// zero: no waiting) is spent. An `Err` from `attempt` (the platform call itself) ends at once.
+pub async fn validate_with_wait<F, Fut>(
+    mut attempt: F,
+    budget: Option<Duration>,
+    backoff: Backoff,
+    cancel: &Cancel,
+    report: Report<'_>,
+) -> Result<Waited, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<ValidationResult, Error>>,
+{
+    let budget = budget.unwrap_or(Duration::ZERO);
+    let start = Instant::now();
+    let mut attempts = 0u32;
+    loop {
+        attempts += 1;
+        let result = attempt().await?;
+        let waited = start.elapsed();
+        let refusal = result.error.as_deref().filter(|e| !result.success && is_rbac_refusal(e)).map(str::to_string);
+        let _ = report.journal.record(
+            "validation_attempt",
+            json!({ "attempt": attempts, "success": result.success, "error": result.error,
+                    "waited_ms": waited.as_millis() as u64, "budget_ms": budget.as_millis() as u64 }),
+        );
+        let Some(why) = refusal else {
+            return Ok(Waited { result, attempts, waited, cancelled: false, gave_up: false });
+        };
+        let remaining = budget.saturating_sub(waited);
+        if remaining.is_zero() {
+            return Ok(Waited { result, attempts, waited, cancelled: false, gave_up: !budget.is_zero() });
+        }
+        let next_in = backoff.delay(attempts).min(remaining);
+        report.sink.emit(Event::Waiting { index: report.index, why, attempt: attempts, waited, budget, next_in });
+        tokio::select! {
+            _ = tokio::time::sleep(next_in) => {}
+            _ = cancel.cancelled() => {
+                let waited = start.elapsed();
+                let _ = report.journal.record(
+                    "validation_wait_stopped",
+                    json!({ "attempts": attempts, "waited_ms": waited.as_millis() as u64 }),
+                );
+                return Ok(Waited { result, attempts, waited, cancelled: true, gave_up: false });
+            }
+        }
+    }
+}
+
+/// Sleeps for `delay` unless the front end cancels first; `false` when cancelled.
+pub async fn sleep_unless_cancelled(delay: Duration, cancel: &Cancel) -> bool {
+    tokio::select! {
+        _ = tokio::time::sleep(delay) => true,
+        _ = cancel.cancelled() => false,
+    }
+}
+
+/// Whole seconds for messages (`95 s`), rounding a sub-second wait up to the milliseconds.
+pub fn seconds(d: Duration) -> String {
+    if d < Duration::from_secs(1) && !d.is_zero() {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{} s", d.as_secs())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::events::Event;
+    use std::sync::{Arc, Mutex};
+
+    const RBAC: &str = "ForbiddenByRbac: Caller is not authorized to perform action on resource. Action: \
+                        'Microsoft.KeyVault/vaults/keys/wrap/action'";
+    const FAST: Backoff = Backoff { first: Duration::from_millis(5), cap: Duration::from_millis(20) };
+
+    struct Events(Arc<Mutex<Vec<Event>>>);
+    impl EventSink for Events {
+        fn emit(&mut self, event: Event) {
+            self.0.lock().unwrap().push(event);
+        }
+    }
+
+    fn refused() -> ValidationResult {
+        ValidationResult { success: false, error: Some(RBAC.into()) }
+    }
+
+    fn ok() -> ValidationResult {
+        ValidationResult { success: true, error: None }
+    }
+
+    /// An attempt function answering from `answers` in order (the last one repeats).
+    fn scripted(
+        answers: Vec<ValidationResult>,
+    ) -> (impl FnMut() -> std::future::Ready<Result<ValidationResult, Error>>, Arc<Mutex<u32>>) {
+        let calls = Arc::new(Mutex::new(0u32));
+        let seen = calls.clone();
+        let f = move || {
+            let mut n = seen.lock().unwrap();
+            let answer = answers.get(*n as usize).or(answers.last()).cloned().unwrap();
+            *n += 1;
+            std::future::ready(Ok(answer))
+        };
+        (f, calls)
+    }
+
+    async fn run(
+        answers: Vec<ValidationResult>,
+        budget: Option<Duration>,
+        cancel: &Cancel,
+    ) -> (Waited, u32, Vec<Event>, Vec<serde_json::Value>) {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut journal = Journal::create(tmp.path(), "test").unwrap();
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let mut sink = Events(events.clone());
+        let (attempt, calls) = scripted(answers);
+        let report = Report { index: 3, journal: &mut journal, sink: &mut sink };
+        let waited = validate_with_wait(attempt, budget, FAST, cancel, report).await.unwrap();
+        let lines = std::fs::read_to_string(journal.dir().join("journal.jsonl")).unwrap();
+        let journal = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let calls = *calls.lock().unwrap();
+        let events = events.lock().unwrap().clone();
+        (waited, calls, events, journal)
+    }
+
+    #[test]
+    fn the_back_off_doubles_up_to_its_cap() {
+        let delays: Vec<u64> = (1..=6).map(|n| Backoff::RBAC.delay(n).as_secs()).collect();
+        assert_eq!(delays, [5, 10, 20, 30, 30, 30]);
+        assert_eq!(Backoff::RBAC.delay(200), Duration::from_secs(30));
+    }
+
+    #[tokio::test]
+    async fn succeeds_after_refusals_with_an_event_before_each_sleep_and_every_attempt_journalled() {
+        let answers = vec![refused(), refused(), refused(), ok()];
+        let (waited, calls, events, journal) = run(answers, Some(Duration::from_secs(5)), &Cancel::new()).await;
+        assert!(waited.result.success && !waited.cancelled && !waited.gave_up);
+        assert_eq!((waited.attempts, calls), (4, 4));
+        let waits: Vec<(u32, Duration)> = events
+            .iter()
+            .map(|e| match e {
+                Event::Waiting { index: 3, attempt, next_in, why, .. } if why.contains("ForbiddenByRbac") => {
+                    (*attempt, *next_in)
+                }
+                other => panic!("unexpected event {other:?}"),
+            })
+            .collect();
+        let ms = Duration::from_millis;
+        assert_eq!(waits, [(1, ms(5)), (2, ms(10)), (3, ms(20))]);
+        assert_eq!(journal.iter().filter(|l| l["event"] == "validation_attempt").count(), 4);
+    }
+
+    #[tokio::test]
+    async fn gives_up_when_the_budget_is_spent_and_never_sleeps_past_it() {
+        let budget = Duration::from_millis(60);
+        let started = Instant::now();
+        let (waited, calls, events, _) = run(vec![refused()], Some(budget), &Cancel::new()).await;
+        assert!(waited.gave_up && !waited.result.success, "{waited:?}");
+        assert!(calls >= 3, "retried: {calls}");
+        assert!(started.elapsed() < budget + Duration::from_millis(50), "bounded: {:?}", started.elapsed());
+        for e in &events {
+            if let Event::Waiting { waited, next_in, budget: b, .. } = e {
+                assert!(*waited + *next_in <= *b + Duration::from_millis(1), "{e:?}");
+            }
+        }
+        // Budget zero: one attempt, no wait, and not "gave up" (there was nothing to give up).
+        let (waited, calls, events, _) = run(vec![refused()], Some(Duration::ZERO), &Cancel::new()).await;
+        assert_eq!((calls, events.len(), waited.gave_up), (1, 0, false));
+        let (_, calls, _, _) = run(vec![refused()], None, &Cancel::new()).await;
+        assert_eq!(calls, 1);
+    }
+
+    #[tokio::test]
+    async fn a_cancel_stops_the_wait_promptly() {
+        let cancel = Cancel::new();
+        let raiser = cancel.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            raiser.cancel();
+        });
+        let slow = Backoff { first: Duration::from_secs(10), cap: Duration::from_secs(10) };
+        let tmp = tempfile::tempdir().unwrap();
+        let mut journal = Journal::create(tmp.path(), "test").unwrap();
+        let mut sink = Events(Arc::new(Mutex::new(Vec::new())));
+        let (attempt, _) = scripted(vec![refused()]);
+        let started = Instant::now();
+        let report = Report { index: 0, journal: &mut journal, sink: &mut sink };
+        let waited = validate_with_wait(attempt, Some(Duration::from_secs(600)), slow, &cancel, report).await.unwrap();
+        assert!(waited.cancelled && !waited.result.success);
+        assert!(started.elapsed() < Duration::from_secs(2), "stopped promptly: {:?}", started.elapsed());
+        let lines = std::fs::read_to_string(journal.dir().join("journal.jsonl")).unwrap();
+        assert!(lines.contains("validation_wait_stopped"));
+    }
+
+    #[tokio::test]
+    async fn a_failure_that_is_not_rbac_is_not_retried() {
+        let firewall = ValidationResult {
+            success: false,
+            error: Some("ForbiddenByFirewall: Client address is not authorized. Client address: 160.79.104.10".into()),
+        };
+        let (waited, calls, events, _) = run(vec![firewall], Some(Duration::from_secs(5)), &Cancel::new()).await;
+        assert_eq!((calls, events.len()), (1, 0));
+        assert!(!waited.gave_up && !waited.cancelled && !waited.result.success);
+    }
+}
