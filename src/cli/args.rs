@@ -8,7 +8,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(
     name = "cmek",
     version,
-    about = "Set up, validate and diagnose customer-managed encryption keys (CMEK) for a Claude Platform organisation",
+    about = "Set up, validate and diagnose customer-managed encryption keys (CMEK) for a Claude Platform organisation \
+             (AWS KMS, Azure Key Vault)",
     long_about = None,
     propagate_version = true
 )]
@@ -22,7 +23,7 @@ pub struct Cli {
     /// More detail (repeat for more)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
-    /// Run against the built-in sandbox (emulated Claude Platform and AWS on loopback), optionally
+    /// Run against the built-in sandbox (emulated Claude Platform, AWS and Azure on loopback), optionally
     /// starting from a named scenario (see `cmek sandbox --list-scenarios`); nothing real is touched
     #[arg(
         long,
@@ -40,6 +41,8 @@ pub struct Cli {
     pub platform: PlatformArgs,
     #[command(flatten)]
     pub aws: AwsArgs,
+    #[command(flatten)]
+    pub azure: AzureArgs,
     /// Without a command, `cmek` opens the setup wizard
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -73,12 +76,30 @@ pub struct AwsArgs {
     pub aws_endpoint: Option<String>,
 }
 
+/// How to reach Azure (the Azure credential chain is used: client secret or workload identity from
+/// AZURE_* variables, managed identity, then `az login`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct AzureArgs {
+    /// Azure subscription to look for Key Vaults in [default: the first the signed-in identity sees]
+    #[arg(long, global = true, env = "AZURE_SUBSCRIPTION_ID", value_name = "ID")]
+    pub azure_subscription: Option<String>,
+    /// Azure Resource Manager endpoint (sovereign clouds, tests) [default: https://management.azure.com]
+    #[arg(long, global = true, env = "CMEK_AZURE_ARM_ENDPOINT", value_name = "URL")]
+    pub azure_arm_endpoint: Option<String>,
+    /// Microsoft Graph endpoint [default: https://graph.microsoft.com]
+    #[arg(long, global = true, env = "CMEK_AZURE_GRAPH_ENDPOINT", value_name = "URL")]
+    pub azure_graph_endpoint: Option<String>,
+    /// Entra ID authority host [default: https://login.microsoftonline.com]
+    #[arg(long, global = true, env = "AZURE_AUTHORITY_HOST", value_name = "URL")]
+    pub azure_authority: Option<String>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create or inspect the key, grant Anthropic, register, validate, and (with explicit consent)
     /// attach: a step-by-step wizard on a terminal, or --non-interactive for scripts
-    Setup(SetupArgs),
-    /// Run the emulated Claude Platform and AWS KMS/STS on loopback in the foreground, and print how to
+    Setup(Box<SetupArgs>),
+    /// Run the emulated Claude Platform, AWS KMS/STS and Azure on loopback in the foreground, and print how to
     /// point tools at them
     Sandbox(SandboxArgs),
     /// Print shell completions
@@ -94,27 +115,51 @@ pub struct SetupArgs {
     /// Never prompt; every input comes from flags, environment and --answers (for scripts and CI)
     #[arg(long)]
     pub non_interactive: bool,
-    /// Answers in a TOML file (provider, workspace, key, region, alias, display_name); flags win
+    /// Answers in a TOML file (provider, workspace, key, region, alias, display_name, azure_vault, azure_key,
+    /// azure_key_size, azure_hsm, azure_allow_public_access, azure_rbac_wait); flags win
     #[arg(long, env = "CMEK_ANSWERS", value_name = "FILE")]
     pub answers: Option<PathBuf>,
-    /// Cloud key-management service: aws
-    #[arg(long, env = "CMEK_PROVIDER", value_name = "PROVIDER")]
+    /// Cloud key-management service: aws (AWS KMS) or azure (Azure Key Vault)
+    #[arg(long, env = "CMEK_PROVIDER", value_name = "aws|azure")]
     pub provider: Option<String>,
     /// Workspace the key is for: its id (wrkspc_...) or exact name. Omit to register and validate only
     #[arg(long, env = "CMEK_WORKSPACE", value_name = "ID|NAME")]
     pub workspace: Option<String>,
-    /// Existing KMS key: ARN, key id or alias/NAME. Default: find alias/anthropic-cmek, else create a key
+    /// AWS: existing KMS key: ARN, key id or alias/NAME. Default: find alias/anthropic-cmek, else create a key
     #[arg(long, env = "CMEK_KEY", value_name = "ARN|ID|ALIAS")]
     pub key: Option<String>,
     /// AWS region for a new key and the alias look-up [default: us-east-2]
     #[arg(long, env = "CMEK_REGION", value_name = "REGION")]
     pub region: Option<String>,
-    /// Alias given to a new key and looked up on re-runs [default: alias/anthropic-cmek]
+    /// AWS: alias given to a new key and looked up on re-runs [default: alias/anthropic-cmek]
     #[arg(long, value_name = "alias/NAME")]
     pub alias: Option<String>,
     /// Display name of the registered key configuration
     #[arg(long, value_name = "TEXT")]
     pub display_name: Option<String>,
+    /// Azure: the Key Vault, by name, URI or ARM resource id [default: the only vault in reach]
+    #[arg(long, env = "CMEK_AZURE_VAULT", value_name = "NAME|URI|ID")]
+    pub azure_vault: Option<String>,
+    /// Azure: the key to use, created when missing [default: anthropic-cmek]
+    #[arg(long, env = "CMEK_AZURE_KEY", value_name = "NAME")]
+    pub azure_key: Option<String>,
+    /// Azure: RSA size of a new key, 3072 or 4096 [default: 3072]
+    #[arg(long, value_name = "BITS")]
+    pub azure_key_size: Option<String>,
+    /// Azure: create the new key as RSA-HSM (Premium vaults)
+    #[arg(long)]
+    pub azure_hsm: bool,
+    /// Azure: approve turning the vault's public network access on, behind a default-deny firewall that
+    /// admits only Anthropic's range and the rules already there
+    #[arg(long)]
+    pub azure_allow_public_access: bool,
+    /// Azure: turn purge protection on (IRREVERSIBLE). Must repeat the vault's name
+    #[arg(long, value_name = "VAULT")]
+    pub confirm_purge_protection: Option<String>,
+    /// Azure: how long validation keeps retrying while a new role assignment takes effect (e.g. 10m, 90s, 0)
+    /// [default: 10m]
+    #[arg(long, value_name = "DURATION")]
+    pub azure_rbac_wait: Option<String>,
     /// Show the plan and change nothing
     #[arg(long)]
     pub plan: bool,

@@ -45,7 +45,10 @@ pub fn main() -> i32 {
     // The sandbox treats Ctrl-C as its normal stop; every other command is interrupted by it. (In
     // the wizard, raw mode turns Ctrl-C into a key the wizard asks about itself; a SIGINT sent from
     // elsewhere still ends it here, and dropping the wizard's terminal guard restores the screen.)
-    let stops_on_ctrl_c = matches!(cli.command, Some(Command::Sandbox(_)));
+    // A non-interactive setup handles Ctrl-C itself: it stops a wait (or the run between steps) and
+    // still reports what was done.
+    let stops_on_ctrl_c = matches!(&cli.command, Some(Command::Sandbox(_)))
+        || matches!(&cli.command, Some(Command::Setup(a)) if a.non_interactive);
     let result = runtime.block_on(async {
         if stops_on_ctrl_c {
             return run(cli, &out, &env).await;
@@ -90,8 +93,8 @@ async fn setup_with_reach(
     };
     let sandbox = sandbox::start_for_command(cli, out).await?;
     let reach = match &sandbox {
-        None => Reach::Real { platform: &cli.platform, aws: &cli.aws, env },
-        Some(sb) => Reach::Sandbox(sb.endpoints()),
+        None => Reach::Real { platform: &cli.platform, aws: &cli.aws, azure: &cli.azure, env },
+        Some(sb) => Reach::Sandbox(Box::new(sb.endpoints())),
     };
     let result = if args.non_interactive {
         setup::run(&args, &reach, out, env).await

@@ -5,9 +5,10 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::engine::RunReport;
 use crate::engine::events::{Event, EventSink, StepOutcome};
+use crate::engine::{CloudResult, RunReport};
 use crate::identities;
+use crate::model::ProviderKind;
 use crate::output::{Output, Tone};
 use crate::plan::{Action, Check, CheckStatus, Plan, SetupAnswers, SetupFacts, Step, StepState};
 use crate::policy::diff::PolicyDiff;
@@ -49,12 +50,13 @@ impl EventSink for ProgressPrinter<'_> {
     }
 }
 
-/// The plan in text, shown before anything is applied (text mode only).
-pub fn print_plan_text(out: &Output, facts: &SetupFacts, plan: &Plan) {
+/// The plan in text, shown before anything is applied (text mode only). `credential` names the
+/// Azure credential source that signed in, when there is one.
+pub fn print_plan_text(out: &Output, facts: &SetupFacts, plan: &Plan, credential: Option<&str>) {
     if out.is_json() {
         return;
     }
-    print_header(out, facts);
+    print_header(out, facts, credential);
     print_checks(out, &plan.checks);
     print_policy(out, plan);
     print_steps(out, plan, None);
@@ -89,7 +91,7 @@ pub fn print_run(
     answers: &SetupAnswers,
     facts: &SetupFacts,
     plan: &Plan,
-    report: &RunReport,
+    (report, cloud): (&RunReport, &CloudResult),
     journal: &Path,
 ) {
     let next = next_steps_run(answers, plan, report);
@@ -99,7 +101,13 @@ pub fn print_run(
         doc["status"] = json!(run_status(report));
         doc["steps"] =
             Value::Array(plan.steps.iter().zip(&report.outcomes).map(|(s, o)| step_json(s, Some(o))).collect());
-        doc["key"]["arn"] = json!(report.key_arn.as_ref().map(ToString::to_string));
+        if facts.aws().is_some() {
+            doc["key"]["arn"] = json!(report.key_arn.as_ref().map(ToString::to_string));
+        }
+        if facts.azure().is_some() {
+            doc["azure"]["key"]["kid"] = json!(cloud.azure_key_id);
+            doc["azure"]["key"]["exists"] = json!(cloud.azure_key_id.is_some());
+        }
         doc["external_key_id"] = json!(report.external_key_id);
         doc["validation"] = json!(report.validation);
         if let Some(v) = report.validation.as_ref().filter(|v| !v.success) {
@@ -117,6 +125,9 @@ pub fn print_run(
     out.text("");
     if let Some(arn) = &report.key_arn {
         out.text(&format!("  key            {arn}"));
+    }
+    if let Some(kid) = &cloud.azure_key_id {
+        out.text(&format!("  key            {kid}"));
     }
     if let Some(id) = &report.external_key_id {
         out.text(&format!("  external key   {id}"));
@@ -191,7 +202,18 @@ fn base_document(answers: &SetupAnswers, facts: &SetupFacts, plan: &Plan) -> Val
             "exists": aws.key.is_some(),
             "alias": answers.aws.alias.to_string(),
         })),
-        "anthropic_principal": identities::published().aws.role_arn,
+        "azure": facts.azure().map(|az| json!({
+            "tenant_id": az.vault.tenant_id,
+            "signed_in_tenant_id": az.caller.tenant_id,
+            "subscription": az.vault_id.subscription,
+            "vault": { "name": az.vault.name, "uri": az.vault_uri.as_ref().map(ToString::to_string)
+                .unwrap_or_else(|| az.vault.uri.clone()), "id": az.vault.id, "tenant_id": az.vault.tenant_id,
+                "location": az.vault.location },
+            "key": { "name": az.key_name.to_string(), "exists": az.key.is_some(),
+                "kid": az.key.as_ref().and_then(|k| k.kid.clone()) },
+            "service_principal": az.service_principal.as_ref().map(|sp| sp.object_id.clone()),
+        })),
+        "anthropic_principal": anthropic_principal(answers.provider),
         "checks": plan.checks,
         "policy": policy_step.map(|(after, diff, changed)| json!({
             "changed": changed,
@@ -217,10 +239,22 @@ fn step_json(step: &Step, outcome: Option<&StepOutcome>) -> Value {
     })
 }
 
-fn print_header(out: &Output, facts: &SetupFacts) {
-    out.text(&out.paint(Tone::Strong, &format!("cmek setup: AWS KMS for {} ({})", facts.org.name, facts.org.uuid)));
+/// Anthropic's published identity for the provider: the AWS role, or the Azure app's client id.
+pub fn anthropic_principal(provider: ProviderKind) -> String {
+    match provider {
+        ProviderKind::Azure => identities::published().azure.app_client_id.clone(),
+        _ => identities::published().aws.role_arn.clone(),
+    }
+}
+
+fn print_header(out: &Output, facts: &SetupFacts, credential: Option<&str>) {
+    let service = if facts.azure().is_some() { "Azure Key Vault" } else { "AWS KMS" };
+    out.text(&out.paint(Tone::Strong, &format!("cmek setup: {service} for {} ({})", facts.org.name, facts.org.uuid)));
     if let Some(aws) = facts.aws() {
         out.text(&format!("  AWS identity   {} (account {})", aws.caller.arn, aws.caller.account));
+    }
+    if let Some(az) = facts.azure() {
+        print_azure_header(out, az, credential);
     }
     if let Some(ws) = &facts.workspace {
         out.text(&format!("  workspace      {} ({}), compartment {}", ws.name, ws.id, ws.compartment));
@@ -234,10 +268,55 @@ fn print_header(out: &Output, facts: &SetupFacts) {
         Some(None) => out.text("  key            none found: a new key will be created"),
         None => {}
     }
+    if let Some(az) = facts.azure() {
+        out.text(&format!("  key            {}", azure_key_line(az)));
+        out.text(&format!(
+            "  Anthropic      app {} ({}; published identity; compare with the CMEK guide)",
+            identities::published().azure.app_client_id,
+            match &az.service_principal {
+                Some(sp) => format!("service principal {} in this tenant", sp.object_id),
+                None => "not consented in this tenant yet".to_string(),
+            }
+        ));
+        return;
+    }
     out.text(&format!(
         "  Anthropic      {} (published identity; compare with the CMEK guide)",
         identities::published().aws.role_arn
     ));
+}
+
+fn print_azure_header(out: &Output, az: &crate::plan::AzureFacts, credential: Option<&str>) {
+    out.text(&format!(
+        "  Azure identity tenant {}, object {}{}",
+        az.caller.tenant_id,
+        az.caller.object_id.as_deref().unwrap_or("unknown"),
+        credential.map(|c| format!(" (signed in with {c})")).unwrap_or_default()
+    ));
+    let uri = az.vault_uri.as_ref().map(ToString::to_string).unwrap_or_else(|| az.vault.uri.clone());
+    out.text(&format!(
+        "  vault          {} ({uri}), tenant {}, {}",
+        az.vault.name, az.vault.tenant_id, az.vault.location
+    ));
+}
+
+fn azure_key_line(az: &crate::plan::AzureFacts) -> String {
+    let Some(k) = &az.key else {
+        let bin =
+            if az.key_soft_deleted == Some(true) { " (a deleted key of that name is in the vault's bin)" } else { "" };
+        return format!("{}: none found, a new key will be created{bin}", az.key_name);
+    };
+    let state = match k.enabled {
+        Some(false) => "disabled",
+        _ => "enabled",
+    };
+    format!(
+        "{} ({state}, {} {} bits, ops {})",
+        k.kid.as_deref().unwrap_or(k.name.as_str()),
+        k.kty.as_deref().unwrap_or("?"),
+        k.key_size.map(|b| b.to_string()).unwrap_or_else(|| "?".into()),
+        if k.key_ops.is_empty() { "none".to_string() } else { k.key_ops.join(", ") }
+    )
 }
 
 fn print_checks(out: &Output, checks: &[Check]) {
