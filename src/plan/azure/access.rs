@@ -106,7 +106,7 @@ pub(super) fn role(
     if !crypto_user.is_empty() {
         let elsewhere: Vec<&str> = crypto_user.iter().map(|a| a.scope.as_str()).collect();
         observed.push_str(&format!(
-            "; it has {CRYPTO_USER} at {}, which does not include key {key} (role at the wrong scope)",
+            "; its {CRYPTO_USER} assignments at {} do not cover key {key} (role at the wrong scope)",
             elsewhere.join(", ")
         ));
     }

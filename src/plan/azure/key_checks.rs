@@ -65,7 +65,10 @@ pub(super) fn existing_key_checks(key: &AzureKeyFacts, vault: &str, now: i64) ->
                 ops_title,
                 format!("key {name}'s key_ops {shown_ops} lack wrapKey/unwrapKey"),
             )
-            .with_fix(new_key),
+            .with_fix(format!(
+                "az keyvault key set-attributes --vault-name {vault} --name {name} --ops wrapKey unwrapKey (when \
+                 nothing else uses its other operations), or {new_key}"
+            )),
         );
     }
 

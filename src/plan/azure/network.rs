@@ -35,7 +35,12 @@ pub(super) fn network_plan(vault: &AzureVaultFacts, vault_id: &VaultResourceId, 
                 "publicNetworkAccess is Disabled on {name}; approved by --azure-allow-public-access: the plan turns \
                  it on behind a default-deny firewall that admits only {current_ranges} and the existing rules"
             ),
-        );
+        )
+        .with_fix(format!(
+            "the plan does it; by hand: az keyvault update --name {name} --resource-group {rg} \
+             --public-network-access Enabled --default-action Deny && {}",
+            rule_commands(name, rg, &egress.current)
+        ));
         c.blocking = false;
         checks.push(c);
     } else {
@@ -103,10 +108,11 @@ pub(super) fn network_plan(vault: &AzureVaultFacts, vault_id: &VaultResourceId, 
                 "AZ-05",
                 Severity::Low,
                 format!("vault {name}'s firewall holds no retired Anthropic address"),
-                format!(
-                    "ipRules {} are retired Anthropic addresses (no longer Anthropic's); the plan removes them",
-                    retired.join(", ")
-                ),
+                if retired.len() == 1 {
+                    format!("ipRule {} is a retired Anthropic address; the plan removes it", retired[0])
+                } else {
+                    format!("ipRules {} are retired Anthropic addresses; the plan removes them", retired.join(", "))
+                },
             )
             .with_fix(
                 retired

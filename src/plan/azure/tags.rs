@@ -62,12 +62,13 @@ pub(super) fn tag_plan(key: &AzureKeyFacts, vault_uri: &VaultUri, name: &AzureKe
             "AZ-10",
             Severity::High,
             title,
-            format!("{observed}; the plan adds it, keeping the {kept} other tags"),
+            format!("{observed}; the plan adds it, keeping the other {kept} tag{}", if kept == 1 { "" } else { "s" }),
         )
         .with_fix(format!(
-            "az keyvault key set-attributes --vault-name {} --name {name} --tags <every existing tag> {tag}={value} \
-                 (the tags given replace all of them)",
-            vault_uri.vault_name()
+            "az keyvault key set-attributes --vault-name {} --name {name} --tags {} (every tag must be given: the \
+             set replaces all of them)",
+            vault_uri.vault_name(),
+            tags_argument(&key.tags, &tag, &value)
         ));
         c.blocking = false;
         c
@@ -80,4 +81,19 @@ fn describe(tags: &BTreeMap<String, String>) -> String {
         return "none".into();
     }
     tags.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")
+}
+
+/// The merged tag set as `az ... --tags` arguments, quoted for a POSIX shell where needed.
+fn tags_argument(existing: &BTreeMap<String, String>, tag: &str, value: &str) -> String {
+    let mut merged = existing.clone();
+    merged.insert(tag.to_string(), value.to_string());
+    merged.iter().map(|(k, v)| shell_word(&format!("{k}={v}"))).collect::<Vec<_>>().join(" ")
+}
+
+fn shell_word(word: &str) -> String {
+    if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || "=-_.:/@+,".contains(c)) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }

@@ -148,9 +148,12 @@ fn a_key_with_the_wrong_ops_blocks() {
 fn a_missing_tag_is_merged_in() {
     let mut f = converged();
     let key = f.key.as_mut().unwrap();
-    key.tags = BTreeMap::from([("cost-center".into(), "4711".into()), ("owner".into(), "platform-team".into())]);
+    key.tags = BTreeMap::from([("cost-center".into(), "4711".into()), ("owner".into(), "Platform Team".into())]);
     let plan = plan(f);
     assert!(plan.blocking_failures().is_empty(), "{}", describe(&plan));
+    let fix = checks_with(&plan, "AZ-10")[0].fix.clone().unwrap();
+    assert!(fix.contains(&format!("--tags {ORG_TAG}=true cost-center=4711 'owner=Platform Team'")), "{fix}");
+    assert!(matches!(plan.step("merge_azure_key_tags").unwrap().action, Action::MergeAzureKeyTags { kept: 2, .. }));
     insta::assert_snapshot!(describe(&plan));
 }
 
