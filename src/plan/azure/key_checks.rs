@@ -92,28 +92,30 @@ fn validity_checks(key: &AzureKeyFacts, vault: &str, now: i64) -> Vec<Check> {
     }
     if let Some(exp) = key.expires.filter(|exp| *exp <= now) {
         problems.push(format!("key {name} expired on {}", when(exp)));
-        fixes.push(format!("{set} --expires <a later date, e.g. {}>", when(now + 365 * 24 * 60 * 60)));
+        fixes.push(format!("{set} --expires <a later date, e.g. {}>", when(now.saturating_add(365 * 24 * 60 * 60))));
     }
     if !problems.is_empty() {
-        return vec![Check::fail("AZ-11", Severity::Critical, title, problems.join("; ")).with_fix(fixes.join(" && "))];
+        return vec![Check::fail("AZ-11", Severity::Critical, title, problems.join("; ")).with_fix(fixes.join("; "))];
     }
     let Some(exp) = key.expires else {
         return vec![Check::pass("AZ-11", Severity::Critical, title)];
     };
-    let days = (exp - now) / (24 * 60 * 60);
+    let left = exp.saturating_sub(now);
+    let days = match left / (24 * 60 * 60) {
+        0 => "within a day".to_string(),
+        1 => "in 1 day".to_string(),
+        n => format!("in {n} days"),
+    };
     let fix = format!("{set} --expires <a later date>, and keep extending it (or create a new key without an expiry)");
-    let (severity, observed) = if exp - now <= EXPIRY_WARNING_SECS {
+    let (severity, observed) = if left <= EXPIRY_WARNING_SECS {
         (
             Severity::Critical,
-            format!("key {name} expires on {} (in {days} days): then every workspace using it stops", when(exp)),
+            format!("key {name} expires on {} ({days}): then every workspace using it stops", when(exp)),
         )
     } else {
         (
             Severity::Low,
-            format!(
-                "key {name} expires on {} (in {days} days): a latent outage for every workspace using it",
-                when(exp)
-            ),
+            format!("key {name} expires on {} ({days}): a latent outage for every workspace using it", when(exp)),
         )
     };
     vec![

@@ -108,10 +108,11 @@ pub(super) fn network_plan(vault: &AzureVaultFacts, vault_id: &VaultResourceId, 
                 "AZ-05",
                 Severity::Low,
                 format!("vault {name}'s firewall holds no retired Anthropic address"),
-                if retired.len() == 1 {
-                    format!("ipRule {} is a retired Anthropic address; the plan removes it", retired[0])
-                } else {
-                    format!("ipRules {} are retired Anthropic addresses; the plan removes them", retired.join(", "))
+                match retired.as_slice() {
+                    [one] => format!("ipRule {one} is a retired Anthropic address; the plan removes it"),
+                    many => {
+                        format!("ipRules {} are retired Anthropic addresses; the plan removes them", many.join(", "))
+                    }
                 },
             )
             .with_fix(

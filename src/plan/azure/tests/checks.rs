@@ -253,6 +253,8 @@ fn validity_dates_at_their_boundaries() {
     assert_eq!(az11(&key_plan(|k| k.not_before = Some(NOW + 1))), [(Fail, Critical, true)]);
     assert_eq!(az11(&key_plan(|k| k.enabled = Some(false))), [(Fail, Critical, true)]);
 
+    let soon = key_plan(|k| k.expires = Some(NOW + 1));
+    assert!(checks_with(&soon, "AZ-11")[1].observed.as_ref().unwrap().contains("within a day"));
     let far = key_plan(|k| k.expires = Some(NOW + 200 * DAY));
     let warn = checks_with(&far, "AZ-11")[1];
     assert!(warn.observed.as_ref().unwrap().contains("2027-06-10T09:00:00Z"), "{:?}", warn.observed);

@@ -185,3 +185,14 @@ fn signed_in_to_another_tenant_blocks() {
     assert_eq!(blocking_ids(&plan), ["AZ-13"]);
     insta::assert_snapshot!(describe(&plan));
 }
+
+#[test]
+fn purge_protection_off_gates_its_switch_and_the_attach() {
+    let mut f = sandbox();
+    f.vault.purge_protection = None;
+    let plan = crate::plan::build(&answers_for_production(), &setup(f, Some(workspace()), Vec::new())).unwrap();
+    assert!(plan.blocking_failures().is_empty(), "{}", describe(&plan));
+    assert!(matches!(state(&plan, "enable_purge_protection"), StepState::Gated(_)));
+    assert!(matches!(state(&plan, "attach"), StepState::Gated(_)));
+    insta::assert_snapshot!(describe(&plan));
+}
