@@ -5,11 +5,14 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::{Error, Result};
-use crate::model::{AwsCallerIdentity, AwsKeyRef, AwsKeyState, KmsAliasName, KmsKeyArn, OrgUuid, ProviderKind};
+use crate::model::{
+    AwsCallerIdentity, AwsKeyRef, AwsKeyState, AzureCallerIdentity, KmsAliasName, KmsKeyArn, OrgUuid, ProviderKind,
+};
 use crate::plan::{self, Plan, SetupAnswers, SetupFacts};
 use crate::platform::Client;
 use crate::platform::types::{CreateWorkspace, Workspace};
 use crate::providers::aws::AwsProvider;
+use crate::providers::azure::AzureProvider;
 
 use super::Services;
 use super::events::Discard;
@@ -23,8 +26,32 @@ pub struct Overview {
     pub workspaces: Vec<WorkspaceSummary>,
     /// `Err`: why no AWS identity was found (shown, not fatal: the user may fix it and retry).
     pub aws_identity: std::result::Result<AwsCallerIdentity, String>,
+    /// `Err`: why Azure cannot be used (no credentials, or no vault in reach), with the next step.
+    pub azure: std::result::Result<AzureOverview, String>,
     /// Providers that exist but cannot be chosen yet, with the reason.
     pub other_providers: Vec<(ProviderKind, String)>,
+}
+
+/// Who is signed in to Azure and the Key Vaults that identity can see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AzureOverview {
+    pub caller: AzureCallerIdentity,
+    /// The credential source that signed in (e.g. "Azure CLI (az login)").
+    pub credential_source: Option<String>,
+    /// Never empty: an identity that sees no vault is reported as an `Err` instead.
+    pub vaults: Vec<VaultSummary>,
+}
+
+/// A Key Vault to offer on the Key screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultSummary {
+    pub name: String,
+    /// `properties.vaultUri`.
+    pub uri: String,
+    /// The ARM resource id.
+    pub id: String,
+    pub location: String,
+    pub tenant_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,10 +83,11 @@ pub struct KeyCandidate {
     pub note: String,
 }
 
-/// The organisation, its active workspaces and the AWS identity, concurrently.
-pub async fn overview(platform: &Client, aws: &AwsProvider) -> Result<Overview> {
-    let (org, workspaces, identity) =
-        tokio::join!(platform.organization(), platform.all_workspaces(false), aws.whoami());
+/// The organisation, its active workspaces, the AWS identity and the Azure identity with its
+/// vaults, concurrently. Cloud problems are reported in the overview, not as errors.
+pub async fn overview(platform: &Client, aws: &AwsProvider, azure: Option<&AzureProvider>) -> Result<Overview> {
+    let (org, workspaces, identity, azure) =
+        tokio::join!(platform.organization(), platform.all_workspaces(false), aws.whoami(), azure_overview(azure));
     let org = org.map_err(Error::from)?;
     let org_uuid: OrgUuid = org.id.parse().map_err(|e| {
         Error::remote(format!("the platform returned organisation id `{}`, which is not a bare UUID: {e}", org.id))
@@ -70,10 +98,37 @@ pub async fn overview(platform: &Client, aws: &AwsProvider) -> Result<Overview> 
         org_uuid,
         workspaces: workspaces.iter().filter(|w| w.archived_at.is_none()).map(WorkspaceSummary::from).collect(),
         aws_identity: identity.map_err(|e| e.to_string()),
-        other_providers: vec![
-            (ProviderKind::Gcp, "not supported by this version of cmek yet".to_string()),
-            (ProviderKind::Azure, "not supported by this version of cmek yet".to_string()),
-        ],
+        azure,
+        other_providers: vec![(ProviderKind::Gcp, "not supported by this version of cmek yet".to_string())],
+    })
+}
+
+async fn azure_overview(azure: Option<&AzureProvider>) -> std::result::Result<AzureOverview, String> {
+    let Some(azure) = azure else {
+        return Err("Azure is not configured for this run".to_string());
+    };
+    let with_step = |e: crate::providers::azure::AzureError| match e.next_step() {
+        Some(step) => format!("{e}; {step}"),
+        None => e.to_string(),
+    };
+    let caller = azure.whoami().await.map_err(with_step)?;
+    let vaults = azure.list_vaults().await.map_err(with_step)?;
+    if vaults.is_empty() {
+        let subscription = azure.subscription().await.unwrap_or_else(|_| "the default subscription".to_string());
+        return Err(format!(
+            "signed in to tenant {}, but no Key Vault is visible in subscription {subscription}: create one \
+             (az keyvault create --name <name> --resource-group <group> --location eastus2 \
+             --enable-rbac-authorization true --enable-purge-protection true) or choose another subscription",
+            caller.tenant_id
+        ));
+    }
+    Ok(AzureOverview {
+        caller,
+        credential_source: azure.credential_source().map(str::to_string),
+        vaults: vaults
+            .into_iter()
+            .map(|v| VaultSummary { name: v.name, uri: v.uri, id: v.id, location: v.location, tenant_id: v.tenant_id })
+            .collect(),
     })
 }
 

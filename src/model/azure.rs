@@ -146,6 +146,11 @@ impl AzureKeyName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// `anthropic-cmek`: the name `cmek` gives the key it creates and looks for.
+    pub fn default_name() -> Self {
+        Self("anthropic-cmek".to_string())
+    }
 }
 
 impl fmt::Display for AzureKeyName {

@@ -54,7 +54,7 @@ pub struct AzureAnswers {
 impl AzureAnswers {
     /// The default key name `cmek` creates and looks for.
     pub fn default_key_name() -> AzureKeyName {
-        AzureKeyName::parse("anthropic-cmek").expect("a valid key name")
+        AzureKeyName::default_name()
     }
 }
 

@@ -53,7 +53,10 @@ impl Plan {
 /// Inputs that can never lead to a safe run; nothing has been changed when these are returned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
-    #[error("provider `{0}` is not supported yet; this version of cmek sets up AWS KMS keys (--provider aws)")]
+    #[error(
+        "provider `{0}` is not supported yet; this version of cmek sets up AWS KMS and Azure Key Vault keys \
+         (--provider aws or --provider azure)"
+    )]
     ProviderNotSupported(ProviderKind),
     #[error("--confirm-attach {given} was given without --workspace; name the workspace to attach to with --workspace")]
     ConfirmWithoutWorkspace { given: String },
@@ -69,6 +72,11 @@ pub enum PlanError {
          or omit --key to create a key"
     )]
     KeyNotFound { key: String, region: String },
+    #[error(
+        "--confirm-purge-protection {given} does not name the vault {vault}; turning purge protection on is \
+         irreversible, so the confirmation must repeat the vault's name (--confirm-purge-protection {vault})"
+    )]
+    PurgeConfirmMismatch { given: String, vault: String },
 }
 #[cfg(test)]
 mod tests;

@@ -153,6 +153,9 @@ impl Action {
                 if !remove_ip_rules.is_empty() {
                     parts.push(format!("remove retired Anthropic addresses {}", remove_ip_rules.join(", ")));
                 }
+                if parts.is_empty() {
+                    parts.push("admits Anthropic, nothing to change".to_string());
+                }
                 format!("vault {} network: {}", vault.vault, parts.join("; "))
             }
             Action::EnablePurgeProtection { vault } => {

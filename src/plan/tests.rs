@@ -75,7 +75,7 @@ fn registration(attached_to: &[&str]) -> RegisteredKey {
 }
 
 /// The plan as a reviewer reads it: steps, checks that are not a pass, and the policy diff.
-fn describe(plan: &Plan) -> String {
+pub(super) fn describe(plan: &Plan) -> String {
     let mut out = String::from("steps:\n");
     for s in &plan.steps {
         let state = match &s.state {

@@ -18,9 +18,10 @@ use crate::engine::events::{Event, EventSink};
 use crate::engine::journal::Journal;
 use crate::engine::{self, Cancel, CloudClient, RunReport, Services, wizard_api};
 use crate::error::{Error, Result};
-use crate::model::AwsRegion;
+use crate::model::{AwsRegion, ProviderKind};
 use crate::platform::Client;
 use crate::providers::aws::{AwsProvider, AwsSettings};
+use crate::providers::azure::AzureProvider;
 use crate::wizard::{Intent, KeyInput, Msg, Prefill, Ticket, Wizard};
 
 /// How often the screen refreshes while work is in flight (spinners, elapsed time).
@@ -32,6 +33,8 @@ pub struct Connector {
     pub platform: Client,
     /// Region-less; each call fills in the region it works in.
     pub aws: AwsSettings,
+    /// Azure, when it can be reached (building it makes no call; the overview says whether it works).
+    pub azure: Option<AzureProvider>,
     /// Where run journals go.
     pub journal_root: std::path::PathBuf,
 }
@@ -44,6 +47,18 @@ impl Connector {
 
     fn default_region() -> AwsRegion {
         AwsRegion::recommended()
+    }
+
+    /// The cloud client a run for `provider` needs (AWS is regional: `region`).
+    async fn cloud(&self, provider: ProviderKind, region: &AwsRegion) -> Result<CloudClient> {
+        match provider {
+            ProviderKind::Azure => self
+                .azure
+                .clone()
+                .map(|a| CloudClient::Azure(Box::new(a)))
+                .ok_or_else(|| Error::usage("Azure is not configured for this run")),
+            _ => Ok(CloudClient::Aws(Box::new(self.aws(region).await?))),
+        }
     }
 }
 
@@ -62,6 +77,7 @@ pub async fn run(connector: Connector, prefill: Prefill, theme: Theme) -> Result
 
     let journal: Arc<Mutex<Option<Journal>>> = Arc::new(Mutex::new(None));
     let mut tasks: HashMap<Ticket, (JoinHandle<()>, Instant)> = HashMap::new();
+    let mut cancels: HashMap<Ticket, Cancel> = HashMap::new();
     let (mut wizard, first) = Wizard::new(prefill);
     let mut pending = first;
     // The wizard assumes 80x24 until told the real size.
@@ -85,15 +101,27 @@ pub async fn run(connector: Connector, prefill: Prefill, theme: Theme) -> Result
                         handle.abort();
                     }
                 }
+                Intent::StopWaiting(ticket) => {
+                    // The engine ends the wait itself and reports it, so the run's journal stays whole.
+                    if let Some(cancel) = cancels.get(&ticket) {
+                        cancel.cancel();
+                    }
+                }
                 other => {
                     if let Some(ticket) = ticket_of(&other) {
-                        let handle = tokio::spawn(execute(other, connector.clone(), journal.clone(), tx.clone()));
+                        let cancel = matches!(other, Intent::Apply(..)).then(Cancel::new);
+                        if let Some(c) = &cancel {
+                            cancels.insert(ticket, c.clone());
+                        }
+                        let handle =
+                            tokio::spawn(execute(other, connector.clone(), journal.clone(), tx.clone(), cancel));
                         tasks.insert(ticket, (handle, Instant::now()));
                     }
                 }
             }
         }
         tasks.retain(|_, (handle, _)| !handle.is_finished());
+        cancels.retain(|ticket, _| tasks.contains_key(ticket));
 
         guard
             .terminal()
@@ -131,20 +159,29 @@ fn ticket_of(intent: &Intent) -> Option<Ticket> {
         | Intent::LoadCandidates(t, _, _)
         | Intent::BuildPlan(t, _)
         | Intent::Apply(t, _)
-        | Intent::Cancel(t) => Some(*t),
+        | Intent::Cancel(t)
+        | Intent::StopWaiting(t) => Some(*t),
         Intent::Attach { ticket, .. } => Some(*ticket),
         Intent::Exit { .. } => None,
     }
 }
 
 /// Runs one intent and sends its result (and, for apply, its progress) back as messages.
-async fn execute(intent: Intent, c: Connector, journal: Arc<Mutex<Option<Journal>>>, tx: mpsc::UnboundedSender<Msg>) {
+async fn execute(
+    intent: Intent,
+    c: Connector,
+    journal: Arc<Mutex<Option<Journal>>>,
+    tx: mpsc::UnboundedSender<Msg>,
+    cancel: Option<Cancel>,
+) {
     let send = |m: Msg| {
         let _ = tx.send(m);
     };
     match intent {
         Intent::LoadOverview(t) => {
-            let result = async { wizard_api::overview(&c.platform, &c.aws(&Connector::default_region()).await?).await };
+            let result = async {
+                wizard_api::overview(&c.platform, &c.aws(&Connector::default_region()).await?, c.azure.as_ref()).await
+            };
             send(Msg::OverviewLoaded(t, result.await));
         }
         Intent::CreateWorkspace(t, name) => {
@@ -158,7 +195,7 @@ async fn execute(intent: Intent, c: Connector, journal: Arc<Mutex<Option<Journal
             let result = async {
                 let services = Services {
                     platform: c.platform.clone(),
-                    cloud: CloudClient::Aws(Box::new(c.aws(&answers.aws.region).await?)),
+                    cloud: c.cloud(answers.provider, &answers.aws.region).await?,
                     cancel: Cancel::new(),
                 };
                 wizard_api::prepare(&services, &answers).await
@@ -175,8 +212,9 @@ async fn execute(intent: Intent, c: Connector, journal: Arc<Mutex<Option<Journal
                     .map(|k| k.description.region.clone())
                     .unwrap_or_else(Connector::default_region),
             };
-            let aws = match c.aws(&region).await {
-                Ok(aws) => aws,
+            let provider = if facts.azure().is_some() { ProviderKind::Azure } else { ProviderKind::Aws };
+            let cloud = match c.cloud(provider, &region).await {
+                Ok(cloud) => cloud,
                 Err(e) => {
                     send(Msg::Applied(t, RunReport::not_started(&plan, e)));
                     return;
@@ -193,11 +231,7 @@ async fn execute(intent: Intent, c: Connector, journal: Arc<Mutex<Option<Journal
                 "run_started",
                 json!({ "command": "setup", "front_end": "wizard", "organization": facts.org.uuid.to_string() }),
             );
-            let services = Services {
-                platform: c.platform.clone(),
-                cloud: CloudClient::Aws(Box::new(aws)),
-                cancel: Cancel::new(),
-            };
+            let services = Services { platform: c.platform.clone(), cloud, cancel: cancel.unwrap_or_default() };
             let mut sink = ChannelSink { ticket: t, tx: tx.clone() };
             let report = engine::apply(&services, &facts, &plan, &mut j, &mut sink).await;
             let _ = j.record("apply_finished", json!({ "failed": report.failure.is_some() }));
@@ -214,7 +248,7 @@ async fn execute(intent: Intent, c: Connector, journal: Arc<Mutex<Option<Journal
             }
             send(Msg::Attached(ticket, result));
         }
-        Intent::Cancel(_) | Intent::Exit { .. } => {}
+        Intent::Cancel(_) | Intent::StopWaiting(_) | Intent::Exit { .. } => {}
     }
 }
 

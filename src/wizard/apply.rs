@@ -18,10 +18,24 @@ pub enum StepProgress {
     Finished(StepOutcome),
 }
 
+/// A validation waiting out an Azure role assignment's propagation: the last refusal, how long
+/// it has waited of its budget, and when it tries again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PropagationWait {
+    pub why: String,
+    pub attempt: u32,
+    pub waited: std::time::Duration,
+    pub budget: std::time::Duration,
+    pub next_in: std::time::Duration,
+    /// Esc was pressed: the engine is ending the wait.
+    pub stopping: bool,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ApplyState {
     steps: Vec<StepProgress>,
     report: Option<RunReport>,
+    waiting: Option<PropagationWait>,
 }
 
 impl ApplyState {
@@ -33,6 +47,11 @@ impl ApplyState {
     /// The finished run, once it has finished.
     pub fn report(&self) -> Option<&RunReport> {
         self.report.as_ref()
+    }
+
+    /// The validation's propagation wait, while the run is in it.
+    pub fn waiting(&self) -> Option<&PropagationWait> {
+        self.waiting.as_ref()
     }
 
     /// True when the run ended before validation could say anything (the Apply screen's error).
@@ -51,6 +70,7 @@ impl Wizard {
         }
         self.apply.steps = vec![StepProgress::Waiting; prepared.1.steps.len()];
         self.apply.report = None;
+        self.apply.waiting = None;
         self.attach = Default::default();
         let ticket = self.start(Work::Apply, out);
         self.screen = Screen::Apply;
@@ -68,15 +88,36 @@ impl Wizard {
                 if matches!(outcome, StepOutcome::Done { .. }) {
                     self.changed = true;
                 }
+                self.apply.waiting = None;
                 if let Some(step) = self.apply.steps.get_mut(index) {
                     *step = StepProgress::Finished(outcome);
                 }
             }
-            Event::Inspecting { .. } | Event::Waiting { .. } => {}
+            Event::Waiting { why, attempt, waited, budget, next_in, .. } => {
+                let stopping = self.apply.waiting.as_ref().is_some_and(|w| w.stopping);
+                self.apply.waiting = Some(PropagationWait { why, attempt, waited, budget, next_in, stopping });
+                // The wait is validation's: show it where validation's verdict will appear.
+                self.screen = Screen::Validate;
+            }
+            Event::Inspecting { .. } => {}
         }
     }
 
+    /// Esc on the Validate screen during a propagation wait: ask the engine to stop waiting.
+    pub(super) fn stop_waiting(&mut self, out: &mut Vec<Intent>) {
+        let (Some(ticket), Some(wait)) = (self.tickets.current(), self.apply.waiting.as_mut()) else { return };
+        if !wait.stopping {
+            wait.stopping = true;
+            out.push(Intent::StopWaiting(ticket));
+        }
+        self.notice = Some(Notice::info(
+            "Stopping the wait: the run ends and reports. The role assignment may still take effect; r then \
+             validates again.",
+        ));
+    }
+
     pub(super) fn on_applied(&mut self, report: RunReport) {
+        self.apply.waiting = None;
         for (step, outcome) in self.apply.steps.iter_mut().zip(&report.outcomes) {
             *step = StepProgress::Finished(outcome.clone());
         }

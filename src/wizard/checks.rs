@@ -52,6 +52,34 @@ pub struct ChecksState {
     after_run: bool,
 }
 
+impl ChecksState {
+    /// The answers the next plan is built from (a new choice on the Key screen).
+    pub(super) fn set_answers(&mut self, answers: SetupAnswers) {
+        self.answers = Some(answers);
+        self.after_run = false;
+    }
+
+    /// The user typed the vault's name: the next plan turns purge protection on.
+    pub(super) fn confirm_purge_protection(&mut self, vault: String) {
+        if let Some(a) = self.answers.as_mut() {
+            a.azure.confirm_purge_protection = Some(vault);
+        }
+    }
+
+    /// The user approved turning the vault's public access on (behind a default-deny firewall).
+    pub(super) fn allow_public_access(&mut self) {
+        if let Some(a) = self.answers.as_mut() {
+            a.azure.allow_public_access = true;
+        }
+    }
+
+    /// A failed check the user can resolve here by approving public network access (AZ-03).
+    pub fn public_access_approvable(&self) -> bool {
+        let asked = self.answers.as_ref().is_some_and(|a| a.azure.allow_public_access);
+        !asked && self.plan().is_some_and(|p| p.checks.iter().any(|c| c.id == "AZ-03" && c.is_blocking_failure()))
+    }
+}
+
 impl Default for ChecksState {
     fn default() -> Self {
         Self { answers: None, prepared: Load::Idle, row: ChecksRow::Continue, expanded: None, after_run: false }
@@ -210,6 +238,14 @@ impl Wizard {
             (KeyInput::Left, ChecksRow::Check(i)) if self.checks.expanded == Some(i) => self.checks.expanded = None,
             (KeyInput::Esc | KeyInput::Left, _) => self.screen = Screen::Key,
             (KeyInput::Char('r'), _) => self.plan_again(out),
+            (KeyInput::Char('a'), _) if self.checks.public_access_approvable() => {
+                self.checks.allow_public_access();
+                self.notice = Some(Notice::info(
+                    "Approved: the plan turns the vault's public access on behind a default-deny firewall that admits \
+                     Anthropic's range and your existing rules.",
+                ));
+                self.plan_again(out);
+            }
             _ => {}
         }
     }

@@ -5,7 +5,8 @@ use crate::model::{AwsKeyRef, KmsAliasName, KmsKeyArn};
 use crate::plan::SetupAnswers;
 
 /// Builds `cmek setup --non-interactive --provider aws [--workspace <id>] [--key <key>]
-/// [--region <region>] [--alias <alias>] [--display-name <name>] [--confirm-attach <id>]`.
+/// [--region <region>] [--alias <alias>] [--display-name <name>] [--confirm-attach <id>]`, or for
+/// Azure `... --provider azure --azure-vault <name> [--azure-key <name>] ...`.
 ///
 /// `key_arn` is the key the run used or created (it pins the region, so `--region` is left out);
 /// without it the answers' key reference or region and alias are repeated.
@@ -20,6 +21,44 @@ pub fn equivalent_command(
     if let Some(id) = workspace_id {
         parts.push(format!("--workspace {}", quoted(id)));
     }
+    if answers.provider == crate::model::ProviderKind::Azure {
+        azure_flags(answers, &mut parts);
+    } else {
+        aws_flags(answers, key_arn, &mut parts);
+    }
+    if let Some(name) = &answers.display_name {
+        parts.push(format!("--display-name {}", quoted(name)));
+    }
+    if let (true, Some(id)) = (confirm_attach, workspace_id) {
+        parts.push(format!("--confirm-attach {}", quoted(id)));
+    }
+    parts.join(" ")
+}
+
+fn azure_flags(answers: &SetupAnswers, parts: &mut Vec<String>) {
+    let a = &answers.azure;
+    if let Some(vault) = &a.vault {
+        // The name is what a person types; the resource id would be just as exact but unreadable.
+        parts.push(format!("--azure-vault {}", quoted(vault.vault_name())));
+    }
+    if a.key_name != crate::plan::AzureAnswers::default_key_name() {
+        parts.push(format!("--azure-key {}", quoted(a.key_name.as_str())));
+    }
+    if a.key_size != crate::plan::AZURE_KEY_SIZES[0] {
+        parts.push(format!("--azure-key-size {}", a.key_size));
+    }
+    if a.hsm {
+        parts.push("--azure-hsm".into());
+    }
+    if a.allow_public_access {
+        parts.push("--azure-allow-public-access".into());
+    }
+    if let Some(vault) = &a.confirm_purge_protection {
+        parts.push(format!("--confirm-purge-protection {}", quoted(vault)));
+    }
+}
+
+fn aws_flags(answers: &SetupAnswers, key_arn: Option<&KmsKeyArn>, parts: &mut Vec<String>) {
     match (key_arn, &answers.aws.key) {
         (Some(arn), _) => parts.push(format!("--key {arn}")),
         (None, Some(AwsKeyRef::Arn(arn))) => parts.push(format!("--key {arn}")),
@@ -34,13 +73,6 @@ pub fn equivalent_command(
             }
         }
     }
-    if let Some(name) = &answers.display_name {
-        parts.push(format!("--display-name {}", quoted(name)));
-    }
-    if let (true, Some(id)) = (confirm_attach, workspace_id) {
-        parts.push(format!("--confirm-attach {}", quoted(id)));
-    }
-    parts.join(" ")
 }
 
 /// Quotes a value for a POSIX shell when it holds anything beyond plain id characters.

@@ -51,6 +51,19 @@ impl Wizard {
             Screen::Workspace => {
                 vec![hint("↑↓", "choose"), hint("Enter", "select"), hint("Esc", "back"), HELP, QUIT]
             }
+            Screen::Key if self.provider == crate::model::ProviderKind::Azure => match self.azure_keys.focus() {
+                super::AzureKeyFocus::KeyName => {
+                    vec![hint("type", "key name"), hint("Enter", "check"), hint("Tab/Esc", "vaults"), CTRL_C]
+                }
+                super::AzureKeyFocus::Vaults => vec![
+                    hint("↑↓", "vault"),
+                    hint("Tab", "key name"),
+                    hint("Enter", "check"),
+                    hint("Esc", "back"),
+                    HELP,
+                    QUIT,
+                ],
+            },
             Screen::Key => match self.keys.focus() {
                 KeyFocus::Region | KeyFocus::Alias => {
                     vec![hint("type", "edit"), hint("Enter/Tab", "next"), hint("Esc", "done"), CTRL_C]
@@ -74,15 +87,27 @@ impl Wizard {
                         ChecksRow::Check(_) => hint("Enter", "details"),
                         ChecksRow::Continue => hint("Enter", "continue"),
                     };
-                    vec![hint("↑↓", "choose"), enter, hint("r", "check again"), hint("Esc", "back"), HELP, QUIT]
+                    let mut hints = vec![hint("↑↓", "choose"), enter, hint("r", "check again")];
+                    if self.checks.public_access_approvable() {
+                        hints.push(hint("a", "allow public access"));
+                    }
+                    hints.extend([hint("Esc", "back"), HELP, QUIT]);
+                    hints
                 }
                 Load::Failed(_) => vec![hint("r/Enter", "try again"), hint("Esc", "back"), HELP, QUIT],
                 _ => vec![hint("Esc", "back"), HELP, QUIT],
             },
+            Screen::Plan if self.purge_confirmation().is_some() => {
+                vec![hint("type", "the vault's name"), hint("Enter", "confirm"), hint("Esc", "cancel"), CTRL_C]
+            }
             Screen::Plan => {
-                let mut hints = vec![hint("Tab", "steps/policy")];
-                if self.review.tab() == PlanTab::Policy {
+                let azure = self.checks.plan().is_some_and(|p| p.grant.is_none());
+                let mut hints = if azure { Vec::new() } else { vec![hint("Tab", "steps/policy")] };
+                if self.review.tab() == PlanTab::Policy && !azure {
                     hints.push(hint("↑↓ PgUp PgDn", "scroll"));
+                }
+                if self.purge_protection_gated() {
+                    hints.push(hint("p", "purge protection…"));
                 }
                 hints.extend([hint("Enter", "apply…"), hint("Esc", "back"), HELP, QUIT]);
                 hints
@@ -93,6 +118,8 @@ impl Wizard {
             }
             Screen::Apply => vec![HELP, QUIT],
             Screen::Validate => match self.validation() {
+                Some(Validation::Waiting(w)) if w.stopping => vec![HELP],
+                Some(Validation::Waiting(_)) => vec![hint("Esc", "stop waiting"), HELP],
                 Some(Validation::Passed) => vec![hint("Enter", "continue"), HELP, QUIT],
                 Some(Validation::Failed { .. }) => {
                     vec![hint("↑↓", "causes"), hint("r", "check and try again"), hint("Enter", "finish"), HELP, QUIT]

@@ -93,6 +93,16 @@ impl Journey {
         self.press(KeyInput::Enter);
     }
 
+    /// From a loaded Welcome screen (Azure listed last) to the Workspace screen, as Azure.
+    pub fn choose_azure(&mut self) {
+        self.press_all(&[KeyInput::Down, KeyInput::Down, KeyInput::Enter]);
+    }
+
+    pub fn overview_with_azure(&mut self, vaults: &[&str]) {
+        let t = self.awaited();
+        self.send(Msg::OverviewLoaded(t, Ok(test_data::overview_with_azure(vaults))));
+    }
+
     /// Highlights `overview.workspaces[index]` and selects it (rows: create, the workspaces, register-only).
     pub fn choose_workspace(&mut self, index: usize) {
         self.press(KeyInput::Home);

@@ -49,6 +49,7 @@ impl Wizard {
         match self.screen {
             Screen::Welcome => self.welcome_key(key, out),
             Screen::Workspace => self.workspace_key(key, out),
+            Screen::Key if self.provider == crate::model::ProviderKind::Azure => self.azure_key_key(key, out),
             Screen::Key => self.key_key(key, out),
             Screen::Checks => self.checks_key(key, out),
             Screen::Plan => self.review_key(key, out),
@@ -109,8 +110,12 @@ impl Wizard {
     pub fn is_typing(&self) -> bool {
         match self.screen {
             Screen::Workspace => self.workspaces.is_editing_name(),
+            Screen::Key if self.provider == crate::model::ProviderKind::Azure => {
+                self.azure_keys.focus() == super::AzureKeyFocus::KeyName
+            }
             Screen::Key => self.keys.focus() != KeyFocus::Choices,
             Screen::Attach => self.tickets.in_flight() != Some(Work::Attach),
+            Screen::Plan => self.review.is_confirming_purge(),
             _ => false,
         }
     }

@@ -50,10 +50,10 @@ impl Work {
     /// What the spinner line says while this runs.
     pub fn doing(self) -> &'static str {
         match self {
-            Work::Overview => "looking up the organisation and AWS credentials",
+            Work::Overview => "looking up the organisation and the cloud credentials",
             Work::CreateWorkspace => "creating the workspace",
             Work::Candidates => "looking for existing keys",
-            Work::Plan => "inspecting the organisation and AWS KMS, then planning",
+            Work::Plan => "inspecting the organisation and the cloud, then planning",
             Work::Apply => "applying the plan",
             Work::Attach => "attaching the key to the workspace",
         }

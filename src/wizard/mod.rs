@@ -10,6 +10,7 @@
 
 mod apply;
 mod attach;
+mod azure_key;
 mod checks;
 mod command;
 mod field;
@@ -30,8 +31,9 @@ mod workspace;
 
 use std::time::Duration;
 
-pub use apply::{ApplyState, StepProgress};
+pub use apply::{ApplyState, PropagationWait, StepProgress};
 pub use attach::{AttachOffer, AttachState};
+pub use azure_key::{AzureKeyFocus, AzureKeyState, azure_answers_for, check_key_name};
 pub use checks::{CheckCounts, ChecksRow, ChecksState, answers_for};
 pub use command::equivalent_command;
 pub use field::{FieldStatus, MAX_FIELD_CHARS, TextField};
@@ -108,7 +110,10 @@ pub struct Wizard {
     /// The workspace this run created, if any.
     workspace_created_here: Option<String>,
     target: Option<Target>,
+    /// The cloud chosen on the Welcome screen.
+    provider: crate::model::ProviderKind,
     keys: KeyState,
+    azure_keys: AzureKeyState,
     checks: ChecksState,
     review: ReviewState,
     apply: ApplyState,
@@ -141,7 +146,9 @@ impl Wizard {
             workspaces: WorkspaceState::default(),
             workspace_created_here: None,
             target: None,
+            provider: crate::model::ProviderKind::Aws,
             keys: KeyState::new(prefill.region.as_deref(), prefill.alias.as_deref(), prefill.key.as_deref()),
+            azure_keys: AzureKeyState::new(prefill.azure_vault.as_deref(), prefill.azure_key.as_deref()),
             checks: ChecksState::default(),
             review: ReviewState::default(),
             apply: ApplyState::default(),
@@ -214,7 +221,11 @@ impl Wizard {
                 }
             }
         }
-        if self.screen == Screen::Key && before != Screen::Key && !self.finished {
+        if self.screen == Screen::Key
+            && before != Screen::Key
+            && !self.finished
+            && self.provider == crate::model::ProviderKind::Aws
+        {
             self.key_screen_shown(&mut out);
         }
         // The plan or the terminal may have changed under the policy view.

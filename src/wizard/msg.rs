@@ -87,6 +87,9 @@ pub enum Intent {
     },
     /// The user left a screen with work in flight; stop it if possible (its result is dropped anyway).
     Cancel(Ticket),
+    /// Stop the apply run's wait for a role assignment to propagate; the run then ends and
+    /// reports (its result is still awaited).
+    StopWaiting(Ticket),
     /// Leave the wizard: 0 done and healthy, 1 not healthy, 130 quit by the user.
     Exit {
         code: i32,

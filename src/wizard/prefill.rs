@@ -6,7 +6,7 @@
 /// Pre-selected answers; every one is optional and every screen still asks for confirmation.
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct Prefill {
-    /// `aws` (the only provider this version sets up), `gcp` or `azure`.
+    /// `aws` or `azure` (`gcp` is not set up by this version).
     pub provider: Option<String>,
     /// A workspace id (`wrkspc_...`) or exact name.
     pub workspace: Option<String>,
@@ -15,4 +15,7 @@ pub struct Prefill {
     pub region: Option<String>,
     pub alias: Option<String>,
     pub display_name: Option<String>,
+    /// Azure: the vault (name, URI or ARM id) and the key name.
+    pub azure_vault: Option<String>,
+    pub azure_key: Option<String>,
 }

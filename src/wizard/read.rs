@@ -74,6 +74,11 @@ impl Wizard {
         self.target.as_ref()
     }
 
+    /// The cloud chosen on the Welcome screen (AWS until one is chosen).
+    pub fn provider(&self) -> crate::model::ProviderKind {
+        self.provider
+    }
+
     pub fn key_screen(&self) -> &KeyState {
         &self.keys
     }

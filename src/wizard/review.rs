@@ -33,11 +33,17 @@ pub struct ReviewState {
     tab: PlanTab,
     /// First diff line shown on the Policy tab.
     scroll: usize,
+    /// Open while the vault's name is typed to approve purge protection (Azure).
+    purge_confirm: Option<super::field::TextField>,
 }
 
 impl ReviewState {
     pub fn tab(&self) -> PlanTab {
         self.tab
+    }
+
+    pub fn is_confirming_purge(&self) -> bool {
+        self.purge_confirm.is_some()
     }
 
     pub fn scroll(&self) -> usize {
@@ -48,7 +54,8 @@ impl ReviewState {
     pub(super) fn reset(&mut self, plan: &Plan) {
         let first_change = policy_change(plan)
             .and_then(|p| p.diff.lines.iter().position(|l| l.change != crate::policy::diff::LineChange::Same));
-        *self = Self { tab: PlanTab::Steps, scroll: first_change.map_or(0, |i| i.saturating_sub(3)) };
+        *self =
+            Self { tab: PlanTab::Steps, scroll: first_change.map_or(0, |i| i.saturating_sub(3)), purge_confirm: None };
     }
 }
 
@@ -100,7 +107,14 @@ impl Wizard {
         self.review.scroll = self.review.scroll.min(self.max_policy_scroll());
     }
 
-    pub(super) fn review_key(&mut self, key: KeyInput, _out: &mut Vec<Intent>) {
+    pub(super) fn review_key(&mut self, key: KeyInput, out: &mut Vec<Intent>) {
+        if self.review.purge_confirm.is_some() {
+            return self.purge_confirm_key(key, out);
+        }
+        if key == KeyInput::Char('p') && self.purge_protection_gated() {
+            self.review.purge_confirm = Some(super::field::TextField::new(""));
+            return;
+        }
         let page = policy_rows(self.size.1).saturating_sub(1).max(1);
         let scroll = self.review.scroll;
         match key {
@@ -127,5 +141,46 @@ impl Wizard {
             _ => {}
         }
         self.clamp_policy_scroll();
+    }
+
+    /// The field where the vault's name is typed to turn purge protection on, while it is open.
+    pub fn purge_confirmation(&self) -> Option<&super::field::TextField> {
+        self.review.purge_confirm.as_ref()
+    }
+
+    /// The plan holds a purge-protection step waiting for its typed confirmation.
+    pub fn purge_protection_gated(&self) -> bool {
+        self.checks.plan().is_some_and(|p| {
+            p.steps.iter().any(|s| {
+                matches!(s.action, crate::plan::Action::EnablePurgeProtection { .. })
+                    && matches!(s.state, crate::plan::StepState::Gated(_))
+            })
+        })
+    }
+
+    fn purge_confirm_key(&mut self, key: KeyInput, out: &mut Vec<Intent>) {
+        let vault = self.checks.facts().and_then(|f| f.azure()).map(|a| a.vault.name.clone()).unwrap_or_default();
+        let Some(field) = self.review.purge_confirm.as_mut() else { return };
+        match key {
+            KeyInput::Esc => self.review.purge_confirm = None,
+            KeyInput::Enter if field.trimmed().eq_ignore_ascii_case(&vault) && !vault.is_empty() => {
+                self.review.purge_confirm = None;
+                self.checks.confirm_purge_protection(vault.clone());
+                self.notice = Some(Notice::info(format!(
+                    "Purge protection for {vault} is now part of the plan (irreversible, applied with the rest)."
+                )));
+                self.screen = Screen::Checks;
+                self.plan_again(out);
+            }
+            KeyInput::Enter => {
+                self.notice = Some(Notice::error(format!(
+                    "`{}` is not the vault's name: type {vault} exactly, or Esc to leave purge protection off.",
+                    field.trimmed()
+                )));
+            }
+            other => {
+                field.edit(other);
+            }
+        }
     }
 }

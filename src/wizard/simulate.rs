@@ -260,6 +260,20 @@ impl Simulator {
                 let mut msgs = Vec::new();
                 for (index, step) in plan.steps.iter().enumerate() {
                     msgs.push(Msg::Engine(*t, Event::StepStarted { index, title: step.action.title() }));
+                    if step.action.kind() == "validate" && self.rng.percent(30) {
+                        // A role assignment still propagating: the wizard shows the wait and may stop it.
+                        msgs.push(Msg::Engine(
+                            *t,
+                            Event::Waiting {
+                                index,
+                                why: "ForbiddenByRbac".into(),
+                                attempt: 1,
+                                waited: Duration::from_secs(5),
+                                budget: Duration::from_secs(600),
+                                next_in: Duration::from_secs(10),
+                            },
+                        ));
+                    }
                     msgs.push(Msg::Engine(
                         *t,
                         Event::StepFinished {
@@ -282,7 +296,7 @@ impl Simulator {
                 *ticket,
                 if fail { Err(Error::unhealthy("refused")) } else { Ok(format!("attached to {workspace_name}")) },
             )],
-            Intent::Cancel(_) | Intent::Exit { .. } => vec![],
+            Intent::Cancel(_) | Intent::StopWaiting(_) | Intent::Exit { .. } => vec![],
         }
     }
 
@@ -322,7 +336,7 @@ pub fn ticket_of(intent: &Intent) -> Option<Ticket> {
         | Intent::BuildPlan(t, _)
         | Intent::Apply(t, _) => Some(*t),
         Intent::Attach { ticket, .. } => Some(*ticket),
-        Intent::Cancel(_) | Intent::Exit { .. } => None,
+        Intent::Cancel(_) | Intent::StopWaiting(_) | Intent::Exit { .. } => None,
     }
 }
 

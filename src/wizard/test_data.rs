@@ -78,10 +78,42 @@ pub fn overview(aws_found: bool, staging_attached: bool) -> Overview {
                  (profile default) or the instance metadata"
                 .into())
         },
-        other_providers: vec![
-            (ProviderKind::Gcp, "not supported by this version of cmek yet".into()),
-            (ProviderKind::Azure, "not supported by this version of cmek yet".into()),
-        ],
+        azure: Err("no Azure credential: az login, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and \
+                    AZURE_CLIENT_SECRET"
+            .into()),
+        other_providers: vec![(ProviderKind::Gcp, "not supported by this version of cmek yet".into())],
+    }
+}
+
+/// The sandbox's Azure tenant and vaults (the seeded one, and a second one).
+pub const AZURE_TENANT: &str = "5f2b6b2e-0c1d-4c7a-9a43-2a1b3c4d5e6f";
+pub const AZURE_SUBSCRIPTION: &str = "3c8e1a9f-7d42-4b61-9e0a-6f5b2c1d8e47";
+
+pub fn vault_summary(name: &str) -> crate::engine::wizard_api::VaultSummary {
+    crate::engine::wizard_api::VaultSummary {
+        name: name.into(),
+        uri: format!("https://{name}.vault.azure.net/"),
+        id: format!(
+            "/subscriptions/{AZURE_SUBSCRIPTION}/resourceGroups/cmek-sandbox/providers/Microsoft.KeyVault/vaults/{name}"
+        ),
+        location: "eastus2".into(),
+        tenant_id: AZURE_TENANT.into(),
+    }
+}
+
+/// The overview with an Azure sign-in that sees `vaults`.
+pub fn overview_with_azure(vaults: &[&str]) -> Overview {
+    Overview {
+        azure: Ok(crate::engine::wizard_api::AzureOverview {
+            caller: crate::model::AzureCallerIdentity {
+                tenant_id: AZURE_TENANT.into(),
+                object_id: Some("0b1e7c2d-2222-4333-8444-555566667777".into()),
+                app_id: Some("c0ffee00-1111-4222-8333-444455556666".into()),
+            },
+            credential_source: Some("Azure CLI (az login)".into()),
+            vaults: vaults.iter().map(|v| vault_summary(v)).collect(),
+        }),
+        ..overview(true, false)
     }
 }
 

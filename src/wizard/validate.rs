@@ -3,22 +3,26 @@
 
 use crate::plan::{Check, CheckStatus, Severity};
 
+use super::apply::PropagationWait;
 use super::msg::{Intent, KeyInput};
 use super::screen::Screen;
 use super::{Notice, Wizard};
 
-/// What validation said. A bounded, cancellable wait (Azure role propagation) is meant to be a
-/// third state here, `Waiting { attempt, of }`, with Esc to stop waiting: the screen already
-/// reads everything from this enum.
+/// What validation said, or that it is still waiting for an Azure role assignment to take
+/// effect (bounded, shown, and stopped with Esc).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Validation {
     Passed,
     Failed { error: String },
+    Waiting(PropagationWait),
 }
 
 impl Wizard {
-    /// The validation result of the finished run.
+    /// The validation result of the finished run, or the wait it is in.
     pub fn validation(&self) -> Option<Validation> {
+        if let Some(wait) = self.apply.waiting() {
+            return Some(Validation::Waiting(wait.clone()));
+        }
         let v = self.apply.report()?.validation.as_ref()?;
         Some(if v.success {
             Validation::Passed
@@ -49,6 +53,8 @@ impl Wizard {
     pub(super) fn validate_key(&mut self, key: KeyInput, out: &mut Vec<Intent>) {
         let causes = self.likely_causes().len();
         match (self.validation(), key) {
+            (Some(Validation::Waiting(_)), KeyInput::Esc | KeyInput::Char('s')) => self.stop_waiting(out),
+            (Some(Validation::Waiting(_)), _) => {}
             (Some(Validation::Failed { .. }), KeyInput::Up) => {
                 self.validation_cause = self.validation_cause.saturating_sub(1);
             }

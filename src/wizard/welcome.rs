@@ -1,5 +1,5 @@
 //! Step 1, Welcome: what the wizard does and what is permanent, the organisation, the cloud
-//! credentials found, and the choice of provider (AWS; the others listed as not supported yet).
+//! credentials found, and the choice of provider (AWS or Azure; Google Cloud listed as not supported yet).
 
 use crate::engine::wizard_api::Overview;
 use crate::error::Error;
@@ -31,15 +31,19 @@ pub struct WelcomeState {
 
 impl WelcomeState {
     pub(super) fn new(prefilled: Option<&str>) -> Self {
-        let note = match prefilled.map(|p| (p, p.parse::<ProviderKind>())) {
-            None | Some((_, Ok(ProviderKind::Aws))) => None,
-            Some((_, Ok(other))) => Some(format!(
-                "The answers ask for {}, which this version of cmek cannot set up yet; AWS KMS is selected instead.",
-                other.display_name()
-            )),
-            Some((_, Err(e))) => Some(format!("{e}; AWS KMS is selected instead.")),
+        let (highlighted, note) = match prefilled.map(|p| (p, p.parse::<ProviderKind>())) {
+            None | Some((_, Ok(ProviderKind::Aws))) => (ProviderKind::Aws, None),
+            Some((_, Ok(ProviderKind::Azure))) => (ProviderKind::Azure, None),
+            Some((_, Ok(other))) => (
+                ProviderKind::Aws,
+                Some(format!(
+                    "The answers ask for {}, which this version of cmek cannot set up yet; AWS KMS is selected instead.",
+                    other.display_name()
+                )),
+            ),
+            Some((_, Err(e))) => (ProviderKind::Aws, Some(format!("{e}; AWS KMS is selected instead."))),
         };
-        Self { overview: Load::Idle, highlighted: ProviderKind::Aws, note }
+        Self { overview: Load::Idle, highlighted, note }
     }
 
     pub fn overview(&self) -> &Load<Overview> {
@@ -67,12 +71,16 @@ impl WelcomeState {
     pub fn provider_status(&self, kind: ProviderKind) -> ProviderStatus {
         let Load::Ready(overview) = &self.overview else {
             return match kind {
-                ProviderKind::Aws => ProviderStatus::Waiting,
+                ProviderKind::Aws | ProviderKind::Azure => ProviderStatus::Waiting,
                 _ => ProviderStatus::NotSupported("not supported by this version of cmek yet".into()),
             };
         };
         match kind {
             ProviderKind::Aws => match &overview.aws_identity {
+                Ok(_) => ProviderStatus::Ready,
+                Err(why) => ProviderStatus::NeedsCredentials(why.clone()),
+            },
+            ProviderKind::Azure => match &overview.azure {
                 Ok(_) => ProviderStatus::Ready,
                 Err(why) => ProviderStatus::NeedsCredentials(why.clone()),
             },
@@ -99,6 +107,9 @@ impl Wizard {
         match result {
             Ok(overview) => {
                 self.workspaces.apply_prefill(&mut self.prefill.workspace, &overview);
+                if let Ok(azure) = &overview.azure {
+                    self.azure_keys.apply_prefill(&azure.vaults);
+                }
                 self.welcome.overview = Load::Ready(overview);
             }
             Err(e) => self.welcome.overview = Load::Failed(e),
@@ -130,7 +141,16 @@ impl Wizard {
             Load::Ready(_) => {}
         }
         match self.welcome.provider_status(self.welcome.highlighted) {
-            ProviderStatus::Ready => self.enter_workspace_screen(),
+            ProviderStatus::Ready => {
+                self.provider = self.welcome.highlighted;
+                self.enter_workspace_screen();
+            }
+            ProviderStatus::NeedsCredentials(_) if self.welcome.highlighted == ProviderKind::Azure => {
+                self.notice = Some(Notice::error(
+                    "Azure Key Vault needs an Azure sign-in that can see a vault (see above): e.g. az login, or \
+                     AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET, then press r to look again.",
+                ));
+            }
             ProviderStatus::NeedsCredentials(_) => {
                 self.notice = Some(Notice::error(
                     "AWS KMS needs AWS credentials (see above): set them up (e.g. export AWS_PROFILE=..., or aws sso \
@@ -138,8 +158,10 @@ impl Wizard {
                 ));
             }
             ProviderStatus::NotSupported(why) => {
-                self.notice =
-                    Some(Notice::error(format!("{}: {why}. Choose AWS KMS.", self.welcome.highlighted.display_name())));
+                self.notice = Some(Notice::error(format!(
+                    "{}: {why}. Choose AWS KMS or Azure Key Vault.",
+                    self.welcome.highlighted.display_name()
+                )));
             }
             ProviderStatus::Waiting => {}
         }

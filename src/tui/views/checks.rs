@@ -33,9 +33,16 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
     match checks.prepared() {
         Load::Idle | Load::Loading => {
             body.blank();
-            let region = checks.answers().map(|a| a.aws.region.to_string()).unwrap_or_default();
+            let cloud = match checks.answers() {
+                Some(a) if a.provider == crate::model::ProviderKind::Azure => format!(
+                    "the Key Vault {} (vault, Anthropic's access, the key)",
+                    a.azure.vault.as_ref().map(|v| v.vault_name().to_string()).unwrap_or_default()
+                ),
+                Some(a) => format!("AWS KMS in {}", a.aws.region),
+                None => String::new(),
+            };
             let doing = format!(
-                "inspecting the organisation and AWS KMS in {region}, then planning{}",
+                "inspecting the organisation and {cloud}, then planning{}",
                 wizard.elapsed().map(|d| format!(" ({})", text::duration(d))).unwrap_or_default()
             );
             body.extend(text::hanging(

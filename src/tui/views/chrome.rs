@@ -36,11 +36,16 @@ pub fn layout(area: Rect) -> Areas {
     }
 }
 
+/// The provider being set up: the one highlighted until one is chosen on Welcome.
+fn shown_provider(wizard: &Wizard) -> crate::model::ProviderKind {
+    if wizard.screen() == crate::wizard::Screen::Welcome { wizard.welcome().highlighted() } else { wizard.provider() }
+}
+
 pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, areas: &Areas) {
     let org = wizard.overview().map(|o| format!(" · {}", o.org_name)).unwrap_or_default();
     let title = Line::from(vec![
         Span::styled(" cmek setup", theme.accent),
-        Span::styled(format!(" · AWS KMS{org}"), theme.strong),
+        Span::styled(format!(" · {}{org}", shown_provider(wizard).display_name()), theme.strong),
     ]);
     frame.render_widget(Paragraph::new(title), areas.header);
     let step = Line::from(Span::styled(format!("{} ", wizard.screen().indicator()), theme.accent));

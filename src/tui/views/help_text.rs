@@ -1,13 +1,25 @@
 //! What each screen is for and what its keys do, for the help overlay (`?`).
 
+use crate::model::ProviderKind;
 use crate::wizard::Screen;
 
 /// A paragraph about the screen, then (keys, what they do).
-pub fn for_screen(screen: Screen) -> (&'static str, &'static [(&'static str, &'static str)]) {
+pub fn for_screen(screen: Screen, provider: ProviderKind) -> (&'static str, &'static [(&'static str, &'static str)]) {
     match screen {
+        Screen::Key if provider == ProviderKind::Azure => (
+            "Choose the Key Vault (those your Azure sign-in can see) and the key's name in it. A missing key is \
+             created (RSA 3072, wrapKey and unwrapKey only, the organisation tag); an existing one is checked and its \
+             tags merged.",
+            &[
+                ("↑ ↓", "choose a vault"),
+                ("Tab", "edit the key name, then back to the vaults"),
+                ("Enter", "check the vault and key"),
+                ("Esc ←", "leave the field / back"),
+            ],
+        ),
         Screen::Welcome => (
-            "Shows the organisation and the AWS identity cmek found, and lets you choose where the key lives. \
-             Only AWS KMS can be set up by this version.",
+            "Shows the organisation and the AWS and Azure identities cmek found, and lets you choose where the key \
+             lives: AWS KMS or Azure Key Vault (Google Cloud KMS is not set up by this version).",
             &[
                 ("↑ ↓", "choose a provider"),
                 ("Enter", "continue with it"),
@@ -66,8 +78,13 @@ pub fn for_screen(screen: Screen) -> (&'static str, &'static [(&'static str, &'s
         ),
         Screen::Validate => (
             "The platform tried to encrypt and decrypt with the key. When it could not, the checks that were not a \
-             clean pass are the likely causes.",
-            &[("Enter", "continue (or finish after a failure)"), ("r", "after a failure: check and plan again")],
+             clean pass are the likely causes. On Azure, a new role assignment takes minutes to take effect: \
+             validation then waits with growing pauses (at most the configured time) and says so.",
+            &[
+                ("Enter", "continue (or finish after a failure)"),
+                ("r", "after a failure: check and plan again"),
+                ("Esc", "while waiting for a role assignment: stop waiting"),
+            ],
         ),
         Screen::Attach => (
             "Attaching is permanent: the key can never be detached or replaced. Type the workspace's exact name to \

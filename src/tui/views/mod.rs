@@ -4,6 +4,7 @@
 
 mod apply;
 mod attach;
+mod azure_key;
 mod body;
 mod checks;
 mod chrome;
@@ -45,6 +46,9 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame) {
     match wizard.screen() {
         Screen::Welcome => welcome::render(wizard, theme, frame, content),
         Screen::Workspace => workspace::render(wizard, theme, frame, content),
+        Screen::Key if wizard.provider() == crate::model::ProviderKind::Azure => {
+            azure_key::render(wizard, theme, frame, content)
+        }
         Screen::Key => key::render(wizard, theme, frame, content),
         Screen::Checks => checks::render(wizard, theme, frame, content),
         Screen::Plan => plan::render(wizard, theme, frame, content),

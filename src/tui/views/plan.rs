@@ -18,6 +18,11 @@ use super::text;
 
 pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(plan) = wizard.checks().plan() else { return };
+    if plan.grant.is_none() {
+        // Azure: no key policy; Anthropic's access is a role assignment, shown as a step.
+        steps(wizard, plan, theme, frame, area);
+        return;
+    }
     let tab = wizard.review().tab();
     let tab_style = |t: PlanTab| if t == tab { theme.selected } else { theme.dim };
     let bar = Line::from(vec![
@@ -30,12 +35,12 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(bar), Rect { height: 1, ..area });
     let rest = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
     match tab {
-        PlanTab::Steps => steps(plan, theme, frame, rest),
+        PlanTab::Steps => steps(wizard, plan, theme, frame, rest),
         PlanTab::Policy => policy(wizard, plan, theme, frame, rest),
     }
 }
 
-fn steps(plan: &Plan, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn steps(wizard: &Wizard, plan: &Plan, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = usize::from(area.width);
     let n = change_count(plan);
     let mut body = Body::default();
@@ -55,6 +60,9 @@ fn steps(plan: &Plan, theme: &Theme, frame: &mut Frame, area: Rect) {
             (Action::Attach { .. }, StepState::Gated(how)) if how.contains("--confirm-attach") => {
                 ("; asked after validation: you type the workspace's name".to_string(), theme.permanent)
             }
+            (Action::EnablePurgeProtection { .. }, StepState::Gated(_)) => {
+                ("; not done unless you confirm it: p, then type the vault's name".to_string(), theme.permanent)
+            }
             (_, StepState::Gated(how)) => (format!("; not done: {how}"), theme.dim),
         };
         let line = format!("{} [{}{note}]", step.action.title(), rev.label());
@@ -67,12 +75,38 @@ fn steps(plan: &Plan, theme: &Theme, frame: &mut Frame, area: Rect) {
         theme.text,
         width,
     ));
-    body.push(Line::from(Span::styled(format!("   {}", identities::published().aws.role_arn), theme.strong)));
+    let principal = if plan.grant.is_some() {
+        identities::published().aws.role_arn.clone()
+    } else {
+        let ids = identities::published();
+        format!("{} (Entra app id {})", ids.azure.app_display_name, ids.azure.app_client_id)
+    };
+    body.push(Line::from(Span::styled(format!("   {principal}"), theme.strong)));
     if let Some(p) = policy_change(plan) {
         let added = p.diff.lines.iter().filter(|l| l.change == LineChange::Added).count();
         let removed = p.diff.lines.iter().filter(|l| l.change == LineChange::Removed).count();
         let summary = if p.changes { format!("+{added} -{removed} lines") } else { "no change".to_string() };
         body.push(Line::from(Span::styled(format!(" {}: {summary} (Tab shows it)", p.heading), theme.dim)));
+    }
+    if let Some(field) = wizard.purge_confirmation() {
+        body.blank();
+        body.extend(text::indented(
+            1,
+            "Purge protection can never be turned off again. Type the vault's name to turn it on; Esc cancels.",
+            theme.permanent,
+            width,
+        ));
+        super::field::FieldView {
+            label: "Vault",
+            label_width: 6,
+            field,
+            focused: true,
+            placeholder: "the vault's name",
+            box_width: 32,
+            mark_valid: false,
+            suffix: None,
+        }
+        .add_to(&mut body, theme, width);
     }
     let ask =
         if n == 0 { "Enter runs the validation after a y/n question." } else { "Enter applies after a y/n question." };

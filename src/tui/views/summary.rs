@@ -37,6 +37,7 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
         Some(Validation::Failed { error }) => {
             field("validation", format!("failed: {}", shortened(&error, 150)), theme.bad)
         }
+        Some(Validation::Waiting(_)) => field("validation", "still waiting".into(), theme.warn),
         None => field("validation", "did not run".into(), theme.bad),
     }
     let workspace = wizard

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::plan::CheckStatus;
-use crate::wizard::{Validation, Wizard};
+use crate::wizard::{PropagationWait, Validation, Wizard};
 
 use super::super::theme::Theme;
 use super::body::Body;
@@ -16,6 +16,7 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = usize::from(area.width);
     let mut body = Body::default();
     match wizard.validation() {
+        Some(Validation::Waiting(wait)) => add_wait(wizard, &wait, theme, &mut body, width),
         Some(Validation::Passed) => {
             body.push(Line::from(Span::styled(
                 " ✓ Validated: Anthropic encrypted and decrypted with the key.",
@@ -95,6 +96,40 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
         None => body.push(Line::from(Span::styled(" Validation did not run.", theme.bad))),
     }
     body.draw(frame, area, theme);
+}
+
+/// The bounded propagation wait: why, how long so far of how long at most, when the next try is.
+fn add_wait(wizard: &Wizard, wait: &PropagationWait, theme: &Theme, body: &mut Body, width: usize) {
+    body.push(Line::from(vec![
+        Span::styled(format!(" {} ", text::spinner(wizard.spinner_frame())), theme.warn),
+        Span::styled("Waiting for Anthropic's new role assignment to take effect", theme.strong),
+    ]));
+    body.extend(text::indented(
+        3,
+        "Azure role assignments take minutes to reach Key Vault. Until then the platform is refused with \
+         ForbiddenByRbac, so cmek validates again with growing pauses instead of failing.",
+        theme.dim,
+        width,
+    ));
+    body.blank();
+    let secs = |d: std::time::Duration| d.as_secs();
+    let filled = (secs(wait.waited) * 30).checked_div(secs(wait.budget).max(1)).unwrap_or(0).min(30) as usize;
+    body.push(Line::from(vec![
+        Span::raw("   "),
+        Span::styled("█".repeat(filled), theme.accent),
+        Span::styled("░".repeat(30 - filled), theme.dim),
+        Span::styled(format!("  {}s of at most {}s", secs(wait.waited), secs(wait.budget)), theme.text),
+    ]));
+    body.extend(text::field_line("attempt", 12, &format!("{} refused", wait.attempt), theme.text, theme, width));
+    body.extend(text::field_line("next try", 12, &format!("in {}s", secs(wait.next_in)), theme.text, theme, width));
+    body.extend(text::field_line("last answer", 12, &wait.why, theme.dim, theme, width));
+    body.blank();
+    let what = if wait.stopping {
+        "Stopping: the run ends at the next pause and reports; r then checks and validates again."
+    } else {
+        "Esc stops waiting (nothing is undone; run setup again later and it picks up here)."
+    };
+    body.extend(text::indented(1, what, theme.accent, width));
 }
 
 fn add_ids(wizard: &Wizard, theme: &Theme, body: &mut Body, width: usize) {

@@ -1,5 +1,5 @@
-//! Step 1: what the wizard does and what is permanent, the organisation, the AWS identity found,
-//! and the providers (AWS selectable, the others greyed with the reason).
+//! Step 1: what the wizard does and what is permanent, the organisation, the AWS and Azure
+//! identities found, and the providers (AWS and Azure selectable, Google Cloud greyed with the reason).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -28,7 +28,7 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
     match welcome.overview() {
         Load::Idle | Load::Loading => {
             let doing = format!(
-                "{} looking up the organisation and AWS credentials{}",
+                "{} looking up the organisation and the cloud credentials{}",
                 text::spinner(wizard.spinner_frame()),
                 wizard.elapsed().map(|d| format!(" ({})", text::duration(d))).unwrap_or_default()
             );
@@ -59,6 +59,20 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
                     width,
                 )),
             }
+            let azure = match &o.azure {
+                Ok(az) => (
+                    format!(
+                        "✓ tenant {}{}, {} Key Vault{} in reach",
+                        az.caller.tenant_id,
+                        az.credential_source.as_deref().map(|s| format!(" via {s}")).unwrap_or_default(),
+                        az.vaults.len(),
+                        if az.vaults.len() == 1 { "" } else { "s" }
+                    ),
+                    theme.good,
+                ),
+                Err(why) => (format!("✗ not usable: {why}"), theme.bad),
+            };
+            body.extend(text::field_line("Azure", LABEL, &azure.0, azure.1, theme, width));
         }
     }
     body.blank();
@@ -68,6 +82,9 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
         let (state, state_style) = match &status {
             ProviderStatus::Waiting => ("…".to_string(), theme.dim),
             ProviderStatus::Ready => ("ready".to_string(), theme.good),
+            ProviderStatus::NeedsCredentials(_) if kind == crate::model::ProviderKind::Azure => {
+                ("needs an Azure sign-in that sees a vault: set it up, then press r".to_string(), theme.bad)
+            }
             ProviderStatus::NeedsCredentials(_) => {
                 ("needs AWS credentials: set them up, then press r".to_string(), theme.bad)
             }
@@ -102,7 +119,8 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
     body.extend(text::hanging(
         vec![Span::styled(" Permanent: ", theme.permanent)],
         "attaching a key to a workspace can never be undone, so you will type the workspace's name to confirm it. \
-         A new KMS key can only be scheduled for deletion (7 to 30 days), never removed at once.",
+         A new KMS key can only be scheduled for deletion (7 to 30 days), never removed at once; a deleted Key Vault \
+         key stays recoverable for the vault's retention period.",
         theme.text,
         width,
     ));

@@ -55,7 +55,7 @@ fn check(before: &Wizard, msg: &Msg, out: &[Intent], after: &Wizard, max_ticket:
                 assert!([0, 1, 130].contains(code));
                 assert!(after.is_finished());
             }
-            Intent::LoadOverview(_) | Intent::LoadCandidates(..) | Intent::Cancel(_) => {}
+            Intent::LoadOverview(_) | Intent::LoadCandidates(..) | Intent::Cancel(_) | Intent::StopWaiting(_) => {}
         }
     }
     assert!(!after.hints().is_empty());

@@ -3,6 +3,7 @@
 
 mod apply_and_validate;
 mod attach_and_summary;
+mod azure;
 mod checks_and_plan;
 mod fuzz;
 mod key_screen;
@@ -23,7 +24,7 @@ fn request_ticket(intents: &[Intent]) -> Ticket {
             | Intent::BuildPlan(t, _)
             | Intent::Apply(t, _) => Some(*t),
             Intent::Attach { ticket, .. } => Some(*ticket),
-            Intent::Cancel(_) | Intent::Exit { .. } => None,
+            Intent::Cancel(_) | Intent::StopWaiting(_) | Intent::Exit { .. } => None,
         })
         .collect();
     assert_eq!(tickets.len(), 1, "expected exactly one request in {intents:?}");

@@ -3,6 +3,7 @@
 
 mod apply_and_validate;
 mod attach_and_summary;
+mod azure;
 mod checks_and_plan;
 mod colours;
 mod key;

@@ -1,0 +1,51 @@
+//! Azure: Welcome with an Azure sign-in, the vault and key screen, and validation waiting for a
+//! role assignment to propagate (and being stopped).
+
+use std::time::Duration;
+
+use super::snap;
+use crate::engine::events::Event;
+use crate::wizard::journey::Journey;
+use crate::wizard::*;
+
+fn waiting_event(attempt: u32, waited: u64) -> Event {
+    Event::Waiting {
+        index: 5,
+        why: "ForbiddenByRbac: Caller is not authorized to perform action on resource. \
+              Action: 'Microsoft.KeyVault/vaults/keys/wrap/action'"
+            .into(),
+        attempt,
+        waited: Duration::from_secs(waited),
+        budget: Duration::from_secs(600),
+        next_in: Duration::from_secs(20),
+    }
+}
+
+#[test]
+fn welcome_with_azure_ready() {
+    let mut j = Journey::start(Prefill { provider: Some("azure".into()), ..Prefill::default() });
+    j.overview_with_azure(&["cmek-sandbox", "team-vault"]);
+    snap("azure_welcome", &j.wizard);
+}
+
+#[test]
+fn azure_key_screen() {
+    let mut j = Journey::start(Prefill::default());
+    j.overview_with_azure(&["cmek-sandbox", "team-vault"]);
+    j.choose_azure();
+    j.choose_workspace(0);
+    snap("azure_key", &j.wizard);
+    j.press(KeyInput::Tab);
+    j.type_text("_x");
+    snap("azure_key_invalid_name", &j.wizard);
+}
+
+#[test]
+fn validation_waiting_for_role_propagation() {
+    let (mut j, _plan) = Journey::to_apply(Some(0), false);
+    j.engine(waiting_event(3, 75));
+    snap("validate_waiting_for_propagation", &j.wizard);
+    j.press(KeyInput::Esc);
+    j.engine(waiting_event(3, 80));
+    snap("validate_waiting_stopping", &j.wizard);
+}
