@@ -15,5 +15,6 @@ mod moto;
 mod sandbox_command;
 mod scenarios;
 mod setup_aws;
+mod setup_azure;
 mod tmux;
 mod wizard_tmux;
