@@ -336,8 +336,15 @@ fn validation_outcome(
                     at the key or vault scope (`az role assignment list --scope <key scope>`)",
         ));
     }
-    Err(Error::unhealthy(format!("validation of {id} failed: {reason}"))
-        .with_hint("fix the cause above, then re-run the same command: finished steps are not repeated"))
+    let err = Error::unhealthy(format!("validation of {id} failed: {reason}"));
+    if crate::doctor::validation_text::is_rbac_refusal(&reason) {
+        // Refused by RBAC with no wait allowed: the assignment may simply not be in effect yet.
+        return Err(err.with_hint(
+            "a role assignment can take minutes to take effect: re-run the same command later (finished steps are \
+             not repeated), or let it wait with --azure-rbac-wait 10m",
+        ));
+    }
+    Err(err.with_hint("fix the cause above, then re-run the same command: finished steps are not repeated"))
 }
 
 /// Two policy texts mean the same thing (KMS may reformat what it stores).
