@@ -92,8 +92,9 @@ async fn purge_protection_is_turned_on() {
 }
 
 // The emulator answers /deletedkeys once the sandbox's soft-delete bin lands (H2's branch).
+// The emulator answers /deletedkeys once the sandbox's soft-delete bin lands (H2's branch).
 #[tokio::test]
-#[ignore = "needs the Azure emulator's /deletedkeys"]
+#[ignore = "waits on the Azure emulator's /deletedkeys (H2's branch)"]
 async fn a_key_that_was_never_deleted_is_not_in_the_soft_delete_bin() {
     let az = emulator().await;
     let azure = provider(&az);

@@ -167,7 +167,7 @@ fn the_plan_on_the_default_sandbox_shows_the_azure_steps_and_changes_nothing() {
 }
 
 #[test]
-#[ignore = "needs the platform emulator's Azure validation (H2's branch)"]
+#[ignore = "waits on the platform emulator's Azure validation and scenarios (H2's branch)"]
 fn the_whole_job_succeeds_and_a_rerun_changes_nothing() {
     let home = Home::new();
     let r = home.setup(true, "azure", ATTACH);
@@ -195,4 +195,89 @@ fn the_whole_job_succeeds_and_a_rerun_changes_nothing() {
     assert!(doc["steps"].as_array().unwrap().iter().all(|s| s["action"] != "create_azure_key"), "{again:?}");
     assert_eq!(doc["azure"]["key"]["exists"], true);
     assert_eq!(doc["azure"]["key"]["kid"], kid.as_str(), "the same key");
+}
+
+/// Runs setup in text mode on a scenario, calling `on_line` with each stderr line as it comes.
+fn watch_setup(
+    home: &Home,
+    scenario: &str,
+    args: &[&str],
+    mut on_line: impl FnMut(&str, u32),
+) -> (Run, std::time::Duration) {
+    use std::io::{BufRead, BufReader, Read};
+    let started = std::time::Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cmek"))
+        .env_clear()
+        .env("HOME", home.dir.path())
+        .env("XDG_STATE_HOME", home.dir.path().join("state"))
+        .env("NO_COLOR", "1")
+        .arg(format!("--sandbox={scenario}"))
+        .args(["setup", "--non-interactive", "--provider", "azure"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run cmek");
+    let pid = child.id();
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stdout.read_to_string(&mut text);
+        text
+    });
+    let mut stderr = String::new();
+    for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+        let line = line.unwrap_or_default();
+        on_line(&line, pid);
+        stderr.push_str(&line);
+        stderr.push('\n');
+    }
+    let status = child.wait().unwrap();
+    let run = Run { code: status.code().unwrap_or(-1), stdout: reader.join().unwrap(), stderr };
+    (run, started.elapsed())
+}
+
+#[test]
+#[ignore = "waits on the platform emulator's Azure validation and scenarios (H2's branch)"]
+fn validation_waits_visibly_while_the_role_assignment_propagates_then_succeeds() {
+    let home = Home::new();
+    let (r, _) =
+        watch_setup(&home, "azure-propagation-delay", &[ATTACH, &["--azure-rbac-wait", "2m"]].concat(), |_, _| {});
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("ForbiddenByRbac") && r.stderr.contains("retrying in"), "the wait is shown: {r:?}");
+    assert!(r.stdout.contains("validated after"), "{r:?}");
+    assert!(r.stdout.contains("attached to"), "{r:?}");
+    let journal = std::fs::read_to_string(home.journals()[0].join("journal.jsonl")).unwrap();
+    assert!(journal.matches("\"event\":\"validation_attempt\"").count() >= 2, "{journal}");
+}
+
+#[test]
+#[ignore = "waits on the platform emulator's Azure validation and scenarios (H2's branch)"]
+fn ctrl_c_stops_the_wait_and_the_run_still_reports() {
+    let home = Home::new();
+    let mut sent = false;
+    let (r, took) = watch_setup(&home, "azure-propagation-delay", ATTACH, |line, pid| {
+        if !sent && line.contains("Ctrl-C stops waiting") {
+            sent = true;
+            let _ = Command::new("kill").args(["-INT", &pid.to_string()]).status();
+        }
+    });
+    assert!(sent, "the wait was shown: {r:?}");
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.contains("was stopped after") && r.stdout.contains("may still be propagating"), "{r:?}");
+    assert!(r.stdout.contains("- skipped: attach"), "attach is not attempted: {r:?}");
+    assert!(took < std::time::Duration::from_secs(15), "stopped promptly: {took:?}");
+    let journal = std::fs::read_to_string(home.journals()[0].join("journal.jsonl")).unwrap();
+    assert!(journal.contains("validation_wait_stopped"), "{journal}");
+}
+
+#[test]
+#[ignore = "waits on the platform emulator's Azure validation and scenarios (H2's branch)"]
+fn no_wait_allowed_fails_at_once_and_says_the_role_may_still_be_propagating() {
+    let home = Home::new();
+    let (r, _) =
+        watch_setup(&home, "azure-propagation-delay", &[ATTACH, &["--azure-rbac-wait", "0"]].concat(), |_, _| {});
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.contains("ForbiddenByRbac") && r.stdout.contains("--azure-rbac-wait"), "{r:?}");
+    assert!(!r.stderr.contains("retrying in"), "{r:?}");
 }

@@ -48,7 +48,7 @@ impl AzureProvider {
         match client.get_key(name.as_str(), None).await {
             Ok(response) => {
                 let key = response.into_model().map_err(|e| from_sdk(op, &e))?;
-                Ok(Some(key_facts(name, &key)))
+                Ok(Some(self.portless(key_facts(name, &key))))
             }
             Err(e) => {
                 let err = from_sdk(op, &e);
@@ -92,7 +92,27 @@ impl AzureProvider {
         let content = parameters.try_into().map_err(|e| from_sdk(op, &e))?;
         let client = self.key_client(op, vault)?;
         let key = client.create_key(name.as_str(), content, None).await.map_err(|e| from_sdk(op, &e))?;
-        Ok(key_facts(name, &key.into_model().map_err(|e| from_sdk(op, &e))?))
+        Ok(self.portless(key_facts(name, &key.into_model().map_err(|e| from_sdk(op, &e))?)))
+    }
+
+    /// The key id as Azure would name it: without the sandbox's port suffix (`:8443`), which the
+    /// emulator echoes back from the request but is no part of the vault's URI.
+    fn portless(&self, mut facts: AzureKeyFacts) -> AzureKeyFacts {
+        let suffix = &self.settings.endpoints.vault_suffix;
+        if !suffix.is_empty() {
+            facts.kid = facts.kid.map(|kid| strip_suffix(&kid, suffix));
+        }
+        facts
+    }
+}
+
+/// `https://host<suffix>/keys/..` -> `https://host/keys/..` (only right after the host).
+fn strip_suffix(kid: &str, suffix: &str) -> String {
+    let Some(rest) = kid.strip_prefix("https://") else { return kid.to_string() };
+    let host_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..host_end].strip_suffix(suffix) {
+        Some(host) => format!("https://{host}{}", &rest[host_end..]),
+        None => kid.to_string(),
     }
 }
 
@@ -128,6 +148,16 @@ pub(crate) fn key_facts(name: &AzureKeyName, key: &Key) -> AzureKeyFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sandbox_port_is_dropped_from_key_ids() {
+        let kid = "https://cmek-sandbox.vault.azure.net:8443/keys/k/0123";
+        assert_eq!(strip_suffix(kid, ":8443"), "https://cmek-sandbox.vault.azure.net/keys/k/0123");
+        assert_eq!(
+            strip_suffix("https://v.vault.azure.net/keys/k:8443", ":8443"),
+            "https://v.vault.azure.net/keys/k:8443"
+        );
+    }
 
     #[test]
     fn a_deleted_key_look_up_reads_404_as_absent_and_passes_other_errors_on() {
