@@ -80,3 +80,6 @@ pub enum PlanError {
 }
 #[cfg(test)]
 mod tests;
+/// The sandbox's seeded vault with nothing done yet, as Azure facts (for other modules' tests).
+#[cfg(test)]
+pub(crate) use azure::tests::sandbox as azure_sandbox_facts;

@@ -36,6 +36,16 @@ impl Journey {
         j
     }
 
+    /// Welcome -> Azure -> the workspace at `workspace` -> the first vault, default key: at Checks.
+    pub fn to_azure_checks(workspace: usize) -> Self {
+        let mut j = Self::start(Prefill::default());
+        j.overview_with_azure(&["cmek-sandbox", "team-vault"]);
+        j.choose_azure();
+        j.choose_workspace(workspace);
+        j.press(KeyInput::Enter);
+        j
+    }
+
     /// As `to_checks`, then the plan arrives and is approved: applying. Returns the plan too.
     pub fn to_apply(workspace: Option<usize>, staging_attached: bool) -> (Self, Plan) {
         let mut j = Self::to_checks(workspace, staging_attached);

@@ -163,13 +163,16 @@ pub fn facts(workspace: Option<WorkspaceFacts>, key: Option<AwsKeyFacts>) -> Set
 }
 
 /// Facts and the real plan for `answers`: a new key when `key_policy` is None, else an existing
-/// key carrying that fixture policy.
+/// key carrying that fixture policy. Azure answers get the sandbox's seeded vault, nothing done.
 pub fn prepared(answers: &SetupAnswers, key_policy: Option<&str>) -> (SetupFacts, Plan) {
     let workspace = answers
         .workspace
         .as_ref()
         .and_then(|r| WORKSPACES.iter().position(|(id, name, _)| r.matches(id, name)).map(workspace_facts));
-    let f = facts(workspace, key_policy.map(key_facts));
+    let mut f = facts(workspace, key_policy.map(key_facts));
+    if answers.provider == crate::model::ProviderKind::Azure {
+        f.cloud = CloudFacts::Azure(Box::new(plan::azure_sandbox_facts()));
+    }
     let p = plan::build(answers, &f).unwrap();
     (f, p)
 }

@@ -13,7 +13,7 @@ mod tags;
 mod vault_checks;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use crate::model::TenantId;
 

@@ -106,7 +106,12 @@ fn subject(wizard: &Wizard, a: &SetupAnswers) -> (String, String) {
         (None, Some(w)) => w.to_string(),
         (None, None) => "none: register and validate only".to_string(),
     };
+    let azure_key = (a.provider == crate::model::ProviderKind::Azure).then(|| {
+        let vault = a.azure.vault.as_ref().map_or("the only vault in reach", |v| v.vault_name());
+        format!("{} in Key Vault {vault} (created when missing)", a.azure.key_name)
+    });
     let key = match &a.aws.key {
+        _ if azure_key.is_some() => azure_key.unwrap_or_default(),
         Some(AwsKeyRef::Arn(arn)) => match arn.key_id() {
             Some(id) => format!("{id} in {}, account {}", arn.region, arn.account),
             None => arn.to_string(),

@@ -107,3 +107,47 @@ fn a_propagation_wait_shows_on_validate_and_esc_asks_the_engine_to_stop_once() {
     assert!(matches!(j.wizard.validation(), Some(Validation::Waiting(w)) if w.stopping), "still stopping");
     assert_eq!(j.wizard.awaited_ticket(), Some(t), "the run's report is still awaited");
 }
+
+/// At Checks for Azure with the plan built from `facts` (the seeded vault, changed by `change`).
+fn azure_plan_ready(change: impl FnOnce(&mut crate::plan::AzureFacts)) -> Journey {
+    let mut j = Journey::to_azure_checks(0);
+    let answers = j.last_answers();
+    let (mut facts, _) = crate::wizard::test_data::prepared(&answers, None);
+    if let crate::plan::CloudFacts::Azure(az) = &mut facts.cloud {
+        change(az);
+    }
+    let plan = crate::plan::build(&answers, &facts).unwrap();
+    let t = j.awaited();
+    j.send(Msg::PlanReady(t, Ok((facts, plan))));
+    j
+}
+
+#[test]
+fn purge_protection_is_planned_only_after_the_vault_name_is_typed() {
+    let mut j = azure_plan_ready(|az| az.vault.purge_protection = None);
+    j.press_all(&[KeyInput::End, KeyInput::Enter]);
+    assert_eq!(j.wizard.screen(), Screen::Plan);
+    assert!(j.wizard.purge_protection_gated());
+    j.press(KeyInput::Char('p'));
+    assert!(j.wizard.is_typing(), "q and ? are letters while the name is typed");
+    j.type_text("other-vault");
+    assert!(j.press(KeyInput::Enter).is_empty(), "a wrong name plans nothing");
+    assert!(j.wizard.purge_confirmation().is_some());
+    for _ in 0.."other-vault".len() {
+        j.press(KeyInput::Backspace);
+    }
+    j.type_text("cmek-sandbox");
+    let intents = j.press(KeyInput::Enter);
+    assert!(matches!(intents.as_slice(), [Intent::BuildPlan(..)]));
+    assert_eq!(j.last_answers().azure.confirm_purge_protection.as_deref(), Some("cmek-sandbox"));
+    assert_eq!(j.wizard.screen(), Screen::Checks);
+}
+
+#[test]
+fn public_access_is_approved_on_checks_with_a() {
+    let mut j = azure_plan_ready(|az| az.vault.public_network_access = Some("Disabled".into()));
+    assert!(j.wizard.checks().public_access_approvable());
+    let intents = j.press(KeyInput::Char('a'));
+    assert!(matches!(intents.as_slice(), [Intent::BuildPlan(..)]));
+    assert!(j.last_answers().azure.allow_public_access);
+}

@@ -112,7 +112,7 @@ fn good_key() -> AzureKeyFacts {
 }
 
 /// The seeded sandbox with nothing done yet: no key, Anthropic's app not consented.
-fn sandbox() -> AzureFacts {
+pub(crate) fn sandbox() -> AzureFacts {
     AzureFacts {
         caller: AzureCallerIdentity {
             tenant_id: TENANT.into(),

@@ -41,8 +41,20 @@ fn azure_key_screen() {
 }
 
 #[test]
+fn azure_checks_and_plan_for_the_seeded_vault() {
+    let mut j = Journey::to_azure_checks(0);
+    snap("azure_checks_loading", &j.wizard);
+    j.plan_ready(None);
+    snap("azure_checks", &j.wizard);
+    j.press_all(&[KeyInput::End, KeyInput::Enter]);
+    snap("azure_plan", &j.wizard);
+}
+
+#[test]
 fn validation_waiting_for_role_propagation() {
-    let (mut j, _plan) = Journey::to_apply(Some(0), false);
+    let mut j = Journey::to_azure_checks(0);
+    j.plan_ready(None);
+    j.approve();
     j.engine(waiting_event(3, 75));
     snap("validate_waiting_for_propagation", &j.wizard);
     j.press(KeyInput::Esc);
