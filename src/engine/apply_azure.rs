@@ -95,6 +95,15 @@ pub(super) async fn run_step(
             Ok(format!("purge protection is on for vault {} (permanent)", vault.vault))
         }
         Action::CreateAzureKey { vault_uri, name, size, hsm, tags } => {
+            // Creating over an existing key would make a new version without the customer's tags:
+            // look again (the key may have been unreadable, or made, since inspection).
+            if let Some(existing) = azure.inspect_key(vault_uri, name).await.map_err(Error::from)? {
+                return Err(Error::remote(format!(
+                    "key {name} exists in {vault_uri} ({}), but the plan was made without it; nothing was written",
+                    existing.kid.as_deref().unwrap_or("current version")
+                ))
+                .with_hint("re-run the same command to plan against the existing key"));
+            }
             let new = NewAzureKey { size: *size, hsm: *hsm, tags: tags.clone() };
             let key = azure.create_key(vault_uri, name, &new).await.map_err(Error::from)?;
             let kid = key.kid.clone().unwrap_or_else(|| format!("{vault_uri}/keys/{name}"));

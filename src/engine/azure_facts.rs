@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::identities;
 use crate::model::{AzureVaultFacts, AzureVaultRef, VaultResourceId, VaultUri};
 use crate::plan::{AzureFacts, SetupAnswers};
-use crate::providers::azure::AzureProvider;
+use crate::providers::azure::{AzureErrorKind, AzureProvider, ForbiddenBy};
 
 use super::events::{Event, EventSink};
 
@@ -39,11 +39,19 @@ pub async fn gather(azure: &AzureProvider, answers: &SetupAnswers, sink: &mut dy
     };
     let key = async {
         let Some(uri) = &vault_uri else { return Ok((None, None)) };
-        match azure.inspect_key(uri, &key_name).await? {
+        match azure.inspect_key(uri, &key_name).await {
             // A live key and a deleted one cannot share a name.
-            Some(k) => Ok((Some(k), Some(false))),
+            Ok(Some(k)) => Ok((Some(k), Some(false))),
             // The bin is a hint for the plan: failing to read it must not fail the run.
-            None => Ok((None, azure.deleted_key_exists(uri, &key_name).await.ok())),
+            Ok(None) => Ok((None, azure.deleted_key_exists(uri, &key_name).await.ok())),
+            // Public access is off, so this machine cannot reach the data plane either: the vault's
+            // network check says so and the plan may turn access on; the key step looks again
+            // before it creates anything.
+            Err(e) if e.kind == AzureErrorKind::Forbidden(ForbiddenBy::Connection) => {
+                tracing::debug!(error = %e, "key not readable while public access is disabled");
+                Ok((None, None))
+            }
+            Err(e) => Err(e),
         }
     };
     let (caller, vault, (service_principal, role_assignments), (key, key_soft_deleted)) =
@@ -67,7 +75,7 @@ pub async fn gather(azure: &AzureProvider, answers: &SetupAnswers, sink: &mut dy
 async fn choose_vault(azure: &AzureProvider, asked: Option<&AzureVaultRef>) -> Result<AzureVaultFacts> {
     if let Some(AzureVaultRef::ResourceId(id)) = asked {
         return azure.inspect_vault(id).await.map_err(|e| {
-            let not_found = e.kind == crate::providers::azure::AzureErrorKind::NotFound;
+            let not_found = e.kind == AzureErrorKind::NotFound;
             let err = Error::from(e);
             if not_found { err.context(format!("vault {id} (--azure-vault)")) } else { err }
         });
