@@ -20,6 +20,7 @@ pub async fn gather(azure: &AzureProvider, answers: &SetupAnswers, sink: &mut dy
     let key_name = answers.azure.key_name.clone();
     let app_id = identities::published().azure.app_client_id.clone();
     let scope = vault_id.key_scope(&key_name);
+    let vault_scope = vault_id.to_string();
 
     sink.emit(Event::Inspecting {
         what: format!("vault {} ({}): access model, purge protection, network", chosen.name, chosen.uri),
@@ -32,7 +33,14 @@ pub async fn gather(azure: &AzureProvider, answers: &SetupAnswers, sink: &mut dy
     let principal = async {
         let sp = azure.find_service_principal(&app_id).await?;
         let roles = match &sp {
-            Some(sp) => azure.role_assignments(&scope, Some(&sp.object_id)).await?,
+            Some(sp) => match azure.role_assignments(&scope, Some(&sp.object_id)).await {
+                // ARM may not know a key that does not exist yet as a scope: what applies to it
+                // then is what applies at the vault (and above).
+                Err(e) if e.kind == AzureErrorKind::NotFound => {
+                    azure.role_assignments(&vault_scope, Some(&sp.object_id)).await?
+                }
+                listed => listed?,
+            },
             None => Vec::new(),
         };
         Ok::<_, crate::providers::azure::AzureError>((sp, roles))

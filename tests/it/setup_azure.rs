@@ -362,3 +362,52 @@ fn consent_without_a_directory_role_is_an_auth_error_naming_the_roles() {
         "{error}"
     );
 }
+
+/// Rewrites the sandbox state's Azure vaults (the state file is the sandbox's own JSON).
+fn edit_vaults(home: &Home, change: impl FnOnce(&mut Vec<Value>)) {
+    let path = home.state_file();
+    let mut state: Value = serde_json::from_str(&state_text(&path)).unwrap();
+    let vaults = state["azure"]["vaults"].as_array_mut().expect("the state lists Azure vaults");
+    change(vaults);
+    std::fs::write(&path, serde_json::to_string_pretty(&state).unwrap()).unwrap();
+}
+
+#[test]
+fn the_vault_is_the_only_one_in_reach_or_the_one_named_and_several_need_a_choice() {
+    let home = Home::new();
+    assert_eq!(home.setup(true, "azure", &["--plan"]).code, 0, "the state file is written");
+    edit_vaults(&home, |vaults| {
+        let mut second = vaults[0].clone();
+        second["name"] = Value::from("cmek-second");
+        vaults.push(second);
+    });
+    let r = home.setup(false, "azure", &["--plan"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    for needed in [
+        "2 Key Vaults",
+        "cmek-sandbox (https://cmek-sandbox.vault.azure.net)",
+        "cmek-second (https://cmek-second.vault.azure.net)",
+        "--azure-vault",
+    ] {
+        assert!(r.stderr.contains(needed), "{needed}: {r:?}");
+    }
+    for choice in ["cmek-second", "https://cmek-second.vault.azure.net"] {
+        let r = home.setup(true, "azure", &["--plan", "--azure-vault", choice]);
+        assert_eq!(r.code, 0, "{choice}: {r:?}");
+        assert_eq!(r.json()["azure"]["vault"]["name"], "cmek-second", "{choice}");
+    }
+    let id = home.setup(true, "azure", &["--plan", "--azure-vault", "cmek-sandbox"]).json()["azure"]["vault"]["id"]
+        .as_str()
+        .unwrap()
+        .replace("/vaults/cmek-sandbox", "/vaults/cmek-second");
+    let r = home.setup(true, "azure", &["--plan", "--azure-vault", &id]);
+    assert_eq!(r.json()["azure"]["vault"]["id"], id.as_str(), "{r:?}");
+    let r = home.setup(false, "azure", &["--plan", "--azure-vault", "cmek-third"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("cmek-third") && r.stderr.contains("vaults in reach: cmek-sandbox"), "{r:?}");
+
+    edit_vaults(&home, Vec::clear);
+    let r = home.setup(false, "azure", &["--plan"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("no Key Vault is visible to the signed-in identity in subscription"), "{r:?}");
+}
