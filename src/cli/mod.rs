@@ -3,11 +3,13 @@
 
 mod answers_file;
 mod args;
+mod azure_inputs;
 mod completions;
 mod connect;
 mod sandbox;
 mod setup;
 mod setup_report;
+mod setup_report_azure;
 mod wizard;
 
 pub use args::{Cli, Command, OutputFormat, SetupArgs};

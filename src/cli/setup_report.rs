@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
+use super::setup_report_azure;
 use crate::engine::events::{Event, EventSink, StepOutcome};
 use crate::engine::{CloudResult, RunReport};
 use crate::identities;
@@ -202,17 +203,7 @@ fn base_document(answers: &SetupAnswers, facts: &SetupFacts, plan: &Plan) -> Val
             "exists": aws.key.is_some(),
             "alias": answers.aws.alias.to_string(),
         })),
-        "azure": facts.azure().map(|az| json!({
-            "tenant_id": az.vault.tenant_id,
-            "signed_in_tenant_id": az.caller.tenant_id,
-            "subscription": az.vault_id.subscription,
-            "vault": { "name": az.vault.name, "uri": az.vault_uri.as_ref().map(ToString::to_string)
-                .unwrap_or_else(|| az.vault.uri.clone()), "id": az.vault.id, "tenant_id": az.vault.tenant_id,
-                "location": az.vault.location },
-            "key": { "name": az.key_name.to_string(), "exists": az.key.is_some(),
-                "kid": az.key.as_ref().and_then(|k| k.kid.clone()) },
-            "service_principal": az.service_principal.as_ref().map(|sp| sp.object_id.clone()),
-        })),
+        "azure": facts.azure().map(setup_report_azure::facts_json),
         "anthropic_principal": anthropic_principal(answers.provider),
         "checks": plan.checks,
         "policy": policy_step.map(|(after, diff, changed)| json!({
@@ -254,7 +245,7 @@ fn print_header(out: &Output, facts: &SetupFacts, credential: Option<&str>) {
         out.text(&format!("  AWS identity   {} (account {})", aws.caller.arn, aws.caller.account));
     }
     if let Some(az) = facts.azure() {
-        print_azure_header(out, az, credential);
+        setup_report_azure::print_header(out, az, credential);
     }
     if let Some(ws) = &facts.workspace {
         out.text(&format!("  workspace      {} ({}), compartment {}", ws.name, ws.id, ws.compartment));
@@ -269,7 +260,7 @@ fn print_header(out: &Output, facts: &SetupFacts, credential: Option<&str>) {
         None => {}
     }
     if let Some(az) = facts.azure() {
-        out.text(&format!("  key            {}", azure_key_line(az)));
+        out.text(&format!("  key            {}", setup_report_azure::key_line(az)));
         out.text(&format!(
             "  Anthropic      app {} ({}; published identity; compare with the CMEK guide)",
             identities::published().azure.app_client_id,
@@ -284,39 +275,6 @@ fn print_header(out: &Output, facts: &SetupFacts, credential: Option<&str>) {
         "  Anthropic      {} (published identity; compare with the CMEK guide)",
         identities::published().aws.role_arn
     ));
-}
-
-fn print_azure_header(out: &Output, az: &crate::plan::AzureFacts, credential: Option<&str>) {
-    out.text(&format!(
-        "  Azure identity tenant {}, object {}{}",
-        az.caller.tenant_id,
-        az.caller.object_id.as_deref().unwrap_or("unknown"),
-        credential.map(|c| format!(" (signed in with {c})")).unwrap_or_default()
-    ));
-    let uri = az.vault_uri.as_ref().map(ToString::to_string).unwrap_or_else(|| az.vault.uri.clone());
-    out.text(&format!(
-        "  vault          {} ({uri}), tenant {}, {}",
-        az.vault.name, az.vault.tenant_id, az.vault.location
-    ));
-}
-
-fn azure_key_line(az: &crate::plan::AzureFacts) -> String {
-    let Some(k) = &az.key else {
-        let bin =
-            if az.key_soft_deleted == Some(true) { " (a deleted key of that name is in the vault's bin)" } else { "" };
-        return format!("{}: none found, a new key will be created{bin}", az.key_name);
-    };
-    let state = match k.enabled {
-        Some(false) => "disabled",
-        _ => "enabled",
-    };
-    format!(
-        "{} ({state}, {} {} bits, ops {})",
-        k.kid.as_deref().unwrap_or(k.name.as_str()),
-        k.kty.as_deref().unwrap_or("?"),
-        k.key_size.map(|b| b.to_string()).unwrap_or_else(|| "?".into()),
-        if k.key_ops.is_empty() { "none".to_string() } else { k.key_ops.join(", ") }
-    )
 }
 
 fn print_checks(out: &Output, checks: &[Check]) {

@@ -269,7 +269,7 @@ async fn run_step(ctx: &mut StepContext<'_>, action: &Action, progress: &mut Pro
                 json!({ "external_key_id": id, "success": v.success, "error": v.error, "attempts": waited.attempts }),
             );
             progress.validation = Some(v.clone());
-            validation_outcome(&id, &waited, *propagation_wait)
+            propagation::outcome(&id, &waited, *propagation_wait)
         }
         Action::RegisterKey { target: KeyTarget::Azure { .. }, .. }
         | Action::ConsentServicePrincipal { .. }
@@ -289,62 +289,6 @@ async fn run_step(ctx: &mut StepContext<'_>, action: &Action, progress: &mut Pro
             Ok(detail)
         }
     }
-}
-
-/// The validation step's sentence, or the error that stops the run (naming how long it waited).
-fn validation_outcome(
-    id: &str,
-    waited: &propagation::Waited,
-    budget: Option<std::time::Duration>,
-) -> Result<String, Error> {
-    let v = &waited.result;
-    let reason = v.error.clone().unwrap_or_else(|| "the platform gave no reason".into());
-    let after = propagation::seconds(waited.waited);
-    if v.success {
-        return Ok(if waited.attempts > 1 {
-            format!(
-                "{id} validated after {} attempts ({after}): Anthropic encrypted and decrypted with the key",
-                waited.attempts
-            )
-        } else {
-            format!("{id} validated: Anthropic encrypted and decrypted with the key")
-        });
-    }
-    if waited.cancelled {
-        return Err(Error::unhealthy(format!(
-            "waiting for the role assignment to take effect was stopped after {after} ({} attempts); the last \
-             refusal: {reason}",
-            waited.attempts
-        ))
-        .with_hint(
-            "the role assignment may still be propagating: re-run the same command later (finished steps are \
-                    not repeated)",
-        ));
-    }
-    if waited.gave_up {
-        let budget = propagation::seconds(budget.unwrap_or_default());
-        return Err(Error::unhealthy(format!(
-            "validation of {id} was still refused after waiting {after} (at most {budget}, {} attempts): {reason}",
-            waited.attempts
-        ))
-        .with_hint(
-            "a role assignment usually takes effect within 10 minutes: re-run the same command later, or \
-                    wait longer with --azure-rbac-wait (e.g. 20m); finished steps are not repeated",
-        )
-        .with_hint(
-            "if it never passes, check that Key Vault Crypto User is assigned to Anthropic's service principal \
-                    at the key or vault scope (`az role assignment list --scope <key scope>`)",
-        ));
-    }
-    let err = Error::unhealthy(format!("validation of {id} failed: {reason}"));
-    if crate::doctor::validation_text::is_rbac_refusal(&reason) {
-        // Refused by RBAC with no wait allowed: the assignment may simply not be in effect yet.
-        return Err(err.with_hint(
-            "a role assignment can take minutes to take effect: re-run the same command later (finished steps are \
-             not repeated), or let it wait with --azure-rbac-wait 10m",
-        ));
-    }
-    Err(err.with_hint("fix the cause above, then re-run the same command: finished steps are not repeated"))
 }
 
 /// Two policy texts mean the same thing (KMS may reformat what it stores).

@@ -105,6 +105,58 @@ where
     }
 }
 
+/// The validation step's sentence, or the error that stops the run (naming how long it waited).
+pub fn outcome(id: &str, waited: &Waited, budget: Option<Duration>) -> Result<String, Error> {
+    let v = &waited.result;
+    let reason = v.error.clone().unwrap_or_else(|| "the platform gave no reason".into());
+    let after = seconds(waited.waited);
+    if v.success {
+        return Ok(if waited.attempts > 1 {
+            format!(
+                "{id} validated after {} attempts ({after}): Anthropic encrypted and decrypted with the key",
+                waited.attempts
+            )
+        } else {
+            format!("{id} validated: Anthropic encrypted and decrypted with the key")
+        });
+    }
+    if waited.cancelled {
+        return Err(Error::unhealthy(format!(
+            "waiting for the role assignment to take effect was stopped after {after} ({} attempts); the last \
+             refusal: {reason}",
+            waited.attempts
+        ))
+        .with_hint(
+            "the role assignment may still be propagating: re-run the same command later (finished steps are \
+                    not repeated)",
+        ));
+    }
+    if waited.gave_up {
+        let budget = seconds(budget.unwrap_or_default());
+        return Err(Error::unhealthy(format!(
+            "validation of {id} was still refused after waiting {after} (at most {budget}, {} attempts): {reason}",
+            waited.attempts
+        ))
+        .with_hint(
+            "a role assignment usually takes effect within 10 minutes: re-run the same command later, or \
+                    wait longer with --azure-rbac-wait (e.g. 20m); finished steps are not repeated",
+        )
+        .with_hint(
+            "if it never passes, check that Key Vault Crypto User is assigned to Anthropic's service principal \
+                    at the key or vault scope (`az role assignment list --scope <key scope>`)",
+        ));
+    }
+    let err = Error::unhealthy(format!("validation of {id} failed: {reason}"));
+    if is_rbac_refusal(&reason) {
+        // Refused by RBAC with no wait allowed: the assignment may simply not be in effect yet.
+        return Err(err.with_hint(
+            "a role assignment can take minutes to take effect: re-run the same command later (finished steps are \
+             not repeated), or let it wait with --azure-rbac-wait 10m",
+        ));
+    }
+    Err(err.with_hint("fix the cause above, then re-run the same command: finished steps are not repeated"))
+}
+
 /// Sleeps for `delay` unless the front end cancels first; `false` when cancelled.
 pub async fn sleep_unless_cancelled(delay: Duration, cancel: &Cancel) -> bool {
     tokio::select! {
@@ -259,5 +311,27 @@ mod tests {
         let (waited, calls, events, _) = run(vec![firewall], Some(Duration::from_secs(5)), &Cancel::new()).await;
         assert_eq!((calls, events.len()), (1, 0));
         assert!(!waited.gave_up && !waited.cancelled && !waited.result.success);
+    }
+
+    #[test]
+    fn the_outcome_says_how_long_it_waited_and_what_to_do() {
+        let waited = |cancelled, gave_up| Waited {
+            result: refused(),
+            attempts: 7,
+            waited: Duration::from_secs(95),
+            cancelled,
+            gave_up,
+        };
+        let e = outcome("ekey_1", &waited(true, false), Some(Duration::from_secs(600))).unwrap_err();
+        assert_eq!(e.kind, crate::error::ErrorKind::Unhealthy);
+        assert!(e.message.contains("stopped after 95 s") && e.message.contains("ForbiddenByRbac"), "{e}");
+        assert!(e.hints[0].contains("may still be propagating") && e.hints[0].contains("re-run"), "{e}");
+        let e = outcome("ekey_1", &waited(false, true), Some(Duration::from_secs(600))).unwrap_err();
+        assert!(e.message.contains("after waiting 95 s (at most 600 s, 7 attempts)"), "{e}");
+        assert!(e.hints.iter().any(|h| h.contains("--azure-rbac-wait")), "{e}");
+        let e = outcome("ekey_1", &waited(false, false), None).unwrap_err();
+        assert!(e.hints[0].contains("can take minutes"), "{e}");
+        let done = Waited { result: ok(), attempts: 3, ..waited(false, false) };
+        assert!(outcome("ekey_1", &done, None).unwrap().contains("validated after 3 attempts (95 s)"));
     }
 }
