@@ -411,3 +411,121 @@ fn the_vault_is_the_only_one_in_reach_or_the_one_named_and_several_need_a_choice
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("no Key Vault is visible to the signed-in identity in subscription"), "{r:?}");
 }
+
+mod engine_level {
+    //! The engine's network step against the in-process sandbox: the previous settings are saved
+    //! before a write, and a vault whose settings changed after planning is not written to.
+
+    use cmek::engine::journal::Journal;
+    use cmek::engine::{self, Cancel, CloudClient, Services, events::Discard, events::StepOutcome};
+    use cmek::model::{KmsAliasName, ProviderKind};
+    use cmek::plan::{self, AwsAnswers, AzureAnswers, SetupAnswers, StepState};
+    use cmek::platform::auth::Credential;
+    use cmek::platform::{Client, ClientConfig};
+    use cmek::providers::azure::{AzureEndpoints, AzureProvider, AzureSettings, StaticClientSecret};
+    use cmek::sandbox::azure::VAULT_NAME;
+    use cmek::sandbox::{Sandbox, SandboxOptions, scenarios};
+    use secrecy::ExposeSecret;
+
+    const RANGE: &str = "160.79.104.0/21";
+
+    async fn sandbox_without_anthropics_range() -> Sandbox {
+        let options = SandboxOptions {
+            scenario: scenarios::find("default").unwrap(),
+            state_file: None,
+            platform_port: 0,
+            aws_port: 0,
+            azure_port: 0,
+        };
+        let sb = Sandbox::start(options).await.unwrap();
+        sb.azure.with_state(|s| s.vault_mut(VAULT_NAME).unwrap().network_acls.ip_rules.retain(|r| r != RANGE));
+        sb
+    }
+
+    fn services(sb: &Sandbox) -> Services {
+        let ep = sb.endpoints();
+        let platform = Client::new(ClientConfig::new(ep.base_url.clone(), Credential::AdminKey(ep.admin_key.clone())));
+        let az = &ep.azure;
+        let settings = AzureSettings {
+            subscription: None,
+            endpoints: AzureEndpoints {
+                arm: az.arm.clone(),
+                graph: az.graph.clone(),
+                authority: az.authority.clone(),
+                vault_suffix: format!(":{}", az.port),
+            },
+            ca_pem: Some(az.ca_pem.clone()),
+            resolve_to_loopback: Some(az.port),
+            static_client_secret: Some(StaticClientSecret {
+                tenant_id: az.tenant_id.clone(),
+                client_id: az.client_id.clone(),
+                client_secret: az.client_secret.expose_secret().to_string().into(),
+            }),
+        };
+        let azure = AzureProvider::connect(&settings, &|_| None).unwrap();
+        Services { platform: platform.unwrap(), cloud: CloudClient::Azure(Box::new(azure)), cancel: Cancel::new() }
+    }
+
+    fn answers() -> SetupAnswers {
+        SetupAnswers {
+            provider: ProviderKind::Azure,
+            workspace: None,
+            confirm_attach: None,
+            display_name: None,
+            aws: AwsAnswers {
+                key: None,
+                region: "us-east-2".parse().unwrap(),
+                alias: KmsAliasName::DEFAULT.parse().unwrap(),
+            },
+            azure: AzureAnswers::default(),
+        }
+    }
+
+    fn network_outcome(plan: &plan::Plan, report: &engine::RunReport) -> StepOutcome {
+        let i = plan.steps.iter().position(|s| s.action.kind() == "update_vault_network").expect("a network step");
+        report.outcomes[i].clone()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_network_step_saves_the_previous_settings_then_adds_the_range() {
+        let sb = sandbox_without_anthropics_range().await;
+        let services = services(&sb);
+        let answers = answers();
+        let facts = engine::gather(&services, &answers, &mut Discard).await.unwrap();
+        let plan = plan::build(&answers, &facts).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let mut journal = Journal::create(tmp.path(), "setup").unwrap();
+        let report = engine::apply(&services, &facts, &plan, &mut journal, &mut Discard).await;
+        let StepOutcome::Done { detail } = network_outcome(&plan, &report) else { panic!("{:?}", report.outcomes) };
+        assert!(detail.contains(RANGE), "{detail}");
+        let backup = std::fs::read_to_string(journal.dir().join(format!("vault-network-backup-{VAULT_NAME}.json")))
+            .expect("the previous settings are saved");
+        assert!(!backup.contains(RANGE) && backup.contains("ip_rules"), "{backup}");
+        let rules = sb.azure.state().vault(VAULT_NAME).unwrap().network_acls.ip_rules.clone();
+        assert!(rules.iter().any(|r| r == RANGE), "{rules:?}");
+        let lines = std::fs::read_to_string(journal.dir().join("journal.jsonl")).unwrap();
+        assert!(lines.contains("\"event\":\"vault_network_updated\""), "{lines}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_vault_whose_network_changed_after_planning_is_not_written_to() {
+        let sb = sandbox_without_anthropics_range().await;
+        let services = services(&sb);
+        let answers = answers();
+        let facts = engine::gather(&services, &answers, &mut Discard).await.unwrap();
+        let plan = plan::build(&answers, &facts).unwrap();
+        assert!(plan.steps.iter().any(|s| s.action.kind() == "update_vault_network" && s.state == StepState::Planned));
+        // Someone changes the firewall between the plan and the apply.
+        sb.azure.with_state(|s| {
+            s.vault_mut(VAULT_NAME).unwrap().network_acls.ip_rules.push("198.51.100.0/24".into());
+        });
+        let tmp = tempfile::tempdir().unwrap();
+        let mut journal = Journal::create(tmp.path(), "setup").unwrap();
+        let report = engine::apply(&services, &facts, &plan, &mut journal, &mut Discard).await;
+        let StepOutcome::Failed { error } = network_outcome(&plan, &report) else { panic!("{:?}", report.outcomes) };
+        assert!(error.contains("changed since they were inspected") && error.contains("198.51.100.0/24"), "{error}");
+        let rules = sb.azure.state().vault(VAULT_NAME).unwrap().network_acls.ip_rules.clone();
+        assert!(!rules.iter().any(|r| r == RANGE), "nothing was written: {rules:?}");
+        assert!(report.failure.unwrap().hints[0].contains("re-run"));
+    }
+}
