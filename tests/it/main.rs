@@ -11,6 +11,7 @@ mod cli_inputs;
 mod foreground;
 mod harness;
 mod moto;
+mod platform_azure;
 mod sandbox_command;
 mod scenarios;
 mod setup_aws;

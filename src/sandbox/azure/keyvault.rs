@@ -218,7 +218,7 @@ fn authorize(
         "The user, group or application '{who}' does not have keys {} permission on key vault '{vault_line}'. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125287",
         action.permission()
     );
-    Some(errors::key_vault(StatusCode::FORBIDDEN, "Forbidden", &message, Some("AccessDenied")))
+    Some(errors::key_vault(StatusCode::FORBIDDEN, "Forbidden", &message, Some("ForbiddenByPolicy")))
 }
 
 /// 401 with Key Vault's challenge (what challenge-based clients discover the tenant and scope from).

@@ -60,6 +60,7 @@ impl AzureState {
                 app_id: CUSTOMER_APP_ID.to_string(),
                 display_name: "cmek-sandbox-admin".to_string(),
             }],
+            other_tenants: Vec::new(),
             vaults: Vec::new(),
             role_assignments: Vec::new(),
             propagation_delay_ms: 0,

@@ -19,6 +19,10 @@ pub struct AzureState {
     pub principals: Vec<Principal>,
     /// Graph service principals in the customer tenant (Anthropic's appears on consent).
     pub service_principals: Vec<ServicePrincipal>,
+    /// The customer's other directories (no subscriptions, no vaults here): a multi-tenant app
+    /// consented in one gets tokens issued by it, which this world's vaults refuse (AKV10032).
+    #[serde(default)]
+    pub other_tenants: Vec<OtherTenant>,
     pub vaults: Vec<Vault>,
     pub role_assignments: Vec<RoleAssignment>,
     /// How long a new role assignment takes to become effective on the data plane.
@@ -57,6 +61,16 @@ pub struct ServicePrincipal {
     pub id: String,
     pub app_id: String,
     pub display_name: String,
+}
+
+/// A directory of the customer's other than the one holding the resources.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OtherTenant {
+    pub tenant_id: String,
+    pub display_name: String,
+    /// Service principals (consented apps) in that directory.
+    pub service_principals: Vec<ServicePrincipal>,
 }
 
 /// An ARM vault (`Microsoft.KeyVault/vaults`).
@@ -169,6 +183,10 @@ impl AzureState {
 
     pub fn service_principal_by_app(&self, app_id: &str) -> Option<&ServicePrincipal> {
         self.service_principals.iter().find(|p| p.app_id.eq_ignore_ascii_case(app_id))
+    }
+
+    pub fn other_tenant(&self, tenant_id: &str) -> Option<&OtherTenant> {
+        self.other_tenants.iter().find(|t| t.tenant_id.eq_ignore_ascii_case(tenant_id))
     }
 }
 

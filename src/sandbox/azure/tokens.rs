@@ -148,6 +148,12 @@ fn issue(
         }
     } else if tenant.eq_ignore_ascii_case(&state.tenant_id) {
         return Err(Box::new(unknown_app(&principal.app_id, tenant)));
+    } else if let Some(other) = state.other_tenant(tenant) {
+        // Another directory of the customer's: the same rules, with its own consents.
+        match other.service_principals.iter().find(|sp| sp.app_id.eq_ignore_ascii_case(&principal.app_id)) {
+            Some(sp) if principal.multi_tenant => sp.id.clone(),
+            _ => return Err(Box::new(unknown_app(&principal.app_id, tenant))),
+        }
     } else {
         return Err(Box::new(errors::token(
             StatusCode::BAD_REQUEST,

@@ -59,6 +59,7 @@ pub async fn start(cfg: PlatformSandboxConfig) -> Result<RunningPlatform, Sandbo
         store: store.clone(),
         admin_key: cfg.admin_key,
         aws: cfg.aws.map(Arc::new),
+        azure: cfg.azure.map(Arc::new),
         faults: faults.is_active().then(|| Arc::new(FaultPlan::new(faults))),
     };
     let served = serve(WHAT, listener, router(app));
