@@ -94,6 +94,19 @@ pub struct Vault {
     pub access_policies: Vec<AccessPolicy>,
     pub diagnostic_settings: Vec<serde_json::Value>,
     pub keys: Vec<Key>,
+    /// The soft-delete bin: deleted keys, recoverable until their purge date.
+    #[serde(default)]
+    pub deleted_keys: Vec<DeletedKey>,
+}
+
+/// A key in the soft-delete bin, with all its versions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeletedKey {
+    pub key: Key,
+    /// Unix seconds.
+    pub deleted_date: i64,
+    pub scheduled_purge_date: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -197,6 +210,10 @@ impl Vault {
 
     pub fn key_mut(&mut self, name: &str) -> Option<&mut Key> {
         self.keys.iter_mut().find(|k| k.name.eq_ignore_ascii_case(name))
+    }
+
+    pub fn deleted_key(&self, name: &str) -> Option<&DeletedKey> {
+        self.deleted_keys.iter().find(|k| k.key.name.eq_ignore_ascii_case(name))
     }
 
     pub fn rbac(&self) -> bool {
