@@ -38,4 +38,4 @@ pub use config::{AnthropicIdentity, AwsBackend, AzureBackend, PlatformSandboxCon
 pub use server::{RunningPlatform, start};
 pub use state::PlatformState;
 pub use validation::DEFAULT_TIMEOUT as DEFAULT_VALIDATION_TIMEOUT;
-pub use validation::messages;
+pub use validation::{azure_messages, messages};
