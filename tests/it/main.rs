@@ -7,6 +7,7 @@ mod azure_arm_graph;
 mod azure_emulator;
 mod azure_emulator_wire;
 mod azure_provider;
+mod azure_scenarios;
 mod azure_soft_delete;
 mod cli_inputs;
 mod foreground;
