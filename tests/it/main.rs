@@ -14,6 +14,7 @@ mod foreground;
 mod harness;
 mod moto;
 mod platform_azure;
+mod sandbox_azure_exports;
 mod sandbox_command;
 mod scenarios;
 mod setup_aws;
