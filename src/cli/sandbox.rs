@@ -53,7 +53,9 @@ pub async fn start_for_command(cli: &Cli, out: &Output) -> Result<Option<Sandbox
             (Some(file), true) => format!("state restored from {}", file.display()),
             _ => format!("scenario `{}`: {}", scenario.name, scenario.summary),
         };
-        out.progress(&format!("sandbox: {origin} (emulated platform and AWS on loopback; nothing real is touched)"));
+        out.progress(&format!(
+            "sandbox: {origin} (emulated platform, AWS and Azure on loopback; nothing real is touched)"
+        ));
     }
     Ok(Some(sandbox))
 }
