@@ -36,7 +36,9 @@ pub fn write(ca_pem: &str, state_file: Option<&Path>) -> Result<CaBundle, Sandbo
     let (path, dir) = match state_file {
         Some(state) => {
             let stem = state.file_stem().map_or_else(|| "sandbox".into(), |s| s.to_string_lossy().into_owned());
-            (state.with_file_name(format!("{stem}.azure-ca.pem")), None)
+            let path = state.with_file_name(format!("{stem}.azure-ca.pem"));
+            // Absolute: clients read SSL_CERT_FILE from wherever they run.
+            (std::path::absolute(&path).unwrap_or(path), None)
         }
         None => {
             let dir = tempfile::Builder::new()
