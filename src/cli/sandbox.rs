@@ -1,7 +1,8 @@
-//! `cmek sandbox`: runs the emulated Claude Platform and AWS KMS/STS on loopback in the foreground,
-//! prints one `export NAME=VALUE` line per variable a client needs, then `# ready`, and serves
-//! until interrupted (saving `--state FILE` as it goes). Also the `--sandbox` start-up for other
-//! commands.
+//! `cmek sandbox`: runs the emulated Claude Platform, AWS KMS/STS and Azure on loopback in the
+//! foreground, prints one `export NAME=VALUE` line per variable a client needs (cmek, the AWS
+//! SDKs, and standard Azure clients such as Python's azure-keyvault-keys), then `# ready`, and
+//! serves until interrupted (saving `--state FILE` as it goes). Also the `--sandbox` start-up for
+//! other commands.
 
 use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -16,9 +17,10 @@ use super::args::SandboxArgs;
 use crate::error::{Error, Result};
 use crate::output::Output;
 use crate::providers::aws::StaticCredentials;
+use crate::sandbox::ca_bundle::{self, CaBundle};
 use crate::sandbox::platform::{AwsBackend, PlatformSandboxConfig, start};
 use crate::sandbox::scenarios::{self, SCENARIOS, Scenario};
-use crate::sandbox::{Sandbox, SandboxOptions};
+use crate::sandbox::{AzureSandboxEndpoints, Sandbox, SandboxEndpoints, SandboxOptions};
 
 /// How often a foreground sandbox with `--state` saves what changed.
 const SAVE_EVERY: Duration = Duration::from_secs(1);
@@ -51,7 +53,9 @@ pub async fn start_for_command(cli: &Cli, out: &Output) -> Result<Option<Sandbox
             (Some(file), true) => format!("state restored from {}", file.display()),
             _ => format!("scenario `{}`: {}", scenario.name, scenario.summary),
         };
-        out.progress(&format!("sandbox: {origin} (emulated platform and AWS on loopback; nothing real is touched)"));
+        out.progress(&format!(
+            "sandbox: {origin} (emulated platform, AWS and Azure on loopback; nothing real is touched)"
+        ));
     }
     Ok(Some(sandbox))
 }
@@ -77,21 +81,28 @@ pub async fn run(cli: &Cli, args: &SandboxArgs, out: &Output) -> Result<i32> {
         Error::usage(e.to_string()).with_hint("pick other ports (0 picks free ones), or remove the state file")
     })?;
     let e = sandbox.endpoints();
-    print_ready(&[
+    // Kept for the whole run: a temporary bundle is removed when this is dropped.
+    let ca = ca_bundle::write(&e.azure.ca_pem, args.state.as_deref()).map_err(|e| Error::usage(e.to_string()))?;
+    let mut lines = vec![
         format!("export ANTHROPIC_BASE_URL={}", e.base_url.as_str().trim_end_matches('/')),
         format!("export ANTHROPIC_ADMIN_KEY={}", e.admin_key.expose_secret()),
         format!("export AWS_ENDPOINT_URL={}", e.aws_endpoint),
         format!("export AWS_ACCESS_KEY_ID={}", e.aws_credentials.access_key_id),
         format!("export AWS_SECRET_ACCESS_KEY={}", e.aws_credentials.secret_access_key.expose_secret()),
         format!("export AWS_REGION={}", e.aws_region),
-        format!("# organisation: {} ({})", sandbox.platform.org.name, sandbox.platform.org.id),
-        format!("# scenario: {}: {}", sandbox.scenario.name, sandbox.scenario.summary),
-    ]);
+    ];
+    lines.extend(azure_lines(&e, &ca));
+    lines.push(format!("# organisation: {} ({})", sandbox.platform.org.name, sandbox.platform.org.id));
+    lines.push(format!("# scenario: {}: {}", sandbox.scenario.name, sandbox.scenario.summary));
+    // Installed before `# ready`, so a signal sent as soon as a client sees it is not lost.
+    let stop = stop_signal().map_err(|e| Error::remote(format!("cannot listen for Ctrl-C: {e}")))?;
+    tokio::pin!(stop);
+    print_ready(&lines);
 
     let mut tick = tokio::time::interval(SAVE_EVERY);
     loop {
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => break,
+            _ = &mut stop => break,
             _ = tick.tick() => {
                 if let Err(e) = sandbox.save_if_changed() {
                     out.progress(&format!("warning: {e}"));
@@ -100,7 +111,65 @@ pub async fn run(cli: &Cli, args: &SandboxArgs, out: &Output) -> Result<i32> {
         }
     }
     sandbox.shutdown().await.map_err(|e| Error::remote(format!("the sandbox did not stop cleanly: {e}")))?;
+    drop(ca);
     Ok(0)
+}
+
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM, which stop it cleanly: state saved, the temporary CA
+/// bundle removed. The handlers are installed by this call (not on first poll), and the stream
+/// keeps a signal that arrives while the loop is busy saving.
+fn stop_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
+}
+
+/// What a standard Azure client on this machine needs to reach the emulated vault, which it
+/// resolves through real DNS: the vault as `https://localhost:<port>` (the emulator's first
+/// vault), the CA bundle, and the App Service managed-identity endpoint (the customer's
+/// principal). No AZURE_CLIENT_SECRET: with one, DefaultAzureCredential would pick the client
+/// secret flow and ask the real login.microsoftonline.com.
+fn azure_lines(e: &SandboxEndpoints, ca: &CaBundle) -> Vec<String> {
+    let az = &e.azure;
+    let bundle = ca.path.display();
+    let roots = if ca.with_system_roots { "the sandbox CA, then the system roots" } else { "the sandbox CA only" };
+    vec![
+        format!("export AZURE_KEYVAULT_URL=https://localhost:{}", az.port),
+        format!("export SSL_CERT_FILE={bundle}"),
+        format!("export REQUESTS_CA_BUNDLE={bundle}"),
+        format!("export IDENTITY_ENDPOINT={}", az.identity_endpoint),
+        format!("export IDENTITY_HEADER={}", az.identity_header.expose_secret()),
+        format!("export AZURE_TENANT_ID={}", az.tenant_id),
+        format!("export AZURE_CLIENT_ID={}", az.client_id),
+        format!("# azure vault: {} (ARM vaultUri; AZURE_KEYVAULT_URL reaches it on loopback)", vault_uri(az)),
+        format!("# azure ca bundle: {roots}"),
+        "# azure identity: ManagedIdentityCredential or DefaultAzureCredential (the managed identity is the customer's \
+         principal)"
+            .to_string(),
+        "# azure python: KeyClient(os.environ[\"AZURE_KEYVAULT_URL\"], credential, verify_challenge_resource=False) \
+         (the challenge names vault.azure.net, which `localhost` is not under)"
+            .to_string(),
+    ]
+}
+
+/// `https://<vault>.vault.azure.net`, from the data-plane URL with its port.
+fn vault_uri(az: &AzureSandboxEndpoints) -> String {
+    az.vault_url.rsplit_once(':').map_or_else(|| az.vault_url.clone(), |(uri, _)| uri.to_string())
 }
 
 fn print_ready(lines: &[String]) {

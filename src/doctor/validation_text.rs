@@ -1,10 +1,15 @@
 //! ANT-06: the platform's validation `error` is one line of free text. This maps it to the
-//! catalogue findings it points at, most specific first, each with the fix.
+//! catalogue findings it points at, most specific first, each with the fix. Azure texts (they
+//! name a `*.vault.azure.net` key, or start with Entra's `AADSTS` / Key Vault's `AKV` codes) map
+//! to AZ ids, in `azure`.
 
 use crate::plan::{Check, Severity};
 
 /// The findings a validation error text points at; empty when nothing is recognised.
 pub fn causes(error: &str) -> Vec<Check> {
+    if azure::is_azure(error) {
+        return azure::causes(error);
+    }
     let e = error.to_ascii_lowercase();
     let explicit_deny = e.contains("explicit deny") || e.contains("explicitly denies");
     let arn = key_arn(error).unwrap_or("<key arn>");
@@ -112,12 +117,188 @@ pub fn causes(error: &str) -> Vec<Check> {
     out
 }
 
+/// Whether a validation failure is Azure RBAC refusing Anthropic (`ForbiddenByRbac`): right after
+/// a role assignment this is propagation (AZ-08) and worth waiting out; later it is AZ-07.
+pub fn is_rbac_refusal(error: &str) -> bool {
+    error.contains("ForbiddenByRbac")
+}
+
+/// A finding with its fix, without an `observed` copy of the error text (shown beside it).
+fn cause(id: &'static str, severity: Severity, title: &str, fix: String) -> Check {
+    let mut cause = Check::fail(id, severity, title, String::new()).with_fix(fix);
+    cause.observed = None;
+    cause
+}
+
 /// The first KMS key ARN in the text, for the fix commands.
 fn key_arn(text: &str) -> Option<&str> {
     let start = text.find("arn:aws:kms:")?;
     let rest = &text[start..];
     let end = rest.find(|c: char| c.is_whitespace() || c == ',' || c == ')').unwrap_or(rest.len());
     Some(rest[..end].trim_end_matches('.'))
+}
+
+mod azure {
+    //! Azure validation texts (the sandbox's sentences, which start with Azure's own codes) to
+    //! AZ ids, with `az` fixes naming the vault and key found in the text.
+
+    use super::{Check, Severity, cause};
+
+    pub fn is_azure(error: &str) -> bool {
+        let e = error.to_ascii_lowercase();
+        e.contains(".vault.azure.net")
+            || e.contains(".managedhsm.azure.net")
+            || e.starts_with("aadsts")
+            || e.starts_with("akv")
+    }
+
+    /// `(vault, key)` from the first `https://<vault>.vault.azure.net/keys/<key>` in the text.
+    fn key_ref(text: &str) -> Option<(&str, &str)> {
+        let start = text.find("https://")?;
+        let rest = &text[start + "https://".len()..];
+        let (host, path) = rest.split_once('/')?;
+        let vault = host.split('.').next()?;
+        let key = path.strip_prefix("keys/")?;
+        let end = key.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(key.len());
+        Some((vault, &key[..end])).filter(|(v, k)| !v.is_empty() && !k.is_empty())
+    }
+
+    pub fn causes(error: &str) -> Vec<Check> {
+        let e = error.to_ascii_lowercase();
+        let (vault, key) = key_ref(error).unwrap_or(("<vault>", "<key>"));
+        let app = crate::identities::published().azure.app_client_id.as_str();
+        let range = "160.79.104.0/21";
+        let mut out = Vec::new();
+        if e.starts_with("aadsts700016") {
+            out.push(cause(
+                "AZ-06",
+                Severity::High,
+                "Anthropic's app has no service principal (consent) in the registered tenant",
+                format!(
+                    "an Application Administrator (or Cloud Application Administrator) runs `az ad sp create --id {app}` \
+                     in the vault's tenant, or re-run cmek setup signed in as one"
+                ),
+            ));
+        }
+        if e.contains("akv10032") || e.starts_with("aadsts90002") {
+            out.push(cause(
+                "AZ-13",
+                Severity::High,
+                "the registered tenant_id is not the vault's tenant",
+                format!(
+                    "read the vault's tenant with `az keyvault show --name {vault} --query properties.tenantId` and \
+                     register it as provider_config.tenant_id (re-run cmek setup; an attached configuration cannot change)"
+                ),
+            ));
+        }
+        if e.contains("forbiddenbyrbac") {
+            out.push(cause(
+                "AZ-08",
+                Severity::Medium,
+                "Azure RBAC refused Anthropic: a new role assignment may not have propagated yet",
+                "wait a few minutes and validate again (cmek setup waits with back-off after assigning the role)"
+                    .to_string(),
+            ));
+            out.push(cause(
+                "AZ-07",
+                Severity::High,
+                "Anthropic's service principal has no Key Vault Crypto User role on the key (missing or wrong scope)",
+                format!(
+                    "`az role assignment create --role \"Key Vault Crypto User\" --assignee {app} --scope $(az keyvault \
+                     show --name {vault} --query id -o tsv)/keys/{key}`"
+                ),
+            ));
+        }
+        if e.contains("forbiddenbypolicy") {
+            out.push(cause(
+                "AZ-01",
+                Severity::High,
+                "the vault uses access policies, which give Anthropic nothing",
+                format!(
+                    "give existing users Azure roles first, then `az keyvault update --name {vault} \
+                     --enable-rbac-authorization true` and re-run cmek setup"
+                ),
+            ));
+        }
+        if e.contains("forbiddenbyfirewall") {
+            out.push(cause(
+                "AZ-04",
+                Severity::High,
+                "the vault firewall does not admit Anthropic's egress",
+                format!("`az keyvault network-rule add --name {vault} --ip-address {range}`"),
+            ));
+        }
+        if e.contains("forbiddenbyconnection") || e.contains("public network access is disabled") {
+            out.push(cause(
+                "AZ-03",
+                Severity::High,
+                "the vault's public network access is disabled",
+                format!(
+                    "`az keyvault update --name {vault} --public-network-access Enabled --default-action Deny` and \
+                     `az keyvault network-rule add --name {vault} --ip-address {range}`"
+                ),
+            ));
+        }
+        if e.starts_with("keynotsupported") || e.starts_with("keyoperationsmissing") {
+            out.push(cause(
+                "AZ-09",
+                Severity::High,
+                "the key is not an RSA key of at least 3072 bits with wrapKey and unwrapKey",
+                format!(
+                    "create a new version: `az keyvault key create --vault-name {vault} --name {key} --kty RSA --size \
+                     3072 --ops wrapKey unwrapKey`, then re-apply its tags"
+                ),
+            ));
+        }
+        let attributes =
+            |flag: &str| format!("`az keyvault key set-attributes --vault-name {vault} --name {key} {flag}`");
+        let state = if e.starts_with("keydisabled") {
+            Some(("the key is disabled", attributes("--enabled true")))
+        } else if e.starts_with("keyexpired") {
+            Some(("the key has expired", attributes("--expires <a later date>") + " or create a new version"))
+        } else if e.starts_with("keynotyetvalid") {
+            Some(("the key is not valid yet (nbf)", attributes("--not-before <now>")))
+        } else {
+            None
+        };
+        if let Some((title, fix)) = state {
+            out.push(cause("AZ-11", Severity::Critical, title, fix));
+        }
+        if e.starts_with("orgtagmissing") {
+            out.push(cause(
+                "AZ-10",
+                Severity::High,
+                "the key lacks the anthropic-org-<org uuid>=true tag",
+                format!(
+                    "re-run cmek setup (it merges the tag into the existing ones); by hand, `az keyvault key \
+                     set-attributes --vault-name {vault} --name {key} --tags <every existing tag> \
+                     anthropic-org-<org uuid>=true` (tags are replaced as a whole)"
+                ),
+            ));
+        }
+        if e.starts_with("keynotfound") {
+            out.push(cause(
+                "AZ-12",
+                Severity::Critical,
+                "the key is not in the vault: deleted (soft-delete bin) or misnamed",
+                format!(
+                    "`az keyvault key list-deleted --vault-name {vault}`; recover it with `az keyvault key recover \
+                     --vault-name {vault} --name {key}`, or register the right key_name"
+                ),
+            ));
+        }
+        if e.starts_with("timeout") || e.contains("timed out") {
+            out.push(cause(
+                "ANT-07",
+                Severity::High,
+                "validation timed out",
+                format!(
+                    "check what can block Anthropic's calls to {vault}: public access (AZ-03) and the firewall (AZ-04)"
+                ),
+            ));
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -168,10 +349,60 @@ mod tests {
         let c = &causes(&format!("DisabledException: {ARN} is disabled."))[0];
         assert_eq!(c.fix.as_deref(), Some(format!("aws kms enable-key --key-id {ARN}").as_str()));
     }
-}
 
-/// Whether a validation failure is Azure RBAC refusing Anthropic (`ForbiddenByRbac`): right after
-/// a role assignment this is propagation (AZ-08) and worth waiting out; later it is AZ-07.
-pub fn is_rbac_refusal(error: &str) -> bool {
-    error.contains("ForbiddenByRbac")
+    /// The sentences the sandbox's Azure validation produces, verbatim.
+    mod azure_sentences {
+        use super::ids;
+        use crate::sandbox::platform::azure_messages as say;
+
+        const KEY: &str = "https://cmek-sandbox.vault.azure.net/keys/anthropic-cmek";
+        const TENANT: &str = "5f2b6b2e-0c1d-4c7a-9a43-2a1b3c4d5e6f";
+
+        #[test]
+        fn each_maps_to_its_az_id() {
+            assert_eq!(ids(&say::sp_missing(TENANT, KEY)), ["AZ-06"]);
+            let issuer = "AKV10032: Invalid issuer. Expected one of https://sts.windows.net/a/, found https://sts.windows.net/b/.";
+            assert_eq!(ids(&say::invalid_issuer(TENANT, KEY, issuer)), ["AZ-13"]);
+            let rbac = say::forbidden_by_rbac("Microsoft.KeyVault/vaults/keys/read", TENANT, KEY);
+            assert_eq!(ids(&rbac), ["AZ-08", "AZ-07"]);
+            assert!(super::super::is_rbac_refusal(&rbac));
+            assert_eq!(ids(&say::forbidden_by_policy("get", TENANT, KEY)), ["AZ-01"]);
+            assert_eq!(ids(&say::forbidden_by_firewall("160.79.104.10", KEY)), ["AZ-04"]);
+            assert_eq!(ids(&say::forbidden_by_connection(KEY)), ["AZ-03"]);
+            assert_eq!(ids(&say::unsupported_key(KEY, "RSA", Some(2048))), ["AZ-09"]);
+            assert_eq!(ids(&say::missing_ops(KEY, &["encrypt".into()])), ["AZ-09"]);
+            assert_eq!(ids(&say::disabled(KEY)), ["AZ-11"]);
+            assert_eq!(ids(&say::expired(KEY, 1)), ["AZ-11"]);
+            assert_eq!(ids(&say::not_yet_valid(KEY, 1)), ["AZ-11"]);
+            assert_eq!(ids(&say::org_tag(KEY, "o", None)), ["AZ-10"]);
+            assert_eq!(ids(&say::key_not_found(KEY)), ["AZ-12"]);
+            assert_eq!(ids(&say::timeout(KEY, std::time::Duration::from_secs(30))), ["ANT-07"]);
+            let tenant_unknown = say::sign_in_refused(TENANT, KEY, "AADSTS90002: Tenant 'x' not found.");
+            assert_eq!(ids(&tenant_unknown), ["AZ-13"]);
+        }
+
+        #[test]
+        fn fixes_are_az_commands_for_the_vault_and_key_in_the_text() {
+            let fix = |text: &str, id: &str| {
+                crate::doctor::validation_text::causes(text).into_iter().find(|c| c.id == id).unwrap().fix.unwrap()
+            };
+            assert_eq!(
+                fix(&say::disabled(KEY), "AZ-11"),
+                "`az keyvault key set-attributes --vault-name cmek-sandbox --name anthropic-cmek --enabled true`"
+            );
+            assert!(
+                fix(&say::forbidden_by_firewall("160.79.104.10", KEY), "AZ-04")
+                    .contains("az keyvault network-rule add --name cmek-sandbox --ip-address 160.79.104.0/21")
+            );
+            assert!(
+                fix(&say::key_not_found(KEY), "AZ-12")
+                    .contains("az keyvault key recover --vault-name cmek-sandbox --name anthropic-cmek")
+            );
+            assert!(
+                fix(&say::sp_missing(TENANT, KEY), "AZ-06")
+                    .contains("az ad sp create --id 8635ae1a-3e5d-44e8-a4ed-e0f614466f87")
+            );
+            assert!(fix(&say::forbidden_by_rbac("x", TENANT, KEY), "AZ-07").contains("/keys/anthropic-cmek"));
+        }
+    }
 }

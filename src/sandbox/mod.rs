@@ -1,11 +1,13 @@
-//! Loopback emulators of the Claude Platform Admin API and AWS KMS/STS, wired together into one
-//! sandbox (`world`) that `--sandbox`, `cmek sandbox` and the tests start, with named scenarios.
+//! Loopback emulators of the Claude Platform Admin API, AWS KMS/STS and Azure (Key Vault, ARM,
+//! Graph, Entra), wired together into one sandbox (`world`) that `--sandbox`, `cmek sandbox` and
+//! the tests start, with named scenarios.
 //!
 //! They speak the real wire protocols, so the product's own clients and the official SDKs talk to
 //! them unchanged. Nothing here is used on a production code path.
 
 pub mod aws;
 pub mod azure;
+pub mod ca_bundle;
 pub mod faults;
 pub mod platform;
 pub mod scenarios;
@@ -13,7 +15,7 @@ pub mod secret;
 mod serve;
 mod world;
 
-pub use world::{REGION, STATE_FORMAT, Sandbox, SandboxEndpoints, SandboxOptions};
+pub use world::{AzureSandboxEndpoints, REGION, STATE_FORMAT, Sandbox, SandboxEndpoints, SandboxOptions};
 
 /// Why an emulator could not be started or stopped cleanly.
 #[derive(Debug, thiserror::Error)]

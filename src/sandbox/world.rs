@@ -13,10 +13,13 @@ use serde::{Deserialize, Serialize};
 use super::SandboxError;
 use super::aws::{self, AwsEmulatorConfig, AwsState, RunningAws};
 use super::azure::{self as azure_emulator, AzureEmulatorConfig, AzureState, RunningAzure};
-use super::platform::{self, AnthropicIdentity, AwsBackend, PlatformSandboxConfig, PlatformState, RunningPlatform};
+use super::platform::{
+    self, AnthropicIdentity, AwsBackend, AzureBackend, PlatformSandboxConfig, PlatformState, RunningPlatform,
+};
 use super::scenarios::Scenario;
 use crate::identities;
 use crate::providers::aws::StaticCredentials;
+use crate::providers::azure::AzureEndpoints;
 
 const WHAT: &str = "sandbox";
 pub const STATE_FORMAT: &str = "cmek.sandbox-state/v1";
@@ -134,6 +137,7 @@ impl Sandbox {
                     role_arn: identities::published().aws.role_arn.clone(),
                 }),
             }),
+            azure: Some(azure_backend(&azure)),
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, opts.platform_port)),
             initial: platform_state,
             faults: scenario.faults,
@@ -228,6 +232,24 @@ impl Sandbox {
         self.platform.shutdown().await?;
         self.azure.shutdown().await?;
         self.aws.shutdown().await
+    }
+}
+
+/// Where the platform's validation reaches the Azure emulator, as Anthropic's app.
+fn azure_backend(azure: &RunningAzure) -> AzureBackend {
+    let port = azure.port();
+    let anthropic = azure.anthropic();
+    AzureBackend {
+        endpoints: AzureEndpoints {
+            arm: format!("https://management.azure.com:{port}"),
+            graph: format!("https://graph.microsoft.com:{port}"),
+            authority: azure.authority_url(),
+            vault_suffix: format!(":{port}"),
+        },
+        ca_pem: azure.ca_pem().to_string(),
+        loopback_port: port,
+        anthropic_client_id: anthropic.client_id,
+        anthropic_client_secret: SecretString::from(anthropic.client_secret),
     }
 }
 

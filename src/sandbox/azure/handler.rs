@@ -58,7 +58,7 @@ fn route(host: &str, path: &str) -> Route {
     if host == "graph.microsoft.com" || segments.first() == Some(&"v1.0") {
         return Route::Graph;
     }
-    if segments.first().is_some_and(|s| s.eq_ignore_ascii_case("keys")) {
+    if segments.first().is_some_and(|s| s.eq_ignore_ascii_case("keys") || s.eq_ignore_ascii_case("deletedkeys")) {
         return Route::KeyVault { vault: None };
     }
     Route::Unknown
@@ -114,6 +114,7 @@ mod tests {
     fn routes_by_host_then_path() {
         assert_eq!(route("v1.vault.azure.net", "/keys/k"), Route::KeyVault { vault: Some("v1".into()) });
         assert_eq!(route("localhost", "/keys/k/create"), Route::KeyVault { vault: None });
+        assert_eq!(route("localhost", "/deletedkeys/k/recover"), Route::KeyVault { vault: None });
         assert_eq!(route("localhost", "/msi/token"), Route::ManagedIdentity);
         assert_eq!(route("login.microsoftonline.com", "/t1/oauth2/v2.0/token"), Route::Entra { tenant: "t1".into() });
         assert_eq!(route("management.azure.com", "/subscriptions"), Route::Arm);

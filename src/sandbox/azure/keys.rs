@@ -31,7 +31,7 @@ pub struct KvError {
     pub inner: Option<&'static str>,
 }
 
-fn bad(message: impl Into<String>) -> KvError {
+pub(super) fn bad(message: impl Into<String>) -> KvError {
     KvError { status: StatusCode::BAD_REQUEST, code: "BadParameter", message: message.into(), inner: None }
 }
 
@@ -39,7 +39,7 @@ fn forbidden(message: impl Into<String>, inner: &'static str) -> KvError {
     KvError { status: StatusCode::FORBIDDEN, code: "Forbidden", message: message.into(), inner: Some(inner) }
 }
 
-fn not_found(key: &KeyRef) -> KvError {
+pub(super) fn not_found(key: &KeyRef) -> KvError {
     let id = match &key.version {
         Some(v) => format!("{}/{v}", key.name),
         None => key.name.clone(),
@@ -123,7 +123,7 @@ fn recovery_level(vault: &Vault) -> &'static str {
     }
 }
 
-fn attributes(vault: &Vault, v: &KeyVersion) -> Value {
+pub(super) fn attributes(vault: &Vault, v: &KeyVersion) -> Value {
     let mut a = json!({
         "enabled": v.enabled,
         "created": v.created,
@@ -144,7 +144,7 @@ fn attributes(vault: &Vault, v: &KeyVersion) -> Value {
 }
 
 /// A KeyBundle.
-fn bundle(vault: &Vault, base: &str, name: &str, v: &KeyVersion) -> Result<Value, KvError> {
+pub(super) fn bundle(vault: &Vault, base: &str, name: &str, v: &KeyVersion) -> Result<Value, KvError> {
     let der =
         crypto::from_b64url(v.private_key.expose()).ok_or_else(|| internal("stored key material is unreadable"))?;
     let (n, e) = crypto::public_jwk_parts(&der).map_err(internal)?;
@@ -226,6 +226,9 @@ pub fn new_version(vault: &Vault, body: &Value, now: i64) -> Result<KeyVersion, 
 pub fn create(vault: &mut Vault, base: &str, name: &str, body: &Value, now: i64) -> Result<Value, KvError> {
     if !valid_name(name) {
         return Err(bad(format!("Key name `{name}` is invalid: use 1-127 letters, digits and dashes.")));
+    }
+    if vault.deleted_key(name).is_some() {
+        return Err(super::deleted_keys::name_in_bin(name));
     }
     let version = new_version(vault, body, now)?;
     let out = bundle(vault, base, name, &version)?;

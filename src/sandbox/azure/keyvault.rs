@@ -1,13 +1,15 @@
 //! The Key Vault keys data plane (`https://<vault>.vault.azure.net/keys/...`): the 401 challenge,
 //! token and tenant checks, the vault firewall, RBAC or access policies, then create, get,
-//! update, list, wrapKey and unwrapKey (real RSA-OAEP), refusing what Key Vault refuses.
+//! update, list, wrapKey and unwrapKey (real RSA-OAEP), delete and the soft-delete bin
+//! (`deleted_keys`), refusing what Key Vault refuses.
 
 use axum::http::{HeaderValue, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::acl::{self, NetworkDenial};
 use super::auth::{self, AuthError, Caller};
+use super::deleted_keys;
 use super::errors;
 use super::keys::{self, KeyRef};
 use super::rbac::{self, Decision};
@@ -25,6 +27,11 @@ enum Op {
     Update { name: String, version: Option<String> },
     Wrap { name: String, version: Option<String> },
     Unwrap { name: String, version: Option<String> },
+    Delete { name: String },
+    ListDeleted,
+    GetDeleted { name: String },
+    Recover { name: String },
+    Purge { name: String },
 }
 
 impl Op {
@@ -35,17 +42,24 @@ impl Op {
             Op::Update { .. } => KeyAction::Update,
             Op::Wrap { .. } => KeyAction::Wrap,
             Op::Unwrap { .. } => KeyAction::Unwrap,
+            Op::Delete { .. } => KeyAction::Delete,
+            Op::ListDeleted | Op::GetDeleted { .. } => KeyAction::ReadDeleted,
+            Op::Recover { .. } => KeyAction::Recover,
+            Op::Purge { .. } => KeyAction::Purge,
         }
     }
 
+    /// The live key the operation targets: its scope is what RBAC checks. Operations on the bin
+    /// are checked at the vault's scope (a deleted key is no longer a resource of its own).
     fn key_name(&self) -> Option<&str> {
         match self {
-            Op::List => None,
+            Op::List | Op::ListDeleted | Op::GetDeleted { .. } | Op::Recover { .. } | Op::Purge { .. } => None,
             Op::Create { name }
             | Op::Get { name, .. }
             | Op::Update { name, .. }
             | Op::Wrap { name, .. }
-            | Op::Unwrap { name, .. } => Some(name),
+            | Op::Unwrap { name, .. }
+            | Op::Delete { name } => Some(name),
         }
     }
 }
@@ -59,6 +73,9 @@ fn parse(req: &Incoming) -> Option<Op> {
     let segments: Vec<&str> = req.path.trim_start_matches('/').split('/').collect();
     let method = req.method.as_str();
     let (first, rest) = segments.split_first()?;
+    if first.eq_ignore_ascii_case("deletedkeys") {
+        return parse_deleted(method, rest);
+    }
     if !first.eq_ignore_ascii_case("keys") {
         return None;
     }
@@ -73,6 +90,18 @@ fn parse(req: &Incoming) -> Option<Op> {
         ("POST", 3, Some(last)) if last == "unwrapkey" => Some(Op::Unwrap { name, version: version(rest.get(1)) }),
         ("GET", 1 | 2, _) => Some(Op::Get { name, version: version(rest.get(1)) }),
         ("PATCH", 1 | 2, _) => Some(Op::Update { name, version: version(rest.get(1)) }),
+        ("DELETE", 1, _) => Some(Op::Delete { name }),
+        _ => None,
+    }
+}
+
+/// `/deletedkeys[/{name}[/recover]]`.
+fn parse_deleted(method: &str, rest: &[&str]) -> Option<Op> {
+    match (method, rest) {
+        ("GET", [] | [""]) => Some(Op::ListDeleted),
+        ("GET", [name]) => Some(Op::GetDeleted { name: name.to_string() }),
+        ("DELETE", [name]) => Some(Op::Purge { name: name.to_string() }),
+        ("POST", [name, last]) if last.eq_ignore_ascii_case("recover") => Some(Op::Recover { name: name.to_string() }),
         _ => None,
     }
 }
@@ -158,8 +187,8 @@ pub fn handle(state: &mut AzureState, req: &Incoming, vault_name: &str, now_ms: 
         return errors::key_vault(StatusCode::NOT_FOUND, "VaultNotFound", "The vault no longer exists.", None);
     };
     let body = match op {
-        Op::List | Op::Get { .. } => Ok(json!({})),
-        _ => req.json(),
+        Op::Create { .. } | Op::Update { .. } | Op::Wrap { .. } | Op::Unwrap { .. } => req.json(),
+        _ => Ok(json!({})),
     };
     let body = match body {
         Ok(b) => b,
@@ -173,6 +202,14 @@ pub fn handle(state: &mut AzureState, req: &Incoming, vault_name: &str, now_ms: 
         Op::Update { name, version } => keys::update(vault, &base, &KeyRef { name, version }, &body, now),
         Op::Wrap { name, version } => keys::crypt(vault, &base, &KeyRef { name, version }, &body, now, true),
         Op::Unwrap { name, version } => keys::crypt(vault, &base, &KeyRef { name, version }, &body, now, false),
+        Op::Delete { name } => deleted_keys::delete(vault, &base, &name, now),
+        Op::ListDeleted => Ok(deleted_keys::list(vault, &base)),
+        Op::GetDeleted { name } => deleted_keys::get(vault, &base, &name),
+        Op::Recover { name } => deleted_keys::recover(vault, &base, &name),
+        Op::Purge { name } => match deleted_keys::purge(vault, &name) {
+            Ok(()) => return StatusCode::NO_CONTENT.into_response(),
+            Err(e) => Err(e),
+        },
     };
     match result {
         Ok(value) => errors::json_response(StatusCode::OK, value),
@@ -218,7 +255,7 @@ fn authorize(
         "The user, group or application '{who}' does not have keys {} permission on key vault '{vault_line}'. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125287",
         action.permission()
     );
-    Some(errors::key_vault(StatusCode::FORBIDDEN, "Forbidden", &message, Some("AccessDenied")))
+    Some(errors::key_vault(StatusCode::FORBIDDEN, "Forbidden", &message, Some("ForbiddenByPolicy")))
 }
 
 /// 401 with Key Vault's challenge (what challenge-based clients discover the tenant and scope from).

@@ -6,7 +6,7 @@
 //! routed by Host and path: Entra ID's v2 token endpoint (client credentials) and the App Service
 //! managed-identity endpoint issue HS256 JWTs that every API verifies (signature, expiry,
 //! audience); the Key Vault keys data plane (challenge, firewall, RBAC with a propagation delay
-//! or access policies, real RSA-OAEP); ARM (vaults, role assignments and definitions,
+//! or access policies, real RSA-OAEP, delete and the soft-delete bin); ARM (vaults, role assignments and definitions,
 //! diagnostic settings, subscriptions); Microsoft Graph service principals (consent).
 //! Clients reach it as `https://<vault>.vault.azure.net:<port>` etc. with the name resolved to
 //! 127.0.0.1, or as `https://localhost:<port>` (Key Vault then means the first vault).
@@ -26,7 +26,8 @@
 //!
 //! Map: `server` (start/stop, [`RunningAzure`]), `handler` (faults, routing), `request`,
 //! `errors` (each surface's error body), `tls` (CA and server certificate), `jwt` + `tokens` +
-//! `auth` (tokens), `keyvault` (data plane) + `keys` (key operations) + `crypto` (RSA-OAEP),
+//! `auth` (tokens), `keyvault` (data plane) + `keys` (key operations) + `deleted_keys` (the
+//! soft-delete bin) + `crypto` (RSA-OAEP),
 //! `acl` (firewall), `rbac` + `roles` (authorisation), `arm`, `graph`, `state` + `secret`
 //! (the data, serde), `seed`.
 
@@ -37,6 +38,7 @@ mod arm_roles;
 mod arm_vaults;
 mod auth;
 mod crypto;
+mod deleted_keys;
 mod errors;
 mod graph;
 mod handler;

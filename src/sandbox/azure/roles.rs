@@ -28,6 +28,11 @@ pub enum KeyAction {
     Update,
     Wrap,
     Unwrap,
+    Delete,
+    /// Read a key in the soft-delete bin (get or list deleted keys).
+    ReadDeleted,
+    Recover,
+    Purge,
 }
 
 impl KeyAction {
@@ -39,6 +44,10 @@ impl KeyAction {
             KeyAction::Update => "Microsoft.KeyVault/vaults/keys/write",
             KeyAction::Wrap => "Microsoft.KeyVault/vaults/keys/wrap/action",
             KeyAction::Unwrap => "Microsoft.KeyVault/vaults/keys/unwrap/action",
+            KeyAction::Delete => "Microsoft.KeyVault/vaults/keys/delete",
+            KeyAction::ReadDeleted => "Microsoft.KeyVault/vaults/deletedKeys/read",
+            KeyAction::Recover => "Microsoft.KeyVault/vaults/deletedKeys/recover/action",
+            KeyAction::Purge => "Microsoft.KeyVault/vaults/deletedKeys/delete",
         }
     }
 
@@ -50,6 +59,10 @@ impl KeyAction {
             KeyAction::Update => "update",
             KeyAction::Wrap => "wrapKey",
             KeyAction::Unwrap => "unwrapKey",
+            KeyAction::Delete => "delete",
+            KeyAction::ReadDeleted => "list",
+            KeyAction::Recover => "recover",
+            KeyAction::Purge => "purge",
         }
     }
 }

@@ -60,6 +60,7 @@ impl AzureState {
                 app_id: CUSTOMER_APP_ID.to_string(),
                 display_name: "cmek-sandbox-admin".to_string(),
             }],
+            other_tenants: Vec::new(),
             vaults: Vec::new(),
             role_assignments: Vec::new(),
             propagation_delay_ms: 0,
@@ -77,6 +78,7 @@ impl AzureState {
             public_network_access: "Enabled".to_string(),
             network_acls: NetworkAcls { default_action: "Deny".to_string(), bypass: "AzureServices".to_string(), ip_rules },
             access_policies: Vec::new(),
+            deleted_keys: Vec::new(),
             diagnostic_settings: vec![serde_json::json!({
                 "name": "cmek-audit",
                 "properties": {
@@ -192,6 +194,16 @@ pub fn seed_key(state: &mut AzureState, key: SeedAzureKey) -> Result<String, Str
         None => vault.keys.push(Key { name: key.name, versions: vec![version] }),
     }
     Ok(id)
+}
+
+/// Deletes a key into its vault's soft-delete bin (what `az keyvault key delete` does), for scenarios.
+pub fn soft_delete_key(state: &mut AzureState, vault: &str, name: &str) -> Result<(), String> {
+    let vault = state.vault_mut(vault).ok_or_else(|| format!("there is no vault `{vault}`"))?;
+    if !vault.enable_soft_delete {
+        return Err(format!("vault `{}` has soft delete off: a deleted key would be gone", vault.name));
+    }
+    let base = format!("https://{}.vault.azure.net", vault.name);
+    super::deleted_keys::delete(vault, &base, name, chrono::Utc::now().timestamp()).map(|_| ()).map_err(|e| e.message)
 }
 
 fn parse_ip(text: &str) -> IpAddr {

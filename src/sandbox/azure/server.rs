@@ -127,6 +127,12 @@ impl RunningAzure {
         seed::seed_key(&mut self.emulator.lock(), key).map_err(|message| SandboxError::Config { what: WHAT, message })
     }
 
+    /// Deletes a key into the vault's soft-delete bin (recoverable, its name not reusable).
+    pub fn soft_delete_key(&self, vault: &str, name: &str) -> Result<(), SandboxError> {
+        seed::soft_delete_key(&mut self.emulator.lock(), vault, name)
+            .map_err(|message| SandboxError::Config { what: WHAT, message })
+    }
+
     /// Creates Anthropic's service principal in the customer tenant (what Graph consent does);
     /// returns its object id (the existing one if already consented).
     pub fn consent_anthropic(&self) -> String {

@@ -19,6 +19,10 @@ pub struct AzureState {
     pub principals: Vec<Principal>,
     /// Graph service principals in the customer tenant (Anthropic's appears on consent).
     pub service_principals: Vec<ServicePrincipal>,
+    /// The customer's other directories (no subscriptions, no vaults here): a multi-tenant app
+    /// consented in one gets tokens issued by it, which this world's vaults refuse (AKV10032).
+    #[serde(default)]
+    pub other_tenants: Vec<OtherTenant>,
     pub vaults: Vec<Vault>,
     pub role_assignments: Vec<RoleAssignment>,
     /// How long a new role assignment takes to become effective on the data plane.
@@ -59,6 +63,16 @@ pub struct ServicePrincipal {
     pub display_name: String,
 }
 
+/// A directory of the customer's other than the one holding the resources.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OtherTenant {
+    pub tenant_id: String,
+    pub display_name: String,
+    /// Service principals (consented apps) in that directory.
+    pub service_principals: Vec<ServicePrincipal>,
+}
+
 /// An ARM vault (`Microsoft.KeyVault/vaults`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -80,6 +94,19 @@ pub struct Vault {
     pub access_policies: Vec<AccessPolicy>,
     pub diagnostic_settings: Vec<serde_json::Value>,
     pub keys: Vec<Key>,
+    /// The soft-delete bin: deleted keys, recoverable until their purge date.
+    #[serde(default)]
+    pub deleted_keys: Vec<DeletedKey>,
+}
+
+/// A key in the soft-delete bin, with all its versions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeletedKey {
+    pub key: Key,
+    /// Unix seconds.
+    pub deleted_date: i64,
+    pub scheduled_purge_date: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -170,6 +197,10 @@ impl AzureState {
     pub fn service_principal_by_app(&self, app_id: &str) -> Option<&ServicePrincipal> {
         self.service_principals.iter().find(|p| p.app_id.eq_ignore_ascii_case(app_id))
     }
+
+    pub fn other_tenant(&self, tenant_id: &str) -> Option<&OtherTenant> {
+        self.other_tenants.iter().find(|t| t.tenant_id.eq_ignore_ascii_case(tenant_id))
+    }
 }
 
 impl Vault {
@@ -179,6 +210,10 @@ impl Vault {
 
     pub fn key_mut(&mut self, name: &str) -> Option<&mut Key> {
         self.keys.iter_mut().find(|k| k.name.eq_ignore_ascii_case(name))
+    }
+
+    pub fn deleted_key(&self, name: &str) -> Option<&DeletedKey> {
+        self.deleted_keys.iter().find(|k| k.key.name.eq_ignore_ascii_case(name))
     }
 
     pub fn rbac(&self) -> bool {

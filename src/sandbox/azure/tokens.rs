@@ -148,6 +148,12 @@ fn issue(
         }
     } else if tenant.eq_ignore_ascii_case(&state.tenant_id) {
         return Err(Box::new(unknown_app(&principal.app_id, tenant)));
+    } else if let Some(other) = state.other_tenant(tenant) {
+        // Another directory of the customer's: the same rules, with its own consents.
+        match other.service_principals.iter().find(|sp| sp.app_id.eq_ignore_ascii_case(&principal.app_id)) {
+            Some(sp) if principal.multi_tenant => sp.id.clone(),
+            _ => return Err(Box::new(unknown_app(&principal.app_id, tenant))),
+        }
     } else {
         return Err(Box::new(errors::token(
             StatusCode::BAD_REQUEST,
@@ -180,4 +186,43 @@ fn unknown_app(client_id: &str, tenant: &str) -> Response {
             "Application with identifier '{client_id}' was not found in the directory '{tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant."
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::azure::state::{OtherTenant, ServicePrincipal};
+    use crate::sandbox::azure::{CUSTOMER_APP_ID, CUSTOMER_TENANT};
+
+    const OTHER: &str = "9e4d7c3b-1a2f-4b5c-8d6e-7f8091a2b3c4";
+
+    fn claims_of(state: &AzureState, token: &str) -> Claims {
+        Signer::new(state.token_key.expose().as_bytes())
+            .verify(token, chrono::Utc::now().timestamp(), &[VAULT_RESOURCE])
+            .unwrap()
+    }
+
+    #[test]
+    fn a_multi_tenant_app_gets_tokens_only_where_it_is_consented() {
+        let mut state = AzureState::seeded();
+        let app = crate::identities::published().azure.app_client_id.clone();
+        let anthropic = state.principal_by_app(&app).unwrap().clone();
+        assert!(issue(&state, &anthropic, CUSTOMER_TENANT, VAULT_RESOURCE).is_err(), "not consented");
+        assert!(issue(&state, &anthropic, OTHER, VAULT_RESOURCE).is_err(), "an unknown tenant");
+
+        let sp = ServicePrincipal { id: "sp-other".into(), app_id: app.clone(), display_name: "a".into() };
+        state.other_tenants.push(OtherTenant {
+            tenant_id: OTHER.into(),
+            display_name: "o".into(),
+            service_principals: vec![sp],
+        });
+        let (token, _) = issue(&state, &anthropic, OTHER, VAULT_RESOURCE).unwrap();
+        let claims = claims_of(&state, &token);
+        assert_eq!((claims.tid.as_str(), claims.oid.as_str()), (OTHER, "sp-other"));
+        assert_eq!(claims.iss, format!("https://sts.windows.net/{OTHER}/"));
+
+        // A single-tenant app is not let into the other directory, consented or not.
+        let customer = state.principal_by_app(CUSTOMER_APP_ID).unwrap().clone();
+        assert!(issue(&state, &customer, OTHER, VAULT_RESOURCE).is_err());
+    }
 }

@@ -1,10 +1,10 @@
-//! What every handler shares: the store, the accepted admin key, and where validation reaches AWS.
+//! What every handler shares: the store, the accepted admin key, and where validation reaches AWS and Azure.
 
 use std::sync::Arc;
 
 use secrecy::SecretString;
 
-use super::config::AwsBackend;
+use super::config::{AwsBackend, AzureBackend};
 use super::state::SharedStore;
 use crate::sandbox::faults::FaultPlan;
 
@@ -13,6 +13,7 @@ pub struct AppState {
     pub store: SharedStore,
     pub admin_key: SecretString,
     pub aws: Option<Arc<AwsBackend>>,
+    pub azure: Option<Arc<AzureBackend>>,
     /// Injected transient failures, when a scenario asks for them.
     pub faults: Option<Arc<FaultPlan>>,
 }

@@ -1,5 +1,5 @@
 //! How a platform sandbox is started: the admin key it accepts, where it listens, and where its
-//! key validation reaches AWS KMS.
+//! key validation reaches AWS KMS and Azure Key Vault.
 
 use std::net::{Ipv4Addr, SocketAddr};
 
@@ -7,6 +7,7 @@ use secrecy::SecretString;
 
 use super::state::PlatformState;
 use crate::providers::aws::StaticCredentials;
+use crate::providers::azure::AzureEndpoints;
 use crate::sandbox::faults::Faults;
 
 /// What `start` needs. Runtime knobs (CMEK on or off, the validation time limit) are set on the
@@ -18,6 +19,9 @@ pub struct PlatformSandboxConfig {
     /// Where validation calls AWS KMS (moto now; the built-in emulator later). `None`: validating an
     /// AWS key fails with a sentence saying the sandbox has no AWS endpoint.
     pub aws: Option<AwsBackend>,
+    /// Where validation reaches Azure (the sandbox's Azure emulator). `None`: validating an Azure
+    /// key fails with a sentence saying the sandbox has no Azure endpoint.
+    pub azure: Option<AzureBackend>,
     /// 127.0.0.1:0 by default (a free port).
     pub bind: SocketAddr,
     /// Where to start from: a saved state (`--state FILE`), or `None` for the seeded organisation.
@@ -29,7 +33,7 @@ pub struct PlatformSandboxConfig {
 impl PlatformSandboxConfig {
     /// Loopback on a free port, no AWS backend, the seeded organisation, no faults.
     pub fn new(admin_key: SecretString) -> Self {
-        Self { admin_key, aws: None, bind: default_bind(), initial: None, faults: Faults::none() }
+        Self { admin_key, aws: None, azure: None, bind: default_bind(), initial: None, faults: Faults::none() }
     }
 }
 
@@ -63,4 +67,23 @@ pub struct AwsBackend {
 pub struct AnthropicIdentity {
     pub credentials: StaticCredentials,
     pub role_arn: String,
+}
+
+/// How validation reaches an (emulated) Azure, and who it calls as: Anthropic's multi-tenant app,
+/// signing in with its client secret to the tenant each key's `provider_config.tenant_id` names,
+/// exactly as Anthropic does. The emulator enforces everything else (consent, issuer, firewall,
+/// RBAC with its propagation delay, access policies, key state), so outcomes are its answers.
+#[derive(Debug, Clone)]
+pub struct AzureBackend {
+    /// Entra authority, ARM and Graph with the emulator's port; `vault_suffix` is `:<port>`, added
+    /// to the registered vault URI (which has no port).
+    pub endpoints: AzureEndpoints,
+    /// The sandbox CA (PEM) the emulator's certificate chains to.
+    pub ca_pem: String,
+    /// The emulator's loopback port: the Azure host names resolve to 127.0.0.1 on it.
+    pub loopback_port: u16,
+    /// Anthropic's published app (client) id.
+    pub anthropic_client_id: String,
+    /// That app's client secret in the emulator.
+    pub anthropic_client_secret: SecretString,
 }

@@ -3,12 +3,14 @@
 //! It serves the wire types of `crate::platform::types` exactly, enforces the documented rules
 //! (write-once attach, no delete while attached, user-profile binding, pagination limits) and
 //! validates AWS keys as Anthropic does: real KMS calls to the configured backend, access decided
-//! by evaluating the key policy for Anthropic's published role. It never fakes a success.
+//! by evaluating the key policy for Anthropic's published role (or by the backend itself when it
+//! enforces policies), and Azure keys as Anthropic's multi-tenant app against the Azure
+//! emulator. It never fakes a success.
 //!
 //! Map: `server` (start/stop), `config`, `seed` (fixed organisation and workspaces), `routes`
 //! (handlers), `middleware` (request id, auth, version), `state` (the data), `error` (error
 //! bodies), `json_input` / `query` / `provider_config` / `workspace_input` (reading requests),
-//! `pagination`, `attach` and `workspace_rules` (rules), `validation` (AWS and the sentences).
+//! `pagination`, `attach` and `workspace_rules` (rules), `validation` (AWS, Azure and the sentences).
 
 mod app;
 mod attach;
@@ -32,8 +34,8 @@ mod workspace_rules;
 #[cfg(test)]
 mod tests;
 
-pub use config::{AnthropicIdentity, AwsBackend, PlatformSandboxConfig, default_bind};
+pub use config::{AnthropicIdentity, AwsBackend, AzureBackend, PlatformSandboxConfig, default_bind};
 pub use server::{RunningPlatform, start};
 pub use state::PlatformState;
 pub use validation::DEFAULT_TIMEOUT as DEFAULT_VALIDATION_TIMEOUT;
-pub use validation::messages;
+pub use validation::{azure_messages, messages};

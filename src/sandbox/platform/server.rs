@@ -5,14 +5,14 @@ use std::time::Duration;
 
 use secrecy::ExposeSecret;
 
-use crate::platform::types::{Organization, Workspace};
+use crate::platform::types::{Attachment, ExternalKey, Organization, ProviderConfig, Workspace};
 use crate::sandbox::SandboxError;
 use crate::sandbox::serve::{Served, bind, serve};
 
 use super::app::AppState;
 use super::config::PlatformSandboxConfig;
 use super::routes::router;
-use super::state::{PlatformState, SharedStore, Store, lock};
+use super::state::{KeyRecord, PlatformState, SharedStore, Store, lock};
 use crate::sandbox::faults::FaultPlan;
 
 const WHAT: &str = "platform";
@@ -59,6 +59,7 @@ pub async fn start(cfg: PlatformSandboxConfig) -> Result<RunningPlatform, Sandbo
         store: store.clone(),
         admin_key: cfg.admin_key,
         aws: cfg.aws.map(Arc::new),
+        azure: cfg.azure.map(Arc::new),
         faults: faults.is_active().then(|| Arc::new(FaultPlan::new(faults))),
     };
     let served = serve(WHAT, listener, router(app));
@@ -80,6 +81,28 @@ impl RunningPlatform {
     /// How long validation waits for the KMS before failing with `Timeout:` (30 s at start).
     pub fn set_validation_timeout(&self, limit: Duration) {
         lock(&self.store).validation_timeout = limit;
+    }
+
+    /// Registers an external key straight into the store (unattached, geo `us`, no user profile),
+    /// as an earlier run would have left it; for scenarios. Returns its id.
+    pub fn seed_external_key(&self, provider_config: ProviderConfig, display_name: &str) -> String {
+        let mut store = lock(&self.store);
+        let now = chrono::Utc::now();
+        let key = ExternalKey {
+            id: super::ids::external_key_id(),
+            object_type: "external_key".to_string(),
+            attachment: Attachment::Unattached,
+            created_at: now,
+            updated_at: now,
+            display_name: Some(display_name.to_string()),
+            geo: super::provider_config::SUPPORTED_GEO.to_string(),
+            provider_config,
+            user_profile_id: None,
+        };
+        let id = key.id.clone();
+        let seq = store.next_seq();
+        store.keys.push(KeyRecord { seq, key });
+        id
     }
 
     /// Stops accepting requests, lets those in flight finish (up to 5 s), and waits for the end.

@@ -3,8 +3,10 @@
 //!
 //! A scenario seeds the emulators directly (bypassing their own checks on purpose: the point is to
 //! reach states the APIs would normally refuse to create) and may add standing conditions
-//! (Resource Control Policies, transient faults).
+//! (Resource Control Policies, transient faults). The `azure-*` scenarios arrange the Azure world
+//! (see `azure`); the AWS side stays seeded in them, and the others leave Azure seeded.
 
+pub mod azure;
 mod policies;
 
 use std::time::Duration;
@@ -134,6 +136,110 @@ pub static SCENARIOS: &[Scenario] = &[
         faults: Faults { error_share: 0.3, latency: Duration::from_millis(150) },
         rcps: no_rcps,
         arrange: nothing,
+    },
+    Scenario {
+        name: "azure-access-policy",
+        summary: "the Azure vault uses access policies (enableRbacAuthorization false), with a policy for the customer only",
+        shows: "setup stops before any change: AZ-01, assign roles first, then switch the vault to Azure RBAC (only advised)",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: azure::access_policy,
+    },
+    Scenario {
+        name: "azure-purge-protection-off",
+        summary: "the Azure vault has purge protection off (enablePurgeProtection null)",
+        shows: "setup turns purge protection on (AZ-02, irreversible) only with the vault's name typed as confirmation",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: azure::purge_protection_off,
+    },
+    Scenario {
+        name: "azure-public-access-disabled",
+        summary: "the Azure vault has publicNetworkAccess Disabled (private endpoints only)",
+        shows: "AZ-03: setup turns public access on with a default-deny firewall admitting 160.79.104.0/21, once approved",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: azure::public_access_disabled,
+    },
+    Scenario {
+        name: "azure-firewall-missing-range",
+        summary: "the Azure vault firewall denies by default and admits a retired 34.162.x address and the customer, not 160.79.104.0/21",
+        shows: "AZ-04 and AZ-05: setup adds 160.79.104.0/21, removes the retired address and keeps the customer's own",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: azure::firewall_missing_range,
+    },
+    Scenario {
+        name: "azure-sp-missing",
+        summary: "Anthropic's app has no service principal in the tenant, and the customer lacks a directory role to consent",
+        shows: "setup cannot consent: AZ-06, with `az ad sp create --id 8635ae1a-...` for an Application Administrator",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: azure::sp_missing,
+    },
+    Scenario {
+        name: "azure-role-wrong-scope",
+        summary: "Anthropic is consented, but Key Vault Crypto User sits on another key (payments-cmek), not on anthropic-cmek",
+        shows: "AZ-07: setup assigns Key Vault Crypto User at anthropic-cmek's scope and leaves the other assignment alone",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: azure::role_wrong_scope,
+    },
+    Scenario {
+        name: "azure-propagation-delay",
+        summary: "new Azure role assignments take 20 s to reach Key Vault; nothing else is wrong",
+        shows: "setup assigns the role, validation answers ForbiddenByRbac (AZ-08), setup waits visibly and retries until it passes",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: azure::propagation_delay,
+    },
+    Scenario {
+        name: "azure-key-too-small",
+        summary: "anthropic-cmek is an RSA 2048 key (consented and granted, tagged)",
+        shows: "setup stops before any change: AZ-09, Anthropic needs RSA of at least 3072 bits (a new key or version)",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: azure::key_too_small,
+    },
+    Scenario {
+        name: "azure-wrong-ops",
+        summary: "anthropic-cmek allows only encrypt/decrypt, not wrapKey/unwrapKey (consented and granted, tagged)",
+        shows: "setup stops before any change: AZ-09, the key's operations lack wrapKey/unwrapKey (a new key or version)",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: azure::wrong_ops,
+    },
+    Scenario {
+        name: "azure-tag-missing",
+        summary: "anthropic-cmek carries three customer tags but not the organisation tag (consented and granted)",
+        shows: "AZ-10: setup adds anthropic-org-<org>=true and keeps the three tags (merged: setting tags replaces them all)",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: azure::tag_missing,
+    },
+    Scenario {
+        name: "azure-key-expired",
+        summary: "anthropic-cmek expired yesterday (consented and granted, tagged)",
+        shows: "setup stops before any change: AZ-11, with `az keyvault key set-attributes --expires` or a new version",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: azure::key_expired,
+    },
+    Scenario {
+        name: "azure-tenant-mismatch",
+        summary: "the platform already holds anthropic-cmek's configuration registered with the customer's other tenant, not the vault's",
+        shows: "doctor and setup catch the registered tenant_id differing from the vault's (AZ-13); validation says AKV10032",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: azure::tenant_mismatch,
+    },
+    Scenario {
+        name: "azure-key-deleted",
+        summary: "anthropic-cmek is in the vault's soft-delete bin (recoverable; its name cannot be reused)",
+        shows: "setup stops before any change: AZ-12, with `az keyvault key recover`",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: azure::key_deleted,
     },
 ];
 

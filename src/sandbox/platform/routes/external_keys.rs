@@ -184,7 +184,7 @@ pub async fn validate(
         };
         (target, store.validation_timeout)
     };
-    let (status, error) = match validation::run(app.aws.as_deref(), limit, &target).await {
+    let (status, error) = match validation::run(app.aws.as_deref(), app.azure.as_deref(), limit, &target).await {
         Outcome::Valid => (ValidationStatus::Success, None),
         Outcome::Invalid(sentence) | Outcome::TimedOut(sentence) => (ValidationStatus::Failure, Some(sentence)),
     };

@@ -2,11 +2,16 @@
 //! the organisation in the encryption context, and on attach with the workspace's compartment too.
 //!
 //! This module picks the provider and enforces the time limit; `aws` does the AWS steps (and
-//! hands a policy-enforcing backend to `enforced`, which calls as Anthropic's own session) and
-//! `messages` holds every failure sentence. It never touches the store: callers pass a `Target`.
+//! hands a policy-enforcing backend to `enforced`, which calls as Anthropic's own session),
+//! `azure` the Azure steps as Anthropic's multi-tenant app (`azure_sign_in` first), and
+//! `messages` / `azure_messages` hold every failure sentence. It never touches the store:
+//! callers pass a `Target`.
 
 mod access;
 mod aws;
+mod azure;
+pub mod azure_messages;
+mod azure_sign_in;
 mod enforced;
 pub mod messages;
 
@@ -15,7 +20,7 @@ use std::time::Duration;
 
 use crate::platform::types::ProviderConfig;
 
-use super::config::AwsBackend;
+use super::config::{AwsBackend, AzureBackend};
 
 /// Anthropic waits up to 30 s for a validation round trip (platform-api.md, section 3).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -50,7 +55,12 @@ pub enum Outcome {
 }
 
 /// Runs the validation for `target`, giving up after `limit`.
-pub async fn run(aws_backend: Option<&AwsBackend>, limit: Duration, target: &Target) -> Outcome {
+pub async fn run(
+    aws_backend: Option<&AwsBackend>,
+    azure_backend: Option<&AzureBackend>,
+    limit: Duration,
+    target: &Target,
+) -> Outcome {
     match &target.provider_config {
         ProviderConfig::Aws(config) => {
             let Some(backend) = aws_backend else {
@@ -65,9 +75,16 @@ pub async fn run(aws_backend: Option<&AwsBackend>, limit: Duration, target: &Tar
         ProviderConfig::Gcp(config) => {
             Outcome::Invalid(messages::provider_not_supported("Google Cloud KMS", &config.key_name))
         }
-        ProviderConfig::Azure(config) => Outcome::Invalid(messages::provider_not_supported(
-            "Azure Key Vault",
-            &format!("{}/keys/{}", config.vault_uri.trim_end_matches('/'), config.key_name),
-        )),
+        ProviderConfig::Azure(config) => {
+            let key_id = azure_messages::key_id(&config.vault_uri, &config.key_name);
+            let Some(backend) = azure_backend else {
+                return Outcome::Invalid(azure_messages::no_azure_endpoint(&key_id));
+            };
+            match tokio::time::timeout(limit, azure::validate(backend, config, target)).await {
+                Ok(Ok(())) => Outcome::Valid,
+                Ok(Err(sentence)) => Outcome::Invalid(sentence),
+                Err(_) => Outcome::TimedOut(azure_messages::timeout(&key_id, limit)),
+            }
+        }
     }
 }
