@@ -6,7 +6,8 @@ use cmek::model::{AzureKeyName, VaultResourceId, VaultUri};
 use cmek::providers::azure::{
     AzureEndpoints, AzureErrorKind, AzureProvider, AzureSettings, StaticClientSecret, VaultNetworkChange,
 };
-use cmek::sandbox::azure::{RESOURCE_GROUP, RunningAzure, SUBSCRIPTION_ID, VAULT_NAME};
+use cmek::sandbox::azure::state::DeletedKey;
+use cmek::sandbox::azure::{RESOURCE_GROUP, RunningAzure, SUBSCRIPTION_ID, SeedAzureKey, VAULT_NAME};
 use secrecy::SecretString;
 
 use super::azure_emulator::emulator;
@@ -91,14 +92,22 @@ async fn purge_protection_is_turned_on() {
     assert_eq!(azure.enable_purge_protection(&vault_id()).await.unwrap().purge_protection, Some(true));
 }
 
-// The emulator answers /deletedkeys once the sandbox's soft-delete bin lands (H2's branch).
-// The emulator answers /deletedkeys once the sandbox's soft-delete bin lands (H2's branch).
 #[tokio::test]
-#[ignore = "waits on the Azure emulator's /deletedkeys (H2's branch)"]
-async fn a_key_that_was_never_deleted_is_not_in_the_soft_delete_bin() {
+async fn the_soft_delete_bin_is_looked_up_by_name() {
     let az = emulator().await;
     let azure = provider(&az);
     let uri = VaultUri::parse(&format!("https://{VAULT_NAME}.vault.azure.net")).unwrap();
     let name = AzureKeyName::parse("never-existed").unwrap();
     assert_eq!(azure.deleted_key_exists(&uri, &name).await, Ok(false));
+
+    az.seed_key(SeedAzureKey::cmek("anthropic-cmek")).unwrap();
+    az.with_state(|s| {
+        let v = s.vault_mut(VAULT_NAME).unwrap();
+        let at = v.keys.iter().position(|k| k.name == "anthropic-cmek").unwrap();
+        let key = v.keys.remove(at);
+        v.deleted_keys.push(DeletedKey { key, deleted_date: 1_700_000_000, scheduled_purge_date: 1_900_000_000 });
+    });
+    let deleted = AzureKeyName::parse("anthropic-cmek").unwrap();
+    assert_eq!(azure.deleted_key_exists(&uri, &deleted).await, Ok(true));
+    assert_eq!(azure.inspect_key(&uri, &deleted).await, Ok(None), "not a live key any more");
 }

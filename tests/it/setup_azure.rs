@@ -167,7 +167,6 @@ fn the_plan_on_the_default_sandbox_shows_the_azure_steps_and_changes_nothing() {
 }
 
 #[test]
-#[ignore = "waits on the platform emulator's Azure validation and scenarios (H2's branch)"]
 fn the_whole_job_succeeds_and_a_rerun_changes_nothing() {
     let home = Home::new();
     let r = home.setup(true, "azure", ATTACH);
@@ -238,7 +237,6 @@ fn watch_setup(
 }
 
 #[test]
-#[ignore = "waits on the platform emulator's Azure validation and scenarios (H2's branch)"]
 fn validation_waits_visibly_while_the_role_assignment_propagates_then_succeeds() {
     let home = Home::new();
     let (r, _) =
@@ -252,7 +250,6 @@ fn validation_waits_visibly_while_the_role_assignment_propagates_then_succeeds()
 }
 
 #[test]
-#[ignore = "waits on the platform emulator's Azure validation and scenarios (H2's branch)"]
 fn ctrl_c_stops_the_wait_and_the_run_still_reports() {
     let home = Home::new();
     let mut sent = false;
@@ -272,7 +269,6 @@ fn ctrl_c_stops_the_wait_and_the_run_still_reports() {
 }
 
 #[test]
-#[ignore = "waits on the platform emulator's Azure validation and scenarios (H2's branch)"]
 fn no_wait_allowed_fails_at_once_and_says_the_role_may_still_be_propagating() {
     let home = Home::new();
     let (r, _) =
@@ -302,7 +298,6 @@ fn scenario(scenario: &str, args: &[&str]) -> Run {
 }
 
 #[test]
-#[ignore = "waits on the platform emulator's Azure validation and scenarios (H2's branch)"]
 fn the_firewall_gets_anthropics_range_and_loses_the_retired_address_keeping_the_customers() {
     let r = scenario("azure-firewall-missing-range", ATTACH);
     assert_eq!(r.code, 0, "{r:?}");
@@ -315,7 +310,6 @@ fn the_firewall_gets_anthropics_range_and_loses_the_retired_address_keeping_the_
 }
 
 #[test]
-#[ignore = "waits on the platform emulator's Azure validation and scenarios (H2's branch)"]
 fn public_access_is_turned_on_only_when_approved() {
     let r = scenario("azure-public-access-disabled", ATTACH);
     assert_ne!(r.code, 0, "{r:?}");
@@ -327,7 +321,6 @@ fn public_access_is_turned_on_only_when_approved() {
 }
 
 #[test]
-#[ignore = "waits on the platform emulator's Azure validation and scenarios (H2's branch)"]
 fn purge_protection_needs_the_vaults_name_and_then_is_turned_on() {
     let r = scenario("azure-purge-protection-off", ATTACH);
     assert_eq!(outcome(&r.json(), "enable_purge_protection"), "gated", "{r:?}");
@@ -338,7 +331,6 @@ fn purge_protection_needs_the_vaults_name_and_then_is_turned_on() {
 }
 
 #[test]
-#[ignore = "waits on the platform emulator's Azure validation and scenarios (H2's branch)"]
 fn missing_tags_are_merged_and_a_role_at_the_wrong_scope_gets_one_at_the_key() {
     let r = scenario("azure-tag-missing", ATTACH);
     assert_eq!(r.code, 0, "{r:?}");
@@ -350,7 +342,6 @@ fn missing_tags_are_merged_and_a_role_at_the_wrong_scope_gets_one_at_the_key() {
 }
 
 #[test]
-#[ignore = "waits on the platform emulator's Azure validation and scenarios (H2's branch)"]
 fn consent_without_a_directory_role_is_an_auth_error_naming_the_roles() {
     let r = scenario("azure-sp-missing", ATTACH);
     assert_eq!(r.code, 3, "{r:?}");
