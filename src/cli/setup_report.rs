@@ -108,6 +108,7 @@ pub fn print_run(
         if facts.azure().is_some() {
             doc["azure"]["key"]["kid"] = json!(cloud.azure_key_id);
             doc["azure"]["key"]["exists"] = json!(cloud.azure_key_id.is_some());
+            doc["azure"]["service_principal"] = json!(cloud.azure_service_principal);
         }
         doc["external_key_id"] = json!(report.external_key_id);
         doc["validation"] = json!(report.validation);

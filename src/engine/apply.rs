@@ -43,13 +43,15 @@ pub struct RunReport {
 pub struct CloudResult {
     /// Azure: the key id (`kid`, with its version) the run created, or the existing key's.
     pub azure_key_id: Option<String>,
+    /// Azure: the object id of Anthropic's service principal, created by the run or found.
+    pub azure_service_principal: Option<String>,
 }
 
 /// Mutable state threaded through the steps: what earlier steps created.
 pub(super) struct Progress {
     pub(super) key_arn: Option<KmsKeyArn>,
     pub(super) azure_key_id: Option<String>,
-    /// Azure: the object id of Anthropic's service principal created by this run's consent step.
+    /// Azure: the object id of Anthropic's service principal (found, or created by the consent step).
     pub(super) service_principal: Option<String>,
     pub(super) external_key_id: Option<String>,
     pub(super) validation: Option<ValidationResult>,
@@ -77,7 +79,7 @@ pub async fn apply_with_cloud(
     let mut progress = Progress {
         key_arn: initial_key(plan),
         azure_key_id: facts.azure().and_then(|a| a.key.as_ref()).and_then(|k| k.kid.clone()),
-        service_principal: None,
+        service_principal: facts.azure().and_then(|a| a.service_principal.as_ref()).map(|sp| sp.object_id.clone()),
         external_key_id: initial_registration(plan),
         validation: None,
         attached_to: facts
@@ -139,7 +141,9 @@ pub async fn apply_with_cloud(
         failure,
         journal_dir: journal.dir().to_path_buf(),
     };
-    (report, CloudResult { azure_key_id: progress.azure_key_id })
+    let cloud =
+        CloudResult { azure_key_id: progress.azure_key_id, azure_service_principal: progress.service_principal };
+    (report, cloud)
 }
 
 impl RunReport {

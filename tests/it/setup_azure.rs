@@ -178,6 +178,7 @@ fn the_whole_job_succeeds_and_a_rerun_changes_nothing() {
     }
     assert_eq!(outcome(&doc, "attach"), "done", "{r:?}");
     let kid = doc["azure"]["key"]["kid"].as_str().expect("the created key's id").to_string();
+    assert!(doc["azure"]["service_principal"].as_str().is_some(), "the consented principal: {r:?}");
     assert!(kid.contains("/keys/anthropic-cmek/"), "{kid}");
     assert!(doc["external_key_id"].as_str().is_some_and(|id| !id.is_empty()));
     let journal = std::fs::read_to_string(home.journals()[0].join("journal.jsonl")).unwrap();
