@@ -101,13 +101,13 @@ async fn run_with(
         return Ok(code);
     }
 
-    let (report, cloud) = engine::apply_with_cloud(services, &facts, &plan, &mut journal, &mut progress).await;
+    let report = engine::apply(services, &facts, &plan, &mut journal, &mut progress).await;
     let code = match &report.failure {
         None => 0,
         Some(e) => e.exit_code(),
     };
     let _ = journal.record("run_finished", json!({ "exit_code": code }));
-    setup_report::print_run(out, &answers, &facts, &plan, (&report, &cloud), journal.dir());
+    setup_report::print_run(out, &answers, &facts, &plan, &report, journal.dir());
     Ok(code)
 }
 

@@ -6,8 +6,8 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::setup_report_azure;
+use crate::engine::RunReport;
 use crate::engine::events::{Event, EventSink, StepOutcome};
-use crate::engine::{CloudResult, RunReport};
 use crate::identities;
 use crate::model::ProviderKind;
 use crate::output::{Output, Tone};
@@ -92,7 +92,7 @@ pub fn print_run(
     answers: &SetupAnswers,
     facts: &SetupFacts,
     plan: &Plan,
-    (report, cloud): (&RunReport, &CloudResult),
+    report: &RunReport,
     journal: &Path,
 ) {
     let next = next_steps_run(answers, plan, report);
@@ -106,9 +106,9 @@ pub fn print_run(
             doc["key"]["arn"] = json!(report.key_arn.as_ref().map(ToString::to_string));
         }
         if facts.azure().is_some() {
-            doc["azure"]["key"]["kid"] = json!(cloud.azure_key_id);
-            doc["azure"]["key"]["exists"] = json!(cloud.azure_key_id.is_some());
-            doc["azure"]["service_principal"] = json!(cloud.azure_service_principal);
+            doc["azure"]["key"]["kid"] = json!(report.cloud.azure_key_id);
+            doc["azure"]["key"]["exists"] = json!(report.cloud.azure_key_id.is_some());
+            doc["azure"]["service_principal"] = json!(report.cloud.azure_service_principal);
         }
         doc["external_key_id"] = json!(report.external_key_id);
         doc["validation"] = json!(report.validation);
@@ -128,7 +128,7 @@ pub fn print_run(
     if let Some(arn) = &report.key_arn {
         out.text(&format!("  key            {arn}"));
     }
-    if let Some(kid) = &cloud.azure_key_id {
+    if let Some(kid) = &report.cloud.azure_key_id {
         out.text(&format!("  key            {kid}"));
     }
     if let Some(id) = &report.external_key_id {

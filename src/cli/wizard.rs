@@ -38,7 +38,8 @@ pub async fn run(
         platform: reach.platform_client()?,
         // The wizard connects per region as the user chooses; the template carries no region.
         aws: crate::providers::aws::AwsSettings { region: None, ..reach.aws_settings(&AwsRegion::recommended()) },
-        azure: None,
+        // Building the provider makes no call; the Welcome screen says whether Azure can be used.
+        azure: reach.azure_provider().ok(),
         journal_root,
     };
     let prefill = Prefill {
@@ -48,8 +49,8 @@ pub async fn run(
         region: args.region.clone(),
         alias: args.alias.clone(),
         display_name: args.display_name.clone(),
-        azure_vault: None,
-        azure_key: None,
+        azure_vault: args.azure_vault.clone(),
+        azure_key: args.azure_key.clone(),
     };
     let no_color_env = env("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = if no_color || no_color_env { Theme::no_color() } else { Theme::default() };

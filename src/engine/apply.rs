@@ -35,10 +35,11 @@ pub struct RunReport {
     pub failure: Option<Error>,
     /// Where the run's journal (and any policy backup) is.
     pub journal_dir: std::path::PathBuf,
+    /// What the run left in Azure.
+    pub cloud: CloudResult,
 }
 
-/// What a run left in the cloud beyond `RunReport`'s fields. Kept beside the report rather than in
-/// it so the report's shape (which the wizard's tests build) stays as it is.
+/// What a run left in the cloud beyond the AWS key ARN: the Azure key id and service principal.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CloudResult {
     /// Azure: the key id (`kid`, with its version) the run created, or the existing key's.
@@ -65,17 +66,6 @@ pub async fn apply(
     journal: &mut Journal,
     sink: &mut dyn EventSink,
 ) -> RunReport {
-    apply_with_cloud(services, facts, plan, journal, sink).await.0
-}
-
-/// `apply`, also returning what the run left in the cloud (the Azure key id).
-pub async fn apply_with_cloud(
-    services: &Services,
-    facts: &SetupFacts,
-    plan: &Plan,
-    journal: &mut Journal,
-    sink: &mut dyn EventSink,
-) -> (RunReport, CloudResult) {
     let mut progress = Progress {
         key_arn: initial_key(plan),
         azure_key_id: facts.azure().and_then(|a| a.key.as_ref()).and_then(|k| k.kid.clone()),
@@ -132,7 +122,7 @@ pub async fn apply_with_cloud(
         outcomes.push(outcome);
     }
 
-    let report = RunReport {
+    RunReport {
         outcomes,
         key_arn: progress.key_arn,
         external_key_id: progress.external_key_id,
@@ -140,10 +130,8 @@ pub async fn apply_with_cloud(
         attached_to: progress.attached_to,
         failure,
         journal_dir: journal.dir().to_path_buf(),
-    };
-    let cloud =
-        CloudResult { azure_key_id: progress.azure_key_id, azure_service_principal: progress.service_principal };
-    (report, cloud)
+        cloud: CloudResult { azure_key_id: progress.azure_key_id, azure_service_principal: progress.service_principal },
+    }
 }
 
 impl RunReport {
@@ -157,6 +145,7 @@ impl RunReport {
             attached_to: None,
             failure: Some(error),
             journal_dir: std::path::PathBuf::new(),
+            cloud: CloudResult::default(),
         }
     }
 }

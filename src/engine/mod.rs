@@ -13,7 +13,7 @@ pub mod journal;
 pub mod propagation;
 pub mod wizard_api;
 
-pub use apply::{CloudResult, RunReport, ValidationResult, apply, apply_with_cloud};
+pub use apply::{CloudResult, RunReport, ValidationResult, apply};
 pub use cancel::Cancel;
 pub use facts::gather;
 

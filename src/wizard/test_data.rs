@@ -177,15 +177,24 @@ pub fn prepared(answers: &SetupAnswers, key_policy: Option<&str>) -> (SetupFacts
     (f, p)
 }
 
-fn report(outcomes: Vec<StepOutcome>) -> RunReport {
+/// The key id of the Azure key the sandbox run creates.
+pub const AZURE_KEY_ID: &str =
+    "https://cmek-sandbox.vault.azure.net/keys/anthropic-cmek/4f1c2a9e8b7d46f0a1b2c3d4e5f60718";
+
+fn report(plan: &Plan, outcomes: Vec<StepOutcome>) -> RunReport {
+    let azure = plan.grant.is_none();
     RunReport {
         outcomes,
-        key_arn: Some(KEY_ARN.parse().unwrap()),
+        key_arn: (!azure).then(|| KEY_ARN.parse().unwrap()),
         external_key_id: Some(EXTERNAL_KEY_ID.into()),
         validation: None,
         attached_to: None,
         failure: None,
         journal_dir: PathBuf::from(JOURNAL_DIR),
+        cloud: crate::engine::CloudResult {
+            azure_key_id: azure.then(|| AZURE_KEY_ID.to_string()),
+            azure_service_principal: azure.then(|| "7e1f0c3a-5b2d-4c8e-9f60-1a2b3c4d5e6f".to_string()),
+        },
     }
 }
 
@@ -208,12 +217,15 @@ fn outcomes(plan: &Plan, validate: StepOutcome) -> Vec<StepOutcome> {
 
 /// Every step ran and validation passed; the attach stays gated.
 pub fn validated_report(plan: &Plan) -> RunReport {
-    let mut r = report(outcomes(
+    let mut r = report(
         plan,
-        StepOutcome::Done {
-            detail: format!("{EXTERNAL_KEY_ID} validated: Anthropic encrypted and decrypted with the key"),
-        },
-    ));
+        outcomes(
+            plan,
+            StepOutcome::Done {
+                detail: format!("{EXTERNAL_KEY_ID} validated: Anthropic encrypted and decrypted with the key"),
+            },
+        ),
+    );
     r.validation = Some(ValidationResult { success: true, error: None });
     r
 }
@@ -226,7 +238,7 @@ the kms:Encrypt action";
 /// Every step ran but the platform could not use the key.
 pub fn validation_failed_report(plan: &Plan) -> RunReport {
     let message = format!("validation of {EXTERNAL_KEY_ID} failed: {VALIDATION_ERROR}");
-    let mut r = report(outcomes(plan, StepOutcome::Failed { error: message.clone() }));
+    let mut r = report(plan, outcomes(plan, StepOutcome::Failed { error: message.clone() }));
     r.validation = Some(ValidationResult { success: false, error: Some(VALIDATION_ERROR.into()) });
     r.failure = Some(
         Error::unhealthy(message)
@@ -245,7 +257,7 @@ pub fn apply_failed_report(plan: &Plan) -> RunReport {
         .enumerate()
         .map(|(i, _)| if i == 0 { StepOutcome::Failed { error: message.into() } } else { StepOutcome::Skipped })
         .collect();
-    let mut r = report(outcomes);
+    let mut r = report(plan, outcomes);
     r.key_arn = None;
     r.external_key_id = None;
     r.failure = Some(

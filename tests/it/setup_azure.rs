@@ -355,6 +355,41 @@ fn consent_without_a_directory_role_is_an_auth_error_naming_the_roles() {
     );
 }
 
+/// The ids of the checks that failed and block the run.
+fn blocking_ids(doc: &Value) -> Vec<String> {
+    doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "fail" && c["blocking"] == true)
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn broken_vaults_and_keys_stop_the_run_before_any_change_with_their_catalogue_id() {
+    for (name, id) in [
+        ("azure-access-policy", "AZ-01"),
+        ("azure-key-too-small", "AZ-09"),
+        ("azure-wrong-ops", "AZ-09"),
+        ("azure-key-expired", "AZ-11"),
+        ("azure-key-deleted", "AZ-12"),
+        ("azure-tenant-mismatch", "AZ-13"),
+    ] {
+        let r = scenario(name, ATTACH);
+        assert_eq!(r.code, 1, "{name}: {r:?}");
+        let doc = r.json();
+        assert_eq!(doc["mode"], "plan", "{name}: stopped at the plan: {r:?}");
+        assert!(blocking_ids(&doc).contains(&id.to_string()), "{name} blocks with {id}: {r:?}");
+        let fix = doc["checks"].as_array().unwrap().iter().find(|c| c["id"] == id && c["status"] == "fail").unwrap()["fix"]
+            .to_string();
+        assert!(
+            ["az ", "--azure-", "curl "].iter().any(|c| fix.contains(c)),
+            "{name}: the fix is a command: {fix}"
+        );
+    }
+}
+
 /// Rewrites the sandbox state's Azure vaults (the state file is the sandbox's own JSON).
 fn edit_vaults(home: &Home, change: impl FnOnce(&mut Vec<Value>)) {
     let path = home.state_file();

@@ -66,8 +66,9 @@ pub(super) fn register_plan<'a>(
         )
     } else {
         format!(
-            "delete the unattached configuration {} (Console > Settings > Encryption keys, or the Admin API), then \
-             re-run: cmek registers the vault's tenant {tenant}",
+            "delete the unattached configuration, then re-run (cmek registers the vault's tenant {tenant}): curl -X \
+             DELETE https://api.anthropic.com/v1/organizations/external_keys/{} -H \"x-api-key: $ANTHROPIC_ADMIN_KEY\" \
+             -H \"anthropic-version: 2023-06-01\" (or Console > Settings > Encryption keys)",
             r.id
         )
     };

@@ -29,6 +29,9 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
     if let Some(arn) = report.and_then(|r| r.key_arn.as_ref()) {
         field("KMS key", arn.to_string(), theme.text);
     }
+    if let Some(kid) = report.and_then(|r| r.cloud.azure_key_id.as_ref()) {
+        field("Vault key", kid.clone(), theme.text);
+    }
     if let Some(id) = report.and_then(|r| r.external_key_id.as_ref()) {
         field("external key", id.clone(), theme.text);
     }

@@ -140,4 +140,7 @@ fn add_ids(wizard: &Wizard, theme: &Theme, body: &mut Body, width: usize) {
     if let Some(arn) = &report.key_arn {
         body.extend(text::field_line("KMS key", 12, &arn.to_string(), theme.text, theme, width));
     }
+    if let Some(kid) = &report.cloud.azure_key_id {
+        body.extend(text::field_line("Vault key", 12, kid, theme.text, theme, width));
+    }
 }

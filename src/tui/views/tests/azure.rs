@@ -61,3 +61,15 @@ fn validation_waiting_for_role_propagation() {
     j.engine(waiting_event(3, 80));
     snap("validate_waiting_stopping", &j.wizard);
 }
+
+#[test]
+fn azure_validated_and_summary() {
+    let mut j = Journey::to_azure_checks(0);
+    let plan = j.plan_ready(None);
+    j.approve();
+    j.applied(crate::wizard::test_data::validated_report(&plan));
+    snap("azure_validate_passed", &j.wizard);
+    j.press(KeyInput::Enter);
+    j.press(KeyInput::Esc);
+    snap("azure_summary_not_attached", &j.wizard);
+}
