@@ -79,3 +79,57 @@ fn with_a_state_file_the_bundle_sits_next_to_it() {
     assert!(expected.exists());
     assert_eq!(sandbox.interrupt(), 0);
 }
+
+const READ_CMEK_KEY: &str = r#"
+import os, sys
+from azure.identity import DefaultAzureCredential
+from azure.keyvault.keys import KeyClient
+from azure.keyvault.keys.crypto import KeyWrapAlgorithm
+
+org_tag = sys.argv[1]
+client = KeyClient(os.environ["AZURE_KEYVAULT_URL"], DefaultAzureCredential(), verify_challenge_resource=False)
+key = client.get_key("anthropic-cmek")
+assert key.key_type == "RSA" and len(key.key.n) == 384, (key.key_type, len(key.key.n))
+assert sorted(key.key_operations) == ["unwrapKey", "wrapKey"], key.key_operations
+assert key.properties.enabled and key.properties.expires_on is None, key.properties
+assert key.properties.tags.get(org_tag) == "true", key.properties.tags
+crypto = client.get_cryptography_client("anthropic-cmek", key_version=key.properties.version)
+dek = os.urandom(32)
+wrapped = crypto.wrap_key(KeyWrapAlgorithm.rsa_oaep_256, dek)
+assert crypto.unwrap_key(KeyWrapAlgorithm.rsa_oaep_256, wrapped.encrypted_key).key == dek
+print("cmek's key read:", key.id, sorted(key.properties.tags))
+"#;
+
+/// The key `cmek setup --provider azure` created is what the issue asks of it, as Azure's own
+/// Python client sees it: RSA 3072, wrapKey/unwrapKey only, enabled, no expiry, the org tag.
+#[test]
+fn the_python_client_reads_the_key_cmek_created() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let python = root.join(".venv/bin/python");
+    assert!(python.exists(), "{} is missing: run scripts/install-test-peers.sh", python.display());
+    let home = tempfile::tempdir().unwrap();
+    let state = home.path().join("sbx.json");
+    let setup = Command::new(env!("CARGO_BIN_EXE_cmek"))
+        .env_clear()
+        .env("HOME", home.path())
+        .args(["--sandbox", "--sandbox-state", state.to_str().unwrap()])
+        .args(["setup", "--non-interactive", "--provider", "azure", "--workspace", "production"])
+        .args(["--confirm-attach", "production"])
+        .output()
+        .unwrap();
+    assert_eq!(setup.status.code(), Some(0), "{}", String::from_utf8_lossy(&setup.stderr));
+
+    let sandbox = Foreground::start(home.path(), &["sandbox", "--state", state.to_str().unwrap()]);
+    let org_tag = format!("anthropic-org-{}", cmek::sandbox::platform::seed::ORG_ID);
+    let out = Command::new(&python)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(AZURE_VARS.iter().map(|v| (*v, sandbox.exports[*v].as_str())))
+        .args(["-c", READ_CMEK_KEY, &org_tag])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "the Python client could not read cmek's key:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("cmek's key read: https://localhost:"), "{stdout}");
+    assert_eq!(sandbox.interrupt(), 0);
+}

@@ -381,12 +381,10 @@ fn broken_vaults_and_keys_stop_the_run_before_any_change_with_their_catalogue_id
         let doc = r.json();
         assert_eq!(doc["mode"], "plan", "{name}: stopped at the plan: {r:?}");
         assert!(blocking_ids(&doc).contains(&id.to_string()), "{name} blocks with {id}: {r:?}");
-        let fix = doc["checks"].as_array().unwrap().iter().find(|c| c["id"] == id && c["status"] == "fail").unwrap()["fix"]
-            .to_string();
-        assert!(
-            ["az ", "--azure-", "curl "].iter().any(|c| fix.contains(c)),
-            "{name}: the fix is a command: {fix}"
-        );
+        let fix =
+            doc["checks"].as_array().unwrap().iter().find(|c| c["id"] == id && c["status"] == "fail").unwrap()["fix"]
+                .to_string();
+        assert!(["az ", "--azure-", "curl "].iter().any(|c| fix.contains(c)), "{name}: the fix is a command: {fix}");
     }
 }
 
