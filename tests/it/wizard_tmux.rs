@@ -112,3 +112,55 @@ fn quitting_early_changes_nothing_and_restores_the_terminal() {
     assert!(saved["aws"].to_string().len() > 2);
     assert!(saved["platform"]["keys"].as_array().unwrap().is_empty(), "nothing registered");
 }
+
+/// Azure in a real terminal, in the scenario where new role assignments take 20 s to take effect:
+/// the wizard consents, creates the key, assigns the role, shows validation waiting for it, and
+/// attaches once it has propagated.
+#[test]
+fn the_wizard_sets_up_azure_and_shows_the_propagation_wait() {
+    let home = tempfile::tempdir().unwrap();
+    let state = home.path().join("sandbox.json");
+    let command = wizard_command(home.path(), &state)
+        .replace("--sandbox ", "--sandbox=azure-propagation-delay ")
+        .replace(" setup", " setup --provider azure");
+    let t = Tmux::start(&command, 100, 32);
+
+    let welcome = t.wait_for("in reach", WAIT);
+    assert!(welcome.contains("▸ Azure Key Vault"), "the answers' provider is highlighted:\n{welcome}");
+    t.keys(&["Enter"]);
+    t.wait_for("Step 2 of 9: Workspace", WAIT);
+    t.keys(&["Down", "Enter"]);
+
+    let key = t.wait_for("Which Key Vault?", WAIT);
+    assert!(key.contains("cmek-sandbox") && key.contains("anthropic-cmek"), "{key}");
+    t.keys(&["Enter"]);
+
+    let checks = t.wait_for("Continue: review the plan", WAIT);
+    assert!(checks.contains("AZ-06") && checks.contains("AZ-07"), "consent and role are to do:\n{checks}");
+    t.keys(&["End", "Enter"]);
+    let plan = t.wait_for("Step 5 of 9: Plan", WAIT);
+    assert!(plan.contains("Entra app id 8635ae1a-3e5d-44e8-a4ed-e0f614466f87"), "{plan}");
+    t.keys(&["Enter"]);
+    t.wait_for("Apply these", WAIT);
+    t.keys(&["y"]);
+
+    let waiting = t.wait_for("Waiting for Anthropic's new role assignment", Duration::from_secs(60));
+    assert!(waiting.contains("ForbiddenByRbac") && waiting.contains("of at most 600s"), "{waiting}");
+    t.wait_for("Validated", Duration::from_secs(120));
+    t.keys(&["Enter"]);
+    t.wait_for("Type the workspace's name", WAIT);
+    t.type_text("production");
+    t.keys(&["Enter"]);
+    let summary = t.wait_for("Step 9 of 9: Summary", WAIT);
+    let flat = summary.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("--provider azure") && flat.contains("--azure-vault cmek-sandbox"), "{summary}");
+    t.keys(&["Enter"]);
+    assert_eq!(t.wait_exit(WAIT), 0, "{}", t.screen());
+
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    let production =
+        saved["platform"]["workspaces"].as_array().unwrap().iter().find(|w| w["name"] == "production").unwrap();
+    assert!(production["external_key_id"].as_str().unwrap().starts_with("ekey_"), "{production}");
+    let vault = &saved["azure"]["vaults"][0];
+    assert!(vault["keys"].as_array().unwrap().iter().any(|k| k["name"] == "anthropic-cmek"), "{vault}");
+}
