@@ -1,0 +1,170 @@
+//! `Finding`: one diagnosis of `cmek doctor` and `cmek policy check`, with its catalogue id, and how
+//! findings are ranked. Pure data; the front ends render it (text, `cmek.doctor/v1` JSON).
+
+use serde::Serialize;
+
+use crate::plan::{Check, CheckStatus, Severity};
+
+/// What a check concluded. `Unknown`: it could not run (permission, unreachable); `observed`
+/// then says why. Never a pass or a fail by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Fail,
+    Unknown,
+    Warn,
+    Pass,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The stable catalogue id (`AWS-07`, `AZ-04`, `ANT-13`, ...).
+    pub id: &'static str,
+    pub severity: Severity,
+    pub status: Status,
+    /// The check group it is shown under (`platform`, `key`, `key policy`, `vault`, `access`, `validation`).
+    pub group: &'static str,
+    /// What must be true, as one line.
+    pub title: String,
+    /// What was seen, naming the values (for warn, fail and unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observed: Option<String>,
+    /// What was expected instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// Why it matters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+    /// The fix as a command.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+    /// The Terraform equivalent, where one fits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terraform: Option<String>,
+    /// Set when the platform's validation error points at this finding.
+    pub explains_validation: bool,
+}
+
+impl Finding {
+    pub fn new(
+        id: &'static str,
+        severity: Severity,
+        status: Status,
+        group: &'static str,
+        title: impl Into<String>,
+    ) -> Self {
+        Self {
+            id,
+            severity,
+            status,
+            group,
+            title: title.into(),
+            observed: None,
+            expected: None,
+            why: None,
+            fix: None,
+            terraform: None,
+            explains_validation: false,
+        }
+    }
+
+    pub fn pass(id: &'static str, severity: Severity, group: &'static str, title: impl Into<String>) -> Self {
+        Self::new(id, severity, Status::Pass, group, title)
+    }
+
+    /// A check that could not run: `why` names what stopped it.
+    pub fn unknown(
+        id: &'static str,
+        severity: Severity,
+        group: &'static str,
+        title: impl Into<String>,
+        why: impl Into<String>,
+    ) -> Self {
+        Self::new(id, severity, Status::Unknown, group, title).observed(why)
+    }
+
+    pub fn observed(mut self, text: impl Into<String>) -> Self {
+        self.observed = Some(text.into());
+        self
+    }
+
+    pub fn expected(mut self, text: impl Into<String>) -> Self {
+        self.expected = Some(text.into());
+        self
+    }
+
+    pub fn why(mut self, text: impl Into<String>) -> Self {
+        self.why = Some(text.into());
+        self
+    }
+
+    pub fn fix(mut self, text: impl Into<String>) -> Self {
+        self.fix = Some(text.into());
+        self
+    }
+
+    pub fn terraform(mut self, text: impl Into<String>) -> Self {
+        self.terraform = Some(text.into());
+        self
+    }
+
+    /// A planner check seen as a finding of `group` (the planner's checks carry no `expected`).
+    pub fn from_check(check: &Check, group: &'static str) -> Self {
+        let status = match check.status {
+            CheckStatus::Pass => Status::Pass,
+            CheckStatus::Warn => Status::Warn,
+            CheckStatus::Fail => Status::Fail,
+        };
+        let mut f = Self::new(check.id, check.severity, status, group, check.title.clone());
+        f.observed = check.observed.clone();
+        f.fix = check.fix.clone();
+        f
+    }
+
+    /// Whether this finding makes `doctor` exit 1: a high or critical failure.
+    pub fn is_serious_failure(&self) -> bool {
+        self.status == Status::Fail && self.severity >= Severity::High
+    }
+}
+
+/// Most urgent first: failures, then unknowns, then warnings, then passes; within each, by
+/// severity (critical first), then the findings that explain the validation, then by id.
+pub fn rank(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        a.status
+            .cmp(&b.status)
+            .then(b.severity.cmp(&a.severity))
+            .then(b.explains_validation.cmp(&a.explains_validation))
+            .then(a.id.cmp(b.id))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranking_puts_serious_failures_first_and_passes_last() {
+        let mut all = vec![
+            Finding::pass("AWS-01", Severity::Critical, "key", "enabled"),
+            Finding::new("AWS-17", Severity::Low, Status::Warn, "key", "rotation"),
+            Finding::new("AWS-07", Severity::High, Status::Fail, "key policy", "org binding"),
+            Finding::unknown("AWS-12", Severity::High, "key policy", "RCPs", "no permission to read them"),
+            Finding::new("AWS-02", Severity::Critical, Status::Fail, "key", "deletion"),
+        ];
+        rank(&mut all);
+        let ids: Vec<&str> = all.iter().map(|f| f.id).collect();
+        assert_eq!(ids, ["AWS-02", "AWS-07", "AWS-12", "AWS-17", "AWS-01"]);
+        assert!(all[0].is_serious_failure() && !all[2].is_serious_failure());
+    }
+
+    #[test]
+    fn json_uses_the_schema_words() {
+        let f = Finding::unknown("AZ-15", Severity::Medium, "vault", "audit logs", "diagnostic settings unreadable");
+        let v = serde_json::to_value(&f).unwrap();
+        assert_eq!(v["status"], "unknown");
+        assert_eq!(v["severity"], "medium");
+        assert_eq!(v["observed"], "diagnostic settings unreadable");
+        assert!(v.get("fix").is_none());
+    }
+}
