@@ -99,6 +99,9 @@ pub enum Command {
     /// Create or inspect the key, grant Anthropic, register, validate, and (with explicit consent)
     /// attach: a step-by-step wizard on a terminal, or --non-interactive for scripts
     Setup(Box<SetupArgs>),
+    /// Read-only diagnosis of a registered key, a workspace's key, or a cloud key: ranked findings with their
+    /// fixes; exit 1 when a high or critical check fails
+    Doctor(Box<DoctorArgs>),
     /// Run the emulated Claude Platform, AWS KMS/STS and Azure on loopback in the foreground, and print how to
     /// point tools at them
     Sandbox(SandboxArgs),
@@ -166,6 +169,36 @@ pub struct SetupArgs {
     /// Attach the key to this workspace (PERMANENT). Must repeat the --workspace id or name
     #[arg(long, value_name = "ID|NAME")]
     pub confirm_attach: Option<String>,
+}
+
+/// What `cmek doctor` looks at. With no selector: the only registered key (several: it lists them).
+#[derive(Debug, Clone, Default, Args)]
+pub struct DoctorArgs {
+    /// The registered key configuration to diagnose (ekey_...)
+    #[arg(long, value_name = "ID")]
+    pub external_key: Option<String>,
+    /// The workspace: the key attached to it, or (with --external-key or cloud coordinates) the key you mean to
+    /// attach, checked against the workspace's compartment
+    #[arg(long, value_name = "ID|NAME")]
+    pub workspace: Option<String>,
+    /// Cloud coordinates: aws or azure (with --key, or --azure-vault/--azure-key)
+    #[arg(long, value_name = "aws|azure")]
+    pub provider: Option<String>,
+    /// AWS: the KMS key: ARN, key id or alias/NAME
+    #[arg(long, value_name = "ARN|ID|ALIAS")]
+    pub key: Option<String>,
+    /// AWS: the Region of a key named by id or alias [default: us-east-2]
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Azure: the Key Vault, by name, URI or ARM resource id [default: the only vault in reach]
+    #[arg(long, value_name = "NAME|URI|ID")]
+    pub azure_vault: Option<String>,
+    /// Azure: the key's name [default: anthropic-cmek]
+    #[arg(long, value_name = "NAME")]
+    pub azure_key: Option<String>,
+    /// Do not ask the platform to validate the registered key (validation makes Anthropic call your key)
+    #[arg(long)]
+    pub no_validate: bool,
 }
 
 #[derive(Debug, Clone, Args)]

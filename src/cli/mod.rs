@@ -6,6 +6,8 @@ mod args;
 mod azure_inputs;
 mod completions;
 mod connect;
+mod doctor;
+mod doctor_report;
 mod sandbox;
 mod setup;
 mod setup_report;
@@ -78,6 +80,7 @@ async fn run(cli: Cli, out: &Output, env: &(dyn Fn(&str) -> Option<String> + Syn
         Some(Command::Sandbox(args)) => sandbox::run(&cli, args, out).await,
         Some(Command::Completions { shell }) => completions::run(*shell),
         Some(Command::Setup(args)) => setup_with_reach(&cli, args, out, env).await,
+        Some(Command::Doctor(args)) => doctor_with_reach(&cli, args, out, env).await,
         None => setup_with_reach(&cli, &SetupArgs::default(), out, env).await,
     }
 }
@@ -103,6 +106,29 @@ async fn setup_with_reach(
     } else {
         wizard::run(&args, &reach, out, cli.no_color, env).await
     };
+    if let Some(sb) = sandbox {
+        let stopped = sb.shutdown().await;
+        let code = result?;
+        stopped.map_err(|e| Error::remote(format!("the sandbox did not stop cleanly: {e}")))?;
+        return Ok(code);
+    }
+    result
+}
+
+/// `doctor` against the real services or the in-process sandbox.
+async fn doctor_with_reach(
+    cli: &Cli,
+    args: &args::DoctorArgs,
+    out: &Output,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> Result<i32> {
+    let request = doctor::request_from(args)?;
+    let sandbox = sandbox::start_for_command(cli, out).await?;
+    let reach = match &sandbox {
+        None => Reach::Real { platform: &cli.platform, aws: &cli.aws, azure: &cli.azure, env },
+        Some(sb) => Reach::Sandbox(Box::new(sb.endpoints())),
+    };
+    let result = doctor::run(&request, &reach, out).await;
     if let Some(sb) = sandbox {
         let stopped = sb.shutdown().await;
         let code = result?;

@@ -108,6 +108,11 @@ impl Finding {
         self
     }
 
+    pub fn explains(mut self, yes: bool) -> Self {
+        self.explains_validation = yes;
+        self
+    }
+
     /// A planner check seen as a finding of `group` (the planner's checks carry no `expected`).
     pub fn from_check(check: &Check, group: &'static str) -> Self {
         let status = match check.status {

@@ -52,7 +52,11 @@ async fn platform_facts(
     Ok((OrgFacts { uuid, name: org.name }, workspace, registered))
 }
 
-async fn find_workspace(client: &crate::platform::Client, r: &WorkspaceRef, all: &[Workspace]) -> Result<Workspace> {
+pub(super) async fn find_workspace(
+    client: &crate::platform::Client,
+    r: &WorkspaceRef,
+    all: &[Workspace],
+) -> Result<Workspace> {
     match r {
         WorkspaceRef::Id(id) => client.get_workspace(id.as_str()).await.map_err(|e| {
             if e.is_not_found() {
@@ -84,7 +88,7 @@ fn names(all: &[Workspace]) -> String {
     if active.is_empty() { "none".into() } else { active.join(", ") }
 }
 
-fn workspace_facts(w: Workspace) -> Result<WorkspaceFacts> {
+pub(super) fn workspace_facts(w: Workspace) -> Result<WorkspaceFacts> {
     let compartment: CompartmentId = w.compartment_id.parse().map_err(|e| {
         Error::remote(format!("workspace {} has compartment id `{}`, which is not a UUID: {e}", w.id, w.compartment_id))
     })?;
@@ -99,7 +103,7 @@ fn workspace_facts(w: Workspace) -> Result<WorkspaceFacts> {
     })
 }
 
-fn registered_key(k: &ExternalKey, workspaces: &[Workspace]) -> RegisteredKey {
+pub(super) fn registered_key(k: &ExternalKey, workspaces: &[Workspace]) -> RegisteredKey {
     let attached_compartments = workspaces
         .iter()
         .filter(|w| w.external_key_id.as_deref() == Some(k.id.as_str()))

@@ -7,6 +7,7 @@ mod apply_azure;
 pub mod attach;
 mod azure_facts;
 mod cancel;
+pub mod doctor;
 pub mod events;
 mod facts;
 pub mod journal;

@@ -5,13 +5,13 @@
 //! changing steps are all `AlreadyDone`.
 
 mod answers;
-mod azure;
+pub(crate) mod azure;
 mod build;
 mod checks;
-mod existing_grant;
+pub(crate) mod existing_grant;
 mod facts;
-mod key_checks;
-mod policy_checks;
+pub(crate) mod key_checks;
+pub(crate) mod policy_checks;
 mod probes;
 mod step;
 

@@ -7,9 +7,9 @@ use crate::model::{AzureKeyName, RoleAssignmentFacts, ServicePrincipalFacts, Vau
 use crate::plan::checks::{Check, Severity};
 use crate::plan::step::{Action, Step, StepState};
 
-pub(super) const CRYPTO_USER: &str = "Key Vault Crypto User";
+pub(crate) const CRYPTO_USER: &str = "Key Vault Crypto User";
 
-pub(super) fn consent(sp: Option<&ServicePrincipalFacts>, vault_tenant: &str) -> (Check, Step) {
+pub(crate) fn consent(sp: Option<&ServicePrincipalFacts>, vault_tenant: &str) -> (Check, Step) {
     let app_id = &identities::published().azure.app_client_id;
     let action = Action::ConsentServicePrincipal { app_id: app_id.clone(), tenant_id: vault_tenant.to_string() };
     let title = format!("Anthropic's app {app_id} has a service principal in tenant {vault_tenant} (consent)");
@@ -42,7 +42,7 @@ pub(super) fn consent(sp: Option<&ServicePrincipalFacts>, vault_tenant: &str) ->
 }
 
 /// What the role check found, and the step that assigns the role when needed.
-pub(super) fn role(
+pub(crate) fn role(
     sp: Option<&ServicePrincipalFacts>,
     assignments: &[RoleAssignmentFacts],
     vault_id: &VaultResourceId,
@@ -125,7 +125,7 @@ pub(super) fn role(
 
 /// Whether an assignment at `scope` applies to `target`: the same ARM path or an ancestor of it,
 /// compared per path segment and without regard to case (ARM ids are case-insensitive).
-pub(super) fn scope_contains(scope: &str, target: &str) -> bool {
+pub(crate) fn scope_contains(scope: &str, target: &str) -> bool {
     let outer = segments(scope);
     let inner = segments(target);
     outer.len() <= inner.len() && outer.iter().zip(&inner).all(|(a, b)| a.eq_ignore_ascii_case(b))

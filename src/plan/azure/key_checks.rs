@@ -13,7 +13,7 @@ const MIN_KEY_BITS: u32 = 3072;
 const EXPIRY_WARNING_SECS: i64 = 30 * 24 * 60 * 60;
 const NEEDED_OPS: [&str; 2] = ["wrapKey", "unwrapKey"];
 
-pub(super) fn existing_key_checks(key: &AzureKeyFacts, vault: &str, now: i64) -> Vec<Check> {
+pub(crate) fn existing_key_checks(key: &AzureKeyFacts, vault: &str, now: i64) -> Vec<Check> {
     let name = &key.name;
     let new_key = format!(
         "use a new key: --azure-key <new name> (cmek creates it), or az keyvault key create --vault-name {vault} \
@@ -125,7 +125,7 @@ fn validity_checks(key: &AzureKeyFacts, vault: &str, now: i64) -> Vec<Check> {
 }
 
 /// Checks for a key this run creates.
-pub(super) fn new_key_checks(
+pub(crate) fn new_key_checks(
     vault: &AzureVaultFacts,
     name: &AzureKeyName,
     soft_deleted: Option<bool>,
@@ -178,7 +178,7 @@ pub(super) fn new_key_checks(
 }
 
 /// A Unix time as ISO 8601 UTC.
-pub(super) fn when(secs: i64) -> String {
+pub(crate) fn when(secs: i64) -> String {
     DateTime::from_timestamp(secs, 0)
         .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
         .unwrap_or_else(|| format!("Unix time {secs}"))

@@ -4,13 +4,13 @@
 //! register, validate, attach. Each check carries its `doctor-catalogue.md` id; a failure the plan
 //! itself fixes (or that only holds back the permanent attach) does not block the run.
 
-mod access;
-mod key_checks;
-mod network;
-mod purge;
-mod register;
-mod tags;
-mod vault_checks;
+pub(crate) mod access;
+pub(crate) mod key_checks;
+pub(crate) mod network;
+pub(crate) mod purge;
+pub(crate) mod register;
+pub(crate) mod tags;
+pub(crate) mod vault_checks;
 
 #[cfg(test)]
 pub(crate) mod tests;

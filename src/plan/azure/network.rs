@@ -10,12 +10,12 @@ use crate::plan::checks::{Check, Severity};
 use crate::plan::step::{Action, Step, StepState};
 
 /// The network checks and the `UpdateVaultNetwork` step (Planned, Gated or AlreadyDone).
-pub(super) struct NetworkPlan {
+pub(crate) struct NetworkPlan {
     pub checks: Vec<Check>,
     pub step: Step,
 }
 
-pub(super) fn network_plan(vault: &AzureVaultFacts, vault_id: &VaultResourceId, allow_public: bool) -> NetworkPlan {
+pub(crate) fn network_plan(vault: &AzureVaultFacts, vault_id: &VaultResourceId, allow_public: bool) -> NetworkPlan {
     let egress = &identities::published().egress;
     let name = &vault.name;
     let rg = &vault_id.resource_group;
@@ -154,13 +154,13 @@ pub(super) fn network_plan(vault: &AzureVaultFacts, vault_id: &VaultResourceId, 
 }
 
 /// An ipRule as a network: a CIDR, or a bare address (= /32 or /128). `None` for anything else.
-pub(super) fn parse_rule(rule: &str) -> Option<IpNet> {
+pub(crate) fn parse_rule(rule: &str) -> Option<IpNet> {
     let text = rule.trim();
     text.parse::<IpNet>().ok().or_else(|| text.parse::<std::net::IpAddr>().ok().map(IpNet::from))
 }
 
 /// Whether some rule admits every address of `range`.
-pub(super) fn covered(rules: &[String], range: &IpNet) -> bool {
+pub(crate) fn covered(rules: &[String], range: &IpNet) -> bool {
     rules.iter().filter_map(|r| parse_rule(r)).any(|n| n.contains(range))
 }
 

@@ -7,14 +7,14 @@ use crate::plan::PlanError;
 use crate::plan::checks::{Check, Severity};
 use crate::plan::step::{Action, Step, StepState};
 
-pub(super) struct PurgePlan {
+pub(crate) struct PurgePlan {
     pub check: Check,
     pub step: Step,
     /// Purge protection is on after the run (already, or by this run's step).
     pub protected_after: bool,
 }
 
-pub(super) fn purge_plan(
+pub(crate) fn purge_plan(
     vault: &AzureVaultFacts,
     vault_id: &VaultResourceId,
     confirmation: Option<&str>,
@@ -67,7 +67,7 @@ pub(super) fn purge_plan(
 
 /// The attach step, held back while purge protection stays off: attaching is permanent, and a key
 /// that can be purged can take the workspace's data with it.
-pub(super) fn gate_attach(attach: Step, vault: &str) -> Step {
+pub(crate) fn gate_attach(attach: Step, vault: &str) -> Step {
     Step {
         state: StepState::Gated(format!(
             "purge protection is off on vault {vault}: a key in a vault without purge protection can be purged and \

@@ -8,7 +8,7 @@ use crate::plan::checks::{Check, Severity};
 use crate::plan::facts::RegisteredKey;
 use crate::plan::step::{Action, KeyTarget, Step, StepState};
 
-pub(super) struct RegisterPlan<'a> {
+pub(crate) struct RegisterPlan<'a> {
     pub check: Option<Check>,
     pub step: Step,
     /// The configuration that already registers this key (with the right tenant).
@@ -16,7 +16,7 @@ pub(super) struct RegisterPlan<'a> {
 }
 
 /// The registered configuration of this vault's key, whatever tenant it names.
-pub(super) fn find<'a>(
+pub(crate) fn find<'a>(
     registered: &'a [RegisteredKey],
     uri: &VaultUri,
     key: &AzureKeyName,
@@ -28,7 +28,7 @@ pub(super) fn find<'a>(
     })
 }
 
-pub(super) fn register_plan<'a>(
+pub(crate) fn register_plan<'a>(
     answers: &SetupAnswers,
     registered: &'a [RegisteredKey],
     uri: &VaultUri,

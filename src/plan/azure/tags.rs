@@ -10,20 +10,20 @@ use crate::plan::step::{Action, Step, StepState};
 
 /// Key Vault allows at most 15 tags on a key version (Azure Key Vault service limits); the
 /// provider enforces the same number when it writes.
-pub(super) const MAX_TAGS_PER_KEY: usize = 15;
+pub(crate) const MAX_TAGS_PER_KEY: usize = 15;
 
 /// The tag Anthropic checks on the key: `anthropic-org-<org uuid>` = `true`.
-pub(super) fn org_tag(org: &OrgUuid) -> (String, String) {
+pub(crate) fn org_tag(org: &OrgUuid) -> (String, String) {
     (format!("anthropic-org-{org}"), "true".to_string())
 }
 
 /// The tags a key this run creates carries.
-pub(super) fn new_key_tags(org: &OrgUuid) -> BTreeMap<String, String> {
+pub(crate) fn new_key_tags(org: &OrgUuid) -> BTreeMap<String, String> {
     let (k, v) = org_tag(org);
     BTreeMap::from([(k, v), ("created-by".to_string(), "cmek".to_string())])
 }
 
-pub(super) fn tag_plan(key: &AzureKeyFacts, vault_uri: &VaultUri, name: &AzureKeyName, org: &OrgUuid) -> (Check, Step) {
+pub(crate) fn tag_plan(key: &AzureKeyFacts, vault_uri: &VaultUri, name: &AzureKeyName, org: &OrgUuid) -> (Check, Step) {
     let (tag, value) = org_tag(org);
     let title = format!("key {name} carries the tag {tag}={value}");
     let kept = key.tags.keys().filter(|k| **k != tag).count();

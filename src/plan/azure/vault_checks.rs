@@ -6,7 +6,7 @@ use crate::model::{AzureCallerIdentity, AzureVaultFacts, VaultResourceId, VaultU
 
 use crate::plan::checks::{Check, Severity};
 
-pub(super) fn vault_checks(
+pub(crate) fn vault_checks(
     caller: &AzureCallerIdentity,
     vault: &AzureVaultFacts,
     vault_id: &VaultResourceId,
@@ -95,7 +95,7 @@ fn rbac_check(vault: &AzureVaultFacts, id: &VaultResourceId) -> Check {
 }
 
 /// Without an `AuditEvent` diagnostic setting there is no data-plane log of Anthropic's key use.
-pub(super) fn audit_check(vault: &AzureVaultFacts) -> Check {
+pub(crate) fn audit_check(vault: &AzureVaultFacts) -> Check {
     let title = format!("vault {} sends its AuditEvent logs somewhere", vault.name);
     let fix = format!(
         "az monitor diagnostic-settings create --name cmek-audit --resource {} --logs \

@@ -1,0 +1,48 @@
+//! Platform findings: the admin credential (ANT-01) and unattached, unused configurations
+//! (ANT-10). Pure.
+
+use crate::plan::Severity;
+
+use super::facts::DoctorFacts;
+use super::{Finding, Status};
+
+const GROUP: &str = "platform";
+
+pub fn findings(f: &DoctorFacts) -> Vec<Finding> {
+    let title = "the admin credential is accepted by the Admin API";
+    let mut out = vec![match (&f.org, f.platform_auth_refused) {
+        (Ok(_), _) => Finding::pass("ANT-01", Severity::High, GROUP, title),
+        (Err(why), true) => Finding::new("ANT-01", Severity::High, Status::Fail, GROUP, title)
+            .observed(why.clone())
+            .expected("an admin API key (sk-ant-admin01-...) of this organisation, or an org:admin token")
+            .why("doctor reads the registered configuration and runs validation through the Admin API")
+            .fix("create an admin key in Console > Settings > Admin keys and set ANTHROPIC_ADMIN_KEY (or --admin-key-file)"),
+        (Err(why), false) => Finding::unknown("ANT-01", Severity::High, GROUP, title, why.clone()),
+    }];
+    if f.org.is_err() {
+        return out;
+    }
+    let unattached: Vec<String> = f
+        .all_registered
+        .iter()
+        .filter(|r| !r.attached)
+        .map(|r| match &r.display_name {
+            Some(n) => format!("{} ({n})", r.id),
+            None => r.id.clone(),
+        })
+        .collect();
+    let title = "every registered key configuration is attached to a workspace";
+    out.push(if unattached.is_empty() {
+        Finding::pass("ANT-10", Severity::Low, GROUP, title)
+    } else {
+        Finding::new("ANT-10", Severity::Low, Status::Warn, GROUP, title)
+            .observed(format!("unattached: {}", unattached.join(", ")))
+            .why("an unattached configuration protects nothing; keep it only if you are about to attach it")
+            .fix(
+                "attach it (cmek setup --workspace <name> --confirm-attach <name>) or delete it: curl -X DELETE \
+                 https://api.anthropic.com/v1/organizations/external_keys/<id> -H \"x-api-key: $ANTHROPIC_ADMIN_KEY\" \
+                 -H \"anthropic-version: 2023-06-01\"",
+            )
+    });
+    out
+}

@@ -1,0 +1,70 @@
+//! `evaluate`: facts in, the ranked report out (findings, validation, summary, exit code). Pure;
+//! the front end renders it as text or as the `cmek.doctor/v1` JSON document.
+
+use serde::Serialize;
+
+use super::facts::{CloudDoctorFacts, DoctorFacts, Target};
+use super::validation::{self, ValidationSummary};
+use super::{Finding, Status, aws_rules, azure_rules, platform_rules, rank};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub target: Target,
+    pub validation: Option<ValidationSummary>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub total: usize,
+    pub failed: usize,
+    pub warnings: usize,
+    pub unknown: usize,
+    pub passed: usize,
+    /// Failed findings of high or critical severity (they make doctor exit 1).
+    pub serious: usize,
+    /// The findings that explain a failed validation.
+    pub explains_validation: Vec<&'static str>,
+}
+
+pub fn evaluate(facts: &DoctorFacts) -> Report {
+    let mut findings = platform_rules::findings(facts);
+    match &facts.cloud {
+        CloudDoctorFacts::Aws(aws) => findings.extend(aws_rules::findings(facts, aws)),
+        CloudDoctorFacts::Azure(azure) => findings.extend(azure_rules::findings(facts, azure)),
+        CloudDoctorFacts::None(_) => {}
+    }
+    let validation = validation::apply(&mut findings, &facts.validation);
+    rank(&mut findings);
+    Report { target: facts.target.clone(), validation, findings }
+}
+
+impl Report {
+    pub fn summary(&self) -> Summary {
+        let count = |s: Status| self.findings.iter().filter(|f| f.status == s).count();
+        let mut explains: Vec<&'static str> =
+            self.findings.iter().filter(|f| f.explains_validation).map(|f| f.id).collect();
+        explains.dedup();
+        Summary {
+            total: self.findings.len(),
+            failed: count(Status::Fail),
+            warnings: count(Status::Warn),
+            unknown: count(Status::Unknown),
+            passed: count(Status::Pass),
+            serious: self.findings.iter().filter(|f| f.is_serious_failure()).count(),
+            explains_validation: explains,
+        }
+    }
+
+    /// 1 when a high or critical finding fails; 3 when the admin credential was refused (ANT-01,
+    /// an authentication error by the command-line contract); else 0.
+    pub fn exit_code(&self) -> i32 {
+        if self.findings.iter().any(|f| f.id == "ANT-01" && f.status == Status::Fail) {
+            3
+        } else if self.findings.iter().any(Finding::is_serious_failure) {
+            1
+        } else {
+            0
+        }
+    }
+}
