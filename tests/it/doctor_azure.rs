@@ -1,0 +1,63 @@
+//! `cmek --sandbox=<scenario> doctor --provider azure` on every Azure scenario: its catalogue id
+//! fails, and a key set up by `cmek setup` passes.
+
+use super::doctor_support::World;
+
+#[test]
+fn every_azure_scenario_fails_its_catalogue_id() {
+    for (scenario, ids) in [
+        ("azure-access-policy", &["AZ-01"][..]),
+        ("azure-purge-protection-off", &["AZ-02"]),
+        ("azure-public-access-disabled", &["AZ-03"]),
+        ("azure-firewall-missing-range", &["AZ-04"]),
+        ("azure-sp-missing", &["AZ-06"]),
+        ("azure-role-wrong-scope", &["AZ-07"]),
+        ("azure-key-too-small", &["AZ-09"]),
+        ("azure-wrong-ops", &["AZ-09"]),
+        ("azure-tag-missing", &["AZ-10"]),
+        ("azure-key-expired", &["AZ-11"]),
+        ("azure-key-deleted", &["AZ-12"]),
+        ("azure-tenant-mismatch", &["AZ-13"]),
+    ] {
+        let r = World::new(scenario).doctor(true, &["--provider", "azure"]);
+        assert_eq!(r.code, 1, "{scenario}: {r:?}");
+        let failing = r.ids("fail");
+        for id in ids {
+            assert!(failing.contains(&id.to_string()), "{scenario}: expected {id} among {failing:?}");
+        }
+        let az16 = r.json()["findings"].as_array().unwrap().iter().find(|f| f["id"] == "AZ-16").cloned().unwrap();
+        assert_eq!(az16["status"], "unknown", "{scenario}: doctor cannot read Azure Policy and says so");
+    }
+}
+
+#[test]
+fn a_retired_address_is_a_warning_beside_the_missing_range() {
+    let r = World::new("azure-firewall-missing-range").doctor(true, &["--provider", "azure"]);
+    assert!(r.ids("warn").contains(&"AZ-05".to_string()), "{r:?}");
+}
+
+#[test]
+fn the_tenant_mismatch_is_explained_from_the_validation_text() {
+    let r = World::new("azure-tenant-mismatch").doctor(true, &["--provider", "azure"]);
+    let doc = r.json();
+    assert_eq!(doc["validation"]["status"], "failure", "the registered configuration is found and validated: {r:?}");
+    assert_eq!(doc["validation"]["explained_by"][0], "AZ-13", "{r:?}");
+    let az13 =
+        doc["findings"].as_array().unwrap().iter().find(|f| f["id"] == "AZ-13" && f["status"] == "fail").cloned();
+    assert_eq!(az13.unwrap()["explains_validation"], true, "{r:?}");
+}
+
+#[test]
+fn a_key_set_up_by_cmek_passes() {
+    let world = World::new("default");
+    let setup = world.setup("azure", &["--confirm-purge-protection", "cmek-sandbox"]);
+    assert_eq!(setup.code, 0, "{setup:?}");
+    let before = world.state_without_validation();
+    let r = world.doctor(true, &[]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.ids("fail"), Vec::<String>::new(), "{r:?}");
+    assert_eq!(r.json()["target"]["provider"], "azure");
+    assert_eq!(r.json()["validation"]["status"], "success", "{r:?}");
+    assert_eq!(world.state_without_validation(), before, "doctor changed the sandbox's state");
+    assert!(!r.stdout.contains(&world.admin_key()) && !r.stderr.contains(&world.admin_key()));
+}
