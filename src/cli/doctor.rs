@@ -17,9 +17,9 @@ use crate::output::Output;
 pub async fn run(request: &DoctorRequest, reach: &Reach<'_>, out: &Output) -> Result<i32> {
     let client = match reach.platform_client() {
         Ok(c) => Ok(c),
-        // A missing or unusable admin credential is a finding (ANT-01); a bad base URL is a usage error.
-        Err(e) if e.kind == ErrorKind::Auth => Err(e),
-        Err(e) => return Err(e),
+        // A bad base URL is a usage error; a missing or unusable admin credential is a finding (ANT-01).
+        Err(e) if e.kind == ErrorKind::Usage && e.message.starts_with("--base-url") => return Err(e),
+        Err(e) => Err(e),
     };
     let reason = |e: &Error| match e.hints.first() {
         Some(h) => format!("{} ({h})", e.message),

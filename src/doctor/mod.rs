@@ -5,6 +5,7 @@
 
 mod aws_rules;
 mod azure_rules;
+mod catalogue;
 pub mod facts;
 pub mod finding;
 mod platform_rules;

@@ -22,6 +22,10 @@ pub fn findings(f: &DoctorFacts) -> Vec<Finding> {
     if f.org.is_err() {
         return out;
     }
+    // ANT-08: the key you mean to attach, to a workspace that may already hold data.
+    if let Some(ws) = f.workspace.as_ref().filter(|w| w.external_key_id.is_none() && !w.just_created) {
+        out.push(Finding::from_check(&crate::plan::policy_checks::workspace_in_use_check(ws), GROUP));
+    }
     let unattached: Vec<String> = f
         .all_registered
         .iter()

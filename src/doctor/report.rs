@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::facts::{CloudDoctorFacts, DoctorFacts, Target};
 use super::validation::{self, ValidationSummary};
-use super::{Finding, Status, aws_rules, azure_rules, platform_rules, rank};
+use super::{Finding, Status, aws_rules, azure_rules, catalogue, platform_rules, rank};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
@@ -35,6 +35,7 @@ pub fn evaluate(facts: &DoctorFacts) -> Report {
         CloudDoctorFacts::None(_) => {}
     }
     let validation = validation::apply(&mut findings, &facts.validation);
+    catalogue::annotate(&mut findings);
     rank(&mut findings);
     Report { target: facts.target.clone(), validation, findings }
 }

@@ -83,6 +83,11 @@ fn policy_problems_get_their_catalogue_ids() {
     ] {
         let report = evaluate(&aws_facts(aws_key(fixture_text(fixture), AwsKeyState::Enabled), passed()));
         assert!(ids(&report, Status::Fail).contains(&expected), "{fixture}: {:?}", ids(&report, Status::Fail));
+        let f = report.findings.iter().find(|f| f.id == expected && f.status == Status::Fail).unwrap();
+        assert!(
+            f.why.is_some() && f.fix.is_some() && f.terraform.is_some(),
+            "{fixture}: why, fix and Terraform: {f:?}"
+        );
         assert_eq!(report.exit_code(), 1, "{fixture}");
     }
 }

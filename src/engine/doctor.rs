@@ -111,6 +111,8 @@ pub async fn platform_phase(
     let listed = tokio::try_join!(client.organization(), client.all_external_keys(), client.all_workspaces(true));
     let (org, keys, workspaces) = match listed {
         Ok(all) => all,
+        // Unreachable with nothing else to look at: a platform error, not a diagnosis.
+        Err(e) if !e.is_auth() && req.cloud.is_none() => return Err(Error::from(e)),
         Err(e) => {
             let refused = e.is_auth();
             let mut why = e.to_string();
@@ -198,6 +200,12 @@ pub async fn finish(
         async { if platform_read { Some(run_validation(client, known.as_ref(), validate).await) } else { None } };
     let (validation, cloud_facts) = tokio::join!(validation, cloud_facts);
     facts.cloud = cloud_facts;
+    // An alias or key id resolves to the key's ARN: the report names what was inspected.
+    if let CloudDoctorFacts::Aws(Ok(a)) = &facts.cloud
+        && let Some(k) = &a.key
+    {
+        facts.target.key = Some(k.description.arn.to_string());
+    }
     if let Some(v) = validation {
         facts.validation = v;
     }

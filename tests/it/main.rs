@@ -13,6 +13,7 @@ mod azure_vault_changes;
 mod cli_inputs;
 mod doctor_aws;
 mod doctor_azure;
+mod doctor_platform;
 mod doctor_support;
 mod foreground;
 mod harness;
