@@ -2,15 +2,13 @@
 //! in-process sandbox (`--sandbox`), in which case nothing from the environment is used, so a
 //! rehearsal can never touch a real account.
 
-use secrecy::ExposeSecret;
-
 use super::args::{AwsArgs, AzureArgs, PlatformArgs};
 use crate::error::{Error, Result};
 use crate::model::AwsRegion;
 use crate::platform::auth::{self, Credential, CredentialSources};
 use crate::platform::{Client, ClientConfig, DEFAULT_BASE_URL, parse_base_url};
 use crate::providers::aws::{AwsProvider, AwsSettings};
-use crate::providers::azure::{AzureEndpoints, AzureProvider, AzureSettings, StaticClientSecret};
+use crate::providers::azure::{AzureEndpoints, AzureProvider, AzureSettings};
 use crate::sandbox::SandboxEndpoints;
 
 pub enum Reach<'a> {
@@ -76,26 +74,7 @@ impl Reach<'_> {
                 let settings = real_azure_settings(azure)?;
                 AzureProvider::connect(&settings, *env).map_err(Error::from)
             }
-            Reach::Sandbox(s) => {
-                let az = &s.azure;
-                let settings = AzureSettings {
-                    subscription: None,
-                    endpoints: AzureEndpoints {
-                        arm: az.arm.clone(),
-                        graph: az.graph.clone(),
-                        authority: az.authority.clone(),
-                        vault_suffix: format!(":{}", az.port),
-                    },
-                    ca_pem: Some(az.ca_pem.clone()),
-                    resolve_to_loopback: Some(az.port),
-                    static_client_secret: Some(StaticClientSecret {
-                        tenant_id: az.tenant_id.clone(),
-                        client_id: az.client_id.clone(),
-                        client_secret: az.client_secret.expose_secret().to_string().into(),
-                    }),
-                };
-                AzureProvider::connect(&settings, &|_| None).map_err(Error::from)
-            }
+            Reach::Sandbox(s) => AzureProvider::connect(&s.azure.provider_settings(), &|_| None).map_err(Error::from),
         }
     }
 }

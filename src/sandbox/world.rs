@@ -82,6 +82,30 @@ pub struct AzureSandboxEndpoints {
     pub identity_endpoint: String,
     pub identity_header: SecretString,
 }
+
+impl AzureSandboxEndpoints {
+    /// How `cmek`'s Azure provider reaches the emulator: its endpoints, its CA, the Azure host
+    /// names resolved to loopback, signed in as the customer's principal.
+    pub fn provider_settings(&self) -> crate::providers::azure::AzureSettings {
+        use crate::providers::azure::{AzureEndpoints, AzureSettings, StaticClientSecret};
+        AzureSettings {
+            subscription: None,
+            endpoints: AzureEndpoints {
+                arm: self.arm.clone(),
+                graph: self.graph.clone(),
+                authority: self.authority.clone(),
+                vault_suffix: format!(":{}", self.port),
+            },
+            ca_pem: Some(self.ca_pem.clone()),
+            resolve_to_loopback: Some(self.port),
+            static_client_secret: Some(StaticClientSecret {
+                tenant_id: self.tenant_id.clone(),
+                client_id: self.client_id.clone(),
+                client_secret: self.client_secret.clone(),
+            }),
+        }
+    }
+}
 pub struct Sandbox {
     pub scenario: &'static Scenario,
     /// Started from a state file rather than from the scenario.

@@ -268,3 +268,22 @@ async fn a_data_plane_role_missing_is_forbidden_by_rbac_and_says_propagation_tak
     // ARM still answers: the vault is readable with Owner.
     assert_eq!(provider.inspect_vault(&vault_id()).await.unwrap().purge_protection, Some(true));
 }
+
+/// A refused explicit secret ends the chain: cmek never falls through to an ambient identity
+/// (managed identity, `az login`) and acts as someone else.
+#[tokio::test]
+async fn a_refused_configured_secret_is_reported_and_no_other_identity_is_tried() {
+    let az = emulator().await;
+    let mut s = settings(&az, true);
+    if let Some(secret) = s.static_client_secret.as_mut() {
+        secret.client_secret = SecretString::from("not-the-secret".to_string());
+    }
+    let (endpoint, header) = az.managed_identity();
+    let env: HashMap<&str, String> = HashMap::from([("IDENTITY_ENDPOINT", endpoint), ("IDENTITY_HEADER", header)]);
+    let lookup = |name: &str| env.get(name).cloned();
+    let provider = AzureProvider::connect(&s, &lookup).unwrap();
+    let err = provider.whoami().await.unwrap_err();
+    assert_eq!(err.kind, AzureErrorKind::Unauthenticated, "{err:?}");
+    assert!(err.message.contains("client secret (settings)") && err.message.contains("was refused"), "{err}");
+    assert_eq!(provider.credential_source(), None, "the managed identity that would have worked was not used");
+}

@@ -447,10 +447,9 @@ mod engine_level {
     use cmek::plan::{self, AwsAnswers, AzureAnswers, SetupAnswers, StepState};
     use cmek::platform::auth::Credential;
     use cmek::platform::{Client, ClientConfig};
-    use cmek::providers::azure::{AzureEndpoints, AzureProvider, AzureSettings, StaticClientSecret};
+    use cmek::providers::azure::AzureProvider;
     use cmek::sandbox::azure::VAULT_NAME;
     use cmek::sandbox::{Sandbox, SandboxOptions, scenarios};
-    use secrecy::ExposeSecret;
 
     const RANGE: &str = "160.79.104.0/21";
 
@@ -470,24 +469,7 @@ mod engine_level {
     fn services(sb: &Sandbox) -> Services {
         let ep = sb.endpoints();
         let platform = Client::new(ClientConfig::new(ep.base_url.clone(), Credential::AdminKey(ep.admin_key.clone())));
-        let az = &ep.azure;
-        let settings = AzureSettings {
-            subscription: None,
-            endpoints: AzureEndpoints {
-                arm: az.arm.clone(),
-                graph: az.graph.clone(),
-                authority: az.authority.clone(),
-                vault_suffix: format!(":{}", az.port),
-            },
-            ca_pem: Some(az.ca_pem.clone()),
-            resolve_to_loopback: Some(az.port),
-            static_client_secret: Some(StaticClientSecret {
-                tenant_id: az.tenant_id.clone(),
-                client_id: az.client_id.clone(),
-                client_secret: az.client_secret.expose_secret().to_string().into(),
-            }),
-        };
-        let azure = AzureProvider::connect(&settings, &|_| None).unwrap();
+        let azure = AzureProvider::connect(&ep.azure.provider_settings(), &|_| None).unwrap();
         Services { platform: platform.unwrap(), cloud: CloudClient::Azure(Box::new(azure)), cancel: Cancel::new() }
     }
 

@@ -16,9 +16,11 @@ fn the_wizard_takes_a_person_from_welcome_to_an_attached_key() {
     let command = wizard_command(home.path(), &state);
     let t = Tmux::start(&command, 100, 32);
 
-    let welcome = t.wait_for("Step 1 of 9: Welcome", WAIT);
+    t.wait_for("Step 1 of 9: Welcome", WAIT);
+    // The organisation and both clouds are looked up concurrently; wait for all of them.
+    let welcome = t.wait_for("arn:aws:iam::111122223333:user/sandbox-admin", WAIT);
     assert!(welcome.contains("Sandbox Organisation"), "{welcome}");
-    t.wait_for("arn:aws:iam::111122223333:user/sandbox-admin", WAIT);
+    t.wait_for("in reach", WAIT);
     t.keys(&["Enter"]);
 
     let workspace = t.wait_for("Step 2 of 9: Workspace", WAIT);

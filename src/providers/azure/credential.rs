@@ -7,6 +7,11 @@
 //! 4. managed identity (App Service / Functions when IDENTITY_ENDPOINT and IDENTITY_HEADER are
 //! set, else the VM's IMDS; AZURE_CLIENT_ID selects a user-assigned identity); 5. the Azure CLI
 //! (`az login`). The environment is read through a lookup function, never mutated.
+//!
+//! Like the SDKs' DefaultAzureCredential, a source the user configured explicitly (1-3) that fails
+//! ends the chain with its error: falling through to an ambient identity (managed identity, the
+//! CLI's login) would act as someone else without saying so, and in the sandbox could reach a
+//! real account.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -30,7 +35,16 @@ pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 struct Link {
     source: &'static str,
     credential: Arc<dyn TokenCredential>,
+    /// Configured explicitly (a secret or a federated token file): its failure ends the chain.
+    explicit: bool,
 }
+
+/// The sources the user configures explicitly, as opposed to ambient ones.
+const EXPLICIT_SOURCES: [&str; 3] = [
+    "client secret (settings)",
+    "client secret (AZURE_CLIENT_SECRET)",
+    "workload identity (AZURE_FEDERATED_TOKEN_FILE)",
+];
 
 /// The chain itself, usable wherever an official client wants a `TokenCredential`.
 pub struct CredentialChain {
@@ -59,7 +73,7 @@ impl CredentialChain {
         let mut links = Vec::new();
         let mut skipped = Vec::new();
         let mut push = |source: &'static str, made: azure_core::Result<Arc<dyn TokenCredential>>| match made {
-            Ok(credential) => links.push(Link { source, credential }),
+            Ok(credential) => links.push(Link { source, credential, explicit: EXPLICIT_SOURCES.contains(&source) }),
             Err(e) => {
                 tracing::debug!(source, error = %e, "azure credential source skipped");
                 skipped.push(format!("{source}: {e}"));
@@ -148,6 +162,16 @@ impl TokenCredential for CredentialChain {
                         *c = Some(index);
                     }
                     return Ok(token);
+                }
+                Err(e) if link.explicit => {
+                    return Err(azure_core::Error::with_message(
+                        ErrorKind::Credential,
+                        format!(
+                            "the configured Azure credential ({}) was refused: {e}; fix or unset it (other sources \
+                             such as managed identity or `az login` are not tried in its place)",
+                            link.source
+                        ),
+                    ));
                 }
                 Err(e) => failures.push(format!("{}: {e}", link.source)),
             }
