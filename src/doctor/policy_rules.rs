@@ -65,7 +65,56 @@ pub fn check_key_policy(text: &str, ctx: &KeyPolicyContext) -> Vec<Finding> {
         out.push(Finding::pass("AWS-07", Severity::High, GROUP, "Anthropic's grant is bound to your organisation"));
     }
     out.extend(pinning(&existing.compartments, ctx));
+    out.extend(existing_data(&policy, ctx));
+    out.push(lockout(&policy, ctx));
     out
+}
+
+/// AWS-14: every workspace already attached must still be able to decrypt its data.
+fn existing_data(policy: &PolicyDocument, ctx: &KeyPolicyContext) -> Vec<Finding> {
+    ctx.attached_compartments
+        .iter()
+        .map(|c| {
+            let context = crate::policy::anthropic::encryption_context(&ctx.org_uuid.to_string(), Some(&c.to_string()));
+            let req =
+                crate::policy::anthropic::request("kms:Decrypt", &ctx.key_arn, ctx.key_account.as_str(), &context);
+            let title = format!("Anthropic can still decrypt the data of the attached workspace's compartment {c}");
+            if evaluate(policy, &[], &req).outcome == Outcome::Allowed {
+                Finding::pass("AWS-14", Severity::Critical, GROUP, title)
+            } else {
+                Finding::new("AWS-14", Severity::Critical, Status::Fail, GROUP, title)
+                    .observed(format!("kms:Decrypt with compartment {c} is denied by the key policy"))
+                    .expected(format!(
+                        "{c} among the pinned compartments, or an AllowAnthropicCMEKDecryptExistingData statement"
+                    ))
+                    .why("the workspace's existing data becomes undecryptable: it is lost while the policy stays so")
+                    .fix(
+                        "add the compartment back (re-run cmek setup --workspace <that workspace>), or add the \
+                          AllowAnthropicCMEKDecryptExistingData statement for it",
+                    )
+            }
+        })
+        .collect()
+}
+
+/// AWS-11: the account root keeps control of the key (else only AWS Support can recover it).
+fn lockout(policy: &PolicyDocument, ctx: &KeyPolicyContext) -> Finding {
+    let account = ctx.key_account.as_str();
+    let root = RequestPrincipal::Aws { arn: ctx.key_account.root_arn(), account: account.to_string(), role_arn: None };
+    let req = crate::policy::eval::Request::new(root, "kms:PutKeyPolicy", &ctx.key_arn, account);
+    let title = "the account root keeps control of the key (kms:PutKeyPolicy)";
+    if evaluate(policy, &[], &req).outcome == Outcome::Allowed {
+        Finding::pass("AWS-11", Severity::Critical, GROUP, title)
+    } else {
+        Finding::new("AWS-11", Severity::Critical, Status::Fail, GROUP, title)
+            .observed(format!("{} may not call kms:PutKeyPolicy on {}", ctx.key_account.root_arn(), ctx.key_arn))
+            .expected("a statement allowing the account root kms:* (cmek's AccountRootAdmin)")
+            .why("nobody in the account can change the key policy any more; only AWS Support can help")
+            .fix(
+                "keep the AccountRootAdmin statement (Principal arn:aws:iam::<account>:root, Action kms:*); never \
+                  bypass the policy lockout safety check",
+            )
+    }
 }
 
 /// The planner's probe results seen through the catalogue: a foreign organisation let through is

@@ -255,3 +255,17 @@ mod azure {
         assert!(az13.iter().any(|f| f.status == Status::Fail), "{az13:?}");
     }
 }
+
+#[test]
+fn dropping_an_attached_workspace_or_the_root_statement_is_critical() {
+    let mut facts = aws_facts(aws_key(fixture_text("correct.json"), AwsKeyState::Enabled), passed());
+    facts.registered.as_mut().unwrap().attached_compartments = vec![COMPARTMENT_B.parse().unwrap()];
+    let report = evaluate(&facts);
+    assert_eq!(ids(&report, Status::Fail), ["AWS-14"], "{report:#?}");
+    assert_eq!(report.findings[0].severity, crate::plan::Severity::Critical);
+
+    let mut doc: serde_json::Value = serde_json::from_str(fixture_text("correct.json")).unwrap();
+    doc["Statement"].as_array_mut().unwrap().retain(|s| s["Sid"] != crate::policy::render::SID_ROOT);
+    let report = evaluate(&aws_facts(aws_key(&doc.to_string(), AwsKeyState::Enabled), passed()));
+    assert_eq!(ids(&report, Status::Fail), ["AWS-11"], "{report:#?}");
+}

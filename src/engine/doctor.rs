@@ -360,10 +360,3 @@ fn cloud_key_of(r: &RegisteredKey) -> Result<CloudKey> {
         r.id
     )))
 }
-
-impl PlatformPhase {
-    /// Facts as they stand when no cloud is looked at (e.g. connecting failed before phase 2).
-    pub fn facts(&self) -> &DoctorFacts {
-        &self.facts
-    }
-}
