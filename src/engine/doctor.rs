@@ -5,14 +5,14 @@
 
 use crate::doctor::{AwsDoctorFacts, CloudDoctorFacts, DoctorFacts, Target, Validation, ValidationFacts};
 use crate::error::{Error, Result};
-use crate::identities;
-use crate::model::{AwsKeyRef, AwsRegion, AzureKeyName, AzureVaultRef, OrgUuid, VaultUri, WorkspaceRef};
-use crate::plan::{AwsAnswers, AzureAnswers, RegisteredKey, SetupAnswers, WorkspaceFacts};
+use crate::model::{AwsKeyRef, AwsRegion, AzureKeyName, AzureVaultRef, OrgUuid, WorkspaceRef};
+use crate::plan::{AwsAnswers, AzureAnswers, RegisteredKey, SetupAnswers};
 use crate::platform::Client;
-use crate::platform::types::{ValidationStatus, Workspace};
+use crate::platform::types::ValidationStatus;
 use crate::providers::aws::AwsProvider;
 use crate::providers::azure::AzureProvider;
 
+use super::doctor_target::{attached_workspace, cloud_key_of, listing, only_key};
 use super::events::EventSink;
 use super::facts::{find_workspace, registered_key, workspace_facts};
 
@@ -44,7 +44,7 @@ impl CloudKey {
         match self {
             CloudKey::Aws { key, .. } => key.to_string(),
             CloudKey::Azure { vault: Some(v), key } => format!("{v}/keys/{key}"),
-            CloudKey::Azure { vault: None, key } => format!("key {key} (in the only vault in reach)"),
+            CloudKey::Azure { vault: None, key } => format!("{key} (in the only vault in reach)"),
         }
     }
 }
@@ -200,11 +200,19 @@ pub async fn finish(
         async { if platform_read { Some(run_validation(client, known.as_ref(), validate).await) } else { None } };
     let (validation, cloud_facts) = tokio::join!(validation, cloud_facts);
     facts.cloud = cloud_facts;
-    // An alias or key id resolves to the key's ARN: the report names what was inspected.
-    if let CloudDoctorFacts::Aws(Ok(a)) = &facts.cloud
-        && let Some(k) = &a.key
-    {
-        facts.target.key = Some(k.description.arn.to_string());
+    // An alias resolves to the key's ARN, a vault to its URI: the report names what was inspected.
+    match &facts.cloud {
+        CloudDoctorFacts::Aws(Ok(a)) => {
+            if let Some(k) = &a.key {
+                facts.target.key = Some(k.description.arn.to_string());
+            }
+        }
+        CloudDoctorFacts::Azure(Ok(a)) => {
+            if let Some(uri) = &a.vault_uri {
+                facts.target.key = Some(format!("{}/keys/{}", uri.as_str(), a.key_name));
+            }
+        }
+        _ => {}
     }
     if let Some(v) = validation {
         facts.validation = v;
@@ -293,70 +301,4 @@ fn registered_for(f: &DoctorFacts) -> Option<RegisteredKey> {
         }
         _ => None,
     }
-}
-
-fn only_key(all: &[RegisteredKey]) -> Result<String> {
-    match all {
-        [one] => Ok(one.id.clone()),
-        [] => Err(Error::usage(
-            "no external key is registered in this organisation: name a cloud key to diagnose with --provider aws \
-             --key ARN, or --provider azure --azure-vault NAME --azure-key NAME",
-        )),
-        many => Err(Error::usage(format!(
-            "{} external keys are registered; choose one with --external-key: {}",
-            many.len(),
-            listing(many)
-        ))),
-    }
-}
-
-fn listing(all: &[RegisteredKey]) -> String {
-    if all.is_empty() {
-        return "none".into();
-    }
-    all.iter()
-        .map(|r| {
-            let what = r
-                .kms_arn
-                .clone()
-                .or_else(|| {
-                    r.azure.as_ref().map(|a| format!("{}/keys/{}", a.vault_uri.trim_end_matches('/'), a.key_name))
-                })
-                .unwrap_or_else(|| "another provider".into());
-            format!("{} ({what}, {})", r.id, if r.attached { "attached" } else { "unattached" })
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn attached_workspace(all: &[Workspace], id: &str) -> Result<Option<WorkspaceFacts>> {
-    let using: Vec<&Workspace> =
-        all.iter().filter(|w| w.external_key_id.as_deref() == Some(id) && w.archived_at.is_none()).collect();
-    match using.as_slice() {
-        [one] => Ok(Some(workspace_facts((*one).clone())?)),
-        _ => Ok(None),
-    }
-}
-
-/// The cloud key a registered configuration names.
-fn cloud_key_of(r: &RegisteredKey) -> Result<CloudKey> {
-    if let Some(arn) = &r.kms_arn {
-        let key: AwsKeyRef = arn.parse().map_err(|e| {
-            Error::usage(format!("external key {} registers kms_arn `{arn}`, which cmek cannot read: {e}", r.id))
-        })?;
-        let region = key.region().cloned().unwrap_or_else(|| {
-            identities::published().aws.default_region().parse().unwrap_or_else(|_| AwsRegion::recommended())
-        });
-        return Ok(CloudKey::Aws { key, region });
-    }
-    if let Some(a) = &r.azure {
-        let vault = VaultUri::parse(&a.vault_uri).ok().map(AzureVaultRef::Uri);
-        let key = AzureKeyName::parse(&a.key_name)
-            .map_err(|e| Error::usage(format!("external key {} registers key_name `{}`: {e}", r.id, a.key_name)))?;
-        return Ok(CloudKey::Azure { vault, key });
-    }
-    Err(Error::usage(format!(
-        "external key {} is for a provider this version of cmek cannot inspect (AWS KMS and Azure Key Vault only)",
-        r.id
-    )))
 }

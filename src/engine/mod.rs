@@ -8,6 +8,7 @@ pub mod attach;
 mod azure_facts;
 mod cancel;
 pub mod doctor;
+mod doctor_target;
 pub mod events;
 mod facts;
 pub mod journal;

@@ -99,8 +99,17 @@ fn a_healthy_key_after_setup_passes_and_doctor_changes_nothing() {
     assert_eq!(by_id.code, 0, "{by_id:?}");
     assert!(by_id.ids("unknown").contains(&"ANT-06".to_string()), "--no-validate leaves ANT-06 unknown");
 
+    // A workspace selects the key attached to it; one without a key needs the key named.
+    let by_workspace = world.doctor(true, &["--workspace", "production", "--no-validate"]);
+    assert_eq!(by_workspace.code, 0, "{by_workspace:?}");
+    assert_eq!(by_workspace.json()["target"]["selector"], "workspace");
+    assert_eq!(by_workspace.json()["target"]["external_key_id"], doc["target"]["external_key_id"]);
+    let unattached = world.doctor(false, &["--workspace", "staging"]);
+    assert_eq!(unattached.code, 2, "{unattached:?}");
+    assert!(unattached.stderr.contains("staging") && unattached.stderr.contains("--external-key"), "{unattached:?}");
+
     assert_eq!(world.state_without_validation(), before, "doctor changed the sandbox's state");
-    for run in [&r, &verbose, &by_id] {
+    for run in [&r, &verbose, &by_id, &by_workspace, &unattached] {
         assert!(!run.stdout.contains(&admin_key) && !run.stderr.contains(&admin_key), "the admin key leaked: {run:?}");
     }
 }
