@@ -137,15 +137,16 @@ fn relabel(c: &Check, other_principal_allowed: bool, foreign_org_only: bool) -> 
         f.id = "AWS-07";
         f.title = format!("Anthropic's grant is bound to your organisation ({})", c.title);
     }
-    f.expected = Some(
-        match f.id {
-            "AWS-07" => "a StringEquals condition on kms:EncryptionContext:anthropic:org_uuid naming your organisation",
-            "AWS-08" => "only Anthropic's role, only the needed actions, only your organisation's context",
-            "AWS-13" => "no Deny statement matching Anthropic's requests",
-            _ => "Anthropic's role allowed kms:DescribeKey, kms:Encrypt and kms:Decrypt",
+    f.expected = match f.id {
+        "AWS-07" => {
+            Some("a StringEquals condition on kms:EncryptionContext:anthropic:org_uuid naming your organisation")
         }
-        .to_string(),
-    );
+        "AWS-08" => Some("only Anthropic's role, only the needed actions, only your organisation's context"),
+        "AWS-13" => Some("no Deny statement matching Anthropic's requests"),
+        "AWS-05" | "AWS-06" => Some("Anthropic's role allowed kms:DescribeKey, kms:Encrypt and kms:Decrypt"),
+        _ => None,
+    }
+    .map(str::to_string);
     f
 }
 

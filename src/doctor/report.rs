@@ -32,7 +32,17 @@ pub fn evaluate(facts: &DoctorFacts) -> Report {
     match &facts.cloud {
         CloudDoctorFacts::Aws(aws) => findings.extend(aws_rules::findings(facts, aws)),
         CloudDoctorFacts::Azure(azure) => findings.extend(azure_rules::findings(facts, azure)),
-        CloudDoctorFacts::None(_) => {}
+        CloudDoctorFacts::None(why) => {
+            if let Some(r) = facts.registered.as_ref().filter(|_| !why.is_empty()) {
+                findings.push(Finding::unknown(
+                    "ANT-13",
+                    crate::plan::Severity::High,
+                    "platform",
+                    format!("registered configuration {} names a cloud key that matches it", r.id),
+                    why.clone(),
+                ));
+            }
+        }
     }
     let validation = validation::apply(&mut findings, &facts.validation);
     catalogue::annotate(&mut findings);

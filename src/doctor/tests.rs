@@ -269,3 +269,15 @@ fn dropping_an_attached_workspace_or_the_root_statement_is_critical() {
     let report = evaluate(&aws_facts(aws_key(&doc.to_string(), AwsKeyState::Enabled), passed()));
     assert_eq!(ids(&report, Status::Fail), ["AWS-11"], "{report:#?}");
 }
+
+#[test]
+fn a_registered_key_that_cannot_be_inspected_says_why() {
+    let mut facts = aws_facts(aws_key(fixture_text("correct.json"), AwsKeyState::Enabled), passed());
+    facts.cloud =
+        CloudDoctorFacts::None("external key ekey_01doctor is for a provider this version cannot inspect".into());
+    let report = evaluate(&facts);
+    let f = report.findings.iter().find(|f| f.id == "ANT-13").unwrap();
+    assert_eq!(f.status, Status::Unknown);
+    assert!(f.observed.as_deref().unwrap().contains("cannot inspect"), "{f:?}");
+    assert_eq!(report.exit_code(), 0);
+}

@@ -157,10 +157,13 @@ pub async fn platform_phase(
         (None, Some(r)) => attached_workspace(&workspaces, &r.id)?,
         (None, None) => None,
     };
-    let cloud = match (&req.cloud, &registered) {
-        (Some(c), _) => Some(c.clone()),
-        (None, Some(r)) => Some(cloud_key_of(r)?),
-        (None, None) => None,
+    let (cloud, no_cloud) = match (&req.cloud, &registered) {
+        (Some(c), _) => (Some(c.clone()), String::new()),
+        (None, Some(r)) => match cloud_key_of(r) {
+            Ok(c) => (Some(c), String::new()),
+            Err(why) => (None, why),
+        },
+        (None, None) => (None, "no cloud key is named".to_string()),
     };
     target.external_key_id = registered.as_ref().map(|r| r.id.clone());
     target.workspace = workspace.as_ref().map(|w| format!("{} ({})", w.name, w.id)).or(target.workspace);
@@ -174,7 +177,7 @@ pub async fn platform_phase(
         all_registered,
         workspace,
         validation: ValidationFacts::NotRun(String::new()),
-        cloud: CloudDoctorFacts::None("no cloud key is named".into()),
+        cloud: CloudDoctorFacts::None(no_cloud),
     };
     Ok(PlatformPhase { facts, cloud, validate: req.validate })
 }
@@ -191,7 +194,7 @@ pub async fn finish(
         match (&key, cloud) {
             (Some(k), Some(conn)) => cloud_facts(k, conn, sink).await,
             (Some(_), None) => CloudDoctorFacts::None("the cloud could not be connected".into()),
-            (None, _) => CloudDoctorFacts::None("no cloud key is named".into()),
+            (None, _) => std::mem::replace(&mut facts.cloud, CloudDoctorFacts::None(String::new())),
         }
     };
     let known = facts.registered.clone();

@@ -53,12 +53,13 @@ pub(super) fn attached_workspace(all: &[Workspace], id: &str) -> Result<Option<W
     }
 }
 
-/// The cloud key a registered configuration names.
-pub(super) fn cloud_key_of(r: &RegisteredKey) -> Result<CloudKey> {
+/// The cloud key a registered configuration names; `Err` says why it cannot be inspected (the
+/// platform side is still diagnosed).
+pub(super) fn cloud_key_of(r: &RegisteredKey) -> std::result::Result<CloudKey, String> {
     if let Some(arn) = &r.kms_arn {
-        let key: AwsKeyRef = arn.parse().map_err(|e| {
-            Error::usage(format!("external key {} registers kms_arn `{arn}`, which cmek cannot read: {e}", r.id))
-        })?;
+        let key: AwsKeyRef = arn
+            .parse()
+            .map_err(|e| format!("external key {} registers kms_arn `{arn}`, which is not usable: {e}", r.id))?;
         let region = key.region().cloned().unwrap_or_else(|| {
             identities::published().aws.default_region().parse().unwrap_or_else(|_| AwsRegion::recommended())
         });
@@ -66,12 +67,14 @@ pub(super) fn cloud_key_of(r: &RegisteredKey) -> Result<CloudKey> {
     }
     if let Some(a) = &r.azure {
         let vault = VaultUri::parse(&a.vault_uri).ok().map(AzureVaultRef::Uri);
-        let key = AzureKeyName::parse(&a.key_name)
-            .map_err(|e| Error::usage(format!("external key {} registers key_name `{}`: {e}", r.id, a.key_name)))?;
+        let key = AzureKeyName::parse(&a.key_name).map_err(|e| {
+            format!("external key {} registers key_name `{}`, which is not usable: {e}", r.id, a.key_name)
+        })?;
         return Ok(CloudKey::Azure { vault, key });
     }
-    Err(Error::usage(format!(
-        "external key {} is for a provider this version of cmek cannot inspect (AWS KMS and Azure Key Vault only)",
+    Err(format!(
+        "external key {} is for a provider this version of cmek cannot inspect (it inspects AWS KMS and Azure Key \
+         Vault keys)",
         r.id
-    )))
+    ))
 }
