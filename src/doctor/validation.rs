@@ -25,7 +25,7 @@ pub struct ValidationSummary {
 
 /// Adds ANT-06 (and ANT-07) and marks the findings the error text points at.
 pub fn apply(findings: &mut Vec<Finding>, v: &ValidationFacts) -> Option<ValidationSummary> {
-    let title = "the platform validates the key (POST /v1/organizations/external_keys/{id}/validate)";
+    let title = "the platform validates the registered key";
     let val = match v {
         ValidationFacts::NotRun(why) | ValidationFacts::Unreadable(why) => {
             findings.push(Finding::unknown("ANT-06", Severity::High, GROUP, title, why.clone()));
@@ -55,13 +55,15 @@ pub fn apply(findings: &mut Vec<Finding>, v: &ValidationFacts) -> Option<Validat
                 }
             }
         } else {
-            // The platform's verdict outranks a prediction that passed or could not run.
+            // The platform's verdict outranks a prediction that passed or could not run; it
+            // stays in that prediction's group.
+            let group = existing.first().map(|&i| findings[i].group).unwrap_or(GROUP);
             findings.retain(|f| f.id != cause.id);
-            let mut f = Finding::from_check(cause, GROUP);
+            let mut f = Finding::from_check(cause, group);
             // Propagation (AZ-08) is a wait, not a fault.
             f.status =
                 if cause.status == CheckStatus::Warn || cause.id == "AZ-08" { Status::Warn } else { Status::Fail };
-            f.observed = Some(format!("the platform's validation error points here: {error}"));
+            f.observed = Some("the platform's validation error points here (its text is under ANT-06)".to_string());
             f.explains_validation = true;
             findings.push(f);
         }
