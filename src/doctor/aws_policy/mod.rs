@@ -107,6 +107,12 @@ pub fn check_key_policy(text: &str, ctx: &KeyPolicyContext) -> Vec<Finding> {
     out
 }
 
+/// The account a key policy belongs to, as far as the policy tells (the account it keeps in
+/// control, else the first non-Anthropic account it names, else AWS's documentation account).
+pub fn infer_key_account(policy: &PolicyDocument) -> String {
+    resolve_account(&KeyPolicyContext::new(OrgUuid::from_uuid(uuid::Uuid::nil())), policy).0
+}
+
 /// The key's account: given, else from the key ARN, else the account the policy keeps in control,
 /// else the first non-Anthropic account it names, else AWS's documentation account.
 fn resolve_account(ctx: &KeyPolicyContext, policy: &PolicyDocument) -> (String, bool) {
