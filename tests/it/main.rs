@@ -15,6 +15,8 @@ mod foreground;
 mod harness;
 mod moto;
 mod platform_azure;
+mod policy_cli;
+mod policy_corpus;
 mod sandbox_azure_exports;
 mod sandbox_command;
 mod scenarios;

@@ -24,10 +24,10 @@ pub(crate) fn check(r: &Resolved) -> Vec<Finding> {
 /// `plan::policy_checks` for validation and for attaching to each target compartment, converted.
 fn planner_predictions(r: &Resolved) -> Vec<Finding> {
     let mut grant = fixes::grant(r, false);
-    for org in read_existing_grant(r.policy).org_uuids {
-        if !grant.org_uuids.contains(&org) {
-            grant.org_uuids.push(org);
-        }
+    // GEN-04 counts the organisations the policy grants (not the one asked about, which AWS-07 checks).
+    let granted = read_existing_grant(r.policy).org_uuids;
+    if !granted.is_empty() {
+        grant.org_uuids = granted;
     }
     let workspaces: Vec<Option<WorkspaceFacts>> = if r.ctx.compartments.is_empty() {
         vec![None]
