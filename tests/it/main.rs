@@ -17,6 +17,7 @@ mod moto;
 mod platform_azure;
 mod policy_cli;
 mod policy_corpus;
+mod policy_differential;
 mod sandbox_azure_exports;
 mod sandbox_command;
 mod scenarios;
