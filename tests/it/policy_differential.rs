@@ -158,7 +158,10 @@ trait Pipe: Sized {
 }
 impl Pipe for Value {}
 
-fn principals() -> Vec<(&'static str, RequestPrincipal, Vec<(&'static str, &'static str)>)> {
+/// Context pairs; a key repeated is multivalued.
+type Pairs = Vec<(&'static str, &'static str)>;
+
+fn principals() -> Vec<(&'static str, RequestPrincipal, Pairs)> {
     let p = |arn: &str| RequestPrincipal::from_arn(arn).unwrap();
     vec![
         (
@@ -177,7 +180,7 @@ fn principals() -> Vec<(&'static str, RequestPrincipal, Vec<(&'static str, &'sta
 }
 
 /// Request contexts: (label, pairs); a key repeated is multivalued.
-fn contexts() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+fn contexts() -> Vec<(&'static str, Pairs)> {
     let ip = ("aws:SourceIp", "160.79.104.20");
     vec![
         ("none", vec![ip]),
