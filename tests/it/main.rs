@@ -18,6 +18,7 @@ mod platform_azure;
 mod policy_cli;
 mod policy_corpus;
 mod policy_differential;
+mod policy_parliament;
 mod sandbox_azure_exports;
 mod sandbox_command;
 mod scenarios;
