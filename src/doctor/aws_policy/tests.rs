@@ -271,6 +271,14 @@ fn ant_04_placeholder_left_names_the_path() {
 }
 
 #[test]
+fn ant_04_ignores_angle_brackets_in_names() {
+    let mut p = correct();
+    statement(&mut p, "AccountRootAdmin")["Sid"] = json!("Admins <platform team>");
+    let f = check(&p, &ctx());
+    assert_eq!(f.iter().find(|x| x.id == "ANT-04").unwrap().status, Status::Pass, "{f:#?}");
+}
+
+#[test]
 fn ant_05_target_workspace_not_pinned() {
     let both = KeyPolicyContext { compartments: vec![compartment(COMPARTMENT_A), compartment(COMPARTMENT_B)], ..ctx() };
     let f = check(&correct(), &both);

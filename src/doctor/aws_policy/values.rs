@@ -160,7 +160,8 @@ fn walk(v: &Value, path: &str, found: &mut Vec<String>) {
             }
         }
         Value::Object(map) => {
-            for (k, item) in map {
+            // Names and labels may hold angle brackets harmlessly; values that are compared may not.
+            for (k, item) in map.iter().filter(|(k, _)| !matches!(k.as_str(), "Sid" | "Id" | "Version")) {
                 let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
                 walk(item, &p, found);
             }
