@@ -2,7 +2,10 @@
 # Installs the test peers into ./.venv (pinned), so the test suite needs nothing installed by hand:
 # moto's server (the second AWS back end of the provider conformance suite), the official
 # `anthropic` Python SDK, the `aws` CLI and Azure's `azure-keyvault-keys` + `azure-identity` (they check
-# that the sandbox speaks the real wire formats).
+# that the sandbox speaks the real wire formats), and `parliament` (lints every key policy cmek
+# generates). Also, into the git-ignored ./.test-peers/node, the npm package
+# `@cloud-copilot/iam-simulate` for the policy evaluator's differential test: it is AGPL, so it is
+# test-only, never shipped, linked or vendored.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +14,8 @@ ANTHROPIC_VERSION=2.10.0
 AWSCLI_VERSION=1.46.3
 AZURE_KEYVAULT_KEYS_VERSION=4.11.3
 AZURE_IDENTITY_VERSION=1.27.0
+PARLIAMENT_VERSION=1.6.4
+IAM_SIMULATE_VERSION=0.1.173
 
 # tmux runs the wizard in a real terminal for the end-to-end test.
 if ! command -v tmux >/dev/null 2>&1; then
@@ -22,15 +27,36 @@ if ! command -v tmux >/dev/null 2>&1; then
   fi
 fi
 
-python3 -m venv .venv
+# Node.js runs iam-simulate for the differential test of `cmek policy simulate`.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null && apt-get install -y -qq nodejs npm >/dev/null
+  else
+    echo "node and npm are needed for the policy differential test: install them (e.g. apt-get install nodejs npm)" >&2
+    exit 1
+  fi
+fi
+
+mkdir -p .test-peers/node
+printf '{"private": true, "description": "cmek test peers (never shipped)", "dependencies": {"@cloud-copilot/iam-simulate": "%s"}}\n' \
+  "${IAM_SIMULATE_VERSION}" >.test-peers/node/package.json
+(cd .test-peers/node && npm install --silent --no-audit --no-fund --save-exact >/dev/null)
+node -e "const v = require('./.test-peers/node/node_modules/@cloud-copilot/iam-simulate/package.json').version;
+  if (v !== '${IAM_SIMULATE_VERSION}') { console.error('iam-simulate ' + v + ' installed, expected ${IAM_SIMULATE_VERSION}'); process.exit(1); }"
+
+# An existing venv is reused (a git worktree may link it to the main one).
+[ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check \
   "moto[server]==${MOTO_VERSION}" \
   "anthropic==${ANTHROPIC_VERSION}" \
   "awscli==${AWSCLI_VERSION}" \
   "azure-keyvault-keys==${AZURE_KEYVAULT_KEYS_VERSION}" \
-  "azure-identity==${AZURE_IDENTITY_VERSION}"
+  "azure-identity==${AZURE_IDENTITY_VERSION}" \
+  "parliament==${PARLIAMENT_VERSION}"
 .venv/bin/python -c "import azure.keyvault.keys, azure.identity"
 .venv/bin/moto_server --help >/dev/null
 .venv/bin/aws --version >/dev/null
+.venv/bin/parliament --help >/dev/null
 echo "test peers ready in .venv: moto ${MOTO_VERSION}, anthropic ${ANTHROPIC_VERSION}, awscli ${AWSCLI_VERSION}," \
-  "azure-keyvault-keys ${AZURE_KEYVAULT_KEYS_VERSION}, azure-identity ${AZURE_IDENTITY_VERSION}"
+  "azure-keyvault-keys ${AZURE_KEYVAULT_KEYS_VERSION}, azure-identity ${AZURE_IDENTITY_VERSION}," \
+  "parliament ${PARLIAMENT_VERSION}; iam-simulate ${IAM_SIMULATE_VERSION} in .test-peers/node"

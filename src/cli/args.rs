@@ -105,6 +105,9 @@ pub enum Command {
     /// Run the emulated Claude Platform, AWS KMS/STS and Azure on loopback in the foreground, and print how to
     /// point tools at them
     Sandbox(SandboxArgs),
+    /// Offline key-policy tools, no credentials and no network: render the policy cmek applies, check a policy
+    /// file against every AWS rule of the doctor catalogue, simulate one request
+    Policy(super::policy_args::PolicyArgs),
     /// Print shell completions
     Completions {
         /// The shell to generate completions for

@@ -8,6 +8,10 @@ mod completions;
 mod connect;
 mod doctor;
 mod doctor_report;
+mod policy;
+mod policy_args;
+mod policy_report;
+mod policy_simulate;
 mod sandbox;
 mod setup;
 mod setup_report;
@@ -79,6 +83,7 @@ async fn run(cli: Cli, out: &Output, env: &(dyn Fn(&str) -> Option<String> + Syn
     match &cli.command {
         Some(Command::Sandbox(args)) => sandbox::run(&cli, args, out).await,
         Some(Command::Completions { shell }) => completions::run(*shell),
+        Some(Command::Policy(args)) => policy::run(args, out),
         Some(Command::Setup(args)) => setup_with_reach(&cli, args, out, env).await,
         Some(Command::Doctor(args)) => doctor_with_reach(&cli, args, out, env).await,
         None => setup_with_reach(&cli, &SetupArgs::default(), out, env).await,

@@ -1,13 +1,13 @@
 //! AWS KMS findings: the key's state and kind (the planner's `key_checks`, seen as findings),
 //! rotation and deletion guardrails, the registered ARN against the key (ANT-13, AWS-04), the key
-//! policy (`policy_rules`) and Resource Control Policies (AWS-12, known only through validation).
+//! policy (`aws_policy`, shared with `cmek policy check`) and Resource Control Policies (AWS-12, known only through validation).
 
 use crate::model::{AwsKeyState, KmsKeyArn, KmsResource};
 use crate::plan::key_checks::key_checks;
 use crate::plan::{AwsFacts, Severity};
 
+use super::aws_policy::{self, KeyPolicyContext};
 use super::facts::{AwsDoctorFacts, DoctorFacts, Gathered, ValidationFacts};
-use super::policy_rules::{self, KeyPolicyContext};
 use super::{Finding, Status};
 
 const KEY: &str = "key";
@@ -77,15 +77,17 @@ pub fn findings(f: &DoctorFacts, aws: &Gathered<Box<AwsDoctorFacts>>) -> Vec<Fin
             org_uuid: *org,
             compartments: f.workspace.iter().map(|w| w.compartment).collect(),
             attached_compartments: f.registered.as_ref().map(|r| r.attached_compartments.clone()).unwrap_or_default(),
-            key_arn: d.arn.to_string(),
-            key_account: d.account.clone(),
+            key_arn: Some(d.arn.to_string()),
+            account: Some(d.account.clone()),
+            // Doctor does not read AWS Organizations: AWS-12 comes from validation (`rcp` below).
+            rcps: None,
         };
-        out.extend(policy_rules::check_key_policy(&k.policy, &ctx));
+        out.extend(aws_policy::check_key_policy(&k.policy, &ctx).into_iter().filter(|f| f.id != "AWS-12"));
     } else {
         out.push(Finding::unknown(
             "AWS-07",
             Severity::High,
-            policy_rules::GROUP,
+            aws_policy::GROUP,
             "Anthropic's grant is bound to your organisation",
             "the organisation UUID could not be read from the Admin API (see ANT-01)",
         ));
@@ -174,11 +176,11 @@ fn registered_arn(f: &DoctorFacts, actual: &KmsKeyArn) -> Vec<Finding> {
 fn rcp(v: &ValidationFacts) -> Finding {
     let title = "no Resource Control Policy denies Anthropic's role";
     match v {
-        ValidationFacts::Done(val) if val.ok => Finding::pass("AWS-12", Severity::High, policy_rules::GROUP, title),
+        ValidationFacts::Done(val) if val.ok => Finding::pass("AWS-12", Severity::High, aws_policy::GROUP, title),
         _ => Finding::unknown(
             "AWS-12",
             Severity::High,
-            policy_rules::GROUP,
+            aws_policy::GROUP,
             title,
             "doctor does not read AWS Organizations policies, and no passing validation shows the RCPs let Anthropic \
              through",
@@ -194,9 +196,9 @@ fn unknown_all(why: &str) -> Vec<Finding> {
         ("AWS-03", Severity::High, KEY, "key is a customer-managed symmetric ENCRYPT_DECRYPT key"),
         ("AWS-04", Severity::High, KEY, "key is single-Region"),
         ("ANT-12", Severity::High, KEY, "key Region is supported (US)"),
-        ("AWS-05", Severity::High, policy_rules::GROUP, "the key policy grants Anthropic's role Encrypt/Decrypt"),
-        ("AWS-07", Severity::High, policy_rules::GROUP, "Anthropic's grant is bound to your organisation"),
-        ("AWS-08", Severity::High, policy_rules::GROUP, "the key policy grants nothing over-broad"),
+        ("AWS-05", Severity::High, aws_policy::GROUP, "the key policy grants Anthropic's role Encrypt/Decrypt"),
+        ("AWS-07", Severity::High, aws_policy::GROUP, "Anthropic's grant is bound to your organisation"),
+        ("AWS-08", Severity::High, aws_policy::GROUP, "the key policy grants nothing over-broad"),
     ]
     .into_iter()
     .map(|(id, sev, group, title)| Finding::unknown(id, sev, group, title, format!("the key could not be read: {why}")))

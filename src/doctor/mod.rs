@@ -3,13 +3,13 @@
 //! gathers the facts (`engine::doctor`) and renders the report; the setup front ends use the
 //! validation mapping.
 
+pub mod aws_policy;
 mod aws_rules;
 mod azure_rules;
 mod catalogue;
 pub mod facts;
 pub mod finding;
 mod platform_rules;
-pub mod policy_rules;
 pub mod report;
 pub mod validation;
 pub mod validation_text;

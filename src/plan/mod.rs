@@ -22,6 +22,9 @@ pub use facts::{
     AwsFacts, AzureFacts, CloudFacts, OrgFacts, RegisteredAzureKey, RegisteredKey, SetupFacts, WorkspaceFacts,
 };
 pub use step::{Action, KeyTarget, Reversibility, Step, StepState};
+// Shared with `doctor::aws_policy`, so doctor's findings and setup's predictions never disagree.
+pub use existing_grant::{ExistingGrant, read as read_existing_grant};
+pub use policy_checks::policy_checks;
 
 use crate::model::ProviderKind;
 use crate::policy::render::AnthropicGrant;

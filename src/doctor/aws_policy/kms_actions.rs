@@ -1,0 +1,108 @@
+//! The actions AWS KMS defines (Service Authorization Reference, "AWS Key Management Service"),
+//! for telling a misspelt action from a real one. Wildcards in a policy are matched against these.
+
+pub(crate) const KMS_ACTIONS: &[&str] = &[
+    "CancelKeyDeletion",
+    "ConnectCustomKeyStore",
+    "CreateAlias",
+    "CreateCustomKeyStore",
+    "CreateGrant",
+    "CreateKey",
+    "Decrypt",
+    "DeleteAlias",
+    "DeleteCustomKeyStore",
+    "DeleteImportedKeyMaterial",
+    "DeriveSharedSecret",
+    "DescribeCustomKeyStores",
+    "DescribeKey",
+    "DisableKey",
+    "DisableKeyRotation",
+    "DisconnectCustomKeyStore",
+    "EnableKey",
+    "EnableKeyRotation",
+    "Encrypt",
+    "GenerateDataKey",
+    "GenerateDataKeyPair",
+    "GenerateDataKeyPairWithoutPlaintext",
+    "GenerateDataKeyWithoutPlaintext",
+    "GenerateMac",
+    "GenerateRandom",
+    "GetKeyPolicy",
+    "GetKeyRotationStatus",
+    "GetParametersForImport",
+    "GetPublicKey",
+    "ImportKeyMaterial",
+    "ListAliases",
+    "ListGrants",
+    "ListKeyPolicies",
+    "ListKeyRotations",
+    "ListKeys",
+    "ListResourceTags",
+    "ListRetirableGrants",
+    "PutKeyPolicy",
+    "ReEncryptFrom",
+    "ReEncryptTo",
+    "ReplicateKey",
+    "RetireGrant",
+    "RevokeGrant",
+    "RotateKeyOnDemand",
+    "ScheduleKeyDeletion",
+    "Sign",
+    "SynchronizeMultiRegionKey",
+    "TagResource",
+    "UntagResource",
+    "UpdateAlias",
+    "UpdateCustomKeyStore",
+    "UpdateKeyDescription",
+    "UpdatePrimaryRegion",
+    "Verify",
+    "VerifyMac",
+];
+
+/// `*` matches any run (also none), `?` one character; compared without regard to case, as AWS
+/// compares action names.
+pub(crate) fn glob_ignore_case(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.to_lowercase().chars().collect();
+    let t: Vec<char> = text.to_lowercase().chars().collect();
+    let (mut pi, mut ti, mut star) = (0usize, 0usize, None::<(usize, usize)>);
+    while ti < t.len() {
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(&c) if c == '?' || c == t[ti] => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p.iter().skip(pi).all(|&c| c == '*')
+}
+
+/// The KMS actions an action pattern (e.g. `kms:ReEncrypt*`, `kms:*`, `*`) covers.
+pub(crate) fn covered_by(pattern: &str) -> Vec<&'static str> {
+    KMS_ACTIONS.iter().copied().filter(|a| glob_ignore_case(pattern, &format!("kms:{a}"))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_cover_the_right_actions() {
+        assert_eq!(covered_by("kms:ReEncrypt*"), ["ReEncryptFrom", "ReEncryptTo"]);
+        assert_eq!(covered_by("KMS:encrypt"), ["Encrypt"]);
+        assert_eq!(covered_by("*").len(), KMS_ACTIONS.len());
+        assert!(covered_by("kms:Encrpyt").is_empty());
+        assert!(glob_ignore_case("kms:Generate?ataKey", "kms:GenerateDataKey"));
+    }
+}
