@@ -98,6 +98,7 @@ fn a_healthy_key_after_setup_passes_and_doctor_changes_nothing() {
         world.doctor(true, &["--external-key", doc["target"]["external_key_id"].as_str().unwrap(), "--no-validate"]);
     assert_eq!(by_id.code, 0, "{by_id:?}");
     assert!(by_id.ids("unknown").contains(&"ANT-06".to_string()), "--no-validate leaves ANT-06 unknown");
+    assert!(by_id.json()["validation"].is_null(), "no validation, no validation object: {by_id:?}");
 
     // A workspace selects the key attached to it; one without a key needs the key named.
     let by_workspace = world.doctor(true, &["--workspace", "production", "--no-validate"]);
