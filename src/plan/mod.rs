@@ -8,7 +8,7 @@ mod answers;
 pub(crate) mod azure;
 mod build;
 mod checks;
-pub(crate) mod existing_grant;
+mod existing_grant;
 mod facts;
 pub(crate) mod key_checks;
 pub(crate) mod policy_checks;
