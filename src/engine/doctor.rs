@@ -67,7 +67,7 @@ pub enum CloudConnection {
 }
 
 /// Phase 1: the organisation, registered configurations and workspaces (concurrently), and the
-/// target the selectors name. `client` is `None` (with the reason) when no admin credential
+/// target the selectors name. `client` is `Err(reason)` when no admin credential
 /// could be set up: doctor then reports ANT-01 and looks at the cloud key alone.
 pub async fn platform_phase(
     client: std::result::Result<&Client, String>,
