@@ -25,16 +25,18 @@ pub fn render_json(report: &Report) -> Value {
         "target": report.target,
         "validation": report.validation,
         "findings": report.findings.iter().map(finding_json).collect::<Vec<_>>(),
+        // The same summary words as `cmek policy check` (same schema), plus what only doctor knows.
         "summary": {
             "total": s.total,
-            "failed": s.failed,
-            "warnings": s.warnings,
+            "fail": s.failed,
+            "warn": s.warnings,
             "unknown": s.unknown,
-            "passed": s.passed,
+            "pass": s.passed,
             "serious": s.serious,
             "explains_validation": s.explains_validation,
-            "exit_code": report.exit_code(),
         },
+        "healthy": report.exit_code() == 0,
+        "exit_code": report.exit_code(),
     })
 }
 

@@ -77,7 +77,8 @@ fn verbose_text_shows_every_finding_in_full() {
 fn json_carries_every_schema_field() {
     let doc = render_json(&report());
     assert_eq!(doc["schema"], "cmek.doctor/v1");
-    assert_eq!(doc["summary"]["exit_code"], 1);
+    assert_eq!(doc["exit_code"], 1);
+    assert_eq!(doc["healthy"], false);
     for f in doc["findings"].as_array().unwrap() {
         for key in [
             "id",

@@ -77,7 +77,8 @@ fn a_healthy_key_after_setup_passes_and_doctor_changes_nothing() {
     assert_eq!(doc["target"]["provider"], "aws");
     assert!(doc["target"]["workspace"].as_str().unwrap().starts_with("production"), "{doc}");
     assert_eq!(doc["validation"]["status"], "success");
-    assert_eq!(doc["summary"]["failed"], 0);
+    assert_eq!(doc["summary"]["fail"], 0);
+    assert_eq!((doc["healthy"].clone(), doc["exit_code"].clone()), (true.into(), 0.into()));
     for f in doc["findings"].as_array().unwrap() {
         for key in ["id", "severity", "status", "group", "title", "observed", "expected", "why", "fix", "terraform"] {
             assert!(f.get(key).is_some(), "{key} missing: {f}");
