@@ -22,9 +22,10 @@ pub fn render_json(report: &Report) -> Value {
     let s = report.summary();
     json!({
         "schema": "cmek.doctor/v1",
+        "command": "doctor",
         "target": report.target,
         "validation": report.validation,
-        "findings": report.findings.iter().map(finding_json).collect::<Vec<_>>(),
+        "findings": report.findings,
         // The same summary words as `cmek policy check` (same schema), plus what only doctor knows.
         "summary": {
             "total": s.total,
@@ -37,23 +38,6 @@ pub fn render_json(report: &Report) -> Value {
         },
         "healthy": report.exit_code() == 0,
         "exit_code": report.exit_code(),
-    })
-}
-
-/// Every key of the schema is present (null when empty), so consumers need no guessing.
-fn finding_json(f: &Finding) -> Value {
-    json!({
-        "id": f.id,
-        "severity": f.severity,
-        "status": f.status,
-        "group": f.group,
-        "title": f.title,
-        "observed": f.observed,
-        "expected": f.expected,
-        "why": f.why,
-        "fix": f.fix,
-        "terraform": f.terraform,
-        "explains_validation": f.explains_validation,
     })
 }
 
@@ -174,8 +158,8 @@ fn status_mark(s: Status) -> (Tone, &'static str) {
     }
 }
 
-fn severity(f: &Finding) -> String {
-    serde_json::to_value(f.severity).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+fn severity(f: &Finding) -> &'static str {
+    f.severity.as_str()
 }
 
 fn counts(findings: &[&Finding]) -> String {

@@ -15,8 +15,8 @@ fn mark(status: Status) -> (&'static str, Tone) {
     }
 }
 
-fn severity(f: &Finding) -> String {
-    serde_json::to_value(f.severity).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+fn severity(f: &Finding) -> &'static str {
+    f.severity.as_str()
 }
 
 /// Counts per status, and the serious failures (high or critical) that make the exit code 1.
@@ -69,12 +69,22 @@ pub fn text(subject: &str, findings: &[Finding], out: &Output) -> String {
 /// The `cmek.doctor/v1` document.
 pub fn json(command: &str, subject: &str, findings: &[Finding], exit_code: i32) -> Value {
     let (fail, warn, unknown, pass, serious) = counts(findings);
+    // The same document as `cmek doctor`'s: the target is a file, and there is no validation.
     json!({
         "schema": "cmek.doctor/v1",
         "command": command,
-        "subject": subject,
+        "target": {"selector": "policy_file", "policy_file": subject},
+        "validation": null,
         "findings": findings,
-        "summary": {"fail": fail, "warn": warn, "unknown": unknown, "pass": pass, "serious": serious},
+        "summary": {
+            "total": findings.len(),
+            "fail": fail,
+            "warn": warn,
+            "unknown": unknown,
+            "pass": pass,
+            "serious": serious,
+            "explains_validation": null,
+        },
         "healthy": serious == 0,
         "exit_code": exit_code,
     })

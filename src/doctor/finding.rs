@@ -16,6 +16,7 @@ pub enum Status {
     Pass,
 }
 
+/// Serialised with every key present (null when empty): the `cmek.doctor/v1` finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// The stable catalogue id (`AWS-07`, `AZ-04`, `ANT-13`, ...).
@@ -27,19 +28,14 @@ pub struct Finding {
     /// What must be true, as one line.
     pub title: String,
     /// What was seen, naming the values (for warn, fail and unknown).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub observed: Option<String>,
     /// What was expected instead.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected: Option<String>,
     /// Why it matters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub why: Option<String>,
     /// The fix as a command.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
     /// The Terraform equivalent, where one fits.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub terraform: Option<String>,
     /// Set when the platform's validation error points at this finding.
     pub explains_validation: bool,
@@ -170,6 +166,6 @@ mod tests {
         assert_eq!(v["status"], "unknown");
         assert_eq!(v["severity"], "medium");
         assert_eq!(v["observed"], "diagnostic settings unreadable");
-        assert!(v.get("fix").is_none());
+        assert!(v["fix"].is_null(), "every key of the schema is present, null when empty");
     }
 }
