@@ -1,5 +1,5 @@
-//! Platform findings: the admin credential (ANT-01) and unattached, unused configurations
-//! (ANT-10). Pure.
+//! Platform findings: the admin credential (ANT-01), a workspace about to take a key (ANT-08,
+//! ANT-09) and unattached, unused configurations (ANT-10). Pure.
 
 use crate::plan::Severity;
 
@@ -25,6 +25,22 @@ pub fn findings(f: &DoctorFacts) -> Vec<Finding> {
     // ANT-08: the key you mean to attach, to a workspace that may already hold data.
     if let Some(ws) = f.workspace.as_ref().filter(|w| w.external_key_id.is_none() && !w.just_created) {
         out.push(Finding::from_check(&crate::plan::policy_checks::workspace_in_use_check(ws), GROUP));
+    }
+    // ANT-09: the next step for that workspace is the one that cannot be undone.
+    if let Some(ws) = f.workspace.as_ref().filter(|w| w.external_key_id.is_none()) {
+        out.push(
+            Finding::new("ANT-09", Severity::Info, Status::Warn, GROUP, "the step ahead is irreversible")
+                .observed(format!(
+                    "workspace {} ({}) has no key yet: attaching one is permanent (it can never be detached or \
+                     replaced, and the workspace's data depends on that key from then on)",
+                    ws.name, ws.id
+                ))
+                .expected("a key that doctor finds healthy, attached with a typed confirmation")
+                .fix(format!(
+                    "once everything above passes: cmek setup --workspace {} --confirm-attach {}",
+                    ws.id, ws.id
+                )),
+        );
     }
     let unattached: Vec<String> = f
         .all_registered

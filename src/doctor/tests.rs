@@ -283,3 +283,29 @@ fn a_registered_key_that_cannot_be_inspected_says_why() {
     assert!(f.observed.as_deref().unwrap().contains("cannot inspect"), "{f:?}");
     assert_eq!(report.exit_code(), 0);
 }
+
+#[test]
+fn a_validation_run_names_its_cloudtrail_noise_and_a_keyless_workspace_names_the_permanent_step() {
+    let mut facts = aws_facts(aws_key(fixture_text("correct.json"), AwsKeyState::Enabled), passed());
+    let report = evaluate(&facts);
+    let noise = report.findings.iter().find(|f| f.id == "AWS-15").expect("AWS-15 after a validation");
+    assert_eq!(noise.severity, crate::plan::Severity::Info);
+    assert!(noise.fix.as_deref().unwrap().contains("Y21lay12YWxpZGF0aW9u"), "{noise:?}");
+    assert!(!report.findings.iter().any(|f| f.id == "ANT-09"), "no workspace, nothing to attach");
+
+    facts.validation = ValidationFacts::NotRun("--no-validate".into());
+    facts.workspace = Some(WorkspaceFacts {
+        id: "wrkspc_01new".into(),
+        name: "payments".into(),
+        compartment: crate::policy::test_fixtures::COMPARTMENT_A.parse().unwrap(),
+        external_key_id: None,
+        archived: false,
+        created_at: Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap(),
+        just_created: true,
+    });
+    let report = evaluate(&facts);
+    assert!(!report.findings.iter().any(|f| f.id == "AWS-15"), "no validation, no noise");
+    let permanent = report.findings.iter().find(|f| f.id == "ANT-09").expect("ANT-09 before an attach");
+    assert!(permanent.fix.as_deref().unwrap().contains("--confirm-attach wrkspc_01new"), "{permanent:?}");
+    assert_eq!(report.exit_code(), 0, "information, not a failure");
+}
