@@ -1,5 +1,5 @@
 //! `cmek`: set up, validate and diagnose customer-managed encryption keys (CMEK) for a Claude
-//! Platform organisation on AWS KMS (Google Cloud KMS and Azure Key Vault to follow).
+//! Platform organisation on AWS KMS and Azure Key Vault (Google Cloud KMS to follow).
 //!
 //! The module map follows `design.md`, pure core first:
 //! - [`model`]: domain types with validating parsers (ARNs, UUIDs, regions, ids).
@@ -10,7 +10,8 @@
 //! - [`engine`]: applies a plan through the providers and the platform client, keeps the journal.
 //! - [`providers`]: the only code that talks to a cloud; SDK types never leave it.
 //! - [`platform`]: the Claude Platform Admin API client.
-//! - [`sandbox`]: loopback emulators of the platform (and, with moto or later built in, AWS).
+//! - [`sandbox`]: loopback emulators of the platform, AWS KMS/STS and Azure, with scenarios.
+//! - [`wizard`] (pure state machine) and [`tui`] (its terminal runtime and views).
 //! - [`cli`], [`output`], [`error`]: the command-line front end.
 #![forbid(unsafe_code)]
 
