@@ -16,6 +16,8 @@ pub struct DoctorFacts {
     pub org: Gathered<OrgUuid>,
     /// Whether the Admin API refused the credential (401/403): ANT-01 fails.
     pub platform_auth_refused: bool,
+    /// ANT-02: the platform refused the external-key calls because CMEK is not enabled (its message).
+    pub cmek_not_enabled: Option<String>,
     /// The registered configuration under diagnosis, when there is one.
     pub registered: Option<RegisteredKey>,
     /// Every registered configuration of the organisation (ANT-10).

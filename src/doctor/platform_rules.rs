@@ -1,5 +1,5 @@
-//! Platform findings: the admin credential (ANT-01), a workspace about to take a key (ANT-08,
-//! ANT-09) and unattached, unused configurations (ANT-10). Pure.
+//! Platform findings: the admin credential (ANT-01), the CMEK entitlement (ANT-02), a workspace
+//! about to take a key (ANT-08, ANT-09) and unattached, unused configurations (ANT-10). Pure.
 
 use crate::plan::Severity;
 
@@ -22,6 +22,15 @@ pub fn findings(f: &DoctorFacts) -> Vec<Finding> {
     if f.org.is_err() {
         return out;
     }
+    let title = "customer-managed encryption keys are enabled for the organisation";
+    out.push(match &f.cmek_not_enabled {
+        None => Finding::pass("ANT-02", Severity::High, GROUP, title),
+        Some(refusal) => Finding::new("ANT-02", Severity::High, Status::Fail, GROUP, title)
+            .observed(format!("the Admin API refuses the external-key calls: {refusal}"))
+            .expected("external keys can be listed, registered and attached")
+            .why("without the CMEK entitlement no key can be registered or attached, whatever the cloud side holds")
+            .fix("ask your Anthropic account team to enable customer-managed encryption keys for the organisation"),
+    });
     // ANT-08: the key you mean to attach, to a workspace that may already hold data.
     if let Some(ws) = f.workspace.as_ref().filter(|w| w.external_key_id.is_none() && !w.just_created) {
         out.push(Finding::from_check(&crate::plan::policy_checks::workspace_in_use_check(ws), GROUP));

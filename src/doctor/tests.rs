@@ -33,6 +33,7 @@ fn aws_facts(key: AwsKeyFacts, validation: ValidationFacts) -> DoctorFacts {
         target: Target { selector: "external_key", ..Target::default() },
         org: Ok(ORG.parse::<OrgUuid>().unwrap()),
         platform_auth_refused: false,
+        cmek_not_enabled: None,
         registered: Some(registered(KEY_ARN)),
         all_registered: vec![registered(KEY_ARN)],
         workspace: None,
@@ -173,6 +174,17 @@ fn a_refused_admin_credential_is_ant_01_and_exit_3() {
     assert_eq!(report.exit_code(), 3);
 }
 
+#[test]
+fn an_organisation_without_cmek_is_ant_02_not_a_refused_credential() {
+    let mut facts = aws_facts(aws_key(fixture_text("correct.json"), AwsKeyState::Enabled), passed());
+    assert!(ids(&evaluate(&facts), Status::Pass).contains(&"ANT-02"));
+    facts.cmek_not_enabled = Some("403 permission_error: CMEK is not enabled for organization".into());
+    let report = evaluate(&facts);
+    assert!(ids(&report, Status::Fail).contains(&"ANT-02"), "{report:#?}");
+    assert!(ids(&report, Status::Pass).contains(&"ANT-01"));
+    assert_eq!(report.exit_code(), 1);
+}
+
 mod azure {
     use super::*;
     use crate::plan::{AzureFacts, RegisteredAzureKey};
@@ -197,6 +209,7 @@ mod azure {
             target: Target { selector: "cloud_key", ..Target::default() },
             org: Ok(ORG.parse::<OrgUuid>().unwrap()),
             platform_auth_refused: false,
+            cmek_not_enabled: None,
             all_registered: reg.iter().cloned().collect(),
             registered: reg,
             workspace: None,

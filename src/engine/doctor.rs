@@ -91,6 +91,7 @@ pub async fn platform_phase(
             target: target.clone(),
             org: Err(why.clone()),
             platform_auth_refused: refused,
+            cmek_not_enabled: None,
             registered: None,
             all_registered: Vec::new(),
             workspace: None,
@@ -108,7 +109,14 @@ pub async fn platform_phase(
         Ok(c) => c,
         Err(why) => return Ok(unread(why, true)),
     };
-    let listed = tokio::try_join!(client.organization(), client.all_external_keys(), client.all_workspaces(true));
+    let (org, keys, workspaces) =
+        tokio::join!(client.organization(), client.all_external_keys(), client.all_workspaces(true));
+    // ANT-02 refuses only the external-key calls: the rest of the platform still answers.
+    let (keys, cmek_not_enabled) = match keys {
+        Err(e) if e.is_cmek_not_enabled() => (Ok(Vec::new()), Some(e.to_string())),
+        other => (other, None),
+    };
+    let listed = org.and_then(|o| Ok((o, keys?, workspaces?)));
     let (org, keys, workspaces) = match listed {
         Ok(all) => all,
         // Unreachable with nothing else to look at: a platform error, not a diagnosis.
@@ -173,6 +181,7 @@ pub async fn platform_phase(
         target,
         org,
         platform_auth_refused: false,
+        cmek_not_enabled,
         registered,
         all_registered,
         workspace,

@@ -92,8 +92,24 @@ impl PlatformError {
     }
 
     /// What to do next, for the statuses where that is known.
+    /// ANT-02: the organisation is not entitled to CMEK (a 403 whose message says CMEK, or
+    /// customer-managed encryption keys, is not enabled).
+    pub fn is_cmek_not_enabled(&self) -> bool {
+        match self {
+            PlatformError::Api { status: 403, message, .. } => {
+                let m = message.to_ascii_lowercase();
+                m.contains("not enabled") && (m.contains("cmek") || m.contains("customer-managed"))
+            }
+            _ => false,
+        }
+    }
+
     pub fn hint(&self) -> Option<&'static str> {
         match self {
+            e if e.is_cmek_not_enabled() => Some(
+                "ANT-02: customer-managed encryption keys are not enabled for this organisation; only your Anthropic \
+                 account team can enable them (no key or policy change helps). Nothing was registered or attached",
+            ),
             PlatformError::Api { status: 401, .. } => Some(
                 "check the admin key (`--admin-key-file` or `ANTHROPIC_ADMIN_KEY`): it may be revoked, \
                  mistyped, or for another organisation",
@@ -156,6 +172,31 @@ fn write_request_id(f: &mut fmt::Formatter<'_>, request_id: Option<&str>) -> fmt
 }
 
 impl std::error::Error for PlatformError {}
+
+#[cfg(test)]
+mod cmek_entitlement_tests {
+    use super::PlatformError;
+
+    fn api(status: u16, message: &str) -> PlatformError {
+        PlatformError::Api {
+            method: "POST",
+            path: "/v1/organizations/external_keys".into(),
+            status,
+            kind: "permission_error".into(),
+            message: message.into(),
+            request_id: None,
+        }
+    }
+
+    #[test]
+    fn a_refusal_for_cmek_not_enabled_is_ant_02_with_its_own_hint() {
+        let e = api(403, "CMEK is not enabled for organization 5a3c9e7d-2b14-4f6a-9c8e-1d2f3a4b5c6d");
+        assert!(e.is_cmek_not_enabled());
+        assert!(e.hint().unwrap().starts_with("ANT-02"));
+        assert!(!api(403, "this admin key may not manage workspaces").is_cmek_not_enabled());
+        assert!(!api(400, "CMEK is not enabled").is_cmek_not_enabled(), "only a permission refusal");
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -45,3 +45,22 @@ fn an_unreachable_platform_with_nothing_else_to_inspect_is_exit_4_and_keeps_the_
     assert!(stderr.contains("127.0.0.1:9"), "{stderr}");
     assert!(!stdout.contains(canary) && !stderr.contains(canary), "{stdout}\n{stderr}");
 }
+
+/// ANT-02: an organisation without the CMEK entitlement. Setup stops at inspection, before any
+/// cloud change, saying only the account team can help; doctor names it as ANT-02 (not as a
+/// refused credential).
+#[test]
+fn cmek_not_enabled_stops_setup_before_any_change_and_doctor_names_ant_02() {
+    let world = super::doctor_support::World::new("cmek-not-enabled");
+    let setup = world.setup("aws", &["--workspace", "production"]);
+    assert_eq!(setup.code, 3, "{setup:?}");
+    let said = format!("{}{}", setup.stdout, setup.stderr);
+    assert!(said.contains("ANT-02") && said.contains("account team"), "{setup:?}");
+    let state: Value = serde_json::from_str(&std::fs::read_to_string(world.state_file()).unwrap()).unwrap();
+    assert!(state["aws"]["keys"].as_array().is_none_or(|k| k.is_empty()), "no KMS key was created: {state:#}");
+
+    let doctor = world.doctor(true, &["--provider", "aws", "--key", "alias/anthropic-cmek", "--no-validate"]);
+    assert_eq!(doctor.code, 1, "{doctor:?}");
+    assert!(doctor.ids("fail").contains(&"ANT-02".to_string()), "{doctor:?}");
+    assert!(doctor.ids("pass").contains(&"ANT-01".to_string()), "the credential itself is fine: {doctor:?}");
+}

@@ -138,6 +138,17 @@ pub static SCENARIOS: &[Scenario] = &[
         arrange: nothing,
     },
     Scenario {
+        name: "cmek-not-enabled",
+        summary: "the organisation is not entitled to CMEK: the Admin API refuses every external-key and attach call",
+        shows: "setup stops before creating anything, and doctor reports ANT-02: only the account team can enable it",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: |s| {
+            s.platform.set_cmek_enabled(false);
+            Ok(())
+        },
+    },
+    Scenario {
         name: "azure-access-policy",
         summary: "the Azure vault uses access policies (enableRbacAuthorization false), with a policy for the customer only",
         shows: "setup stops before any change: AZ-01, assign roles first, then switch the vault to Azure RBAC (only advised)",

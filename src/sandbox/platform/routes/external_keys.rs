@@ -70,12 +70,16 @@ pub async fn create(State(app): State<AppState>, body: Result<Bytes, BytesReject
     Ok(Json(shown_key))
 }
 
-/// Newest first, as the SDK documents for this endpoint.
+/// Newest first, as the SDK documents for this endpoint. Like every external-key call, refused
+/// when the organisation has no CMEK (doctor-catalogue ANT-02: "external-key or attach calls").
 pub async fn list(State(app): State<AppState>, RawQuery(raw): RawQuery) -> ApiResult<Json<CursorPage<ExternalKey>>> {
     let query = Query::parse(raw.as_deref());
     let limit = query.limit(20, 100)?;
     let after = query.get("page").filter(|p| !p.is_empty()).map(decode_cursor).transpose()?;
     let store = lock(&app.store);
+    if !store.cmek_enabled {
+        return Err(store.cmek_not_enabled());
+    }
     let items: Vec<(u64, ExternalKey)> = store.keys.iter().rev().map(|r| (r.seq, store.render_key(r))).collect();
     Ok(Json(cursor_page(&items, limit, after)))
 }
@@ -86,6 +90,9 @@ pub async fn retrieve(
 ) -> ApiResult<Json<ExternalKey>> {
     let id = path_id(id)?;
     let store = lock(&app.store);
+    if !store.cmek_enabled {
+        return Err(store.cmek_not_enabled());
+    }
     let record = store.key(&id)?;
     Ok(Json(store.render_key(record)))
 }
@@ -175,6 +182,9 @@ pub async fn validate(
     Fields::new("", &map, &[])?;
     let (target, limit) = {
         let store = lock(&app.store);
+        if !store.cmek_enabled {
+            return Err(store.cmek_not_enabled());
+        }
         let key = &store.key(&id)?.key;
         let target = Target {
             key_id: key.id.clone(),

@@ -118,6 +118,8 @@ async fn cmek_disabled_refuses_new_keys_with_403() {
     api.sandbox.set_cmek_enabled(false);
     let reply = api.post(KEYS, json!({"provider_config": {"type": "aws", "kms_arn": AWS_ARN}})).await;
     assert!(reply.error(403, "permission_error").contains("CMEK is not enabled for organization"));
+    let listed = api.get(KEYS).await;
+    assert!(listed.error(403, "permission_error").contains("CMEK is not enabled"), "every external-key call");
     api.sandbox.set_cmek_enabled(true);
     api.create_aws_key(AWS_ARN).await;
 }
