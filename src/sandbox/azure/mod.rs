@@ -28,12 +28,13 @@
 //! `errors` (each surface's error body), `tls` (CA and server certificate), `jwt` + `tokens` +
 //! `auth` (tokens), `keyvault` (data plane) + `keys` (key operations) + `deleted_keys` (the
 //! soft-delete bin) + `crypto` (RSA-OAEP),
-//! `acl` (firewall), `rbac` + `roles` (authorisation), `arm`, `graph`, `state` + `secret`
+//! `acl` (firewall), `rbac` + `roles` (authorisation), `arm`, `arm_policy` + `policy` (Azure Policy), `graph`, `state` + `secret`
 //! (the data, serde), `seed`.
 
 mod acl;
 mod arm;
 mod arm_auth;
+mod arm_policy;
 mod arm_roles;
 mod arm_vaults;
 mod auth;
@@ -45,6 +46,7 @@ mod handler;
 mod jwt;
 mod keys;
 mod keyvault;
+pub mod policy;
 mod rbac;
 mod request;
 pub mod roles;

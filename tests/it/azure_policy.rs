@@ -1,0 +1,141 @@
+//! Azure Policy in the Azure emulator over HTTPS: assignments listed at the vault (inherited from
+//! the resource group), the built-in definition, Deny enforced on a vault PATCH with ARM's
+//! `RequestDisallowedByPolicy`, and an exemption for the vault lifting it; then the provider's
+//! `policy_denials` reading the same world.
+
+use cmek::sandbox::azure::policy::KV_DISABLE_PUBLIC_ACCESS;
+use cmek::sandbox::azure::state::PolicyAssignment;
+use cmek::sandbox::azure::{RESOURCE_GROUP, RunningAzure, SUBSCRIPTION_ID, VAULT_NAME};
+use serde_json::{Value, json};
+
+use super::azure_emulator::{credential, emulator, http};
+
+const POLICY_VERSION: &str = "api-version=2023-04-01";
+const EXEMPTION_VERSION: &str = "api-version=2022-07-01-preview";
+
+fn url(az: &RunningAzure, path: &str, query: &str) -> String {
+    format!("https://management.azure.com:{}{path}?{query}", az.port())
+}
+
+fn rg_path() -> String {
+    format!("/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{RESOURCE_GROUP}")
+}
+
+fn vault_path() -> String {
+    format!("{}/providers/Microsoft.KeyVault/vaults/{VAULT_NAME}", rg_path())
+}
+
+fn assignment_id() -> String {
+    format!("{}/providers/Microsoft.Authorization/policyAssignments/deny-kv-public", rg_path())
+}
+
+/// Public access off on the seeded vault, the built-in assigned at the resource group with `effect`.
+pub fn deny_public_at_rg(az: &RunningAzure, effect: Option<&str>, not_scopes: Vec<String>) {
+    az.with_state(|s| {
+        if let Some(v) = s.vault_mut(VAULT_NAME) {
+            v.public_network_access = "Disabled".into();
+        }
+        s.policy_assignments.push(PolicyAssignment {
+            name: "deny-kv-public".into(),
+            scope: rg_path(),
+            display_name: "Deny Key Vault public access".into(),
+            policy_definition_id: format!(
+                "/providers/Microsoft.Authorization/policyDefinitions/{KV_DISABLE_PUBLIC_ACCESS}"
+            ),
+            parameters: effect.map(|e| json!({ "effect": { "value": e } })).unwrap_or(json!({})),
+            not_scopes,
+            enforcement_mode: "Default".into(),
+        });
+    });
+}
+
+async fn send(az: &RunningAzure, method: reqwest::Method, url: &str, body: Option<Value>) -> (u16, Value) {
+    let token = credential(az, &az.customer())
+        .get_token(&["https://management.azure.com/.default"], None)
+        .await
+        .unwrap()
+        .token
+        .secret()
+        .to_string();
+    let mut request = http(az).request(method, url).bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+fn enable_public() -> Value {
+    json!({ "properties": { "publicNetworkAccess": "Enabled" } })
+}
+
+#[tokio::test]
+async fn a_deny_assignment_refuses_turning_public_access_on_until_the_vault_is_exempted() {
+    let az = emulator().await;
+    deny_public_at_rg(&az, Some("Deny"), Vec::new());
+    let vault_url = url(&az, &vault_path(), "api-version=2023-07-01");
+
+    // Listed at the vault: inherited from the resource group, in ARM's shape.
+    let listing = url(
+        &az,
+        &format!("{}/providers/Microsoft.Authorization/policyAssignments", vault_path()),
+        &format!("$filter=atScope()&{POLICY_VERSION}"),
+    );
+    let (status, listed) = send(&az, reqwest::Method::GET, &listing, None).await;
+    assert_eq!(status, 200, "{listed}");
+    let a = &listed["value"][0];
+    assert_eq!(a["id"], assignment_id());
+    assert_eq!(a["properties"]["scope"], rg_path());
+    assert_eq!(a["properties"]["parameters"]["effect"]["value"], "Deny");
+
+    let definition = url(
+        &az,
+        &format!("/providers/Microsoft.Authorization/policyDefinitions/{KV_DISABLE_PUBLIC_ACCESS}"),
+        POLICY_VERSION,
+    );
+    let (status, d) = send(&az, reqwest::Method::GET, &definition, None).await;
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(d["properties"]["displayName"], "Azure Key Vault should disable public network access");
+    assert_eq!(d["properties"]["policyRule"]["then"]["effect"], "[parameters('effect')]");
+
+    let (status, err) = send(&az, reqwest::Method::PATCH, &vault_url, Some(enable_public())).await;
+    assert_eq!(status, 403, "{err}");
+    assert_eq!(err["error"]["code"], "RequestDisallowedByPolicy");
+    let message = err["error"]["message"].as_str().unwrap();
+    assert!(message.contains(&assignment_id()) && message.contains("Deny Key Vault public access"), "{message}");
+    let (_, vault) = send(&az, reqwest::Method::GET, &vault_url, None).await;
+    assert_eq!(vault["properties"]["publicNetworkAccess"], "Disabled", "nothing changed");
+
+    let exemption = url(
+        &az,
+        &format!("{}/providers/Microsoft.Authorization/policyExemptions/cmek-anthropic", vault_path()),
+        EXEMPTION_VERSION,
+    );
+    let body = json!({ "properties": { "policyAssignmentId": assignment_id(), "exemptionCategory": "Waiver",
+        "description": "Claude Platform CMEK" } });
+    let (status, created) = send(&az, reqwest::Method::PUT, &exemption, Some(body)).await;
+    assert_eq!(status, 201, "{created}");
+
+    let (status, vault) = send(&az, reqwest::Method::PATCH, &vault_url, Some(enable_public())).await;
+    assert_eq!(status, 200, "{vault}");
+    assert_eq!(vault["properties"]["publicNetworkAccess"], "Enabled");
+}
+
+#[tokio::test]
+async fn audit_effect_and_not_scopes_do_not_refuse() {
+    let az = emulator().await;
+    deny_public_at_rg(&az, None, Vec::new());
+    let vault_url = url(&az, &vault_path(), "api-version=2023-07-01");
+    // The definition's default effect is Audit: the write goes through.
+    let (status, body) = send(&az, reqwest::Method::PATCH, &vault_url, Some(enable_public())).await;
+    assert_eq!(status, 200, "{body}");
+
+    let az = emulator().await;
+    deny_public_at_rg(&az, Some("Deny"), vec![vault_path()]);
+    let (status, body) =
+        send(&az, reqwest::Method::PATCH, &url(&az, &vault_path(), "api-version=2023-07-01"), Some(enable_public()))
+            .await;
+    assert_eq!(status, 200, "{body}");
+}
