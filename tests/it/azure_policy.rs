@@ -139,3 +139,52 @@ async fn audit_effect_and_not_scopes_do_not_refuse() {
             .await;
     assert_eq!(status, 200, "{body}");
 }
+
+fn vault_id() -> cmek::model::VaultResourceId {
+    cmek::model::VaultResourceId::parse(&vault_path()).unwrap()
+}
+
+#[tokio::test]
+async fn the_provider_reports_the_deny_assignment_until_the_vault_is_exempted() {
+    let az = emulator().await;
+    let azure = super::azure_provider::provider_for(&az);
+    assert_eq!(azure.policy_denials(&vault_id()).await.unwrap(), Vec::new(), "the seeded world has no policy");
+
+    deny_public_at_rg(&az, Some("Deny"), Vec::new());
+    let denials = azure.policy_denials(&vault_id()).await.unwrap();
+    assert_eq!(
+        denials,
+        vec![cmek::model::PolicyDenialFacts {
+            assignment_id: assignment_id(),
+            display_name: "Deny Key Vault public access".into(),
+            scope: rg_path(),
+            definition_id: format!("/providers/Microsoft.Authorization/policyDefinitions/{KV_DISABLE_PUBLIC_ACCESS}"),
+        }]
+    );
+
+    let exemption = url(
+        &az,
+        &format!("{}/providers/Microsoft.Authorization/policyExemptions/cmek-anthropic", vault_path()),
+        EXEMPTION_VERSION,
+    );
+    let body = json!({ "properties": { "policyAssignmentId": assignment_id(), "exemptionCategory": "Waiver" } });
+    assert_eq!(send(&az, reqwest::Method::PUT, &exemption, Some(body)).await.0, 201);
+    assert_eq!(azure.policy_denials(&vault_id()).await.unwrap(), Vec::new());
+}
+
+#[tokio::test]
+async fn audit_and_excluded_assignments_are_not_denials_and_a_reader_without_rights_gets_an_error() {
+    let az = emulator().await;
+    let azure = super::azure_provider::provider_for(&az);
+    deny_public_at_rg(&az, None, Vec::new());
+    assert_eq!(azure.policy_denials(&vault_id()).await.unwrap(), Vec::new(), "default effect Audit");
+
+    let az = emulator().await;
+    let azure = super::azure_provider::provider_for(&az);
+    deny_public_at_rg(&az, Some("Deny"), vec![vault_path()]);
+    assert_eq!(azure.policy_denials(&vault_id()).await.unwrap(), Vec::new(), "the vault is in notScopes");
+
+    az.with_state(|s| s.role_assignments.clear());
+    let err = azure.policy_denials(&vault_id()).await.unwrap_err();
+    assert_eq!(err.code.as_deref(), Some("AuthorizationFailed"), "{err}");
+}
