@@ -188,3 +188,74 @@ async fn audit_and_excluded_assignments_are_not_denials_and_a_reader_without_rig
     let err = azure.policy_denials(&vault_id()).await.unwrap_err();
     assert_eq!(err.code.as_deref(), Some("AuthorizationFailed"), "{err}");
 }
+
+const SCENARIO: &str = "azure-policy-deny-public";
+const SETUP: &[&str] = &["--azure-allow-public-access", "--workspace", "production"];
+
+/// Adds the exemption `cmek setup` prints to a saved sandbox, through the emulator's ARM (as
+/// `az policy exemption create` would), and saves the world again.
+async fn exempt_the_vault(world: &super::doctor_support::World, assignment: &str) {
+    let path = world.state_file();
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let state: cmek::sandbox::azure::AzureState = serde_json::from_value(doc["azure"].clone()).unwrap();
+    let az = cmek::sandbox::azure::start(cmek::sandbox::azure::AzureEmulatorConfig {
+        state,
+        ..cmek::sandbox::azure::AzureEmulatorConfig::new()
+    })
+    .await
+    .unwrap();
+    let exemption = url(
+        &az,
+        &format!("{}/providers/Microsoft.Authorization/policyExemptions/cmek-anthropic", vault_path()),
+        EXEMPTION_VERSION,
+    );
+    let body = json!({ "properties": { "policyAssignmentId": assignment, "exemptionCategory": "Waiver",
+        "description": "Claude Platform CMEK: Anthropic calls Key Vault's public endpoint from 160.79.104.0/21" } });
+    let (status, created) = send(&az, reqwest::Method::PUT, &exemption, Some(body)).await;
+    assert_eq!(status, 201, "{created}");
+    doc["azure"] = serde_json::to_value(az.with_state(|s| s.clone())).unwrap();
+    std::fs::write(&path, serde_json::to_string(&doc).unwrap()).unwrap();
+}
+
+#[tokio::test]
+async fn setup_stops_on_az_16_with_the_exemption_and_succeeds_once_the_vault_is_exempted() {
+    let world = super::doctor_support::World::new(SCENARIO);
+    let r = world.setup("azure", SETUP);
+    assert_eq!(r.code, 1, "{r:?}");
+    let doc = r.json();
+    let az16 = doc["checks"].as_array().unwrap().iter().find(|c| c["id"] == "AZ-16").cloned().expect("AZ-16");
+    assert_eq!(az16["status"], "fail", "{az16}");
+    let fix = az16["fix"].as_str().unwrap();
+    let assignment =
+        format!("{}/providers/Microsoft.Authorization/policyAssignments/deny-kv-public-network", rg_path());
+    assert!(
+        fix.starts_with(&format!(
+            "az policy exemption create --name cmek-anthropic --policy-assignment {assignment} --exemption-category \
+             Waiver --scope {} --description",
+            vault_path()
+        )),
+        "{fix}"
+    );
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(world.state_file()).unwrap()).unwrap();
+    let vault = saved["azure"]["vaults"].as_array().unwrap().iter().find(|v| v["name"] == VAULT_NAME).unwrap().clone();
+    assert_eq!(vault["publicNetworkAccess"], "Disabled", "nothing was changed");
+    let consented = saved["azure"]["servicePrincipals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|sp| sp["appId"].as_str() == Some(cmek::identities::published().azure.app_client_id.as_str()));
+    assert!(!consented, "no consent was made");
+
+    let doctor = world.doctor(true, &["--provider", "azure"]);
+    assert_eq!(doctor.code, 1, "{doctor:?}");
+    assert!(doctor.ids("fail").contains(&"AZ-16".to_string()), "{doctor:?}");
+
+    exempt_the_vault(&world, &assignment).await;
+    let r = world.setup("azure", SETUP);
+    assert_eq!(r.code, 0, "{r:?}");
+    let az16 = r.json()["checks"].as_array().unwrap().iter().find(|c| c["id"] == "AZ-16").cloned().unwrap();
+    assert_eq!(az16["status"], "pass", "{az16}");
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(world.state_file()).unwrap()).unwrap();
+    let vault = saved["azure"]["vaults"].as_array().unwrap().iter().find(|v| v["name"] == VAULT_NAME).unwrap().clone();
+    assert_eq!(vault["publicNetworkAccess"], "Enabled", "turned on under the exemption");
+}
