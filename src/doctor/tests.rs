@@ -254,6 +254,7 @@ mod azure {
             scope: "/subscriptions/3c8e1a9f-7d42-4b61-9e0a-6f5b2c1d8e47/resourceGroups/cmek-sandbox".into(),
             definition_id: "/providers/Microsoft.Authorization/policyDefinitions/405c5871-3e91-4644-8a63-58e19d68ff5b"
                 .into(),
+            definition_reference_id: None,
         }
     }
 

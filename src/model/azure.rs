@@ -261,8 +261,10 @@ pub struct PolicyDenialFacts {
     pub display_name: String,
     /// Where it is assigned (the subscription, a resource group, the vault).
     pub scope: String,
-    /// The policy definition it assigns.
+    /// The policy definition that denies (for an initiative, the member's).
     pub definition_id: String,
+    /// For an initiative: the member's `policyDefinitionReferenceId` (an exemption can name it).
+    pub definition_reference_id: Option<String>,
 }
 
 /// A Microsoft Graph service principal in the customer's tenant.

@@ -159,6 +159,7 @@ async fn the_provider_reports_the_deny_assignment_until_the_vault_is_exempted() 
             display_name: "Deny Key Vault public access".into(),
             scope: rg_path(),
             definition_id: format!("/providers/Microsoft.Authorization/policyDefinitions/{KV_DISABLE_PUBLIC_ACCESS}"),
+            definition_reference_id: None,
         }]
     );
 
@@ -258,4 +259,85 @@ async fn setup_stops_on_az_16_with_the_exemption_and_succeeds_once_the_vault_is_
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(world.state_file()).unwrap()).unwrap();
     let vault = saved["azure"]["vaults"].as_array().unwrap().iter().find(|v| v["name"] == VAULT_NAME).unwrap().clone();
     assert_eq!(vault["publicNetworkAccess"], "Enabled", "turned on under the exemption");
+}
+
+/// A landing zone's initiative at the subscription (as Azure Landing Zones' "Deny-PublicPaaSEndpoints"
+/// assigns it): the Key Vault member with `[parameters('kvEffect')]`, the firewall built-in beside it.
+fn landing_zone_initiative(az: &RunningAzure) -> String {
+    let subscription = format!("/subscriptions/{SUBSCRIPTION_ID}");
+    let set_id =
+        format!("{subscription}/providers/Microsoft.Authorization/policySetDefinitions/Deny-PublicPaaSEndpoints");
+    let builtin = |g: &str| format!("/providers/Microsoft.Authorization/policyDefinitions/{g}");
+    az.with_state(|s| {
+        s.policy_set_definitions.push(json!({
+            "id": set_id,
+            "name": "Deny-PublicPaaSEndpoints",
+            "type": "Microsoft.Authorization/policySetDefinitions",
+            "properties": {
+                "displayName": "Public network access should be disabled for PaaS services",
+                "policyType": "Custom",
+                "parameters": { "kvEffect": { "type": "String", "defaultValue": "Deny" },
+                                "fwEffect": { "type": "String", "defaultValue": "Deny" } },
+                "policyDefinitions": [
+                    { "policyDefinitionReferenceId": "KeyVaultDenyPaasPublicNetwork",
+                      "policyDefinitionId": builtin(KV_DISABLE_PUBLIC_ACCESS),
+                      "parameters": { "effect": { "value": "[parameters('kvEffect')]" } } },
+                    { "policyDefinitionReferenceId": "KeyVaultDenyPaasPublicIP",
+                      "policyDefinitionId": builtin(cmek::sandbox::azure::policy::KV_FIREWALL_ENABLED),
+                      "parameters": { "effect": { "value": "[parameters('fwEffect')]" } } }
+                ]
+            }
+        }));
+        s.policy_assignments.push(PolicyAssignment {
+            name: "Deny-Public-Endpoints".into(),
+            scope: subscription.clone(),
+            display_name: "Public network access should be disabled for PaaS services".into(),
+            policy_definition_id: set_id.clone(),
+            parameters: json!({}),
+            not_scopes: Vec::new(),
+            enforcement_mode: "Default".into(),
+        });
+    });
+    format!("{subscription}/providers/Microsoft.Authorization/policyAssignments/Deny-Public-Endpoints")
+}
+
+#[tokio::test]
+async fn an_initiative_member_denies_until_that_member_is_exempted() {
+    let az = emulator().await;
+    let azure = super::azure_provider::provider_for(&az);
+    let assignment = landing_zone_initiative(&az);
+    let denials = azure.policy_denials(&vault_id()).await.unwrap();
+    assert_eq!(denials.len(), 1, "only the public access member: the firewall member is satisfied: {denials:?}");
+    assert_eq!(denials[0].assignment_id, assignment);
+    assert_eq!(denials[0].definition_reference_id.as_deref(), Some("KeyVaultDenyPaasPublicNetwork"));
+
+    // The seeded vault has public access on: any write is refused while the member applies.
+    let vault_url = url(&az, &vault_path(), "api-version=2023-07-01");
+    let body = json!({ "properties": { "networkAcls": { "ipRules": [{ "value": "160.79.104.0/21" }] } } });
+    let (status, err) = send(&az, reqwest::Method::PATCH, &vault_url, Some(body.clone())).await;
+    assert_eq!((status, err["error"]["code"].as_str()), (403, Some("RequestDisallowedByPolicy")), "{err}");
+
+    // Exempting another member changes nothing; exempting the Key Vault one lifts it.
+    let exemption = |name: &str| {
+        url(
+            &az,
+            &format!("{}/providers/Microsoft.Authorization/policyExemptions/{name}", vault_path()),
+            EXEMPTION_VERSION,
+        )
+    };
+    let member = |r: &str| {
+        json!({ "properties": { "policyAssignmentId": assignment, "exemptionCategory": "Waiver",
+            "policyDefinitionReferenceIds": [r] } })
+    };
+    let (status, _) =
+        send(&az, reqwest::Method::PUT, &exemption("other"), Some(member("KeyVaultDenyPaasPublicIP"))).await;
+    assert_eq!(status, 201);
+    assert_eq!(azure.policy_denials(&vault_id()).await.unwrap().len(), 1);
+    let (status, _) =
+        send(&az, reqwest::Method::PUT, &exemption("cmek-anthropic"), Some(member("KeyVaultDenyPaasPublicNetwork")))
+            .await;
+    assert_eq!(status, 201);
+    assert_eq!(azure.policy_denials(&vault_id()).await.unwrap(), Vec::new());
+    let (status, vault) = send(&az, reqwest::Method::PATCH, &vault_url, Some(body)).await;
+    assert_eq!(status, 200, "{vault}");
 }

@@ -88,7 +88,8 @@ pub(crate) fn policy_check(
 }
 
 fn describe(d: &PolicyDenialFacts) -> String {
-    format!("Azure Policy assignment '{}' ({}, assigned at {})", d.display_name, d.assignment_id, d.scope)
+    let member = d.definition_reference_id.as_deref().map(|r| format!(", initiative member {r}")).unwrap_or_default();
+    format!("Azure Policy assignment '{}' ({}, assigned at {}{member})", d.display_name, d.assignment_id, d.scope)
 }
 
 /// One `az policy exemption create` per assignment (exemption names are unique per scope).
@@ -98,8 +99,14 @@ pub(crate) fn exemption_commands(denials: &[PolicyDenialFacts], vault_id: &Vault
         .enumerate()
         .map(|(i, d)| {
             let name = if i == 0 { "cmek-anthropic".to_string() } else { format!("cmek-anthropic-{}", i + 1) };
+            // For an initiative, only the member that denies public access is waived.
+            let member = d
+                .definition_reference_id
+                .as_deref()
+                .map(|r| format!(" --policy-definition-reference-ids {r}"))
+                .unwrap_or_default();
             format!(
-                "az policy exemption create --name {name} --policy-assignment {} --exemption-category Waiver \
+                "az policy exemption create --name {name} --policy-assignment {}{member} --exemption-category Waiver \
                  --scope {vault_id} --description \"{REASON}\"",
                 d.assignment_id
             )

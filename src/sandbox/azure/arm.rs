@@ -220,6 +220,7 @@ fn authorization(
         }
         ("GET", "policyassignments", None) => arm_policy::list_assignments(state, req, caller, scope),
         ("GET", "policydefinitions", Some(guid)) if scope.is_empty() => arm_policy::get_definition(guid),
+        ("GET", "policysetdefinitions", Some(name)) => arm_policy::get_set_definition(state, scope, name),
         (_, "policyexemptions", name) => arm_policy::exemptions(state, req, caller, scope, name, body),
         ("GET", "roledefinitions", None) => ok(arm_roles::list_definitions(state, req.param("$filter"))),
         ("GET", "roledefinitions", Some(id)) => match super::roles::definition(id) {

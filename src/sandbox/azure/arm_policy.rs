@@ -1,5 +1,5 @@
 //! ARM `Microsoft.Authorization` policy resources: assignments (listed at a scope, `atScope()`
-//! for those at it and inherited from above), built-in definitions, and exemptions (listed, created,
+//! for those at it and inherited from above), built-in definitions, custom initiatives, and exemptions (listed, created,
 //! deleted). Enforcement on vault writes is in `policy`.
 
 use axum::http::StatusCode;
@@ -53,7 +53,7 @@ pub fn render_exemption(e: &PolicyExemption) -> Value {
         "type": "Microsoft.Authorization/policyExemptions",
         "properties": {
             "policyAssignmentId": e.policy_assignment_id,
-            "policyDefinitionReferenceIds": [],
+            "policyDefinitionReferenceIds": e.policy_definition_reference_ids,
             "exemptionCategory": e.exemption_category,
             "expiresOn": e.expires_on,
             "description": e.description,
@@ -86,6 +86,19 @@ pub fn get_definition(guid: &str) -> Response {
             StatusCode::NOT_FOUND,
             "PolicyDefinitionNotFound",
             &format!("The policy definition '{guid}' could not be found."),
+        ),
+    }
+}
+
+/// `GET /subscriptions/{s}/providers/Microsoft.Authorization/policySetDefinitions/{name}`.
+pub fn get_set_definition(state: &AzureState, scope: &str, name: &str) -> Response {
+    let id = format!("{scope}/providers/Microsoft.Authorization/policySetDefinitions/{name}");
+    match policy::set_definition(state, &id) {
+        Some(d) => ok(d.clone()),
+        None => errors::arm(
+            StatusCode::NOT_FOUND,
+            "PolicySetDefinitionNotFound",
+            &format!("The policy set definition '{name}' could not be found."),
         ),
     }
 }
@@ -193,5 +206,12 @@ fn put_exemption(
         exemption_category: category.to_string(),
         description: p["description"].as_str().map(str::to_string),
         expires_on: p["expiresOn"].as_str().map(str::to_string),
+        policy_definition_reference_ids: p["policyDefinitionReferenceIds"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
     })
 }

@@ -161,41 +161,98 @@ pub fn effect(definition: &Value, assignment_parameters: &Value) -> String {
         .to_string()
 }
 
-/// Whether `assignment` applies at `resource_id`: assigned at or above it, not in its notScopes,
-/// and not exempted there (an unexpired exemption at or above the resource).
-pub fn applies(state: &AzureState, assignment: &PolicyAssignment, resource_id: &str, now_secs: i64) -> bool {
-    if !scope_covers(&assignment.scope, resource_id)
-        || assignment.not_scopes.iter().any(|n| scope_covers(n, resource_id))
-    {
-        return false;
-    }
+/// Whether `assignment` reaches `resource_id`: assigned at or above it, not in its notScopes.
+pub fn applies(assignment: &PolicyAssignment, resource_id: &str) -> bool {
+    scope_covers(&assignment.scope, resource_id) && !assignment.not_scopes.iter().any(|n| scope_covers(n, resource_id))
+}
+
+/// Whether an unexpired exemption at or above `resource_id` lifts `assignment` there (for an
+/// initiative, the member `reference_id`, unless the exemption names none and so covers all).
+pub fn exempted(
+    state: &AzureState,
+    assignment: &PolicyAssignment,
+    reference_id: Option<&str>,
+    resource_id: &str,
+    now_secs: i64,
+) -> bool {
     let id = assignment.id();
-    !state.policy_exemptions.iter().any(|e| {
+    state.policy_exemptions.iter().any(|e| {
         e.policy_assignment_id.eq_ignore_ascii_case(&id)
             && scope_covers(&e.scope, resource_id)
+            && (e.policy_definition_reference_ids.is_empty()
+                || reference_id
+                    .is_some_and(|r| e.policy_definition_reference_ids.iter().any(|x| x.eq_ignore_ascii_case(r))))
             && e.expires_on.as_deref().is_none_or(|t| {
                 chrono::DateTime::parse_from_rfc3339(t).map(|t| t.timestamp() > now_secs).unwrap_or(true)
             })
     })
 }
 
-/// The enforced Deny assignments (with their definitions) that refuse `resource` (ARM's shape of
-/// the vault after the write) at `resource_id`.
+/// A custom initiative by id.
+pub fn set_definition<'a>(state: &'a AzureState, id: &str) -> Option<&'a Value> {
+    state.policy_set_definitions.iter().find(|d| d["id"].as_str().is_some_and(|x| x.eq_ignore_ascii_case(id)))
+}
+
+/// `[parameters('x')]` resolved from the assignment's parameters, else the declaring
+/// definition's default; anything else as written.
+fn resolve(value: &Value, assignment_parameters: &Value, declared: &Value) -> Value {
+    match value.as_str().and_then(|r| r.strip_prefix("[parameters('")).and_then(|r| r.strip_suffix("')]")) {
+        Some(name) => assignment_parameters
+            .pointer(&format!("/{name}/value"))
+            .or_else(|| declared.pointer(&format!("/{name}/defaultValue")))
+            .cloned()
+            .unwrap_or(Value::Null),
+        None => value.clone(),
+    }
+}
+
+/// What an assignment evaluates: its definition with its parameters, or each member of its
+/// initiative (reference id, definition, the member's parameters resolved through the initiative's).
+pub fn members(state: &AzureState, assignment: &PolicyAssignment) -> Vec<(Option<String>, Value, Value)> {
+    if let Some(d) = definition_for(&assignment.policy_definition_id) {
+        return vec![(None, d, assignment.parameters.clone())];
+    }
+    let Some(set) = set_definition(state, &assignment.policy_definition_id) else { return Vec::new() };
+    let declared = &set["properties"]["parameters"];
+    set["properties"]["policyDefinitions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| {
+            let definition = definition_for(m["policyDefinitionId"].as_str()?)?;
+            let parameters: serde_json::Map<String, Value> = m["parameters"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| (k.clone(), json!({ "value": resolve(&v["value"], &assignment.parameters, declared) })))
+                .collect();
+            Some((m["policyDefinitionReferenceId"].as_str().map(str::to_string), definition, Value::Object(parameters)))
+        })
+        .collect()
+}
+
+/// The enforced Deny assignments (with the refusing definition) that refuse `resource` (ARM's
+/// shape of the vault after the write) at `resource_id`.
 pub fn denials(
     state: &AzureState,
     resource_id: &str,
     resource: &Value,
     now_secs: i64,
 ) -> Vec<(PolicyAssignment, Value)> {
-    state
-        .policy_assignments
-        .iter()
-        .filter(|a| !a.enforcement_mode.eq_ignore_ascii_case("DoNotEnforce"))
-        .filter(|a| applies(state, a, resource_id, now_secs))
-        .filter_map(|a| definition_for(&a.policy_definition_id).map(|d| (a.clone(), d)))
-        .filter(|(a, d)| effect(d, &a.parameters).eq_ignore_ascii_case("Deny"))
-        .filter(|(_, d)| d.pointer("/properties/policyRule/if").is_some_and(|c| condition_holds(c, resource)))
-        .collect()
+    let mut out = Vec::new();
+    for a in state.policy_assignments.iter().filter(|a| !a.enforcement_mode.eq_ignore_ascii_case("DoNotEnforce")) {
+        if !applies(a, resource_id) {
+            continue;
+        }
+        for (reference, definition, parameters) in members(state, a) {
+            let refuses = effect(&definition, &parameters).eq_ignore_ascii_case("Deny")
+                && definition.pointer("/properties/policyRule/if").is_some_and(|c| condition_holds(c, resource));
+            if refuses && !exempted(state, a, reference.as_deref(), resource_id, now_secs) {
+                out.push((a.clone(), definition));
+            }
+        }
+    }
+    out
 }
 
 /// ARM's 403 `RequestDisallowedByPolicy` message for `resource_name`, naming each assignment.

@@ -65,6 +65,7 @@ impl AzureState {
             role_assignments: Vec::new(),
             policy_assignments: Vec::new(),
             policy_exemptions: Vec::new(),
+            policy_set_definitions: Vec::new(),
             propagation_delay_ms: 0,
             token_key: Secret::new(crypto::b64url(&token_key)),
         };

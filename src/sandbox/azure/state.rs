@@ -31,6 +31,10 @@ pub struct AzureState {
     /// Azure Policy exemptions: an assignment that does not apply at and below a scope.
     #[serde(default)]
     pub policy_exemptions: Vec<PolicyExemption>,
+    /// Custom initiatives (`policySetDefinitions`, ARM's wire JSON with its `id`): built-in
+    /// definitions grouped under one assignment, as landing zones assign them.
+    #[serde(default)]
+    pub policy_set_definitions: Vec<serde_json::Value>,
     /// How long a new role assignment takes to become effective on the data plane.
     pub propagation_delay_ms: u64,
     /// The key signing access tokens (HS256).
@@ -210,6 +214,9 @@ pub struct PolicyExemption {
     pub description: Option<String>,
     /// RFC 3339; past it the exemption no longer applies.
     pub expires_on: Option<String>,
+    /// For an initiative's assignment: the members it exempts (empty: all of them).
+    #[serde(default)]
+    pub policy_definition_reference_ids: Vec<String>,
 }
 
 impl PolicyAssignment {

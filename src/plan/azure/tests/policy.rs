@@ -13,6 +13,7 @@ fn denial() -> PolicyDenialFacts {
         scope: "/subscriptions/3c8e1a9f-7d42-4b61-9e0a-6f5b2c1d8e47/resourceGroups/cmek-sandbox".into(),
         definition_id: "/providers/Microsoft.Authorization/policyDefinitions/405c5871-3e91-4644-8a63-58e19d68ff5b"
             .into(),
+        definition_reference_id: None,
     }
 }
 
@@ -97,4 +98,20 @@ fn two_assignments_get_two_exemptions() {
     f.policy_denials.as_mut().unwrap().push(second);
     let fix = checks_with(&plan(f), "AZ-16")[0].fix.clone().unwrap();
     assert!(fix.contains("--name cmek-anthropic ") && fix.contains("--name cmek-anthropic-2 "), "{fix}");
+}
+
+#[test]
+fn an_initiative_member_is_named_and_only_it_is_exempted() {
+    let mut f = denied_and_disabled();
+    f.policy_denials.as_mut().unwrap()[0].definition_reference_id = Some("KeyVaultDenyPaasPublicNetwork".into());
+    let c = checks_with(&plan(f), "AZ-16")[0].clone();
+    assert!(c.observed.unwrap().contains("initiative member KeyVaultDenyPaasPublicNetwork"));
+    let fix = c.fix.unwrap();
+    assert!(
+        fix.contains(&format!(
+            "--policy-assignment {ASSIGNMENT} --policy-definition-reference-ids KeyVaultDenyPaasPublicNetwork \
+             --exemption-category Waiver"
+        )),
+        "{fix}"
+    );
 }
