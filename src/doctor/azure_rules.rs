@@ -1,9 +1,10 @@
 //! Azure Key Vault findings: every AZ id the gathered facts allow, from the planner's check
 //! builders (`plan::azure`) seen as findings, plus the registered configuration against the vault
-//! (AZ-13, AZ-14, ANT-13) and what doctor cannot read (AZ-16). Pure.
+//! (AZ-13, AZ-14, ANT-13) and Azure Policy (AZ-16: unknown when the assignments could not be
+//! read). Pure.
 
 use crate::model::{TenantId, VaultUri};
-use crate::plan::azure::{access, key_checks, network, purge, tags, vault_checks};
+use crate::plan::azure::{access, key_checks, network, policy, purge, tags, vault_checks};
 use crate::plan::{AzureFacts, Check, Severity};
 
 use super::facts::{DoctorFacts, Gathered};
@@ -72,18 +73,31 @@ pub fn findings(f: &DoctorFacts, azure: &Gathered<Box<AzureFacts>>) -> Vec<Findi
         }
     }
     out.extend(registered(f, a));
-    out.push(
-        Finding::unknown(
+    out.push(policy_finding(a));
+    out
+}
+
+/// AZ-16 as the planner judges it for a run that does not write the vault: a Deny assignment
+/// fails while public access is Disabled (it cannot be turned on) and warns while it is Enabled
+/// (any later write is refused); unknown only when the assignments could not be read.
+fn policy_finding(a: &AzureFacts) -> Finding {
+    let vault = &a.vault;
+    match policy::policy_check(vault, &a.vault_id, a.policy_denials.as_deref(), None, false) {
+        Some(check) if a.policy_denials.is_some() => as_finding(&check),
+        _ => Finding::unknown(
             "AZ-16",
             Severity::High,
             "vault",
-            "no Azure Policy denies the vault's public network access",
-            "doctor does not read Azure Policy assignments (Microsoft.Authorization/policyAssignments and their \
-             definitions); a refused network update or a validation naming a policy points here",
+            format!("no Azure Policy denies public network access on vault {}", vault.name),
+            format!(
+                "the Azure Policy assignments at vault {} could not be read: {}",
+                vault.name,
+                a.policy_unread.as_deref().unwrap_or("no reason given")
+            ),
         )
-        .fix(format!("az policy assignment list --scope {} --disable-scope-strict-match", vault.id)),
-    );
-    out
+        .why("reading them needs Microsoft.Authorization/policyAssignments/read and policyExemptions/read at the vault (Reader)")
+        .fix(policy::list_command(&a.vault_id)),
+    }
 }
 
 /// A planner check as a doctor finding: the planner's words about what *it* would do are dropped.
@@ -169,6 +183,7 @@ fn unknown_all(why: &str) -> Vec<Finding> {
         ("AZ-09", Severity::High, "the key is RSA of at least 3072 bits with wrapKey/unwrapKey"),
         ("AZ-10", Severity::High, "the key carries the organisation tag"),
         ("AZ-11", Severity::Critical, "the key is enabled and within its validity dates"),
+        ("AZ-16", Severity::High, "no Azure Policy denies the vault's public network access"),
     ]
     .into_iter()
     .map(|(id, sev, title)| Finding::unknown(id, sev, group(id), title, format!("Azure could not be read: {why}")))

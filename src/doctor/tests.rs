@@ -219,13 +219,12 @@ mod azure {
     }
 
     #[test]
-    fn nothing_done_fails_consent_and_role_and_says_az_16_is_unknown() {
+    fn nothing_done_fails_consent_and_role_and_passes_az_16_without_a_deny() {
         let report = evaluate(&facts(crate::plan::azure_sandbox_facts(), None, ValidationFacts::NotRun("no".into())));
         let fails = ids(&report, Status::Fail);
         assert!(fails.contains(&"AZ-06") && fails.contains(&"AZ-07"), "{fails:?}");
         let az16 = report.findings.iter().find(|f| f.id == "AZ-16").unwrap();
-        assert_eq!(az16.status, Status::Unknown);
-        assert!(az16.observed.as_deref().unwrap().contains("Azure Policy"));
+        assert_eq!(az16.status, Status::Pass, "{az16:?}");
         for f in &report.findings {
             let o = f.observed.as_deref().unwrap_or_default();
             assert!(!o.contains("the plan "), "doctor does not speak of a plan: {f:?}");
@@ -257,6 +256,52 @@ mod azure {
         let az08 = report.findings.iter().find(|f| f.id == "AZ-08").expect("AZ-08");
         assert!(az08.explains_validation && az08.status == Status::Warn, "{az08:?}");
         assert!(report.findings.iter().filter(|f| f.id == "AZ-07").all(|f| f.status == Status::Pass));
+    }
+
+    fn deny() -> crate::model::PolicyDenialFacts {
+        crate::model::PolicyDenialFacts {
+            assignment_id: "/subscriptions/3c8e1a9f-7d42-4b61-9e0a-6f5b2c1d8e47/resourceGroups/cmek-sandbox/providers/\
+                            Microsoft.Authorization/policyAssignments/deny-kv-public-network"
+                .into(),
+            display_name: "Key Vaults must disable public network access".into(),
+            scope: "/subscriptions/3c8e1a9f-7d42-4b61-9e0a-6f5b2c1d8e47/resourceGroups/cmek-sandbox".into(),
+            definition_id: "/providers/Microsoft.Authorization/policyDefinitions/405c5871-3e91-4644-8a63-58e19d68ff5b"
+                .into(),
+            definition_reference_id: None,
+        }
+    }
+
+    fn az16(azure: AzureFacts) -> Finding {
+        let report = evaluate(&facts(azure, None, ValidationFacts::NotRun("no".into())));
+        report.findings.into_iter().find(|f| f.id == "AZ-16").expect("AZ-16")
+    }
+
+    #[test]
+    fn a_deny_assignment_fails_az_16_on_a_closed_vault_and_warns_on_an_open_one() {
+        let mut azure = crate::plan::azure_sandbox_facts();
+        azure.policy_denials = Some(vec![deny()]);
+        let open = az16(azure.clone());
+        assert_eq!(open.status, Status::Warn, "{open:?}");
+
+        azure.vault.public_network_access = Some("Disabled".into());
+        let closed = az16(azure);
+        assert_eq!((closed.status, closed.severity), (Status::Fail, crate::plan::Severity::High), "{closed:?}");
+        assert!(closed.is_serious_failure());
+        let observed = closed.observed.as_deref().unwrap();
+        assert!(observed.contains("Key Vaults must disable public network access"), "{observed}");
+        let fix = closed.fix.as_deref().unwrap();
+        assert!(fix.contains("az policy exemption create --name cmek-anthropic --policy-assignment"), "{fix}");
+    }
+
+    #[test]
+    fn unreadable_assignments_are_unknown_and_say_why() {
+        let mut azure = crate::plan::azure_sandbox_facts();
+        azure.policy_denials = None;
+        azure.policy_unread = Some("arm:policyAssignments/read failed (AuthorizationFailed): no access".into());
+        let f = az16(azure);
+        assert_eq!(f.status, Status::Unknown, "{f:?}");
+        assert!(f.observed.as_deref().unwrap().contains("AuthorizationFailed"), "{f:?}");
+        assert!(f.fix.as_deref().unwrap().starts_with("az policy assignment list --scope"), "{f:?}");
     }
 
     #[test]

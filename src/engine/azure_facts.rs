@@ -1,5 +1,6 @@
 //! Gathers the Azure facts of a `setup` run: the vault (ARM), Anthropic's service principal
-//! (Graph), its role assignments (ARM) and the key (Key Vault), read-only and concurrently where
+//! (Graph), its role assignments (ARM), Azure Policy Deny assignments on public access (ARM) and
+//! the key (Key Vault), read-only and concurrently where
 //! one does not need another's answer.
 
 use crate::error::{Error, Result};
@@ -62,8 +63,25 @@ pub async fn gather(azure: &AzureProvider, answers: &SetupAnswers, sink: &mut dy
             Err(e) => Err(e),
         }
     };
-    let (caller, vault, (service_principal, role_assignments), (key, key_soft_deleted)) =
-        tokio::try_join!(azure.whoami(), azure.inspect_vault(&vault_id), principal, key).map_err(Error::from)?;
+    // Reading Azure Policy needs more than the run does: a refusal is a finding (AZ-16), never a failed run.
+    let policy = async {
+        Ok(match azure.policy_denials(&vault_id).await {
+            Ok(denials) => (Some(denials), None),
+            Err(e) => {
+                tracing::debug!(error = %e, "Azure Policy assignments not readable");
+                let next = e.next_step().map(|n| format!("; {n}")).unwrap_or_default();
+                (None, Some(format!("{e}{next}")))
+            }
+        })
+    };
+    let (
+        caller,
+        vault,
+        (service_principal, role_assignments),
+        (key, key_soft_deleted),
+        (policy_denials, policy_unread),
+    ) = tokio::try_join!(azure.whoami(), azure.inspect_vault(&vault_id), principal, key, policy)
+        .map_err(Error::from)?;
 
     Ok(AzureFacts {
         caller,
@@ -75,6 +93,8 @@ pub async fn gather(azure: &AzureProvider, answers: &SetupAnswers, sink: &mut dy
         key_soft_deleted,
         service_principal,
         role_assignments,
+        policy_denials,
+        policy_unread,
         now: chrono::Utc::now().timestamp(),
     })
 }

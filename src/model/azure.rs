@@ -251,6 +251,22 @@ impl RoleAssignmentFacts {
     }
 }
 
+/// An Azure Policy assignment that refuses public network access on a vault: effective there
+/// (assigned at or above it, not in its notScopes, not exempted), enforced, with effect Deny.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PolicyDenialFacts {
+    /// `<scope>/providers/Microsoft.Authorization/policyAssignments/<name>`: what an exemption names.
+    pub assignment_id: String,
+    /// The assignment's display name (its name when it has none).
+    pub display_name: String,
+    /// Where it is assigned (the subscription, a resource group, the vault).
+    pub scope: String,
+    /// The policy definition that denies (for an initiative, the member's).
+    pub definition_id: String,
+    /// For an initiative: the member's `policyDefinitionReferenceId` (an exemption can name it).
+    pub definition_reference_id: Option<String>,
+}
+
 /// A Microsoft Graph service principal in the customer's tenant.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ServicePrincipalFacts {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::model::{
     AwsCallerIdentity, AwsKeyFacts, AzureCallerIdentity, AzureKeyFacts, AzureKeyName, AzureVaultFacts, CompartmentId,
-    KmsKeyArn, OrgUuid, RoleAssignmentFacts, ServicePrincipalFacts, VaultResourceId, VaultUri,
+    KmsKeyArn, OrgUuid, PolicyDenialFacts, RoleAssignmentFacts, ServicePrincipalFacts, VaultResourceId, VaultUri,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,6 +111,11 @@ pub struct AzureFacts {
     pub service_principal: Option<ServicePrincipalFacts>,
     /// Role assignments of that service principal at the vault's scope, above it or on its keys.
     pub role_assignments: Vec<RoleAssignmentFacts>,
+    /// Enforced Azure Policy Deny assignments on public network access effective at the vault and
+    /// not exempted for it (AZ-16); `None`: they could not be read (`policy_unread` says why).
+    pub policy_denials: Option<Vec<PolicyDenialFacts>>,
+    /// Why `policy_denials` is `None`.
+    pub policy_unread: Option<String>,
     /// When the facts were gathered (Unix seconds): the planner has no clock, key expiry needs one.
     pub now: i64,
 }

@@ -40,7 +40,7 @@ fn settings(az: &RunningAzure, with_secret: bool) -> AzureSettings {
     }
 }
 
-fn provider_for(az: &RunningAzure) -> AzureProvider {
+pub fn provider_for(az: &RunningAzure) -> AzureProvider {
     AzureProvider::connect(&settings(az, true), &|_| None).unwrap()
 }
 

@@ -6,6 +6,7 @@ mod aws_provider;
 mod azure_arm_graph;
 mod azure_emulator;
 mod azure_emulator_wire;
+mod azure_policy;
 mod azure_provider;
 mod azure_scenarios;
 mod azure_soft_delete;

@@ -1,5 +1,6 @@
 //! The Azure Key Vault plan: vault, consent, key, role, register, validate, attach.
 //!
+//! Azure Policy (AZ-16) can refuse the vault update: it is checked beside the network.
 //! Steps, in order: consent, vault network, purge protection, create key | merge tags, assign role,
 //! register, validate, attach. Each check carries its `doctor-catalogue.md` id; a failure the plan
 //! itself fixes (or that only holds back the permanent attach) does not block the run.
@@ -7,6 +8,7 @@
 pub(crate) mod access;
 pub(crate) mod key_checks;
 pub(crate) mod network;
+pub(crate) mod policy;
 pub(crate) mod purge;
 pub(crate) mod register;
 pub(crate) mod tags;
@@ -37,6 +39,14 @@ pub(super) fn build(answers: &SetupAnswers, facts: &SetupFacts, azure: &AzureFac
     checks.push(purge.check);
     let net = network::network_plan(vault, vault_id, answers.azure.allow_public_access);
     checks.extend(net.checks);
+    let writes_vault = net.step.state == StepState::Planned || purge.step.state == StepState::Planned;
+    checks.extend(policy::policy_check(
+        vault,
+        vault_id,
+        azure.policy_denials.as_deref(),
+        azure.policy_unread.as_deref(),
+        writes_vault,
+    ));
 
     let (consent_check, consent_step) = access::consent(azure.service_principal.as_ref(), &vault.tenant_id);
     checks.push(consent_check);

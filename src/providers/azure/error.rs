@@ -16,6 +16,9 @@ pub enum ForbiddenBy {
     Connection,
     /// Microsoft Graph wants a directory role (consent: Application Administrator).
     DirectoryRole,
+    /// An Azure Policy assignment with effect Deny refuses the resource as the write leaves it
+    /// (`RequestDisallowedByPolicy`; the message names the assignment).
+    AzurePolicy,
     /// Refused without a reason we recognise.
     Unspecified,
 }
@@ -84,6 +87,12 @@ impl AzureError {
                  directory role: ask an admin holding one to run `az ad sp create --id {}`, or to grant you the role",
                 crate::identities::published().azure.app_client_id
             ),
+            AzureErrorKind::Forbidden(ForbiddenBy::AzurePolicy) => "an Azure Policy assignment refuses this change \
+                (AZ-16; the message names it): exempt the vault from it with `az policy exemption create --name \
+                cmek-anthropic --policy-assignment <assignment id> --exemption-category Waiver --scope <vault id> \
+                --description \"Claude Platform CMEK: Anthropic calls Key Vault's public endpoint from \
+                160.79.104.0/21\"` (or ask the policy's owner to), then re-run; `cmek doctor --provider azure` names it"
+                .to_string(),
             AzureErrorKind::Forbidden(ForbiddenBy::Unspecified) => {
                 format!("the signed-in identity is not allowed to `{}`: check its roles", self.operation)
             }
@@ -126,6 +135,7 @@ pub(crate) fn kind_of(status: u16, code: Option<&str>) -> AzureErrorKind {
         "ForbiddenByFirewall" => return AzureErrorKind::Forbidden(ForbiddenBy::Firewall),
         "ForbiddenByConnection" => return AzureErrorKind::Forbidden(ForbiddenBy::Connection),
         "Authorization_RequestDenied" => return AzureErrorKind::Forbidden(ForbiddenBy::DirectoryRole),
+        "RequestDisallowedByPolicy" => return AzureErrorKind::Forbidden(ForbiddenBy::AzurePolicy),
         "RoleAssignmentExists" => return AzureErrorKind::Conflict,
         "PrincipalNotFound" => return AzureErrorKind::InvalidInput,
         _ => {}
@@ -168,6 +178,15 @@ mod tests {
         let e = AzureError::new(AzureErrorKind::Forbidden(ForbiddenBy::DirectoryRole), "graph:x", "no");
         assert!(e.next_step().unwrap().contains("Cloud Application Administrator"));
         assert!(e.is_auth());
+    }
+
+    #[test]
+    fn a_policy_refusal_points_at_an_exemption() {
+        let kind = kind_of(403, Some("RequestDisallowedByPolicy"));
+        assert_eq!(kind, AzureErrorKind::Forbidden(ForbiddenBy::AzurePolicy));
+        let e = AzureError::new(kind, "arm:vaults/write", "Resource 'v' was disallowed by policy.");
+        let step = e.next_step().unwrap();
+        assert!(step.contains("az policy exemption create") && step.contains("AZ-16"), "{step}");
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! Map: `settings` (where and how), `credential` (the chain), `transport` (the HTTP client),
 //! `connect` ([`AzureProvider`]), `rest` (ARM/Graph JSON), `error` + `sdk_error`, `claims`
 //! (whoami), `vaults` (ARM vaults, diagnostic settings), `network` (vault network and purge protection), `graph` (consent), `keys` + `tags`
-//! (Key Vault data plane), `roles` (role assignments), `probe` (wrap/unwrap round trip).
+//! (Key Vault data plane), `roles` (role assignments), `policy` + `policy_rule`
+//! (Azure Policy Deny assignments on public access), `probe` (wrap/unwrap round trip).
 
 mod claims;
 mod connect;
@@ -14,6 +15,8 @@ mod error;
 mod graph;
 mod keys;
 mod network;
+mod policy;
+mod policy_rule;
 mod probe;
 mod rest;
 mod roles;

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::request::Incoming;
 use super::state::AzureState;
-use super::{arm_auth, arm_roles, arm_vaults, errors};
+use super::{arm_auth, arm_policy, arm_roles, arm_vaults, errors, policy};
 
 const AUTHORIZATION: &str = "/providers/microsoft.authorization/";
 const INSIGHTS: &str = "/providers/microsoft.insights/diagnosticsettings";
@@ -64,7 +64,7 @@ pub fn handle(state: &mut AzureState, req: &Incoming, now_ms: i64) -> Response {
             ok(json!({ "value": readable_vaults(state, &caller, Some(rg)) }))
         }
         (method, ["subscriptions", _, "resourcegroups", rg, "providers", "microsoft.keyvault", "vaults", v]) => {
-            vault(state, &caller, method, rg, v, &body)
+            vault(state, &caller, method, rg, v, &body, now_ms)
         }
         _ => errors::arm(
             StatusCode::NOT_FOUND,
@@ -119,6 +119,7 @@ fn vault(
     rg: &str,
     name: &str,
     body: &Value,
+    now_ms: i64,
 ) -> Response {
     let Some(existing) = state.vault(name).filter(|v| v.resource_group.eq_ignore_ascii_case(rg)).cloned() else {
         return not_found_vault(rg, name);
@@ -138,6 +139,15 @@ fn vault(
                 Err(response) => return *response,
             };
             let out = arm_vaults::render(state, &updated);
+            // Azure Policy judges the vault as the write would leave it.
+            let denied = policy::denials(state, &id, &out, now_ms / 1000);
+            if !denied.is_empty() {
+                return errors::arm(
+                    StatusCode::FORBIDDEN,
+                    "RequestDisallowedByPolicy",
+                    &policy::disallowed_message(name, &denied),
+                );
+            }
             if let Some(slot) = state.vault_mut(name) {
                 *slot = updated;
             }
@@ -208,6 +218,10 @@ fn authorization(
                 ),
             }
         }
+        ("GET", "policyassignments", None) => arm_policy::list_assignments(state, req, caller, scope),
+        ("GET", "policydefinitions", Some(guid)) if scope.is_empty() => arm_policy::get_definition(guid),
+        ("GET", "policysetdefinitions", Some(name)) => arm_policy::get_set_definition(state, scope, name),
+        (_, "policyexemptions", name) => arm_policy::exemptions(state, req, caller, scope, name, body),
         ("GET", "roledefinitions", None) => ok(arm_roles::list_definitions(state, req.param("$filter"))),
         ("GET", "roledefinitions", Some(id)) => match super::roles::definition(id) {
             Some(d) => ok(arm_roles::render_definition(state, d)),

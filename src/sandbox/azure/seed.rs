@@ -63,6 +63,9 @@ impl AzureState {
             other_tenants: Vec::new(),
             vaults: Vec::new(),
             role_assignments: Vec::new(),
+            policy_assignments: Vec::new(),
+            policy_exemptions: Vec::new(),
+            policy_set_definitions: Vec::new(),
             propagation_delay_ms: 0,
             token_key: Secret::new(crypto::b64url(&token_key)),
         };

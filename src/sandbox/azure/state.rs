@@ -25,6 +25,16 @@ pub struct AzureState {
     pub other_tenants: Vec<OtherTenant>,
     pub vaults: Vec<Vault>,
     pub role_assignments: Vec<RoleAssignment>,
+    /// Azure Policy assignments (at the subscription, a resource group or a vault).
+    #[serde(default)]
+    pub policy_assignments: Vec<PolicyAssignment>,
+    /// Azure Policy exemptions: an assignment that does not apply at and below a scope.
+    #[serde(default)]
+    pub policy_exemptions: Vec<PolicyExemption>,
+    /// Custom initiatives (`policySetDefinitions`, ARM's wire JSON with its `id`): built-in
+    /// definitions grouped under one assignment, as landing zones assign them.
+    #[serde(default)]
+    pub policy_set_definitions: Vec<serde_json::Value>,
     /// How long a new role assignment takes to become effective on the data plane.
     pub propagation_delay_ms: u64,
     /// The key signing access tokens (HS256).
@@ -171,6 +181,54 @@ pub struct RoleAssignment {
     pub principal_type: String,
     /// Unix milliseconds.
     pub created_ms: i64,
+}
+
+/// An Azure Policy assignment (`Microsoft.Authorization/policyAssignments`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyAssignment {
+    pub name: String,
+    /// The resource id it is assigned at (it applies there and below).
+    pub scope: String,
+    pub display_name: String,
+    /// `/providers/Microsoft.Authorization/policyDefinitions/<guid>` for a built-in.
+    pub policy_definition_id: String,
+    /// `{"effect": {"value": "Deny"}}`: the wire shape of assignment parameters.
+    pub parameters: serde_json::Value,
+    /// Scopes below `scope` it does not apply to.
+    pub not_scopes: Vec<String>,
+    /// `Default` or `DoNotEnforce` (effects are not enforced, compliance is still evaluated).
+    pub enforcement_mode: String,
+}
+
+/// An Azure Policy exemption (`Microsoft.Authorization/policyExemptions`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyExemption {
+    pub name: String,
+    /// The resource id it is created at (it applies there and below).
+    pub scope: String,
+    pub policy_assignment_id: String,
+    /// `Waiver` or `Mitigated`.
+    pub exemption_category: String,
+    pub description: Option<String>,
+    /// RFC 3339; past it the exemption no longer applies.
+    pub expires_on: Option<String>,
+    /// For an initiative's assignment: the members it exempts (empty: all of them).
+    #[serde(default)]
+    pub policy_definition_reference_ids: Vec<String>,
+}
+
+impl PolicyAssignment {
+    pub fn id(&self) -> String {
+        format!("{}/providers/Microsoft.Authorization/policyAssignments/{}", self.scope, self.name)
+    }
+}
+
+impl PolicyExemption {
+    pub fn id(&self) -> String {
+        format!("{}/providers/Microsoft.Authorization/policyExemptions/{}", self.scope, self.name)
+    }
 }
 
 impl AzureState {

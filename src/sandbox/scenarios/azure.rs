@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crate::platform::types::{AzureKeyConfig, ProviderConfig};
 use crate::sandbox::azure::roles::KEY_VAULT_CRYPTO_USER;
-use crate::sandbox::azure::state::{AccessPolicy, OtherTenant, ServicePrincipal, Vault};
+use crate::sandbox::azure::state::{AccessPolicy, OtherTenant, PolicyAssignment, ServicePrincipal, Vault};
 use crate::sandbox::azure::{CUSTOMER_OBJECT_ID, CUSTOMER_SOURCE_IP, CUSTOMER_TENANT, SeedAzureKey, VAULT_NAME};
 use crate::sandbox::world::Sandbox;
 
@@ -79,6 +79,35 @@ pub fn purge_protection_off(s: &Sandbox) -> Result<(), String> {
 
 pub fn public_access_disabled(s: &Sandbox) -> Result<(), String> {
     with_vault(s, |v| v.public_network_access = "Disabled".to_string())
+}
+
+/// The name of the assignment `azure-policy-deny-public` makes at the resource group.
+pub const DENY_PUBLIC_ASSIGNMENT: &str = "deny-kv-public-network";
+
+/// Public access off, and the built-in "Azure Key Vault should disable public network access"
+/// assigned with effect Deny at the vault's resource group, as a landing zone does.
+pub fn policy_deny_public(s: &Sandbox) -> Result<(), String> {
+    public_access_disabled(s)?;
+    s.azure.with_state(|state| {
+        let rg = format!(
+            "/subscriptions/{}/resourceGroups/{}",
+            state.subscription_id,
+            crate::sandbox::azure::RESOURCE_GROUP
+        );
+        state.policy_assignments.push(PolicyAssignment {
+            name: DENY_PUBLIC_ASSIGNMENT.to_string(),
+            scope: rg,
+            display_name: "Key Vaults must disable public network access".to_string(),
+            policy_definition_id: format!(
+                "/providers/Microsoft.Authorization/policyDefinitions/{}",
+                crate::sandbox::azure::policy::KV_DISABLE_PUBLIC_ACCESS
+            ),
+            parameters: serde_json::json!({ "effect": { "value": "Deny" } }),
+            not_scopes: Vec::new(),
+            enforcement_mode: "Default".to_string(),
+        });
+    });
+    Ok(())
 }
 
 pub fn firewall_missing_range(s: &Sandbox) -> Result<(), String> {

@@ -252,6 +252,16 @@ pub static SCENARIOS: &[Scenario] = &[
         rcps: no_rcps,
         arrange: azure::key_deleted,
     },
+    Scenario {
+        name: "azure-policy-deny-public",
+        summary: "the Azure vault has publicNetworkAccess Disabled and an Azure Policy assignment at its resource group \
+                  denies public network access on Key Vaults (built-in 405c5871..., effect Deny)",
+        shows: "setup stops before any change: AZ-16, naming the assignment, with the exemption command; with an \
+                exemption for the vault it turns public access on",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: azure::policy_deny_public,
+    },
 ];
 
 pub fn find(name: &str) -> Option<&'static Scenario> {

@@ -2,6 +2,7 @@
 //! as a reviewer reads it (the AWS renderer, plus each step's title and each finding's fix).
 
 mod checks;
+mod policy;
 mod scenarios;
 
 use std::collections::BTreeMap;
@@ -14,7 +15,7 @@ use crate::model::{
 };
 use crate::plan::{
     AzureAnswers, AzureFacts, CheckStatus, CloudFacts, OrgFacts, Plan, RegisteredAzureKey, RegisteredKey, SetupAnswers,
-    SetupFacts, StepState, WorkspaceFacts,
+    SetupFacts, Severity, StepState, WorkspaceFacts,
 };
 use crate::policy::test_fixtures::{COMPARTMENT_A, ORG};
 
@@ -127,6 +128,8 @@ pub(crate) fn sandbox() -> AzureFacts {
         key_soft_deleted: Some(false),
         service_principal: None,
         role_assignments: Vec::new(),
+        policy_denials: Some(Vec::new()),
+        policy_unread: None,
         now: NOW,
     }
 }
