@@ -10,7 +10,6 @@ use super::setup_report::ProgressPrinter;
 use crate::doctor;
 use crate::engine::doctor::{CloudConnection, CloudKey, DoctorRequest, finish, platform_phase};
 use crate::error::{Error, ErrorKind, Result};
-use crate::identities;
 use crate::model::{AwsKeyRef, AwsRegion, AzureKeyName, AzureVaultRef, KmsAliasName, ProviderKind, WorkspaceRef};
 use crate::output::Output;
 
@@ -73,16 +72,7 @@ pub fn request_from(args: &DoctorArgs) -> Result<DoctorRequest> {
             }
             let key: AwsKeyRef =
                 parse_opt(&args.key)?.unwrap_or_else(|| AwsKeyRef::Alias(KmsAliasName::default_alias()));
-            let region = match (parse_opt::<AwsRegion>(&args.region)?, key.region()) {
-                (Some(asked), Some(of_key)) if &asked != of_key => {
-                    return Err(Error::usage(format!(
-                        "--region {asked} contradicts the key ARN, which is in {of_key}; drop --region or fix --key"
-                    )));
-                }
-                (Some(asked), _) => asked,
-                (None, Some(of_key)) => of_key.clone(),
-                (None, None) => identities::published().aws.default_region().parse()?,
-            };
+            let region = super::setup::aws_region(parse_opt::<AwsRegion>(&args.region)?, Some(&key))?;
             Some(CloudKey::Aws { key, region })
         }
         Some(ProviderKind::Azure) => {

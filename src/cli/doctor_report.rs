@@ -71,16 +71,8 @@ pub fn render_text(out: &Output, report: &Report) -> String {
             let explains = if f.explains_validation { "  ← explains the validation failure" } else { "" };
             line(format!("    {} {} [{}] {}{explains}", out.paint(tone, mark), f.id, severity(f), f.title));
             if out.verbose > 0 {
-                for (label, value) in [
-                    ("observed", &f.observed),
-                    ("expected", &f.expected),
-                    ("why", &f.why),
-                    ("fix", &f.fix),
-                    ("terraform", &f.terraform),
-                ] {
-                    if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
-                        line(format!("        {}: {v}", out.paint(Tone::Dim, label)));
-                    }
+                for (label, v) in f.details() {
+                    line(format!("        {}: {v}", out.paint(Tone::Dim, label)));
                 }
             }
         }

@@ -40,16 +40,8 @@ pub fn text(subject: &str, findings: &[Finding], out: &Output) -> String {
         }
         lines.push(line);
         if out.verbose > 0 {
-            for (label, value) in [
-                ("observed", &f.observed),
-                ("expected", &f.expected),
-                ("why", &f.why),
-                ("fix", &f.fix),
-                ("terraform", &f.terraform),
-            ] {
-                if let Some(v) = value {
-                    lines.push(format!("    {}: {v}", out.paint(Tone::Dim, label)));
-                }
+            for (label, v) in f.details() {
+                lines.push(format!("    {}: {v}", out.paint(Tone::Dim, label)));
             }
         }
     }

@@ -155,16 +155,7 @@ pub fn answers_from(args: &SetupArgs) -> Result<SetupAnswers> {
     let workspace = parse_opt::<WorkspaceRef>(&args.workspace)?;
     let confirm_attach = parse_opt::<WorkspaceRef>(&args.confirm_attach)?;
     let key = parse_opt::<AwsKeyRef>(&args.key)?;
-    let region = match (parse_opt::<AwsRegion>(&args.region)?, key.as_ref().and_then(AwsKeyRef::region)) {
-        (Some(asked), Some(of_key)) if &asked != of_key => {
-            return Err(Error::usage(format!(
-                "--region {asked} contradicts the key ARN, which is in {of_key}; drop --region or fix --key"
-            )));
-        }
-        (Some(asked), _) => asked,
-        (None, Some(of_key)) => of_key.clone(),
-        (None, None) => identities::published().aws.default_region().parse()?,
-    };
+    let region = aws_region(parse_opt::<AwsRegion>(&args.region)?, key.as_ref())?;
     let alias: KmsAliasName = args.alias.as_deref().unwrap_or(KmsAliasName::DEFAULT).parse()?;
     if let Some(name) = &args.display_name {
         let n = name.chars().count();
@@ -187,4 +178,19 @@ pub(super) fn parse_opt<T: std::str::FromStr<Err = crate::model::ParseError>>(v:
         Some(s) => Ok(Some(s.parse()?)),
         None => Ok(None),
     }
+}
+
+/// The AWS region a run works in: `--region`, else the key ARN's, else the published default; a
+/// `--region` that contradicts the ARN is refused.
+pub(super) fn aws_region(asked: Option<AwsRegion>, key: Option<&AwsKeyRef>) -> Result<AwsRegion> {
+    Ok(match (asked, key.and_then(AwsKeyRef::region)) {
+        (Some(asked), Some(of_key)) if &asked != of_key => {
+            return Err(Error::usage(format!(
+                "--region {asked} contradicts the key ARN, which is in {of_key}; drop --region or fix --key"
+            )));
+        }
+        (Some(asked), _) => asked,
+        (None, Some(of_key)) => of_key.clone(),
+        (None, None) => identities::published().aws.default_region().parse()?,
+    })
 }

@@ -122,6 +122,20 @@ impl Finding {
         f
     }
 
+    /// The detail fields that are set, labelled, in the order a person reads them (`-v`).
+    pub fn details(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("observed", &self.observed),
+            ("expected", &self.expected),
+            ("why", &self.why),
+            ("fix", &self.fix),
+            ("terraform", &self.terraform),
+        ]
+        .into_iter()
+        .filter_map(|(label, value)| value.as_deref().filter(|v| !v.is_empty()).map(|v| (label, v)))
+        .collect()
+    }
+
     /// Whether this finding makes `doctor` exit 1: a high or critical failure.
     pub fn is_serious_failure(&self) -> bool {
         self.status == Status::Fail && self.severity >= Severity::High

@@ -60,32 +60,9 @@ pub(crate) const KMS_ACTIONS: &[&str] = &[
 ];
 
 /// `*` matches any run (also none), `?` one character; compared without regard to case, as AWS
-/// compares action names.
+/// compares action names (the evaluator's own matcher, on lower-cased text).
 pub(crate) fn glob_ignore_case(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.to_lowercase().chars().collect();
-    let t: Vec<char> = text.to_lowercase().chars().collect();
-    let (mut pi, mut ti, mut star) = (0usize, 0usize, None::<(usize, usize)>);
-    while ti < t.len() {
-        match p.get(pi) {
-            Some('*') => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(&c) if c == '?' || c == t[ti] => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p.iter().skip(pi).all(|&c| c == '*')
+    crate::policy::eval::glob(&pattern.to_lowercase(), &text.to_lowercase())
 }
 
 /// The KMS actions an action pattern (e.g. `kms:ReEncrypt*`, `kms:*`, `*`) covers.

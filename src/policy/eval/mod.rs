@@ -16,6 +16,8 @@ mod condition_tests;
 mod conditions;
 mod context;
 mod matching;
+
+pub(crate) use matching::glob;
 #[cfg(test)]
 mod matrix_tests;
 mod operators;
