@@ -111,13 +111,7 @@ async fn setup_with_reach(
     } else {
         wizard::run(&args, &reach, out, cli.no_color, env).await
     };
-    if let Some(sb) = sandbox {
-        let stopped = sb.shutdown().await;
-        let code = result?;
-        stopped.map_err(|e| Error::remote(format!("the sandbox did not stop cleanly: {e}")))?;
-        return Ok(code);
-    }
-    result
+    stop_sandbox(sandbox, result).await
 }
 
 /// `doctor` against the real services or the in-process sandbox.
@@ -134,11 +128,14 @@ async fn doctor_with_reach(
         Some(sb) => Reach::Sandbox(Box::new(sb.endpoints())),
     };
     let result = doctor::run(&request, &reach, out).await;
-    if let Some(sb) = sandbox {
-        let stopped = sb.shutdown().await;
-        let code = result?;
-        stopped.map_err(|e| Error::remote(format!("the sandbox did not stop cleanly: {e}")))?;
-        return Ok(code);
-    }
-    result
+    stop_sandbox(sandbox, result).await
+}
+
+/// Stops an in-process sandbox (saving its state) after a command; the command's own error wins.
+async fn stop_sandbox(sandbox: Option<crate::sandbox::Sandbox>, result: Result<i32>) -> Result<i32> {
+    let Some(sb) = sandbox else { return result };
+    let stopped = sb.shutdown().await;
+    let code = result?;
+    stopped.map_err(|e| Error::remote(format!("the sandbox did not stop cleanly: {e}")))?;
+    Ok(code)
 }
