@@ -213,6 +213,26 @@ pub struct AzureVaultFacts {
     pub audit_event_routed: Option<bool>,
 }
 
+/// A vault in the subscription's soft-delete bin (ARM `deletedVaults`): recoverable, keys and
+/// all, until `scheduled_purge_date` (AZ-12). Dates are ARM's RFC 3339 text, verbatim.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DeletedVaultFacts {
+    pub name: String,
+    /// `properties.vaultId`: the id the vault had (and gets back on recovery).
+    pub vault_id: String,
+    pub location: String,
+    pub deletion_date: Option<String>,
+    pub scheduled_purge_date: Option<String>,
+    pub purge_protection: Option<bool>,
+}
+
+impl DeletedVaultFacts {
+    /// The resource group the vault was in (from `vault_id`), where `az keyvault recover` looks.
+    pub fn resource_group(&self) -> Option<String> {
+        VaultResourceId::parse(&self.vault_id).ok().map(|id| id.resource_group)
+    }
+}
+
 /// What the Key Vault data plane says about the current version of a key.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AzureKeyFacts {

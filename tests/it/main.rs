@@ -4,6 +4,7 @@ mod aws_emulator;
 mod aws_emulator_wire;
 mod aws_provider;
 mod azure_arm_graph;
+mod azure_deleted_vault;
 mod azure_emulator;
 mod azure_emulator_wire;
 mod azure_policy;
