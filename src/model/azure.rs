@@ -231,6 +231,23 @@ impl DeletedVaultFacts {
     pub fn resource_group(&self) -> Option<String> {
         VaultResourceId::parse(&self.vault_id).ok().map(|id| id.resource_group)
     }
+
+    /// `az keyvault recover --name X --resource-group RG`: what brings it back, keys and roles' scope included.
+    pub fn recover_command(&self) -> String {
+        let rg = self.resource_group().unwrap_or_else(|| "<resource group>".into());
+        format!("az keyvault recover --name {} --resource-group {rg}", self.name)
+    }
+
+    /// `vault X was deleted on D and can be recovered until P` (dates as ARM gave them).
+    pub fn describe(&self) -> String {
+        let date = |d: &Option<String>| d.clone().unwrap_or_else(|| "(date not given)".into());
+        format!(
+            "vault {} was deleted on {} and can be recovered until {}",
+            self.name,
+            date(&self.deletion_date),
+            date(&self.scheduled_purge_date)
+        )
+    }
 }
 
 /// What the Key Vault data plane says about the current version of a key.

@@ -12,6 +12,7 @@ mod azure_provider;
 mod azure_scenarios;
 mod azure_soft_delete;
 mod azure_vault_changes;
+mod azure_vault_deleted;
 mod cli_inputs;
 mod doctor_aws;
 mod doctor_azure;

@@ -118,16 +118,17 @@ pub fn delete(state: &mut AzureState, caller: &Caller, rg: &str, name: &str, now
     if let Some(denied) = arm_auth::authorize(state, caller, &id, "Microsoft.KeyVault/vaults/delete") {
         return denied;
     }
+    soft_delete(state, index, now_ms / 1000);
+    StatusCode::OK.into_response()
+}
+
+/// Removes `state.vaults[index]`, into the bin when soft delete is on (retained 90 days).
+pub fn soft_delete(state: &mut AzureState, index: usize, now: i64) {
     let vault = state.vaults.remove(index);
     if vault.enable_soft_delete {
-        let now = now_ms / 1000;
-        state.deleted_vaults.push(DeletedVault {
-            vault,
-            deletion_date: now,
-            scheduled_purge_date: now + RETENTION_DAYS * 86_400,
-        });
+        let scheduled_purge_date = now + RETENTION_DAYS * 86_400;
+        state.deleted_vaults.push(DeletedVault { vault, deletion_date: now, scheduled_purge_date });
     }
-    StatusCode::OK.into_response()
 }
 
 /// `PUT .../vaults/{name}`: only recovery is emulated (`properties.createMode: "recover"`); a

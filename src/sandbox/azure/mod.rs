@@ -35,7 +35,7 @@
 mod acl;
 mod arm;
 mod arm_auth;
-mod arm_deleted_vaults;
+pub(crate) mod arm_deleted_vaults;
 mod arm_policy;
 mod arm_roles;
 mod arm_vaults;
