@@ -172,14 +172,24 @@ async fn choose_listed_vault(azure: &AzureProvider, asked: Option<&AzureVaultRef
         }
         None => match vaults.as_slice() {
             [one] => Ok(one.clone()),
-            [] => Err(Error::usage(format!(
-                "no Key Vault is visible to the signed-in identity in subscription {}",
-                subscription().await
-            ))
-            .with_hint(
-                "create one (`az keyvault create --name <name> --resource-group <group> --enable-rbac-authorization \
-                 --enable-purge-protection`), or pick another subscription with --azure-subscription",
-            )),
+            [] => {
+                let err = Error::usage(format!(
+                    "no Key Vault is visible to the signed-in identity in subscription {}",
+                    subscription().await
+                ));
+                // A deleted vault is better recovered than replaced (its keys come back with it).
+                let err = match azure.deleted_vaults().await {
+                    Ok(deleted) if !deleted.is_empty() => deleted
+                        .iter()
+                        .fold(err, |err, d| err.with_hint(format!("AZ-12: {}: {}", d.describe(), d.recover_command()))),
+                    _ => err,
+                };
+                Err(err.with_hint(
+                    "create one (`az keyvault create --name <name> --resource-group <group> \
+                     --enable-rbac-authorization --enable-purge-protection`), or pick another subscription with \
+                     --azure-subscription",
+                ))
+            }
             many => Err(Error::usage(format!(
                 "{} Key Vaults are visible to the signed-in identity: {}; choose one with --azure-vault \
                  NAME|URI|ID (or CMEK_AZURE_VAULT)",

@@ -72,3 +72,13 @@ fn setup_on_a_deleted_vault_names_az12_and_the_recover_command_and_changes_nothi
     assert_eq!(again.code, 1, "{again:?}");
     assert_eq!(state(home.path()), before, "setup changed nothing");
 }
+
+#[test]
+fn setup_without_a_vault_named_offers_the_deleted_one_for_recovery() {
+    let home = TempDir::new().unwrap();
+    let r = cmek(home.path(), &["setup", "--non-interactive", "--provider", "azure", "--workspace", "production"]);
+    assert_eq!(r.code, 2, "nothing in reach is a usage error: {r:?}");
+    assert!(r.stderr.contains("no Key Vault is visible"), "{r:?}");
+    assert!(r.stderr.contains("hint: AZ-12: vault cmek-sandbox was deleted on "), "{r:?}");
+    assert!(r.stderr.contains("az keyvault recover --name cmek-sandbox --resource-group cmek-sandbox"), "{r:?}");
+}
