@@ -3,7 +3,7 @@
 //! (AZ-13, AZ-14, ANT-13) and Azure Policy (AZ-16: unknown when the assignments could not be
 //! read). Pure.
 
-use crate::model::{TenantId, VaultUri};
+use crate::model::{DeletedVaultFacts, TenantId, VaultUri};
 use crate::plan::azure::{access, key_checks, network, policy, purge, tags, vault_checks};
 use crate::plan::{AzureFacts, Check, Severity};
 
@@ -24,7 +24,11 @@ fn group(id: &str) -> &'static str {
 pub fn findings(f: &DoctorFacts, azure: &Gathered<Box<AzureFacts>>) -> Vec<Finding> {
     let a = match azure {
         Ok(a) => a,
-        Err(why) => return unknown_all(why),
+        Err(why) => {
+            let mut out: Vec<Finding> = f.azure_deleted_vault.iter().map(vault_deleted).collect();
+            out.extend(unknown_all(why));
+            return out;
+        }
     };
     let vault = &a.vault;
     let mut checks: Vec<Check> = vault_checks::vault_checks(&a.caller, vault, &a.vault_id, a.vault_uri.as_ref());
@@ -170,6 +174,16 @@ fn registered(f: &DoctorFacts, a: &AzureFacts) -> Vec<Finding> {
             .fix(reregister)
     });
     out
+}
+
+/// AZ-12 for the vault itself: it is in the subscription's deleted vaults, so nothing in it can be
+/// read (the other checks stay unknown) and Anthropic cannot use the key until it is recovered.
+fn vault_deleted(d: &DeletedVaultFacts) -> Finding {
+    Finding::new("AZ-12", Severity::Critical, Status::Fail, "vault", format!("vault {} is not deleted", d.name))
+        .observed(d.describe())
+        .expected("a live vault (not in the subscription's deleted vaults)")
+        .why("the vault and its keys are unusable while deleted, and gone for good after the purge date")
+        .fix(format!("{} (then re-run `cmek doctor`)", d.recover_command()))
 }
 
 fn unknown_all(why: &str) -> Vec<Finding> {

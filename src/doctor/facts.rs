@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::{AwsCallerIdentity, AwsKeyFacts, OrgUuid};
+use crate::model::{AwsCallerIdentity, AwsKeyFacts, DeletedVaultFacts, OrgUuid};
 use crate::plan::{AzureFacts, RegisteredKey, WorkspaceFacts};
 
 /// A fact, or why it could not be read (permission, unreachable): never a guess.
@@ -26,6 +26,8 @@ pub struct DoctorFacts {
     pub workspace: Option<WorkspaceFacts>,
     pub validation: ValidationFacts,
     pub cloud: CloudDoctorFacts,
+    /// The Azure vault under diagnosis when it could not be read because it is soft-deleted (AZ-12).
+    pub azure_deleted_vault: Option<DeletedVaultFacts>,
 }
 
 /// What was asked to be diagnosed, as the report shows it.

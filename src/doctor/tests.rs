@@ -47,6 +47,7 @@ fn aws_facts(key: AwsKeyFacts, validation: ValidationFacts) -> DoctorFacts {
             }),
             key: Some(key),
         }))),
+        azure_deleted_vault: None,
     }
 }
 
@@ -215,6 +216,7 @@ mod azure {
             workspace: None,
             validation,
             cloud: CloudDoctorFacts::Azure(Ok(Box::new(azure))),
+            azure_deleted_vault: None,
         }
     }
 
@@ -313,6 +315,38 @@ mod azure {
         ));
         let az13: Vec<&Finding> = report.findings.iter().filter(|f| f.id == "AZ-13").collect();
         assert!(az13.iter().any(|f| f.status == Status::Fail), "{az13:?}");
+    }
+
+    #[test]
+    fn a_deleted_vault_fails_az12_critical_with_the_recover_command_and_leaves_the_rest_unknown() {
+        let mut f = facts(crate::plan::azure_sandbox_facts(), None, ValidationFacts::NotRun("no".into()));
+        f.cloud = CloudDoctorFacts::Azure(Err("vault cmek-sandbox is not in reach".into()));
+        f.azure_deleted_vault = Some(crate::model::DeletedVaultFacts {
+            name: "cmek-sandbox".into(),
+            vault_id: "/subscriptions/3c8e1a9f-7d42-4b61-9e0a-6f5b2c1d8e47/resourceGroups/rg-keys/providers/Microsoft.KeyVault/vaults/cmek-sandbox".into(),
+            location: "eastus2".into(),
+            deletion_date: Some("2026-11-20T09:00:00Z".into()),
+            scheduled_purge_date: Some("2027-02-18T09:00:00Z".into()),
+            purge_protection: Some(true),
+        });
+        let report = evaluate(&f);
+        assert_eq!(ids(&report, Status::Fail), ["AZ-12"]);
+        let az12 = report.findings.iter().find(|x| x.id == "AZ-12").unwrap();
+        assert_eq!(az12.severity, crate::plan::Severity::Critical);
+        assert_eq!(
+            az12.observed.as_deref(),
+            Some(
+                "vault cmek-sandbox was deleted on 2026-11-20T09:00:00Z and can be recovered until 2027-02-18T09:00:00Z"
+            )
+        );
+        assert_eq!(
+            az12.fix.as_deref(),
+            Some("az keyvault recover --name cmek-sandbox --resource-group rg-keys (then re-run `cmek doctor`)")
+        );
+        assert!(ids(&report, Status::Unknown).contains(&"AZ-01"), "the vault's other checks cannot be read");
+
+        f.azure_deleted_vault = None;
+        assert!(ids(&evaluate(&f), Status::Fail).is_empty(), "an unreadable vault alone is unknown, not deleted");
     }
 }
 

@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::identities;
-use crate::model::{AzureVaultFacts, AzureVaultRef, VaultResourceId, VaultUri};
+use crate::model::{AzureVaultFacts, AzureVaultRef, DeletedVaultFacts, VaultResourceId, VaultUri};
 use crate::plan::{AzureFacts, SetupAnswers};
 use crate::providers::azure::{AzureErrorKind, AzureProvider, ForbiddenBy};
 
@@ -101,13 +101,51 @@ pub async fn gather(azure: &AzureProvider, answers: &SetupAnswers, sink: &mut dy
 
 /// The vault the run works on: the one asked for, else the only one in reach.
 async fn choose_vault(azure: &AzureProvider, asked: Option<&AzureVaultRef>) -> Result<AzureVaultFacts> {
-    if let Some(AzureVaultRef::ResourceId(id)) = asked {
-        return azure.inspect_vault(id).await.map_err(|e| {
-            let not_found = e.kind == AzureErrorKind::NotFound;
-            let err = Error::from(e);
-            if not_found { err.context(format!("vault {id} (--azure-vault)")) } else { err }
-        });
+    if let Some(wanted @ AzureVaultRef::ResourceId(id)) = asked {
+        return match azure.inspect_vault(id).await {
+            Ok(v) => Ok(v),
+            Err(e) if e.kind == AzureErrorKind::NotFound => {
+                let err = Error::from(e).context(format!("vault {id} (--azure-vault)"));
+                Err(explain_missing(azure, wanted, err).await)
+            }
+            Err(e) => Err(Error::from(e)),
+        };
     }
+    choose_listed_vault(azure, asked).await
+}
+
+/// A named vault that is not live may be in the subscription's soft-delete bin (AZ-12): say so,
+/// with the recover command, instead of "no such vault". Reading the bin is best effort.
+async fn explain_missing(azure: &AzureProvider, wanted: &AzureVaultRef, original: Error) -> Error {
+    match azure.deleted_vaults().await {
+        Ok(deleted) => deleted_vault_error(wanted, &deleted).unwrap_or(original),
+        Err(e) => {
+            tracing::debug!(error = %e, "deleted vaults not readable");
+            original.with_hint(format!(
+                "if vault {} was deleted, `az keyvault list-deleted` shows it (this identity may not read the \
+                 subscription's deleted vaults: {e})",
+                wanted.vault_name()
+            ))
+        }
+    }
+}
+
+/// The run's error when the vault asked for is soft-deleted: exit 1 (ran, the key is not
+/// healthy), as when setup stops on a soft-deleted key (AZ-12 too); nothing has been changed.
+pub(crate) fn deleted_vault_error(wanted: &AzureVaultRef, deleted: &[DeletedVaultFacts]) -> Option<Error> {
+    let found = deleted.iter().find(|d| wanted.matches_name(&d.name))?;
+    Some(
+        Error::unhealthy(format!(
+            "AZ-12: {} (--azure-vault `{wanted}`): {} (then re-run)",
+            found.describe(),
+            found.recover_command()
+        ))
+        .with_hint("recovery brings the vault back with its keys (same key ids) and settings; a new vault would need a new key"),
+    )
+}
+
+/// The vault the run works on when not named by id: the one asked for, else the only one in reach.
+async fn choose_listed_vault(azure: &AzureProvider, asked: Option<&AzureVaultRef>) -> Result<AzureVaultFacts> {
     let vaults = azure.list_vaults().await.map_err(Error::from)?;
     let subscription = || async { azure.subscription().await.unwrap_or_else(|_| "(unknown)".into()) };
     match asked {
@@ -118,25 +156,40 @@ async fn choose_vault(azure: &AzureProvider, asked: Option<&AzureVaultRef>) -> R
             });
             match found {
                 Some(v) => Ok(v.clone()),
-                None => Err(Error::usage(format!(
-                    "no Key Vault matching `{wanted}` (--azure-vault) is visible to the signed-in identity in \
+                None => Err(explain_missing(
+                    azure,
+                    wanted,
+                    Error::usage(format!(
+                        "no Key Vault matching `{wanted}` (--azure-vault) is visible to the signed-in identity in \
                      subscription {}",
-                    subscription().await
-                ))
-                .with_hint(format!("vaults in reach: {}", listing(&vaults)))
-                .with_hint("a vault in another subscription needs --azure-subscription (or AZURE_SUBSCRIPTION_ID)")),
+                        subscription().await
+                    ))
+                    .with_hint(format!("vaults in reach: {}", listing(&vaults)))
+                    .with_hint("a vault in another subscription needs --azure-subscription (or AZURE_SUBSCRIPTION_ID)"),
+                )
+                .await),
             }
         }
         None => match vaults.as_slice() {
             [one] => Ok(one.clone()),
-            [] => Err(Error::usage(format!(
-                "no Key Vault is visible to the signed-in identity in subscription {}",
-                subscription().await
-            ))
-            .with_hint(
-                "create one (`az keyvault create --name <name> --resource-group <group> --enable-rbac-authorization \
-                 --enable-purge-protection`), or pick another subscription with --azure-subscription",
-            )),
+            [] => {
+                let err = Error::usage(format!(
+                    "no Key Vault is visible to the signed-in identity in subscription {}",
+                    subscription().await
+                ));
+                // A deleted vault is better recovered than replaced (its keys come back with it).
+                let err = match azure.deleted_vaults().await {
+                    Ok(deleted) if !deleted.is_empty() => deleted
+                        .iter()
+                        .fold(err, |err, d| err.with_hint(format!("AZ-12: {}: {}", d.describe(), d.recover_command()))),
+                    _ => err,
+                };
+                Err(err.with_hint(
+                    "create one (`az keyvault create --name <name> --resource-group <group> \
+                     --enable-rbac-authorization --enable-purge-protection`), or pick another subscription with \
+                     --azure-subscription",
+                ))
+            }
             many => Err(Error::usage(format!(
                 "{} Key Vaults are visible to the signed-in identity: {}; choose one with --azure-vault \
                  NAME|URI|ID (or CMEK_AZURE_VAULT)",
@@ -152,4 +205,51 @@ fn listing(vaults: &[AzureVaultFacts]) -> String {
         return "none".into();
     }
     vaults.iter().map(|v| format!("{} ({})", v.name, v.uri.trim_end_matches('/'))).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deleted(name: &str) -> DeletedVaultFacts {
+        DeletedVaultFacts {
+            name: name.into(),
+            vault_id: format!(
+                "/subscriptions/3c8e1a9f-7d42-4b61-9e0a-6f5b2c1d8e47/resourceGroups/rg-keys/providers/Microsoft.KeyVault/vaults/{name}"
+            ),
+            location: "eastus2".into(),
+            deletion_date: Some("2026-11-20T09:00:00Z".into()),
+            scheduled_purge_date: Some("2027-02-18T09:00:00Z".into()),
+            purge_protection: Some(true),
+        }
+    }
+
+    #[test]
+    fn a_deleted_vault_named_any_way_fails_with_az12_and_the_recover_command() {
+        let bin = [deleted("other-vault"), deleted("cmek-vault")];
+        for asked in [
+            "cmek-vault",
+            "https://CMEK-vault.vault.azure.net/",
+            "/subscriptions/3c8e1a9f-7d42-4b61-9e0a-6f5b2c1d8e47/resourceGroups/rg-keys/providers/Microsoft.KeyVault/vaults/cmek-vault",
+        ] {
+            let wanted: AzureVaultRef = asked.parse().unwrap();
+            let err = deleted_vault_error(&wanted, &bin).unwrap();
+            assert_eq!(err.exit_code(), 1, "{asked}");
+            assert_eq!(
+                err.message,
+                format!(
+                    "AZ-12: vault cmek-vault was deleted on 2026-11-20T09:00:00Z and can be recovered until \
+                     2027-02-18T09:00:00Z (--azure-vault `{wanted}`): az keyvault recover --name cmek-vault \
+                     --resource-group rg-keys (then re-run)"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn a_vault_not_in_the_bin_keeps_the_original_error() {
+        let wanted: AzureVaultRef = "cmek-vault".parse().unwrap();
+        assert!(deleted_vault_error(&wanted, &[deleted("cmek-vault-2")]).is_none());
+        assert!(deleted_vault_error(&wanted, &[]).is_none());
+    }
 }

@@ -5,7 +5,7 @@
 
 use crate::doctor::{AwsDoctorFacts, CloudDoctorFacts, DoctorFacts, Target, Validation, ValidationFacts};
 use crate::error::{Error, Result};
-use crate::model::{AwsKeyRef, AwsRegion, AzureKeyName, AzureVaultRef, OrgUuid, WorkspaceRef};
+use crate::model::{AwsKeyRef, AwsRegion, AzureKeyName, AzureVaultRef, DeletedVaultFacts, OrgUuid, WorkspaceRef};
 use crate::plan::{AwsAnswers, AzureAnswers, RegisteredKey, SetupAnswers};
 use crate::platform::Client;
 use crate::platform::types::ValidationStatus;
@@ -102,6 +102,7 @@ pub async fn platform_phase(
                     "no cloud key to inspect: the registered configuration could not be read".into(),
                 ),
             },
+            azure_deleted_vault: None,
         };
         PlatformPhase { facts, cloud, validate: false }
     };
@@ -187,6 +188,7 @@ pub async fn platform_phase(
         workspace,
         validation: ValidationFacts::NotRun(String::new()),
         cloud: CloudDoctorFacts::None(no_cloud),
+        azure_deleted_vault: None,
     };
     Ok(PlatformPhase { facts, cloud, validate: req.validate })
 }
@@ -202,16 +204,17 @@ pub async fn finish(
     let cloud_facts = async {
         match (&key, cloud) {
             (Some(k), Some(conn)) => cloud_facts(k, conn, sink).await,
-            (Some(_), None) => CloudDoctorFacts::None("the cloud could not be connected".into()),
-            (None, _) => std::mem::replace(&mut facts.cloud, CloudDoctorFacts::None(String::new())),
+            (Some(_), None) => (CloudDoctorFacts::None("the cloud could not be connected".into()), None),
+            (None, _) => (std::mem::replace(&mut facts.cloud, CloudDoctorFacts::None(String::new())), None),
         }
     };
     let known = facts.registered.clone();
     let platform_read = facts.org.is_ok();
     let validation =
         async { if platform_read { Some(run_validation(client, known.as_ref(), validate).await) } else { None } };
-    let (validation, cloud_facts) = tokio::join!(validation, cloud_facts);
+    let (validation, (cloud_facts, deleted_vault)) = tokio::join!(validation, cloud_facts);
     facts.cloud = cloud_facts;
+    facts.azure_deleted_vault = deleted_vault;
     // An alias resolves to the key's ARN, a vault to its URI: the report names what was inspected.
     match &facts.cloud {
         CloudDoctorFacts::Aws(Ok(a)) => {
@@ -260,19 +263,26 @@ async fn run_validation(
     }
 }
 
-async fn cloud_facts(key: &CloudKey, conn: CloudConnection, sink: &mut dyn EventSink) -> CloudDoctorFacts {
+/// The cloud's facts, and the Azure vault's entry among the deleted vaults when it could not be
+/// read because it is soft-deleted (AZ-12).
+async fn cloud_facts(
+    key: &CloudKey,
+    conn: CloudConnection,
+    sink: &mut dyn EventSink,
+) -> (CloudDoctorFacts, Option<DeletedVaultFacts>) {
     match (key, conn) {
         (CloudKey::Aws { key, .. }, CloudConnection::Aws(aws)) => {
             sink.emit(super::events::Event::Inspecting { what: format!("AWS KMS key {key}") });
             let (caller, found) = tokio::join!(aws.whoami(), aws.find_key(key));
-            CloudDoctorFacts::Aws(match found {
+            let facts = CloudDoctorFacts::Aws(match found {
                 Ok(found) => Ok(Box::new(AwsDoctorFacts {
                     asked: key.to_string(),
                     caller: caller.map_err(|e| e.to_string()),
                     key: found,
                 })),
                 Err(e) => Err(e.to_string()),
-            })
+            });
+            (facts, None)
         }
         (CloudKey::Azure { vault, key }, CloudConnection::Azure(azure)) => {
             let answers = SetupAnswers {
@@ -288,16 +298,27 @@ async fn cloud_facts(key: &CloudKey, conn: CloudConnection, sink: &mut dyn Event
                 azure: AzureAnswers { vault: vault.clone(), key_name: key.clone(), ..AzureAnswers::default() },
             };
             let gathered = super::azure_facts::gather(&azure, &answers, sink).await;
-            CloudDoctorFacts::Azure(gathered.map(Box::new).map_err(|e| match e.hints.first() {
+            // A vault that cannot be read may be in the subscription's bin: look (best effort).
+            let deleted = match (&gathered, vault) {
+                (Err(_), Some(v)) => azure
+                    .deleted_vaults()
+                    .await
+                    .map_err(|e| tracing::debug!(error = %e, "deleted vaults not readable"))
+                    .ok()
+                    .and_then(|bin| bin.into_iter().find(|d| v.matches_name(&d.name))),
+                _ => None,
+            };
+            let facts = CloudDoctorFacts::Azure(gathered.map(Box::new).map_err(|e| match e.hints.first() {
                 Some(h) => format!("{} ({h})", e.message),
                 None => e.message,
-            }))
+            }));
+            (facts, deleted)
         }
         (_, CloudConnection::Failed(why)) => match key {
-            CloudKey::Aws { .. } => CloudDoctorFacts::Aws(Err(why)),
-            CloudKey::Azure { .. } => CloudDoctorFacts::Azure(Err(why)),
+            CloudKey::Aws { .. } => (CloudDoctorFacts::Aws(Err(why)), None),
+            CloudKey::Azure { .. } => (CloudDoctorFacts::Azure(Err(why)), None),
         },
-        (k, _) => CloudDoctorFacts::None(format!("connected to the wrong cloud for {}", k.describe())),
+        (k, _) => (CloudDoctorFacts::None(format!("connected to the wrong cloud for {}", k.describe())), None),
     }
 }
 

@@ -213,6 +213,43 @@ pub struct AzureVaultFacts {
     pub audit_event_routed: Option<bool>,
 }
 
+/// A vault in the subscription's soft-delete bin (ARM `deletedVaults`): recoverable, keys and
+/// all, until `scheduled_purge_date` (AZ-12). Dates are ARM's RFC 3339 text, verbatim.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DeletedVaultFacts {
+    pub name: String,
+    /// `properties.vaultId`: the id the vault had (and gets back on recovery).
+    pub vault_id: String,
+    pub location: String,
+    pub deletion_date: Option<String>,
+    pub scheduled_purge_date: Option<String>,
+    pub purge_protection: Option<bool>,
+}
+
+impl DeletedVaultFacts {
+    /// The resource group the vault was in (from `vault_id`), where `az keyvault recover` looks.
+    pub fn resource_group(&self) -> Option<String> {
+        VaultResourceId::parse(&self.vault_id).ok().map(|id| id.resource_group)
+    }
+
+    /// `az keyvault recover --name X --resource-group RG`: what brings it back, keys and roles' scope included.
+    pub fn recover_command(&self) -> String {
+        let rg = self.resource_group().unwrap_or_else(|| "<resource group>".into());
+        format!("az keyvault recover --name {} --resource-group {rg}", self.name)
+    }
+
+    /// `vault X was deleted on D and can be recovered until P` (dates as ARM gave them).
+    pub fn describe(&self) -> String {
+        let date = |d: &Option<String>| d.clone().unwrap_or_else(|| "(date not given)".into());
+        format!(
+            "vault {} was deleted on {} and can be recovered until {}",
+            self.name,
+            date(&self.deletion_date),
+            date(&self.scheduled_purge_date)
+        )
+    }
+}
+
 /// What the Key Vault data plane says about the current version of a key.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AzureKeyFacts {

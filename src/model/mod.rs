@@ -15,8 +15,8 @@ mod uuid_ids;
 pub use aws::{AwsAccountId, AwsKeyRef, AwsRegion, KmsAliasName, KmsKeyArn, KmsKeyId, KmsResource};
 pub use aws_key::{AwsCallerIdentity, AwsKeyDescription, AwsKeyFacts, AwsKeyState};
 pub use azure::{
-    AzureCallerIdentity, AzureKeyFacts, AzureKeyName, AzureVaultFacts, PolicyDenialFacts, RoleAssignmentFacts,
-    ServicePrincipalFacts, TenantId, VaultResourceId, VaultUri,
+    AzureCallerIdentity, AzureKeyFacts, AzureKeyName, AzureVaultFacts, DeletedVaultFacts, PolicyDenialFacts,
+    RoleAssignmentFacts, ServicePrincipalFacts, TenantId, VaultResourceId, VaultUri,
 };
 pub use azure_vault_ref::AzureVaultRef;
 pub use error::ParseError;

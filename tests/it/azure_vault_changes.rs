@@ -1,6 +1,6 @@
 //! The Azure provider's vault changes and soft-delete look-up against the sandbox's Azure
 //! emulator: the network PATCH (rules replaced, bypass kept, bad values refused before any call),
-//! purge protection, and `deleted_key_exists`.
+//! purge protection, `deleted_key_exists`, and `deleted_vaults`.
 
 use cmek::model::{AzureKeyName, VaultResourceId, VaultUri};
 use cmek::providers::azure::{
@@ -110,4 +110,29 @@ async fn the_soft_delete_bin_is_looked_up_by_name() {
     let deleted = AzureKeyName::parse("anthropic-cmek").unwrap();
     assert_eq!(azure.deleted_key_exists(&uri, &deleted).await, Ok(true));
     assert_eq!(azure.inspect_key(&uri, &deleted).await, Ok(None), "not a live key any more");
+}
+
+#[tokio::test]
+async fn deleted_vaults_lists_the_bin_in_model_terms_and_says_when_it_may_not_be_read() {
+    let az = emulator().await;
+    let azure = provider(&az);
+    az.soft_delete_vault(VAULT_NAME).unwrap();
+    let err = azure.deleted_vaults().await.unwrap_err();
+    assert_eq!(err.kind, AzureErrorKind::Forbidden(cmek::providers::azure::ForbiddenBy::Rbac), "{err}");
+    az.add_role_assignment(
+        &format!("/subscriptions/{SUBSCRIPTION_ID}"),
+        cmek::sandbox::azure::roles::KEY_VAULT_READER,
+        cmek::sandbox::azure::CUSTOMER_OBJECT_ID,
+    );
+    let bin = azure.deleted_vaults().await.unwrap();
+    assert_eq!(bin.len(), 1, "{bin:?}");
+    assert_eq!(bin[0].name, VAULT_NAME);
+    assert_eq!(bin[0].vault_id, vault_id().to_string());
+    assert_eq!(bin[0].resource_group().as_deref(), Some(RESOURCE_GROUP));
+    assert_eq!(bin[0].purge_protection, Some(true));
+    assert!(bin[0].deletion_date.is_some() && bin[0].scheduled_purge_date.is_some(), "{bin:?}");
+    assert_eq!(
+        bin[0].recover_command(),
+        format!("az keyvault recover --name {VAULT_NAME} --resource-group {RESOURCE_GROUP}")
+    );
 }

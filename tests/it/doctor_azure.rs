@@ -63,3 +63,24 @@ fn a_key_set_up_by_cmek_passes() {
     assert_eq!(world.state_without_validation(), before, "doctor changed the sandbox's state");
     assert!(!r.stdout.contains(&world.admin_key()) && !r.stderr.contains(&world.admin_key()));
 }
+
+#[test]
+fn a_registered_key_whose_vault_was_deleted_fails_az12_with_the_recover_command() {
+    for args in [&[][..], &["--provider", "azure", "--azure-vault", "cmek-sandbox"]] {
+        let r = World::new("azure-vault-deleted").doctor(true, args);
+        assert_eq!(r.code, 1, "{args:?}: {r:?}");
+        let doc = r.json();
+        let az12 = doc["findings"].as_array().unwrap().iter().find(|f| f["id"] == "AZ-12").cloned().unwrap();
+        assert_eq!((az12["status"].as_str(), az12["severity"].as_str()), (Some("fail"), Some("critical")), "{az12}");
+        let observed = az12["observed"].as_str().unwrap();
+        assert!(observed.starts_with("vault cmek-sandbox was deleted on "), "{az12}");
+        assert!(observed.contains(" and can be recovered until "), "{az12}");
+        assert!(
+            az12["fix"]
+                .as_str()
+                .unwrap()
+                .starts_with("az keyvault recover --name cmek-sandbox --resource-group cmek-sandbox"),
+            "{az12}"
+        );
+    }
+}

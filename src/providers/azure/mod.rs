@@ -4,13 +4,14 @@
 //!
 //! Map: `settings` (where and how), `credential` (the chain), `transport` (the HTTP client),
 //! `connect` ([`AzureProvider`]), `rest` (ARM/Graph JSON), `error` + `sdk_error`, `claims`
-//! (whoami), `vaults` (ARM vaults, diagnostic settings), `network` (vault network and purge protection), `graph` (consent), `keys` + `tags`
+//! (whoami), `vaults` (ARM vaults, diagnostic settings), `deleted_vaults` (the vault soft-delete bin), `network` (vault network and purge protection), `graph` (consent), `keys` + `tags`
 //! (Key Vault data plane), `roles` (role assignments), `policy` + `policy_rule`
 //! (Azure Policy Deny assignments on public access), `probe` (wrap/unwrap round trip).
 
 mod claims;
 mod connect;
 mod credential;
+mod deleted_vaults;
 mod error;
 mod graph;
 mod keys;

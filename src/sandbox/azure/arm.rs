@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::request::Incoming;
 use super::state::AzureState;
-use super::{arm_auth, arm_policy, arm_roles, arm_vaults, errors, policy};
+use super::{arm_auth, arm_deleted_vaults, arm_policy, arm_roles, arm_vaults, errors, policy};
 
 const AUTHORIZATION: &str = "/providers/microsoft.authorization/";
 const INSIGHTS: &str = "/providers/microsoft.insights/diagnosticsettings";
@@ -62,6 +62,22 @@ pub fn handle(state: &mut AzureState, req: &Incoming, now_ms: i64) -> Response {
         }
         ("GET", ["subscriptions", _, "resourcegroups", rg, "providers", "microsoft.keyvault", "vaults"]) => {
             ok(json!({ "value": readable_vaults(state, &caller, Some(rg)) }))
+        }
+        ("GET", ["subscriptions", _, "providers", "microsoft.keyvault", "deletedvaults"]) => {
+            arm_deleted_vaults::list(state, &caller)
+        }
+        ("GET", ["subscriptions", _, "providers", "microsoft.keyvault", "locations", loc, "deletedvaults", v]) => {
+            arm_deleted_vaults::get(state, &caller, loc, v)
+        }
+        (
+            "POST",
+            ["subscriptions", _, "providers", "microsoft.keyvault", "locations", loc, "deletedvaults", v, "purge"],
+        ) => arm_deleted_vaults::purge(state, &caller, loc, v),
+        ("DELETE", ["subscriptions", _, "resourcegroups", rg, "providers", "microsoft.keyvault", "vaults", v]) => {
+            arm_deleted_vaults::delete(state, &caller, rg, v, now_ms)
+        }
+        ("PUT", ["subscriptions", _, "resourcegroups", rg, "providers", "microsoft.keyvault", "vaults", v]) => {
+            arm_deleted_vaults::put(state, &caller, rg, v, &body)
         }
         (method, ["subscriptions", _, "resourcegroups", rg, "providers", "microsoft.keyvault", "vaults", v]) => {
             vault(state, &caller, method, rg, v, &body, now_ms)
@@ -156,7 +172,7 @@ fn vault(
         _ => errors::arm(
             StatusCode::METHOD_NOT_ALLOWED,
             "MethodNotAllowed",
-            "The sandbox supports GET and PATCH on vaults.",
+            "The sandbox supports GET, PATCH, DELETE and PUT (createMode: recover) on vaults.",
         ),
     }
 }

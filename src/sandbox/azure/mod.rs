@@ -8,7 +8,7 @@
 //! audience); the Key Vault keys data plane (challenge, firewall, RBAC with a propagation delay
 //! or access policies, real RSA-OAEP, delete and the soft-delete bin); ARM (vaults, role assignments and definitions,
 //! diagnostic settings, subscriptions, Azure Policy: assignments, built-in definitions, custom
-//! initiatives, exemptions, Deny enforced on vault writes); Microsoft Graph service principals (consent).
+//! initiatives, exemptions, Deny enforced on vault writes; vault soft delete, deletedVaults, recovery); Microsoft Graph service principals (consent).
 //! Clients reach it as `https://<vault>.vault.azure.net:<port>` etc. with the name resolved to
 //! 127.0.0.1, or as `https://localhost:<port>` (Key Vault then means the first vault).
 //!
@@ -29,12 +29,13 @@
 //! `errors` (each surface's error body), `tls` (CA and server certificate), `jwt` + `tokens` +
 //! `auth` (tokens), `keyvault` (data plane) + `keys` (key operations) + `deleted_keys` (the
 //! soft-delete bin) + `crypto` (RSA-OAEP),
-//! `acl` (firewall), `rbac` + `roles` (authorisation), `arm`, `arm_policy` + `policy` (Azure
-//! Policy), `graph`, `state` + `secret` (the data, serde), `seed`.
+//! `acl` (firewall), `rbac` + `roles` (authorisation), `arm`, `arm_deleted_vaults` (vault soft
+//! delete and recovery), `arm_policy` + `policy` (Azure Policy), `graph`, `state` + `secret` (the data, serde), `seed`.
 
 mod acl;
 mod arm;
 mod arm_auth;
+pub(crate) mod arm_deleted_vaults;
 mod arm_policy;
 mod arm_roles;
 mod arm_vaults;

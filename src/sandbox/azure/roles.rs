@@ -113,7 +113,8 @@ pub const DEFINITIONS: &[RoleDefinition] = &[
         id: KEY_VAULT_READER,
         name: "Key Vault Reader",
         description: "Read metadata of key vaults and its certificates, keys, and secrets.",
-        actions: &["Microsoft.KeyVault/vaults/read"],
+        // As Azure's: the subscription's deleted vaults are readable with it too.
+        actions: &["Microsoft.KeyVault/vaults/read", "Microsoft.KeyVault/deletedVaults/read"],
         data_actions: &["Microsoft.KeyVault/vaults/keys/read"],
     },
     RoleDefinition {

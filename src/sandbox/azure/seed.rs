@@ -62,6 +62,7 @@ impl AzureState {
             }],
             other_tenants: Vec::new(),
             vaults: Vec::new(),
+            deleted_vaults: Vec::new(),
             role_assignments: Vec::new(),
             policy_assignments: Vec::new(),
             policy_exemptions: Vec::new(),

@@ -133,6 +133,19 @@ impl RunningAzure {
             .map_err(|message| SandboxError::Config { what: WHAT, message })
     }
 
+    /// Deletes a vault as `az keyvault delete` does: into the subscription's deleted vaults, keys
+    /// and all, recoverable for 90 days.
+    pub fn soft_delete_vault(&self, name: &str) -> Result<(), SandboxError> {
+        let mut state = self.emulator.lock();
+        let index = state
+            .vaults
+            .iter()
+            .position(|v| v.name.eq_ignore_ascii_case(name))
+            .ok_or_else(|| SandboxError::Config { what: WHAT, message: format!("no vault `{name}` to delete") })?;
+        super::arm_deleted_vaults::soft_delete(&mut state, index, chrono::Utc::now().timestamp());
+        Ok(())
+    }
+
     /// Creates Anthropic's service principal in the customer tenant (what Graph consent does);
     /// returns its object id (the existing one if already consented).
     pub fn consent_anthropic(&self) -> String {

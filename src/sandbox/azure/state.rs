@@ -24,6 +24,9 @@ pub struct AzureState {
     #[serde(default)]
     pub other_tenants: Vec<OtherTenant>,
     pub vaults: Vec<Vault>,
+    /// Soft-deleted vaults (ARM `deletedVaults`), recoverable with their keys until the purge date.
+    #[serde(default)]
+    pub deleted_vaults: Vec<DeletedVault>,
     pub role_assignments: Vec<RoleAssignment>,
     /// Azure Policy assignments (at the subscription, a resource group or a vault).
     #[serde(default)]
@@ -116,6 +119,16 @@ pub struct DeletedKey {
     pub key: Key,
     /// Unix seconds.
     pub deleted_date: i64,
+    pub scheduled_purge_date: i64,
+}
+
+/// A vault in the subscription's soft-delete bin, whole (keys, settings), as recovery restores it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeletedVault {
+    pub vault: Vault,
+    /// Unix seconds.
+    pub deletion_date: i64,
     pub scheduled_purge_date: i64,
 }
 
@@ -246,6 +259,10 @@ impl AzureState {
             "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.KeyVault/vaults/{}",
             self.subscription_id, vault.resource_group, vault.name
         )
+    }
+
+    pub fn deleted_vault(&self, name: &str) -> Option<&DeletedVault> {
+        self.deleted_vaults.iter().find(|d| d.vault.name.eq_ignore_ascii_case(name))
     }
 
     pub fn principal_by_app(&self, app_id: &str) -> Option<&Principal> {

@@ -105,6 +105,19 @@ impl RunningPlatform {
         id
     }
 
+    /// Attaches a seeded key to the workspace named `workspace` (as an earlier run's attach would
+    /// have); for scenarios.
+    pub fn attach_seeded_key(&self, key_id: &str, workspace: &str) -> Result<(), String> {
+        let mut store = lock(&self.store);
+        let ws = store
+            .workspaces
+            .iter_mut()
+            .find(|w| w.name == workspace)
+            .ok_or_else(|| format!("no seeded workspace `{workspace}`"))?;
+        ws.external_key_id = Some(key_id.to_string());
+        Ok(())
+    }
+
     /// Stops accepting requests, lets those in flight finish (up to 5 s), and waits for the end.
     pub async fn shutdown(self) -> Result<(), SandboxError> {
         self.served.shutdown().await

@@ -9,9 +9,11 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::platform::types::{AzureKeyConfig, ProviderConfig};
-use crate::sandbox::azure::roles::KEY_VAULT_CRYPTO_USER;
+use crate::sandbox::azure::roles::{KEY_VAULT_CRYPTO_USER, KEY_VAULT_READER};
 use crate::sandbox::azure::state::{AccessPolicy, OtherTenant, PolicyAssignment, ServicePrincipal, Vault};
-use crate::sandbox::azure::{CUSTOMER_OBJECT_ID, CUSTOMER_SOURCE_IP, CUSTOMER_TENANT, SeedAzureKey, VAULT_NAME};
+use crate::sandbox::azure::{
+    CUSTOMER_OBJECT_ID, CUSTOMER_SOURCE_IP, CUSTOMER_TENANT, SUBSCRIPTION_ID, SeedAzureKey, VAULT_NAME,
+};
 use crate::sandbox::world::Sandbox;
 
 /// The key name `cmek` uses by default.
@@ -191,4 +193,22 @@ pub fn tenant_mismatch(s: &Sandbox) -> Result<(), String> {
     });
     s.platform.seed_external_key(config, "Azure CMEK (anthropic-cmek)");
     Ok(())
+}
+
+/// A finished earlier run (anthropic-cmek registered for the vault and attached to staging), then
+/// the vault deleted (`az keyvault delete`): it waits, keys and all, in the subscription's deleted
+/// vaults. The customer can read those (Key Vault Reader at the subscription, as
+/// `az keyvault list-deleted` needs).
+pub fn vault_deleted(s: &Sandbox) -> Result<(), String> {
+    earlier_attempt(s, tagged_key(s))?;
+    let config = ProviderConfig::Azure(AzureKeyConfig {
+        vault_uri: format!("https://{VAULT_NAME}.vault.azure.net"),
+        key_name: KEY_NAME.to_string(),
+        tenant_id: CUSTOMER_TENANT.to_string(),
+        client_id: None,
+    });
+    let id = s.platform.seed_external_key(config, "Azure CMEK (anthropic-cmek)");
+    s.platform.attach_seeded_key(&id, "staging")?;
+    s.azure.add_role_assignment(&format!("/subscriptions/{SUBSCRIPTION_ID}"), KEY_VAULT_READER, CUSTOMER_OBJECT_ID);
+    s.azure.soft_delete_vault(VAULT_NAME).map_err(|e| e.to_string())
 }

@@ -253,6 +253,15 @@ pub static SCENARIOS: &[Scenario] = &[
         arrange: azure::key_deleted,
     },
     Scenario {
+        name: "azure-vault-deleted",
+        summary: "anthropic-cmek is registered for vault cmek-sandbox and attached to staging, and the vault is \
+                  soft-deleted (in the subscription's deleted vaults, recoverable for 90 days)",
+        shows: "setup stops before any change and doctor fails: AZ-12, with `az keyvault recover`",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: azure::vault_deleted,
+    },
+    Scenario {
         name: "azure-policy-deny-public",
         summary: "the Azure vault has publicNetworkAccess Disabled and an Azure Policy assignment at its resource group \
                   denies public network access on Key Vaults (built-in 405c5871..., effect Deny)",
