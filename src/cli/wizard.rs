@@ -51,6 +51,8 @@ pub async fn run(
         display_name: args.display_name.clone(),
         azure_vault: args.azure_vault.clone(),
         azure_key: args.azure_key.clone(),
+        // Checked now with the flags' own rules, so a bad value stops before the wizard starts.
+        azure_options: Some(super::azure_inputs::azure_answers(args)?),
     };
     let no_color_env = env("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = if no_color || no_color_env { Theme::no_color() } else { Theme::default() };

@@ -61,13 +61,14 @@ pub fn check_key_name(value: &str) -> Result<(), String> {
     AzureKeyName::parse(value).map(|_| ()).map_err(|e| e.to_string())
 }
 
-/// The answers an Azure run needs, from the wizard's choices. Purge protection and public
-/// access are approved later, on the screens that show why they are needed.
+/// The answers an Azure run needs, from the wizard's choices over `options` (the flags without a
+/// screen). Purge protection is never taken from them: it is typed on the Plan screen.
 pub fn azure_answers_for(
     target: &Target,
     vault: &VaultSummary,
     key_name: AzureKeyName,
     display_name: Option<String>,
+    options: AzureAnswers,
 ) -> SetupAnswers {
     let mut answers = super::checks::answers_for(
         target,
@@ -84,7 +85,8 @@ pub fn azure_answers_for(
             Err(_) => AzureVaultRef::Name(vault.name.clone()),
         }),
         key_name,
-        ..AzureAnswers::default()
+        confirm_purge_protection: None,
+        ..options
     };
     answers
 }
@@ -144,7 +146,8 @@ impl Wizard {
             }
         };
         let target = self.target.clone().unwrap_or(Target::RegisterOnly);
-        self.checks.set_answers(azure_answers_for(&target, &vault, name, self.display_name.clone()));
+        let options = self.prefill.azure_options.clone().unwrap_or_default();
+        self.checks.set_answers(azure_answers_for(&target, &vault, name, self.display_name.clone(), options));
         self.screen = Screen::Checks;
         self.plan_again(out);
     }
@@ -173,12 +176,38 @@ mod tests {
             &vault("cmek-vault"),
             AzureKeyName::parse("anthropic-cmek").unwrap(),
             None,
+            AzureAnswers::default(),
         );
         assert_eq!(a.provider, ProviderKind::Azure);
         assert!(matches!(&a.azure.vault, Some(AzureVaultRef::ResourceId(id)) if id.vault == "cmek-vault"));
         assert!(!a.azure.allow_public_access);
         assert_eq!(a.azure.confirm_purge_protection, None);
         assert_eq!(a.confirm_attach, None);
+    }
+
+    #[test]
+    fn flag_options_carry_over_but_never_a_purge_confirmation() {
+        let options = AzureAnswers {
+            key_size: 4096,
+            hsm: true,
+            allow_public_access: true,
+            rbac_wait: std::time::Duration::from_secs(90),
+            confirm_purge_protection: Some("cmek-vault".into()),
+            vault: Some(AzureVaultRef::Name("other-vault".into())),
+            ..AzureAnswers::default()
+        };
+        let a = azure_answers_for(
+            &Target::RegisterOnly,
+            &vault("cmek-vault"),
+            AzureKeyName::parse("claude-key").unwrap(),
+            None,
+            options,
+        );
+        assert_eq!((a.azure.key_size, a.azure.hsm, a.azure.allow_public_access), (4096, true, true));
+        assert_eq!(a.azure.rbac_wait, std::time::Duration::from_secs(90));
+        assert_eq!(a.azure.confirm_purge_protection, None, "typed on the Plan screen only");
+        assert_eq!(a.azure.vault.as_ref().map(AzureVaultRef::vault_name), Some("cmek-vault"), "the screen's choice");
+        assert_eq!(a.azure.key_name.as_str(), "claude-key");
     }
 
     #[test]

@@ -53,6 +53,9 @@ fn azure_flags(answers: &SetupAnswers, parts: &mut Vec<String>) {
     if a.allow_public_access {
         parts.push("--azure-allow-public-access".into());
     }
+    if a.rbac_wait != crate::plan::DEFAULT_RBAC_WAIT {
+        parts.push(format!("--azure-rbac-wait {}s", a.rbac_wait.as_secs()));
+    }
     if let Some(vault) = &a.confirm_purge_protection {
         parts.push(format!("--confirm-purge-protection {}", quoted(vault)));
     }

@@ -18,4 +18,9 @@ pub struct Prefill {
     /// Azure: the vault (name, URI or ARM id) and the key name.
     pub azure_vault: Option<String>,
     pub azure_key: Option<String>,
+    /// Azure options without a screen of their own (key size, HSM, the public-access approval, the
+    /// RBAC wait), already parsed by the front end with the flags' own rules. The vault and key
+    /// come from the Key screen; purge protection only from the Plan screen's typed name.
+    #[serde(skip)]
+    pub azure_options: Option<crate::plan::AzureAnswers>,
 }
