@@ -39,7 +39,7 @@ pub async fn run(
         // The wizard connects per region as the user chooses; the template carries no region.
         aws: crate::providers::aws::AwsSettings { region: None, ..reach.aws_settings(&AwsRegion::recommended()) },
         // Building the provider makes no call; the Welcome screen says whether Azure can be used.
-        azure: reach.azure_provider().ok(),
+        azure: reach.azure_provider().map_err(|e| e.to_string()),
         journal_root,
     };
     let prefill = Prefill {

@@ -85,7 +85,11 @@ pub struct KeyCandidate {
 
 /// The organisation, its active workspaces, the AWS identity and the Azure identity with its
 /// vaults, concurrently. Cloud problems are reported in the overview, not as errors.
-pub async fn overview(platform: &Client, aws: &AwsProvider, azure: Option<&AzureProvider>) -> Result<Overview> {
+pub async fn overview(
+    platform: &Client,
+    aws: &AwsProvider,
+    azure: std::result::Result<&AzureProvider, &str>,
+) -> Result<Overview> {
     let (org, workspaces, identity, azure) =
         tokio::join!(platform.organization(), platform.all_workspaces(false), aws.whoami(), azure_overview(azure));
     let org = org.map_err(Error::from)?;
@@ -103,10 +107,10 @@ pub async fn overview(platform: &Client, aws: &AwsProvider, azure: Option<&Azure
     })
 }
 
-async fn azure_overview(azure: Option<&AzureProvider>) -> std::result::Result<AzureOverview, String> {
-    let Some(azure) = azure else {
-        return Err("Azure is not configured for this run".to_string());
-    };
+async fn azure_overview(
+    azure: std::result::Result<&AzureProvider, &str>,
+) -> std::result::Result<AzureOverview, String> {
+    let azure = azure.map_err(|why| format!("the Azure settings are unusable: {why}"))?;
     let with_step = |e: crate::providers::azure::AzureError| match e.next_step() {
         Some(step) => format!("{e}; {step}"),
         None => e.to_string(),

@@ -33,8 +33,8 @@ pub struct Connector {
     pub platform: Client,
     /// Region-less; each call fills in the region it works in.
     pub aws: AwsSettings,
-    /// Azure, when it can be reached (building it makes no call; the overview says whether it works).
-    pub azure: Option<AzureProvider>,
+    /// Azure, or why it cannot be used (building it makes no call; the overview says whether it works).
+    pub azure: std::result::Result<AzureProvider, String>,
     /// Where run journals go.
     pub journal_root: std::path::PathBuf,
 }
@@ -56,7 +56,7 @@ impl Connector {
                 .azure
                 .clone()
                 .map(|a| CloudClient::Azure(Box::new(a)))
-                .ok_or_else(|| Error::usage("Azure is not configured for this run")),
+                .map_err(|why| Error::usage(format!("Azure cannot be used in this run: {why}"))),
             _ => Ok(CloudClient::Aws(Box::new(self.aws(region).await?))),
         }
     }
@@ -180,7 +180,12 @@ async fn execute(
     match intent {
         Intent::LoadOverview(t) => {
             let result = async {
-                wizard_api::overview(&c.platform, &c.aws(&Connector::default_region()).await?, c.azure.as_ref()).await
+                wizard_api::overview(
+                    &c.platform,
+                    &c.aws(&Connector::default_region()).await?,
+                    c.azure.as_ref().map_err(String::as_str),
+                )
+                .await
             };
             send(Msg::OverviewLoaded(t, result.await));
         }
