@@ -12,5 +12,5 @@ export INSTA_UPDATE=no
 export CI="${CI:-true}"
 
 cargo fmt --all -- --check
-cargo clippy --all-targets --locked -- -D warnings
-cargo test --locked --all-targets
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo test --workspace --locked --all-targets

@@ -16,16 +16,10 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
-pub mod doctor;
 pub mod engine;
 pub mod error;
-pub mod identities;
-pub mod model;
 pub mod output;
-pub mod plan;
 pub mod platform;
-pub mod policy;
 pub mod providers;
 pub mod sandbox;
 pub mod tui;
-pub mod wizard;

@@ -6,8 +6,8 @@ use std::time::Duration;
 use super::args::SetupArgs;
 use super::setup::parse_opt;
 use crate::error::{Error, Result};
-use crate::model::{AzureKeyName, AzureVaultRef};
-use crate::plan::{AZURE_KEY_SIZES, AzureAnswers, DEFAULT_RBAC_WAIT};
+use cmek_core::model::{AzureKeyName, AzureVaultRef};
+use cmek_core::plan::{AZURE_KEY_SIZES, AzureAnswers, DEFAULT_RBAC_WAIT};
 
 /// The Azure inputs, parsed (defaults when absent).
 pub(super) fn azure_answers(args: &SetupArgs) -> Result<AzureAnswers> {
@@ -149,8 +149,8 @@ mod tests {
     use super::*;
     use crate::cli::setup::answers_from;
     use crate::error::ErrorKind;
-    use crate::model::ProviderKind;
-    use crate::plan::SetupAnswers;
+    use cmek_core::model::ProviderKind;
+    use cmek_core::plan::SetupAnswers;
 
     fn azure(extra: impl FnOnce(&mut SetupArgs)) -> Result<SetupAnswers> {
         let mut args = SetupArgs { provider: Some("azure".into()), ..Default::default() };

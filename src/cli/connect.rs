@@ -4,12 +4,12 @@
 
 use super::args::{AwsArgs, AzureArgs, PlatformArgs};
 use crate::error::{Error, Result};
-use crate::model::AwsRegion;
 use crate::platform::auth::{self, Credential, CredentialSources};
 use crate::platform::{Client, ClientConfig, DEFAULT_BASE_URL, parse_base_url};
 use crate::providers::aws::{AwsProvider, AwsSettings};
 use crate::providers::azure::{AzureEndpoints, AzureProvider, AzureSettings};
 use crate::sandbox::SandboxEndpoints;
+use cmek_core::model::AwsRegion;
 
 pub enum Reach<'a> {
     Real {

@@ -7,11 +7,11 @@ use super::connect::Reach;
 use super::doctor_report;
 use super::setup::parse_opt;
 use super::setup_report::ProgressPrinter;
-use crate::doctor;
 use crate::engine::doctor::{CloudConnection, CloudKey, DoctorRequest, finish, platform_phase};
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{AwsKeyRef, AwsRegion, AzureKeyName, AzureVaultRef, KmsAliasName, ProviderKind, WorkspaceRef};
 use crate::output::Output;
+use cmek_core::doctor;
+use cmek_core::model::{AwsKeyRef, AwsRegion, AzureKeyName, AzureVaultRef, KmsAliasName, ProviderKind, WorkspaceRef};
 
 pub async fn run(request: &DoctorRequest, reach: &Reach<'_>, out: &Output) -> Result<i32> {
     let client = match reach.platform_client() {

@@ -4,8 +4,8 @@
 
 use serde_json::{Value, json};
 
-use crate::doctor::{Finding, Report, Status};
 use crate::output::{Output, Tone};
+use cmek_core::doctor::{Finding, Report, Status};
 
 /// The order groups are shown in; a group with no finding is not shown.
 const GROUPS: [&str; 7] = ["platform", "validation", "key", "key policy", "vault", "network", "access"];

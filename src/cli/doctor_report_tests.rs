@@ -1,10 +1,10 @@
 //! The doctor report as people and programs read it, rendered from pure data.
 
 use super::*;
-use crate::doctor::validation::ValidationSummary;
-use crate::doctor::{Finding, Report, Status, Target, rank};
 use crate::output::Format;
-use crate::plan::Severity;
+use cmek_core::doctor::validation::ValidationSummary;
+use cmek_core::doctor::{Finding, Report, Status, Target, rank};
+use cmek_core::plan::Severity;
 
 fn report() -> Report {
     let mut findings = vec![

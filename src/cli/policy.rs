@@ -7,12 +7,12 @@ use serde_json::json;
 
 use super::policy_args::{PolicyArgs, PolicyCheckArgs, PolicyCommand, PolicyRenderArgs};
 use super::policy_report;
-use crate::doctor::aws_policy::{KeyPolicyContext, NamedPolicy, check_key_policy};
 use crate::error::{Error, Result};
-use crate::model::{AwsAccountId, CompartmentId, KmsKeyArn, OrgUuid};
 use crate::output::Output;
-use crate::policy::PolicyDocument;
-use crate::policy::render::{AnthropicGrant, key_policy};
+use cmek_core::doctor::aws_policy::{KeyPolicyContext, NamedPolicy, check_key_policy};
+use cmek_core::model::{AwsAccountId, CompartmentId, KmsKeyArn, OrgUuid};
+use cmek_core::policy::PolicyDocument;
+use cmek_core::policy::render::{AnthropicGrant, key_policy};
 
 pub fn run(args: &PolicyArgs, out: &Output) -> Result<i32> {
     match &args.command {

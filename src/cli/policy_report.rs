@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use crate::doctor::{Finding, Status};
 use crate::output::{Output, Tone};
+use cmek_core::doctor::{Finding, Status};
 
 fn mark(status: Status) -> (&'static str, Tone) {
     match status {
@@ -85,8 +85,8 @@ pub fn json(command: &str, subject: &str, findings: &[Finding], exit_code: i32) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doctor::aws_policy::{KeyPolicyContext, check_key_policy};
     use crate::output::Format;
+    use cmek_core::doctor::aws_policy::{KeyPolicyContext, check_key_policy};
 
     fn findings() -> Vec<Finding> {
         let ctx = KeyPolicyContext::new("8c2d1e4f-0a9b-4c3d-8e7f-123456789abc".parse().unwrap());

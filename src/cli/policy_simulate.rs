@@ -8,11 +8,11 @@ use serde_json::json;
 
 use super::policy::{read, read_rcps};
 use super::policy_args::PolicySimulateArgs;
-use crate::doctor::aws_policy::infer_key_account;
 use crate::error::{Error, Result};
 use crate::output::{Output, Tone};
-use crate::policy::PolicyDocument;
-use crate::policy::eval::{Outcome, PolicySource, Request, RequestPrincipal, evaluate};
+use cmek_core::doctor::aws_policy::infer_key_account;
+use cmek_core::policy::PolicyDocument;
+use cmek_core::policy::eval::{Outcome, PolicySource, Request, RequestPrincipal, evaluate};
 
 pub fn run(args: &PolicySimulateArgs, out: &Output) -> Result<i32> {
     let principal = principal(&args.principal)?;
@@ -82,7 +82,7 @@ pub fn run(args: &PolicySimulateArgs, out: &Output) -> Result<i32> {
         lines.push(format!(
             "  warning: {} {} uses the unknown operator {}, which never matches",
             name(u.policy),
-            u.sid.clone().unwrap_or_else(|| crate::policy::document::statement_path(u.index)),
+            u.sid.clone().unwrap_or_else(|| cmek_core::policy::document::statement_path(u.index)),
             u.operator
         ));
     }

@@ -10,10 +10,10 @@ use super::setup_report::{self, ProgressPrinter};
 use crate::engine::journal::Journal;
 use crate::engine::{self, Cancel, CloudClient, Services};
 use crate::error::{Error, ErrorKind, Result};
-use crate::identities;
-use crate::model::{AwsKeyRef, AwsRegion, KmsAliasName, ProviderKind, WorkspaceRef};
 use crate::output::Output;
-use crate::plan::{self, AwsAnswers, SetupAnswers};
+use cmek_core::identities;
+use cmek_core::model::{AwsKeyRef, AwsRegion, KmsAliasName, ProviderKind, WorkspaceRef};
+use cmek_core::plan::{self, AwsAnswers, SetupAnswers};
 
 pub async fn run(
     args: &SetupArgs,
@@ -173,7 +173,9 @@ pub fn answers_from(args: &SetupArgs) -> Result<SetupAnswers> {
     })
 }
 
-pub(super) fn parse_opt<T: std::str::FromStr<Err = crate::model::ParseError>>(v: &Option<String>) -> Result<Option<T>> {
+pub(super) fn parse_opt<T: std::str::FromStr<Err = cmek_core::model::ParseError>>(
+    v: &Option<String>,
+) -> Result<Option<T>> {
     match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => Ok(Some(s.parse()?)),
         None => Ok(None),

@@ -6,13 +6,13 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use super::setup_report_azure;
-use crate::engine::RunReport;
-use crate::engine::events::{Event, EventSink, StepOutcome};
-use crate::identities;
-use crate::model::ProviderKind;
 use crate::output::{Output, Tone};
-use crate::plan::{Action, Check, CheckStatus, Plan, SetupAnswers, SetupFacts, Step, StepState};
-use crate::policy::diff::PolicyDiff;
+use cmek_core::identities;
+use cmek_core::model::ProviderKind;
+use cmek_core::plan::{Action, Check, CheckStatus, Plan, SetupAnswers, SetupFacts, Step, StepState};
+use cmek_core::policy::diff::PolicyDiff;
+use cmek_core::run::RunReport;
+use cmek_core::run::events::{Event, EventSink, StepOutcome};
 
 /// Prints engine events as progress lines on stderr (text mode only).
 pub struct ProgressPrinter<'a> {
@@ -114,7 +114,7 @@ pub fn print_run(
         doc["validation"] = json!(report.validation);
         if let Some(v) = report.validation.as_ref().filter(|v| !v.success) {
             doc["validation"]["causes"] =
-                json!(crate::doctor::validation_text::causes(v.error.as_deref().unwrap_or("")));
+                json!(cmek_core::doctor::validation_text::causes(v.error.as_deref().unwrap_or("")));
         }
         doc["attached_to"] = json!(report.attached_to);
         doc["journal"] = json!(journal.display().to_string());
@@ -144,7 +144,7 @@ pub fn print_run(
     }
     out.text(&format!("  journal        {}", journal.display()));
     if let Some(v) = report.validation.as_ref().filter(|v| !v.success) {
-        let causes = crate::doctor::validation_text::causes(v.error.as_deref().unwrap_or(""));
+        let causes = cmek_core::doctor::validation_text::causes(v.error.as_deref().unwrap_or(""));
         if !causes.is_empty() {
             out.text(&format!("\n{}", out.paint(Tone::Strong, "What the validation error points at")));
         }

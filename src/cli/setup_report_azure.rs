@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::output::Output;
-use crate::plan::AzureFacts;
+use cmek_core::plan::AzureFacts;
 
 /// The Azure lines of the header: who is signed in, and the vault.
 pub fn print_header(out: &Output, az: &AzureFacts, credential: Option<&str>) {

@@ -8,11 +8,11 @@ use super::args::SetupArgs;
 use super::connect::Reach;
 use crate::engine::journal::Journal;
 use crate::error::{Error, Result};
-use crate::model::AwsRegion;
 use crate::output::Output;
 use crate::tui::runtime::{self, Connector};
 use crate::tui::theme::Theme;
-use crate::wizard::Prefill;
+use cmek_core::model::AwsRegion;
+use cmek_core::wizard::Prefill;
 
 pub async fn run(
     args: &SetupArgs,

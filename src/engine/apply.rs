@@ -5,48 +5,17 @@
 use serde_json::json;
 
 use crate::error::{Error, ErrorKind};
-use crate::model::KmsKeyArn;
-use crate::plan::{Action, KeyTarget, Plan, SetupFacts, StepState};
 use crate::platform::types::{AwsKeyConfig, CreateExternalKey, ProviderConfig, ValidationStatus};
-use crate::policy::PolicyDocument;
 use crate::providers::aws::NewAwsKey;
+use cmek_core::model::KmsKeyArn;
+use cmek_core::plan::{Action, KeyTarget, Plan, SetupFacts, StepState};
+use cmek_core::policy::PolicyDocument;
 
 use super::Services;
-use super::events::{Event, EventSink, StepOutcome};
 use super::journal::Journal;
 use super::propagation::{self, Backoff, Report};
-
-/// The validation answer, kept whole for the report.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ValidationResult {
-    pub success: bool,
-    pub error: Option<String>,
-}
-
-/// What a run did. `outcomes[i]` belongs to `plan.steps[i]`.
-#[derive(Debug, Clone)]
-pub struct RunReport {
-    pub outcomes: Vec<StepOutcome>,
-    pub key_arn: Option<KmsKeyArn>,
-    pub external_key_id: Option<String>,
-    pub validation: Option<ValidationResult>,
-    pub attached_to: Option<String>,
-    /// Why the run stopped early, if it did.
-    pub failure: Option<Error>,
-    /// Where the run's journal (and any policy backup) is.
-    pub journal_dir: std::path::PathBuf,
-    /// What the run left in Azure.
-    pub cloud: CloudResult,
-}
-
-/// What a run left in the cloud beyond the AWS key ARN: the Azure key id and service principal.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CloudResult {
-    /// Azure: the key id (`kid`, with its version) the run created, or the existing key's.
-    pub azure_key_id: Option<String>,
-    /// Azure: the object id of Anthropic's service principal, created by the run or found.
-    pub azure_service_principal: Option<String>,
-}
+use cmek_core::run::events::{Event, EventSink, StepOutcome};
+use cmek_core::run::report::{CloudResult, RunReport, ValidationResult, initial_key, initial_registration};
 
 /// Mutable state threaded through the steps: what earlier steps created.
 pub(super) struct Progress {
@@ -132,37 +101,6 @@ pub async fn apply(
         journal_dir: journal.dir().to_path_buf(),
         cloud: CloudResult { azure_key_id: progress.azure_key_id, azure_service_principal: progress.service_principal },
     }
-}
-
-impl RunReport {
-    /// A run that could not start (no AWS connection, no journal): every step skipped.
-    pub fn not_started(plan: &Plan, error: Error) -> RunReport {
-        RunReport {
-            outcomes: plan.steps.iter().map(|_| StepOutcome::Skipped).collect(),
-            key_arn: initial_key(plan),
-            external_key_id: initial_registration(plan),
-            validation: None,
-            attached_to: None,
-            failure: Some(error),
-            journal_dir: std::path::PathBuf::new(),
-            cloud: CloudResult::default(),
-        }
-    }
-}
-
-fn initial_key(plan: &Plan) -> Option<KmsKeyArn> {
-    plan.steps.iter().find_map(|s| match &s.action {
-        Action::UpdateKeyPolicy { key, .. } => Some(key.clone()),
-        Action::RegisterKey { target: KeyTarget::Aws { kms_arn, .. }, .. } => kms_arn.clone(),
-        _ => None,
-    })
-}
-
-fn initial_registration(plan: &Plan) -> Option<String> {
-    plan.steps.iter().find_map(|s| match &s.action {
-        Action::RegisterKey { existing_id, .. } => existing_id.clone(),
-        _ => None,
-    })
 }
 
 /// What a step runs with: the clients, the facts the plan was made from, and where it reports.

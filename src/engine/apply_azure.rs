@@ -11,10 +11,10 @@ use tokio::time::Instant;
 use super::apply::{Progress, StepContext};
 use super::propagation::{Backoff, sleep_unless_cancelled};
 use crate::error::Error;
-use crate::model::AzureVaultFacts;
-use crate::plan::{Action, KeyTarget};
 use crate::platform::types::{AzureKeyConfig, CreateExternalKey, ProviderConfig};
 use crate::providers::azure::{AzureProvider, NewAzureKey, VaultNetworkChange};
+use cmek_core::model::AzureVaultFacts;
+use cmek_core::plan::{Action, KeyTarget};
 
 /// How long a role assignment keeps being retried while Entra ID replicates a service principal
 /// this run just created (ARM answers `PrincipalNotFound` meanwhile).
@@ -190,7 +190,7 @@ async fn assign(
     role: &str,
     principal: &str,
     just_created: bool,
-) -> Result<crate::model::RoleAssignmentFacts, Error> {
+) -> Result<cmek_core::model::RoleAssignmentFacts, Error> {
     let start = Instant::now();
     let mut attempt = 0u32;
     loop {

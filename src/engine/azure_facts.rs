@@ -4,12 +4,12 @@
 //! one does not need another's answer.
 
 use crate::error::{Error, Result};
-use crate::identities;
-use crate::model::{AzureVaultFacts, AzureVaultRef, DeletedVaultFacts, VaultResourceId, VaultUri};
-use crate::plan::{AzureFacts, SetupAnswers};
 use crate::providers::azure::{AzureErrorKind, AzureProvider, ForbiddenBy};
+use cmek_core::identities;
+use cmek_core::model::{AzureVaultFacts, AzureVaultRef, DeletedVaultFacts, VaultResourceId, VaultUri};
+use cmek_core::plan::{AzureFacts, SetupAnswers};
 
-use super::events::{Event, EventSink};
+use cmek_core::run::events::{Event, EventSink};
 
 pub async fn gather(azure: &AzureProvider, answers: &SetupAnswers, sink: &mut dyn EventSink) -> Result<AzureFacts> {
     let chosen = choose_vault(azure, answers.azure.vault.as_ref()).await?;

@@ -3,18 +3,18 @@
 //! concurrently. A source that fails becomes a reason in the facts (its checks say `unknown`);
 //! only a selector that names nothing is an error. Decides nothing: that is `doctor`.
 
-use crate::doctor::{AwsDoctorFacts, CloudDoctorFacts, DoctorFacts, Target, Validation, ValidationFacts};
 use crate::error::{Error, Result};
-use crate::model::{AwsKeyRef, AwsRegion, AzureKeyName, AzureVaultRef, DeletedVaultFacts, OrgUuid, WorkspaceRef};
-use crate::plan::{AwsAnswers, AzureAnswers, RegisteredKey, SetupAnswers};
 use crate::platform::Client;
 use crate::platform::types::ValidationStatus;
 use crate::providers::aws::AwsProvider;
 use crate::providers::azure::AzureProvider;
+use cmek_core::doctor::{AwsDoctorFacts, CloudDoctorFacts, DoctorFacts, Target, Validation, ValidationFacts};
+use cmek_core::model::{AwsKeyRef, AwsRegion, AzureKeyName, AzureVaultRef, DeletedVaultFacts, OrgUuid, WorkspaceRef};
+use cmek_core::plan::{AwsAnswers, AzureAnswers, RegisteredKey, SetupAnswers};
 
 use super::doctor_target::{attached_workspace, cloud_key_of, listing, only_key};
-use super::events::EventSink;
 use super::facts::{find_workspace, registered_key, workspace_facts};
+use cmek_core::run::events::EventSink;
 
 /// What to diagnose, as parsed from the command line.
 #[derive(Debug, Clone, Default)]
@@ -272,7 +272,7 @@ async fn cloud_facts(
 ) -> (CloudDoctorFacts, Option<DeletedVaultFacts>) {
     match (key, conn) {
         (CloudKey::Aws { key, .. }, CloudConnection::Aws(aws)) => {
-            sink.emit(super::events::Event::Inspecting { what: format!("AWS KMS key {key}") });
+            sink.emit(cmek_core::run::events::Event::Inspecting { what: format!("AWS KMS key {key}") });
             let (caller, found) = tokio::join!(aws.whoami(), aws.find_key(key));
             let facts = CloudDoctorFacts::Aws(match found {
                 Ok(found) => Ok(Box::new(AwsDoctorFacts {
@@ -286,14 +286,14 @@ async fn cloud_facts(
         }
         (CloudKey::Azure { vault, key }, CloudConnection::Azure(azure)) => {
             let answers = SetupAnswers {
-                provider: crate::model::ProviderKind::Azure,
+                provider: cmek_core::model::ProviderKind::Azure,
                 workspace: None,
                 confirm_attach: None,
                 display_name: None,
                 aws: AwsAnswers {
                     key: None,
                     region: AwsRegion::recommended(),
-                    alias: crate::model::KmsAliasName::default_alias(),
+                    alias: cmek_core::model::KmsAliasName::default_alias(),
                 },
                 azure: AzureAnswers { vault: vault.clone(), key_name: key.clone(), ..AzureAnswers::default() },
             };
@@ -330,7 +330,7 @@ fn registered_for(f: &DoctorFacts) -> Option<RegisteredKey> {
             f.all_registered.iter().find(|r| r.kms_arn.as_deref() == Some(arn.as_str())).cloned()
         }
         CloudDoctorFacts::Azure(Ok(a)) => {
-            crate::plan::azure::register::find(&f.all_registered, a.vault_uri.as_ref()?, &a.key_name).cloned()
+            cmek_core::plan::azure::register::find(&f.all_registered, a.vault_uri.as_ref()?, &a.key_name).cloned()
         }
         _ => None,
     }

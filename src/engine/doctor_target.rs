@@ -2,10 +2,10 @@
 //! usage errors that list the choices when they name nothing (or several).
 
 use crate::error::{Error, Result};
-use crate::identities;
-use crate::model::{AwsKeyRef, AwsRegion, AzureKeyName, AzureVaultRef, VaultUri};
-use crate::plan::{RegisteredKey, WorkspaceFacts};
 use crate::platform::types::Workspace;
+use cmek_core::identities;
+use cmek_core::model::{AwsKeyRef, AwsRegion, AzureKeyName, AzureVaultRef, VaultUri};
+use cmek_core::plan::{RegisteredKey, WorkspaceFacts};
 
 use super::doctor::CloudKey;
 use super::facts::workspace_facts;

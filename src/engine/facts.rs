@@ -2,15 +2,15 @@
 //! read-only.
 
 use crate::error::{Error, Result};
-use crate::model::{AwsKeyRef, CompartmentId, OrgUuid, WorkspaceRef};
-use crate::plan::{
-    AwsFacts, CloudFacts, OrgFacts, RegisteredAzureKey, RegisteredKey, SetupAnswers, SetupFacts, WorkspaceFacts,
-};
 use crate::platform::types::{ExternalKey, ProviderConfig, Workspace};
 use crate::providers::aws::AwsProvider;
+use cmek_core::model::{AwsKeyRef, CompartmentId, OrgUuid, WorkspaceRef};
+use cmek_core::plan::{
+    AwsFacts, CloudFacts, OrgFacts, RegisteredAzureKey, RegisteredKey, SetupAnswers, SetupFacts, WorkspaceFacts,
+};
 
-use super::events::{Event, EventSink};
 use super::{CloudClient, Services};
+use cmek_core::run::events::{Event, EventSink};
 
 pub async fn gather(services: &Services, answers: &SetupAnswers, sink: &mut dyn EventSink) -> Result<SetupFacts> {
     sink.emit(Event::Inspecting { what: "the organisation, its workspaces and registered keys".into() });

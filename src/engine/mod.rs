@@ -9,13 +9,13 @@ mod azure_facts;
 mod cancel;
 pub mod doctor;
 mod doctor_target;
-pub mod events;
+
 mod facts;
 pub mod journal;
 pub mod propagation;
 pub mod wizard_api;
 
-pub use apply::{CloudResult, RunReport, ValidationResult, apply};
+pub use apply::apply;
 pub use cancel::Cancel;
 pub use facts::gather;
 

@@ -10,12 +10,12 @@ use std::time::Duration;
 use serde_json::json;
 use tokio::time::Instant;
 
-use super::ValidationResult;
 use super::cancel::Cancel;
-use super::events::{Event, EventSink};
 use super::journal::Journal;
-use crate::doctor::validation_text::is_rbac_refusal;
 use crate::error::Error;
+use cmek_core::doctor::validation_text::is_rbac_refusal;
+use cmek_core::run::ValidationResult;
+use cmek_core::run::events::{Event, EventSink};
 
 /// The delays between attempts: `first`, doubling, never more than `cap`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,7 +177,7 @@ pub fn seconds(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::events::Event;
+    use cmek_core::run::events::Event;
     use std::sync::{Arc, Mutex};
 
     const RBAC: &str = "ForbiddenByRbac: Caller is not authorized to perform action on resource. Action: \

@@ -2,65 +2,17 @@
 //! an overview for the first screens, key candidates, a new workspace, facts + plan, and attach.
 //! The wizard never calls these itself; the TUI runtime does, and feeds the results back.
 
-use chrono::{DateTime, Utc};
-
 use crate::error::{Error, Result};
-use crate::model::{
-    AwsCallerIdentity, AwsKeyRef, AwsKeyState, AzureCallerIdentity, KmsAliasName, KmsKeyArn, OrgUuid, ProviderKind,
-};
-use crate::plan::{self, Plan, SetupAnswers, SetupFacts};
 use crate::platform::Client;
 use crate::platform::types::{CreateWorkspace, Workspace};
 use crate::providers::aws::AwsProvider;
 use crate::providers::azure::AzureProvider;
+use cmek_core::model::{AwsKeyRef, KmsAliasName, OrgUuid, ProviderKind};
+use cmek_core::plan::{self, Plan, SetupAnswers, SetupFacts};
 
 use super::Services;
-use super::events::Discard;
-
-/// What the welcome screen shows and the workspace and key screens choose from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Overview {
-    pub org_name: String,
-    pub org_uuid: OrgUuid,
-    /// Active workspaces, in creation order.
-    pub workspaces: Vec<WorkspaceSummary>,
-    /// `Err`: why no AWS identity was found (shown, not fatal: the user may fix it and retry).
-    pub aws_identity: std::result::Result<AwsCallerIdentity, String>,
-    /// `Err`: why Azure cannot be used (no credentials, or no vault in reach), with the next step.
-    pub azure: std::result::Result<AzureOverview, String>,
-    /// Providers that exist but cannot be chosen yet, with the reason.
-    pub other_providers: Vec<(ProviderKind, String)>,
-}
-
-/// Who is signed in to Azure and the Key Vaults that identity can see.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AzureOverview {
-    pub caller: AzureCallerIdentity,
-    /// The credential source that signed in (e.g. "Azure CLI (az login)").
-    pub credential_source: Option<String>,
-    /// Never empty: an identity that sees no vault is reported as an `Err` instead.
-    pub vaults: Vec<VaultSummary>,
-}
-
-/// A Key Vault to offer on the Key screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VaultSummary {
-    pub name: String,
-    /// `properties.vaultUri`.
-    pub uri: String,
-    /// The ARM resource id.
-    pub id: String,
-    pub location: String,
-    pub tenant_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WorkspaceSummary {
-    pub id: String,
-    pub name: String,
-    pub external_key_id: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
+use cmek_core::run::events::Discard;
+use cmek_core::wizard::overview::{AzureOverview, KeyCandidate, Overview, VaultSummary, WorkspaceSummary};
 
 impl From<&Workspace> for WorkspaceSummary {
     fn from(w: &Workspace) -> Self {
@@ -71,16 +23,6 @@ impl From<&Workspace> for WorkspaceSummary {
             created_at: w.created_at,
         }
     }
-}
-
-/// An existing key the user may pick.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyCandidate {
-    pub arn: KmsKeyArn,
-    pub alias: Option<KmsAliasName>,
-    pub state: AwsKeyState,
-    /// One line on what was found (e.g. "named by alias/anthropic-cmek; already registered").
-    pub note: String,
 }
 
 /// The organisation, its active workspaces, the AWS identity and the Azure identity with its

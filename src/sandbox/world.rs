@@ -17,9 +17,9 @@ use super::platform::{
     self, AnthropicIdentity, AwsBackend, AzureBackend, PlatformSandboxConfig, PlatformState, RunningPlatform,
 };
 use super::scenarios::Scenario;
-use crate::identities;
 use crate::providers::aws::StaticCredentials;
 use crate::providers::azure::AzureEndpoints;
+use cmek_core::identities;
 
 const WHAT: &str = "sandbox";
 pub const STATE_FORMAT: &str = "cmek.sandbox-state/v1";

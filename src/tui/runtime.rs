@@ -14,15 +14,16 @@ use tokio::task::JoinHandle;
 use super::terminal::TerminalGuard;
 use super::theme::Theme;
 use super::views;
-use crate::engine::events::{Event, EventSink};
 use crate::engine::journal::Journal;
-use crate::engine::{self, Cancel, CloudClient, RunReport, Services, wizard_api};
+use crate::engine::{self, Cancel, CloudClient, Services, wizard_api};
 use crate::error::{Error, Result};
-use crate::model::{AwsRegion, ProviderKind};
 use crate::platform::Client;
 use crate::providers::aws::{AwsProvider, AwsSettings};
 use crate::providers::azure::AzureProvider;
-use crate::wizard::{Intent, KeyInput, Msg, Prefill, Ticket, Wizard};
+use cmek_core::model::{AwsRegion, ProviderKind};
+use cmek_core::run::RunReport;
+use cmek_core::run::events::{Event, EventSink};
+use cmek_core::wizard::{Intent, KeyInput, Msg, Prefill, Ticket, Wizard};
 
 /// How often the screen refreshes while work is in flight (spinners, elapsed time).
 const TICK: Duration = Duration::from_millis(100);
@@ -210,7 +211,9 @@ async fn execute(
         Intent::Apply(t, boxed) => {
             let (facts, plan) = *boxed;
             let region = match plan.step("create_key") {
-                Some(crate::plan::Step { action: crate::plan::Action::CreateKey { region, .. }, .. }) => region.clone(),
+                Some(cmek_core::plan::Step { action: cmek_core::plan::Action::CreateKey { region, .. }, .. }) => {
+                    region.clone()
+                }
                 _ => facts
                     .aws()
                     .and_then(|a| a.key.as_ref())

@@ -9,9 +9,9 @@
 
 use std::collections::BTreeMap;
 
-use cmek::model::{AwsAccountId, AwsKeyRef, AwsKeyState, AwsRegion, KmsAliasName, KmsKeyArn};
 use cmek::providers::aws::{AwsErrorKind, AwsProvider, AwsSettings, NewAwsKey, StaticCredentials};
 use cmek::sandbox::aws::{AwsEmulatorConfig, CUSTOMER_ACCOUNT, RunningAws};
+use cmek_core::model::{AwsAccountId, AwsKeyRef, AwsKeyState, AwsRegion, KmsAliasName, KmsKeyArn};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::moto::{MOTO_ACCOUNT, Moto, free_port};
@@ -128,7 +128,7 @@ fn context(org: &str) -> BTreeMap<String, String> {
 }
 
 /// Creates a CMEK-shaped key with an alias; returns the key's facts as `find_key` sees them.
-async fn create_key_with_alias(p: &AwsProvider, b: &Backend) -> (cmek::model::AwsKeyDescription, KmsAliasName) {
+async fn create_key_with_alias(p: &AwsProvider, b: &Backend) -> (cmek_core::model::AwsKeyDescription, KmsAliasName) {
     let created = p
         .create_key(&NewAwsKey {
             policy_json: rendered_looking_policy(&b.account),

@@ -111,8 +111,9 @@ async fn role_assignments_put_list_conflict_delete_and_definitions() {
         send(&az, reqwest::Method::PUT, &url, &token, Some(body("11111111-2222-4333-8444-555555555555"))).await;
     assert_eq!((status, err["error"]["code"].as_str()), (400, Some("PrincipalNotFound")));
 
-    let sp =
-        az.with_state(|s| s.create_service_principal(&cmek::identities::published().azure.app_client_id, "anthropic"));
+    let sp = az.with_state(|s| {
+        s.create_service_principal(&cmek_core::identities::published().azure.app_client_id, "anthropic")
+    });
     let (status, created) = send(&az, reqwest::Method::PUT, &url, &token, Some(body(&sp))).await;
     assert_eq!(status, 201, "{created}");
     assert_eq!(created["properties"]["scope"], scope);
@@ -169,7 +170,7 @@ async fn diagnostic_settings_list_and_put() {
 #[tokio::test]
 async fn graph_consent_creates_the_service_principal_that_enables_anthropic_tokens() {
     let az = emulator().await;
-    let app = cmek::identities::published().azure.app_client_id.clone();
+    let app = cmek_core::identities::published().azure.app_client_id.clone();
     let token = customer_token(&az, "https://graph.microsoft.com/.default").await;
     let base = format!("https://graph.microsoft.com:{}/v1.0/servicePrincipals", az.port());
     let lookup = format!("{base}?$filter=appId eq '{app}'");

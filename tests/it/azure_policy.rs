@@ -140,8 +140,8 @@ async fn audit_effect_and_not_scopes_do_not_refuse() {
     assert_eq!(status, 200, "{body}");
 }
 
-fn vault_id() -> cmek::model::VaultResourceId {
-    cmek::model::VaultResourceId::parse(&vault_path()).unwrap()
+fn vault_id() -> cmek_core::model::VaultResourceId {
+    cmek_core::model::VaultResourceId::parse(&vault_path()).unwrap()
 }
 
 #[tokio::test]
@@ -154,7 +154,7 @@ async fn the_provider_reports_the_deny_assignment_until_the_vault_is_exempted() 
     let denials = azure.policy_denials(&vault_id()).await.unwrap();
     assert_eq!(
         denials,
-        vec![cmek::model::PolicyDenialFacts {
+        vec![cmek_core::model::PolicyDenialFacts {
             assignment_id: assignment_id(),
             display_name: "Deny Key Vault public access".into(),
             scope: rg_path(),
@@ -244,7 +244,7 @@ async fn setup_stops_on_az_16_with_the_exemption_and_succeeds_once_the_vault_is_
         .as_array()
         .unwrap()
         .iter()
-        .any(|sp| sp["appId"].as_str() == Some(cmek::identities::published().azure.app_client_id.as_str()));
+        .any(|sp| sp["appId"].as_str() == Some(cmek_core::identities::published().azure.app_client_id.as_str()));
     assert!(!consented, "no consent was made");
 
     let doctor = world.doctor(true, &["--provider", "azure"]);

@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use cmek::model::{AzureKeyName, VaultResourceId, VaultUri};
 use cmek::providers::azure::{
     AzureEndpoints, AzureErrorKind, AzureProvider, AzureSettings, ForbiddenBy, NewAzureKey, StaticClientSecret,
 };
@@ -13,6 +12,7 @@ use cmek::sandbox::azure::{
     CUSTOMER_APP_ID, CUSTOMER_OBJECT_ID, CUSTOMER_SOURCE_IP, CUSTOMER_TENANT, RESOURCE_GROUP, RunningAzure,
     SUBSCRIPTION_ID, VAULT_NAME,
 };
+use cmek_core::model::{AzureKeyName, VaultResourceId, VaultUri};
 use secrecy::SecretString;
 
 use super::azure_emulator::emulator;

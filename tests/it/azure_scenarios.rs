@@ -2,7 +2,6 @@
 //! through the real Azure provider (as the customer) and through the platform's validation (as
 //! Anthropic), and the validation sentence mapped to the AZ id doctor reports for it.
 
-use cmek::model::{AzureKeyName, VaultResourceId, VaultUri};
 use cmek::providers::azure::StaticClientSecret;
 use cmek::providers::azure::{AzureEndpoints, AzureErrorKind, AzureProvider, AzureSettings, ForbiddenBy};
 use cmek::sandbox::Sandbox;
@@ -10,6 +9,7 @@ use cmek::sandbox::azure::roles::KEY_VAULT_CRYPTO_USER;
 use cmek::sandbox::azure::{ANTHROPIC_SOURCE_IP, CUSTOMER_TENANT, VAULT_NAME};
 use cmek::sandbox::platform::seed::ORG_ID;
 use cmek::sandbox::scenarios::azure::{KEY_NAME, OTHER_TENANT, PROPAGATION_DELAY, SIBLING_KEY};
+use cmek_core::model::{AzureKeyName, VaultResourceId, VaultUri};
 
 use super::platform_azure::{
     client, consent_and_grant, key_id, key_scope, register_and_validate, sandbox, tagged_key, validate,
@@ -47,10 +47,10 @@ fn key_name() -> AzureKeyName {
 }
 
 fn az_ids(sentence: &str) -> Vec<&'static str> {
-    cmek::doctor::validation_text::causes(sentence).iter().map(|c| c.id).collect()
+    cmek_core::doctor::validation_text::causes(sentence).iter().map(|c| c.id).collect()
 }
 
-async fn vault(s: &Sandbox) -> cmek::model::AzureVaultFacts {
+async fn vault(s: &Sandbox) -> cmek_core::model::AzureVaultFacts {
     customer(s).inspect_vault(&VaultResourceId::parse(&vault_resource_id()).unwrap()).await.unwrap()
 }
 
@@ -113,7 +113,7 @@ async fn a_firewall_without_anthropics_range_refuses_its_address() {
 #[tokio::test]
 async fn without_consent_or_the_role_to_consent_both_sides_say_so() {
     let s = sandbox("azure-sp-missing").await;
-    let app = cmek::identities::published().azure.app_client_id.clone();
+    let app = cmek_core::identities::published().azure.app_client_id.clone();
     let provider = customer(&s);
     assert_eq!(provider.find_service_principal(&app).await.unwrap(), None);
     let err = provider.create_service_principal(&app).await.unwrap_err();
@@ -126,7 +126,7 @@ async fn without_consent_or_the_role_to_consent_both_sides_say_so() {
 #[tokio::test]
 async fn a_role_on_a_sibling_key_does_not_reach_ours() {
     let s = sandbox("azure-role-wrong-scope").await;
-    let app = cmek::identities::published().azure.app_client_id.clone();
+    let app = cmek_core::identities::published().azure.app_client_id.clone();
     let provider = customer(&s);
     let sp = provider.find_service_principal(&app).await.unwrap().expect("consented");
     let on_sibling = provider.role_assignments(&key_scope(SIBLING_KEY), Some(&sp.object_id)).await.unwrap();
@@ -148,7 +148,7 @@ async fn a_propagation_delay_refuses_a_fresh_assignment_only() {
     let sp = s.azure.consent_anthropic();
     s.azure.add_role_assignment(&key_scope(KEY_NAME), KEY_VAULT_CRYPTO_USER, &sp);
     let e = failure(&s).await;
-    assert!(cmek::doctor::validation_text::is_rbac_refusal(&e), "{e}");
+    assert!(cmek_core::doctor::validation_text::is_rbac_refusal(&e), "{e}");
     assert_eq!(az_ids(&e), ["AZ-08", "AZ-07"]);
     // Nothing else is wrong: the same assignment, once propagated, passes.
     s.azure.with_state(|st| st.role_assignments.iter_mut().for_each(|a| a.created_ms = 0));

@@ -2,12 +2,12 @@
 //! emulator: the network PATCH (rules replaced, bypass kept, bad values refused before any call),
 //! purge protection, `deleted_key_exists`, and `deleted_vaults`.
 
-use cmek::model::{AzureKeyName, VaultResourceId, VaultUri};
 use cmek::providers::azure::{
     AzureEndpoints, AzureErrorKind, AzureProvider, AzureSettings, StaticClientSecret, VaultNetworkChange,
 };
 use cmek::sandbox::azure::state::DeletedKey;
 use cmek::sandbox::azure::{RESOURCE_GROUP, RunningAzure, SUBSCRIPTION_ID, SeedAzureKey, VAULT_NAME};
+use cmek_core::model::{AzureKeyName, VaultResourceId, VaultUri};
 use secrecy::SecretString;
 
 use super::azure_emulator::emulator;

@@ -133,7 +133,7 @@ async fn without_a_role_rbac_refuses_and_a_read_only_role_refuses_the_wrap() {
     let sp = s.azure.consent_anthropic();
     let e = register_and_validate(&s, KEY_NAME, CUSTOMER_TENANT).await.unwrap();
     assert!(e.starts_with("ForbiddenByRbac:") && e.contains("Microsoft.KeyVault/vaults/keys/read"), "{e}");
-    assert!(cmek::doctor::validation_text::is_rbac_refusal(&e));
+    assert!(cmek_core::doctor::validation_text::is_rbac_refusal(&e));
 
     s.azure.add_role_assignment(&key_scope(KEY_NAME), KEY_VAULT_READER, &sp);
     let e = register_and_validate(&s, KEY_NAME, CUSTOMER_TENANT).await.unwrap();

@@ -1,9 +1,9 @@
 //! `cmek setup --non-interactive --provider aws` end to end: the real binary against moto and the
 //! sandbox platform (which validates by evaluating the key policy as Anthropic's role).
 
-use cmek::model::{AwsKeyRef, AwsKeyState};
 use cmek::platform::types::Attachment;
 use cmek::providers::aws::NewAwsKey;
+use cmek_core::model::{AwsKeyRef, AwsKeyState};
 use serde_json::Value;
 
 use crate::harness::World;
@@ -27,7 +27,7 @@ fn outcome(doc: &Value, action: &str) -> String {
     step(doc, action)["outcome"]["status"].as_str().unwrap_or("none").to_string()
 }
 
-async fn alias_key(world: &World) -> Option<cmek::model::AwsKeyFacts> {
+async fn alias_key(world: &World) -> Option<cmek_core::model::AwsKeyFacts> {
     world.aws().await.find_key(&AwsKeyRef::Alias("alias/anthropic-cmek".parse().unwrap())).await.unwrap()
 }
 

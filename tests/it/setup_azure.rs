@@ -442,14 +442,15 @@ mod engine_level {
     //! before a write, and a vault whose settings changed after planning is not written to.
 
     use cmek::engine::journal::Journal;
-    use cmek::engine::{self, Cancel, CloudClient, Services, events::Discard, events::StepOutcome};
-    use cmek::model::{KmsAliasName, ProviderKind};
-    use cmek::plan::{self, AwsAnswers, AzureAnswers, SetupAnswers, StepState};
+    use cmek::engine::{self, Cancel, CloudClient, Services};
     use cmek::platform::auth::Credential;
     use cmek::platform::{Client, ClientConfig};
     use cmek::providers::azure::AzureProvider;
     use cmek::sandbox::azure::VAULT_NAME;
     use cmek::sandbox::{Sandbox, SandboxOptions, scenarios};
+    use cmek_core::model::{KmsAliasName, ProviderKind};
+    use cmek_core::plan::{self, AwsAnswers, AzureAnswers, SetupAnswers, StepState};
+    use cmek_core::run::events::{Discard, StepOutcome};
 
     const RANGE: &str = "160.79.104.0/21";
 
@@ -488,7 +489,7 @@ mod engine_level {
         }
     }
 
-    fn network_outcome(plan: &plan::Plan, report: &engine::RunReport) -> StepOutcome {
+    fn network_outcome(plan: &plan::Plan, report: &cmek_core::run::RunReport) -> StepOutcome {
         let i = plan.steps.iter().position(|s| s.action.kind() == "update_vault_network").expect("a network step");
         report.outcomes[i].clone()
     }

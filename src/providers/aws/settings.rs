@@ -5,7 +5,7 @@
 
 use secrecy::SecretString;
 
-use crate::model::AwsRegion;
+use cmek_core::model::AwsRegion;
 
 /// The region used when neither the settings nor the standard chain name one: the region the CMEK
 /// guides recommend.

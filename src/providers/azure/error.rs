@@ -85,7 +85,7 @@ impl AzureError {
             AzureErrorKind::Forbidden(ForbiddenBy::DirectoryRole) => format!(
                 "consenting Anthropic's app needs the Application Administrator or Cloud Application Administrator \
                  directory role: ask an admin holding one to run `az ad sp create --id {}`, or to grant you the role",
-                crate::identities::published().azure.app_client_id
+                cmek_core::identities::published().azure.app_client_id
             ),
             AzureErrorKind::Forbidden(ForbiddenBy::AzurePolicy) => "an Azure Policy assignment refuses this change \
                 (AZ-16; the message names it): exempt the vault from it with `az policy exemption create --name \

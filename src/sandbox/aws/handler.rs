@@ -23,8 +23,8 @@ use super::ops_sts;
 use super::protocol_json::{self, Input};
 use super::protocol_query;
 use super::state::AwsState;
-use crate::policy::PolicyDocument;
 use crate::sandbox::faults::{self, FaultPlan};
+use cmek_core::policy::PolicyDocument;
 
 /// A running emulator's shared parts.
 pub(super) struct Emulator {

@@ -13,10 +13,10 @@ use secrecy::SecretString;
 use super::secret::Secret;
 use super::state::{AccountRecord, AwsState, RoleRecord, UserRecord};
 use super::{ANTHROPIC_ACCOUNT, ANTHROPIC_ORGANIZATION, CUSTOMER_ACCOUNT, CUSTOMER_ORGANIZATION, EmulatedUser, ids};
-use crate::identities;
-use crate::policy::anthropic;
-use crate::policy::eval::RequestPrincipal;
 use crate::providers::aws::StaticCredentials;
+use cmek_core::identities;
+use cmek_core::policy::anthropic;
+use cmek_core::policy::eval::RequestPrincipal;
 
 /// The customer's IAM user, with a long-term access key.
 pub(super) const CUSTOMER_USER: &str = "sandbox-admin";

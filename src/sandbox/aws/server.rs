@@ -10,11 +10,11 @@ use super::handler::{self, Emulator};
 use super::identity::{ANTHROPIC_USER, CUSTOMER_USER};
 use super::state::AwsState;
 use super::{ANTHROPIC_ACCOUNT, AwsEmulatorConfig, CUSTOMER_ACCOUNT, EmulatedUser, SeedKey, seed};
-use crate::model::KmsKeyArn;
-use crate::policy::PolicyDocument;
 use crate::sandbox::SandboxError;
 use crate::sandbox::faults::FaultPlan;
 use crate::sandbox::serve::{Served, bind, serve};
+use cmek_core::model::KmsKeyArn;
+use cmek_core::policy::PolicyDocument;
 
 const WHAT: &str = "AWS KMS/STS";
 

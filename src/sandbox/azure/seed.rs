@@ -20,7 +20,7 @@ pub const ANTHROPIC_SECRET: &str = "sandbox-anthropic-client-secret";
 impl AzureState {
     /// The seeded world; see the module documentation.
     pub fn seeded() -> Self {
-        let ids = crate::identities::published();
+        let ids = cmek_core::identities::published();
         let anthropic_range = ids.egress.current.iter().map(|n| n.to_string()).collect::<Vec<_>>();
         let mut ip_rules = anthropic_range;
         ip_rules.push(format!("{CUSTOMER_SOURCE_IP}/32"));
@@ -229,7 +229,7 @@ mod tests {
         assert!(vault.rbac());
         assert_eq!(vault.enable_purge_protection, Some(true));
         assert!(vault.keys.is_empty());
-        assert!(state.service_principal_by_app(&crate::identities::published().azure.app_client_id).is_none());
+        assert!(state.service_principal_by_app(&cmek_core::identities::published().azure.app_client_id).is_none());
         assert_eq!(acl::check(vault, ANTHROPIC_SOURCE_IP.parse().unwrap()), Ok(()));
         assert_eq!(acl::check(vault, "160.79.111.254".parse().unwrap()), Ok(()));
         assert_eq!(acl::check(vault, CUSTOMER_SOURCE_IP.parse().unwrap()), Ok(()));

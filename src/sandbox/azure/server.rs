@@ -96,7 +96,7 @@ impl RunningAzure {
 
     /// Anthropic's multi-tenant app (tenant: the customer's, where it needs consent).
     pub fn anthropic(&self) -> ClientCredentials {
-        let mut c = self.credentials_of(&crate::identities::published().azure.app_client_id, ANTHROPIC_SECRET);
+        let mut c = self.credentials_of(&cmek_core::identities::published().azure.app_client_id, ANTHROPIC_SECRET);
         c.tenant_id = super::CUSTOMER_TENANT.to_string();
         if let Some(sp) = self.emulator.lock().service_principal_by_app(&c.client_id) {
             c.object_id = sp.id.clone();
@@ -149,7 +149,7 @@ impl RunningAzure {
     /// Creates Anthropic's service principal in the customer tenant (what Graph consent does);
     /// returns its object id (the existing one if already consented).
     pub fn consent_anthropic(&self) -> String {
-        let ids = crate::identities::published();
+        let ids = cmek_core::identities::published();
         self.emulator.lock().create_service_principal(&ids.azure.app_client_id, &ids.azure.app_display_name)
     }
 

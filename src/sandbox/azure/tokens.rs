@@ -205,7 +205,7 @@ mod tests {
     #[test]
     fn a_multi_tenant_app_gets_tokens_only_where_it_is_consented() {
         let mut state = AzureState::seeded();
-        let app = crate::identities::published().azure.app_client_id.clone();
+        let app = cmek_core::identities::published().azure.app_client_id.clone();
         let anthropic = state.principal_by_app(&app).unwrap().clone();
         assert!(issue(&state, &anthropic, CUSTOMER_TENANT, VAULT_RESOURCE).is_err(), "not consented");
         assert!(issue(&state, &anthropic, OTHER, VAULT_RESOURCE).is_err(), "an unknown tenant");

@@ -38,7 +38,7 @@ pub fn other_uuid(not: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{CompartmentId, ExternalKeyId, WorkspaceId};
+    use cmek_core::model::{CompartmentId, ExternalKeyId, WorkspaceId};
 
     #[test]
     fn ids_have_the_platform_formats() {

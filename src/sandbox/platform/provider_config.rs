@@ -5,8 +5,8 @@ use serde_json::{Map, Value};
 
 use super::error::{ApiError, ApiResult, shown};
 use super::json_input::Fields;
-use crate::model::{KmsKeyArn, KmsResource};
 use crate::platform::types::{AwsKeyConfig, AzureKeyConfig, GcpKeyConfig, ProviderConfig};
+use cmek_core::model::{KmsKeyArn, KmsResource};
 
 /// The only data-residency geo CMEK supports.
 pub const SUPPORTED_GEO: &str = "us";

@@ -99,7 +99,7 @@ pub fn workspaces_with_default() -> Vec<Workspace> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{CompartmentId, OrgUuid, WorkspaceId};
+    use cmek_core::model::{CompartmentId, OrgUuid, WorkspaceId};
 
     #[test]
     fn seeded_ids_parse_as_the_model_expects() {

@@ -113,7 +113,7 @@ pub fn policy_deny_public(s: &Sandbox) -> Result<(), String> {
 }
 
 pub fn firewall_missing_range(s: &Sandbox) -> Result<(), String> {
-    let retired = crate::identities::published().egress.retired.first().map(|n| n.to_string());
+    let retired = cmek_core::identities::published().egress.retired.first().map(|n| n.to_string());
     let retired = retired.ok_or("the published identities list no retired Anthropic address")?;
     with_vault(s, |v| {
         v.network_acls.default_action = "Deny".to_string();
@@ -173,7 +173,7 @@ pub fn key_deleted(s: &Sandbox) -> Result<(), String> {
 /// it gets a token there, which the vault refuses: AKV10032).
 pub fn tenant_mismatch(s: &Sandbox) -> Result<(), String> {
     earlier_attempt(s, tagged_key(s))?;
-    let ids = crate::identities::published();
+    let ids = cmek_core::identities::published();
     s.azure.with_state(|state| {
         state.other_tenants.push(OtherTenant {
             tenant_id: OTHER_TENANT.to_string(),

@@ -11,8 +11,8 @@ mod policies;
 
 use std::time::Duration;
 
-use crate::model::{AwsKeyState, KmsAliasName};
-use crate::policy::PolicyDocument;
+use cmek_core::model::{AwsKeyState, KmsAliasName};
+use cmek_core::policy::PolicyDocument;
 
 use super::aws::{CUSTOMER_ACCOUNT, SeedKey};
 use super::faults::Faults;

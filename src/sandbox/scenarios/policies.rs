@@ -3,9 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::policy::render::{AnthropicGrant, key_policy};
 use crate::sandbox::aws::{CUSTOMER_ACCOUNT, CUSTOMER_ORGANIZATION};
 use crate::sandbox::platform::seed::{ORG_ID, STAGING};
+use cmek_core::policy::render::{AnthropicGrant, key_policy};
 
 fn grant(compartments: &[&str]) -> AnthropicGrant {
     // The sandbox's seed constants are valid by construction (unit-tested below): a failure here is
@@ -131,12 +131,12 @@ pub fn rcp_org_perimeter() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::PolicyDocument;
+    use cmek_core::policy::PolicyDocument;
 
     #[test]
     fn every_scenario_policy_parses_and_uses_the_sandbox_values() {
-        assert!(CUSTOMER_ACCOUNT.parse::<crate::model::AwsAccountId>().is_ok());
-        assert!(ORG_ID.parse::<crate::model::OrgUuid>().is_ok());
+        assert!(CUSTOMER_ACCOUNT.parse::<cmek_core::model::AwsAccountId>().is_ok());
+        assert!(ORG_ID.parse::<cmek_core::model::OrgUuid>().is_ok());
         for text in [
             customer_statements(),
             console_wizard(),

@@ -5,9 +5,9 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use crate::engine::events::StepOutcome;
-use crate::plan::{Action, Step};
-use crate::wizard::{StepProgress, Wizard, Work};
+use cmek_core::plan::{Action, Step};
+use cmek_core::run::events::StepOutcome;
+use cmek_core::wizard::{StepProgress, Wizard, Work};
 
 use super::super::theme::Theme;
 use super::body::Body;

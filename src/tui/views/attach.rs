@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use crate::wizard::{Wizard, Work};
+use cmek_core::wizard::{Wizard, Work};
 
 use super::super::theme::Theme;
 use super::body::Body;

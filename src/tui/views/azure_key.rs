@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use crate::wizard::{AzureKeyFocus, Wizard};
+use cmek_core::wizard::{AzureKeyFocus, Wizard};
 
 use super::super::theme::Theme;
 use super::body::Body;

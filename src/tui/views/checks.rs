@@ -5,9 +5,9 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use crate::model::AwsKeyRef;
-use crate::plan::{Check, CheckStatus, SetupAnswers};
-use crate::wizard::{ChecksRow, Load, Wizard};
+use cmek_core::model::AwsKeyRef;
+use cmek_core::plan::{Check, CheckStatus, SetupAnswers};
+use cmek_core::wizard::{ChecksRow, Load, Wizard};
 
 use super::super::theme::Theme;
 use super::body::Body;
@@ -34,7 +34,7 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
         Load::Idle | Load::Loading => {
             body.blank();
             let cloud = match checks.answers() {
-                Some(a) if a.provider == crate::model::ProviderKind::Azure => format!(
+                Some(a) if a.provider == cmek_core::model::ProviderKind::Azure => format!(
                     "the Key Vault {} (vault, Anthropic's access, the key)",
                     a.azure.vault.as_ref().map(|v| v.vault_name().to_string()).unwrap_or_default()
                 ),
@@ -106,7 +106,7 @@ fn subject(wizard: &Wizard, a: &SetupAnswers) -> (String, String) {
         (None, Some(w)) => w.to_string(),
         (None, None) => "none: register and validate only".to_string(),
     };
-    let azure_key = (a.provider == crate::model::ProviderKind::Azure).then(|| {
+    let azure_key = (a.provider == cmek_core::model::ProviderKind::Azure).then(|| {
         let vault = a.azure.vault.as_ref().map_or("the only vault in reach", |v| v.vault_name());
         format!("{} in Key Vault {vault} (created when missing)", a.azure.key_name)
     });

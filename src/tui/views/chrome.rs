@@ -7,7 +7,7 @@ use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::wizard::{FRAME_ROWS, Screen, Tone, Wizard, Work};
+use cmek_core::wizard::{FRAME_ROWS, Screen, Tone, Wizard, Work};
 
 use super::super::theme::Theme;
 use super::text;
@@ -37,8 +37,12 @@ pub fn layout(area: Rect) -> Areas {
 }
 
 /// The provider being set up: the one highlighted until one is chosen on Welcome.
-fn shown_provider(wizard: &Wizard) -> crate::model::ProviderKind {
-    if wizard.screen() == crate::wizard::Screen::Welcome { wizard.welcome().highlighted() } else { wizard.provider() }
+fn shown_provider(wizard: &Wizard) -> cmek_core::model::ProviderKind {
+    if wizard.screen() == cmek_core::wizard::Screen::Welcome {
+        wizard.welcome().highlighted()
+    } else {
+        wizard.provider()
+    }
 }
 
 pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, areas: &Areas) {
@@ -106,7 +110,7 @@ fn safety_line(wizard: &Wizard, theme: &Theme) -> Line<'static> {
 /// help and quit are always shown.
 fn footer(wizard: &Wizard, theme: &Theme, width: usize) -> Line<'static> {
     let mut hints = wizard.hints();
-    let line = |hints: &[crate::wizard::KeyHint]| {
+    let line = |hints: &[cmek_core::wizard::KeyHint]| {
         let mut spans = vec![Span::raw(" ")];
         for (i, hint) in hints.iter().enumerate() {
             if i > 0 {

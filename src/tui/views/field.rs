@@ -3,7 +3,7 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::wizard::{FieldStatus, TextField};
+use cmek_core::wizard::{FieldStatus, TextField};
 
 use super::super::theme::Theme;
 use super::body::Body;

@@ -1,7 +1,7 @@
 //! What each screen is for and what its keys do, for the help overlay (`?`).
 
-use crate::model::ProviderKind;
-use crate::wizard::Screen;
+use cmek_core::model::ProviderKind;
+use cmek_core::wizard::Screen;
 
 /// A paragraph about the screen, then (keys, what they do).
 pub fn for_screen(screen: Screen, provider: ProviderKind) -> (&'static str, &'static [(&'static str, &'static str)]) {

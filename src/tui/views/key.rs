@@ -5,8 +5,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use crate::model::AwsKeyState;
-use crate::wizard::{KeyFocus, KeyRow, KeyState, Load, Wizard};
+use cmek_core::model::AwsKeyState;
+use cmek_core::wizard::{KeyFocus, KeyRow, KeyState, Load, Wizard};
 
 use super::super::theme::Theme;
 use super::body::Body;

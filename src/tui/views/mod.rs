@@ -26,7 +26,7 @@ mod tests;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use crate::wizard::{MIN_HEIGHT, MIN_WIDTH, Overlay, Screen, Wizard};
+use cmek_core::wizard::{MIN_HEIGHT, MIN_WIDTH, Overlay, Screen, Wizard};
 
 use super::theme::Theme;
 
@@ -46,7 +46,7 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame) {
     match wizard.screen() {
         Screen::Welcome => welcome::render(wizard, theme, frame, content),
         Screen::Workspace => workspace::render(wizard, theme, frame, content),
-        Screen::Key if wizard.provider() == crate::model::ProviderKind::Azure => {
+        Screen::Key if wizard.provider() == cmek_core::model::ProviderKind::Azure => {
             azure_key::render(wizard, theme, frame, content)
         }
         Screen::Key => key::render(wizard, theme, frame, content),

@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::plan::{Reversibility, StepState};
-use crate::wizard::{Wizard, Work, change_count};
+use cmek_core::plan::{Reversibility, StepState};
+use cmek_core::wizard::{Wizard, Work, change_count};
 
 use super::super::theme::Theme;
 use super::{help_text, text};

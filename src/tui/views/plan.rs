@@ -7,10 +7,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::identities;
-use crate::plan::{Action, Plan, Reversibility, StepState};
-use crate::policy::diff::LineChange;
-use crate::wizard::{PlanTab, Wizard, change_count, policy_change};
+use cmek_core::identities;
+use cmek_core::plan::{Action, Plan, Reversibility, StepState};
+use cmek_core::policy::diff::LineChange;
+use cmek_core::wizard::{PlanTab, Wizard, change_count, policy_change};
 
 use super::super::theme::Theme;
 use super::body::Body;

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use crate::wizard::{AttachOutcome, Validation, Wizard};
+use cmek_core::wizard::{AttachOutcome, Validation, Wizard};
 
 use super::super::theme::Theme;
 use super::body::Body;

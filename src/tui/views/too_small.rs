@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::wizard::{MIN_HEIGHT, MIN_WIDTH};
+use cmek_core::wizard::{MIN_HEIGHT, MIN_WIDTH};
 
 use super::super::theme::Theme;
 

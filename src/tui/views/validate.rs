@@ -5,8 +5,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use crate::plan::CheckStatus;
-use crate::wizard::{PropagationWait, Validation, Wizard};
+use cmek_core::plan::CheckStatus;
+use cmek_core::wizard::{PropagationWait, Validation, Wizard};
 
 use super::super::theme::Theme;
 use super::body::Body;

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use crate::wizard::{Load, ProviderStatus, Wizard};
+use cmek_core::wizard::{Load, ProviderStatus, Wizard};
 
 use super::super::theme::Theme;
 use super::body::Body;
@@ -82,7 +82,7 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
         let (state, state_style) = match &status {
             ProviderStatus::Waiting => ("…".to_string(), theme.dim),
             ProviderStatus::Ready => ("ready".to_string(), theme.good),
-            ProviderStatus::NeedsCredentials(_) if kind == crate::model::ProviderKind::Azure => {
+            ProviderStatus::NeedsCredentials(_) if kind == cmek_core::model::ProviderKind::Azure => {
                 ("needs an Azure sign-in that sees a vault: set it up, then press r".to_string(), theme.bad)
             }
             ProviderStatus::NeedsCredentials(_) => {

@@ -6,8 +6,8 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use crate::engine::wizard_api::WorkspaceSummary;
-use crate::wizard::{MAX_WORKSPACE_NAME, Wizard, Work, WorkspaceRow, WorkspaceState};
+use cmek_core::wizard::overview::WorkspaceSummary;
+use cmek_core::wizard::{MAX_WORKSPACE_NAME, Wizard, Work, WorkspaceRow, WorkspaceState};
 
 use super::super::theme::Theme;
 use super::body::Body;

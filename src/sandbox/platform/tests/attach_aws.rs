@@ -7,10 +7,10 @@ use secrecy::SecretString;
 use serde_json::json;
 
 use super::{ADMIN_KEY, Api};
-use crate::model::{AwsAccountId, CompartmentId, OrgUuid};
-use crate::policy::render::{AnthropicGrant, key_policy};
 use crate::providers::aws::{AwsProvider, AwsSettings, NewAwsKey, StaticCredentials};
 use crate::sandbox::platform::{AwsBackend, PlatformSandboxConfig, seed};
+use cmek_core::model::{AwsAccountId, CompartmentId, OrgUuid};
+use cmek_core::policy::render::{AnthropicGrant, key_policy};
 
 #[allow(dead_code)]
 #[path = "../../../../tests/it/moto.rs"]
@@ -170,7 +170,7 @@ async fn strict_compartment_policy_fails_validate_but_attaches_to_its_workspace(
 async fn over_permissive_and_incomplete_policies_are_refused() {
     let moto = moto::Moto::start();
     let aws = provider(&moto).await;
-    let role = &crate::identities::published().aws.role_arn;
+    let role = &cmek_core::identities::published().aws.role_arn;
     let root = format!("arn:aws:iam::{}:root", moto::MOTO_ACCOUNT);
     let no_org_condition = json!({"Version": "2012-10-17", "Statement": [
         {"Sid": "AccountRootAdmin", "Effect": "Allow", "Principal": {"AWS": root}, "Action": "kms:*", "Resource": "*"},

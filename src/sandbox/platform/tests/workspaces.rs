@@ -36,7 +36,7 @@ async fn create_update_and_archive() {
     let id = created["id"].as_str().unwrap().to_string();
     assert!(id.starts_with("wrkspc_"));
     assert_ne!(created["compartment_id"], seed::PRODUCTION.compartment_id);
-    created["compartment_id"].as_str().unwrap().parse::<crate::model::CompartmentId>().unwrap();
+    created["compartment_id"].as_str().unwrap().parse::<cmek_core::model::CompartmentId>().unwrap();
     assert_eq!(created["tags"], json!({"team": "data"}));
 
     let updated = api

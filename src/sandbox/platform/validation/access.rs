@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::identities;
-use crate::policy::anthropic;
-use crate::policy::eval::{self, Decision, Outcome};
-use crate::policy::{Effect, PolicyDocument, PrincipalKind, Principals, Statement};
+use cmek_core::identities;
+use cmek_core::policy::anthropic;
+use cmek_core::policy::eval::{self, Decision, Outcome};
+use cmek_core::policy::{Effect, PolicyDocument, PrincipalKind, Principals, Statement};
 
 use super::messages::{self, COMPARTMENT_KEY};
 

@@ -12,9 +12,9 @@ use std::collections::BTreeMap;
 
 use rand::RngCore;
 
-use crate::model::{AwsKeyDescription, AwsKeyState, AwsRegion, KmsKeyArn};
-use crate::policy::PolicyDocument;
 use crate::providers::aws::{AwsError, AwsErrorKind, AwsProvider, AwsSettings, StaticCredentials};
+use cmek_core::model::{AwsKeyDescription, AwsKeyState, AwsRegion, KmsKeyArn};
+use cmek_core::policy::PolicyDocument;
 
 use super::super::config::AwsBackend;
 use super::super::ids;

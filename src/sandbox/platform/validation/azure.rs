@@ -7,9 +7,9 @@
 //! address, RBAC with its propagation delay, access policies. Each refusal becomes one sentence
 //! from `azure_messages`.
 
-use crate::model::{AzureKeyFacts, AzureKeyName, VaultUri};
 use crate::platform::types::AzureKeyConfig;
 use crate::providers::azure::{AzureError, AzureErrorKind, AzureProvider, AzureSettings, StaticClientSecret};
+use cmek_core::model::{AzureKeyFacts, AzureKeyName, VaultUri};
 
 use super::super::config::AzureBackend;
 use super::Target;

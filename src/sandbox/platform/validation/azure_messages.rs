@@ -5,7 +5,7 @@
 //! `ForbiddenByRbac`, ...) or a stable cause, because `doctor::validation_text` maps them to AZ
 //! ids and the engine's waiter retries on `ForbiddenByRbac`: change a prefix only with them.
 
-use crate::identities;
+use cmek_core::identities;
 
 /// Anthropic's egress range, what the vault firewall must admit.
 fn anthropic_range() -> String {

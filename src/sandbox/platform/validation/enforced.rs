@@ -11,9 +11,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::KmsKeyArn;
-use crate::policy::{PolicyDocument, anthropic};
 use crate::providers::aws::{AwsError, AwsErrorKind, AwsProvider};
+use cmek_core::model::KmsKeyArn;
+use cmek_core::policy::{PolicyDocument, anthropic};
 
 use super::super::config::{AnthropicIdentity, AwsBackend};
 use super::Target;

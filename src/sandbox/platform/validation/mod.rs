@@ -12,6 +12,8 @@ mod aws;
 mod azure;
 pub mod azure_messages;
 mod azure_sign_in;
+#[cfg(test)]
+mod doctor_mapping;
 mod enforced;
 pub mod messages;
 

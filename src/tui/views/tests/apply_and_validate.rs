@@ -3,12 +3,12 @@
 use std::time::Duration;
 
 use super::snap;
-use crate::engine::events::{Event, StepOutcome};
-use crate::wizard::journey::Journey;
-use crate::wizard::test_data::{self, KEY_ARN};
-use crate::wizard::*;
+use cmek_core::run::events::{Event, StepOutcome};
+use cmek_core::wizard::journey::Journey;
+use cmek_core::wizard::test_data::{self, KEY_ARN};
+use cmek_core::wizard::*;
 
-fn applying() -> (Journey, crate::plan::Plan) {
+fn applying() -> (Journey, cmek_core::plan::Plan) {
     Journey::to_apply(Some(0), true)
 }
 

@@ -2,9 +2,9 @@
 
 use super::snap;
 use crate::error::Error;
-use crate::wizard::journey::Journey;
-use crate::wizard::test_data::{self, EXTERNAL_KEY_ID};
-use crate::wizard::*;
+use cmek_core::wizard::journey::Journey;
+use cmek_core::wizard::test_data::{self, EXTERNAL_KEY_ID};
+use cmek_core::wizard::*;
 
 fn at_attach() -> Journey {
     let (mut j, _) = Journey::validated_for_production();

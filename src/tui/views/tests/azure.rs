@@ -4,9 +4,9 @@
 use std::time::Duration;
 
 use super::snap;
-use crate::engine::events::Event;
-use crate::wizard::journey::Journey;
-use crate::wizard::*;
+use cmek_core::run::events::Event;
+use cmek_core::wizard::journey::Journey;
+use cmek_core::wizard::*;
 
 fn waiting_event(attempt: u32, waited: u64) -> Event {
     Event::Waiting {
@@ -67,7 +67,7 @@ fn azure_validated_and_summary() {
     let mut j = Journey::to_azure_checks(0);
     let plan = j.plan_ready(None);
     j.approve();
-    j.applied(crate::wizard::test_data::validated_report(&plan));
+    j.applied(cmek_core::wizard::test_data::validated_report(&plan));
     snap("azure_validate_passed", &j.wizard);
     j.press(KeyInput::Enter);
     j.press(KeyInput::Esc);

@@ -2,9 +2,9 @@
 
 use super::snap;
 use crate::error::Error;
-use crate::wizard::journey::Journey;
-use crate::wizard::test_data;
-use crate::wizard::*;
+use cmek_core::wizard::journey::Journey;
+use cmek_core::wizard::test_data;
+use cmek_core::wizard::*;
 
 fn at_checks_with_existing_key() -> Journey {
     let mut j = Journey::start(Prefill::default());

@@ -4,8 +4,8 @@ use ratatui::style::{Color, Modifier};
 
 use super::{buffer_text, draw_buffer};
 use crate::tui::theme::Theme;
-use crate::wizard::journey::Journey;
-use crate::wizard::*;
+use cmek_core::wizard::journey::Journey;
+use cmek_core::wizard::*;
 
 fn policy_tab() -> Journey {
     let mut j = Journey::to_checks(Some(0), false);

@@ -1,9 +1,9 @@
 //! The Key screen: the create form with an invalid region, candidates, a typed key.
 
 use super::snap;
-use crate::wizard::journey::Journey;
-use crate::wizard::test_data;
-use crate::wizard::*;
+use cmek_core::wizard::journey::Journey;
+use cmek_core::wizard::test_data;
+use cmek_core::wizard::*;
 
 fn at_key() -> Journey {
     let mut j = Journey::start(Prefill::default());

@@ -16,7 +16,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
 use crate::tui::theme::Theme;
-use crate::wizard::{Msg, Wizard};
+use cmek_core::wizard::{Msg, Wizard};
 
 use super::render;
 

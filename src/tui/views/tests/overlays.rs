@@ -2,8 +2,8 @@
 
 use super::{buffer_text, draw_buffer, snap};
 use crate::tui::theme::Theme;
-use crate::wizard::journey::Journey;
-use crate::wizard::*;
+use cmek_core::wizard::journey::Journey;
+use cmek_core::wizard::*;
 
 #[test]
 fn help_on_the_key_screen() {

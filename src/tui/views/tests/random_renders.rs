@@ -3,7 +3,7 @@
 
 use super::draw_buffer;
 use crate::tui::theme::Theme;
-use crate::wizard::simulate::walk;
+use cmek_core::wizard::simulate::walk;
 
 #[test]
 fn random_states_render_at_any_size() {

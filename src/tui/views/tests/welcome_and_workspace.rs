@@ -2,8 +2,8 @@
 
 use super::snap;
 use crate::error::Error;
-use crate::wizard::journey::Journey;
-use crate::wizard::*;
+use cmek_core::wizard::journey::Journey;
+use cmek_core::wizard::*;
 
 #[test]
 fn welcome_loading() {

@@ -1,0 +1,21 @@
+//! The pure core of `cmek`: what to do, never doing it. No async runtime, no HTTP, no cloud SDK,
+//! no terminal, no clock and no environment: the crate's dependencies keep it so.
+//!
+//! - [`model`]: domain types with validating parsers (ARNs, UUIDs, regions, ids).
+//! - [`identities`]: the published Anthropic identities, compiled in from `assets/`.
+//! - [`policy`]: IAM policy documents: model, render, merge, diff, evaluate.
+//! - [`plan`]: facts + answers -> the ordered actions of a run, with the checks that justify them.
+//! - [`doctor`]: diagnosis: platform and cloud facts -> catalogue findings.
+//! - [`wizard`]: the interactive flow as a state machine (message in, intents out).
+//! - [`run`]: what a run reports (events, step outcomes, the run report).
+//! - [`error`]: the edge error type: a kind (the exit code), a message and hints.
+#![forbid(unsafe_code)]
+
+pub mod doctor;
+pub mod error;
+pub mod identities;
+pub mod model;
+pub mod plan;
+pub mod policy;
+pub mod run;
+pub mod wizard;
