@@ -1,7 +1,8 @@
 //! The Admin API's wire types (paths and fields exactly as the official SDKs have them).
 //!
-//! Both the client and the sandbox's emulator use these, so the official Python SDK is run
-//! against the sandbox in the tests to keep them honest.
+//! The client's own: the sandbox's platform emulator keeps separate wire types, so a mistake in
+//! either shows up as a disagreement between them, and the official Python SDK is run against
+//! the emulator in the tests to keep both honest.
 
 use std::collections::BTreeMap;
 

@@ -1,7 +1,7 @@
 //! The attach rules (platform-api.md, section 4): CMEK enabled, workspace active, write-once,
 //! key exists, same user profile, same geo. Pure over the store; validation is run by the caller.
 
-use crate::platform::types::Workspace;
+use crate::sandbox::platform::wire::Workspace;
 
 use super::error::{ApiError, ApiResult, codes, shown};
 use super::state::Store;

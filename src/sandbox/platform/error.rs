@@ -175,7 +175,7 @@ mod tests {
         assert_eq!(body["error"]["type"], "invalid_request_error");
         assert_eq!(body["error"]["details"]["error_code"], "external_key_validation_failed");
         assert_eq!(body["request_id"], "req_abc");
-        let parsed: crate::platform::types::ErrorBody = serde_json::from_value(body).unwrap();
+        let parsed: crate::sandbox::platform::wire::ErrorBody = serde_json::from_value(body).unwrap();
         assert_eq!(parsed.error.kind, "invalid_request_error");
         assert!(ApiError::not_found("x").body("r")["error"].get("details").is_none());
     }

@@ -1,6 +1,6 @@
 //! The emulated Claude Platform Admin API (platform-api.md, sections 1-4 and 8) on loopback.
 //!
-//! It serves the wire types of `crate::platform::types` exactly, enforces the documented rules
+//! It serves the Admin API's wire format with its own types (`wire`), enforces the documented rules
 //! (write-once attach, no delete while attached, user-profile binding, pagination limits) and
 //! validates AWS keys as Anthropic does: real KMS calls to the configured backend, access decided
 //! by evaluating the key policy for Anthropic's published role (or by the backend itself when it
@@ -8,9 +8,10 @@
 //! emulator. It never fakes a success.
 //!
 //! Map: `server` (start/stop), `config`, `seed` (fixed organisation and workspaces), `routes`
-//! (handlers), `middleware` (request id, auth, version), `state` (the data), `error` (error
-//! bodies), `json_input` / `query` / `provider_config` / `workspace_input` (reading requests),
-//! `pagination`, `attach` and `workspace_rules` (rules), `validation` (AWS, Azure and the sentences).
+//! (handlers), `middleware` (request id, auth, version), `wire` (the served types), `state` (the
+//! data), `error` (error bodies), `json_input` / `query` / `provider_config` / `workspace_input`
+//! (reading requests), `pagination`, `attach` and `workspace_rules` (rules), `validation` (AWS,
+//! Azure and the sentences).
 
 mod app;
 mod attach;
@@ -28,6 +29,7 @@ pub mod seed;
 mod server;
 mod state;
 mod validation;
+pub mod wire;
 mod workspace_input;
 mod workspace_rules;
 

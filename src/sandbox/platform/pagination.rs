@@ -2,7 +2,7 @@
 //! cursor pages (`limit` + opaque `page` -> `next_page`) and id pages (`after_id` / `before_id` ->
 //! `first_id`, `last_id`, `has_more`).
 
-use crate::platform::types::{CursorPage, IdPage};
+use crate::sandbox::platform::wire::{CursorPage, IdPage};
 
 use super::error::{ApiError, ApiResult, shown};
 

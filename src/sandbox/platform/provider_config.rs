@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::error::{ApiError, ApiResult, shown};
 use super::json_input::Fields;
-use crate::platform::types::{AwsKeyConfig, AzureKeyConfig, GcpKeyConfig, ProviderConfig};
+use crate::sandbox::platform::wire::{AwsKeyConfig, AzureKeyConfig, GcpKeyConfig, ProviderConfig};
 use cmek_core::model::{KmsKeyArn, KmsResource};
 
 /// The only data-residency geo CMEK supports.

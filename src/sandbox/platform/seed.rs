@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use crate::platform::types::{DataResidency, Organization, Workspace};
+use crate::sandbox::platform::wire::{DataResidency, Organization, Workspace};
 
 /// The organisation UUID (`GET /v1/organizations/me` -> `id`).
 pub const ORG_ID: &str = "5a3c9e7d-2b14-4f6a-9c8e-1d2f3a4b5c6d";

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use secrecy::ExposeSecret;
 
-use crate::platform::types::{Attachment, ExternalKey, Organization, ProviderConfig, Workspace};
+use crate::sandbox::platform::wire::{Attachment, ExternalKey, Organization, ProviderConfig, Workspace};
 use crate::sandbox::SandboxError;
 use crate::sandbox::serve::{Served, bind, serve};
 

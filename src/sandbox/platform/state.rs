@@ -6,7 +6,7 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use crate::platform::types::{Attachment, ExternalKey, Organization, Workspace};
+use crate::sandbox::platform::wire::{Attachment, ExternalKey, Organization, Workspace};
 
 use super::error::{ApiError, ApiResult, shown};
 use super::seed;

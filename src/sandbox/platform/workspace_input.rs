@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::platform::types::DataResidency;
+use crate::sandbox::platform::wire::DataResidency;
 
 use super::error::{ApiError, ApiResult, shown};
 use super::json_input::{Field, Fields, describe};

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::platform::types::Workspace;
+use crate::sandbox::platform::wire::Workspace;
 
 use super::attach::{self, AttachDecision};
 use super::error::{ApiError, ApiResult, codes, shown};

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::platform::types::{AzureKeyConfig, ProviderConfig};
+use crate::sandbox::platform::wire::{AzureKeyConfig, ProviderConfig};
 use crate::sandbox::azure::roles::{KEY_VAULT_CRYPTO_USER, KEY_VAULT_READER};
 use crate::sandbox::azure::state::{AccessPolicy, OtherTenant, PolicyAssignment, ServicePrincipal, Vault};
 use crate::sandbox::azure::{

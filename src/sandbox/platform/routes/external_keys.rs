@@ -6,7 +6,7 @@ use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, RawQuery, State};
 use chrono::Utc;
 
-use crate::platform::types::{
+use crate::sandbox::platform::wire::{
     Attachment, CursorPage, DeletedExternalKey, ExternalKey, ExternalKeyValidation, ValidationStatus,
 };
 

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 
-use crate::platform::types::Organization;
+use crate::sandbox::platform::wire::Organization;
 
 use super::super::app::AppState;
 use super::super::state::lock;

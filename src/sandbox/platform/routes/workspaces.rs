@@ -10,7 +10,7 @@ use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, RawQuery, State};
 use chrono::Utc;
 
-use crate::platform::types::{IdPage, Workspace};
+use crate::sandbox::platform::wire::{IdPage, Workspace};
 
 use super::super::app::AppState;
 use super::super::attach;

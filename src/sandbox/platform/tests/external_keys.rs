@@ -25,7 +25,7 @@ async fn create_retrieve_update_delete() {
     assert_eq!(created["geo"], "us");
     assert_eq!(created["user_profile_id"], json!(null));
     assert_eq!(created["provider_config"], json!({"type": "aws", "kms_arn": AWS_ARN, "region": "us-east-2"}));
-    let typed: crate::platform::types::ExternalKey = serde_json::from_value(created.clone()).unwrap();
+    let typed: crate::sandbox::platform::wire::ExternalKey = serde_json::from_value(created.clone()).unwrap();
     assert_eq!(typed.display_name.as_deref(), Some("primary"));
 
     assert_eq!(api.get(&format!("{KEYS}/{id}")).await.ok(), &created);

@@ -24,7 +24,7 @@ async fn seeded_workspaces_have_their_fixed_values() {
         json!({"workspace_geo": "us", "default_inference_geo": "global", "allowed_inference_geos": "unrestricted"})
     );
     assert_eq!((production["external_key_id"].clone(), production["archived_at"].clone()), (json!(null), json!(null)));
-    let typed: crate::platform::types::Workspace = serde_json::from_value(production).unwrap();
+    let typed: crate::sandbox::platform::wire::Workspace = serde_json::from_value(production).unwrap();
     assert_eq!(typed, api.sandbox.workspaces[0]);
     api.get(&ws("wrkspc_unknown")).await.error(404, "not_found_error");
 }

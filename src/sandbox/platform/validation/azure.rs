@@ -7,7 +7,7 @@
 //! address, RBAC with its propagation delay, access policies. Each refusal becomes one sentence
 //! from `azure_messages`.
 
-use crate::platform::types::AzureKeyConfig;
+use crate::sandbox::platform::wire::AzureKeyConfig;
 use crate::providers::azure::{AzureError, AzureErrorKind, AzureProvider, AzureSettings, StaticClientSecret};
 use cmek_core::model::{AzureKeyFacts, AzureKeyName, VaultUri};
 

@@ -20,7 +20,7 @@ pub mod messages;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::platform::types::ProviderConfig;
+use crate::sandbox::platform::wire::ProviderConfig;
 
 use super::config::{AwsBackend, AzureBackend};
 
