@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use secrecy::ExposeSecret;
 
-use crate::sandbox::platform::wire::{Attachment, ExternalKey, Organization, ProviderConfig, Workspace};
 use crate::sandbox::SandboxError;
+use crate::sandbox::platform::wire::{Attachment, ExternalKey, Organization, ProviderConfig, Workspace};
 use crate::sandbox::serve::{Served, bind, serve};
 
 use super::app::AppState;

@@ -8,12 +8,12 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::sandbox::platform::wire::{AzureKeyConfig, ProviderConfig};
 use crate::sandbox::azure::roles::{KEY_VAULT_CRYPTO_USER, KEY_VAULT_READER};
 use crate::sandbox::azure::state::{AccessPolicy, OtherTenant, PolicyAssignment, ServicePrincipal, Vault};
 use crate::sandbox::azure::{
     CUSTOMER_OBJECT_ID, CUSTOMER_SOURCE_IP, CUSTOMER_TENANT, SUBSCRIPTION_ID, SeedAzureKey, VAULT_NAME,
 };
+use crate::sandbox::platform::wire::{AzureKeyConfig, ProviderConfig};
 use crate::sandbox::world::Sandbox;
 
 /// The key name `cmek` uses by default.

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use rand::RngCore;
 
-use crate::providers::aws::{AwsError, AwsErrorKind, AwsProvider, AwsSettings, StaticCredentials};
+use crate::providers::aws::StaticCredentials;
 use cmek_core::model::{AwsKeyDescription, AwsKeyState, AwsRegion, KmsKeyArn};
 use cmek_core::policy::PolicyDocument;
 
@@ -21,6 +21,8 @@ use super::super::ids;
 use super::Target;
 use super::access::Access;
 use super::enforced;
+use super::kms_calls::KmsCalls;
+use super::kms_failure::{KmsFailure, KmsFailureKind};
 use super::messages::{self, COMPARTMENT_KEY, ORG_KEY};
 
 /// Context key Anthropic adds to its negative probes; CloudTrail shows it as
@@ -35,7 +37,7 @@ pub async fn validate(backend: &AwsBackend, kms_arn: &str, target: &Target) -> R
         return enforced::validate(backend, anthropic, &arn, kms_arn, target).await;
     }
     let no_context = BTreeMap::new();
-    let provider = connect(backend, &arn.region, backend.credentials.clone(), kms_arn).await?;
+    let provider = connect(backend, &arn.region, &backend.credentials, kms_arn)?;
     let description = provider.describe_key(kms_arn).await.map_err(|e| from_aws(&e, kms_arn, &no_context))?;
     let policy_text = provider.get_key_policy(kms_arn).await.map_err(|e| from_aws(&e, kms_arn, &no_context))?;
     let policy =
@@ -130,35 +132,29 @@ pub(super) fn parse_arn(kms_arn: &str) -> Result<KmsKeyArn, String> {
     kms_arn.parse().map_err(|e| format!("UnsupportedKey: {kms_arn} is not a KMS key ARN ({e})."))
 }
 
-/// A provider for the backend, in the key's region, with `credentials`.
-pub(super) async fn connect(
+/// The backend's KMS (and STS) in the key's region, called with `credentials`.
+pub(super) fn connect(
     backend: &AwsBackend,
     region: &AwsRegion,
-    credentials: StaticCredentials,
+    credentials: &StaticCredentials,
     kms_arn: &str,
-) -> Result<AwsProvider, String> {
-    let settings = AwsSettings {
-        region: Some(region.clone()),
-        profile: None,
-        endpoint_url: Some(backend.endpoint_url.clone()),
-        static_credentials: Some(credentials),
-    };
-    AwsProvider::connect(&settings).await.map_err(|e| from_aws(&e, kms_arn, &BTreeMap::new()))
+) -> Result<KmsCalls, String> {
+    KmsCalls::new(&backend.endpoint_url, region, credentials).map_err(|e| from_aws(&e, kms_arn, &BTreeMap::new()))
 }
 
 /// A failed backend call, as the sentence Anthropic's validation would report.
-pub(super) fn from_aws(e: &AwsError, arn: &str, context: &BTreeMap<String, String>) -> String {
+pub(super) fn from_aws(e: &KmsFailure, arn: &str, context: &BTreeMap<String, String>) -> String {
     let code = e.code.as_deref();
     match e.kind {
-        AwsErrorKind::NotFound => messages::not_found(arn),
-        AwsErrorKind::Disabled => messages::disabled(arn),
-        AwsErrorKind::InvalidState if e.message.to_ascii_lowercase().contains("pending deletion") => {
+        KmsFailureKind::NotFound => messages::not_found(arn),
+        KmsFailureKind::Disabled => messages::disabled(arn),
+        KmsFailureKind::InvalidState if e.message.to_ascii_lowercase().contains("pending deletion") => {
             messages::pending_deletion(arn)
         }
-        AwsErrorKind::AccessDenied => {
+        KmsFailureKind::AccessDenied => {
             messages::access_denied(e.operation, arn, context, &format!("AWS refused the call: {}", e.message))
         }
-        AwsErrorKind::Network => messages::call_failed("KMSUnreachable", e.operation, arn, &e.to_string()),
+        KmsFailureKind::Network => messages::call_failed("KMSUnreachable", e.operation, arn, &e.to_string()),
         _ => messages::call_failed(code.unwrap_or("KMSError"), e.operation, arn, &e.to_string()),
     }
 }
@@ -190,15 +186,15 @@ mod tests {
 
     #[test]
     fn backend_errors_become_sentences() {
-        let e = AwsError {
-            kind: AwsErrorKind::NotFound,
+        let e = KmsFailure {
+            kind: KmsFailureKind::NotFound,
             operation: "kms:DescribeKey",
             code: Some("NotFoundException".into()),
             message: "Key not found".into(),
             request_id: None,
         };
         assert!(from_aws(&e, ARN, &BTreeMap::new()).starts_with(&format!("NotFoundException: {ARN} was not found")));
-        let e = AwsError { kind: AwsErrorKind::Network, code: None, ..e };
+        let e = KmsFailure { kind: KmsFailureKind::Network, code: None, ..e };
         assert!(from_aws(&e, ARN, &BTreeMap::new()).starts_with("KMSUnreachable: kms:DescribeKey on"));
     }
 }

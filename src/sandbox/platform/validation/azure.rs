@@ -5,19 +5,18 @@
 //! Who may call is decided by the emulator, not here: consent (no service principal, no token),
 //! the token's issuer against the vault's tenant (AKV10032), the firewall as Anthropic's egress
 //! address, RBAC with its propagation delay, access policies. Each refusal becomes one sentence
-//! from `azure_messages`.
+//! from `azure_messages`. The calls themselves are `key_vault_calls`.
 
 use crate::sandbox::platform::wire::AzureKeyConfig;
-use crate::providers::azure::{AzureError, AzureErrorKind, AzureProvider, AzureSettings, StaticClientSecret};
 use cmek_core::model::{AzureKeyFacts, AzureKeyName, VaultUri};
 
 use super::super::config::AzureBackend;
 use super::Target;
 use super::azure_messages as say;
 use super::azure_sign_in::{SignInError, sign_in};
+use super::key_vault_calls::KeyVaultCalls;
+use super::key_vault_failure::{KeyVaultFailure, KeyVaultFailureKind};
 
-/// The credential source the provider must have used: Anthropic's client secret, nothing else.
-const EXPECTED_SOURCE: &str = "client secret (settings)";
 /// The smallest RSA modulus Anthropic accepts.
 const MIN_BITS: u32 = 3072;
 
@@ -34,37 +33,13 @@ pub async fn validate(backend: &AzureBackend, config: &AzureKeyConfig, target: &
     let calls = Calls { key_id: &key_id, tenant };
 
     sign_in(backend, tenant).await.map_err(|e| calls.sign_in_failed(e))?;
-    let provider = AzureProvider::connect(&settings(backend, tenant), &|_| None)
+    let key_vault = KeyVaultCalls::new(backend, tenant, &vault)
         .map_err(|e| say::call_failed("AzureClient", e.operation, &key_id, &e.message))?;
 
-    let key = provider.inspect_key(&vault, &name).await.map_err(|e| calls.refused(&e))?;
+    let key = key_vault.get_key(&name).await.map_err(|e| calls.refused(&e))?;
     let Some(key) = key else { return Err(say::key_not_found(&key_id)) };
     check_key(&key, &key_id, &target.org_id, chrono::Utc::now().timestamp())?;
-    provider.wrap_unwrap_probe(&vault, &name).await.map_err(|e| calls.refused(&e))?;
-    // A success counts only if it was Anthropic's identity that had it.
-    match provider.credential_source() {
-        Some(EXPECTED_SOURCE) => Ok(()),
-        other => Err(say::call_failed(
-            "WrongIdentity",
-            "keyvault:keys/wrapKey",
-            &key_id,
-            &format!("the calls were made as {}, not as Anthropic's app", other.unwrap_or("no identity")),
-        )),
-    }
-}
-
-fn settings(backend: &AzureBackend, tenant: &str) -> AzureSettings {
-    AzureSettings {
-        subscription: None,
-        endpoints: backend.endpoints.clone(),
-        ca_pem: Some(backend.ca_pem.clone()),
-        resolve_to_loopback: Some(backend.loopback_port),
-        static_client_secret: Some(StaticClientSecret {
-            tenant_id: tenant.to_string(),
-            client_id: backend.anthropic_client_id.clone(),
-            client_secret: backend.anthropic_client_secret.clone(),
-        }),
-    }
+    key_vault.wrap_unwrap_probe(&name).await.map_err(|e| calls.refused(&e))
 }
 
 /// RSA or RSA-HSM of at least 3072 bits, wrapKey and unwrapKey allowed, enabled, inside its
@@ -114,7 +89,7 @@ impl Calls<'_> {
     }
 
     /// A refused or failed Key Vault call, as the sentence Anthropic's validation reports.
-    fn refused(&self, e: &AzureError) -> String {
+    fn refused(&self, e: &KeyVaultFailure) -> String {
         let (key_id, tenant) = (self.key_id, self.tenant);
         if e.message.contains("AKV10032") {
             return say::invalid_issuer(tenant, key_id, &e.message);
@@ -131,8 +106,8 @@ impl Calls<'_> {
             _ => {}
         }
         match e.kind {
-            AzureErrorKind::NotFound => say::key_not_found(key_id),
-            AzureErrorKind::Network => say::call_failed("KeyVaultUnreachable", e.operation, key_id, &e.message),
+            KeyVaultFailureKind::NotFound => say::key_not_found(key_id),
+            KeyVaultFailureKind::Network => say::call_failed("KeyVaultUnreachable", e.operation, key_id, &e.message),
             _ if e.message.contains("returned different bytes") => say::round_trip_mismatch(key_id),
             _ => say::call_failed(e.code.as_deref().unwrap_or("KeyVaultError"), e.operation, key_id, &e.message),
         }
@@ -140,7 +115,7 @@ impl Calls<'_> {
 }
 
 /// The data action Key Vault names in a ForbiddenByRbac message (`Action: '...'`), else the operation's.
-fn action(e: &AzureError) -> String {
+fn action(e: &KeyVaultFailure) -> String {
     quoted_after(&e.message, "Action: '").unwrap_or_else(|| match e.operation {
         "keyvault:keys/wrapKey" => "Microsoft.KeyVault/vaults/keys/wrap/action".to_string(),
         "keyvault:keys/unwrapKey" => "Microsoft.KeyVault/vaults/keys/unwrap/action".to_string(),
@@ -149,7 +124,7 @@ fn action(e: &AzureError) -> String {
 }
 
 /// The access-policy permission a refused call needed.
-fn permission(e: &AzureError) -> String {
+fn permission(e: &KeyVaultFailure) -> String {
     let named = e.message.split("does not have keys ").nth(1).and_then(|rest| rest.split_whitespace().next());
     named.map_or_else(
         || match e.operation {
@@ -229,12 +204,11 @@ mod tests {
     #[test]
     fn key_vault_refusals_become_sentences() {
         let calls = Calls { key_id: KEY, tenant: "t1" };
-        let refusal = |code: &str, message: &str| AzureError {
-            kind: AzureErrorKind::Other,
+        let refusal = |code: &str, message: &str| KeyVaultFailure {
+            kind: KeyVaultFailureKind::Other,
             operation: "keyvault:keys/wrapKey",
             code: Some(code.to_string()),
             message: message.to_string(),
-            request_id: None,
         };
         let rbac =
             refusal("ForbiddenByRbac", "Caller is not authorized.\r\nAction: 'Microsoft.KeyVault/vaults/keys/read'");

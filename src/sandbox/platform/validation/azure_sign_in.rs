@@ -14,6 +14,9 @@ use secrecy::ExposeSecret;
 
 use super::super::config::AzureBackend;
 
+/// The token audience for Key Vault's data plane.
+const VAULT_SCOPE: &str = "https://vault.azure.net/.default";
+
 /// Why signing in failed: Entra's `error_description` (`AADSTS<code>: ...`), or a transport failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignInError {
@@ -35,7 +38,7 @@ pub async fn sign_in(backend: &AzureBackend, tenant: &str) -> Result<(), SignInE
         .append_pair("grant_type", "client_credentials")
         .append_pair("client_id", &backend.anthropic_client_id)
         .append_pair("client_secret", backend.anthropic_client_secret.expose_secret())
-        .append_pair("scope", crate::providers::azure::VAULT_SCOPE)
+        .append_pair("scope", VAULT_SCOPE)
         .finish();
     let url = format!("{}/{tenant}/oauth2/v2.0/token", backend.endpoints.authority.trim_end_matches('/'));
     let response = client

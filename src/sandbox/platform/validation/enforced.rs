@@ -11,7 +11,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::providers::aws::{AwsError, AwsErrorKind, AwsProvider};
 use cmek_core::model::KmsKeyArn;
 use cmek_core::policy::{PolicyDocument, anthropic};
 
@@ -19,6 +18,8 @@ use super::super::config::{AnthropicIdentity, AwsBackend};
 use super::Target;
 use super::access::Access;
 use super::aws::{check_key, connect, from_aws, random_plaintext, wrong_compartment_context, wrong_org_context};
+use super::kms_calls::KmsCalls;
+use super::kms_failure::{KmsFailure, KmsFailureKind};
 use super::messages;
 
 /// The probe answer that shows the call got past authorisation: KMS checked the context only
@@ -33,12 +34,12 @@ pub async fn validate(
     target: &Target,
 ) -> Result<(), String> {
     let no_context = BTreeMap::new();
-    let platform = connect(backend, &arn.region, identity.credentials.clone(), kms_arn).await?;
+    let platform = connect(backend, &arn.region, &identity.credentials, kms_arn)?;
     let session_credentials = platform
         .assume_role(&identity.role_arn, anthropic::VALIDATION_SESSION)
         .await
         .map_err(|e| messages::assume_role_failed(&identity.role_arn, &e.to_string()))?;
-    let session = connect(backend, &arn.region, session_credentials, kms_arn).await?;
+    let session = connect(backend, &arn.region, &session_credentials, kms_arn)?;
 
     let description = session.describe_key(kms_arn).await.map_err(|e| from_aws(&e, kms_arn, &no_context))?;
     check_key(&description, kms_arn)?;
@@ -68,7 +69,7 @@ pub async fn validate(
 
 /// Encrypt in a context Anthropic must not be allowed: denied is right, success is over-permissive.
 async fn probe_encrypt(
-    session: &AwsProvider,
+    session: &KmsCalls,
     kms_arn: &str,
     context: &BTreeMap<String, String>,
     over_permissive: String,
@@ -83,7 +84,7 @@ async fn probe_encrypt(
 /// `InvalidCiphertextException` (the context did not match, checked after authorisation) or
 /// success means the policy let the call through.
 async fn probe_decrypt(
-    session: &AwsProvider,
+    session: &KmsCalls,
     kms_arn: &str,
     ciphertext: &[u8],
     context: &BTreeMap<String, String>,
@@ -96,14 +97,14 @@ async fn probe_decrypt(
     }
 }
 
-fn denied_or_failed(e: &AwsError, kms_arn: &str, context: &BTreeMap<String, String>) -> Result<(), String> {
-    if e.kind == AwsErrorKind::AccessDenied { Ok(()) } else { Err(from_aws(e, kms_arn, context)) }
+fn denied_or_failed(e: &KmsFailure, kms_arn: &str, context: &BTreeMap<String, String>) -> Result<(), String> {
+    if e.kind == KmsFailureKind::AccessDenied { Ok(()) } else { Err(from_aws(e, kms_arn, context)) }
 }
 
 /// Whether the key policy (read with the customer's credentials) pins compartments; `false`
 /// when it cannot be read or parsed.
 async fn pins_compartments(backend: &AwsBackend, arn: &KmsKeyArn, kms_arn: &str) -> bool {
-    let Ok(customer) = connect(backend, &arn.region, backend.credentials.clone(), kms_arn).await else {
+    let Ok(customer) = connect(backend, &arn.region, &backend.credentials, kms_arn) else {
         return false;
     };
     let Ok(text) = customer.get_key_policy(kms_arn).await else { return false };

@@ -4,8 +4,9 @@
 //! This module picks the provider and enforces the time limit; `aws` does the AWS steps (and
 //! hands a policy-enforcing backend to `enforced`, which calls as Anthropic's own session),
 //! `azure` the Azure steps as Anthropic's multi-tenant app (`azure_sign_in` first), and
-//! `messages` / `azure_messages` hold every failure sentence. It never touches the store:
-//! callers pass a `Target`.
+//! `messages` / `azure_messages` hold every failure sentence. The calls go through the official
+//! SDK clients: `kms_calls` (+ `kms_failure`) for AWS, `key_vault_calls` (+ `key_vault_failure`)
+//! for Azure. It never touches the store: callers pass a `Target`.
 
 mod access;
 mod aws;
@@ -15,6 +16,10 @@ mod azure_sign_in;
 #[cfg(test)]
 mod doctor_mapping;
 mod enforced;
+mod key_vault_calls;
+mod key_vault_failure;
+mod kms_calls;
+mod kms_failure;
 pub mod messages;
 
 use std::collections::BTreeMap;
