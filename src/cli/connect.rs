@@ -3,6 +3,7 @@
 //! rehearsal can never touch a real account.
 
 use super::args::{AwsArgs, AzureArgs, PlatformArgs};
+use super::sandbox_settings;
 use crate::error::{Error, Result};
 use crate::platform::auth::{self, Credential, CredentialSources};
 use crate::platform::{Client, ClientConfig, DEFAULT_BASE_URL, parse_base_url};
@@ -61,7 +62,7 @@ impl Reach<'_> {
                 region: Some(region.clone()),
                 profile: None,
                 endpoint_url: Some(s.aws_endpoint.clone()),
-                static_credentials: Some(s.aws_credentials.clone()),
+                static_credentials: Some(s.aws_credentials.clone().into()),
             },
         }
     }
@@ -74,7 +75,9 @@ impl Reach<'_> {
                 let settings = real_azure_settings(azure)?;
                 AzureProvider::connect(&settings, *env).map_err(Error::from)
             }
-            Reach::Sandbox(s) => AzureProvider::connect(&s.azure.provider_settings(), &|_| None).map_err(Error::from),
+            Reach::Sandbox(s) => {
+                AzureProvider::connect(&sandbox_settings::azure_settings(&s.azure), &|_| None).map_err(Error::from)
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ mod policy_args;
 mod policy_report;
 mod policy_simulate;
 mod sandbox;
+pub mod sandbox_settings;
 mod setup;
 mod setup_report;
 mod setup_report_azure;

@@ -16,7 +16,7 @@ use super::Cli;
 use super::args::SandboxArgs;
 use crate::error::{Error, Result};
 use crate::output::Output;
-use crate::providers::aws::StaticCredentials;
+use crate::sandbox::aws::AwsCredentials;
 use crate::sandbox::ca_bundle::{self, CaBundle};
 use crate::sandbox::platform::{AwsBackend, PlatformSandboxConfig, start};
 use crate::sandbox::scenarios::{self, SCENARIOS, Scenario};
@@ -207,7 +207,7 @@ async fn run_with_external_aws(args: &SandboxArgs, endpoint_url: String) -> Resu
         ));
     }
     let admin_key = format!("sk-ant-admin01-sandbox-{}", Alphanumeric.sample_string(&mut rand::rng(), 32));
-    let credentials = StaticCredentials {
+    let credentials = AwsCredentials {
         access_key_id: EXTERNAL_AWS_ACCESS_KEY_ID.to_string(),
         secret_access_key: SecretString::from(EXTERNAL_AWS_SECRET),
         session_token: None,

@@ -11,14 +11,12 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use super::SandboxError;
-use super::aws::{self, AwsEmulatorConfig, AwsState, RunningAws};
+use super::aws::{self, AwsCredentials, AwsEmulatorConfig, AwsState, RunningAws};
 use super::azure::{self as azure_emulator, AzureEmulatorConfig, AzureState, RunningAzure};
 use super::platform::{
     self, AnthropicIdentity, AwsBackend, AzureBackend, PlatformSandboxConfig, PlatformState, RunningPlatform,
 };
 use super::scenarios::Scenario;
-use crate::providers::aws::StaticCredentials;
-use crate::providers::azure::AzureEndpoints;
 use cmek_core::identities;
 
 const WHAT: &str = "sandbox";
@@ -51,14 +49,16 @@ struct SavedState {
     azure: AzureState,
 }
 
-/// What a client needs to reach the sandbox: the same values `cmek sandbox` exports.
+/// What a client needs to reach the sandbox: the same values `cmek sandbox` exports, as plain
+/// data (a client turns them into its own settings).
 #[derive(Debug, Clone)]
 pub struct SandboxEndpoints {
     pub base_url: url::Url,
     pub admin_key: SecretString,
     pub aws_endpoint: String,
     pub aws_region: String,
-    pub aws_credentials: StaticCredentials,
+    /// The customer's principal.
+    pub aws_credentials: AwsCredentials,
     pub azure: AzureSandboxEndpoints,
 }
 
@@ -83,29 +83,6 @@ pub struct AzureSandboxEndpoints {
     pub identity_header: SecretString,
 }
 
-impl AzureSandboxEndpoints {
-    /// How `cmek`'s Azure provider reaches the emulator: its endpoints, its CA, the Azure host
-    /// names resolved to loopback, signed in as the customer's principal.
-    pub fn provider_settings(&self) -> crate::providers::azure::AzureSettings {
-        use crate::providers::azure::{AzureEndpoints, AzureSettings, StaticClientSecret};
-        AzureSettings {
-            subscription: None,
-            endpoints: AzureEndpoints {
-                arm: self.arm.clone(),
-                graph: self.graph.clone(),
-                authority: self.authority.clone(),
-                vault_suffix: format!(":{}", self.port),
-            },
-            ca_pem: Some(self.ca_pem.clone()),
-            resolve_to_loopback: Some(self.port),
-            static_client_secret: Some(StaticClientSecret {
-                tenant_id: self.tenant_id.clone(),
-                client_id: self.client_id.clone(),
-                client_secret: self.client_secret.clone(),
-            }),
-        }
-    }
-}
 pub struct Sandbox {
     pub scenario: &'static Scenario,
     /// Started from a state file rather than from the scenario.
@@ -264,12 +241,8 @@ fn azure_backend(azure: &RunningAzure) -> AzureBackend {
     let port = azure.port();
     let anthropic = azure.anthropic();
     AzureBackend {
-        endpoints: AzureEndpoints {
-            arm: format!("https://management.azure.com:{port}"),
-            graph: format!("https://graph.microsoft.com:{port}"),
-            authority: azure.authority_url(),
-            vault_suffix: format!(":{port}"),
-        },
+        authority: azure.authority_url(),
+        vault_suffix: format!(":{port}"),
         ca_pem: azure.ca_pem().to_string(),
         loopback_port: port,
         anthropic_client_id: anthropic.client_id,

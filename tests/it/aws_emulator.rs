@@ -27,16 +27,16 @@ pub async fn emulator() -> RunningAws {
     start(AwsEmulatorConfig::new()).await.expect("start the AWS emulator")
 }
 
-pub fn settings(aws: &RunningAws, credentials: StaticCredentials) -> AwsSettings {
+pub fn settings(aws: &RunningAws, credentials: impl Into<StaticCredentials>) -> AwsSettings {
     AwsSettings {
         region: Some(REGION.parse().unwrap()),
         profile: None,
         endpoint_url: Some(aws.endpoint.as_str().trim_end_matches('/').to_string()),
-        static_credentials: Some(credentials),
+        static_credentials: Some(credentials.into()),
     }
 }
 
-pub async fn provider(aws: &RunningAws, credentials: StaticCredentials) -> AwsProvider {
+pub async fn provider(aws: &RunningAws, credentials: impl Into<StaticCredentials>) -> AwsProvider {
     AwsProvider::connect(&settings(aws, credentials)).await.unwrap()
 }
 
@@ -163,7 +163,7 @@ async fn the_anthropic_session_works_only_in_its_own_account_and_only_as_granted
     let listed = raw.list_keys().send().await.unwrap();
     let listed: Vec<&str> = listed.keys().iter().filter_map(|k| k.key_arn()).collect();
     assert_eq!(listed, [own_arn.as_str()]);
-    let customer_keys = raw_kms(&aws, &aws.customer().credentials).await.list_keys().send().await.unwrap();
+    let customer_keys = raw_kms(&aws, &aws.customer().credentials.into()).await.list_keys().send().await.unwrap();
     assert!(customer_keys.keys().iter().all(|k| k.key_arn() != Some(own_arn.as_str())));
     // A bare key id names a key of the caller's own account.
     let bare_id = customer_key.rsplit('/').next().unwrap();
@@ -273,7 +273,7 @@ async fn the_lockout_check_keeps_the_caller_able_to_manage_the_key() {
     expect_code(me.create_key(&req).await, "MalformedPolicyDocumentException");
 
     // With the safety check bypassed the customer locks itself out, as AWS would let it.
-    let raw = raw_kms(&aws, &aws.customer().credentials).await;
+    let raw = raw_kms(&aws, &aws.customer().credentials.into()).await;
     raw.put_key_policy()
         .key_id(&arn)
         .policy(&anthropic_only)
@@ -287,7 +287,7 @@ async fn the_lockout_check_keeps_the_caller_able_to_manage_the_key() {
 #[tokio::test]
 async fn a_key_created_without_a_policy_gets_the_default_one() {
     let aws = emulator().await;
-    let raw = raw_kms(&aws, &aws.customer().credentials).await;
+    let raw = raw_kms(&aws, &aws.customer().credentials.into()).await;
     let created = raw.create_key().send().await.unwrap();
     let key_id = created.key_metadata().unwrap().key_id().to_string();
     let policy = customer(&aws).await.get_key_policy(&key_id).await.unwrap();
@@ -304,7 +304,7 @@ async fn key_state_is_enforced_through_disable_deletion_and_cancel() {
     let aws = emulator().await;
     let me = customer(&aws).await;
     let arn = create_key(&me, correct_policy()).await;
-    let raw = raw_kms(&aws, &aws.customer().credentials).await;
+    let raw = raw_kms(&aws, &aws.customer().credentials.into()).await;
     let ciphertext = me.encrypt(&arn, b"before", &ctx(ORG)).await.unwrap();
 
     raw.disable_key().key_id(&arn).send().await.unwrap();
@@ -360,7 +360,7 @@ async fn ciphertext_is_bound_to_its_context_and_its_key() {
     expect_code(me.decrypt(&arn, b"not a ciphertext at all", &two_pairs).await, "InvalidCiphertextException");
 
     // Without a KeyId the ciphertext names its key.
-    let raw = raw_kms(&aws, &aws.customer().credentials).await;
+    let raw = raw_kms(&aws, &aws.customer().credentials.into()).await;
     let out = raw
         .decrypt()
         .ciphertext_blob(Blob::new(ciphertext.clone()))
@@ -380,7 +380,7 @@ async fn rotated_keys_still_decrypt_older_ciphertext_and_data_keys_round_trip() 
     let aws = emulator().await;
     let me = customer(&aws).await;
     let arn = create_key(&me, correct_policy()).await;
-    let raw = raw_kms(&aws, &aws.customer().credentials).await;
+    let raw = raw_kms(&aws, &aws.customer().credentials.into()).await;
     let old = me.encrypt(&arn, b"old", &ctx(ORG)).await.unwrap();
     raw.enable_key_rotation().key_id(&arn).send().await.unwrap();
     let status = raw.get_key_rotation_status().key_id(&arn).send().await.unwrap();
@@ -419,7 +419,7 @@ async fn sessions_know_who_they_are_and_strangers_are_refused() {
     let e = expect_code(customer(&aws).await.assume_role(ROLE, "nope").await, "AccessDenied");
     assert_eq!(e.kind, AwsErrorKind::AccessDenied);
 
-    let customer_creds = aws.customer().credentials;
+    let customer_creds: StaticCredentials = aws.customer().credentials.into();
     let wrong_secret =
         StaticCredentials { secret_access_key: SecretString::from("not-the-secret"), ..customer_creds.clone() };
     let p = provider(&aws, wrong_secret).await;
@@ -530,7 +530,7 @@ async fn the_state_survives_a_restart_with_keys_aliases_and_credentials() {
 #[tokio::test]
 async fn multi_region_keys_get_mrk_ids() {
     let aws = emulator().await;
-    let raw = raw_kms(&aws, &aws.customer().credentials).await;
+    let raw = raw_kms(&aws, &aws.customer().credentials.into()).await;
     let created = raw.create_key().multi_region(true).send().await.unwrap();
     let meta = created.key_metadata().unwrap();
     assert!(meta.key_id().starts_with("mrk-"), "{}", meta.key_id());
@@ -543,7 +543,7 @@ async fn multi_region_keys_get_mrk_ids() {
 async fn list_operations_paginate() {
     let aws = emulator().await;
     let me = customer(&aws).await;
-    let raw = raw_kms(&aws, &aws.customer().credentials).await;
+    let raw = raw_kms(&aws, &aws.customer().credentials.into()).await;
     let mut arns = Vec::new();
     for n in 0..3 {
         let arn = create_key(&me, correct_policy()).await;

@@ -8,7 +8,7 @@ use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningParams, SigningSettings, sign};
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
-use cmek::providers::aws::StaticCredentials;
+use cmek::sandbox::aws::AwsCredentials;
 use cmek::sandbox::aws::RunningAws;
 use secrecy::ExposeSecret;
 use serde_json::Value;
@@ -34,7 +34,7 @@ impl Reply {
 /// Sends a request signed as the SDKs sign it (at `time`, for `service`).
 async fn send(
     aws: &RunningAws,
-    creds: &StaticCredentials,
+    creds: &AwsCredentials,
     service: &str,
     time: SystemTime,
     headers: &[(&str, &str)],

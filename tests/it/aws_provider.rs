@@ -70,7 +70,7 @@ fn sandbox_backend(aws: &RunningAws) -> Backend {
             region: Some("us-east-2".parse().unwrap()),
             profile: None,
             endpoint_url: Some(aws.endpoint.as_str().trim_end_matches('/').to_string()),
-            static_credentials: Some(aws.customer().credentials),
+            static_credentials: Some(aws.customer().credentials.into()),
         },
         account: CUSTOMER_ACCOUNT.parse().unwrap(),
         // Seeded in the customer's account; the emulator lets a role's own account assume it.

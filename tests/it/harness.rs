@@ -6,7 +6,8 @@ use std::process::Command;
 
 use cmek::platform::auth::Credential;
 use cmek::platform::{Client, ClientConfig};
-use cmek::providers::aws::{AwsProvider, AwsSettings, StaticCredentials};
+use cmek::providers::aws::{AwsProvider, AwsSettings};
+use cmek::sandbox::aws::AwsCredentials;
 use cmek::sandbox::platform::{AwsBackend, PlatformSandboxConfig, RunningPlatform, start};
 use rand::distr::{Alphanumeric, SampleString};
 use secrecy::SecretString;
@@ -47,8 +48,8 @@ impl std::fmt::Debug for Run {
     }
 }
 
-pub fn aws_credentials() -> StaticCredentials {
-    StaticCredentials {
+pub fn aws_credentials() -> AwsCredentials {
+    AwsCredentials {
         access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
         secret_access_key: SecretString::from("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
         session_token: None,
@@ -153,7 +154,7 @@ impl World {
             region: Some(REGION.parse().unwrap()),
             profile: None,
             endpoint_url: Some(self.moto.endpoint().to_string()),
-            static_credentials: Some(aws_credentials()),
+            static_credentials: Some(aws_credentials().into()),
         }
     }
 

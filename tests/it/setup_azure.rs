@@ -470,7 +470,7 @@ mod engine_level {
     fn services(sb: &Sandbox) -> Services {
         let ep = sb.endpoints();
         let platform = Client::new(ClientConfig::new(ep.base_url.clone(), Credential::AdminKey(ep.admin_key.clone())));
-        let azure = AzureProvider::connect(&ep.azure.provider_settings(), &|_| None).unwrap();
+        let azure = AzureProvider::connect(&cmek::cli::sandbox_settings::azure_settings(&ep.azure), &|_| None).unwrap();
         Services { platform: platform.unwrap(), cloud: CloudClient::Azure(Box::new(azure)), cancel: Cancel::new() }
     }
 

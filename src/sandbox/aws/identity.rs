@@ -12,8 +12,10 @@ use secrecy::SecretString;
 
 use super::secret::Secret;
 use super::state::{AccountRecord, AwsState, RoleRecord, UserRecord};
-use super::{ANTHROPIC_ACCOUNT, ANTHROPIC_ORGANIZATION, CUSTOMER_ACCOUNT, CUSTOMER_ORGANIZATION, EmulatedUser, ids};
-use crate::providers::aws::StaticCredentials;
+use super::{
+    ANTHROPIC_ACCOUNT, ANTHROPIC_ORGANIZATION, AwsCredentials, CUSTOMER_ACCOUNT, CUSTOMER_ORGANIZATION, EmulatedUser,
+    ids,
+};
 use cmek_core::identities;
 use cmek_core::policy::anthropic;
 use cmek_core::policy::eval::RequestPrincipal;
@@ -73,7 +75,7 @@ impl AwsState {
         Some(EmulatedUser {
             arn: user.arn(),
             account: user.account.clone(),
-            credentials: StaticCredentials {
+            credentials: AwsCredentials {
                 access_key_id: user.access_key_id.clone(),
                 secret_access_key: SecretString::from(user.secret_access_key.expose().to_string()),
                 session_token: None,

@@ -19,6 +19,7 @@
 
 mod auth;
 mod authorize;
+mod credentials;
 mod crypto;
 mod errors;
 mod handler;
@@ -44,9 +45,9 @@ mod state;
 
 use std::net::{Ipv4Addr, SocketAddr};
 
-use crate::providers::aws::StaticCredentials;
 use cmek_core::model::{AwsKeyState, KmsAliasName};
 use cmek_core::policy::PolicyDocument;
+pub use credentials::AwsCredentials;
 
 /// Injected transient failures (KMS: `ThrottlingException` or `KMSInternalException`,
 /// alternately; STS: `Throttling`) and latency, spread as `crate::sandbox::faults` spreads them.
@@ -69,7 +70,7 @@ pub const ANTHROPIC_ORGANIZATION: &str = "o-anthropic915";
 pub struct EmulatedUser {
     pub arn: String,
     pub account: String,
-    pub credentials: StaticCredentials,
+    pub credentials: AwsCredentials,
 }
 
 /// What [`start`] needs.
@@ -124,7 +125,7 @@ impl SeedKey {
     pub fn customer(policy: impl Into<String>) -> Self {
         Self {
             account: CUSTOMER_ACCOUNT.to_string(),
-            region: crate::providers::aws::DEFAULT_REGION.to_string(),
+            region: crate::sandbox::REGION.to_string(),
             policy: policy.into(),
             state: AwsKeyState::Enabled,
             multi_region: false,

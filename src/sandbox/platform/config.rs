@@ -6,8 +6,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use secrecy::SecretString;
 
 use super::state::PlatformState;
-use crate::providers::aws::StaticCredentials;
-use crate::providers::azure::AzureEndpoints;
+use crate::sandbox::aws::AwsCredentials;
 use crate::sandbox::faults::Faults;
 
 /// What `start` needs. Runtime knobs (CMEK on or off, the validation time limit) are set on the
@@ -56,7 +55,7 @@ pub struct AwsBackend {
     pub endpoint_url: String,
     /// The region for calls not tied to a key ARN; key calls go to the ARN's own region.
     pub region_default: String,
-    pub credentials: StaticCredentials,
+    pub credentials: AwsCredentials,
     /// Anthropic's identity on an enforcing endpoint (see above).
     pub anthropic: Option<AnthropicIdentity>,
 }
@@ -65,7 +64,7 @@ pub struct AwsBackend {
 /// may assume `role_arn` (the published role).
 #[derive(Debug, Clone)]
 pub struct AnthropicIdentity {
-    pub credentials: StaticCredentials,
+    pub credentials: AwsCredentials,
     pub role_arn: String,
 }
 
@@ -75,9 +74,10 @@ pub struct AnthropicIdentity {
 /// RBAC with its propagation delay, access policies, key state), so outcomes are its answers.
 #[derive(Debug, Clone)]
 pub struct AzureBackend {
-    /// Entra authority, ARM and Graph with the emulator's port; `vault_suffix` is `:<port>`, added
-    /// to the registered vault URI (which has no port).
-    pub endpoints: AzureEndpoints,
+    /// The Entra authority with the emulator's port, e.g. `https://login.microsoftonline.com:<port>`.
+    pub authority: String,
+    /// Added to the registered vault URI (which has no port) to reach the emulator: `:<port>`.
+    pub vault_suffix: String,
     /// The sandbox CA (PEM) the emulator's certificate chains to.
     pub ca_pem: String,
     /// The emulator's loopback port: the Azure host names resolve to 127.0.0.1 on it.

@@ -7,7 +7,8 @@ use secrecy::SecretString;
 use serde_json::json;
 
 use super::{ADMIN_KEY, Api};
-use crate::providers::aws::{AwsProvider, AwsSettings, NewAwsKey, StaticCredentials};
+use crate::providers::aws::{AwsProvider, AwsSettings, NewAwsKey};
+use crate::sandbox::aws::AwsCredentials;
 use crate::sandbox::platform::{AwsBackend, PlatformSandboxConfig, seed};
 use cmek_core::model::{AwsAccountId, CompartmentId, OrgUuid};
 use cmek_core::policy::render::{AnthropicGrant, key_policy};
@@ -18,8 +19,8 @@ mod moto;
 
 const KEYS: &str = "/v1/organizations/external_keys";
 
-fn credentials() -> StaticCredentials {
-    StaticCredentials {
+fn credentials() -> AwsCredentials {
+    AwsCredentials {
         access_key_id: "AKIDSANDBOXTEST".into(),
         secret_access_key: SecretString::from("sandbox-test-secret"),
         session_token: None,
@@ -48,7 +49,7 @@ async fn provider(moto: &moto::Moto) -> AwsProvider {
         region: Some("us-east-2".parse().unwrap()),
         profile: None,
         endpoint_url: Some(moto.endpoint().to_string()),
-        static_credentials: Some(credentials()),
+        static_credentials: Some(credentials().into()),
     })
     .await
     .unwrap()

@@ -42,7 +42,7 @@ impl World {
             region: Some("us-east-2".parse().unwrap()),
             profile: None,
             endpoint_url: Some(endpoint),
-            static_credentials: Some(aws.customer().credentials),
+            static_credentials: Some(aws.customer().credentials.into()),
         })
         .await
         .unwrap();

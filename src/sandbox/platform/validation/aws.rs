@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use rand::RngCore;
 
-use crate::providers::aws::StaticCredentials;
+use crate::sandbox::aws::AwsCredentials;
 use cmek_core::model::{AwsKeyDescription, AwsKeyState, AwsRegion, KmsKeyArn};
 use cmek_core::policy::PolicyDocument;
 
@@ -136,7 +136,7 @@ pub(super) fn parse_arn(kms_arn: &str) -> Result<KmsKeyArn, String> {
 pub(super) fn connect(
     backend: &AwsBackend,
     region: &AwsRegion,
-    credentials: &StaticCredentials,
+    credentials: &AwsCredentials,
     kms_arn: &str,
 ) -> Result<KmsCalls, String> {
     KmsCalls::new(&backend.endpoint_url, region, credentials).map_err(|e| from_aws(&e, kms_arn, &BTreeMap::new()))

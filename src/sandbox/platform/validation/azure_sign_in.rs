@@ -27,7 +27,7 @@ pub enum SignInError {
 /// Client credentials for Key Vault in `tenant` as Anthropic's app; `Ok` when Entra issues a token.
 pub async fn sign_in(backend: &AzureBackend, tenant: &str) -> Result<(), SignInError> {
     let unreachable = |e: &dyn std::fmt::Display| SignInError::Unreachable(e.to_string());
-    let authority = url::Url::parse(&backend.endpoints.authority).map_err(|e| unreachable(&e))?;
+    let authority = url::Url::parse(&backend.authority).map_err(|e| unreachable(&e))?;
     let ca = reqwest::Certificate::from_pem(backend.ca_pem.as_bytes()).map_err(|e| unreachable(&e))?;
     let mut builder = reqwest::Client::builder().timeout(Duration::from_secs(20)).tls_certs_merge([ca]);
     if let Some(host) = authority.host_str() {
@@ -40,7 +40,7 @@ pub async fn sign_in(backend: &AzureBackend, tenant: &str) -> Result<(), SignInE
         .append_pair("client_secret", backend.anthropic_client_secret.expose_secret())
         .append_pair("scope", VAULT_SCOPE)
         .finish();
-    let url = format!("{}/{tenant}/oauth2/v2.0/token", backend.endpoints.authority.trim_end_matches('/'));
+    let url = format!("{}/{tenant}/oauth2/v2.0/token", backend.authority.trim_end_matches('/'));
     let response = client
         .post(url)
         .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")

@@ -40,7 +40,7 @@ impl KeyVaultCalls {
         let http = http_client(backend, &vault_host)?;
         let options = || {
             let mut cloud = CustomConfiguration::default();
-            cloud.authority_host = backend.endpoints.authority.clone();
+            cloud.authority_host = backend.authority.clone();
             ClientOptions {
                 transport: Some(Transport::new(Arc::new(http.clone()))),
                 cloud: Some(Arc::new(CloudConfiguration::from(cloud))),
@@ -54,7 +54,7 @@ impl KeyVaultCalls {
             Some(ClientSecretCredentialOptions { client_options: options() }),
         )
         .map_err(|e| from_sdk(SETTINGS, &e))?;
-        let url = format!("{}{}", vault.as_str(), backend.endpoints.vault_suffix);
+        let url = format!("{}{}", vault.as_str(), backend.vault_suffix);
         let key_options = KeyClientOptions { client_options: options(), ..Default::default() };
         let client = KeyClient::new(&url, credential, Some(key_options)).map_err(|e| from_sdk(GET, &e))?;
         Ok(Self { client })
@@ -115,8 +115,7 @@ fn http_client(backend: &AzureBackend, vault_host: &str) -> Result<reqwest::Clie
     })?;
     let mut builder = reqwest::Client::builder().timeout(Duration::from_secs(60)).tls_certs_merge([ca]);
     let addr = SocketAddr::from(([127, 0, 0, 1], backend.loopback_port));
-    let authority_host =
-        url::Url::parse(&backend.endpoints.authority).ok().and_then(|u| u.host_str().map(str::to_string));
+    let authority_host = url::Url::parse(&backend.authority).ok().and_then(|u| u.host_str().map(str::to_string));
     for host in authority_host.iter().map(String::as_str).chain([vault_host]) {
         builder = builder.resolve(host, addr);
     }

@@ -18,7 +18,7 @@ use aws_sdk_kms::types::KeyMetadata;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::kms_failure::{KmsFailure, KmsFailureKind};
-use crate::providers::aws::StaticCredentials;
+use crate::sandbox::aws::AwsCredentials;
 use cmek_core::model::{AwsAccountId, AwsKeyDescription, AwsKeyState, AwsRegion, KmsKeyArn, KmsKeyId};
 
 /// The operation name the client set-up reports its own failures under.
@@ -42,7 +42,7 @@ pub struct KmsCalls {
 
 impl KmsCalls {
     /// Clients for `endpoint_url` in `region`, calling with `credentials`. Makes no call.
-    pub fn new(endpoint_url: &str, region: &AwsRegion, credentials: &StaticCredentials) -> Result<Self, KmsFailure> {
+    pub fn new(endpoint_url: &str, region: &AwsRegion, credentials: &AwsCredentials) -> Result<Self, KmsFailure> {
         check_endpoint_url(endpoint_url)?;
         let credentials = Credentials::new(
             credentials.access_key_id.clone(),
@@ -150,7 +150,7 @@ impl KmsCalls {
     }
 
     /// STS AssumeRole: a session of `role_arn` named `session_name`, as temporary credentials.
-    pub async fn assume_role(&self, role_arn: &str, session_name: &str) -> Result<StaticCredentials, KmsFailure> {
+    pub async fn assume_role(&self, role_arn: &str, session_name: &str) -> Result<AwsCredentials, KmsFailure> {
         const OP: &str = "sts:AssumeRole";
         let out = self
             .sts
@@ -163,7 +163,7 @@ impl KmsCalls {
         let creds = out.credentials().ok_or_else(|| {
             KmsFailure::new(KmsFailureKind::Other, OP, format!("STS returned no credentials for role `{role_arn}`"))
         })?;
-        Ok(StaticCredentials {
+        Ok(AwsCredentials {
             access_key_id: creds.access_key_id().to_string(),
             secret_access_key: SecretString::from(creds.secret_access_key().to_string()),
             session_token: Some(SecretString::from(creds.session_token().to_string())),
