@@ -10,7 +10,8 @@
 //! - [`engine`]: applies a plan through the providers and the platform client, keeps the journal.
 //! - [`providers`]: the only code that talks to a cloud; SDK types never leave it.
 //! - [`platform`]: the Claude Platform Admin API client.
-//! - [`sandbox`]: loopback emulators of the platform, AWS KMS/STS and Azure, with scenarios.
+//! - the sandbox (loopback emulators of the platform, AWS KMS/STS and Azure, with scenarios) is
+//!   the `cmek-sandbox` crate; `cli` starts it for `--sandbox` and `cmek sandbox`.
 //! - [`wizard`] (pure state machine) and [`tui`] (its terminal runtime and views).
 //! - [`cli`], [`output`], [`error`]: the command-line front end.
 #![forbid(unsafe_code)]
@@ -21,5 +22,4 @@ pub mod error;
 pub mod output;
 pub mod platform;
 pub mod providers;
-pub mod sandbox;
 pub mod tui;

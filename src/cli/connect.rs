@@ -9,8 +9,8 @@ use crate::platform::auth::{self, Credential, CredentialSources};
 use crate::platform::{Client, ClientConfig, DEFAULT_BASE_URL, parse_base_url};
 use crate::providers::aws::{AwsProvider, AwsSettings};
 use crate::providers::azure::{AzureEndpoints, AzureProvider, AzureSettings};
-use crate::sandbox::SandboxEndpoints;
 use cmek_core::model::AwsRegion;
+use cmek_sandbox::SandboxEndpoints;
 
 pub enum Reach<'a> {
     Real {

@@ -133,7 +133,7 @@ async fn doctor_with_reach(
 }
 
 /// Stops an in-process sandbox (saving its state) after a command; the command's own error wins.
-async fn stop_sandbox(sandbox: Option<crate::sandbox::Sandbox>, result: Result<i32>) -> Result<i32> {
+async fn stop_sandbox(sandbox: Option<cmek_sandbox::Sandbox>, result: Result<i32>) -> Result<i32> {
     let Some(sb) = sandbox else { return result };
     let stopped = sb.shutdown().await;
     let code = result?;

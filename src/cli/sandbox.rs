@@ -16,11 +16,11 @@ use super::Cli;
 use super::args::SandboxArgs;
 use crate::error::{Error, Result};
 use crate::output::Output;
-use crate::sandbox::aws::AwsCredentials;
-use crate::sandbox::ca_bundle::{self, CaBundle};
-use crate::sandbox::platform::{AwsBackend, PlatformSandboxConfig, start};
-use crate::sandbox::scenarios::{self, SCENARIOS, Scenario};
-use crate::sandbox::{AzureSandboxEndpoints, Sandbox, SandboxEndpoints, SandboxOptions};
+use cmek_sandbox::aws::AwsCredentials;
+use cmek_sandbox::ca_bundle::{self, CaBundle};
+use cmek_sandbox::platform::{AwsBackend, PlatformSandboxConfig, start};
+use cmek_sandbox::scenarios::{self, SCENARIOS, Scenario};
+use cmek_sandbox::{AzureSandboxEndpoints, Sandbox, SandboxEndpoints, SandboxOptions};
 
 /// How often a foreground sandbox with `--state` saves what changed.
 const SAVE_EVERY: Duration = Duration::from_secs(1);

@@ -4,8 +4,8 @@
 
 use crate::providers::aws::StaticCredentials;
 use crate::providers::azure::{AzureEndpoints, AzureSettings, StaticClientSecret};
-use crate::sandbox::AzureSandboxEndpoints;
-use crate::sandbox::aws::AwsCredentials;
+use cmek_sandbox::AzureSandboxEndpoints;
+use cmek_sandbox::aws::AwsCredentials;
 
 impl From<AwsCredentials> for StaticCredentials {
     fn from(c: AwsCredentials) -> Self {

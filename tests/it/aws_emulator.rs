@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 
 use aws_sdk_kms::primitives::Blob;
 use cmek::providers::aws::{AwsError, AwsErrorKind, AwsProvider, AwsSettings, NewAwsKey, StaticCredentials};
-use cmek::sandbox::aws::{AwsEmulatorConfig, CUSTOMER_ACCOUNT, Faults, RunningAws, SeedKey, start};
 use cmek_core::model::{AwsAccountId, AwsKeyState, OrgUuid};
 use cmek_core::policy::PolicyDocument;
 use cmek_core::policy::render::{AnthropicGrant, key_policy};
+use cmek_sandbox::aws::{AwsEmulatorConfig, CUSTOMER_ACCOUNT, Faults, RunningAws, SeedKey, start};
 use secrecy::{ExposeSecret, SecretString};
 
 pub const ORG: &str = "6f2a1c9e-0d3b-4f7a-9a51-2c8e4b7d1f30";

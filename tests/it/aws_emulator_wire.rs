@@ -8,8 +8,8 @@ use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningParams, SigningSettings, sign};
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
-use cmek::sandbox::aws::AwsCredentials;
-use cmek::sandbox::aws::RunningAws;
+use cmek_sandbox::aws::AwsCredentials;
+use cmek_sandbox::aws::RunningAws;
 use secrecy::ExposeSecret;
 use serde_json::Value;
 

@@ -10,8 +10,8 @@
 use std::collections::BTreeMap;
 
 use cmek::providers::aws::{AwsErrorKind, AwsProvider, AwsSettings, NewAwsKey, StaticCredentials};
-use cmek::sandbox::aws::{AwsEmulatorConfig, CUSTOMER_ACCOUNT, RunningAws};
 use cmek_core::model::{AwsAccountId, AwsKeyRef, AwsKeyState, AwsRegion, KmsAliasName, KmsKeyArn};
+use cmek_sandbox::aws::{AwsEmulatorConfig, CUSTOMER_ACCOUNT, RunningAws};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::moto::{MOTO_ACCOUNT, Moto, free_port};
@@ -80,7 +80,7 @@ fn sandbox_backend(aws: &RunningAws) -> Backend {
 }
 
 pub async fn start_sandbox() -> RunningAws {
-    cmek::sandbox::aws::start(AwsEmulatorConfig::new()).await.expect("start the AWS emulator")
+    cmek_sandbox::aws::start(AwsEmulatorConfig::new()).await.expect("start the AWS emulator")
 }
 
 /// A policy shaped like the one `policy::render::key_policy` produces for `account`.

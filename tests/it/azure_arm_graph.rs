@@ -3,8 +3,8 @@
 //! vault properties and their irreversible settings, role assignments and definitions,
 //! diagnostic settings, subscription and vault listings, consent to Anthropic's app.
 
-use cmek::sandbox::azure::roles::{KEY_VAULT_ADMINISTRATOR, KEY_VAULT_CRYPTO_USER};
-use cmek::sandbox::azure::{CUSTOMER_TENANT, RunningAzure, SUBSCRIPTION_ID, VAULT_NAME};
+use cmek_sandbox::azure::roles::{KEY_VAULT_ADMINISTRATOR, KEY_VAULT_CRYPTO_USER};
+use cmek_sandbox::azure::{CUSTOMER_TENANT, RunningAzure, SUBSCRIPTION_ID, VAULT_NAME};
 use serde_json::{Value, json};
 
 use super::azure_emulator::{credential, emulator, http};

@@ -3,8 +3,8 @@
 //! refused under purge protection, a plain create of the name is refused, and recovery
 //! (`createMode: recover`, what `az keyvault recover` sends) brings the vault and its keys back.
 
-use cmek::sandbox::azure::roles::{CONTRIBUTOR, KEY_VAULT_READER};
-use cmek::sandbox::azure::{CUSTOMER_OBJECT_ID, LOCATION, RunningAzure, SUBSCRIPTION_ID, SeedAzureKey, VAULT_NAME};
+use cmek_sandbox::azure::roles::{CONTRIBUTOR, KEY_VAULT_READER};
+use cmek_sandbox::azure::{CUSTOMER_OBJECT_ID, LOCATION, RunningAzure, SUBSCRIPTION_ID, SeedAzureKey, VAULT_NAME};
 use serde_json::{Value, json};
 
 use super::azure_emulator::{credential, emulator, http, key_client};

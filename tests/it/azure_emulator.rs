@@ -17,8 +17,8 @@ use azure_security_keyvault_keys::models::{
     UpdateKeyPropertiesParameters,
 };
 use azure_security_keyvault_keys::{KeyClient, KeyClientOptions, ResourceExt};
-use cmek::sandbox::azure::roles::KEY_VAULT_CRYPTO_USER;
-use cmek::sandbox::azure::{
+use cmek_sandbox::azure::roles::KEY_VAULT_CRYPTO_USER;
+use cmek_sandbox::azure::{
     AzureEmulatorConfig, CUSTOMER_TENANT, ClientCredentials, RunningAzure, SUBSCRIPTION_ID, SeedAzureKey, VAULT_NAME,
     start,
 };
@@ -305,17 +305,17 @@ async fn state_round_trips_through_serde_without_leaking_secrets_in_debug() {
     az.seed_key(SeedAzureKey::cmek("cmek")).unwrap();
     let state = az.state();
     let text = serde_json::to_string(&state).unwrap();
-    let back: cmek::sandbox::azure::AzureState = serde_json::from_str(&text).unwrap();
+    let back: cmek_sandbox::azure::AzureState = serde_json::from_str(&text).unwrap();
     assert_eq!(back.vaults[0].keys.len(), 1);
     let debug = format!("{state:?}");
-    assert!(!debug.contains(cmek::sandbox::azure::CUSTOMER_SECRET));
+    assert!(!debug.contains(cmek_sandbox::azure::CUSTOMER_SECRET));
     assert!(debug.contains("redacted"));
 }
 
 #[tokio::test]
 async fn official_client_retries_through_injected_faults() {
     let mut config = AzureEmulatorConfig::new();
-    config.faults = cmek::sandbox::azure::Faults { error_share: 0.5, latency: Duration::ZERO };
+    config.faults = cmek_sandbox::azure::Faults { error_share: 0.5, latency: Duration::ZERO };
     let az = start(config).await.unwrap();
     let client = key_client(&az, &az.customer());
     for i in 0..3 {
@@ -330,7 +330,7 @@ async fn a_token_from_another_tenant_or_signer_is_refused() {
     let az = emulator().await;
     // Anthropic's app in its own (publisher) tenant: a valid token, but not for this vault's tenant.
     let mut home = az.anthropic();
-    home.tenant_id = cmek::sandbox::azure::ANTHROPIC_TENANT.to_string();
+    home.tenant_id = cmek_sandbox::azure::ANTHROPIC_TENANT.to_string();
     let home_token = token(&az, &home, "https://vault.azure.net/.default").await;
     let url = format!("{}/keys?api-version=7.5", az.vault_url(VAULT_NAME));
     let response = http(&az).get(&url).bearer_auth(&home_token).send().await.unwrap();

@@ -3,9 +3,9 @@
 //! `RequestDisallowedByPolicy`, and an exemption for the vault lifting it; then the provider's
 //! `policy_denials` reading the same world.
 
-use cmek::sandbox::azure::policy::KV_DISABLE_PUBLIC_ACCESS;
-use cmek::sandbox::azure::state::PolicyAssignment;
-use cmek::sandbox::azure::{RESOURCE_GROUP, RunningAzure, SUBSCRIPTION_ID, VAULT_NAME};
+use cmek_sandbox::azure::policy::KV_DISABLE_PUBLIC_ACCESS;
+use cmek_sandbox::azure::state::PolicyAssignment;
+use cmek_sandbox::azure::{RESOURCE_GROUP, RunningAzure, SUBSCRIPTION_ID, VAULT_NAME};
 use serde_json::{Value, json};
 
 use super::azure_emulator::{credential, emulator, http};
@@ -198,10 +198,10 @@ const SETUP: &[&str] = &["--azure-allow-public-access", "--workspace", "producti
 async fn exempt_the_vault(world: &super::doctor_support::World, assignment: &str) {
     let path = world.state_file();
     let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let state: cmek::sandbox::azure::AzureState = serde_json::from_value(doc["azure"].clone()).unwrap();
-    let az = cmek::sandbox::azure::start(cmek::sandbox::azure::AzureEmulatorConfig {
+    let state: cmek_sandbox::azure::AzureState = serde_json::from_value(doc["azure"].clone()).unwrap();
+    let az = cmek_sandbox::azure::start(cmek_sandbox::azure::AzureEmulatorConfig {
         state,
-        ..cmek::sandbox::azure::AzureEmulatorConfig::new()
+        ..cmek_sandbox::azure::AzureEmulatorConfig::new()
     })
     .await
     .unwrap();
@@ -283,7 +283,7 @@ fn landing_zone_initiative(az: &RunningAzure) -> String {
                       "policyDefinitionId": builtin(KV_DISABLE_PUBLIC_ACCESS),
                       "parameters": { "effect": { "value": "[parameters('kvEffect')]" } } },
                     { "policyDefinitionReferenceId": "KeyVaultDenyPaasPublicIP",
-                      "policyDefinitionId": builtin(cmek::sandbox::azure::policy::KV_FIREWALL_ENABLED),
+                      "policyDefinitionId": builtin(cmek_sandbox::azure::policy::KV_FIREWALL_ENABLED),
                       "parameters": { "effect": { "value": "[parameters('fwEffect')]" } } }
                 ]
             }

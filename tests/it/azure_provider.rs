@@ -7,12 +7,12 @@ use std::collections::{BTreeMap, HashMap};
 use cmek::providers::azure::{
     AzureEndpoints, AzureErrorKind, AzureProvider, AzureSettings, ForbiddenBy, NewAzureKey, StaticClientSecret,
 };
-use cmek::sandbox::azure::roles::{KEY_VAULT_ADMINISTRATOR, KEY_VAULT_CRYPTO_USER};
-use cmek::sandbox::azure::{
+use cmek_core::model::{AzureKeyName, VaultResourceId, VaultUri};
+use cmek_sandbox::azure::roles::{KEY_VAULT_ADMINISTRATOR, KEY_VAULT_CRYPTO_USER};
+use cmek_sandbox::azure::{
     CUSTOMER_APP_ID, CUSTOMER_OBJECT_ID, CUSTOMER_SOURCE_IP, CUSTOMER_TENANT, RESOURCE_GROUP, RunningAzure,
     SUBSCRIPTION_ID, VAULT_NAME,
 };
-use cmek_core::model::{AzureKeyName, VaultResourceId, VaultUri};
 use secrecy::SecretString;
 
 use super::azure_emulator::emulator;

@@ -4,12 +4,12 @@
 
 use cmek::providers::azure::StaticClientSecret;
 use cmek::providers::azure::{AzureEndpoints, AzureErrorKind, AzureProvider, AzureSettings, ForbiddenBy};
-use cmek::sandbox::Sandbox;
-use cmek::sandbox::azure::roles::KEY_VAULT_CRYPTO_USER;
-use cmek::sandbox::azure::{ANTHROPIC_SOURCE_IP, CUSTOMER_TENANT, VAULT_NAME};
-use cmek::sandbox::platform::seed::ORG_ID;
-use cmek::sandbox::scenarios::azure::{KEY_NAME, OTHER_TENANT, PROPAGATION_DELAY, SIBLING_KEY};
 use cmek_core::model::{AzureKeyName, VaultResourceId, VaultUri};
+use cmek_sandbox::Sandbox;
+use cmek_sandbox::azure::roles::KEY_VAULT_CRYPTO_USER;
+use cmek_sandbox::azure::{ANTHROPIC_SOURCE_IP, CUSTOMER_TENANT, VAULT_NAME};
+use cmek_sandbox::platform::seed::ORG_ID;
+use cmek_sandbox::scenarios::azure::{KEY_NAME, OTHER_TENANT, PROPAGATION_DELAY, SIBLING_KEY};
 
 use super::platform_azure::{
     client, consent_and_grant, key_id, key_scope, register_and_validate, sandbox, tagged_key, validate,

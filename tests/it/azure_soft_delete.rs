@@ -3,8 +3,8 @@
 //! it is in the bin, purge is refused under purge protection, and RBAC names the bin's actions.
 
 use azure_security_keyvault_keys::models::{CreateKeyParameters, KeyOperation, KeyType};
-use cmek::sandbox::azure::roles::KEY_VAULT_CRYPTO_USER;
-use cmek::sandbox::azure::{SUBSCRIPTION_ID, SeedAzureKey, VAULT_NAME};
+use cmek_sandbox::azure::roles::KEY_VAULT_CRYPTO_USER;
+use cmek_sandbox::azure::{SUBSCRIPTION_ID, SeedAzureKey, VAULT_NAME};
 use serde_json::Value;
 
 use super::azure_emulator::{emulator, inner_code, key_client};

@@ -5,9 +5,9 @@
 use cmek::providers::azure::{
     AzureEndpoints, AzureErrorKind, AzureProvider, AzureSettings, StaticClientSecret, VaultNetworkChange,
 };
-use cmek::sandbox::azure::state::DeletedKey;
-use cmek::sandbox::azure::{RESOURCE_GROUP, RunningAzure, SUBSCRIPTION_ID, SeedAzureKey, VAULT_NAME};
 use cmek_core::model::{AzureKeyName, VaultResourceId, VaultUri};
+use cmek_sandbox::azure::state::DeletedKey;
+use cmek_sandbox::azure::{RESOURCE_GROUP, RunningAzure, SUBSCRIPTION_ID, SeedAzureKey, VAULT_NAME};
 use secrecy::SecretString;
 
 use super::azure_emulator::emulator;
@@ -121,8 +121,8 @@ async fn deleted_vaults_lists_the_bin_in_model_terms_and_says_when_it_may_not_be
     assert_eq!(err.kind, AzureErrorKind::Forbidden(cmek::providers::azure::ForbiddenBy::Rbac), "{err}");
     az.add_role_assignment(
         &format!("/subscriptions/{SUBSCRIPTION_ID}"),
-        cmek::sandbox::azure::roles::KEY_VAULT_READER,
-        cmek::sandbox::azure::CUSTOMER_OBJECT_ID,
+        cmek_sandbox::azure::roles::KEY_VAULT_READER,
+        cmek_sandbox::azure::CUSTOMER_OBJECT_ID,
     );
     let bin = azure.deleted_vaults().await.unwrap();
     assert_eq!(bin.len(), 1, "{bin:?}");

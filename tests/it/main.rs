@@ -1,4 +1,5 @@
 //! The one integration-test binary: each module is a group of tests (see design.md, Testing).
+mod attach_aws;
 mod aws_cli;
 mod aws_emulator;
 mod aws_emulator_wire;
@@ -18,10 +19,13 @@ mod doctor_aws;
 mod doctor_azure;
 mod doctor_platform;
 mod doctor_support;
+mod enforcing_aws;
+mod faults_and_state;
 mod foreground;
 mod harness;
 mod moto;
 mod platform_azure;
+mod platform_client;
 mod policy_cli;
 mod policy_corpus;
 mod policy_differential;

@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 use cmek::platform::auth::Credential;
 use cmek::platform::types::{AzureKeyConfig, CreateExternalKey, ProviderConfig, UpdateWorkspace, ValidationStatus};
 use cmek::platform::{Client, ClientConfig};
-use cmek::sandbox::azure::roles::{KEY_VAULT_CRYPTO_USER, KEY_VAULT_READER};
-use cmek::sandbox::azure::{CUSTOMER_TENANT, SeedAzureKey, VAULT_NAME};
-use cmek::sandbox::platform::seed::ORG_ID;
-use cmek::sandbox::scenarios;
-use cmek::sandbox::{Sandbox, SandboxOptions};
+use cmek_sandbox::azure::roles::{KEY_VAULT_CRYPTO_USER, KEY_VAULT_READER};
+use cmek_sandbox::azure::{CUSTOMER_TENANT, SeedAzureKey, VAULT_NAME};
+use cmek_sandbox::platform::seed::ORG_ID;
+use cmek_sandbox::scenarios;
+use cmek_sandbox::{Sandbox, SandboxOptions};
 
 pub const KEY_NAME: &str = "anthropic-cmek";
 
@@ -39,8 +39,8 @@ pub fn key_scope(key: &str) -> String {
 pub fn vault_resource_id() -> String {
     format!(
         "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.KeyVault/vaults/{VAULT_NAME}",
-        cmek::sandbox::azure::SUBSCRIPTION_ID,
-        cmek::sandbox::azure::RESOURCE_GROUP
+        cmek_sandbox::azure::SUBSCRIPTION_ID,
+        cmek_sandbox::azure::RESOURCE_GROUP
     )
 }
 

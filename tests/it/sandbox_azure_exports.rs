@@ -120,7 +120,7 @@ fn the_python_client_reads_the_key_cmek_created() {
     assert_eq!(setup.status.code(), Some(0), "{}", String::from_utf8_lossy(&setup.stderr));
 
     let sandbox = Foreground::start(home.path(), &["sandbox", "--state", state.to_str().unwrap()]);
-    let org_tag = format!("anthropic-org-{}", cmek::sandbox::platform::seed::ORG_ID);
+    let org_tag = format!("anthropic-org-{}", cmek_sandbox::platform::seed::ORG_ID);
     let out = Command::new(&python)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())

@@ -446,11 +446,11 @@ mod engine_level {
     use cmek::platform::auth::Credential;
     use cmek::platform::{Client, ClientConfig};
     use cmek::providers::azure::AzureProvider;
-    use cmek::sandbox::azure::VAULT_NAME;
-    use cmek::sandbox::{Sandbox, SandboxOptions, scenarios};
     use cmek_core::model::{KmsAliasName, ProviderKind};
     use cmek_core::plan::{self, AwsAnswers, AzureAnswers, SetupAnswers, StepState};
     use cmek_core::run::events::{Discard, StepOutcome};
+    use cmek_sandbox::azure::VAULT_NAME;
+    use cmek_sandbox::{Sandbox, SandboxOptions, scenarios};
 
     const RANGE: &str = "160.79.104.0/21";
 

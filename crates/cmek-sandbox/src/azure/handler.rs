@@ -1,0 +1,125 @@
+//! One request: read it, inject faults, route by host and path (token endpoints, ARM, Graph,
+//! Key Vault) and answer. Loopback names (`localhost`, `127.0.0.1`) reach the token endpoints,
+//! ARM and Graph by path, and Key Vault's data plane of the FIRST vault in the state.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::request::Incoming;
+use super::state::AzureState;
+use super::{arm, errors, graph, keyvault, tokens};
+use crate::faults::FaultPlan;
+use crate::secret::Secret;
+
+/// The shared emulator.
+pub struct Emulator {
+    pub state: Mutex<AzureState>,
+    /// The value the managed-identity endpoint expects in `X-IDENTITY-HEADER`.
+    pub identity_header: Secret,
+    pub faults: FaultPlan,
+}
+
+impl Emulator {
+    /// The state (a panic elsewhere never leaves it unusable).
+    pub fn lock(&self) -> MutexGuard<'_, AzureState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Where a request goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Route {
+    ManagedIdentity,
+    Entra { tenant: String },
+    Arm,
+    Graph,
+    KeyVault { vault: Option<String> },
+    Unknown,
+}
+
+fn route(host: &str, path: &str) -> Route {
+    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    if path.eq_ignore_ascii_case("/msi/token") {
+        return Route::ManagedIdentity;
+    }
+    if let [tenant, "oauth2", "v2.0", "token"] = segments.as_slice() {
+        return Route::Entra { tenant: tenant.to_string() };
+    }
+    if let Some(vault) = host.strip_suffix(".vault.azure.net") {
+        return Route::KeyVault { vault: Some(vault.to_string()) };
+    }
+    if host == "management.azure.com" || segments.first().is_some_and(|s| s.eq_ignore_ascii_case("subscriptions")) {
+        return Route::Arm;
+    }
+    if host == "graph.microsoft.com" || segments.first() == Some(&"v1.0") {
+        return Route::Graph;
+    }
+    if segments.first().is_some_and(|s| s.eq_ignore_ascii_case("keys") || s.eq_ignore_ascii_case("deletedkeys")) {
+        return Route::KeyVault { vault: None };
+    }
+    Route::Unknown
+}
+
+pub async fn handle(
+    State(emulator): State<Arc<Emulator>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: axum::extract::Request,
+) -> Response {
+    let req = match Incoming::read(request, peer).await {
+        Ok(req) => req,
+        Err(message) => return errors::arm(StatusCode::BAD_REQUEST, "InvalidRequest", &message),
+    };
+    let signature = crate::faults::signature(req.method.as_str(), &req.path, &req.body);
+    let delay = emulator.faults.latency();
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    if emulator.faults.should_fail(signature) {
+        return errors::arm(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "ServiceUnavailable",
+            "The service is temporarily unavailable (injected fault). Retry.",
+        );
+    }
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let mut state = emulator.lock();
+    let response = match route(&req.host, &req.path) {
+        Route::ManagedIdentity => tokens::managed_identity_token(&state, &req, &emulator.identity_header),
+        Route::Entra { tenant } => tokens::entra_token(&state, &req, &tenant),
+        Route::Arm => arm::handle(&mut state, &req, now_ms),
+        Route::Graph => graph::handle(&mut state, &req),
+        Route::KeyVault { vault } => {
+            let vault = vault.or_else(|| state.vaults.first().map(|v| v.name.clone())).unwrap_or_default();
+            keyvault::handle(&mut state, &req, &vault, now_ms)
+        }
+        Route::Unknown => errors::arm(
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            &format!("No Azure API is emulated at {} {}.", req.method, req.path),
+        ),
+    };
+    tracing::debug!(method = %req.method, path = %req.path, status = response.status().as_u16(), "azure sandbox request");
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_by_host_then_path() {
+        assert_eq!(route("v1.vault.azure.net", "/keys/k"), Route::KeyVault { vault: Some("v1".into()) });
+        assert_eq!(route("localhost", "/keys/k/create"), Route::KeyVault { vault: None });
+        assert_eq!(route("localhost", "/deletedkeys/k/recover"), Route::KeyVault { vault: None });
+        assert_eq!(route("localhost", "/msi/token"), Route::ManagedIdentity);
+        assert_eq!(route("login.microsoftonline.com", "/t1/oauth2/v2.0/token"), Route::Entra { tenant: "t1".into() });
+        assert_eq!(route("management.azure.com", "/subscriptions"), Route::Arm);
+        assert_eq!(route("localhost", "/subscriptions/s/resourceGroups"), Route::Arm);
+        assert_eq!(route("graph.microsoft.com", "/v1.0/servicePrincipals"), Route::Graph);
+        assert_eq!(route("localhost", "/other"), Route::Unknown);
+    }
+}

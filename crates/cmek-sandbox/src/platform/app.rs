@@ -1,0 +1,19 @@
+//! What every handler shares: the store, the accepted admin key, and where validation reaches AWS and Azure.
+
+use std::sync::Arc;
+
+use secrecy::SecretString;
+
+use super::config::{AwsBackend, AzureBackend};
+use super::state::SharedStore;
+use crate::faults::FaultPlan;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: SharedStore,
+    pub admin_key: SecretString,
+    pub aws: Option<Arc<AwsBackend>>,
+    pub azure: Option<Arc<AzureBackend>>,
+    /// Injected transient failures, when a scenario asks for them.
+    pub faults: Option<Arc<FaultPlan>>,
+}
