@@ -1,8 +1,9 @@
-//! The product's own Admin API client against the sandbox: paging helpers and typed errors.
+//! The product's own Admin API client and wire types against the sandbox: paging helpers, typed
+//! errors, and the client's types reading the emulator's answers (the two keep separate types).
 
 use secrecy::SecretString;
 
-use cmek::platform::types::{AwsKeyConfig, CreateExternalKey, ProviderConfig, UpdateWorkspace, Workspace};
+use cmek::platform::types::{AwsKeyConfig, CreateExternalKey, ExternalKey, ProviderConfig, UpdateWorkspace, Workspace};
 use cmek::platform::{Client, ClientConfig, Credential, PlatformError};
 use cmek_sandbox::platform::seed;
 use cmek_sandbox::platform::test_api::{ADMIN_KEY, AWS_ARN, Api};
@@ -67,4 +68,24 @@ async fn the_platform_client_gets_typed_errors_with_request_ids() {
         Err(PlatformError::Api { status: 401, kind, .. }) => assert_eq!(kind, "authentication_error"),
         other => panic!("expected a 401, got {other:?}"),
     }
+}
+
+/// What the emulator's own tests check against its own wire types, checked against the client's:
+/// a created key and a seeded workspace, read from the emulator's raw JSON.
+#[tokio::test]
+async fn the_clients_wire_types_read_the_emulators_answers() {
+    let api = Api::start().await;
+    let created = api
+        .post(
+            "/v1/organizations/external_keys",
+            serde_json::json!({"provider_config": {"type": "aws", "kms_arn": AWS_ARN}, "display_name": "primary"}),
+        )
+        .await
+        .ok()
+        .clone();
+    let typed: ExternalKey = serde_json::from_value(created).unwrap();
+    assert_eq!(typed.display_name.as_deref(), Some("primary"));
+    let production = api.get(&format!("/v1/organizations/workspaces/{}", seed::PRODUCTION.id)).await.ok().clone();
+    let typed: Workspace = serde_json::from_value(production).unwrap();
+    assert_eq!(typed, as_client::<Workspace>(&api.sandbox.workspaces[0]));
 }
