@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use super::clouds::{CloudConnectArgs, CloudDoctorArgs, CloudSetupArgs};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "cmek",
@@ -40,9 +42,7 @@ pub struct Cli {
     #[command(flatten)]
     pub platform: PlatformArgs,
     #[command(flatten)]
-    pub aws: AwsArgs,
-    #[command(flatten)]
-    pub azure: AzureArgs,
+    pub clouds: CloudConnectArgs,
     /// Without a command, `cmek` opens the setup wizard
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -65,35 +65,6 @@ pub struct PlatformArgs {
     pub admin_key_file: Option<PathBuf>,
 }
 
-/// How to reach AWS (the standard credential chain is used unless overridden here).
-#[derive(Debug, Clone, Args)]
-pub struct AwsArgs {
-    /// AWS shared-config profile to use
-    #[arg(long, global = true, env = "AWS_PROFILE", value_name = "NAME")]
-    pub aws_profile: Option<String>,
-    /// Send AWS calls to this endpoint (a sandbox or moto); normally unset
-    #[arg(long, global = true, env = "AWS_ENDPOINT_URL", value_name = "URL")]
-    pub aws_endpoint: Option<String>,
-}
-
-/// How to reach Azure (the Azure credential chain is used: client secret or workload identity from
-/// AZURE_* variables, managed identity, then `az login`).
-#[derive(Debug, Clone, Default, Args)]
-pub struct AzureArgs {
-    /// Azure subscription to look for Key Vaults in [default: the first the signed-in identity sees]
-    #[arg(long, global = true, env = "AZURE_SUBSCRIPTION_ID", value_name = "ID")]
-    pub azure_subscription: Option<String>,
-    /// Azure Resource Manager endpoint (sovereign clouds, tests) [default: https://management.azure.com]
-    #[arg(long, global = true, env = "CMEK_AZURE_ARM_ENDPOINT", value_name = "URL")]
-    pub azure_arm_endpoint: Option<String>,
-    /// Microsoft Graph endpoint [default: https://graph.microsoft.com]
-    #[arg(long, global = true, env = "CMEK_AZURE_GRAPH_ENDPOINT", value_name = "URL")]
-    pub azure_graph_endpoint: Option<String>,
-    /// Entra ID authority host [default: https://login.microsoftonline.com]
-    #[arg(long, global = true, env = "AZURE_AUTHORITY_HOST", value_name = "URL")]
-    pub azure_authority: Option<String>,
-}
-
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create or inspect the key, grant Anthropic, register, validate, and (with explicit consent)
@@ -107,7 +78,7 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Offline key-policy tools, no credentials and no network: render the policy cmek applies, check a policy
     /// file against every AWS rule of the doctor catalogue, simulate one request
-    Policy(super::policy_args::PolicyArgs),
+    Policy(super::clouds::PolicyArgs),
     /// Print shell completions
     Completions {
         /// The shell to generate completions for
@@ -121,8 +92,8 @@ pub struct SetupArgs {
     /// Never prompt; every input comes from flags, environment and --answers (for scripts and CI)
     #[arg(long)]
     pub non_interactive: bool,
-    /// Answers in a TOML file (provider, workspace, key, region, alias, display_name, azure_vault, azure_key,
-    /// azure_key_size, azure_hsm, azure_allow_public_access, azure_rbac_wait); flags win
+    /// Answers in a TOML file (provider, workspace, key, display_name and each cloud's: region, alias,
+    /// azure_vault, azure_key, azure_key_size, azure_hsm, azure_allow_public_access, azure_rbac_wait); flags win
     #[arg(long, env = "CMEK_ANSWERS", value_name = "FILE")]
     pub answers: Option<PathBuf>,
     /// Cloud key-management service: aws (AWS KMS) or azure (Azure Key Vault)
@@ -131,41 +102,15 @@ pub struct SetupArgs {
     /// Workspace the key is for: its id (wrkspc_...) or exact name. Omit to register and validate only
     #[arg(long, env = "CMEK_WORKSPACE", value_name = "ID|NAME")]
     pub workspace: Option<String>,
-    /// AWS: existing KMS key: ARN, key id or alias/NAME. Default: find alias/anthropic-cmek, else create a key
+    /// The existing key, as its cloud names it (AWS: ARN, key id or alias/NAME). Default: find
+    /// alias/anthropic-cmek, else create a key
     #[arg(long, env = "CMEK_KEY", value_name = "ARN|ID|ALIAS")]
     pub key: Option<String>,
-    /// AWS region for a new key and the alias look-up [default: us-east-2]
-    #[arg(long, env = "CMEK_REGION", value_name = "REGION")]
-    pub region: Option<String>,
-    /// AWS: alias given to a new key and looked up on re-runs [default: alias/anthropic-cmek]
-    #[arg(long, value_name = "alias/NAME")]
-    pub alias: Option<String>,
     /// Display name of the registered key configuration
     #[arg(long, value_name = "TEXT")]
     pub display_name: Option<String>,
-    /// Azure: the Key Vault, by name, URI or ARM resource id [default: the only vault in reach]
-    #[arg(long, env = "CMEK_AZURE_VAULT", value_name = "NAME|URI|ID")]
-    pub azure_vault: Option<String>,
-    /// Azure: the key to use, created when missing [default: anthropic-cmek]
-    #[arg(long, env = "CMEK_AZURE_KEY", value_name = "NAME")]
-    pub azure_key: Option<String>,
-    /// Azure: RSA size of a new key, 3072 or 4096 [default: 3072]
-    #[arg(long, value_name = "BITS")]
-    pub azure_key_size: Option<String>,
-    /// Azure: create the new key as RSA-HSM (Premium vaults)
-    #[arg(long)]
-    pub azure_hsm: bool,
-    /// Azure: approve turning the vault's public network access on, behind a default-deny firewall that
-    /// admits only Anthropic's range and the rules already there
-    #[arg(long)]
-    pub azure_allow_public_access: bool,
-    /// Azure: turn purge protection on (IRREVERSIBLE). Must repeat the vault's name
-    #[arg(long, value_name = "VAULT")]
-    pub confirm_purge_protection: Option<String>,
-    /// Azure: how long validation keeps retrying while a new role assignment takes effect (e.g. 10m, 90s, 0)
-    /// [default: 10m]
-    #[arg(long, value_name = "DURATION")]
-    pub azure_rbac_wait: Option<String>,
+    #[command(flatten)]
+    pub clouds: CloudSetupArgs,
     /// Show the plan and change nothing
     #[arg(long)]
     pub plan: bool,
@@ -187,18 +132,11 @@ pub struct DoctorArgs {
     /// Cloud coordinates: aws or azure (with --key, or --azure-vault/--azure-key)
     #[arg(long, value_name = "aws|azure")]
     pub provider: Option<String>,
-    /// AWS: the KMS key: ARN, key id or alias/NAME
+    /// The key, as its cloud names it (AWS: ARN, key id or alias/NAME)
     #[arg(long, value_name = "ARN|ID|ALIAS")]
     pub key: Option<String>,
-    /// AWS: the Region of a key named by id or alias [default: us-east-2]
-    #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
-    /// Azure: the Key Vault, by name, URI or ARM resource id [default: the only vault in reach]
-    #[arg(long, value_name = "NAME|URI|ID")]
-    pub azure_vault: Option<String>,
-    /// Azure: the key's name [default: anthropic-cmek]
-    #[arg(long, value_name = "NAME")]
-    pub azure_key: Option<String>,
+    #[command(flatten)]
+    pub clouds: CloudDoctorArgs,
     /// Do not ask the platform to validate the registered key (validation makes Anthropic call your key)
     #[arg(long)]
     pub no_validate: bool,

@@ -3,20 +3,16 @@
 
 mod answers_file;
 mod args;
-mod azure_inputs;
+pub mod aws;
+pub mod azure;
+mod clouds;
 mod completions;
 mod connect;
 mod doctor;
 mod doctor_report;
-mod policy;
-mod policy_args;
-mod policy_report;
-mod policy_simulate;
 mod sandbox;
-pub mod sandbox_settings;
 mod setup;
 mod setup_report;
-mod setup_report_azure;
 mod wizard;
 
 pub use args::{Cli, Command, OutputFormat, SetupArgs};
@@ -84,7 +80,7 @@ async fn run(cli: Cli, out: &Output, env: &(dyn Fn(&str) -> Option<String> + Syn
     match &cli.command {
         Some(Command::Sandbox(args)) => sandbox::run(&cli, args, out).await,
         Some(Command::Completions { shell }) => completions::run(*shell),
-        Some(Command::Policy(args)) => policy::run(args, out),
+        Some(Command::Policy(args)) => clouds::run_policy(args, out),
         Some(Command::Setup(args)) => setup_with_reach(&cli, args, out, env).await,
         Some(Command::Doctor(args)) => doctor_with_reach(&cli, args, out, env).await,
         None => setup_with_reach(&cli, &SetupArgs::default(), out, env).await,
@@ -99,12 +95,12 @@ async fn setup_with_reach(
     env: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> Result<i32> {
     let args = match &args.answers {
-        Some(path) => answers_file::AnswersFile::load(path)?.under(args),
+        Some(path) => answers_file::load_under(path, args)?,
         None => args.clone(),
     };
     let sandbox = sandbox::start_for_command(cli, out).await?;
     let reach = match &sandbox {
-        None => Reach::Real { platform: &cli.platform, aws: &cli.aws, azure: &cli.azure, env },
+        None => Reach::Real { platform: &cli.platform, clouds: &cli.clouds, env },
         Some(sb) => Reach::Sandbox(Box::new(sb.endpoints())),
     };
     let result = if args.non_interactive {
@@ -125,7 +121,7 @@ async fn doctor_with_reach(
     let request = doctor::request_from(args)?;
     let sandbox = sandbox::start_for_command(cli, out).await?;
     let reach = match &sandbox {
-        None => Reach::Real { platform: &cli.platform, aws: &cli.aws, azure: &cli.azure, env },
+        None => Reach::Real { platform: &cli.platform, clouds: &cli.clouds, env },
         Some(sb) => Reach::Sandbox(Box::new(sb.endpoints())),
     };
     let result = doctor::run(&request, &reach, out).await;

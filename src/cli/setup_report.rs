@@ -5,12 +5,10 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::setup_report_azure;
+use super::clouds;
 use crate::output::{Output, Tone};
-use cmek_core::identities;
 use cmek_core::model::ProviderKind;
-use cmek_core::plan::{Action, Check, CheckStatus, Plan, SetupAnswers, SetupFacts, Step, StepState};
-use cmek_core::policy::diff::PolicyDiff;
+use cmek_core::plan::{Action, Check, CheckStatus, DocumentChange, Plan, SetupAnswers, SetupFacts, Step, StepState};
 use cmek_core::run::RunReport;
 use cmek_core::run::events::{Event, EventSink, StepOutcome};
 
@@ -40,9 +38,9 @@ impl EventSink for ProgressPrinter<'_> {
                 self.out.progress(&format!("  ✗ {error}"))
             }
             Event::StepFinished { .. } => {}
-            Event::Waiting { why, attempt, waited, budget, next_in, .. } => self.out.progress(&format!(
-                "  … attempt {attempt} refused ({why}); a new role assignment can take minutes to take effect: \
-                 retrying in {}s ({}s of at most {}s waited; Ctrl-C stops waiting)",
+            Event::Waiting { grant, why, attempt, waited, budget, next_in, .. } => self.out.progress(&format!(
+                "  … attempt {attempt} refused ({why}); a new {grant} can take minutes to take effect: retrying \
+                 in {}s ({}s of at most {}s waited; Ctrl-C stops waiting)",
                 next_in.as_secs(),
                 waited.as_secs(),
                 budget.as_secs()
@@ -102,19 +100,13 @@ pub fn print_run(
         doc["status"] = json!(run_status(report));
         doc["steps"] =
             Value::Array(plan.steps.iter().zip(&report.outcomes).map(|(s, o)| step_json(s, Some(o))).collect());
-        if facts.aws().is_some() {
-            doc["key"]["arn"] = json!(report.key_arn.as_ref().map(ToString::to_string));
-        }
-        if facts.azure().is_some() {
-            doc["azure"]["key"]["kid"] = json!(report.cloud.azure_key_id);
-            doc["azure"]["key"]["exists"] = json!(report.cloud.azure_key_id.is_some());
-            doc["azure"]["service_principal"] = json!(report.cloud.azure_service_principal);
+        if let Some(cloud) = clouds::get(facts.provider()) {
+            cloud.run_json(&mut doc, &*report.cloud);
         }
         doc["external_key_id"] = json!(report.external_key_id);
         doc["validation"] = json!(report.validation);
         if let Some(v) = report.validation.as_ref().filter(|v| !v.success) {
-            doc["validation"]["causes"] =
-                json!(cmek_core::doctor::validation_text::causes(v.error.as_deref().unwrap_or("")));
+            doc["validation"]["causes"] = json!(causes(answers, v.error.as_deref()));
         }
         doc["attached_to"] = json!(report.attached_to);
         doc["journal"] = json!(journal.display().to_string());
@@ -125,11 +117,8 @@ pub fn print_run(
     }
     print_steps(out, plan, Some(&report.outcomes));
     out.text("");
-    if let Some(arn) = &report.key_arn {
-        out.text(&format!("  key            {arn}"));
-    }
-    if let Some(kid) = &report.cloud.azure_key_id {
-        out.text(&format!("  key            {kid}"));
+    if let Some(key) = report.cloud.key() {
+        out.text(&format!("  key            {key}"));
     }
     if let Some(id) = &report.external_key_id {
         out.text(&format!("  external key   {id}"));
@@ -144,7 +133,7 @@ pub fn print_run(
     }
     out.text(&format!("  journal        {}", journal.display()));
     if let Some(v) = report.validation.as_ref().filter(|v| !v.success) {
-        let causes = cmek_core::doctor::validation_text::causes(v.error.as_deref().unwrap_or(""));
+        let causes = causes(answers, v.error.as_deref());
         if !causes.is_empty() {
             out.text(&format!("\n{}", out.paint(Tone::Strong, "What the validation error points at")));
         }
@@ -182,37 +171,33 @@ fn run_status(report: &RunReport) -> &'static str {
 }
 
 fn base_document(answers: &SetupAnswers, facts: &SetupFacts, plan: &Plan) -> Value {
-    let policy_step = plan.steps.iter().find_map(|s| match &s.action {
-        Action::CreateKey { policy, diff, .. } => Some((policy, diff, true)),
-        Action::UpdateKeyPolicy { after, diff, .. } => Some((after, diff, s.state == StepState::Planned)),
-        _ => None,
-    });
-    json!({
+    let mut doc = json!({
         "schema": "cmek.setup/v1",
-        "provider": answers.provider,
+        "provider": answers.provider(),
         "organization": { "uuid": facts.org.uuid.to_string(), "name": facts.org.name },
         "workspace": facts.workspace.as_ref().map(|w| json!({
             "id": w.id, "name": w.name, "compartment_id": w.compartment.to_string(), "external_key_id": w.external_key_id,
         })),
-        "aws": facts.aws().map(|aws| json!({
-            "account": aws.caller.account.to_string(),
-            "caller_arn": aws.caller.arn,
-            "region": answers.aws.region.to_string(),
-        })),
-        "key": facts.aws().map(|aws| json!({
-            "arn": aws.key.as_ref().map(|k| k.description.arn.to_string()),
-            "exists": aws.key.is_some(),
-            "alias": answers.aws.alias.to_string(),
-        })),
-        "azure": facts.azure().map(setup_report_azure::facts_json),
-        "anthropic_principal": anthropic_principal(answers.provider),
-        "checks": plan.checks,
-        "policy": policy_step.map(|(after, diff, changed)| json!({
-            "changed": changed,
-            "diff": diff.to_unified(),
-            "after": serde_json::from_str::<Value>(&after.to_json_pretty()).unwrap_or(Value::Null),
-        })),
-    })
+    });
+    // Every cloud's blocks, null but for the run's, so the document has one shape.
+    for cloud in clouds::all() {
+        for (name, value) in cloud.facts_json(&*facts.cloud, &*answers.cloud) {
+            doc[name] = value;
+        }
+    }
+    doc["anthropic_principal"] = json!(anthropic_principal(answers.provider()));
+    doc["checks"] = json!(plan.checks);
+    doc["policy"] = json!(plan.document.as_ref().map(|d| json!({
+        "changed": d.changes(),
+        "diff": d.diff.to_unified(),
+        "after": serde_json::from_str::<Value>(&d.after).unwrap_or(Value::Null),
+    })));
+    doc
+}
+
+/// What a failed validation's text points at, in the run's cloud's words.
+fn causes(answers: &SetupAnswers, error: Option<&str>) -> Vec<Check> {
+    cmek_core::doctor::validation_text::causes(answers.provider(), error.unwrap_or(""))
 }
 
 fn step_json(step: &Step, outcome: Option<&StepOutcome>) -> Value {
@@ -231,51 +216,30 @@ fn step_json(step: &Step, outcome: Option<&StepOutcome>) -> Value {
     })
 }
 
-/// Anthropic's published identity for the provider: the AWS role, or the Azure app's client id.
+/// Anthropic's published identity in the run's cloud (the AWS role, the Azure app's client id).
 pub fn anthropic_principal(provider: ProviderKind) -> String {
-    match provider {
-        ProviderKind::Azure => identities::published().azure.app_client_id.clone(),
-        _ => identities::published().aws.role_arn.clone(),
-    }
+    cmek_core::clouds::get(provider).map(|c| c.anthropic_principal()).unwrap_or_default()
 }
 
 fn print_header(out: &Output, facts: &SetupFacts, credential: Option<&str>) {
-    let service = if facts.azure().is_some() { "Azure Key Vault" } else { "AWS KMS" };
-    out.text(&out.paint(Tone::Strong, &format!("cmek setup: {service} for {} ({})", facts.org.name, facts.org.uuid)));
-    if let Some(aws) = facts.aws() {
-        out.text(&format!("  AWS identity   {} (account {})", aws.caller.arn, aws.caller.account));
-    }
-    if let Some(az) = facts.azure() {
-        setup_report_azure::print_header(out, az, credential);
+    let provider = facts.provider();
+    out.text(&out.paint(
+        Tone::Strong,
+        &format!("cmek setup: {} for {} ({})", provider.display_name(), facts.org.name, facts.org.uuid),
+    ));
+    let header = clouds::get(provider).map(|c| c.header(&*facts.cloud, credential));
+    for line in header.iter().flat_map(|h| &h.identity) {
+        out.text(line);
     }
     if let Some(ws) = &facts.workspace {
         out.text(&format!("  workspace      {} ({}), compartment {}", ws.name, ws.id, ws.compartment));
     } else {
         out.text("  workspace      none: register and validate only");
     }
-    match facts.aws().map(|a| &a.key) {
-        Some(Some(k)) => {
-            out.text(&format!("  key            {} ({})", k.description.arn, k.description.state.as_str()))
-        }
-        Some(None) => out.text("  key            none found: a new key will be created"),
-        None => {}
+    if let Some(h) = &header {
+        out.text(&format!("  key            {}", h.key));
+        out.text(&format!("  Anthropic      {}", h.anthropic));
     }
-    if let Some(az) = facts.azure() {
-        out.text(&format!("  key            {}", setup_report_azure::key_line(az)));
-        out.text(&format!(
-            "  Anthropic      app {} ({}; published identity; compare with the CMEK guide)",
-            identities::published().azure.app_client_id,
-            match &az.service_principal {
-                Some(sp) => format!("service principal {} in this tenant", sp.object_id),
-                None => "not consented in this tenant yet".to_string(),
-            }
-        ));
-        return;
-    }
-    out.text(&format!(
-        "  Anthropic      {} (published identity; compare with the CMEK guide)",
-        identities::published().aws.role_arn
-    ));
 }
 
 fn print_checks(out: &Output, checks: &[Check]) {
@@ -321,16 +285,13 @@ fn print_steps(out: &Output, plan: &Plan, outcomes: Option<&[StepOutcome]>) {
 }
 
 fn print_policy(out: &Output, plan: &Plan) {
-    let diff: Option<&PolicyDiff> = plan.steps.iter().find_map(|s| match (&s.action, &s.state) {
-        (Action::CreateKey { diff, .. }, _) => Some(diff),
-        (Action::UpdateKeyPolicy { diff, .. }, StepState::Planned) => Some(diff),
-        _ => None,
-    });
-    let Some(diff) = diff else { return };
-    let heading =
-        if plan.step("create_key").is_some() { "Key policy of the new key" } else { "Key policy (before -> after)" };
-    out.text(&format!("\n{}", out.paint(Tone::Strong, heading)));
-    for line in diff.to_unified().lines() {
+    let Some(doc) = plan.document.as_ref().filter(|d| d.changes()) else { return };
+    let heading = match doc.change {
+        DocumentChange::New => format!("{} of the new key", doc.name),
+        _ => format!("{} (before -> after)", doc.name),
+    };
+    out.text(&format!("\n{}", out.paint(Tone::Strong, &heading)));
+    for line in doc.diff.to_unified().lines() {
         let tone = if line.starts_with('+') {
             Some(Tone::Added)
         } else if line.starts_with('-') {
@@ -343,7 +304,10 @@ fn print_policy(out: &Output, plan: &Plan) {
 }
 
 fn attach_command(answers: &SetupAnswers, ws_id: &str) -> String {
-    format!("cmek setup --non-interactive --provider {} --workspace {ws_id} --confirm-attach {ws_id}", answers.provider)
+    format!(
+        "cmek setup --non-interactive --provider {} --workspace {ws_id} --confirm-attach {ws_id}",
+        answers.provider()
+    )
 }
 
 fn next_steps_plan(answers: &SetupAnswers, plan: &Plan, blocked: bool) -> Vec<String> {

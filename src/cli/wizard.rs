@@ -5,13 +5,13 @@
 use std::io::IsTerminal;
 
 use super::args::SetupArgs;
+use super::clouds;
 use super::connect::Reach;
 use crate::engine::journal::Journal;
 use crate::error::{Error, Result};
 use crate::output::Output;
 use crate::tui::runtime::{self, Connector};
 use crate::tui::theme::Theme;
-use cmek_core::model::AwsRegion;
 use cmek_core::wizard::Prefill;
 
 pub async fn run(
@@ -36,24 +36,19 @@ pub async fn run(
     start_log_file(&journal_root);
     let connector = Connector {
         platform: reach.platform_client()?,
-        // The wizard connects per region as the user chooses; the template carries no region.
-        aws: crate::providers::aws::AwsSettings { region: None, ..reach.aws_settings(&AwsRegion::recommended()) },
-        // Building the provider makes no call; the Welcome screen says whether Azure can be used.
-        azure: reach.azure_provider().map_err(|e| e.to_string()),
+        // Building a cloud's runtime makes no call; the Welcome screen says whether it can be used.
+        clouds: clouds::all().iter().map(|c| (c.kind(), c.runtime(reach).map_err(|e| e.to_string()))).collect(),
         journal_root,
     };
-    let prefill = Prefill {
+    let mut prefill = Prefill {
         provider: args.provider.clone(),
         workspace: args.workspace.clone(),
-        key: args.key.clone(),
-        region: args.region.clone(),
-        alias: args.alias.clone(),
         display_name: args.display_name.clone(),
-        azure_vault: args.azure_vault.clone(),
-        azure_key: args.azure_key.clone(),
-        // Checked now with the flags' own rules, so a bad value stops before the wizard starts.
-        azure_options: Some(super::azure_inputs::azure_answers(args)?),
+        ..Prefill::default()
     };
+    for cloud in clouds::all() {
+        cloud.prefill(args, &mut prefill)?;
+    }
     let no_color_env = env("NO_COLOR").is_some_and(|v| !v.is_empty());
     let theme = if no_color || no_color_env { Theme::no_color() } else { Theme::default() };
     let finished = runtime::run(connector, prefill, theme).await?;

@@ -1,31 +1,27 @@
-//! Applies a plan step by step: each step is journalled, a replaced key policy is backed up first,
-//! and the first failure stops the run (later steps are reported as skipped). The Azure steps are
-//! in `apply_azure`; validation waits out RBAC propagation through `propagation`.
+//! Applies a plan step by step: each step is journalled, and the first failure stops the run
+//! (later steps are reported as skipped). The cloud's own steps run in its `CloudSession`;
+//! registering, validating (waiting out an access grant's propagation through `propagation`) and
+//! attaching are the same for every cloud.
 
 use serde_json::json;
 
-use crate::error::{Error, ErrorKind};
-use crate::platform::types::{AwsKeyConfig, CreateExternalKey, ProviderConfig, ValidationStatus};
-use crate::providers::aws::NewAwsKey;
-use cmek_core::model::KmsKeyArn;
-use cmek_core::plan::{Action, KeyTarget, Plan, SetupFacts, StepState};
-use cmek_core::policy::PolicyDocument;
+use cmek_core::doctor::validation_text::is_propagating;
+use cmek_core::plan::{Action, Plan, SetupFacts, StepState};
+use cmek_core::run::events::{Event, EventSink, StepOutcome};
+use cmek_core::run::{RunReport, ValidationResult};
 
 use super::Services;
+use super::cloud::{CloudSession, StepContext};
 use super::journal::Journal;
 use super::propagation::{self, Backoff, Report};
-use cmek_core::run::events::{Event, EventSink, StepOutcome};
-use cmek_core::run::report::{CloudResult, RunReport, ValidationResult, initial_key, initial_registration};
+use crate::error::{Error, ErrorKind};
+use crate::platform::types::{CreateExternalKey, ValidationStatus};
 
-/// Mutable state threaded through the steps: what earlier steps created.
-pub(super) struct Progress {
-    pub(super) key_arn: Option<KmsKeyArn>,
-    pub(super) azure_key_id: Option<String>,
-    /// Azure: the object id of Anthropic's service principal (found, or created by the consent step).
-    pub(super) service_principal: Option<String>,
-    pub(super) external_key_id: Option<String>,
-    pub(super) validation: Option<ValidationResult>,
-    pub(super) attached_to: Option<String>,
+/// What the shared steps have done so far (the cloud's session keeps its own).
+struct Progress {
+    external_key_id: Option<String>,
+    validation: Option<ValidationResult>,
+    attached_to: Option<String>,
 }
 
 pub async fn apply(
@@ -36,16 +32,17 @@ pub async fn apply(
     sink: &mut dyn EventSink,
 ) -> RunReport {
     let mut progress = Progress {
-        key_arn: initial_key(plan),
-        azure_key_id: facts.azure().and_then(|a| a.key.as_ref()).and_then(|k| k.kid.clone()),
-        service_principal: facts.azure().and_then(|a| a.service_principal.as_ref()).map(|sp| sp.object_id.clone()),
-        external_key_id: initial_registration(plan),
+        external_key_id: plan.initial_registration(),
         validation: None,
         attached_to: facts
             .workspace
             .as_ref()
             .filter(|w| w.external_key_id.is_some())
-            .and_then(|w| (w.external_key_id == initial_registration(plan)).then(|| w.id.clone())),
+            .and_then(|w| (w.external_key_id == plan.initial_registration()).then(|| w.id.clone())),
+    };
+    let mut session = match services.cloud.session(facts) {
+        Ok(session) => session,
+        Err(e) => return RunReport::not_started(facts, plan, e),
     };
     let mut outcomes = Vec::with_capacity(plan.steps.len());
     let mut failure: Option<Error> = None;
@@ -69,7 +66,7 @@ pub async fn apply(
                 StepState::Planned => {
                     sink.emit(Event::StepStarted { index, title: title.clone() });
                     let mut ctx = StepContext { services, facts, index, journal, sink: &mut *sink };
-                    match run_step(&mut ctx, &step.action, &mut progress).await {
+                    match run_step(&mut ctx, &step.action, &mut *session, &mut progress).await {
                         Ok(detail) => StepOutcome::Done { detail },
                         Err(e) => {
                             let outcome = StepOutcome::Failed { error: e.message.clone() };
@@ -93,142 +90,88 @@ pub async fn apply(
 
     RunReport {
         outcomes,
-        key_arn: progress.key_arn,
         external_key_id: progress.external_key_id,
         validation: progress.validation,
         attached_to: progress.attached_to,
         failure,
         journal_dir: journal.dir().to_path_buf(),
-        cloud: CloudResult { azure_key_id: progress.azure_key_id, azure_service_principal: progress.service_principal },
+        cloud: session.outcome(),
     }
 }
 
-/// What a step runs with: the clients, the facts the plan was made from, and where it reports.
-pub(super) struct StepContext<'a> {
-    pub(super) services: &'a Services,
-    pub(super) facts: &'a SetupFacts,
-    pub(super) index: usize,
-    pub(super) journal: &'a mut Journal,
-    pub(super) sink: &'a mut dyn EventSink,
-}
-
-async fn run_step(ctx: &mut StepContext<'_>, action: &Action, progress: &mut Progress) -> Result<String, Error> {
-    let services = ctx.services;
-    let journal = &mut *ctx.journal;
+async fn run_step(
+    ctx: &mut StepContext<'_>,
+    action: &Action,
+    session: &mut dyn CloudSession,
+    progress: &mut Progress,
+) -> Result<String, Error> {
     match action {
-        Action::CreateKey { alias, description, policy, .. } => {
-            let aws = services.aws()?;
-            let created = aws
-                .create_key(&NewAwsKey {
-                    policy_json: policy.to_json_pretty(),
-                    description: description.clone(),
-                    tags: vec![("created-by".into(), "cmek".into())],
-                })
-                .await
-                .map_err(Error::from)?;
-            let _ = journal.record("key_created", json!({ "arn": created.arn.to_string() }));
-            aws.create_alias(alias, &created.key_id).await.map_err(|e| {
-                Error::from(e).context(format!("the key {} was created, but its alias {alias} was not", created.arn))
-            })?;
-            let _ =
-                journal.record("alias_created", json!({ "alias": alias.to_string(), "arn": created.arn.to_string() }));
-            // Rotation is hygiene, not a requirement: a refusal is reported, not fatal.
-            let rotation = match aws.enable_key_rotation(created.key_id.as_str()).await {
-                Ok(()) => "automatic rotation on".to_string(),
-                Err(e) => format!("automatic rotation NOT turned on ({e})"),
-            };
-            let _ = journal.record("rotation", json!({ "arn": created.arn.to_string(), "result": rotation }));
-            let detail = format!("created {} ({alias}), {rotation}", created.arn);
-            progress.key_arn = Some(created.arn);
-            Ok(detail)
-        }
-        Action::UpdateKeyPolicy { key, before, after, .. } => {
-            let arn = key.to_string();
-            let aws = services.aws()?;
-            let current = aws.get_key_policy(&arn).await.map_err(Error::from)?;
-            if !same_policy(&current, before) {
-                return Err(Error::remote(format!(
-                    "the key policy of {arn} changed since it was inspected; nothing was written"
-                ))
-                .with_hint("re-run cmek setup to plan against the current policy"));
-            }
-            let backup = journal.backup_policy(&arn, &current).map_err(|e| Error::remote(e.to_string()))?;
-            aws.put_key_policy(&arn, &after.to_json_pretty()).await.map_err(Error::from)?;
-            Ok(format!("key policy updated; the previous policy is saved in {}", backup.display()))
-        }
-        Action::RegisterKey { target: KeyTarget::Aws { region, .. }, display_name, .. } => {
-            let arn = progress
-                .key_arn
-                .clone()
-                .ok_or_else(|| Error::remote("no key to register: the key step did not produce one"))?;
-            let created = services
+        Action::Cloud(step) => session.apply(&**step, ctx).await,
+        Action::RegisterKey { target, display_name, .. } => {
+            let config = session.registration(target)?;
+            // Lists before any retry and reuses an identical registration.
+            let created = ctx
+                .services
                 .platform
-                .create_external_key(&CreateExternalKey {
-                    provider_config: ProviderConfig::Aws(AwsKeyConfig {
-                        kms_arn: arn.to_string(),
-                        region: Some(region.to_string()),
-                    }),
-                    display_name: Some(display_name.clone()),
-                    geo: Some("us".into()),
-                    user_profile_id: None,
-                })
+                .create_external_key(
+                    &CreateExternalKey {
+                        provider_config: config.clone(),
+                        display_name: Some(display_name.clone()),
+                        geo: Some("us".into()),
+                        user_profile_id: None,
+                    },
+                    &cmek_core::clouds::same_key,
+                )
                 .await
                 .map_err(Error::from)?;
-            let _ =
-                journal.record("key_registered", json!({ "external_key_id": created.id, "kms_arn": arn.to_string() }));
+            let _ = ctx
+                .journal
+                .record("key_registered", json!({ "external_key_id": created.id, "provider_config": config }));
             let detail = format!("registered as {}", created.id);
             progress.external_key_id = Some(created.id);
             Ok(detail)
         }
-        Action::Validate { propagation_wait } => {
+        Action::Validate { propagation } => {
             let id = progress
                 .external_key_id
                 .clone()
                 .ok_or_else(|| Error::remote("no registered key to validate: registration did not happen"))?;
+            let services = ctx.services;
             let platform = &services.platform;
+            let provider = services.cloud.provider();
             let attempt = || async {
                 let v = platform.validate_external_key(&id).await.map_err(Error::from)?;
                 Ok(ValidationResult { success: v.status == ValidationStatus::Success, error: v.error })
             };
+            let still_propagating = |error: &str| is_propagating(provider, error);
             let report = Report { index: ctx.index, journal: &mut *ctx.journal, sink: &mut *ctx.sink };
-            let waited =
-                propagation::validate_with_wait(attempt, *propagation_wait, Backoff::RBAC, &services.cancel, report)
-                    .await?;
+            let waited = propagation::validate_with_wait(
+                attempt,
+                still_propagating,
+                propagation.as_ref(),
+                Backoff::PROPAGATION,
+                &services.cancel,
+                report,
+            )
+            .await?;
             let v = waited.result.clone();
             let _ = ctx.journal.record(
                 "validated",
                 json!({ "external_key_id": id, "success": v.success, "error": v.error, "attempts": waited.attempts }),
             );
             progress.validation = Some(v.clone());
-            propagation::outcome(&id, &waited, *propagation_wait)
+            let refusal = v.error.as_deref().filter(|_| !v.success).unwrap_or_default();
+            propagation::outcome(&id, &waited, propagation.as_ref(), is_propagating(provider, refusal))
         }
-        Action::RegisterKey { target: KeyTarget::Azure { .. }, .. }
-        | Action::ConsentServicePrincipal { .. }
-        | Action::UpdateVaultNetwork { .. }
-        | Action::EnablePurgeProtection { .. }
-        | Action::CreateAzureKey { .. }
-        | Action::MergeAzureKeyTags { .. }
-        | Action::AssignAzureRole { .. } => super::apply_azure::run_step(ctx, action, progress).await,
         Action::Attach { workspace_id, workspace_name, .. } => {
             let id = progress
                 .external_key_id
                 .clone()
                 .ok_or_else(|| Error::remote("no registered key to attach: registration did not happen"))?;
-            let detail = super::attach::attach(&services.platform, &id, workspace_id, workspace_name).await?;
-            let _ = journal.record("attached", json!({ "external_key_id": id, "workspace_id": workspace_id }));
+            let detail = super::attach::attach(&ctx.services.platform, &id, workspace_id, workspace_name).await?;
+            let _ = ctx.journal.record("attached", json!({ "external_key_id": id, "workspace_id": workspace_id }));
             progress.attached_to = Some(workspace_id.clone());
             Ok(detail)
         }
-    }
-}
-
-/// Two policy texts mean the same thing (KMS may reformat what it stores).
-fn same_policy(a: &str, b: &str) -> bool {
-    if a == b {
-        return true;
-    }
-    match (PolicyDocument::parse(a), PolicyDocument::parse(b)) {
-        (Ok(x), Ok(y)) => x.to_json_pretty() == y.to_json_pretty(),
-        _ => false,
     }
 }

@@ -3,67 +3,36 @@
 //! concurrently. A source that fails becomes a reason in the facts (its checks say `unknown`);
 //! only a selector that names nothing is an error. Decides nothing: that is `doctor`.
 
+use std::sync::Arc;
+
+use cmek_core::doctor::{CloudDiagnosis, CloudKeyRef, DoctorFacts, Target, Validation, ValidationFacts};
+use cmek_core::model::{OrgUuid, WorkspaceRef};
+use cmek_core::plan::RegisteredKey;
+use cmek_core::run::events::EventSink;
+
+use super::cloud::CloudRuntime;
+use super::doctor_target::{attached_workspace, cloud_key_of, listing, only_key};
+use super::facts::{find_workspace, registered_key, workspace_facts};
 use crate::error::{Error, Result};
 use crate::platform::Client;
 use crate::platform::types::ValidationStatus;
-use crate::providers::aws::AwsProvider;
-use crate::providers::azure::AzureProvider;
-use cmek_core::doctor::{AwsDoctorFacts, CloudDoctorFacts, DoctorFacts, Target, Validation, ValidationFacts};
-use cmek_core::model::{AwsKeyRef, AwsRegion, AzureKeyName, AzureVaultRef, DeletedVaultFacts, OrgUuid, WorkspaceRef};
-use cmek_core::plan::{AwsAnswers, AzureAnswers, RegisteredKey, SetupAnswers};
-
-use super::doctor_target::{attached_workspace, cloud_key_of, listing, only_key};
-use super::facts::{find_workspace, registered_key, workspace_facts};
-use cmek_core::run::events::EventSink;
 
 /// What to diagnose, as parsed from the command line.
 #[derive(Debug, Clone, Default)]
 pub struct DoctorRequest {
     pub external_key: Option<String>,
     pub workspace: Option<WorkspaceRef>,
-    pub cloud: Option<CloudKey>,
+    /// A cloud key named by its coordinates (`--provider ... --key ...`).
+    pub cloud: Option<Box<dyn CloudKeyRef>>,
     pub validate: bool,
-}
-
-/// A cloud key named by coordinates, or by a registered configuration.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CloudKey {
-    Aws { key: AwsKeyRef, region: AwsRegion },
-    Azure { vault: Option<AzureVaultRef>, key: AzureKeyName },
-}
-
-impl CloudKey {
-    pub fn provider(&self) -> &'static str {
-        match self {
-            CloudKey::Aws { .. } => "aws",
-            CloudKey::Azure { .. } => "azure",
-        }
-    }
-
-    fn describe(&self) -> String {
-        match self {
-            CloudKey::Aws { key, .. } => key.to_string(),
-            CloudKey::Azure { vault: Some(v), key } => format!("{v}/keys/{key}"),
-            CloudKey::Azure { vault: None, key } => format!("{key} (in the only vault in reach)"),
-        }
-    }
 }
 
 /// What the platform said, and the cloud key to look at next.
 pub struct PlatformPhase {
     facts: DoctorFacts,
     /// The key to inspect: from the coordinates, else from the registered configuration.
-    pub cloud: Option<CloudKey>,
+    pub cloud: Option<Box<dyn CloudKeyRef>>,
     validate: bool,
-}
-
-/// The connected cloud client for `PlatformPhase::cloud` (the front end connects it: it knows the
-/// credentials and endpoints).
-pub enum CloudConnection {
-    Aws(Box<AwsProvider>),
-    Azure(Box<AzureProvider>),
-    /// Connecting failed (why).
-    Failed(String),
 }
 
 /// Phase 1: the organisation, registered configurations and workspaces (concurrently), and the
@@ -82,8 +51,8 @@ pub async fn platform_phase(
         },
         external_key_id: req.external_key.clone(),
         workspace: req.workspace.as_ref().map(ToString::to_string),
-        provider: req.cloud.as_ref().map(CloudKey::provider),
-        key: req.cloud.as_ref().map(CloudKey::describe),
+        provider: req.cloud.as_ref().map(|c| c.provider().as_str()),
+        key: req.cloud.as_ref().map(|c| c.describe()),
     };
     let unread = |why: String, refused: bool| {
         let cloud = req.cloud.clone();
@@ -97,12 +66,11 @@ pub async fn platform_phase(
             workspace: None,
             validation: ValidationFacts::NotRun(format!("the Admin API could not be used: {why}")),
             cloud: match &cloud {
-                Some(_) => CloudDoctorFacts::None(String::new()),
-                None => CloudDoctorFacts::None(
+                Some(_) => CloudDiagnosis::None(String::new()),
+                None => CloudDiagnosis::None(
                     "no cloud key to inspect: the registered configuration could not be read".into(),
                 ),
             },
-            azure_deleted_vault: None,
         };
         PlatformPhase { facts, cloud, validate: false }
     };
@@ -146,8 +114,10 @@ pub async fn platform_phase(
         (None, Some(ws), None) => Some(ws.external_key_id.clone().ok_or_else(|| {
             Error::usage(format!(
                 "workspace {} ({}) has no key attached: name the key you mean to attach with --external-key, or with \
-                 cloud coordinates (--provider aws --key ARN, or --provider azure --azure-vault NAME --azure-key NAME)",
-                ws.name, ws.id
+                 cloud coordinates ({})",
+                ws.name,
+                ws.id,
+                super::doctor_target::coordinates()
             ))
         })?),
         (None, _, Some(_)) => None,
@@ -176,8 +146,8 @@ pub async fn platform_phase(
     };
     target.external_key_id = registered.as_ref().map(|r| r.id.clone());
     target.workspace = workspace.as_ref().map(|w| format!("{} ({})", w.name, w.id)).or(target.workspace);
-    target.provider = cloud.as_ref().map(CloudKey::provider);
-    target.key = cloud.as_ref().map(CloudKey::describe);
+    target.provider = cloud.as_ref().map(|c| c.provider().as_str());
+    target.key = cloud.as_ref().map(|c| c.describe());
     let facts = DoctorFacts {
         target,
         org,
@@ -187,47 +157,42 @@ pub async fn platform_phase(
         all_registered,
         workspace,
         validation: ValidationFacts::NotRun(String::new()),
-        cloud: CloudDoctorFacts::None(no_cloud),
-        azure_deleted_vault: None,
+        cloud: CloudDiagnosis::None(no_cloud),
     };
     Ok(PlatformPhase { facts, cloud, validate: req.validate })
 }
 
 /// Phase 2: the validation and the cloud key, concurrently when the configuration is known.
+/// `cloud`: the runtime of the key's cloud, or why it could not be set up.
 pub async fn finish(
     phase: PlatformPhase,
     client: Option<&Client>,
-    cloud: Option<CloudConnection>,
+    cloud: Option<std::result::Result<Arc<dyn CloudRuntime>, String>>,
     sink: &mut dyn EventSink,
 ) -> DoctorFacts {
     let PlatformPhase { mut facts, cloud: key, validate } = phase;
     let cloud_facts = async {
         match (&key, cloud) {
-            (Some(k), Some(conn)) => cloud_facts(k, conn, sink).await,
-            (Some(_), None) => (CloudDoctorFacts::None("the cloud could not be connected".into()), None),
-            (None, _) => (std::mem::replace(&mut facts.cloud, CloudDoctorFacts::None(String::new())), None),
+            (Some(k), Some(Ok(runtime))) => CloudDiagnosis::Inspected(runtime.diagnose(&**k, sink).await),
+            (Some(k), Some(Err(why))) => match cmek_core::clouds::get(k.provider()) {
+                Some(c) => CloudDiagnosis::Inspected(c.doctor_unreadable(why)),
+                None => CloudDiagnosis::None(why),
+            },
+            (Some(_), None) => CloudDiagnosis::None("the cloud could not be connected".into()),
+            (None, _) => std::mem::replace(&mut facts.cloud, CloudDiagnosis::None(String::new())),
         }
     };
     let known = facts.registered.clone();
     let platform_read = facts.org.is_ok();
     let validation =
         async { if platform_read { Some(run_validation(client, known.as_ref(), validate).await) } else { None } };
-    let (validation, (cloud_facts, deleted_vault)) = tokio::join!(validation, cloud_facts);
+    let (validation, cloud_facts) = tokio::join!(validation, cloud_facts);
     facts.cloud = cloud_facts;
-    facts.azure_deleted_vault = deleted_vault;
     // An alias resolves to the key's ARN, a vault to its URI: the report names what was inspected.
-    match &facts.cloud {
-        CloudDoctorFacts::Aws(Ok(a)) => {
-            if let Some(k) = &a.key {
-                facts.target.key = Some(k.description.arn.to_string());
-            }
-        }
-        CloudDoctorFacts::Azure(Ok(a)) => {
-            if let Some(uri) = &a.vault_uri {
-                facts.target.key = Some(format!("{}/keys/{}", uri.as_str(), a.key_name));
-            }
-        }
-        _ => {}
+    if let CloudDiagnosis::Inspected(c) = &facts.cloud
+        && let Some(resolved) = c.resolved_key()
+    {
+        facts.target.key = Some(resolved);
     }
     if let Some(v) = validation {
         facts.validation = v;
@@ -263,75 +228,10 @@ async fn run_validation(
     }
 }
 
-/// The cloud's facts, and the Azure vault's entry among the deleted vaults when it could not be
-/// read because it is soft-deleted (AZ-12).
-async fn cloud_facts(
-    key: &CloudKey,
-    conn: CloudConnection,
-    sink: &mut dyn EventSink,
-) -> (CloudDoctorFacts, Option<DeletedVaultFacts>) {
-    match (key, conn) {
-        (CloudKey::Aws { key, .. }, CloudConnection::Aws(aws)) => {
-            sink.emit(cmek_core::run::events::Event::Inspecting { what: format!("AWS KMS key {key}") });
-            let (caller, found) = tokio::join!(aws.whoami(), aws.find_key(key));
-            let facts = CloudDoctorFacts::Aws(match found {
-                Ok(found) => Ok(Box::new(AwsDoctorFacts {
-                    asked: key.to_string(),
-                    caller: caller.map_err(|e| e.to_string()),
-                    key: found,
-                })),
-                Err(e) => Err(e.to_string()),
-            });
-            (facts, None)
-        }
-        (CloudKey::Azure { vault, key }, CloudConnection::Azure(azure)) => {
-            let answers = SetupAnswers {
-                provider: cmek_core::model::ProviderKind::Azure,
-                workspace: None,
-                confirm_attach: None,
-                display_name: None,
-                aws: AwsAnswers {
-                    key: None,
-                    region: AwsRegion::recommended(),
-                    alias: cmek_core::model::KmsAliasName::default_alias(),
-                },
-                azure: AzureAnswers { vault: vault.clone(), key_name: key.clone(), ..AzureAnswers::default() },
-            };
-            let gathered = super::azure_facts::gather(&azure, &answers, sink).await;
-            // A vault that cannot be read may be in the subscription's bin: look (best effort).
-            let deleted = match (&gathered, vault) {
-                (Err(_), Some(v)) => azure
-                    .deleted_vaults()
-                    .await
-                    .map_err(|e| tracing::debug!(error = %e, "deleted vaults not readable"))
-                    .ok()
-                    .and_then(|bin| bin.into_iter().find(|d| v.matches_name(&d.name))),
-                _ => None,
-            };
-            let facts = CloudDoctorFacts::Azure(gathered.map(Box::new).map_err(|e| match e.hints.first() {
-                Some(h) => format!("{} ({h})", e.message),
-                None => e.message,
-            }));
-            (facts, deleted)
-        }
-        (_, CloudConnection::Failed(why)) => match key {
-            CloudKey::Aws { .. } => (CloudDoctorFacts::Aws(Err(why)), None),
-            CloudKey::Azure { .. } => (CloudDoctorFacts::Azure(Err(why)), None),
-        },
-        (k, _) => (CloudDoctorFacts::None(format!("connected to the wrong cloud for {}", k.describe())), None),
-    }
-}
-
 /// The registered configuration naming the key the cloud facts describe.
 fn registered_for(f: &DoctorFacts) -> Option<RegisteredKey> {
     match &f.cloud {
-        CloudDoctorFacts::Aws(Ok(a)) => {
-            let arn = a.key.as_ref()?.description.arn.to_string();
-            f.all_registered.iter().find(|r| r.kms_arn.as_deref() == Some(arn.as_str())).cloned()
-        }
-        CloudDoctorFacts::Azure(Ok(a)) => {
-            cmek_core::plan::azure::register::find(&f.all_registered, a.vault_uri.as_ref()?, &a.key_name).cloned()
-        }
-        _ => None,
+        CloudDiagnosis::Inspected(c) => c.registration(&f.all_registered).cloned(),
+        CloudDiagnosis::None(_) => None,
     }
 }

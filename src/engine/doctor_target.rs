@@ -1,22 +1,26 @@
 //! Which registered configuration, workspace and cloud key the `doctor` selectors name, and the
 //! usage errors that list the choices when they name nothing (or several).
 
-use crate::error::{Error, Result};
-use crate::platform::types::Workspace;
-use cmek_core::identities;
-use cmek_core::model::{AwsKeyRef, AwsRegion, AzureKeyName, AzureVaultRef, VaultUri};
+use cmek_core::clouds;
+use cmek_core::doctor::CloudKeyRef;
 use cmek_core::plan::{RegisteredKey, WorkspaceFacts};
 
-use super::doctor::CloudKey;
 use super::facts::workspace_facts;
+use crate::error::{Error, Result};
+use crate::platform::types::Workspace;
+
+/// How cloud coordinates are given, for every cloud this build knows (for messages).
+pub(crate) fn coordinates() -> String {
+    clouds::all().iter().map(|c| c.doctor_coordinates()).collect::<Vec<_>>().join(", or ")
+}
 
 pub(super) fn only_key(all: &[RegisteredKey]) -> Result<String> {
     match all {
         [one] => Ok(one.id.clone()),
-        [] => Err(Error::usage(
-            "no external key is registered in this organisation: name a cloud key to diagnose with --provider aws \
-             --key ARN, or --provider azure --azure-vault NAME --azure-key NAME",
-        )),
+        [] => Err(Error::usage(format!(
+            "no external key is registered in this organisation: name a cloud key to diagnose with {}",
+            coordinates()
+        ))),
         many => Err(Error::usage(format!(
             "{} external keys are registered; choose one with --external-key: {}",
             many.len(),
@@ -32,11 +36,10 @@ pub(super) fn listing(all: &[RegisteredKey]) -> String {
     all.iter()
         .map(|r| {
             let what = r
-                .kms_arn
-                .clone()
-                .or_else(|| {
-                    r.azure.as_ref().map(|a| format!("{}/keys/{}", a.vault_uri.trim_end_matches('/'), a.key_name))
-                })
+                .config
+                .kind()
+                .and_then(clouds::get)
+                .and_then(|c| c.describe_config(&r.config))
                 .unwrap_or_else(|| "another provider".into());
             format!("{} ({what}, {})", r.id, if r.attached { "attached" } else { "unattached" })
         })
@@ -55,26 +58,16 @@ pub(super) fn attached_workspace(all: &[Workspace], id: &str) -> Result<Option<W
 
 /// The cloud key a registered configuration names; `Err` says why it cannot be inspected (the
 /// platform side is still diagnosed).
-pub(super) fn cloud_key_of(r: &RegisteredKey) -> std::result::Result<CloudKey, String> {
-    if let Some(arn) = &r.kms_arn {
-        let key: AwsKeyRef = arn
-            .parse()
-            .map_err(|e| format!("external key {} registers kms_arn `{arn}`, which is not usable: {e}", r.id))?;
-        let region = key.region().cloned().unwrap_or_else(|| {
-            identities::published().aws.default_region().parse().unwrap_or_else(|_| AwsRegion::recommended())
-        });
-        return Ok(CloudKey::Aws { key, region });
+pub(super) fn cloud_key_of(r: &RegisteredKey) -> std::result::Result<Box<dyn CloudKeyRef>, String> {
+    match r.config.kind().and_then(clouds::get) {
+        Some(cloud) => cloud.doctor_key(r),
+        None => {
+            let known: Vec<&str> = clouds::all().iter().map(|c| c.kind().display_name()).collect();
+            Err(format!(
+                "external key {} is for a provider this version of cmek cannot inspect (it inspects {} keys)",
+                r.id,
+                known.join(" and ")
+            ))
+        }
     }
-    if let Some(a) = &r.azure {
-        let vault = VaultUri::parse(&a.vault_uri).ok().map(AzureVaultRef::Uri);
-        let key = AzureKeyName::parse(&a.key_name).map_err(|e| {
-            format!("external key {} registers key_name `{}`, which is not usable: {e}", r.id, a.key_name)
-        })?;
-        return Ok(CloudKey::Azure { vault, key });
-    }
-    Err(format!(
-        "external key {} is for a provider this version of cmek cannot inspect (it inspects AWS KMS and Azure Key \
-         Vault keys)",
-        r.id
-    ))
 }

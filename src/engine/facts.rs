@@ -1,33 +1,17 @@
-//! Gathers the facts a `setup` plan needs, from the platform and the cloud, concurrently and
-//! read-only.
+//! Gathers the facts a `setup` plan needs, from the platform and (through its runtime) the cloud,
+//! concurrently and read-only.
 
-use crate::error::{Error, Result};
-use crate::platform::types::{ExternalKey, ProviderConfig, Workspace};
-use crate::providers::aws::AwsProvider;
-use cmek_core::model::{AwsKeyRef, CompartmentId, OrgUuid, WorkspaceRef};
-use cmek_core::plan::{
-    AwsFacts, CloudFacts, OrgFacts, RegisteredAzureKey, RegisteredKey, SetupAnswers, SetupFacts, WorkspaceFacts,
-};
-
-use super::{CloudClient, Services};
+use cmek_core::model::{CompartmentId, OrgUuid, WorkspaceRef};
+use cmek_core::plan::{OrgFacts, RegisteredKey, SetupAnswers, SetupFacts, WorkspaceFacts};
 use cmek_core::run::events::{Event, EventSink};
+
+use super::Services;
+use crate::error::{Error, Result};
+use crate::platform::types::{ExternalKey, Workspace};
 
 pub async fn gather(services: &Services, answers: &SetupAnswers, sink: &mut dyn EventSink) -> Result<SetupFacts> {
     sink.emit(Event::Inspecting { what: "the organisation, its workspaces and registered keys".into() });
-    let cloud = async {
-        match &services.cloud {
-            CloudClient::Aws(aws) => {
-                sink.emit(Event::Inspecting { what: format!("AWS KMS in {}", answers.aws.region) });
-                aws_facts(aws, answers).await.map(|f| CloudFacts::Aws(Box::new(f)))
-            }
-            CloudClient::Azure(azure) => {
-                sink.emit(Event::Inspecting {
-                    what: "Azure: the signed-in identity and the Key Vaults in reach".into(),
-                });
-                super::azure_facts::gather(azure, answers, sink).await.map(|f| CloudFacts::Azure(Box::new(f)))
-            }
-        }
-    };
+    let cloud = services.cloud.gather(&*answers.cloud, sink);
     let (platform, cloud) = tokio::join!(platform_facts(services, answers), cloud);
     let (org, workspace, registered) = platform?;
     Ok(SetupFacts { org, workspace, registered, cloud: cloud? })
@@ -113,28 +97,7 @@ pub(super) fn registered_key(k: &ExternalKey, workspaces: &[Workspace]) -> Regis
         id: k.id.clone(),
         display_name: k.display_name.clone(),
         attached: matches!(k.attachment, crate::platform::types::Attachment::Attached),
-        kms_arn: match &k.provider_config {
-            ProviderConfig::Aws(c) => Some(c.kms_arn.clone()),
-            _ => None,
-        },
-        azure: match &k.provider_config {
-            ProviderConfig::Azure(c) => Some(RegisteredAzureKey {
-                vault_uri: c.vault_uri.clone(),
-                key_name: c.key_name.clone(),
-                tenant_id: c.tenant_id.clone(),
-            }),
-            _ => None,
-        },
+        config: k.provider_config.clone(),
         attached_compartments,
     }
-}
-
-async fn aws_facts(aws: &AwsProvider, answers: &SetupAnswers) -> Result<AwsFacts> {
-    let wanted = answers.aws.key.clone().unwrap_or_else(|| AwsKeyRef::Alias(answers.aws.alias.clone()));
-    let (caller, key) = tokio::try_join!(aws.whoami(), aws.find_key(&wanted)).map_err(Error::from)?;
-    let alias_target = match (&answers.aws.key, &key) {
-        (None, Some(k)) => Some(k.description.arn.clone()),
-        _ => None,
-    };
-    Ok(AwsFacts { caller, key, alias_target })
 }

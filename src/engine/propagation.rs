@@ -1,8 +1,9 @@
-//! The RBAC waiter: right after a role assignment, Key Vault refuses Anthropic with
-//! `ForbiddenByRbac` until the assignment propagates (minutes). Validation is retried with a
-//! bounded exponential back-off, visibly (an event before each sleep) and cancellably, instead of
-//! failing at once or sleeping blindly. Only RBAC refusals are retried; any other failure is
-//! returned at once, because waiting would not change it.
+//! The propagation waiter: right after an access grant (an Azure role assignment), the cloud
+//! refuses Anthropic until the grant propagates (minutes). Validation is retried with a bounded
+//! exponential back-off, visibly (an event before each sleep) and cancellably, instead of failing
+//! at once or sleeping blindly. Only refusals the cloud calls propagation are retried; any other
+//! failure is returned at once, because waiting would not change it. The words are the cloud's
+//! (`Propagation`).
 
 use std::future::Future;
 use std::time::Duration;
@@ -13,7 +14,7 @@ use tokio::time::Instant;
 use super::cancel::Cancel;
 use super::journal::Journal;
 use crate::error::Error;
-use cmek_core::doctor::validation_text::is_rbac_refusal;
+use cmek_core::plan::Propagation;
 use cmek_core::run::ValidationResult;
 use cmek_core::run::events::{Event, EventSink};
 
@@ -26,7 +27,7 @@ pub struct Backoff {
 
 impl Backoff {
     /// What a real run uses: 5 s, 10 s, 20 s, then every 30 s.
-    pub const RBAC: Backoff = Backoff { first: Duration::from_secs(5), cap: Duration::from_secs(30) };
+    pub const PROPAGATION: Backoff = Backoff { first: Duration::from_secs(5), cap: Duration::from_secs(30) };
 
     /// The delay after refusal number `attempt` (1-based).
     pub fn delay(&self, attempt: u32) -> Duration {
@@ -45,7 +46,7 @@ pub struct Waited {
     pub waited: Duration,
     /// The front end stopped the wait (the last answer was still a refusal).
     pub cancelled: bool,
-    /// The budget ran out while the answer was still an RBAC refusal.
+    /// The budget ran out while the answer was still a propagation refusal.
     pub gave_up: bool,
 }
 
@@ -56,11 +57,13 @@ pub struct Report<'a> {
     pub sink: &'a mut dyn EventSink,
 }
 
-/// Runs `attempt` until it succeeds, fails for another reason than RBAC, or `budget` (None or
-/// zero: no waiting) is spent. An `Err` from `attempt` (the platform call itself) ends at once.
+/// Runs `attempt` until it succeeds, fails for a reason `still_propagating` does not recognise,
+/// or the propagation's budget (none, or zero: no waiting) is spent. An `Err` from `attempt` (the
+/// platform call itself) ends at once.
 pub async fn validate_with_wait<F, Fut>(
     mut attempt: F,
-    budget: Option<Duration>,
+    still_propagating: impl Fn(&str) -> bool,
+    propagation: Option<&Propagation>,
     backoff: Backoff,
     cancel: &Cancel,
     report: Report<'_>,
@@ -69,14 +72,16 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<ValidationResult, Error>>,
 {
-    let budget = budget.unwrap_or(Duration::ZERO);
+    let budget = propagation.map_or(Duration::ZERO, |p| p.budget);
+    let grant = propagation.map_or("access grant", |p| p.grant);
+    let explain = propagation.map_or("", |p| p.explain);
     let start = Instant::now();
     let mut attempts = 0u32;
     loop {
         attempts += 1;
         let result = attempt().await?;
         let waited = start.elapsed();
-        let refusal = result.error.as_deref().filter(|e| !result.success && is_rbac_refusal(e)).map(str::to_string);
+        let refusal = result.error.as_deref().filter(|e| !result.success && still_propagating(e)).map(str::to_string);
         let _ = report.journal.record(
             "validation_attempt",
             json!({ "attempt": attempts, "success": result.success, "error": result.error,
@@ -90,7 +95,8 @@ where
             return Ok(Waited { result, attempts, waited, cancelled: false, gave_up: !budget.is_zero() });
         }
         let next_in = backoff.delay(attempts).min(remaining);
-        report.sink.emit(Event::Waiting { index: report.index, why, attempt: attempts, waited, budget, next_in });
+        let index = report.index;
+        report.sink.emit(Event::Waiting { index, grant, explain, why, attempt: attempts, waited, budget, next_in });
         tokio::select! {
             _ = tokio::time::sleep(next_in) => {}
             _ = cancel.cancelled() => {
@@ -106,7 +112,13 @@ where
 }
 
 /// The validation step's sentence, or the error that stops the run (naming how long it waited).
-pub fn outcome(id: &str, waited: &Waited, budget: Option<Duration>) -> Result<String, Error> {
+/// `still_propagating`: whether the last refusal says the grant has not taken effect yet.
+pub fn outcome(
+    id: &str,
+    waited: &Waited,
+    propagation: Option<&Propagation>,
+    still_propagating: bool,
+) -> Result<String, Error> {
     let v = &waited.result;
     let reason = v.error.clone().unwrap_or_else(|| "the platform gave no reason".into());
     let after = seconds(waited.waited);
@@ -120,39 +132,41 @@ pub fn outcome(id: &str, waited: &Waited, budget: Option<Duration>) -> Result<St
             format!("{id} validated: Anthropic encrypted and decrypted with the key")
         });
     }
+    let err = Error::unhealthy(format!("validation of {id} failed: {reason}"));
+    let Some(p) = propagation else {
+        return Err(err.with_hint("fix the cause above, then re-run the same command: finished steps are not repeated"));
+    };
+    let grant = p.grant;
     if waited.cancelled {
         return Err(Error::unhealthy(format!(
-            "waiting for the role assignment to take effect was stopped after {after} ({} attempts); the last \
-             refusal: {reason}",
+            "waiting for the {grant} to take effect was stopped after {after} ({} attempts); the last refusal: \
+             {reason}",
             waited.attempts
         ))
-        .with_hint(
-            "the role assignment may still be propagating: re-run the same command later (finished steps are \
-                    not repeated)",
-        ));
+        .with_hint(format!(
+            "the {grant} may still be propagating: re-run the same command later (finished steps are not repeated)"
+        )));
     }
     if waited.gave_up {
-        let budget = seconds(budget.unwrap_or_default());
+        let budget = seconds(p.budget);
         return Err(Error::unhealthy(format!(
             "validation of {id} was still refused after waiting {after} (at most {budget}, {} attempts): {reason}",
             waited.attempts
         ))
-        .with_hint(
-            "a role assignment usually takes effect within 10 minutes: re-run the same command later, or \
-                    wait longer with --azure-rbac-wait (e.g. 20m); finished steps are not repeated",
-        )
-        .with_hint(
-            "if it never passes, check that Key Vault Crypto User is assigned to Anthropic's service principal \
-                    at the key or vault scope (`az role assignment list --scope <key scope>`)",
-        ));
+        .with_hint(format!(
+            "a {grant} usually takes effect {}: re-run the same command later, or wait longer with {} (e.g. 20m); \
+             finished steps are not repeated",
+            p.usually, p.flag
+        ))
+        .with_hint(format!("if it never passes, {}", p.if_never)));
     }
-    let err = Error::unhealthy(format!("validation of {id} failed: {reason}"));
-    if is_rbac_refusal(&reason) {
-        // Refused by RBAC with no wait allowed: the assignment may simply not be in effect yet.
-        return Err(err.with_hint(
-            "a role assignment can take minutes to take effect: re-run the same command later (finished steps are \
-             not repeated), or let it wait with --azure-rbac-wait 10m",
-        ));
+    if still_propagating {
+        // Refused while propagating, with no wait allowed: the grant may simply not be in effect yet.
+        return Err(err.with_hint(format!(
+            "a {grant} can take minutes to take effect: re-run the same command later (finished steps are not \
+             repeated), or let it wait with {} 10m",
+            p.flag
+        )));
     }
     Err(err.with_hint("fix the cause above, then re-run the same command: finished steps are not repeated"))
 }
@@ -191,6 +205,22 @@ mod tests {
         }
     }
 
+    /// Azure's words, as its plan gives them.
+    fn rbac(budget: Duration) -> Propagation {
+        Propagation {
+            budget,
+            grant: "role assignment",
+            usually: "within 10 minutes",
+            flag: "--azure-rbac-wait",
+            explain: "role assignments take minutes",
+            if_never: "check the role assignment",
+        }
+    }
+
+    fn is_rbac(error: &str) -> bool {
+        error.contains("ForbiddenByRbac")
+    }
+
     fn refused() -> ValidationResult {
         ValidationResult { success: false, error: Some(RBAC.into()) }
     }
@@ -225,7 +255,8 @@ mod tests {
         let mut sink = Events(events.clone());
         let (attempt, calls) = scripted(answers);
         let report = Report { index: 3, journal: &mut journal, sink: &mut sink };
-        let waited = validate_with_wait(attempt, budget, FAST, cancel, report).await.unwrap();
+        let propagation = budget.map(rbac);
+        let waited = validate_with_wait(attempt, is_rbac, propagation.as_ref(), FAST, cancel, report).await.unwrap();
         let lines = std::fs::read_to_string(journal.dir().join("journal.jsonl")).unwrap();
         let journal = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         let calls = *calls.lock().unwrap();
@@ -235,9 +266,9 @@ mod tests {
 
     #[test]
     fn the_back_off_doubles_up_to_its_cap() {
-        let delays: Vec<u64> = (1..=6).map(|n| Backoff::RBAC.delay(n).as_secs()).collect();
+        let delays: Vec<u64> = (1..=6).map(|n| Backoff::PROPAGATION.delay(n).as_secs()).collect();
         assert_eq!(delays, [5, 10, 20, 30, 30, 30]);
-        assert_eq!(Backoff::RBAC.delay(200), Duration::from_secs(30));
+        assert_eq!(Backoff::PROPAGATION.delay(200), Duration::from_secs(30));
     }
 
     #[tokio::test]
@@ -295,7 +326,8 @@ mod tests {
         let (attempt, _) = scripted(vec![refused()]);
         let started = Instant::now();
         let report = Report { index: 0, journal: &mut journal, sink: &mut sink };
-        let waited = validate_with_wait(attempt, Some(Duration::from_secs(600)), slow, &cancel, report).await.unwrap();
+        let p = rbac(Duration::from_secs(600));
+        let waited = validate_with_wait(attempt, is_rbac, Some(&p), slow, &cancel, report).await.unwrap();
         assert!(waited.cancelled && !waited.result.success);
         assert!(started.elapsed() < Duration::from_secs(2), "stopped promptly: {:?}", started.elapsed());
         let lines = std::fs::read_to_string(journal.dir().join("journal.jsonl")).unwrap();
@@ -322,16 +354,19 @@ mod tests {
             cancelled,
             gave_up,
         };
-        let e = outcome("ekey_1", &waited(true, false), Some(Duration::from_secs(600))).unwrap_err();
+        let p = rbac(Duration::from_secs(600));
+        let e = outcome("ekey_1", &waited(true, false), Some(&p), true).unwrap_err();
         assert_eq!(e.kind, crate::error::ErrorKind::Unhealthy);
         assert!(e.message.contains("stopped after 95 s") && e.message.contains("ForbiddenByRbac"), "{e}");
         assert!(e.hints[0].contains("may still be propagating") && e.hints[0].contains("re-run"), "{e}");
-        let e = outcome("ekey_1", &waited(false, true), Some(Duration::from_secs(600))).unwrap_err();
+        let e = outcome("ekey_1", &waited(false, true), Some(&p), true).unwrap_err();
         assert!(e.message.contains("after waiting 95 s (at most 600 s, 7 attempts)"), "{e}");
         assert!(e.hints.iter().any(|h| h.contains("--azure-rbac-wait")), "{e}");
-        let e = outcome("ekey_1", &waited(false, false), None).unwrap_err();
+        let e = outcome("ekey_1", &waited(false, false), Some(&rbac(Duration::ZERO)), true).unwrap_err();
         assert!(e.hints[0].contains("can take minutes"), "{e}");
+        let e = outcome("ekey_1", &waited(false, false), None, false).unwrap_err();
+        assert!(e.hints[0].contains("fix the cause above"), "{e}");
         let done = Waited { result: ok(), attempts: 3, ..waited(false, false) };
-        assert!(outcome("ekey_1", &done, None).unwrap().contains("validated after 3 attempts (95 s)"));
+        assert!(outcome("ekey_1", &done, None, false).unwrap().contains("validated after 3 attempts (95 s)"));
     }
 }

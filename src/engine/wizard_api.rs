@@ -1,18 +1,21 @@
 //! The engine calls behind the wizard's intents, in the small steps an interactive flow needs:
-//! an overview for the first screens, key candidates, a new workspace, facts + plan, and attach.
-//! The wizard never calls these itself; the TUI runtime does, and feeds the results back.
+//! an overview for the first screens, a cloud's answer to its Key screen, a new workspace,
+//! facts + plan, and attach. The wizard never calls these itself; the TUI runtime does, and feeds
+//! the results back.
 
+use std::sync::Arc;
+
+use cmek_core::model::{OrgUuid, ProviderKind};
+use cmek_core::plan::{self, Plan, SetupAnswers, SetupFacts};
+use cmek_core::run::events::Discard;
+use cmek_core::wizard::CloudState;
+use cmek_core::wizard::overview::{Overview, WorkspaceSummary};
+
+use super::Services;
+use super::cloud::CloudRuntime;
 use crate::error::{Error, Result};
 use crate::platform::Client;
 use crate::platform::types::{CreateWorkspace, Workspace};
-use crate::providers::aws::AwsProvider;
-use crate::providers::azure::AzureProvider;
-use cmek_core::model::{AwsKeyRef, KmsAliasName, OrgUuid, ProviderKind};
-use cmek_core::plan::{self, Plan, SetupAnswers, SetupFacts};
-
-use super::Services;
-use cmek_core::run::events::Discard;
-use cmek_core::wizard::overview::{AzureOverview, KeyCandidate, Overview, VaultSummary, WorkspaceSummary};
 
 impl From<&Workspace> for WorkspaceSummary {
     fn from(w: &Workspace) -> Self {
@@ -25,15 +28,14 @@ impl From<&Workspace> for WorkspaceSummary {
     }
 }
 
-/// The organisation, its active workspaces, the AWS identity and the Azure identity with its
-/// vaults, concurrently. Cloud problems are reported in the overview, not as errors.
-pub async fn overview(
-    platform: &Client,
-    aws: &AwsProvider,
-    azure: std::result::Result<&AzureProvider, &str>,
-) -> Result<Overview> {
-    let (org, workspaces, identity, azure) =
-        tokio::join!(platform.organization(), platform.all_workspaces(false), aws.whoami(), azure_overview(azure));
+/// A cloud for the wizard: its runtime, or why it cannot be set up (its settings are unusable).
+pub type CloudChoice = (ProviderKind, std::result::Result<Arc<dyn CloudRuntime>, String>);
+
+/// The organisation, its active workspaces and what each cloud's credentials reach, concurrently.
+/// Cloud problems are reported in the overview, not as errors.
+pub async fn overview(platform: &Client, clouds: &[CloudChoice]) -> Result<Overview> {
+    let states = cloud_states(clouds);
+    let (org, workspaces, states) = tokio::join!(platform.organization(), platform.all_workspaces(false), states);
     let org = org.map_err(Error::from)?;
     let org_uuid: OrgUuid = org.id.parse().map_err(|e| {
         Error::remote(format!("the platform returned organisation id `{}`, which is not a bare UUID: {e}", org.id))
@@ -43,57 +45,29 @@ pub async fn overview(
         org_name: org.name,
         org_uuid,
         workspaces: workspaces.iter().filter(|w| w.archived_at.is_none()).map(WorkspaceSummary::from).collect(),
-        aws_identity: identity.map_err(|e| e.to_string()),
-        azure,
-        other_providers: vec![(ProviderKind::Gcp, "not supported by this version of cmek yet".to_string())],
+        clouds: states,
     })
 }
 
-async fn azure_overview(
-    azure: std::result::Result<&AzureProvider, &str>,
-) -> std::result::Result<AzureOverview, String> {
-    let azure = azure.map_err(|why| format!("the Azure settings are unusable: {why}"))?;
-    let with_step = |e: crate::providers::azure::AzureError| match e.next_step() {
-        Some(step) => format!("{e}; {step}"),
-        None => e.to_string(),
-    };
-    let caller = azure.whoami().await.map_err(with_step)?;
-    let vaults = azure.list_vaults().await.map_err(with_step)?;
-    if vaults.is_empty() {
-        let subscription = azure.subscription().await.unwrap_or_else(|_| "the default subscription".to_string());
-        return Err(format!(
-            "signed in to tenant {}, but no Key Vault is visible in subscription {subscription}: create one \
-             (az keyvault create --name <name> --resource-group <group> --location eastus2 \
-             --enable-rbac-authorization true --enable-purge-protection true) or choose another subscription",
-            caller.tenant_id
-        ));
+/// Every cloud's overview, concurrently, in the clouds' order.
+async fn cloud_states(clouds: &[CloudChoice]) -> Vec<(ProviderKind, CloudState)> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, (kind, runtime)) in clouds.iter().enumerate() {
+        let (kind, runtime) = (*kind, runtime.clone());
+        tasks.spawn(async move {
+            let state = match runtime {
+                Ok(r) => r.overview().await,
+                Err(why) => CloudState::Unusable(format!(
+                    "the {} settings are unusable: {why}",
+                    cmek_core::clouds::get(kind).map_or(kind.as_str(), |c| c.label())
+                )),
+            };
+            (i, kind, state)
+        });
     }
-    Ok(AzureOverview {
-        caller,
-        credential_source: azure.credential_source().map(str::to_string),
-        vaults: vaults
-            .into_iter()
-            .map(|v| VaultSummary { name: v.name, uri: v.uri, id: v.id, location: v.location, tenant_id: v.tenant_id })
-            .collect(),
-    })
-}
-
-/// The keys worth offering: the one the alias names, if any.
-pub async fn key_candidates(aws: &AwsProvider, alias: &KmsAliasName) -> Result<Vec<KeyCandidate>> {
-    let found = aws.find_key(&AwsKeyRef::Alias(alias.clone())).await.map_err(Error::from)?;
-    Ok(found
-        .into_iter()
-        .map(|k| KeyCandidate {
-            note: format!(
-                "named by {alias}; {}, {}",
-                k.description.state.as_str(),
-                if k.description.multi_region { "multi-Region" } else { "single-Region" }
-            ),
-            arn: k.description.arn,
-            alias: Some(alias.clone()),
-            state: k.description.state,
-        })
-        .collect())
+    let mut done: Vec<(usize, ProviderKind, CloudState)> = tasks.join_all().await;
+    done.sort_by_key(|(i, _, _)| *i);
+    done.into_iter().map(|(_, kind, state)| (kind, state)).collect()
 }
 
 /// Creates a workspace (the recommended home for a CMEK key: nothing in it predates the key).
@@ -108,6 +82,6 @@ pub async fn create_workspace(platform: &Client, name: &str) -> Result<Workspace
 /// Gathers the facts for `answers` and builds the plan (its checks included).
 pub async fn prepare(services: &Services, answers: &SetupAnswers) -> Result<(SetupFacts, Plan)> {
     let facts = super::gather(services, answers, &mut Discard).await?;
-    let plan = plan::build(answers, &facts).map_err(|e| Error::usage(e.to_string()))?;
+    let plan = plan::build(answers, &facts)?;
     Ok((facts, plan))
 }

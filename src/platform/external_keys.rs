@@ -6,7 +6,7 @@ use reqwest::Method;
 use super::call::Call;
 use super::client::Client;
 use super::error::PlatformError;
-use super::existing::is_same_external_key;
+use super::existing::{SameKey, is_same_external_key};
 use super::pagination::{PageGuard, next_cursor};
 use super::path::id_segment;
 use super::types::{
@@ -69,10 +69,15 @@ impl Client {
         }
     }
 
-    /// The existing configuration that `body` would create (same key, same user profile), if any.
-    pub async fn find_external_key(&self, body: &CreateExternalKey) -> Result<Option<ExternalKey>, PlatformError> {
+    /// The existing configuration that `body` would create (same key by the cloud's `same_key`,
+    /// same user profile), if any.
+    pub async fn find_external_key(
+        &self,
+        body: &CreateExternalKey,
+        same_key: &SameKey,
+    ) -> Result<Option<ExternalKey>, PlatformError> {
         let keys = self.all_external_keys().await?;
-        Ok(keys.into_iter().find(|key| is_same_external_key(body, key)))
+        Ok(keys.into_iter().find(|key| is_same_external_key(body, key, same_key)))
     }
 
     pub async fn get_external_key(&self, id: &str) -> Result<ExternalKey, PlatformError> {
@@ -80,11 +85,15 @@ impl Client {
     }
 
     /// Registers a key configuration. If an attempt fails in a retryable way, the existing
-    /// configurations are listed before any retry, and a matching one is returned instead of
-    /// creating a second.
-    pub async fn create_external_key(&self, body: &CreateExternalKey) -> Result<ExternalKey, PlatformError> {
+    /// configurations are listed before any retry, and one naming the same key (by the cloud's
+    /// `same_key`) is returned instead of creating a second.
+    pub async fn create_external_key(
+        &self,
+        body: &CreateExternalKey,
+        same_key: &SameKey,
+    ) -> Result<ExternalKey, PlatformError> {
         let call = Call::new(Method::POST, COLLECTION.to_owned()).json(body)?;
-        self.send_checking(call, || self.find_external_key(body)).await
+        self.send_checking(call, || self.find_external_key(body, same_key)).await
     }
 
     /// Partial update (`POST`). `geo` and `provider_config` cannot change once a workspace uses it.

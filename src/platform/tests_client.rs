@@ -268,13 +268,13 @@ fn client_futures_can_be_spawned() {
     let cfg = ClientConfig::new("https://api.anthropic.com".parse().unwrap(), admin_key(TEST_KEY));
     let client = Client::new(cfg).unwrap();
     let create_key = super::types::CreateExternalKey {
-        provider_config: super::types::ProviderConfig::Gcp(super::types::GcpKeyConfig { key_name: "k".into() }),
+        provider_config: serde_json::from_value(serde_json::json!({"type": "gcp", "key_name": "k"})).unwrap(),
         display_name: None,
         geo: None,
         user_profile_id: None,
     };
     let create_workspace = super::types::CreateWorkspace { name: "w".into(), ..Default::default() };
-    assert_send(&client.create_external_key(&create_key));
+    assert_send(&client.create_external_key(&create_key, &cmek_core::clouds::same_key));
     assert_send(&client.create_workspace(&create_workspace));
     assert_send(&client.all_workspaces(true));
     assert_send(&client.all_external_keys());

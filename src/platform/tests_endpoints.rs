@@ -5,15 +5,13 @@
 use serde_json::json;
 
 use super::test_server::{ARN, Reply, TestServer, external_key_json, workspace_json};
-use super::types::{
-    AwsKeyConfig, CreateExternalKey, CreateWorkspace, ProviderConfig, UpdateExternalKey, UpdateWorkspace,
-    ValidationStatus,
-};
+use super::types::{CreateExternalKey, CreateWorkspace, UpdateExternalKey, UpdateWorkspace, ValidationStatus};
 use super::{PlatformError, WorkspaceQuery};
+use cmek_core::model::aws::AwsKeyConfig;
 
 fn create_key_body(arn: &str) -> CreateExternalKey {
     CreateExternalKey {
-        provider_config: ProviderConfig::Aws(AwsKeyConfig { kms_arn: arn.into(), region: None }),
+        provider_config: AwsKeyConfig { kms_arn: arn.into(), region: None }.to_config(),
         display_name: Some("cmek".into()),
         geo: Some("us".into()),
         user_profile_id: None,
@@ -205,7 +203,8 @@ async fn a_failed_create_is_retried_only_after_the_lookup_finds_nothing() {
         _ => Reply::json(200, json!({"data": [external_key_json("ekey_other", "arn:aws:kms:us-east-2:111122223333:key/other")], "next_page": null})),
     })
     .await;
-    let created = server.client().create_external_key(&create_key_body(ARN)).await.unwrap();
+    let created =
+        server.client().create_external_key(&create_key_body(ARN), &cmek_core::clouds::same_key).await.unwrap();
     assert_eq!(created.id, "ekey_new");
     assert_eq!(
         server.lines(),
@@ -227,7 +226,8 @@ async fn a_create_that_took_effect_returns_the_existing_key() {
         _ => Reply::json(200, json!({"data": [external_key_json("ekey_made", ARN)], "next_page": null})),
     })
     .await;
-    let created = server.client().create_external_key(&create_key_body(ARN)).await.unwrap();
+    let created =
+        server.client().create_external_key(&create_key_body(ARN), &cmek_core::clouds::same_key).await.unwrap();
     assert_eq!(created.id, "ekey_made");
     assert_eq!(
         server.lines(),
@@ -278,7 +278,8 @@ async fn a_create_is_not_retried_when_the_lookup_fails() {
         _ => Reply::error(403, "permission_error", "cannot list").header("request-id", "req_list"),
     })
     .await;
-    let err = server.client().create_external_key(&create_key_body(ARN)).await.unwrap_err();
+    let err =
+        server.client().create_external_key(&create_key_body(ARN), &cmek_core::clouds::same_key).await.unwrap_err();
     assert_eq!(
         server.lines(),
         ["POST /v1/organizations/external_keys", "GET /v1/organizations/external_keys?limit=100"]
@@ -292,7 +293,11 @@ async fn a_create_is_not_retried_when_the_lookup_fails() {
 #[tokio::test]
 async fn a_create_refused_outright_is_neither_retried_nor_looked_up() {
     let server = TestServer::start(|_, _| Reply::error(400, "invalid_request_error", "kms_arn is not a key ARN")).await;
-    let err = server.client().create_external_key(&create_key_body("arn:aws:kms:bad")).await.unwrap_err();
+    let err = server
+        .client()
+        .create_external_key(&create_key_body("arn:aws:kms:bad"), &cmek_core::clouds::same_key)
+        .await
+        .unwrap_err();
     assert_eq!(server.lines(), ["POST /v1/organizations/external_keys"]);
     assert_eq!(err.kind(), Some("invalid_request_error"));
 }

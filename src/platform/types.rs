@@ -25,36 +25,10 @@ impl Organization {
     }
 }
 
-/// Where the key lives and how Anthropic reaches it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-pub enum ProviderConfig {
-    Aws(AwsKeyConfig),
-    Gcp(GcpKeyConfig),
-    Azure(AzureKeyConfig),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AwsKeyConfig {
-    pub kms_arn: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    // `role_arn` is deprecated and ignored by the platform: it is never sent, and ignored if read.
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GcpKeyConfig {
-    pub key_name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AzureKeyConfig {
-    pub vault_uri: String,
-    pub key_name: String,
-    pub tenant_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-}
+/// Where the key lives and how Anthropic reaches it: `{"type": "aws", "kms_arn": ...}`. The
+/// fields belong to the cloud (each cloud's folder reads and writes its own); the client carries
+/// them as they are.
+pub use cmek_core::model::ProviderConfig;
 
 /// Whether any live or archived workspace uses a key configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

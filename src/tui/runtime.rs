@@ -15,12 +15,11 @@ use super::terminal::TerminalGuard;
 use super::theme::Theme;
 use super::views;
 use crate::engine::journal::Journal;
-use crate::engine::{self, Cancel, CloudClient, Services, wizard_api};
+use crate::engine::wizard_api::CloudChoice;
+use crate::engine::{self, Cancel, CloudRuntime, Services, wizard_api};
 use crate::error::{Error, Result};
 use crate::platform::Client;
-use crate::providers::aws::{AwsProvider, AwsSettings};
-use crate::providers::azure::AzureProvider;
-use cmek_core::model::{AwsRegion, ProviderKind};
+use cmek_core::model::ProviderKind;
 use cmek_core::run::RunReport;
 use cmek_core::run::events::{Event, EventSink};
 use cmek_core::wizard::{Intent, KeyInput, Msg, Prefill, Ticket, Wizard};
@@ -28,38 +27,31 @@ use cmek_core::wizard::{Intent, KeyInput, Msg, Prefill, Ticket, Wizard};
 /// How often the screen refreshes while work is in flight (spinners, elapsed time).
 const TICK: Duration = Duration::from_millis(100);
 
-/// Everything a task needs to reach the platform and AWS (owned, so tasks can outlive a borrow).
+/// Everything a task needs to reach the platform and the clouds (owned, so tasks can outlive a borrow).
 #[derive(Clone)]
 pub struct Connector {
     pub platform: Client,
-    /// Region-less; each call fills in the region it works in.
-    pub aws: AwsSettings,
-    /// Azure, or why it cannot be used (building it makes no call; the overview says whether it works).
-    pub azure: std::result::Result<AzureProvider, String>,
+    /// Each cloud's runtime, or why it cannot be used (building it made no call; the overview
+    /// says whether it works).
+    pub clouds: Vec<CloudChoice>,
     /// Where run journals go.
     pub journal_root: std::path::PathBuf,
 }
 
 impl Connector {
-    async fn aws(&self, region: &AwsRegion) -> Result<AwsProvider> {
-        let settings = AwsSettings { region: Some(region.clone()), ..self.aws.clone() };
-        AwsProvider::connect(&settings).await.map_err(Error::from)
-    }
-
-    fn default_region() -> AwsRegion {
-        AwsRegion::recommended()
-    }
-
-    /// The cloud client a run for `provider` needs (AWS is regional: `region`).
-    async fn cloud(&self, provider: ProviderKind, region: &AwsRegion) -> Result<CloudClient> {
-        match provider {
-            ProviderKind::Azure => self
-                .azure
-                .clone()
-                .map(|a| CloudClient::Azure(Box::new(a)))
-                .map_err(|why| Error::usage(format!("Azure cannot be used in this run: {why}"))),
-            _ => Ok(CloudClient::Aws(Box::new(self.aws(region).await?))),
+    /// The runtime a run in `provider` needs.
+    fn cloud(&self, provider: ProviderKind) -> Result<Arc<dyn CloudRuntime>> {
+        match self.clouds.iter().find(|(k, _)| *k == provider) {
+            Some((_, Ok(runtime))) => Ok(runtime.clone()),
+            Some((_, Err(why))) => {
+                Err(Error::usage(format!("{} cannot be used in this run: {why}", provider.display_name())))
+            }
+            None => Err(Error::usage(format!("{} is not set up by this version of cmek", provider.display_name()))),
         }
+    }
+
+    fn services(&self, provider: ProviderKind, cancel: Cancel) -> Result<Services> {
+        Ok(Services { platform: self.platform.clone(), cloud: self.cloud(provider)?, cancel })
     }
 }
 
@@ -157,7 +149,7 @@ fn ticket_of(intent: &Intent) -> Option<Ticket> {
     match intent {
         Intent::LoadOverview(t)
         | Intent::CreateWorkspace(t, _)
-        | Intent::LoadCandidates(t, _, _)
+        | Intent::Ask(t, _, _)
         | Intent::BuildPlan(t, _)
         | Intent::Apply(t, _)
         | Intent::Cancel(t)
@@ -180,58 +172,32 @@ async fn execute(
     };
     match intent {
         Intent::LoadOverview(t) => {
-            let result = async {
-                wizard_api::overview(
-                    &c.platform,
-                    &c.aws(&Connector::default_region()).await?,
-                    c.azure.as_ref().map_err(String::as_str),
-                )
-                .await
-            };
-            send(Msg::OverviewLoaded(t, result.await));
+            send(Msg::OverviewLoaded(t, wizard_api::overview(&c.platform, &c.clouds).await));
         }
         Intent::CreateWorkspace(t, name) => {
             send(Msg::WorkspaceCreated(t, wizard_api::create_workspace(&c.platform, &name).await))
         }
-        Intent::LoadCandidates(t, region, alias) => {
-            let result = async { wizard_api::key_candidates(&c.aws(&region).await?, &alias).await };
-            send(Msg::CandidatesLoaded(t, result.await));
+        Intent::Ask(t, provider, question) => {
+            let result = async { c.cloud(provider)?.ask(&*question).await };
+            send(Msg::Answered(t, result.await));
         }
         Intent::BuildPlan(t, answers) => {
-            let result = async {
-                let services = Services {
-                    platform: c.platform.clone(),
-                    cloud: c.cloud(answers.provider, &answers.aws.region).await?,
-                    cancel: Cancel::new(),
-                };
-                wizard_api::prepare(&services, &answers).await
-            };
+            let result = async { wizard_api::prepare(&c.services(answers.provider(), Cancel::new())?, &answers).await };
             send(Msg::PlanReady(t, result.await));
         }
         Intent::Apply(t, boxed) => {
             let (facts, plan) = *boxed;
-            let region = match plan.step("create_key") {
-                Some(cmek_core::plan::Step { action: cmek_core::plan::Action::CreateKey { region, .. }, .. }) => {
-                    region.clone()
-                }
-                _ => facts
-                    .aws()
-                    .and_then(|a| a.key.as_ref())
-                    .map(|k| k.description.region.clone())
-                    .unwrap_or_else(Connector::default_region),
-            };
-            let provider = if facts.azure().is_some() { ProviderKind::Azure } else { ProviderKind::Aws };
-            let cloud = match c.cloud(provider, &region).await {
-                Ok(cloud) => cloud,
+            let services = match c.services(facts.provider(), cancel.unwrap_or_default()) {
+                Ok(s) => s,
                 Err(e) => {
-                    send(Msg::Applied(t, RunReport::not_started(&plan, e)));
+                    send(Msg::Applied(t, RunReport::not_started(&facts, &plan, e)));
                     return;
                 }
             };
             let mut j = match Journal::create(&c.journal_root, "setup") {
                 Ok(j) => j,
                 Err(e) => {
-                    send(Msg::Applied(t, RunReport::not_started(&plan, Error::remote(e.to_string()))));
+                    send(Msg::Applied(t, RunReport::not_started(&facts, &plan, Error::remote(e.to_string()))));
                     return;
                 }
             };
@@ -239,7 +205,6 @@ async fn execute(
                 "run_started",
                 json!({ "command": "setup", "front_end": "wizard", "organization": facts.org.uuid.to_string() }),
             );
-            let services = Services { platform: c.platform.clone(), cloud, cancel: cancel.unwrap_or_default() };
             let mut sink = ChannelSink { ticket: t, tx: tx.clone() };
             let report = engine::apply(&services, &facts, &plan, &mut j, &mut sink).await;
             let _ = j.record("apply_finished", json!({ "failed": report.failure.is_some() }));

@@ -7,8 +7,9 @@ use secrecy::SecretString;
 use serde_json::json;
 
 use cmek::providers::aws::{AwsProvider, AwsSettings, NewAwsKey};
-use cmek_core::model::{AwsAccountId, CompartmentId, OrgUuid};
-use cmek_core::policy::render::{AnthropicGrant, key_policy};
+use cmek_core::model::aws::AwsAccountId;
+use cmek_core::model::{CompartmentId, OrgUuid};
+use cmek_core::policy::aws::render::{AnthropicGrant, key_policy};
 use cmek_sandbox::aws::AwsCredentials;
 use cmek_sandbox::platform::test_api::{ADMIN_KEY, Api};
 use cmek_sandbox::platform::{AwsBackend, PlatformSandboxConfig, seed};

@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 
 use aws_sdk_kms::primitives::Blob;
 use cmek::providers::aws::{AwsError, AwsErrorKind, AwsProvider, AwsSettings, NewAwsKey, StaticCredentials};
-use cmek_core::model::{AwsAccountId, AwsKeyState, OrgUuid};
-use cmek_core::policy::PolicyDocument;
-use cmek_core::policy::render::{AnthropicGrant, key_policy};
+use cmek_core::model::OrgUuid;
+use cmek_core::model::aws::{AwsAccountId, AwsKeyState};
+use cmek_core::policy::aws::PolicyDocument;
+use cmek_core::policy::aws::render::{AnthropicGrant, key_policy};
 use cmek_sandbox::aws::{AwsEmulatorConfig, CUSTOMER_ACCOUNT, Faults, RunningAws, SeedKey, start};
 use secrecy::{ExposeSecret, SecretString};
 

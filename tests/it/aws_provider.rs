@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use cmek::providers::aws::{AwsErrorKind, AwsProvider, AwsSettings, NewAwsKey, StaticCredentials};
-use cmek_core::model::{AwsAccountId, AwsKeyRef, AwsKeyState, AwsRegion, KmsAliasName, KmsKeyArn};
+use cmek_core::model::aws::{AwsAccountId, AwsKeyRef, AwsKeyState, AwsRegion, KmsAliasName, KmsKeyArn};
 use cmek_sandbox::aws::{AwsEmulatorConfig, CUSTOMER_ACCOUNT, RunningAws};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -128,7 +128,10 @@ fn context(org: &str) -> BTreeMap<String, String> {
 }
 
 /// Creates a CMEK-shaped key with an alias; returns the key's facts as `find_key` sees them.
-async fn create_key_with_alias(p: &AwsProvider, b: &Backend) -> (cmek_core::model::AwsKeyDescription, KmsAliasName) {
+async fn create_key_with_alias(
+    p: &AwsProvider,
+    b: &Backend,
+) -> (cmek_core::model::aws::AwsKeyDescription, KmsAliasName) {
     let created = p
         .create_key(&NewAwsKey {
             policy_json: rendered_looking_policy(&b.account),

@@ -140,8 +140,8 @@ async fn audit_effect_and_not_scopes_do_not_refuse() {
     assert_eq!(status, 200, "{body}");
 }
 
-fn vault_id() -> cmek_core::model::VaultResourceId {
-    cmek_core::model::VaultResourceId::parse(&vault_path()).unwrap()
+fn vault_id() -> cmek_core::model::azure::VaultResourceId {
+    cmek_core::model::azure::VaultResourceId::parse(&vault_path()).unwrap()
 }
 
 #[tokio::test]
@@ -154,7 +154,7 @@ async fn the_provider_reports_the_deny_assignment_until_the_vault_is_exempted() 
     let denials = azure.policy_denials(&vault_id()).await.unwrap();
     assert_eq!(
         denials,
-        vec![cmek_core::model::PolicyDenialFacts {
+        vec![cmek_core::model::azure::PolicyDenialFacts {
             assignment_id: assignment_id(),
             display_name: "Deny Key Vault public access".into(),
             scope: rg_path(),

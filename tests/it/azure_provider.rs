@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use cmek::providers::azure::{
     AzureEndpoints, AzureErrorKind, AzureProvider, AzureSettings, ForbiddenBy, NewAzureKey, StaticClientSecret,
 };
-use cmek_core::model::{AzureKeyName, VaultResourceId, VaultUri};
+use cmek_core::model::azure::{AzureKeyName, VaultResourceId, VaultUri};
 use cmek_sandbox::azure::roles::{KEY_VAULT_ADMINISTRATOR, KEY_VAULT_CRYPTO_USER};
 use cmek_sandbox::azure::{
     CUSTOMER_APP_ID, CUSTOMER_OBJECT_ID, CUSTOMER_SOURCE_IP, CUSTOMER_TENANT, RESOURCE_GROUP, RunningAzure,

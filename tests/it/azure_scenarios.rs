@@ -4,7 +4,7 @@
 
 use cmek::providers::azure::StaticClientSecret;
 use cmek::providers::azure::{AzureEndpoints, AzureErrorKind, AzureProvider, AzureSettings, ForbiddenBy};
-use cmek_core::model::{AzureKeyName, VaultResourceId, VaultUri};
+use cmek_core::model::azure::{AzureKeyName, VaultResourceId, VaultUri};
 use cmek_sandbox::Sandbox;
 use cmek_sandbox::azure::roles::KEY_VAULT_CRYPTO_USER;
 use cmek_sandbox::azure::{ANTHROPIC_SOURCE_IP, CUSTOMER_TENANT, VAULT_NAME};
@@ -47,10 +47,13 @@ fn key_name() -> AzureKeyName {
 }
 
 fn az_ids(sentence: &str) -> Vec<&'static str> {
-    cmek_core::doctor::validation_text::causes(sentence).iter().map(|c| c.id).collect()
+    cmek_core::doctor::validation_text::causes(cmek_core::model::ProviderKind::Azure, sentence)
+        .iter()
+        .map(|c| c.id)
+        .collect()
 }
 
-async fn vault(s: &Sandbox) -> cmek_core::model::AzureVaultFacts {
+async fn vault(s: &Sandbox) -> cmek_core::model::azure::AzureVaultFacts {
     customer(s).inspect_vault(&VaultResourceId::parse(&vault_resource_id()).unwrap()).await.unwrap()
 }
 
@@ -148,7 +151,7 @@ async fn a_propagation_delay_refuses_a_fresh_assignment_only() {
     let sp = s.azure.consent_anthropic();
     s.azure.add_role_assignment(&key_scope(KEY_NAME), KEY_VAULT_CRYPTO_USER, &sp);
     let e = failure(&s).await;
-    assert!(cmek_core::doctor::validation_text::is_rbac_refusal(&e), "{e}");
+    assert!(cmek_core::doctor::azure::validation_text::is_rbac_refusal(&e), "{e}");
     assert_eq!(az_ids(&e), ["AZ-08", "AZ-07"]);
     // Nothing else is wrong: the same assignment, once propagated, passes.
     s.azure.with_state(|st| st.role_assignments.iter_mut().for_each(|a| a.created_ms = 0));
@@ -216,7 +219,7 @@ async fn a_configuration_registered_with_the_other_tenant_is_refused_by_the_vaul
     let s = sandbox("azure-tenant-mismatch").await;
     let keys = client(&s).all_external_keys().await.unwrap();
     assert_eq!(keys.len(), 1);
-    let cmek::platform::types::ProviderConfig::Azure(config) = &keys[0].provider_config else {
+    let Some(config) = cmek_core::model::azure::AzureKeyConfig::read(&keys[0].provider_config) else {
         panic!("an Azure configuration is seeded: {keys:?}")
     };
     assert_eq!((config.key_name.as_str(), config.tenant_id.as_str()), (KEY_NAME, OTHER_TENANT));

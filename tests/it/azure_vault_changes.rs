@@ -5,7 +5,7 @@
 use cmek::providers::azure::{
     AzureEndpoints, AzureErrorKind, AzureProvider, AzureSettings, StaticClientSecret, VaultNetworkChange,
 };
-use cmek_core::model::{AzureKeyName, VaultResourceId, VaultUri};
+use cmek_core::model::azure::{AzureKeyName, VaultResourceId, VaultUri};
 use cmek_sandbox::azure::state::DeletedKey;
 use cmek_sandbox::azure::{RESOURCE_GROUP, RunningAzure, SUBSCRIPTION_ID, SeedAzureKey, VAULT_NAME};
 use secrecy::SecretString;

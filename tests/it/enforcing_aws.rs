@@ -7,9 +7,10 @@ use serde_json::{Value, json};
 
 use cmek::providers::aws::{AwsProvider, AwsSettings, NewAwsKey};
 use cmek_core::identities;
-use cmek_core::model::{AwsAccountId, AwsKeyState, CompartmentId, OrgUuid};
-use cmek_core::policy::PolicyDocument;
-use cmek_core::policy::render::{AnthropicGrant, key_policy};
+use cmek_core::model::aws::{AwsAccountId, AwsKeyState};
+use cmek_core::model::{CompartmentId, OrgUuid};
+use cmek_core::policy::aws::PolicyDocument;
+use cmek_core::policy::aws::render::{AnthropicGrant, key_policy};
 use cmek_sandbox::aws::{self, AwsEmulatorConfig, CUSTOMER_ACCOUNT, RunningAws};
 use cmek_sandbox::platform::test_api::{ADMIN_KEY, Api};
 use cmek_sandbox::platform::{AnthropicIdentity, AwsBackend, PlatformSandboxConfig, seed};
@@ -99,7 +100,7 @@ async fn a_correct_key_validates_and_attaches_only_to_its_workspace() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_key_without_anthropics_grant_fails_with_access_denied() {
     let w = World::start().await;
-    let root_only = PolicyDocument::new(vec![cmek_core::policy::render::account_root_admin(&grant(&[]).account)]);
+    let root_only = PolicyDocument::new(vec![cmek_core::policy::aws::render::account_root_admin(&grant(&[]).account)]);
     let (arn, key) = w.key(root_only.to_json_pretty()).await;
     let result = w.validate(&key).await;
     let error = error_of(&result);
@@ -116,7 +117,7 @@ async fn a_key_without_anthropics_grant_fails_with_access_denied() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_console_wizard_policy_is_over_permissive() {
     let w = World::start().await;
-    let console = cmek_core::policy::test_fixtures::fixture_text("console-wizard.json");
+    let console = cmek_core::policy::aws::test_fixtures::fixture_text("console-wizard.json");
     let (arn, key) = w.key(console.to_string()).await;
     let result = w.validate(&key).await;
     let error = error_of(&result);
@@ -193,7 +194,7 @@ async fn a_grant_to_every_compartment_is_caught_by_the_compartment_probe() {
 async fn a_resource_control_policy_without_a_carve_out_denies_anthropic() {
     let w = World::start().await;
     let (arn, key) = w.key(key_policy(&grant(&[])).to_json_pretty()).await;
-    let fixture = |name| PolicyDocument::parse(cmek_core::policy::test_fixtures::fixture_text(name)).unwrap();
+    let fixture = |name| PolicyDocument::parse(cmek_core::policy::aws::test_fixtures::fixture_text(name)).unwrap();
     w.aws.set_rcps(vec![fixture("rcp-org-perimeter.json")]);
     let result = w.validate(&key).await;
     let error = error_of(&result);

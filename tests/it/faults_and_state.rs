@@ -6,8 +6,9 @@ use reqwest::Method;
 use secrecy::SecretString;
 
 use cmek::platform::auth::Credential;
-use cmek::platform::types::{AwsKeyConfig, CreateExternalKey, ProviderConfig};
+use cmek::platform::types::CreateExternalKey;
 use cmek::platform::{Client, ClientConfig};
+use cmek_core::model::aws::AwsKeyConfig;
 use cmek_sandbox::faults::Faults;
 use cmek_sandbox::platform::PlatformSandboxConfig;
 use cmek_sandbox::platform::test_api::{ADMIN_KEY, AWS_ARN, Api};
@@ -44,12 +45,15 @@ async fn busy_answers_are_injected_and_the_client_gets_through() {
 async fn state_saved_from_one_sandbox_restores_another() {
     let first = Api::start().await;
     let created = client(&first)
-        .create_external_key(&CreateExternalKey {
-            provider_config: ProviderConfig::Aws(AwsKeyConfig { kms_arn: AWS_ARN.into(), region: None }),
-            display_name: Some("kept across restarts".into()),
-            geo: None,
-            user_profile_id: None,
-        })
+        .create_external_key(
+            &CreateExternalKey {
+                provider_config: AwsKeyConfig { kms_arn: AWS_ARN.into(), region: None }.to_config(),
+                display_name: Some("kept across restarts".into()),
+                geo: None,
+                user_profile_id: None,
+            },
+            &cmek_core::clouds::same_key,
+        )
         .await
         .unwrap();
     let saved = first.sandbox.state();

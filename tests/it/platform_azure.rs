@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 
 use cmek::platform::auth::Credential;
-use cmek::platform::types::{AzureKeyConfig, CreateExternalKey, ProviderConfig, UpdateWorkspace, ValidationStatus};
+use cmek::platform::types::{CreateExternalKey, UpdateWorkspace, ValidationStatus};
 use cmek::platform::{Client, ClientConfig};
+use cmek_core::model::azure::AzureKeyConfig;
 use cmek_sandbox::azure::roles::{KEY_VAULT_CRYPTO_USER, KEY_VAULT_READER};
 use cmek_sandbox::azure::{CUSTOMER_TENANT, SeedAzureKey, VAULT_NAME};
 use cmek_sandbox::platform::seed::ORG_ID;
@@ -67,7 +68,7 @@ pub fn key_id(key: &str) -> String {
 /// Registers `vault + key` with `tenant` and validates it: the error sentence, or `None` on success.
 pub async fn register_and_validate(s: &Sandbox, key: &str, tenant: &str) -> Option<String> {
     let client = client(s);
-    let created = client.create_external_key(&azure_config(key, tenant)).await.unwrap();
+    let created = client.create_external_key(&azure_config(key, tenant), &cmek_core::clouds::same_key).await.unwrap();
     validate(s, &created.id).await
 }
 
@@ -84,12 +85,13 @@ pub async fn validate(s: &Sandbox, id: &str) -> Option<String> {
 
 pub fn azure_config(key: &str, tenant: &str) -> CreateExternalKey {
     CreateExternalKey {
-        provider_config: ProviderConfig::Azure(AzureKeyConfig {
+        provider_config: AzureKeyConfig {
             vault_uri: format!("https://{VAULT_NAME}.vault.azure.net"),
             key_name: key.to_string(),
             tenant_id: tenant.to_string(),
             client_id: None,
-        }),
+        }
+        .to_config(),
         display_name: Some("Azure CMEK".to_string()),
         geo: None,
         user_profile_id: None,
@@ -102,7 +104,10 @@ async fn a_consented_granted_tagged_key_validates_and_attaches() {
     s.azure.seed_key(tagged_key()).unwrap();
     consent_and_grant(&s, KEY_NAME);
     let client = client(&s);
-    let key = client.create_external_key(&azure_config(KEY_NAME, CUSTOMER_TENANT)).await.unwrap();
+    let key = client
+        .create_external_key(&azure_config(KEY_NAME, CUSTOMER_TENANT), &cmek_core::clouds::same_key)
+        .await
+        .unwrap();
     assert_eq!(validate(&s, &key.id).await, None);
 
     let production = s.platform.workspaces.iter().find(|w| w.name == "production").unwrap().id.clone();
@@ -133,7 +138,7 @@ async fn without_a_role_rbac_refuses_and_a_read_only_role_refuses_the_wrap() {
     let sp = s.azure.consent_anthropic();
     let e = register_and_validate(&s, KEY_NAME, CUSTOMER_TENANT).await.unwrap();
     assert!(e.starts_with("ForbiddenByRbac:") && e.contains("Microsoft.KeyVault/vaults/keys/read"), "{e}");
-    assert!(cmek_core::doctor::validation_text::is_rbac_refusal(&e));
+    assert!(cmek_core::doctor::azure::validation_text::is_rbac_refusal(&e));
 
     s.azure.add_role_assignment(&key_scope(KEY_NAME), KEY_VAULT_READER, &sp);
     let e = register_and_validate(&s, KEY_NAME, CUSTOMER_TENANT).await.unwrap();
@@ -163,7 +168,10 @@ async fn an_attach_of_a_failing_key_is_refused_and_leaves_the_workspace_unattach
     s.azure.seed_key(SeedAzureKey { tags: BTreeMap::new(), ..tagged_key() }).unwrap();
     consent_and_grant(&s, KEY_NAME);
     let client = client(&s);
-    let key = client.create_external_key(&azure_config(KEY_NAME, CUSTOMER_TENANT)).await.unwrap();
+    let key = client
+        .create_external_key(&azure_config(KEY_NAME, CUSTOMER_TENANT), &cmek_core::clouds::same_key)
+        .await
+        .unwrap();
     let production = s.platform.workspaces.iter().find(|w| w.name == "production").unwrap().id.clone();
     let body = UpdateWorkspace { external_key_id: Some(key.id.clone()), ..Default::default() };
     let err = client.update_workspace(&production, &body).await.unwrap_err().to_string();

@@ -3,8 +3,9 @@
 
 use secrecy::SecretString;
 
-use cmek::platform::types::{AwsKeyConfig, CreateExternalKey, ExternalKey, ProviderConfig, UpdateWorkspace, Workspace};
+use cmek::platform::types::{CreateExternalKey, ExternalKey, UpdateWorkspace, Workspace};
 use cmek::platform::{Client, ClientConfig, Credential, PlatformError};
+use cmek_core::model::aws::AwsKeyConfig;
 use cmek_sandbox::platform::seed;
 use cmek_sandbox::platform::test_api::{ADMIN_KEY, AWS_ARN, Api};
 
@@ -22,7 +23,7 @@ fn as_client<T: serde::de::DeserializeOwned>(served: &impl serde::Serialize) -> 
 
 fn aws_key() -> CreateExternalKey {
     CreateExternalKey {
-        provider_config: ProviderConfig::Aws(AwsKeyConfig { kms_arn: AWS_ARN.into(), region: None }),
+        provider_config: AwsKeyConfig { kms_arn: AWS_ARN.into(), region: None }.to_config(),
         display_name: Some("client".into()),
         geo: None,
         user_profile_id: None,
@@ -36,7 +37,7 @@ async fn the_platform_client_reads_and_pages_the_sandbox() {
     assert_eq!(client.organization().await.unwrap(), as_client(&api.sandbox.org));
     // More keys than the default page size, so following `next_page` is needed.
     for _ in 0..23 {
-        client.create_external_key(&aws_key()).await.unwrap();
+        client.create_external_key(&aws_key(), &cmek_core::clouds::same_key).await.unwrap();
     }
     let keys = client.all_external_keys().await.unwrap();
     assert_eq!(keys.len(), 23);
@@ -50,7 +51,7 @@ async fn the_platform_client_reads_and_pages_the_sandbox() {
 async fn the_platform_client_gets_typed_errors_with_request_ids() {
     let api = Api::start().await;
     let client = client(&api, ADMIN_KEY);
-    let key = client.create_external_key(&aws_key()).await.unwrap();
+    let key = client.create_external_key(&aws_key(), &cmek_core::clouds::same_key).await.unwrap();
     let attach = UpdateWorkspace { external_key_id: Some(key.id.clone()), ..UpdateWorkspace::default() };
     match client.update_workspace(seed::STAGING.id, &attach).await {
         Err(PlatformError::Api { status, kind, message, request_id, .. }) => {

@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use cmek_core::model::{CompartmentId, OrgUuid};
-use cmek_core::policy::PolicyDocument;
-use cmek_core::policy::eval::{Outcome, Request, RequestPrincipal, evaluate};
-use cmek_core::policy::render::{AnthropicGrant, key_policy};
+use cmek_core::policy::aws::PolicyDocument;
+use cmek_core::policy::aws::eval::{Outcome, Request, RequestPrincipal, evaluate};
+use cmek_core::policy::aws::render::{AnthropicGrant, key_policy};
 use serde_json::{Value, json};
 
 const ORG: &str = "8c2d1e4f-0a9b-4c3d-8e7f-123456789abc";

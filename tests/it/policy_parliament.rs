@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use cmek_core::model::{CompartmentId, OrgUuid};
-use cmek_core::policy::PolicyDocument;
-use cmek_core::policy::merge::merge;
-use cmek_core::policy::render::{AnthropicGrant, key_policy};
+use cmek_core::policy::aws::PolicyDocument;
+use cmek_core::policy::aws::merge::merge;
+use cmek_core::policy::aws::render::{AnthropicGrant, key_policy};
 
 const ORG: &str = "8c2d1e4f-0a9b-4c3d-8e7f-123456789abc";
 const OTHER_ORG: &str = "0f9e8d7c-6b5a-4f3e-8d2c-1b0a9f8e7d6c";

@@ -3,7 +3,7 @@
 
 use cmek::platform::types::Attachment;
 use cmek::providers::aws::NewAwsKey;
-use cmek_core::model::{AwsKeyRef, AwsKeyState};
+use cmek_core::model::aws::{AwsKeyRef, AwsKeyState};
 use serde_json::Value;
 
 use crate::harness::World;
@@ -27,7 +27,7 @@ fn outcome(doc: &Value, action: &str) -> String {
     step(doc, action)["outcome"]["status"].as_str().unwrap_or("none").to_string()
 }
 
-async fn alias_key(world: &World) -> Option<cmek_core::model::AwsKeyFacts> {
+async fn alias_key(world: &World) -> Option<cmek_core::model::aws::AwsKeyFacts> {
     world.aws().await.find_key(&AwsKeyRef::Alias("alias/anthropic-cmek".parse().unwrap())).await.unwrap()
 }
 

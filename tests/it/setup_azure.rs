@@ -441,13 +441,14 @@ mod engine_level {
     //! The engine's network step against the in-process sandbox: the previous settings are saved
     //! before a write, and a vault whose settings changed after planning is not written to.
 
+    use cmek::engine::azure::AzureRuntime;
     use cmek::engine::journal::Journal;
-    use cmek::engine::{self, Cancel, CloudClient, Services};
+    use cmek::engine::{self, Cancel, Services};
     use cmek::platform::auth::Credential;
     use cmek::platform::{Client, ClientConfig};
     use cmek::providers::azure::AzureProvider;
-    use cmek_core::model::{KmsAliasName, ProviderKind};
-    use cmek_core::plan::{self, AwsAnswers, AzureAnswers, SetupAnswers, StepState};
+    use cmek_core::plan::azure::AzureAnswers;
+    use cmek_core::plan::{self, SetupAnswers, StepState};
     use cmek_core::run::events::{Discard, StepOutcome};
     use cmek_sandbox::azure::VAULT_NAME;
     use cmek_sandbox::{Sandbox, SandboxOptions, scenarios};
@@ -470,23 +471,16 @@ mod engine_level {
     fn services(sb: &Sandbox) -> Services {
         let ep = sb.endpoints();
         let platform = Client::new(ClientConfig::new(ep.base_url.clone(), Credential::AdminKey(ep.admin_key.clone())));
-        let azure = AzureProvider::connect(&cmek::cli::sandbox_settings::azure_settings(&ep.azure), &|_| None).unwrap();
-        Services { platform: platform.unwrap(), cloud: CloudClient::Azure(Box::new(azure)), cancel: Cancel::new() }
+        let azure = AzureProvider::connect(&cmek::cli::azure::sandbox_settings(&ep.azure), &|_| None).unwrap();
+        Services {
+            platform: platform.unwrap(),
+            cloud: std::sync::Arc::new(AzureRuntime::new(azure)),
+            cancel: Cancel::new(),
+        }
     }
 
     fn answers() -> SetupAnswers {
-        SetupAnswers {
-            provider: ProviderKind::Azure,
-            workspace: None,
-            confirm_attach: None,
-            display_name: None,
-            aws: AwsAnswers {
-                key: None,
-                region: "us-east-2".parse().unwrap(),
-                alias: KmsAliasName::DEFAULT.parse().unwrap(),
-            },
-            azure: AzureAnswers::default(),
-        }
+        SetupAnswers::new(AzureAnswers::default())
     }
 
     fn network_outcome(plan: &plan::Plan, report: &cmek_core::run::RunReport) -> StepOutcome {

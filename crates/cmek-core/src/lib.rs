@@ -11,11 +11,14 @@
 //! - [`error`]: the edge error type: a kind (the exit code), a message and hints.
 #![forbid(unsafe_code)]
 
+pub mod clouds;
 pub mod doctor;
+pub mod erased;
 pub mod error;
 pub mod identities;
 pub mod model;
 pub mod plan;
 pub mod policy;
 pub mod run;
+pub mod shell;
 pub mod wizard;

@@ -62,6 +62,13 @@ pub struct SandboxEndpoints {
     pub azure: AzureSandboxEndpoints,
 }
 
+impl SandboxEndpoints {
+    /// The sandbox's CA (PEM): what a client must trust to reach its TLS listeners.
+    pub fn ca_pem(&self) -> &str {
+        &self.azure.ca_pem
+    }
+}
+
 /// What an Azure client needs to reach the emulated Azure (one TLS listener on loopback).
 #[derive(Debug, Clone)]
 pub struct AzureSandboxEndpoints {

@@ -16,7 +16,7 @@ use secrecy::ExposeSecret;
 
 use super::error::{AwsError, AwsErrorKind};
 use super::settings::{AwsSettings, DEFAULT_REGION, StaticCredentials};
-use cmek_core::model::{AwsRegion, KmsKeyArn};
+use cmek_core::model::aws::{AwsRegion, KmsKeyArn};
 
 /// The operation name `connect` reports its own failures under.
 const CONNECT: &str = "aws:Connect";

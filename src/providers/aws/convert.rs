@@ -7,7 +7,7 @@ use aws_sdk_kms::types::KeyMetadata;
 use chrono::{DateTime, Utc};
 
 use super::error::{AwsError, AwsErrorKind};
-use cmek_core::model::{AwsAccountId, AwsKeyDescription, AwsKeyState, KmsKeyArn, KmsKeyId};
+use cmek_core::model::aws::{AwsAccountId, AwsKeyDescription, AwsKeyState, KmsKeyArn, KmsKeyId};
 
 /// Reduces DescribeKey/CreateKey's `KeyMetadata`; `operation` names the call in errors.
 pub(super) fn key_description(meta: &KeyMetadata, operation: &'static str) -> Result<AwsKeyDescription, AwsError> {

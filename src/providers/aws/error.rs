@@ -219,6 +219,23 @@ fn credentials_error_in_chain<'a>(err: &'a (dyn StdError + 'static)) -> Option<&
     None
 }
 
+/// The edge error: the exit kind from what AWS refused, the next step as a hint.
+impl From<AwsError> for crate::error::Error {
+    fn from(e: AwsError) -> Self {
+        use crate::error::{Error, ErrorKind};
+        let kind = match e.kind {
+            AwsErrorKind::AccessDenied | AwsErrorKind::Credentials => ErrorKind::Auth,
+            AwsErrorKind::InvalidInput | AwsErrorKind::NotFound => ErrorKind::Usage,
+            _ => ErrorKind::Remote,
+        };
+        let err = Error::new(kind, e.to_string());
+        match e.next_step() {
+            Some(h) => err.with_hint(h),
+            None => err,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use aws_sdk_kms::error::{ConnectorError, ErrorMetadata};

@@ -2,7 +2,7 @@
 
 use super::connect::AwsProvider;
 use super::error::{AwsError, AwsErrorKind};
-use cmek_core::model::{AwsAccountId, AwsCallerIdentity};
+use cmek_core::model::aws::{AwsAccountId, AwsCallerIdentity};
 
 impl AwsProvider {
     /// Who the resolved credentials belong to. Needs no permission, so a failure here is about

@@ -4,7 +4,7 @@ use aws_sdk_kms::types::AliasListEntry;
 
 use super::connect::AwsProvider;
 use super::error::{AwsError, AwsErrorKind};
-use cmek_core::model::{AwsKeyDescription, AwsKeyFacts, KmsAliasName};
+use cmek_core::model::aws::{AwsKeyDescription, AwsKeyFacts, KmsAliasName};
 
 impl AwsProvider {
     /// Everything CMEK checks about one key; `key` is a key id, key ARN, alias name or alias ARN.

@@ -5,7 +5,7 @@ use aws_sdk_kms::types::{KeySpec, KeyUsageType, OriginType, Tag};
 use super::connect::AwsProvider;
 use super::convert::key_description;
 use super::error::{AwsError, AwsErrorKind};
-use cmek_core::model::{AwsKeyDescription, AwsKeyFacts, AwsKeyRef, KmsAliasName, KmsKeyId};
+use cmek_core::model::aws::{AwsKeyDescription, AwsKeyFacts, AwsKeyRef, KmsAliasName, KmsKeyId};
 
 /// What `create_key` needs; everything else about a CMEK key is fixed (see `create_key`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 
 use secrecy::SecretString;
 
-use cmek_core::model::AwsRegion;
+use cmek_core::model::aws::AwsRegion;
 
 /// The region used when neither the settings nor the standard chain name one: the region the CMEK
 /// guides recommend.

@@ -9,7 +9,7 @@ use super::AzureProvider;
 use super::error::{AzureError, AzureErrorKind};
 use super::sdk_error::from_sdk;
 use super::settings::ARM_SCOPE;
-use cmek_core::model::AzureCallerIdentity;
+use cmek_core::model::azure::AzureCallerIdentity;
 
 const OPERATION: &str = "entra:token";
 

@@ -8,7 +8,7 @@ use super::error::AzureError;
 use super::rest::query_value;
 use super::settings::ARM_SCOPE;
 use super::vaults::VAULTS_API;
-use cmek_core::model::DeletedVaultFacts;
+use cmek_core::model::azure::DeletedVaultFacts;
 
 impl AzureProvider {
     /// Every soft-deleted vault in the subscription (needs `Microsoft.KeyVault/deletedVaults/read`).

@@ -162,6 +162,53 @@ pub(crate) fn parse_error_body(body: &str) -> (Option<String>, Option<String>) {
     (code, message)
 }
 
+/// The edge error: the exit kind from what Azure refused, the next step as a hint.
+impl From<AzureError> for crate::error::Error {
+    fn from(e: AzureError) -> Self {
+        use crate::error::{Error, ErrorKind};
+        let kind = match e.kind {
+            _ if e.is_auth() => ErrorKind::Auth,
+            AzureErrorKind::InvalidInput | AzureErrorKind::NotFound => ErrorKind::Usage,
+            _ => ErrorKind::Remote,
+        };
+        // Display names the operation, Azure's code, its message and the request id.
+        let err = Error::new(kind, format!("Azure: {e}"));
+        match e.next_step() {
+            Some(h) => err.with_hint(h),
+            None => err,
+        }
+    }
+}
+
+#[cfg(test)]
+mod edge_error_tests {
+    use super::*;
+    use crate::error::{Error, ErrorKind};
+
+    fn azure(kind: AzureErrorKind, code: &str) -> AzureError {
+        AzureError {
+            kind,
+            operation: "keyvault:keys/get",
+            code: Some(code.into()),
+            message: "refused".into(),
+            request_id: None,
+        }
+    }
+
+    #[test]
+    fn azure_errors_map_to_exit_kinds_with_the_operation_code_and_next_step() {
+        let e = Error::from(azure(AzureErrorKind::Forbidden(ForbiddenBy::Rbac), "ForbiddenByRbac"));
+        assert_eq!(e.kind, ErrorKind::Auth);
+        assert!(e.message.contains("keyvault:keys/get") && e.message.contains("ForbiddenByRbac"), "{e}");
+        assert!(!e.hints.is_empty());
+        assert_eq!(Error::from(azure(AzureErrorKind::Unauthenticated, "x")).kind, ErrorKind::Auth);
+        assert_eq!(Error::from(azure(AzureErrorKind::NotFound, "VaultNotFound")).kind, ErrorKind::Usage);
+        assert_eq!(Error::from(azure(AzureErrorKind::InvalidInput, "BadParameter")).kind, ErrorKind::Usage);
+        assert_eq!(Error::from(azure(AzureErrorKind::Throttled, "TooMany")).kind, ErrorKind::Remote);
+        assert_eq!(Error::from(azure(AzureErrorKind::Other, "x")).hints.len(), 0);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use super::AzureProvider;
 use super::error::{AzureError, AzureErrorKind};
 use super::rest::query_value;
 use super::settings::GRAPH_SCOPE;
-use cmek_core::model::ServicePrincipalFacts;
+use cmek_core::model::azure::ServicePrincipalFacts;
 
 impl AzureProvider {
     /// The service principal of `app_id` in the signed-in tenant, if consented.

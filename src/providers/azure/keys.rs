@@ -11,7 +11,7 @@ use super::AzureProvider;
 use super::error::{AzureError, AzureErrorKind};
 use super::sdk_error::from_sdk;
 use super::transport::{client_options, http_client};
-use cmek_core::model::{AzureKeyFacts, AzureKeyName, VaultUri};
+use cmek_core::model::azure::{AzureKeyFacts, AzureKeyName, VaultUri};
 
 /// What `create_key` makes.
 #[derive(Debug, Clone, PartialEq, Eq)]

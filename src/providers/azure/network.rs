@@ -10,7 +10,7 @@ use super::AzureProvider;
 use super::error::{AzureError, AzureErrorKind};
 use super::settings::ARM_SCOPE;
 use super::vaults::{VAULTS_API, vault_facts};
-use cmek_core::model::{AzureVaultFacts, VaultResourceId};
+use cmek_core::model::azure::{AzureVaultFacts, VaultResourceId};
 
 /// The new network settings of a vault. `None` leaves a setting as it is; `ip_rules` is the
 /// full new list (addresses or CIDR ranges) and replaces the current one.

@@ -15,7 +15,7 @@ use super::error::AzureError;
 use super::policy_rule::denies_public_access;
 use super::rest::query_value;
 use super::settings::ARM_SCOPE;
-use cmek_core::model::{PolicyDenialFacts, VaultResourceId};
+use cmek_core::model::azure::{PolicyDenialFacts, VaultResourceId};
 
 const POLICY_API: &str = "2023-04-01";
 const EXEMPTION_API: &str = "2022-07-01-preview";

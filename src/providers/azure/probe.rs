@@ -6,7 +6,7 @@ use azure_security_keyvault_keys::models::{EncryptionAlgorithm, KeyOperationPara
 use super::AzureProvider;
 use super::error::{AzureError, AzureErrorKind};
 use super::sdk_error::from_sdk;
-use cmek_core::model::{AzureKeyName, VaultUri};
+use cmek_core::model::azure::{AzureKeyName, VaultUri};
 
 impl AzureProvider {
     /// Wraps 32 random bytes and unwraps them again; an error names what refused.

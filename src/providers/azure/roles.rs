@@ -8,7 +8,7 @@ use super::AzureProvider;
 use super::error::{AzureError, AzureErrorKind};
 use super::rest::query_value;
 use super::settings::ARM_SCOPE;
-use cmek_core::model::RoleAssignmentFacts;
+use cmek_core::model::azure::RoleAssignmentFacts;
 
 const AUTHORIZATION_API: &str = "2022-04-01";
 

@@ -8,7 +8,7 @@ use azure_security_keyvault_keys::models::UpdateKeyPropertiesParameters;
 use super::AzureProvider;
 use super::error::{AzureError, AzureErrorKind};
 use super::sdk_error::from_sdk;
-use cmek_core::model::{AzureKeyName, VaultUri};
+use cmek_core::model::azure::{AzureKeyName, VaultUri};
 
 /// Key Vault's tag limit per key version.
 pub const MAX_TAGS_PER_KEY: usize = 15;

@@ -8,7 +8,7 @@ use super::AzureProvider;
 use super::error::{AzureError, AzureErrorKind};
 use super::rest::query_value;
 use super::settings::ARM_SCOPE;
-use cmek_core::model::{AzureVaultFacts, VaultResourceId, VaultUri};
+use cmek_core::model::azure::{AzureVaultFacts, VaultResourceId, VaultUri};
 
 pub(crate) const VAULTS_API: &str = "2023-07-01";
 const SUBSCRIPTIONS_API: &str = "2022-12-01";

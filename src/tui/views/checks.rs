@@ -5,7 +5,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use cmek_core::model::AwsKeyRef;
 use cmek_core::plan::{Check, CheckStatus, SetupAnswers};
 use cmek_core::wizard::{ChecksRow, Load, Wizard};
 
@@ -33,14 +32,7 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
     match checks.prepared() {
         Load::Idle | Load::Loading => {
             body.blank();
-            let cloud = match checks.answers() {
-                Some(a) if a.provider == cmek_core::model::ProviderKind::Azure => format!(
-                    "the Key Vault {} (vault, Anthropic's access, the key)",
-                    a.azure.vault.as_ref().map(|v| v.vault_name().to_string()).unwrap_or_default()
-                ),
-                Some(a) => format!("AWS KMS in {}", a.aws.region),
-                None => String::new(),
-            };
+            let cloud = checks.answers().map(|a| a.cloud.inspecting()).unwrap_or_default();
             let doing = format!(
                 "inspecting the organisation and {cloud}, then planning{}",
                 wizard.elapsed().map(|d| format!(" ({})", text::duration(d))).unwrap_or_default()
@@ -106,19 +98,7 @@ fn subject(wizard: &Wizard, a: &SetupAnswers) -> (String, String) {
         (None, Some(w)) => w.to_string(),
         (None, None) => "none: register and validate only".to_string(),
     };
-    let azure_key = (a.provider == cmek_core::model::ProviderKind::Azure).then(|| {
-        let vault = a.azure.vault.as_ref().map_or("the only vault in reach", |v| v.vault_name());
-        format!("{} in Key Vault {vault} (created when missing)", a.azure.key_name)
-    });
-    let key = match &a.aws.key {
-        _ if azure_key.is_some() => azure_key.unwrap_or_default(),
-        Some(AwsKeyRef::Arn(arn)) => match arn.key_id() {
-            Some(id) => format!("{id} in {}, account {}", arn.region, arn.account),
-            None => arn.to_string(),
-        },
-        Some(other) => format!("{other} in {}", a.aws.region),
-        None => format!("a new key in {}, alias {}", a.aws.region, a.aws.alias),
-    };
+    let key = a.cloud.key_choice();
     (workspace, key)
 }
 

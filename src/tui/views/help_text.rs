@@ -1,25 +1,51 @@
-//! What each screen is for and what its keys do, for the help overlay (`?`).
+//! What each screen is for and what its keys do, for the help overlay (`?`). The Key screen's is
+//! the chosen cloud's (`views/<cloud>`).
 
+use std::borrow::Cow;
+
+use cmek_core::clouds;
 use cmek_core::model::ProviderKind;
 use cmek_core::wizard::Screen;
 
 /// A paragraph about the screen, then (keys, what they do).
-pub fn for_screen(screen: Screen, provider: ProviderKind) -> (&'static str, &'static [(&'static str, &'static str)]) {
+pub fn for_screen(
+    screen: Screen,
+    provider: ProviderKind,
+) -> (Cow<'static, str>, &'static [(&'static str, &'static str)]) {
+    let (about, keys) = match (screen, super::clouds::get(provider)) {
+        (Screen::Key, Some(views)) => views.key_help(),
+        _ => fixed(screen),
+    };
     match screen {
-        Screen::Key if provider == ProviderKind::Azure => (
-            "Choose the Key Vault (those your Azure sign-in can see) and the key's name in it. A missing key is \
-             created (RSA 3072, wrapKey and unwrapKey only, the organisation tag); an existing one is checked and its \
-             tags merged.",
-            &[
-                ("↑ ↓", "choose a vault"),
-                ("Tab", "edit the key name, then back to the vaults"),
-                ("Enter", "check the vault and key"),
-                ("Esc ←", "leave the field / back"),
-            ],
-        ),
+        Screen::Welcome => (Cow::Owned(welcome()), keys),
+        _ => (Cow::Borrowed(about), keys),
+    }
+}
+
+/// Welcome's paragraph: the identities looked up and the clouds to choose from.
+fn welcome() -> String {
+    let supported = clouds::all();
+    let labels: Vec<&str> = supported.iter().map(|c| c.label()).collect();
+    let names: Vec<&str> = supported.iter().map(|c| c.kind().display_name()).collect();
+    let others: Vec<&str> =
+        ProviderKind::ALL.iter().filter(|k| clouds::get(**k).is_none()).map(|k| k.display_name()).collect();
+    let not_yet = match others.as_slice() {
+        [] => String::new(),
+        [one] => format!(" ({one} is not set up by this version)"),
+        many => format!(" ({} are not set up by this version)", many.join(", ")),
+    };
+    format!(
+        "Shows the organisation and the {} identities cmek found, and lets you choose where the key lives: {}{not_yet}.",
+        labels.join(" and "),
+        names.join(" or ")
+    )
+}
+
+/// The screens whose help does not depend on the cloud (Welcome's paragraph is `welcome`).
+fn fixed(screen: Screen) -> (&'static str, &'static [(&'static str, &'static str)]) {
+    match screen {
         Screen::Welcome => (
-            "Shows the organisation and the AWS and Azure identities cmek found, and lets you choose where the key \
-             lives: AWS KMS or Azure Key Vault (Google Cloud KMS is not set up by this version).",
+            "",
             &[
                 ("↑ ↓", "choose a provider"),
                 ("Enter", "continue with it"),
@@ -36,17 +62,7 @@ pub fn for_screen(screen: Screen, provider: ProviderKind) -> (&'static str, &'st
                 ("Esc ←", "back"),
             ],
         ),
-        Screen::Key => (
-            "Create a new key (in Region, under Alias), or use an existing one: found under the alias, or typed as an \
-             ARN, key id or alias. Values are checked as you type.",
-            &[
-                ("↑ ↓", "choose"),
-                ("Tab", "edit Region, then Alias"),
-                ("Enter", "select; in a field, move on"),
-                ("r", "look for existing keys again"),
-                ("Esc ←", "leave the field / back"),
-            ],
-        ),
+        Screen::Key => ("Choose where the key is.", &[("Esc ←", "back")]),
         Screen::Checks => (
             "cmek inspected the organisation and the key (read-only) and checked that Anthropic will be able to use \
              it. A failed blocking check must be fixed before anything is changed.",

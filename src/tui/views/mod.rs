@@ -4,13 +4,14 @@
 
 mod apply;
 mod attach;
-mod azure_key;
+mod aws;
+mod azure;
 mod body;
 mod checks;
 mod chrome;
+mod clouds;
 mod field;
 mod help_text;
-mod key;
 mod overlay;
 mod plan;
 mod summary;
@@ -46,10 +47,11 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame) {
     match wizard.screen() {
         Screen::Welcome => welcome::render(wizard, theme, frame, content),
         Screen::Workspace => workspace::render(wizard, theme, frame, content),
-        Screen::Key if wizard.provider() == cmek_core::model::ProviderKind::Azure => {
-            azure_key::render(wizard, theme, frame, content)
+        Screen::Key => {
+            if let Some(views) = clouds::get(wizard.provider()) {
+                views.key_screen(wizard, theme, frame, content)
+            }
         }
-        Screen::Key => key::render(wizard, theme, frame, content),
         Screen::Checks => checks::render(wizard, theme, frame, content),
         Screen::Plan => plan::render(wizard, theme, frame, content),
         Screen::Apply => apply::render(wizard, theme, frame, content),

@@ -32,7 +32,7 @@ pub fn help(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
     let w = inner_width(area);
     let width = usize::from(w);
     let (about, keys) = help_text::for_screen(wizard.screen(), wizard.provider());
-    let mut lines = text::indented(1, about, theme.text, width);
+    let mut lines = text::indented(1, &about, theme.text, width);
     lines.push(Line::default());
     let key_width = keys.iter().map(|(k, _)| text::width(k)).max().unwrap_or(0).max(6);
     for (k, what) in keys.iter().chain(&[

@@ -7,7 +7,6 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use cmek_core::identities;
 use cmek_core::plan::{Action, Plan, Reversibility, StepState};
 use cmek_core::policy::diff::LineChange;
 use cmek_core::wizard::{PlanTab, Wizard, change_count, policy_change};
@@ -18,18 +17,18 @@ use super::text;
 
 pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(plan) = wizard.checks().plan() else { return };
-    if plan.grant.is_none() {
-        // Azure: no key policy; Anthropic's access is a role assignment, shown as a step.
+    let Some(document) = plan.document_name else {
+        // No access document (Azure: Anthropic's access is a role assignment, shown as a step).
         steps(wizard, plan, theme, frame, area);
         return;
-    }
+    };
     let tab = wizard.review().tab();
     let tab_style = |t: PlanTab| if t == tab { theme.selected } else { theme.dim };
     let bar = Line::from(vec![
         Span::raw(" "),
         Span::styled(" Steps ", tab_style(PlanTab::Steps)),
         Span::raw(" "),
-        Span::styled(" Key policy ", tab_style(PlanTab::Policy)),
+        Span::styled(format!(" {document} "), tab_style(PlanTab::Policy)),
         Span::styled("   Tab switches", theme.dim),
     ]);
     frame.render_widget(Paragraph::new(bar), Rect { height: 1, ..area });
@@ -53,6 +52,7 @@ fn steps(wizard: &Wizard, plan: &Plan, theme: &Theme, frame: &mut Frame, area: R
     for (i, step) in plan.steps.iter().enumerate() {
         let number = format!("  {}. ", i + 1);
         let rev = step.action.reversibility();
+        let confirmation = plan.confirmations.iter().find(|c| c.step == step.action.kind());
         let (note, style) = match (&step.action, &step.state) {
             (_, StepState::Planned) if rev == Reversibility::Permanent => (String::new(), theme.permanent),
             (_, StepState::Planned) => (String::new(), theme.text),
@@ -60,8 +60,8 @@ fn steps(wizard: &Wizard, plan: &Plan, theme: &Theme, frame: &mut Frame, area: R
             (Action::Attach { .. }, StepState::Gated(how)) if how.contains("--confirm-attach") => {
                 ("; asked after validation: you type the workspace's name".to_string(), theme.permanent)
             }
-            (Action::EnablePurgeProtection { .. }, StepState::Gated(_)) => {
-                ("; not done unless you confirm it: p, then type the vault's name".to_string(), theme.permanent)
+            (_, StepState::Gated(_)) if confirmation.is_some() => {
+                (confirmation.map(|c| c.step_note()).unwrap_or_default(), theme.permanent)
             }
             (_, StepState::Gated(how)) => (format!("; not done: {how}"), theme.dim),
         };
@@ -75,12 +75,8 @@ fn steps(wizard: &Wizard, plan: &Plan, theme: &Theme, frame: &mut Frame, area: R
         theme.text,
         width,
     ));
-    let principal = if plan.grant.is_some() {
-        identities::published().aws.role_arn.clone()
-    } else {
-        let ids = identities::published();
-        format!("{} (Entra app id {})", ids.azure.app_display_name, ids.azure.app_client_id)
-    };
+    let principal =
+        cmek_core::clouds::get(wizard.provider()).map(|c| c.anthropic_principal_display()).unwrap_or_default();
     body.push(Line::from(Span::styled(format!("   {principal}"), theme.strong)));
     if let Some(p) = policy_change(plan) {
         let added = p.diff.lines.iter().filter(|l| l.change == LineChange::Added).count();
@@ -88,20 +84,15 @@ fn steps(wizard: &Wizard, plan: &Plan, theme: &Theme, frame: &mut Frame, area: R
         let summary = if p.changes { format!("+{added} -{removed} lines") } else { "no change".to_string() };
         body.push(Line::from(Span::styled(format!(" {}: {summary} (Tab shows it)", p.heading), theme.dim)));
     }
-    if let Some(field) = wizard.purge_confirmation() {
+    if let (Some(field), Some(c)) = (wizard.confirmation_field(), wizard.pending_confirmation()) {
         body.blank();
-        body.extend(text::indented(
-            1,
-            "Purge protection can never be turned off again. Type the vault's name to turn it on; Esc cancels.",
-            theme.permanent,
-            width,
-        ));
+        body.extend(text::indented(1, c.warning, theme.permanent, width));
         super::field::FieldView {
-            label: "Vault",
+            label: c.label,
             label_width: 6,
             field,
             focused: true,
-            placeholder: "the vault's name",
+            placeholder: c.what,
             box_width: 32,
             mark_valid: false,
             suffix: None,
@@ -116,8 +107,9 @@ fn steps(wizard: &Wizard, plan: &Plan, theme: &Theme, frame: &mut Frame, area: R
 
 fn policy(wizard: &Wizard, plan: &Plan, theme: &Theme, frame: &mut Frame, area: Rect) {
     let Some(p) = policy_change(plan) else {
+        let name = plan.document_name.unwrap_or("document").to_lowercase();
         let line =
-            Line::from(Span::styled(" This plan writes no key policy (the policy could not be read).", theme.dim));
+            Line::from(Span::styled(format!(" This plan writes no {name} (the policy could not be read)."), theme.dim));
         frame.render_widget(Paragraph::new(line), area);
         return;
     };

@@ -26,11 +26,8 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
     let report = wizard.apply_progress().report();
     let mut field =
         |label: &str, value: String, style| body.extend(text::field_line(label, LABEL, &value, style, theme, width));
-    if let Some(arn) = report.and_then(|r| r.key_arn.as_ref()) {
-        field("KMS key", arn.to_string(), theme.text);
-    }
-    if let Some(kid) = report.and_then(|r| r.cloud.azure_key_id.as_ref()) {
-        field("Vault key", kid.clone(), theme.text);
+    if let Some((label, key)) = report.and_then(|r| r.cloud.key().map(|k| (r.cloud.key_label(), k))) {
+        field(label, key, theme.text);
     }
     if let Some(id) = report.and_then(|r| r.external_key_id.as_ref()) {
         field("external key", id.clone(), theme.text);

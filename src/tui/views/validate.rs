@@ -102,15 +102,9 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
 fn add_wait(wizard: &Wizard, wait: &PropagationWait, theme: &Theme, body: &mut Body, width: usize) {
     body.push(Line::from(vec![
         Span::styled(format!(" {} ", text::spinner(wizard.spinner_frame())), theme.warn),
-        Span::styled("Waiting for Anthropic's new role assignment to take effect", theme.strong),
+        Span::styled(format!("Waiting for Anthropic's new {} to take effect", wait.grant), theme.strong),
     ]));
-    body.extend(text::indented(
-        3,
-        "Azure role assignments take minutes to reach Key Vault. Until then the platform is refused with \
-         ForbiddenByRbac, so cmek validates again with growing pauses instead of failing.",
-        theme.dim,
-        width,
-    ));
+    body.extend(text::indented(3, wait.explain, theme.dim, width));
     body.blank();
     let secs = |d: std::time::Duration| d.as_secs();
     let filled = (secs(wait.waited) * 30).checked_div(secs(wait.budget).max(1)).unwrap_or(0).min(30) as usize;
@@ -137,10 +131,7 @@ fn add_ids(wizard: &Wizard, theme: &Theme, body: &mut Body, width: usize) {
     if let Some(id) = &report.external_key_id {
         body.extend(text::field_line("external key", 12, id, theme.text, theme, width));
     }
-    if let Some(arn) = &report.key_arn {
-        body.extend(text::field_line("KMS key", 12, &arn.to_string(), theme.text, theme, width));
-    }
-    if let Some(kid) = &report.cloud.azure_key_id {
-        body.extend(text::field_line("Vault key", 12, kid, theme.text, theme, width));
+    if let Some(key) = report.cloud.key() {
+        body.extend(text::field_line(report.cloud.key_label(), 12, &key, theme.text, theme, width));
     }
 }

@@ -1,11 +1,12 @@
-//! Step 1: what the wizard does and what is permanent, the organisation, the AWS and Azure
-//! identities found, and the providers (AWS and Azure selectable, Google Cloud greyed with the reason).
+//! Step 1: what the wizard does and what is permanent, the organisation, each cloud's identity as
+//! found, and the providers (the clouds this build sets up selectable, the others greyed with the
+//! reason).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use cmek_core::wizard::{Load, ProviderStatus, Wizard};
+use cmek_core::wizard::{CloudState, Load, ProviderStatus, Wizard};
 
 use super::super::theme::Theme;
 use super::body::Body;
@@ -41,38 +42,14 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
         Load::Ready(o) => {
             body.extend(text::field_line("Organisation", LABEL, &o.org_name, theme.strong, theme, width));
             body.extend(text::field_line("", LABEL, &o.org_uuid.to_string(), theme.dim, theme, width));
-            match &o.aws_identity {
-                Ok(id) => body.extend(text::field_line(
-                    "AWS",
-                    LABEL,
-                    &format!("✓ {} (account {})", id.arn, id.account),
-                    theme.good,
-                    theme,
-                    width,
-                )),
-                Err(why) => body.extend(text::field_line(
-                    "AWS",
-                    LABEL,
-                    &format!("✗ not usable: {why}"),
-                    theme.bad,
-                    theme,
-                    width,
-                )),
+            for (kind, state) in &o.clouds {
+                let label = cmek_core::clouds::get(*kind).map_or(kind.as_str(), |c| c.label());
+                let (line, style) = match state {
+                    CloudState::Ready(found) => (format!("✓ {}", found.summary()), theme.good),
+                    CloudState::Unusable(why) => (format!("✗ not usable: {why}"), theme.bad),
+                };
+                body.extend(text::field_line(label, LABEL, &line, style, theme, width));
             }
-            let azure = match &o.azure {
-                Ok(az) => (
-                    format!(
-                        "✓ tenant {}{}, {} Key Vault{} in reach",
-                        az.caller.tenant_id,
-                        az.credential_source.as_deref().map(|s| format!(" via {s}")).unwrap_or_default(),
-                        az.vaults.len(),
-                        if az.vaults.len() == 1 { "" } else { "s" }
-                    ),
-                    theme.good,
-                ),
-                Err(why) => (format!("✗ not usable: {why}"), theme.bad),
-            };
-            body.extend(text::field_line("Azure", LABEL, &azure.0, azure.1, theme, width));
         }
     }
     body.blank();
@@ -82,12 +59,10 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
         let (state, state_style) = match &status {
             ProviderStatus::Waiting => ("…".to_string(), theme.dim),
             ProviderStatus::Ready => ("ready".to_string(), theme.good),
-            ProviderStatus::NeedsCredentials(_) if kind == cmek_core::model::ProviderKind::Azure => {
-                ("needs an Azure sign-in that sees a vault: set it up, then press r".to_string(), theme.bad)
-            }
-            ProviderStatus::NeedsCredentials(_) => {
-                ("needs AWS credentials: set them up, then press r".to_string(), theme.bad)
-            }
+            ProviderStatus::NeedsCredentials(_) => (
+                cmek_core::clouds::get(kind).map_or("needs credentials", |c| c.needs_credentials().0).to_string(),
+                theme.bad,
+            ),
             ProviderStatus::NotSupported(why) => (why.clone(), theme.dim),
         };
         let selected = kind == welcome.highlighted();
@@ -116,13 +91,18 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
         body.extend(text::hanging(vec![Span::styled(" › ", theme.warn)], note, theme.warn, width));
     }
     body.blank();
-    body.extend(text::hanging(
-        vec![Span::styled(" Permanent: ", theme.permanent)],
-        "attaching a key to a workspace can never be undone, so you will type the workspace's name to confirm it. \
-         A new KMS key can only be scheduled for deletion (7 to 30 days), never removed at once; a deleted Key Vault \
-         key stays recoverable for the vault's retention period.",
-        theme.text,
-        width,
-    ));
+    body.extend(text::hanging(vec![Span::styled(" Permanent: ", theme.permanent)], &permanent(), theme.text, width));
     body.draw(frame, area, theme);
+}
+
+/// What can never be undone: the attach, and how each cloud's new key can (not) be taken back.
+fn permanent() -> String {
+    let mut undo = super::clouds::all().iter().map(|c| c.permanence()).collect::<Vec<_>>().join("; ");
+    if let Some(first) = undo.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    format!(
+        "attaching a key to a workspace can never be undone, so you will type the workspace's name to confirm it. \
+         {undo}."
+    )
 }

@@ -3,13 +3,15 @@
 
 use serde::Serialize;
 
-use crate::model::{AwsCallerIdentity, AwsKeyFacts, DeletedVaultFacts, OrgUuid};
-use crate::plan::{AzureFacts, RegisteredKey, WorkspaceFacts};
+use crate::model::{OrgUuid, ProviderKind};
+use crate::plan::{RegisteredKey, WorkspaceFacts};
+
+use super::cloud::CloudDoctorFacts;
 
 /// A fact, or why it could not be read (permission, unreachable): never a guess.
 pub type Gathered<T> = Result<T, String>;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DoctorFacts {
     pub target: Target,
     /// The organisation, or why the Admin API could not be read (ANT-01 when the credential was refused).
@@ -25,9 +27,17 @@ pub struct DoctorFacts {
     /// The workspace asked for (`--workspace`), or the one the configuration is attached to.
     pub workspace: Option<WorkspaceFacts>,
     pub validation: ValidationFacts,
-    pub cloud: CloudDoctorFacts,
-    /// The Azure vault under diagnosis when it could not be read because it is soft-deleted (AZ-12).
-    pub azure_deleted_vault: Option<DeletedVaultFacts>,
+    pub cloud: CloudDiagnosis,
+}
+
+impl DoctorFacts {
+    /// The cloud of the key under diagnosis: the one inspected, else the registered configuration's.
+    pub fn provider(&self) -> Option<ProviderKind> {
+        match &self.cloud {
+            CloudDiagnosis::Inspected(cloud) => Some(cloud.provider()),
+            CloudDiagnosis::None(_) => self.registered.as_ref().and_then(|r| r.config.kind()),
+        }
+    }
 }
 
 /// What was asked to be diagnosed, as the report shows it.
@@ -62,19 +72,11 @@ pub struct Validation {
     pub error: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CloudDoctorFacts {
-    /// No cloud key to look at (why).
+/// The cloud side of a diagnosis.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CloudDiagnosis {
+    /// No cloud key to look at (why; empty when there is nothing to say).
     None(String),
-    Aws(Gathered<Box<AwsDoctorFacts>>),
-    Azure(Gathered<Box<AzureFacts>>),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AwsDoctorFacts {
-    /// How the key was named (ARN, alias), for messages.
-    pub asked: String,
-    pub caller: Gathered<AwsCallerIdentity>,
-    /// `None`: KMS says no such key (or it may not be described).
-    pub key: Option<AwsKeyFacts>,
+    /// What the cloud showed (or why it could not be read), in the cloud's own terms.
+    Inspected(Box<dyn CloudDoctorFacts>),
 }

@@ -2,11 +2,14 @@
 //! (`doctor-catalogue.md`). Pure: text and facts in, findings out. The `cmek doctor` command
 //! gathers the facts (`engine::doctor`) and renders the report; the setup front ends use the
 //! validation mapping.
+//!
+//! Shared: the platform's findings, the validation verdict, the catalogue's annotations and the
+//! ranking. Each cloud's findings are in its folder (`aws`, `azure`), reached through `cloud`.
 
-pub mod aws_policy;
-mod aws_rules;
-mod azure_rules;
+pub mod aws;
+pub mod azure;
 mod catalogue;
+pub mod cloud;
 pub mod facts;
 pub mod finding;
 mod platform_rules;
@@ -17,6 +20,7 @@ pub mod validation_text;
 #[cfg(test)]
 mod tests;
 
-pub use facts::{AwsDoctorFacts, CloudDoctorFacts, DoctorFacts, Gathered, Target, Validation, ValidationFacts};
+pub use cloud::{CloudDoctorFacts, CloudKeyRef};
+pub use facts::{CloudDiagnosis, DoctorFacts, Gathered, Target, Validation, ValidationFacts};
 pub use finding::{Finding, Status, rank};
 pub use report::{Report, Summary, evaluate};

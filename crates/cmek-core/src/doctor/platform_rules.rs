@@ -33,7 +33,7 @@ pub fn findings(f: &DoctorFacts) -> Vec<Finding> {
     });
     // ANT-08: the key you mean to attach, to a workspace that may already hold data.
     if let Some(ws) = f.workspace.as_ref().filter(|w| w.external_key_id.is_none() && !w.just_created) {
-        out.push(Finding::from_check(&crate::plan::policy_checks::workspace_in_use_check(ws), GROUP));
+        out.push(Finding::from_check(&crate::plan::workspace_in_use_check(ws), GROUP));
     }
     // ANT-09: the next step for that workspace is the one that cannot be undone.
     if let Some(ws) = f.workspace.as_ref().filter(|w| w.external_key_id.is_none()) {

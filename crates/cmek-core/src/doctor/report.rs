@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use super::facts::{CloudDoctorFacts, DoctorFacts, Target};
+use super::facts::{CloudDiagnosis, DoctorFacts, Target};
 use super::validation::{self, ValidationSummary};
-use super::{Finding, Status, aws_rules, azure_rules, catalogue, platform_rules, rank};
+use super::{Finding, Status, catalogue, platform_rules, rank};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
@@ -30,9 +30,8 @@ pub struct Summary {
 pub fn evaluate(facts: &DoctorFacts) -> Report {
     let mut findings = platform_rules::findings(facts);
     match &facts.cloud {
-        CloudDoctorFacts::Aws(aws) => findings.extend(aws_rules::findings(facts, aws)),
-        CloudDoctorFacts::Azure(azure) => findings.extend(azure_rules::findings(facts, azure)),
-        CloudDoctorFacts::None(why) => {
+        CloudDiagnosis::Inspected(cloud) => findings.extend(cloud.findings(facts)),
+        CloudDiagnosis::None(why) => {
             if let Some(r) = facts.registered.as_ref().filter(|_| !why.is_empty()) {
                 findings.push(Finding::unknown(
                     "ANT-13",
@@ -44,7 +43,7 @@ pub fn evaluate(facts: &DoctorFacts) -> Report {
             }
         }
     }
-    let validation = validation::apply(&mut findings, &facts.validation);
+    let validation = validation::apply(&mut findings, &facts.validation, facts.provider());
     catalogue::annotate(&mut findings);
     rank(&mut findings);
     Report { target: facts.target.clone(), validation, findings }

@@ -4,9 +4,14 @@
 use chrono::{TimeZone, Utc};
 
 use super::*;
-use crate::model::{AwsCallerIdentity, AwsKeyDescription, AwsKeyFacts, AwsKeyState, OrgUuid, RoleAssignmentFacts};
+use crate::doctor::aws::{AwsDoctorFacts, AwsKeyLookup};
+use crate::doctor::azure::AzureDoctorFacts;
+use crate::model::OrgUuid;
+use crate::model::aws::AwsKeyConfig;
+use crate::model::aws::{AwsCallerIdentity, AwsKeyDescription, AwsKeyFacts, AwsKeyState};
+use crate::model::azure::{AzureKeyConfig, RoleAssignmentFacts};
 use crate::plan::{RegisteredKey, WorkspaceFacts};
-use crate::policy::test_fixtures::{COMPARTMENT_B, CUSTOMER_ACCOUNT, KEY_ARN, ORG, fixture_text};
+use crate::policy::aws::test_fixtures::{COMPARTMENT_B, CUSTOMER_ACCOUNT, KEY_ARN, ORG, fixture_text};
 
 fn aws_key(policy: &str, state: AwsKeyState) -> AwsKeyFacts {
     AwsKeyFacts {
@@ -22,8 +27,7 @@ fn registered(kms_arn: &str) -> RegisteredKey {
         id: "ekey_01doctor".into(),
         display_name: None,
         attached: true,
-        kms_arn: Some(kms_arn.into()),
-        azure: None,
+        config: AwsKeyConfig { kms_arn: kms_arn.into(), region: None }.to_config(),
         attached_compartments: Vec::new(),
     }
 }
@@ -38,7 +42,7 @@ fn aws_facts(key: AwsKeyFacts, validation: ValidationFacts) -> DoctorFacts {
         all_registered: vec![registered(KEY_ARN)],
         workspace: None,
         validation,
-        cloud: CloudDoctorFacts::Aws(Ok(Box::new(AwsDoctorFacts {
+        cloud: CloudDiagnosis::Inspected(Box::new(AwsDoctorFacts(Ok(Box::new(AwsKeyLookup {
             asked: KEY_ARN.into(),
             caller: Ok(AwsCallerIdentity {
                 account: CUSTOMER_ACCOUNT.parse().unwrap(),
@@ -46,8 +50,7 @@ fn aws_facts(key: AwsKeyFacts, validation: ValidationFacts) -> DoctorFacts {
                 user_id: "AIDAEXAMPLE".into(),
             }),
             key: Some(key),
-        }))),
-        azure_deleted_vault: None,
+        }))))),
     }
 }
 
@@ -154,7 +157,8 @@ fn a_timeout_is_ant_07() {
 #[test]
 fn a_source_that_cannot_be_read_is_unknown_never_pass_or_fail() {
     let mut facts = aws_facts(aws_key(fixture_text("correct.json"), AwsKeyState::Enabled), passed());
-    facts.cloud = CloudDoctorFacts::Aws(Err("AccessDeniedException: kms:DescribeKey".into()));
+    facts.cloud =
+        CloudDiagnosis::Inspected(Box::new(AwsDoctorFacts(Err("AccessDeniedException: kms:DescribeKey".into()))));
     let report = evaluate(&facts);
     for id in ["AWS-01", "AWS-02", "AWS-03", "AWS-04", "AWS-05", "AWS-07", "AWS-08"] {
         let f: Vec<&Finding> = report.findings.iter().filter(|f| f.id == id).collect();
@@ -188,7 +192,7 @@ fn an_organisation_without_cmek_is_ant_02_not_a_refused_credential() {
 
 mod azure {
     use super::*;
-    use crate::plan::{AzureFacts, RegisteredAzureKey};
+    use crate::plan::azure::AzureFacts;
 
     const KEY_SCOPE: &str = "/subscriptions/3c8e1a9f-7d42-4b61-9e0a-6f5b2c1d8e47/resourceGroups/cmek-sandbox/\
                              providers/Microsoft.KeyVault/vaults/cmek-sandbox/keys/anthropic-cmek";
@@ -198,12 +202,13 @@ mod azure {
             id: "ekey_01azure".into(),
             display_name: None,
             attached: false,
-            kms_arn: None,
-            azure: Some(RegisteredAzureKey {
+            config: AzureKeyConfig {
                 vault_uri: "https://cmek-sandbox.vault.azure.net".into(),
                 key_name: "anthropic-cmek".into(),
                 tenant_id: t.into(),
-            }),
+                client_id: None,
+            }
+            .to_config(),
             attached_compartments: Vec::new(),
         });
         DoctorFacts {
@@ -215,14 +220,21 @@ mod azure {
             registered: reg,
             workspace: None,
             validation,
-            cloud: CloudDoctorFacts::Azure(Ok(Box::new(azure))),
-            azure_deleted_vault: None,
+            cloud: inspected(Ok(Box::new(azure)), None),
         }
+    }
+
+    fn inspected(
+        facts: Gathered<Box<AzureFacts>>,
+        deleted_vault: Option<crate::model::azure::DeletedVaultFacts>,
+    ) -> CloudDiagnosis {
+        CloudDiagnosis::Inspected(Box::new(AzureDoctorFacts { facts, deleted_vault }))
     }
 
     #[test]
     fn nothing_done_fails_consent_and_role_and_passes_az_16_without_a_deny() {
-        let report = evaluate(&facts(crate::plan::azure_sandbox_facts(), None, ValidationFacts::NotRun("no".into())));
+        let report =
+            evaluate(&facts(crate::plan::azure::fixtures::sandbox(), None, ValidationFacts::NotRun("no".into())));
         let fails = ids(&report, Status::Fail);
         assert!(fails.contains(&"AZ-06") && fails.contains(&"AZ-07"), "{fails:?}");
         let az16 = report.findings.iter().find(|f| f.id == "AZ-16").unwrap();
@@ -235,8 +247,8 @@ mod azure {
 
     #[test]
     fn forbidden_by_rbac_with_the_role_assigned_is_propagation() {
-        let mut azure = crate::plan::azure_sandbox_facts();
-        let sp = crate::model::ServicePrincipalFacts {
+        let mut azure = crate::plan::azure::fixtures::sandbox();
+        let sp = crate::model::azure::ServicePrincipalFacts {
             object_id: "7d3e2a1b-5555-4666-8777-888899990000".into(),
             app_id: crate::identities::published().azure.app_client_id.clone(),
             display_name: Some("Anthropic CMEK".into()),
@@ -260,8 +272,8 @@ mod azure {
         assert!(report.findings.iter().filter(|f| f.id == "AZ-07").all(|f| f.status == Status::Pass));
     }
 
-    fn deny() -> crate::model::PolicyDenialFacts {
-        crate::model::PolicyDenialFacts {
+    fn deny() -> crate::model::azure::PolicyDenialFacts {
+        crate::model::azure::PolicyDenialFacts {
             assignment_id: "/subscriptions/3c8e1a9f-7d42-4b61-9e0a-6f5b2c1d8e47/resourceGroups/cmek-sandbox/providers/\
                             Microsoft.Authorization/policyAssignments/deny-kv-public-network"
                 .into(),
@@ -280,7 +292,7 @@ mod azure {
 
     #[test]
     fn a_deny_assignment_fails_az_16_on_a_closed_vault_and_warns_on_an_open_one() {
-        let mut azure = crate::plan::azure_sandbox_facts();
+        let mut azure = crate::plan::azure::fixtures::sandbox();
         azure.policy_denials = Some(vec![deny()]);
         let open = az16(azure.clone());
         assert_eq!(open.status, Status::Warn, "{open:?}");
@@ -297,7 +309,7 @@ mod azure {
 
     #[test]
     fn unreadable_assignments_are_unknown_and_say_why() {
-        let mut azure = crate::plan::azure_sandbox_facts();
+        let mut azure = crate::plan::azure::fixtures::sandbox();
         azure.policy_denials = None;
         azure.policy_unread = Some("arm:policyAssignments/read failed (AuthorizationFailed): no access".into());
         let f = az16(azure);
@@ -309,7 +321,7 @@ mod azure {
     #[test]
     fn a_registration_in_another_tenant_is_az_13() {
         let report = evaluate(&facts(
-            crate::plan::azure_sandbox_facts(),
+            crate::plan::azure::fixtures::sandbox(),
             Some("9e4d7c3b-1a2f-4b5c-8d6e-7f8091a2b3c4"),
             ValidationFacts::NotRun("--no-validate".into()),
         ));
@@ -319,9 +331,8 @@ mod azure {
 
     #[test]
     fn a_deleted_vault_fails_az12_critical_with_the_recover_command_and_leaves_the_rest_unknown() {
-        let mut f = facts(crate::plan::azure_sandbox_facts(), None, ValidationFacts::NotRun("no".into()));
-        f.cloud = CloudDoctorFacts::Azure(Err("vault cmek-sandbox is not in reach".into()));
-        f.azure_deleted_vault = Some(crate::model::DeletedVaultFacts {
+        let mut f = facts(crate::plan::azure::fixtures::sandbox(), None, ValidationFacts::NotRun("no".into()));
+        let deleted = Some(crate::model::azure::DeletedVaultFacts {
             name: "cmek-sandbox".into(),
             vault_id: "/subscriptions/3c8e1a9f-7d42-4b61-9e0a-6f5b2c1d8e47/resourceGroups/rg-keys/providers/Microsoft.KeyVault/vaults/cmek-sandbox".into(),
             location: "eastus2".into(),
@@ -329,6 +340,7 @@ mod azure {
             scheduled_purge_date: Some("2027-02-18T09:00:00Z".into()),
             purge_protection: Some(true),
         });
+        f.cloud = inspected(Err("vault cmek-sandbox is not in reach".into()), deleted);
         let report = evaluate(&f);
         assert_eq!(ids(&report, Status::Fail), ["AZ-12"]);
         let az12 = report.findings.iter().find(|x| x.id == "AZ-12").unwrap();
@@ -345,7 +357,7 @@ mod azure {
         );
         assert!(ids(&report, Status::Unknown).contains(&"AZ-01"), "the vault's other checks cannot be read");
 
-        f.azure_deleted_vault = None;
+        f.cloud = inspected(Err("vault cmek-sandbox is not in reach".into()), None);
         assert!(ids(&evaluate(&f), Status::Fail).is_empty(), "an unreadable vault alone is unknown, not deleted");
     }
 }
@@ -359,7 +371,7 @@ fn dropping_an_attached_workspace_or_the_root_statement_is_critical() {
     assert_eq!(report.findings[0].severity, crate::plan::Severity::Critical);
 
     let mut doc: serde_json::Value = serde_json::from_str(fixture_text("correct.json")).unwrap();
-    doc["Statement"].as_array_mut().unwrap().retain(|s| s["Sid"] != crate::policy::render::SID_ROOT);
+    doc["Statement"].as_array_mut().unwrap().retain(|s| s["Sid"] != crate::policy::aws::render::SID_ROOT);
     let report = evaluate(&aws_facts(aws_key(&doc.to_string(), AwsKeyState::Enabled), passed()));
     assert_eq!(ids(&report, Status::Fail), ["AWS-11"], "{report:#?}");
 }
@@ -368,7 +380,7 @@ fn dropping_an_attached_workspace_or_the_root_statement_is_critical() {
 fn a_registered_key_that_cannot_be_inspected_says_why() {
     let mut facts = aws_facts(aws_key(fixture_text("correct.json"), AwsKeyState::Enabled), passed());
     facts.cloud =
-        CloudDoctorFacts::None("external key ekey_01doctor is for a provider this version cannot inspect".into());
+        CloudDiagnosis::None("external key ekey_01doctor is for a provider this version cannot inspect".into());
     let report = evaluate(&facts);
     let f = report.findings.iter().find(|f| f.id == "ANT-13").unwrap();
     assert_eq!(f.status, Status::Unknown);
@@ -389,7 +401,7 @@ fn a_validation_run_names_its_cloudtrail_noise_and_a_keyless_workspace_names_the
     facts.workspace = Some(WorkspaceFacts {
         id: "wrkspc_01new".into(),
         name: "payments".into(),
-        compartment: crate::policy::test_fixtures::COMPARTMENT_A.parse().unwrap(),
+        compartment: crate::policy::aws::test_fixtures::COMPARTMENT_A.parse().unwrap(),
         external_key_id: None,
         archived: false,
         created_at: Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap(),

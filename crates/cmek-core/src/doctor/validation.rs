@@ -3,15 +3,14 @@
 
 use serde::Serialize;
 
+use crate::clouds;
+use crate::model::ProviderKind;
 use crate::plan::{CheckStatus, Severity};
 
 use super::facts::ValidationFacts;
-use super::validation_text;
 use super::{Finding, Status};
 
 const GROUP: &str = "validation";
-/// Findings a timeout points at: the network path.
-const NETWORK_IDS: [&str; 4] = ["AWS-13", "AZ-03", "AZ-04", "GCP-08"];
 
 /// The validation as the report shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -23,8 +22,13 @@ pub struct ValidationSummary {
     pub explained_by: Vec<&'static str>,
 }
 
-/// Adds ANT-06 (and ANT-07) and marks the findings the error text points at.
-pub fn apply(findings: &mut Vec<Finding>, v: &ValidationFacts) -> Option<ValidationSummary> {
+/// Adds ANT-06 (and ANT-07) and marks the findings the error text points at; `provider` is the
+/// cloud of the key that was validated (its own words are mapped).
+pub fn apply(
+    findings: &mut Vec<Finding>,
+    v: &ValidationFacts,
+    provider: Option<ProviderKind>,
+) -> Option<ValidationSummary> {
     let title = "the platform validates the registered key";
     let val = match v {
         ValidationFacts::NotRun(why) | ValidationFacts::Unreadable(why) => {
@@ -39,12 +43,8 @@ pub fn apply(findings: &mut Vec<Finding>, v: &ValidationFacts) -> Option<Validat
     }
     let error = val.error.clone().unwrap_or_else(|| "(the platform gave no reason)".into());
     let mut explained: Vec<&'static str> = Vec::new();
-    let mut causes = validation_text::causes(&error);
-    // ForbiddenByRbac: propagation (AZ-08) when the role assignment exists, else the role (AZ-07).
-    if causes.iter().any(|c| c.id == "AZ-08") {
-        let assigned = findings.iter().any(|f| f.id == "AZ-07" && f.status == Status::Pass);
-        causes.retain(|c| c.id != if assigned { "AZ-07" } else { "AZ-08" });
-    }
+    let cloud = provider.and_then(clouds::get);
+    let causes = cloud.map(|c| c.explain_validation(&error, findings)).unwrap_or_default();
     for cause in &causes {
         let existing: Vec<usize> = (0..findings.len()).filter(|&i| findings[i].id == cause.id).collect();
         let serious = existing.iter().any(|&i| matches!(findings[i].status, Status::Fail | Status::Warn));
@@ -60,9 +60,8 @@ pub fn apply(findings: &mut Vec<Finding>, v: &ValidationFacts) -> Option<Validat
             let group = existing.first().map(|&i| findings[i].group).unwrap_or(GROUP);
             findings.retain(|f| f.id != cause.id);
             let mut f = Finding::from_check(cause, group);
-            // Propagation (AZ-08) is a wait, not a fault.
-            f.status =
-                if cause.status == CheckStatus::Warn || cause.id == "AZ-08" { Status::Warn } else { Status::Fail };
+            // A cause the cloud calls a warning (a grant still propagating) is a wait, not a fault.
+            f.status = if cause.status == CheckStatus::Warn { Status::Warn } else { Status::Fail };
             f.observed = Some("the platform's validation error points here (its text is under ANT-06)".to_string());
             f.explains_validation = true;
             findings.push(f);
@@ -74,7 +73,8 @@ pub fn apply(findings: &mut Vec<Finding>, v: &ValidationFacts) -> Option<Validat
     let lower = error.to_ascii_lowercase();
     if lower.contains("timed out") || lower.contains("timeout") {
         let mut network = Vec::new();
-        for f in findings.iter_mut().filter(|f| NETWORK_IDS.contains(&f.id) && f.status != Status::Pass) {
+        let network_ids: Vec<&str> = clouds::all().iter().flat_map(|c| c.network_ids()).copied().collect();
+        for f in findings.iter_mut().filter(|f| network_ids.contains(&f.id) && f.status != Status::Pass) {
             f.explains_validation = true;
             network.push(f.id);
         }
@@ -82,7 +82,10 @@ pub fn apply(findings: &mut Vec<Finding>, v: &ValidationFacts) -> Option<Validat
             Finding::new("ANT-07", Severity::High, Status::Fail, GROUP, "validation completes within its time limit")
                 .observed(error.clone())
                 .why("a timeout usually means Anthropic cannot reach the key: a network rule drops its calls")
-                .fix("check the network findings (AWS-13, AZ-03, AZ-04), then validate again: cmek doctor")
+                .fix(format!(
+                    "check the network findings ({}), then validate again: cmek doctor",
+                    network_ids.join(", ")
+                ))
                 .explains(true),
         );
         explained.push("ANT-07");

@@ -98,7 +98,7 @@ impl FromStr for ExternalKeyId {
     type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim();
-        if is_tagged_id(t, "ekey_") || (t.starts_with("arn:") && t.parse::<super::KmsKeyArn>().is_ok()) {
+        if is_tagged_id(t, "ekey_") || (t.starts_with("arn:") && t.parse::<super::aws::KmsKeyArn>().is_ok()) {
             Ok(Self(t.to_string()))
         } else {
             Err(ParseError::new(

@@ -3,38 +3,44 @@
 //! Pure: no I/O, no clock, no SDK types. The engine gathers the facts and applies the plan; the
 //! front ends show it. Re-running on the facts a successful run left behind yields a plan whose
 //! changing steps are all `AlreadyDone`.
+//!
+//! The shared skeleton (`build`, `step`, `workspace_checks`) reaches a cloud only through the
+//! traits of `cloud`; each cloud's part is in its folder (`aws`, `azure`).
 
 mod answers;
+pub mod aws;
 pub mod azure;
 mod build;
 mod checks;
-mod existing_grant;
+mod cloud;
 mod facts;
-pub(crate) mod key_checks;
-pub(crate) mod policy_checks;
-mod probes;
 mod step;
+mod view;
+mod workspace_checks;
 
-pub use answers::{AZURE_KEY_SIZES, AwsAnswers, AzureAnswers, DEFAULT_RBAC_WAIT, SetupAnswers};
-pub use build::build;
+pub use answers::SetupAnswers;
+pub use build::{build, union};
 pub use checks::{Check, CheckStatus, Severity};
-pub use facts::{
-    AwsFacts, AzureFacts, CloudFacts, OrgFacts, RegisteredAzureKey, RegisteredKey, SetupFacts, WorkspaceFacts,
-};
-pub use step::{Action, KeyTarget, Reversibility, Step, StepState};
-// Shared with `doctor::aws_policy`, so doctor's findings and setup's predictions never disagree.
-pub use existing_grant::{ExistingGrant, read as read_existing_grant};
-pub use policy_checks::policy_checks;
+pub use cloud::{CloudAnswers, CloudFacts, CloudPlan, CloudStep};
+pub use facts::{OrgFacts, RegisteredKey, SetupFacts, WorkspaceFacts};
+pub use step::{Action, KeyTarget, Propagation, Reversibility, Step, StepState};
+pub use view::{Approval, DocumentChange, PlanDocument, TypedConfirmation};
+pub use workspace_checks::workspace_in_use_check;
 
 use crate::model::ProviderKind;
-use crate::policy::render::AnthropicGrant;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     pub steps: Vec<Step>,
     pub checks: Vec<Check>,
-    /// AWS: what the key policy grants Anthropic after the run.
-    pub grant: Option<AnthropicGrant>,
+    /// The access document the plan writes (AWS: the key policy), as a diff.
+    pub document: Option<PlanDocument>,
+    /// The document's name when the cloud has one, even when it could not be read.
+    pub document_name: Option<&'static str>,
+    /// Consents that resolve a failed check (the wizard offers them on the Checks screen).
+    pub approvals: Vec<Approval>,
+    /// Irreversible switches held back until a value is typed (the Plan screen asks for them).
+    pub confirmations: Vec<TypedConfirmation>,
 }
 
 impl Plan {
@@ -51,16 +57,21 @@ impl Plan {
     pub fn step(&self, kind: &str) -> Option<&Step> {
         self.steps.iter().find(|s| s.action.kind() == kind)
     }
+
+    /// The registration the plan starts from (`RegisterKey`'s existing id).
+    pub fn initial_registration(&self) -> Option<String> {
+        self.steps.iter().find_map(|s| match &s.action {
+            Action::RegisterKey { existing_id, .. } => existing_id.clone(),
+            _ => None,
+        })
+    }
 }
 
 /// Inputs that can never lead to a safe run; nothing has been changed when these are returned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
-    #[error(
-        "provider `{0}` is not supported yet; this version of cmek sets up AWS KMS and Azure Key Vault keys \
-         (--provider aws or --provider azure)"
-    )]
-    ProviderNotSupported(ProviderKind),
+    #[error("the answers are for {answers}, but the facts were gathered in {facts}; nothing was changed")]
+    ProviderMismatch { answers: ProviderKind, facts: ProviderKind },
     #[error("--confirm-attach {given} was given without --workspace; name the workspace to attach to with --workspace")]
     ConfirmWithoutWorkspace { given: String },
     #[error(
@@ -70,19 +81,21 @@ pub enum PlanError {
     ConfirmMismatch { given: String, workspace: String },
     #[error("workspace {workspace} is archived and cannot take a key; choose an active workspace")]
     WorkspaceArchived { workspace: String },
-    #[error(
-        "KMS key {key} was not found in {region} (or you may not describe it); check --key and --region, \
-         or omit --key to create a key"
-    )]
-    KeyNotFound { key: String, region: String },
-    #[error(
-        "--confirm-purge-protection {given} does not name the vault {vault}; turning purge protection on is \
-         irreversible, so the confirmation must repeat the vault's name (--confirm-purge-protection {vault})"
-    )]
-    PurgeConfirmMismatch { given: String, vault: String },
+    /// A cloud's own refusal: its message names the value and `hint` the next step.
+    #[error("{message}")]
+    Cloud { message: String, hint: Option<String> },
 }
-#[cfg(test)]
-mod tests;
-/// The sandbox's seeded vault with nothing done yet, as Azure facts (for other modules' tests).
-#[cfg(any(test, feature = "test-fixtures"))]
-pub use azure::fixtures::sandbox as azure_sandbox_facts;
+
+impl From<PlanError> for crate::error::Error {
+    fn from(e: PlanError) -> Self {
+        let hint = match &e {
+            PlanError::Cloud { hint, .. } => hint.clone(),
+            _ => None,
+        };
+        let err = crate::error::Error::usage(e.to_string());
+        match hint {
+            Some(h) => err.with_hint(h),
+            None => err,
+        }
+    }
+}

@@ -1,10 +1,9 @@
-//! A readable line diff of two policies' pretty JSON, for showing a change before it is made.
+//! A readable line diff of two access documents (a key policy, a set of bindings...) as pretty
+//! JSON, for showing a change before it is made. Each cloud prints its own documents.
 //!
 //! No colour here: the output layer colours lines by their `+`/`-`/` ` prefix.
 
 use similar::{ChangeTag, TextDiff};
-
-use super::document::PolicyDocument;
 
 /// Lines of context kept around each change by [`PolicyDiff::to_unified`].
 pub const CONTEXT_LINES: usize = 3;
@@ -30,10 +29,11 @@ pub struct PolicyDiff {
     pub lines: Vec<DiffLine>,
 }
 
-/// Diffs the pretty JSON of `before` (None for a new key: everything is added) and `after`.
-pub fn diff(before: Option<&PolicyDocument>, after: &PolicyDocument) -> PolicyDiff {
-    let old = before.map(|b| with_final_newline(b.to_json_pretty())).unwrap_or_default();
-    let new = with_final_newline(after.to_json_pretty());
+/// Diffs two printed documents line by line: `before` is None for a new key (everything is
+/// added).
+pub fn diff_text(before: Option<&str>, after: &str) -> PolicyDiff {
+    let old = before.map(with_final_newline).unwrap_or_default();
+    let new = with_final_newline(after);
     let text_diff = TextDiff::from_lines(&old, &new);
     let lines = text_diff
         .iter_all_changes()
@@ -49,9 +49,8 @@ pub fn diff(before: Option<&PolicyDocument>, after: &PolicyDocument) -> PolicyDi
     PolicyDiff { lines }
 }
 
-fn with_final_newline(mut s: String) -> String {
-    s.push('\n');
-    s
+fn with_final_newline(s: &str) -> String {
+    format!("{s}\n")
 }
 
 impl PolicyDiff {

@@ -50,6 +50,10 @@ pub enum Event {
     /// attempt (number `attempt + 1`) is in `next_in`. The front end can cancel the wait.
     Waiting {
         index: usize,
+        /// What is taking effect, in the cloud's words (e.g. "role assignment").
+        grant: &'static str,
+        /// Why the wait, in the cloud's words.
+        explain: &'static str,
         why: String,
         attempt: u32,
         waited: std::time::Duration,

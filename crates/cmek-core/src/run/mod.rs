@@ -4,4 +4,4 @@
 pub mod events;
 pub mod report;
 
-pub use report::{CloudResult, RunReport, ValidationResult};
+pub use report::{CloudOutcome, RunReport, ValidationResult};

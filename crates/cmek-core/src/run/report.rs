@@ -1,9 +1,12 @@
 //! What a run did, as plain data for the front ends: each step's outcome, what was created and
-//! registered, the validation's answer and the attach.
+//! registered, the validation's answer and the attach. What it left in the cloud is the cloud's
+//! own [`CloudOutcome`].
 
+use dyn_clone::DynClone;
+
+use crate::erased::ErasedEq;
 use crate::error::Error;
-use crate::model::KmsKeyArn;
-use crate::plan::{Action, KeyTarget, Plan};
+use crate::plan::{Plan, SetupFacts};
 
 use super::events::StepOutcome;
 
@@ -14,11 +17,19 @@ pub struct ValidationResult {
     pub error: Option<String>,
 }
 
+/// What a run left in one cloud (the key it created or worked on, ...): the cloud's own type.
+pub trait CloudOutcome: ErasedEq + DynClone {
+    /// The key, as reports name it (an ARN, a key id URL); `None` when there is none yet.
+    fn key(&self) -> Option<String>;
+    /// What the wizard's summary calls it ("KMS key").
+    fn key_label(&self) -> &'static str;
+}
+crate::erased_trait!(CloudOutcome, eq);
+
 /// What a run did. `outcomes[i]` belongs to `plan.steps[i]`.
 #[derive(Debug, Clone)]
 pub struct RunReport {
     pub outcomes: Vec<StepOutcome>,
-    pub key_arn: Option<KmsKeyArn>,
     pub external_key_id: Option<String>,
     pub validation: Option<ValidationResult>,
     pub attached_to: Option<String>,
@@ -26,46 +37,21 @@ pub struct RunReport {
     pub failure: Option<Error>,
     /// Where the run's journal (and any policy backup) is.
     pub journal_dir: std::path::PathBuf,
-    /// What the run left in Azure.
-    pub cloud: CloudResult,
-}
-
-/// What a run left in the cloud beyond the AWS key ARN: the Azure key id and service principal.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CloudResult {
-    /// Azure: the key id (`kid`, with its version) the run created, or the existing key's.
-    pub azure_key_id: Option<String>,
-    /// Azure: the object id of Anthropic's service principal, created by the run or found.
-    pub azure_service_principal: Option<String>,
+    /// What the run left in the cloud.
+    pub cloud: Box<dyn CloudOutcome>,
 }
 
 impl RunReport {
-    /// A run that could not start (no AWS connection, no journal): every step skipped.
-    pub fn not_started(plan: &Plan, error: Error) -> RunReport {
+    /// A run that could not start (no cloud connection, no journal): every step skipped.
+    pub fn not_started(facts: &SetupFacts, plan: &Plan, error: Error) -> RunReport {
         RunReport {
             outcomes: plan.steps.iter().map(|_| StepOutcome::Skipped).collect(),
-            key_arn: initial_key(plan),
-            external_key_id: initial_registration(plan),
+            external_key_id: plan.initial_registration(),
             validation: None,
             attached_to: None,
             failure: Some(error),
             journal_dir: std::path::PathBuf::new(),
-            cloud: CloudResult::default(),
+            cloud: facts.cloud.outcome(),
         }
     }
-}
-
-pub fn initial_key(plan: &Plan) -> Option<KmsKeyArn> {
-    plan.steps.iter().find_map(|s| match &s.action {
-        Action::UpdateKeyPolicy { key, .. } => Some(key.clone()),
-        Action::RegisterKey { target: KeyTarget::Aws { kms_arn, .. }, .. } => kms_arn.clone(),
-        _ => None,
-    })
-}
-
-pub fn initial_registration(plan: &Plan) -> Option<String> {
-    plan.steps.iter().find_map(|s| match &s.action {
-        Action::RegisterKey { existing_id, .. } => existing_id.clone(),
-        _ => None,
-    })
 }

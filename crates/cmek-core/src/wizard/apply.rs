@@ -18,10 +18,13 @@ pub enum StepProgress {
     Finished(StepOutcome),
 }
 
-/// A validation waiting out an Azure role assignment's propagation: the last refusal, how long
-/// it has waited of its budget, and when it tries again.
+/// A validation waiting out an access grant's propagation (an Azure role assignment): the last
+/// refusal, how long it has waited of its budget, and when it tries again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PropagationWait {
+    /// What is taking effect, and why the wait, in the cloud's words.
+    pub grant: &'static str,
+    pub explain: &'static str,
     pub why: String,
     pub attempt: u32,
     pub waited: std::time::Duration,
@@ -93,9 +96,10 @@ impl Wizard {
                     *step = StepProgress::Finished(outcome);
                 }
             }
-            Event::Waiting { why, attempt, waited, budget, next_in, .. } => {
+            Event::Waiting { grant, explain, why, attempt, waited, budget, next_in, .. } => {
                 let stopping = self.apply.waiting.as_ref().is_some_and(|w| w.stopping);
-                self.apply.waiting = Some(PropagationWait { why, attempt, waited, budget, next_in, stopping });
+                self.apply.waiting =
+                    Some(PropagationWait { grant, explain, why, attempt, waited, budget, next_in, stopping });
                 // The wait is validation's: show it where validation's verdict will appear.
                 self.screen = Screen::Validate;
             }

@@ -3,8 +3,8 @@
 //! check stops the wizard here: back is possible, going on is not.
 
 use crate::error::Error;
-use crate::model::{AwsKeyRef, AwsRegion, KmsAliasName, ProviderKind, WorkspaceRef};
-use crate::plan::{AwsAnswers, Check, CheckStatus, Plan, SetupAnswers, SetupFacts};
+use crate::model::WorkspaceRef;
+use crate::plan::{Approval, Check, CheckStatus, CloudAnswers, Plan, SetupAnswers, SetupFacts};
 
 use super::load::{Load, Work};
 use super::msg::{Intent, KeyInput};
@@ -59,24 +59,18 @@ impl ChecksState {
         self.after_run = false;
     }
 
-    /// The user typed the vault's name: the next plan turns purge protection on.
-    pub(super) fn confirm_purge_protection(&mut self, vault: String) {
+    /// A consent given on a screen (an approval, or a typed confirmation): the next plan acts on it.
+    pub(super) fn consent(&mut self, id: &str, typed: &str) {
         if let Some(a) = self.answers.as_mut() {
-            a.azure.confirm_purge_protection = Some(vault);
+            a.cloud.consent(id, typed);
         }
     }
 
-    /// The user approved turning the vault's public access on (behind a default-deny firewall).
-    pub(super) fn allow_public_access(&mut self) {
-        if let Some(a) = self.answers.as_mut() {
-            a.azure.allow_public_access = true;
-        }
-    }
-
-    /// A failed check the user can resolve here by approving public network access (AZ-03).
-    pub fn public_access_approvable(&self) -> bool {
-        let asked = self.answers.as_ref().is_some_and(|a| a.azure.allow_public_access);
-        !asked && self.plan().is_some_and(|p| p.checks.iter().any(|c| c.id == "AZ-03" && c.is_blocking_failure()))
+    /// A consent the user can give here to resolve a failed check (the plan offers it only while
+    /// it has not been given).
+    pub fn approval(&self) -> Option<&Approval> {
+        let plan = self.plan()?;
+        plan.approvals.iter().find(|a| plan.checks.iter().any(|c| c.id == a.check && c.is_blocking_failure()))
     }
 }
 
@@ -129,46 +123,19 @@ impl ChecksState {
     }
 }
 
-/// The answers a run needs, from the wizard's choices. `confirm_attach` is never set here:
-/// attaching is confirmed on its own screen.
-pub fn answers_for(
-    target: &Target,
-    key: Option<AwsKeyRef>,
-    region: AwsRegion,
-    alias: KmsAliasName,
-    display_name: Option<String>,
-) -> SetupAnswers {
+/// The answers a run needs, from the wizard's choices: where the key is for and the cloud's part.
+/// `confirm_attach` is never set here: attaching is confirmed on its own screen.
+pub fn answers_for(target: &Target, cloud: Box<dyn CloudAnswers>, display_name: Option<String>) -> SetupAnswers {
     let workspace = target.workspace().map(|w| {
         w.id.parse::<WorkspaceRef>().ok().filter(|r| matches!(r, WorkspaceRef::Id(_))).unwrap_or_else(|| {
             // An id the parser refuses is still the platform's own: look it up by its exact name.
             WorkspaceRef::Name(w.name.clone())
         })
     });
-    SetupAnswers {
-        provider: ProviderKind::Aws,
-        workspace,
-        confirm_attach: None,
-        display_name,
-        aws: AwsAnswers { key, region, alias },
-        azure: crate::plan::AzureAnswers::default(),
-    }
+    SetupAnswers { workspace, confirm_attach: None, display_name, cloud }
 }
 
 impl Wizard {
-    pub(super) fn go_to_checks(
-        &mut self,
-        key: Option<AwsKeyRef>,
-        region: AwsRegion,
-        alias: KmsAliasName,
-        out: &mut Vec<Intent>,
-    ) {
-        let target = self.target.clone().unwrap_or(Target::RegisterOnly);
-        self.checks.answers = Some(answers_for(&target, key, region, alias, self.display_name.clone()));
-        self.checks.after_run = false;
-        self.screen = Screen::Checks;
-        self.plan_again(out);
-    }
-
     /// Gathers the facts and builds the plan (again) for the current answers.
     pub(super) fn plan_again(&mut self, out: &mut Vec<Intent>) {
         let Some(answers) = self.checks.answers.clone() else { return };
@@ -238,12 +205,10 @@ impl Wizard {
             (KeyInput::Left, ChecksRow::Check(i)) if self.checks.expanded == Some(i) => self.checks.expanded = None,
             (KeyInput::Esc | KeyInput::Left, _) => self.screen = Screen::Key,
             (KeyInput::Char('r'), _) => self.plan_again(out),
-            (KeyInput::Char('a'), _) if self.checks.public_access_approvable() => {
-                self.checks.allow_public_access();
-                self.notice = Some(Notice::info(
-                    "Approved: the plan turns the vault's public access on behind a default-deny firewall that admits \
-                     Anthropic's range and your existing rules.",
-                ));
+            (KeyInput::Char(c), _) if self.checks.approval().is_some_and(|a| a.key == c) => {
+                let Some(approval) = self.checks.approval().cloned() else { return };
+                self.checks.consent(approval.id, "");
+                self.notice = Some(Notice::info(approval.notice));
                 self.plan_again(out);
             }
             _ => {}

@@ -3,7 +3,6 @@
 
 use super::Wizard;
 use super::checks::ChecksRow;
-use super::key_choice::KeyFocus;
 use super::load::{Load, Work};
 use super::review::PlanTab;
 use super::screen::{Overlay, Screen};
@@ -16,13 +15,13 @@ pub struct KeyHint {
     pub action: &'static str,
 }
 
-const fn hint(keys: &'static str, action: &'static str) -> KeyHint {
+pub(crate) const fn hint(keys: &'static str, action: &'static str) -> KeyHint {
     KeyHint { keys, action }
 }
 
-const HELP: KeyHint = hint("?", "help");
-const QUIT: KeyHint = hint("q", "quit");
-const CTRL_C: KeyHint = hint("Ctrl-C", "quit");
+pub(crate) const HELP: KeyHint = hint("?", "help");
+pub(crate) const QUIT: KeyHint = hint("q", "quit");
+pub(crate) const CTRL_C: KeyHint = hint("Ctrl-C", "quit");
 
 impl Wizard {
     pub fn hints(&self) -> Vec<KeyHint> {
@@ -51,36 +50,7 @@ impl Wizard {
             Screen::Workspace => {
                 vec![hint("↑↓", "choose"), hint("Enter", "select"), hint("Esc", "back"), HELP, QUIT]
             }
-            Screen::Key if self.provider == crate::model::ProviderKind::Azure => match self.azure_keys.focus() {
-                super::AzureKeyFocus::KeyName => {
-                    vec![hint("type", "key name"), hint("Enter", "check"), hint("Tab/Esc", "vaults"), CTRL_C]
-                }
-                super::AzureKeyFocus::Vaults => vec![
-                    hint("↑↓", "vault"),
-                    hint("Tab", "key name"),
-                    hint("Enter", "check"),
-                    hint("Esc", "back"),
-                    HELP,
-                    QUIT,
-                ],
-            },
-            Screen::Key => match self.keys.focus() {
-                KeyFocus::Region | KeyFocus::Alias => {
-                    vec![hint("type", "edit"), hint("Enter/Tab", "next"), hint("Esc", "done"), CTRL_C]
-                }
-                KeyFocus::Typed => {
-                    vec![hint("type", "ARN, key id or alias"), hint("Enter", "use it"), hint("Esc", "done"), CTRL_C]
-                }
-                KeyFocus::Choices => vec![
-                    hint("↑↓", "choose"),
-                    hint("Enter", "select"),
-                    hint("Tab", "fields"),
-                    hint("r", "look again"),
-                    hint("Esc", "back"),
-                    HELP,
-                    QUIT,
-                ],
-            },
+            Screen::Key => self.key_screen().map(|k| k.hints()).unwrap_or_else(|| vec![hint("Esc", "back"), QUIT]),
             Screen::Checks => match self.checks.prepared() {
                 Load::Ready(_) => {
                     let enter = match self.checks.highlighted() {
@@ -88,8 +58,8 @@ impl Wizard {
                         ChecksRow::Continue => hint("Enter", "continue"),
                     };
                     let mut hints = vec![hint("↑↓", "choose"), enter, hint("r", "check again")];
-                    if self.checks.public_access_approvable() {
-                        hints.push(hint("a", "allow public access"));
+                    if let Some(a) = self.checks.approval() {
+                        hints.push(KeyHint { keys: key_name(a.key), action: a.hint });
                     }
                     hints.extend([hint("Esc", "back"), HELP, QUIT]);
                     hints
@@ -97,17 +67,18 @@ impl Wizard {
                 Load::Failed(_) => vec![hint("r/Enter", "try again"), hint("Esc", "back"), HELP, QUIT],
                 _ => vec![hint("Esc", "back"), HELP, QUIT],
             },
-            Screen::Plan if self.purge_confirmation().is_some() => {
-                vec![hint("type", "the vault's name"), hint("Enter", "confirm"), hint("Esc", "cancel"), CTRL_C]
+            Screen::Plan if self.confirmation_field().is_some() => {
+                let what = self.pending_confirmation().map_or("the value", |c| c.what);
+                vec![hint("type", what), hint("Enter", "confirm"), hint("Esc", "cancel"), CTRL_C]
             }
             Screen::Plan => {
-                let azure = self.checks.plan().is_some_and(|p| p.grant.is_none());
-                let mut hints = if azure { Vec::new() } else { vec![hint("Tab", "steps/policy")] };
-                if self.review.tab() == PlanTab::Policy && !azure {
+                let tabs = self.checks.plan().is_some_and(|p| p.document_name.is_some());
+                let mut hints = if tabs { vec![hint("Tab", "steps/policy")] } else { Vec::new() };
+                if self.review.tab() == PlanTab::Policy && tabs {
                     hints.push(hint("↑↓ PgUp PgDn", "scroll"));
                 }
-                if self.purge_protection_gated() {
-                    hints.push(hint("p", "purge protection…"));
+                if let Some(c) = self.pending_confirmation() {
+                    hints.push(KeyHint { keys: key_name(c.key), action: c.hint });
                 }
                 hints.extend([hint("Enter", "apply…"), hint("Esc", "back"), HELP, QUIT]);
                 hints
@@ -130,5 +101,17 @@ impl Wizard {
             Screen::Attach => vec![hint("type", "the name"), hint("Enter", "attach"), hint("Esc", "skip"), CTRL_C],
             Screen::Summary => vec![hint("Enter/q", "exit")],
         }
+    }
+}
+
+/// A letter key as the footer shows it (consents name theirs as a `char`).
+fn key_name(key: char) -> &'static str {
+    const LETTERS: [&str; 26] = [
+        "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v",
+        "w", "x", "y", "z",
+    ];
+    match key {
+        'a'..='z' => LETTERS[(key as u8 - b'a') as usize],
+        _ => "?",
     }
 }

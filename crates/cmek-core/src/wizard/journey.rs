@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::plan::{Plan, SetupAnswers};
 use crate::run::RunReport;
 use crate::run::events::Event;
-use crate::wizard::overview::KeyCandidate;
+use crate::wizard::aws::{KeyCandidate, KeysFound};
 
 use super::test_data;
 use super::{Intent, KeyInput, Msg, Prefill, Ticket, Wizard};
@@ -128,7 +128,7 @@ impl Journey {
 
     pub fn candidates(&mut self, found: Vec<KeyCandidate>) {
         let t = self.awaited();
-        self.send(Msg::CandidatesLoaded(t, Ok(found)));
+        self.send(Msg::Answered(t, Ok(Box::new(KeysFound(found)))));
     }
 
     /// On the Key screen: picks "create a new key".

@@ -3,7 +3,6 @@
 //! Everything else goes to the current screen.
 
 use super::Wizard;
-use super::key_choice::KeyFocus;
 use super::load::Work;
 use super::msg::{Intent, KeyInput};
 use super::screen::{Overlay, Screen};
@@ -49,8 +48,7 @@ impl Wizard {
         match self.screen {
             Screen::Welcome => self.welcome_key(key, out),
             Screen::Workspace => self.workspace_key(key, out),
-            Screen::Key if self.provider == crate::model::ProviderKind::Azure => self.azure_key_key(key, out),
-            Screen::Key => self.key_key(key, out),
+            Screen::Key => self.key_screen_key(key, out),
             Screen::Checks => self.checks_key(key, out),
             Screen::Plan => self.review_key(key, out),
             Screen::Apply => self.apply_key(key, out),
@@ -110,12 +108,9 @@ impl Wizard {
     pub fn is_typing(&self) -> bool {
         match self.screen {
             Screen::Workspace => self.workspaces.is_editing_name(),
-            Screen::Key if self.provider == crate::model::ProviderKind::Azure => {
-                self.azure_keys.focus() == super::AzureKeyFocus::KeyName
-            }
-            Screen::Key => self.keys.focus() != KeyFocus::Choices,
+            Screen::Key => self.key_screen().is_some_and(|k| k.is_typing()),
             Screen::Attach => self.tickets.in_flight() != Some(Work::Attach),
-            Screen::Plan => self.review.is_confirming_purge(),
+            Screen::Plan => self.review.is_confirming(),
             _ => false,
         }
     }

@@ -40,7 +40,8 @@ impl<T> Load<T> {
 pub enum Work {
     Overview,
     CreateWorkspace,
-    Candidates,
+    /// A Key screen's question to its cloud.
+    Ask,
     Plan,
     Apply,
     Attach,
@@ -52,7 +53,7 @@ impl Work {
         match self {
             Work::Overview => "looking up the organisation and the cloud credentials",
             Work::CreateWorkspace => "creating the workspace",
-            Work::Candidates => "looking for existing keys",
+            Work::Ask => "looking for existing keys",
             Work::Plan => "inspecting the organisation and the cloud, then planning",
             Work::Apply => "applying the plan",
             Work::Attach => "attaching the key to the workspace",

@@ -10,12 +10,14 @@
 
 mod apply;
 mod attach;
-mod azure_key;
+pub mod aws;
+pub mod azure;
 mod checks;
+pub mod cloud;
 mod command;
 mod field;
 mod hints;
-mod key_choice;
+mod key_screen;
 mod keys;
 mod load;
 mod msg;
@@ -25,7 +27,6 @@ mod read;
 mod review;
 mod screen;
 mod summary;
-mod typed_values;
 mod validate;
 mod welcome;
 mod workspace;
@@ -34,12 +35,11 @@ use std::time::Duration;
 
 pub use apply::{ApplyState, PropagationWait, StepProgress};
 pub use attach::{AttachOffer, AttachState};
-pub use azure_key::{AzureKeyFocus, AzureKeyState, azure_answers_for, check_key_name};
 pub use checks::{CheckCounts, ChecksRow, ChecksState, answers_for};
+pub use cloud::{CloudOverview, CloudQuestion, CloudReply, CloudState, KeyScreen, KeyScreenAction};
 pub use command::equivalent_command;
 pub use field::{FieldStatus, MAX_FIELD_CHARS, TextField};
 pub use hints::KeyHint;
-pub use key_choice::{KeyFocus, KeyRow, KeyState};
 pub use keys::{MIN_HEIGHT, MIN_WIDTH, QUIT_CODE};
 pub use load::{Load, Work};
 pub use msg::{Intent, KeyInput, Msg, Ticket};
@@ -49,7 +49,6 @@ pub use review::{
 };
 pub use screen::{Overlay, Screen};
 pub use summary::AttachOutcome;
-pub use typed_values::{check_alias, check_key_ref, check_region};
 pub use validate::Validation;
 pub use welcome::{ProviderStatus, WelcomeState};
 pub use workspace::{MAX_WORKSPACE_NAME, Target, WorkspaceRow, WorkspaceState, check_new_name};
@@ -80,10 +79,10 @@ pub struct Notice {
 }
 
 impl Notice {
-    fn info(text: impl Into<String>) -> Self {
+    pub fn info(text: impl Into<String>) -> Self {
         Self { tone: Tone::Info, text: text.into() }
     }
-    fn error(text: impl Into<String>) -> Self {
+    pub fn error(text: impl Into<String>) -> Self {
         Self { tone: Tone::Error, text: text.into() }
     }
 }
@@ -113,8 +112,9 @@ pub struct Wizard {
     target: Option<Target>,
     /// The cloud chosen on the Welcome screen.
     provider: crate::model::ProviderKind,
-    keys: KeyState,
-    azure_keys: AzureKeyState,
+    /// Each cloud's Key screen, in the registry's order (each keeps its state if the person
+    /// switches clouds and comes back).
+    key_screens: Vec<Box<dyn KeyScreen>>,
     checks: ChecksState,
     review: ReviewState,
     apply: ApplyState,
@@ -147,9 +147,8 @@ impl Wizard {
             workspaces: WorkspaceState::default(),
             workspace_created_here: None,
             target: None,
-            provider: crate::model::ProviderKind::Aws,
-            keys: KeyState::new(prefill.region.as_deref(), prefill.alias.as_deref(), prefill.key.as_deref()),
-            azure_keys: AzureKeyState::new(prefill.azure_vault.as_deref(), prefill.azure_key.as_deref()),
+            provider: crate::clouds::default_kind(),
+            key_screens: crate::clouds::all().iter().map(|c| c.key_screen(&prefill)).collect(),
             checks: ChecksState::default(),
             review: ReviewState::default(),
             apply: ApplyState::default(),
@@ -191,9 +190,9 @@ impl Wizard {
                     self.on_workspace_created(result);
                 }
             }
-            Msg::CandidatesLoaded(t, result) => {
-                if self.tickets.finish(t, Work::Candidates) {
-                    self.on_candidates(result);
+            Msg::Answered(t, result) => {
+                if self.tickets.finish(t, Work::Ask) {
+                    self.on_reply(result);
                 }
             }
             Msg::PlanReady(t, result) => {
@@ -222,11 +221,7 @@ impl Wizard {
                 }
             }
         }
-        if self.screen == Screen::Key
-            && before != Screen::Key
-            && !self.finished
-            && self.provider == crate::model::ProviderKind::Aws
-        {
+        if self.screen == Screen::Key && before != Screen::Key && !self.finished {
             self.key_screen_shown(&mut out);
         }
         // The plan or the terminal may have changed under the policy view.

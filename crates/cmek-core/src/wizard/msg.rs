@@ -6,11 +6,12 @@
 use std::time::Duration;
 
 use crate::error::Error;
-use crate::model::{AwsRegion, KmsAliasName};
+use crate::model::ProviderKind;
 use crate::plan::{Plan, SetupAnswers, SetupFacts};
 use crate::run::RunReport;
 use crate::run::events::Event;
-use crate::wizard::overview::{KeyCandidate, Overview, WorkspaceSummary};
+use crate::wizard::cloud::{CloudQuestion, CloudReply};
+use crate::wizard::overview::{Overview, WorkspaceSummary};
 
 /// Names one request. A result whose ticket is not the one the wizard waits for (the user went
 /// back, or asked again) is dropped: stale results never change a screen.
@@ -33,7 +34,8 @@ pub enum Msg {
     Tick,
     OverviewLoaded(Ticket, Result<Overview, Error>),
     WorkspaceCreated(Ticket, Result<WorkspaceSummary, Error>),
-    CandidatesLoaded(Ticket, Result<Vec<KeyCandidate>, Error>),
+    /// The cloud's answer to the Key screen's question.
+    Answered(Ticket, Result<Box<dyn CloudReply>, Error>),
     /// Facts gathered and the plan built (its checks inside).
     PlanReady(Ticket, Result<(SetupFacts, Plan), Error>),
     /// Apply progress (`StepStarted` / `StepFinished`).
@@ -73,7 +75,8 @@ pub enum Intent {
     LoadOverview(Ticket),
     /// The name was validated by the wizard: 1 to 40 characters, not taken by an active workspace.
     CreateWorkspace(Ticket, String),
-    LoadCandidates(Ticket, AwsRegion, KmsAliasName),
+    /// The Key screen asks its cloud something (e.g. the keys an alias names).
+    Ask(Ticket, ProviderKind, Box<dyn CloudQuestion>),
     /// `confirm_attach` is always `None`: attaching is its own, separately confirmed step.
     BuildPlan(Ticket, Box<SetupAnswers>),
     /// Runs every step up to and including validation; the attach step stays gated.

@@ -1,26 +1,45 @@
 //! Answers given as flags or in an answers file (`--answers FILE`, TOML) that pre-fill the wizard.
 //!
 //! Values stay raw text here: each screen parses its own with the `model` parsers, so a bad value
-//! shows up as an inline error in its field rather than as a failure to start.
+//! shows up as an inline error in its field rather than as a failure to start. Each cloud's Key
+//! screen reads its own keys (named as in the answers file) and its parsed options.
+
+use std::collections::BTreeMap;
+
+use crate::plan::CloudAnswers;
 
 /// Pre-selected answers; every one is optional and every screen still asks for confirmation.
-#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, serde::Deserialize)]
 pub struct Prefill {
-    /// `aws` or `azure` (`gcp` is not set up by this version).
+    /// `aws`, `gcp` or `azure`.
     pub provider: Option<String>,
     /// A workspace id (`wrkspc_...`) or exact name.
     pub workspace: Option<String>,
-    /// An existing key: ARN, key id or `alias/...`.
-    pub key: Option<String>,
-    pub region: Option<String>,
-    pub alias: Option<String>,
     pub display_name: Option<String>,
-    /// Azure: the vault (name, URI or ARM id) and the key name.
-    pub azure_vault: Option<String>,
-    pub azure_key: Option<String>,
-    /// Azure options without a screen of their own (key size, HSM, the public-access approval, the
-    /// RBAC wait), already parsed by the front end with the flags' own rules. The vault and key
-    /// come from the Key screen; purge protection only from the Plan screen's typed name.
+    /// Every other answer, by its answers-file key (`key`, `region`, `azure_vault`, ...).
+    #[serde(flatten)]
+    pub values: BTreeMap<String, serde_json::Value>,
+    /// Options without a screen of their own, already parsed by the front end with the flags' own
+    /// rules (one value per cloud that has them).
     #[serde(skip)]
-    pub azure_options: Option<crate::plan::AzureAnswers>,
+    pub options: Vec<Box<dyn CloudAnswers>>,
+}
+
+impl Prefill {
+    /// The answer under `key`, as text.
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.values.get(key).and_then(serde_json::Value::as_str)
+    }
+
+    /// Sets the answer under `key` when there is one.
+    pub fn set(&mut self, key: &str, value: Option<&str>) {
+        if let Some(v) = value {
+            self.values.insert(key.to_string(), serde_json::Value::String(v.to_string()));
+        }
+    }
+
+    /// A cloud's parsed options, as its own type.
+    pub fn options<T: 'static>(&self) -> Option<&T> {
+        self.options.iter().find_map(|o| o.downcast_ref::<T>())
+    }
 }

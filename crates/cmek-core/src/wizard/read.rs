@@ -6,8 +6,8 @@ use std::time::Duration;
 use crate::wizard::overview::Overview;
 
 use super::{
-    ApplyState, AttachState, ChecksState, KeyState, Notice, Overlay, ReviewState, Screen, Target, Ticket, WelcomeState,
-    Wizard, Work, WorkspaceState,
+    ApplyState, AttachState, ChecksState, Notice, Overlay, ReviewState, Screen, Target, Ticket, WelcomeState, Wizard,
+    Work, WorkspaceState,
 };
 
 impl Wizard {
@@ -74,13 +74,9 @@ impl Wizard {
         self.target.as_ref()
     }
 
-    /// The cloud chosen on the Welcome screen (AWS until one is chosen).
+    /// The cloud chosen on the Welcome screen (the first cloud until one is chosen).
     pub fn provider(&self) -> crate::model::ProviderKind {
         self.provider
-    }
-
-    pub fn key_screen(&self) -> &KeyState {
-        &self.keys
     }
 
     pub fn checks(&self) -> &ChecksState {

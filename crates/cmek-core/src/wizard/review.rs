@@ -1,8 +1,9 @@
-//! Step 5, Plan: every step in order with whether it can be undone, the key policy as a diff,
-//! and the published Anthropic principal for the reviewer to compare. Enter asks
+//! Step 5, Plan: every step in order with whether it can be undone, the access document (AWS: the
+//! key policy) as a diff, and the published Anthropic principal for the reviewer to compare. An
+//! irreversible switch the plan holds back is confirmed here by typing its value. Enter asks
 //! "Apply these N changes? y/n" before anything is changed.
 
-use crate::plan::{Action, Plan, Reversibility, StepState};
+use crate::plan::{DocumentChange, Plan, Reversibility, StepState, TypedConfirmation};
 use crate::policy::diff::PolicyDiff;
 
 use super::msg::{Intent, KeyInput};
@@ -33,8 +34,9 @@ pub struct ReviewState {
     tab: PlanTab,
     /// First diff line shown on the Policy tab.
     scroll: usize,
-    /// Open while the vault's name is typed to approve purge protection (Azure).
-    purge_confirm: Option<super::field::TextField>,
+    /// Open while the value of the plan's typed confirmation is typed (e.g. the vault's name for
+    /// purge protection).
+    confirming: Option<super::field::TextField>,
 }
 
 impl ReviewState {
@@ -42,8 +44,8 @@ impl ReviewState {
         self.tab
     }
 
-    pub fn is_confirming_purge(&self) -> bool {
-        self.purge_confirm.is_some()
+    pub fn is_confirming(&self) -> bool {
+        self.confirming.is_some()
     }
 
     pub fn scroll(&self) -> usize {
@@ -54,35 +56,27 @@ impl ReviewState {
     pub(super) fn reset(&mut self, plan: &Plan) {
         let first_change = policy_change(plan)
             .and_then(|p| p.diff.lines.iter().position(|l| l.change != crate::policy::diff::LineChange::Same));
-        *self =
-            Self { tab: PlanTab::Steps, scroll: first_change.map_or(0, |i| i.saturating_sub(3)), purge_confirm: None };
+        *self = Self { tab: PlanTab::Steps, scroll: first_change.map_or(0, |i| i.saturating_sub(3)), confirming: None };
     }
 }
 
-/// The key policy a plan writes, with how to title it.
-#[derive(Debug, Clone, Copy)]
+/// The access document a plan writes, with how to title it.
+#[derive(Debug, Clone)]
 pub struct PolicyChange<'a> {
-    pub heading: &'static str,
+    pub heading: String,
     pub diff: &'a PolicyDiff,
-    /// False when the policy already grants what is needed (shown for reference only).
+    /// False when the document already grants what is needed (shown for reference only).
     pub changes: bool,
 }
 
 pub fn policy_change(plan: &Plan) -> Option<PolicyChange<'_>> {
-    plan.steps.iter().find_map(|s| match (&s.action, &s.state) {
-        (Action::CreateKey { diff, .. }, _) => {
-            Some(PolicyChange { heading: "Key policy of the new key", diff, changes: true })
-        }
-        (Action::UpdateKeyPolicy { diff, .. }, StepState::Planned) => {
-            Some(PolicyChange { heading: "Key policy, before → after", diff, changes: true })
-        }
-        (Action::UpdateKeyPolicy { diff, .. }, _) => Some(PolicyChange {
-            heading: "Key policy (unchanged: it already grants what is needed)",
-            diff,
-            changes: false,
-        }),
-        _ => None,
-    })
+    let doc = plan.document.as_ref()?;
+    let heading = match doc.change {
+        DocumentChange::New => format!("{} of the new key", doc.name),
+        DocumentChange::Changes => format!("{}, before → after", doc.name),
+        DocumentChange::Unchanged => format!("{} (unchanged: it already grants what is needed)", doc.name),
+    };
+    Some(PolicyChange { heading, diff: &doc.diff, changes: doc.changes() })
 }
 
 /// How many steps of the plan change something in the cloud or on the platform.
@@ -108,11 +102,13 @@ impl Wizard {
     }
 
     pub(super) fn review_key(&mut self, key: KeyInput, out: &mut Vec<Intent>) {
-        if self.review.purge_confirm.is_some() {
-            return self.purge_confirm_key(key, out);
+        if self.review.confirming.is_some() {
+            return self.confirmation_key(key, out);
         }
-        if key == KeyInput::Char('p') && self.purge_protection_gated() {
-            self.review.purge_confirm = Some(super::field::TextField::new(""));
+        if let Some(c) = self.pending_confirmation()
+            && key == KeyInput::Char(c.key)
+        {
+            self.review.confirming = Some(super::field::TextField::new(""));
             return;
         }
         let page = policy_rows(self.size.1).saturating_sub(1).max(1);
@@ -143,40 +139,34 @@ impl Wizard {
         self.clamp_policy_scroll();
     }
 
-    /// The field where the vault's name is typed to turn purge protection on, while it is open.
-    pub fn purge_confirmation(&self) -> Option<&super::field::TextField> {
-        self.review.purge_confirm.as_ref()
+    /// The field where the typed confirmation's value is typed, while it is open.
+    pub fn confirmation_field(&self) -> Option<&super::field::TextField> {
+        self.review.confirming.as_ref()
     }
 
-    /// The plan holds a purge-protection step waiting for its typed confirmation.
-    pub fn purge_protection_gated(&self) -> bool {
-        self.checks.plan().is_some_and(|p| {
-            p.steps.iter().any(|s| {
-                matches!(s.action, crate::plan::Action::EnablePurgeProtection { .. })
-                    && matches!(s.state, crate::plan::StepState::Gated(_))
-            })
-        })
+    /// An irreversible switch the plan holds back until its value is typed.
+    pub fn pending_confirmation(&self) -> Option<&TypedConfirmation> {
+        let plan = self.checks.plan()?;
+        plan.confirmations.iter().find(|c| plan.step(c.step).is_some_and(|s| matches!(s.state, StepState::Gated(_))))
     }
 
-    fn purge_confirm_key(&mut self, key: KeyInput, out: &mut Vec<Intent>) {
-        let vault = self.checks.facts().and_then(|f| f.azure()).map(|a| a.vault.name.clone()).unwrap_or_default();
-        let Some(field) = self.review.purge_confirm.as_mut() else { return };
+    fn confirmation_key(&mut self, key: KeyInput, out: &mut Vec<Intent>) {
+        let Some(confirmation) = self.pending_confirmation().cloned() else {
+            self.review.confirming = None;
+            return;
+        };
+        let Some(field) = self.review.confirming.as_mut() else { return };
         match key {
-            KeyInput::Esc => self.review.purge_confirm = None,
-            KeyInput::Enter if field.trimmed().eq_ignore_ascii_case(&vault) && !vault.is_empty() => {
-                self.review.purge_confirm = None;
-                self.checks.confirm_purge_protection(vault.clone());
-                self.notice = Some(Notice::info(format!(
-                    "Purge protection for {vault} is now part of the plan (irreversible, applied with the rest)."
-                )));
+            KeyInput::Esc => self.review.confirming = None,
+            KeyInput::Enter if confirmation.accepts(field.trimmed()) => {
+                self.review.confirming = None;
+                self.checks.consent(confirmation.id, &confirmation.expected);
+                self.notice = Some(Notice::info(confirmation.confirmed_notice()));
                 self.screen = Screen::Checks;
                 self.plan_again(out);
             }
             KeyInput::Enter => {
-                self.notice = Some(Notice::error(format!(
-                    "`{}` is not the vault's name: type {vault} exactly, or Esc to leave purge protection off.",
-                    field.trimmed()
-                )));
+                self.notice = Some(Notice::error(confirmation.refused_notice(field.trimmed())));
             }
             other => {
                 field.edit(other);

@@ -7,8 +7,11 @@ use std::time::Duration;
 
 use crate::error::Error;
 use crate::model::WorkspaceRef;
+use crate::plan::aws::AwsAnswers;
 use crate::plan::{self, SetupAnswers, WorkspaceFacts};
 use crate::run::events::{Event, StepOutcome};
+use crate::wizard::aws::{AwsKeyScreen, KeyFocus, KeysFound};
+use crate::wizard::azure::AzureKeyScreen;
 use crate::wizard::overview::WorkspaceSummary;
 
 use super::test_data::{self, KEY_ARN};
@@ -116,8 +119,16 @@ impl Simulator {
     pub fn prefill(&mut self) -> Prefill {
         match self.rng.below(4) {
             0 => Prefill::default(),
-            1 => Prefill { workspace: Some("production".into()), key: Some(KEY_ARN.into()), ..Prefill::default() },
-            2 => Prefill { region: Some("eu-west-1".into()), provider: Some("azure".into()), ..Prefill::default() },
+            1 => {
+                let mut p = Prefill { workspace: Some("production".into()), ..Prefill::default() };
+                p.set("key", Some(KEY_ARN));
+                p
+            }
+            2 => {
+                let mut p = Prefill { provider: Some("azure".into()), ..Prefill::default() };
+                p.set("region", Some("eu-west-1"));
+                p
+            }
             _ => {
                 Prefill { workspace: Some("brand-new".into()), display_name: Some("Key".into()), ..Prefill::default() }
             }
@@ -180,19 +191,27 @@ impl Simulator {
 
     /// Queues a value the current field accepts (or, on Attach, the exact name).
     fn queue_good_value(&mut self, w: &Wizard) {
-        let text = match (w.screen(), w.key_screen().focus()) {
+        let aws = w.key_screen().and_then(|k| k.downcast_ref::<AwsKeyScreen>());
+        let azure = w.key_screen().and_then(|k| k.downcast_ref::<AzureKeyScreen>());
+        let focus = aws.map(|k| k.focus());
+        let text = match (w.screen(), focus) {
             (Screen::Attach, _) => w.attach_offer().map(|o| o.workspace_name).unwrap_or_default(),
             (Screen::Workspace, _) => format!("fuzz-{}", self.rng.below(1000)),
-            (_, super::KeyFocus::Region) => self.rng.pick(&["us-east-1", "us-east-2"]).to_string(),
-            (_, super::KeyFocus::Alias) => self.rng.pick(&["alias/anthropic-cmek", "alias/fuzz-key"]).to_string(),
+            (Screen::Key, _) if azure.is_some() => self.rng.pick(&["anthropic-cmek", "fuzz-key"]).to_string(),
+            (_, Some(KeyFocus::Region)) => self.rng.pick(&["us-east-1", "us-east-2"]).to_string(),
+            (_, Some(KeyFocus::Alias)) => self.rng.pick(&["alias/anthropic-cmek", "alias/fuzz-key"]).to_string(),
             _ => self.rng.pick(&[KEY_ARN, "alias/anthropic-cmek"]).to_string(),
         };
-        let typed = match (w.screen(), w.key_screen().focus()) {
-            (Screen::Attach, _) => w.attach_screen().typed(),
-            (Screen::Workspace, _) => w.workspace_screen().new_name(),
-            (_, super::KeyFocus::Region) => w.key_screen().region(),
-            (_, super::KeyFocus::Alias) => w.key_screen().alias(),
-            _ => w.key_screen().typed(),
+        let typed = match (w.screen(), aws, azure) {
+            (Screen::Attach, _, _) => w.attach_screen().typed(),
+            (Screen::Workspace, _, _) => w.workspace_screen().new_name(),
+            (_, _, Some(az)) => az.key_name(),
+            (_, Some(k), _) => match k.focus() {
+                KeyFocus::Region => k.region(),
+                KeyFocus::Alias => k.alias(),
+                _ => k.typed(),
+            },
+            (_, None, None) => return,
         };
         // Clear what is there first, so the value is typed exactly.
         self.typing.push_back(KeyInput::End);
@@ -242,14 +261,14 @@ impl Simulator {
                 };
                 vec![Msg::WorkspaceCreated(*t, result)]
             }
-            Intent::LoadCandidates(t, _, _) => vec![Msg::CandidatesLoaded(
+            Intent::Ask(t, _, _) => vec![Msg::Answered(
                 *t,
                 if fail {
                     Err(Error::auth("denied"))
                 } else if self.rng.percent(50) {
-                    Ok(vec![test_data::candidate()])
+                    Ok(Box::new(KeysFound(vec![test_data::candidate()])))
                 } else {
-                    Ok(vec![])
+                    Ok(Box::new(KeysFound(vec![])))
                 },
             )],
             Intent::BuildPlan(t, answers) => {
@@ -266,6 +285,8 @@ impl Simulator {
                             *t,
                             Event::Waiting {
                                 index,
+                                grant: "role assignment",
+                                explain: "role assignments take minutes to reach Key Vault",
                                 why: "ForbiddenByRbac".into(),
                                 attempt: 1,
                                 waited: Duration::from_secs(5),
@@ -302,13 +323,17 @@ impl Simulator {
 
     fn plan_for(&mut self, answers: &SetupAnswers) -> Result<(plan::SetupFacts, plan::Plan), Error> {
         let workspace = answers.workspace.as_ref().and_then(|r| self.workspace_facts(r));
-        let policy = if answers.aws.key.is_some() {
+        let named_key = answers.cloud.downcast_ref::<AwsAnswers>().is_some_and(|a| a.key.is_some());
+        let policy = if named_key {
             Some(self.rng.pick(&POLICIES[1..]).unwrap_or("correct.json"))
         } else {
             self.rng.pick(POLICIES)
         };
-        let facts = test_data::facts(workspace, policy.map(test_data::key_facts));
-        plan::build(answers, &facts).map(|p| (facts, p)).map_err(|e| Error::usage(e.to_string()))
+        let mut facts = test_data::facts(workspace, policy.map(test_data::key_facts));
+        if answers.cloud.downcast_ref::<AwsAnswers>().is_none() {
+            facts.cloud = Box::new(plan::azure::fixtures::sandbox());
+        }
+        plan::build(answers, &facts).map(|p| (facts, p)).map_err(Error::from)
     }
 
     fn workspace_facts(&mut self, r: &WorkspaceRef) -> Option<WorkspaceFacts> {
@@ -332,7 +357,7 @@ pub fn ticket_of(intent: &Intent) -> Option<Ticket> {
     match intent {
         Intent::LoadOverview(t)
         | Intent::CreateWorkspace(t, _)
-        | Intent::LoadCandidates(t, _, _)
+        | Intent::Ask(t, _, _)
         | Intent::BuildPlan(t, _)
         | Intent::Apply(t, _) => Some(*t),
         Intent::Attach { ticket, .. } => Some(*ticket),

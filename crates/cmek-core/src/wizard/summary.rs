@@ -46,8 +46,8 @@ impl Wizard {
     /// The non-interactive command that repeats this run.
     pub fn summary_command(&self) -> Option<String> {
         let answers = self.checks.answers()?;
-        let key_arn = self.apply.report().and_then(|r| r.key_arn.as_ref());
-        Some(equivalent_command(answers, self.summary_workspace_id(), key_arn, self.is_attached()))
+        let outcome = self.apply.report().map(|r| &*r.cloud);
+        Some(equivalent_command(answers, self.summary_workspace_id(), outcome, self.is_attached()))
     }
 
     /// When a workspace was chosen but not attached: the command that attaches it later.
@@ -57,8 +57,8 @@ impl Wizard {
         }
         let answers = self.checks.answers()?;
         let ws = self.summary_workspace_id()?;
-        let key_arn = self.apply.report().and_then(|r| r.key_arn.as_ref());
-        Some(equivalent_command(answers, Some(ws), key_arn, true))
+        let outcome = self.apply.report().map(|r| &*r.cloud);
+        Some(equivalent_command(answers, Some(ws), outcome, true))
     }
 
     pub(super) fn enter_summary(&mut self) {

@@ -7,14 +7,18 @@ use std::path::PathBuf;
 use chrono::{DateTime, TimeZone, Utc};
 
 use crate::error::Error;
-use crate::model::{
-    AwsCallerIdentity, AwsKeyDescription, AwsKeyFacts, AwsKeyState, CompartmentId, KmsKeyArn, OrgUuid, ProviderKind,
-};
-use crate::plan::{self, AwsFacts, CloudFacts, OrgFacts, Plan, SetupAnswers, SetupFacts, WorkspaceFacts};
-use crate::policy::test_fixtures::fixture_text;
+use crate::model::aws::{AwsCallerIdentity, AwsKeyDescription, AwsKeyFacts, AwsKeyState, KmsKeyArn};
+use crate::model::{CompartmentId, OrgUuid, ProviderKind};
+use crate::plan::aws::{AwsFacts, AwsOutcome};
+use crate::plan::azure::AzureOutcome;
+use crate::plan::{self, OrgFacts, Plan, SetupAnswers, SetupFacts, WorkspaceFacts};
+use crate::policy::aws::test_fixtures::fixture_text;
 use crate::run::events::StepOutcome;
 use crate::run::{RunReport, ValidationResult};
-use crate::wizard::overview::{KeyCandidate, Overview, WorkspaceSummary};
+use crate::wizard::aws::{AwsOverview, KeyCandidate};
+use crate::wizard::azure::{AzureOverview, VaultSummary};
+use crate::wizard::cloud::CloudState;
+use crate::wizard::overview::{Overview, WorkspaceSummary};
 
 pub const ORG_ID: &str = "5a3c9e7d-2b14-4f6a-9c8e-1d2f3a4b5c6d";
 pub const ORG_NAME: &str = "Sandbox Organisation";
@@ -71,17 +75,27 @@ pub fn overview(aws_found: bool, staging_attached: bool) -> Overview {
         org_name: ORG_NAME.into(),
         org_uuid: ORG_ID.parse::<OrgUuid>().unwrap(),
         workspaces,
-        aws_identity: if aws_found {
-            Ok(caller())
-        } else {
-            Err("sts:GetCallerIdentity failed (no credentials): none in the environment, the shared config files \
-                 (profile default) or the instance metadata"
-                .into())
-        },
-        azure: Err("no Azure credential: az login, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and \
-                    AZURE_CLIENT_SECRET"
-            .into()),
-        other_providers: vec![(ProviderKind::Gcp, "not supported by this version of cmek yet".into())],
+        clouds: vec![
+            (
+                ProviderKind::Aws,
+                if aws_found {
+                    CloudState::Ready(Box::new(AwsOverview(caller())))
+                } else {
+                    CloudState::Unusable(
+                        "sts:GetCallerIdentity failed (no credentials): none in the environment, the shared config \
+                         files (profile default) or the instance metadata"
+                            .into(),
+                    )
+                },
+            ),
+            (
+                ProviderKind::Azure,
+                CloudState::Unusable(
+                    "no Azure credential: az login, or set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET"
+                        .into(),
+                ),
+            ),
+        ],
     }
 }
 
@@ -89,8 +103,8 @@ pub fn overview(aws_found: bool, staging_attached: bool) -> Overview {
 pub const AZURE_TENANT: &str = "5f2b6b2e-0c1d-4c7a-9a43-2a1b3c4d5e6f";
 pub const AZURE_SUBSCRIPTION: &str = "3c8e1a9f-7d42-4b61-9e0a-6f5b2c1d8e47";
 
-pub fn vault_summary(name: &str) -> crate::wizard::overview::VaultSummary {
-    crate::wizard::overview::VaultSummary {
+pub fn vault_summary(name: &str) -> VaultSummary {
+    VaultSummary {
         name: name.into(),
         uri: format!("https://{name}.vault.azure.net/"),
         id: format!(
@@ -103,18 +117,17 @@ pub fn vault_summary(name: &str) -> crate::wizard::overview::VaultSummary {
 
 /// The overview with an Azure sign-in that sees `vaults`.
 pub fn overview_with_azure(vaults: &[&str]) -> Overview {
-    Overview {
-        azure: Ok(crate::wizard::overview::AzureOverview {
-            caller: crate::model::AzureCallerIdentity {
-                tenant_id: AZURE_TENANT.into(),
-                object_id: Some("0b1e7c2d-2222-4333-8444-555566667777".into()),
-                app_id: Some("c0ffee00-1111-4222-8333-444455556666".into()),
-            },
-            credential_source: Some("Azure CLI (az login)".into()),
-            vaults: vaults.iter().map(|v| vault_summary(v)).collect(),
-        }),
-        ..overview(true, false)
-    }
+    let mut o = overview(true, false);
+    o.clouds[1].1 = CloudState::Ready(Box::new(AzureOverview {
+        caller: crate::model::azure::AzureCallerIdentity {
+            tenant_id: AZURE_TENANT.into(),
+            object_id: Some("0b1e7c2d-2222-4333-8444-555566667777".into()),
+            app_id: Some("c0ffee00-1111-4222-8333-444455556666".into()),
+        },
+        credential_source: Some("Azure CLI (az login)".into()),
+        vaults: vaults.iter().map(|v| vault_summary(v)).collect(),
+    }));
+    o
 }
 
 pub fn candidate() -> KeyCandidate {
@@ -154,11 +167,11 @@ pub fn facts(workspace: Option<WorkspaceFacts>, key: Option<AwsKeyFacts>) -> Set
         org: OrgFacts { uuid: ORG_ID.parse().unwrap(), name: ORG_NAME.into() },
         workspace,
         registered: vec![],
-        cloud: CloudFacts::Aws(Box::new(AwsFacts {
+        cloud: Box::new(AwsFacts {
             caller: caller(),
             alias_target: key.as_ref().map(|k| k.description.arn.clone()),
             key,
-        })),
+        }),
     }
 }
 
@@ -170,8 +183,8 @@ pub fn prepared(answers: &SetupAnswers, key_policy: Option<&str>) -> (SetupFacts
         .as_ref()
         .and_then(|r| WORKSPACES.iter().position(|(id, name, _)| r.matches(id, name)).map(workspace_facts));
     let mut f = facts(workspace, key_policy.map(key_facts));
-    if answers.provider == crate::model::ProviderKind::Azure {
-        f.cloud = CloudFacts::Azure(Box::new(plan::azure_sandbox_facts()));
+    if answers.provider() == ProviderKind::Azure {
+        f.cloud = Box::new(plan::azure::fixtures::sandbox());
     }
     let p = plan::build(answers, &f).unwrap();
     (f, p)
@@ -182,18 +195,21 @@ pub const AZURE_KEY_ID: &str =
     "https://cmek-sandbox.vault.azure.net/keys/anthropic-cmek/4f1c2a9e8b7d46f0a1b2c3d4e5f60718";
 
 fn report(plan: &Plan, outcomes: Vec<StepOutcome>) -> RunReport {
-    let azure = plan.grant.is_none();
+    let azure = plan.document_name.is_none();
     RunReport {
         outcomes,
-        key_arn: (!azure).then(|| KEY_ARN.parse().unwrap()),
         external_key_id: Some(EXTERNAL_KEY_ID.into()),
         validation: None,
         attached_to: None,
         failure: None,
         journal_dir: PathBuf::from(JOURNAL_DIR),
-        cloud: crate::run::CloudResult {
-            azure_key_id: azure.then(|| AZURE_KEY_ID.to_string()),
-            azure_service_principal: azure.then(|| "7e1f0c3a-5b2d-4c8e-9f60-1a2b3c4d5e6f".to_string()),
+        cloud: if azure {
+            Box::new(AzureOutcome {
+                key_id: Some(AZURE_KEY_ID.to_string()),
+                service_principal: Some("7e1f0c3a-5b2d-4c8e-9f60-1a2b3c4d5e6f".to_string()),
+            })
+        } else {
+            Box::new(AwsOutcome { key_arn: Some(KEY_ARN.parse().unwrap()) })
         },
     }
 }
@@ -258,7 +274,7 @@ pub fn apply_failed_report(plan: &Plan) -> RunReport {
         .map(|(i, _)| if i == 0 { StepOutcome::Failed { error: message.into() } } else { StepOutcome::Skipped })
         .collect();
     let mut r = report(plan, outcomes);
-    r.key_arn = None;
+    r.cloud = Box::new(AwsOutcome { key_arn: None });
     r.external_key_id = None;
     r.failure = Some(
         Error::auth(message)

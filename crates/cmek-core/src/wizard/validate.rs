@@ -36,7 +36,7 @@ impl Wizard {
     /// pass cleanly.
     pub fn likely_causes(&self) -> Vec<Check> {
         let Some(Validation::Failed { error }) = self.validation() else { return Vec::new() };
-        let mut causes = crate::doctor::validation_text::causes(&error);
+        let mut causes = crate::doctor::validation_text::causes(self.provider, &error);
         if let Some(plan) = self.checks.plan() {
             causes.extend(
                 plan.checks.iter().filter(|c| c.status != CheckStatus::Pass && c.severity >= Severity::High).cloned(),

@@ -1,8 +1,11 @@
 //! Step 1, Welcome: what the wizard does and what is permanent, the organisation, the cloud
-//! credentials found, and the choice of provider (AWS or Azure; Google Cloud listed as not supported yet).
+//! credentials found, and the choice of provider (every cloud this build sets up; the others are
+//! listed as not supported yet).
 
+use crate::clouds;
 use crate::error::Error;
 use crate::model::ProviderKind;
+use crate::wizard::cloud::CloudState;
 use crate::wizard::overview::Overview;
 
 use super::load::{Load, Work};
@@ -16,7 +19,7 @@ pub enum ProviderStatus {
     /// The organisation is still being looked up.
     Waiting,
     Ready,
-    /// AWS was found without usable credentials; the text says why.
+    /// The cloud's credentials are not usable; the text says why.
     NeedsCredentials(String),
     NotSupported(String),
 }
@@ -25,23 +28,25 @@ pub enum ProviderStatus {
 pub struct WelcomeState {
     overview: Load<Overview>,
     highlighted: ProviderKind,
-    /// What became of the provider the answers named, when it is not simply AWS.
+    /// What became of the provider the answers named, when it could not be selected.
     note: Option<String>,
 }
 
 impl WelcomeState {
     pub(super) fn new(prefilled: Option<&str>) -> Self {
-        let (highlighted, note) = match prefilled.map(|p| (p, p.parse::<ProviderKind>())) {
-            None | Some((_, Ok(ProviderKind::Aws))) => (ProviderKind::Aws, None),
-            Some((_, Ok(ProviderKind::Azure))) => (ProviderKind::Azure, None),
-            Some((_, Ok(other))) => (
-                ProviderKind::Aws,
+        let default = clouds::default_kind();
+        let (highlighted, note) = match prefilled.map(|p| p.parse::<ProviderKind>()) {
+            None => (default, None),
+            Some(Ok(kind)) if clouds::get(kind).is_some() => (kind, None),
+            Some(Ok(other)) => (
+                default,
                 Some(format!(
-                    "The answers ask for {}, which this version of cmek cannot set up yet; AWS KMS is selected instead.",
-                    other.display_name()
+                    "The answers ask for {}, which this version of cmek cannot set up yet; {} is selected instead.",
+                    other.display_name(),
+                    default.display_name()
                 )),
             ),
-            Some((_, Err(e))) => (ProviderKind::Aws, Some(format!("{e}; AWS KMS is selected instead."))),
+            Some(Err(e)) => (default, Some(format!("{e}; {} is selected instead.", default.display_name()))),
         };
         Self { overview: Load::Idle, highlighted, note }
     }
@@ -69,32 +74,20 @@ impl WelcomeState {
     }
 
     pub fn provider_status(&self, kind: ProviderKind) -> ProviderStatus {
-        let Load::Ready(overview) = &self.overview else {
-            return match kind {
-                ProviderKind::Aws | ProviderKind::Azure => ProviderStatus::Waiting,
-                _ => ProviderStatus::NotSupported("not supported by this version of cmek yet".into()),
-            };
-        };
-        match kind {
-            ProviderKind::Aws => match &overview.aws_identity {
-                Ok(_) => ProviderStatus::Ready,
-                Err(why) => ProviderStatus::NeedsCredentials(why.clone()),
-            },
-            ProviderKind::Azure => match &overview.azure {
-                Ok(_) => ProviderStatus::Ready,
-                Err(why) => ProviderStatus::NeedsCredentials(why.clone()),
-            },
-            other => ProviderStatus::NotSupported(
-                overview
-                    .other_providers
-                    .iter()
-                    .find(|(k, _)| *k == other)
-                    .map(|(_, why)| why.clone())
-                    .unwrap_or_else(|| "not supported by this version of cmek yet".into()),
-            ),
+        if clouds::get(kind).is_none() {
+            return ProviderStatus::NotSupported(NOT_SUPPORTED.into());
+        }
+        let Load::Ready(overview) = &self.overview else { return ProviderStatus::Waiting };
+        match overview.state(kind) {
+            Some(CloudState::Ready(_)) => ProviderStatus::Ready,
+            Some(CloudState::Unusable(why)) => ProviderStatus::NeedsCredentials(why.clone()),
+            None => ProviderStatus::NotSupported(NOT_SUPPORTED.into()),
         }
     }
 }
+
+/// What Welcome says of a cloud this build does not set up.
+const NOT_SUPPORTED: &str = "not supported by this version of cmek yet";
 
 impl Wizard {
     pub(super) fn load_overview(&mut self, out: &mut Vec<Intent>) {
@@ -107,8 +100,8 @@ impl Wizard {
         match result {
             Ok(overview) => {
                 self.workspaces.apply_prefill(&mut self.prefill.workspace, &overview);
-                if let Ok(azure) = &overview.azure {
-                    self.azure_keys.apply_prefill(&azure.vaults);
+                for screen in &mut self.key_screens {
+                    screen.on_overview(overview.cloud(screen.provider()));
                 }
                 self.welcome.overview = Load::Ready(overview);
             }
@@ -145,22 +138,17 @@ impl Wizard {
                 self.provider = self.welcome.highlighted;
                 self.enter_workspace_screen();
             }
-            ProviderStatus::NeedsCredentials(_) if self.welcome.highlighted == ProviderKind::Azure => {
-                self.notice = Some(Notice::error(
-                    "Azure Key Vault needs an Azure sign-in that can see a vault (see above): e.g. az login, or \
-                     AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET, then press r to look again.",
-                ));
-            }
             ProviderStatus::NeedsCredentials(_) => {
-                self.notice = Some(Notice::error(
-                    "AWS KMS needs AWS credentials (see above): set them up (e.g. export AWS_PROFILE=..., or aws sso \
-                     login), then press r to look again.",
-                ));
+                if let Some(cloud) = clouds::get(self.welcome.highlighted) {
+                    self.notice = Some(Notice::error(cloud.needs_credentials().1));
+                }
             }
             ProviderStatus::NotSupported(why) => {
+                let supported: Vec<&str> = clouds::all().iter().map(|c| c.kind().display_name()).collect();
                 self.notice = Some(Notice::error(format!(
-                    "{}: {why}. Choose AWS KMS or Azure Key Vault.",
-                    self.welcome.highlighted.display_name()
+                    "{}: {why}. Choose {}.",
+                    self.welcome.highlighted.display_name(),
+                    supported.join(" or ")
                 )));
             }
             ProviderStatus::Waiting => {}

@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use super::identity::Caller;
 use super::sigv4::{self, AuthorizationHeader};
 use super::state::AwsState;
-use cmek_core::model::AwsRegion;
+use cmek_core::model::aws::AwsRegion;
 
 /// A request as received, with lower-case header names.
 #[derive(Debug, Clone)]

@@ -1,5 +1,5 @@
 //! Whether a KMS call on a key is allowed: the key policy (plus the RCPs of the key's
-//! organisation) evaluated with `cmek_core::policy::eval` for the calling user or session, with the
+//! organisation) evaluated with `cmek_core::policy::aws::eval` for the calling user or session, with the
 //! request context AWS would give; and AWS's AccessDenied sentences when it is not.
 //!
 //! Scope (documented simplification): there is no IAM policy model, so a caller's identity
@@ -16,8 +16,8 @@ use chrono::{DateTime, Utc};
 use super::errors::KmsError;
 use super::identity::Caller;
 use super::state::{AwsState, KeyRecord};
-use cmek_core::policy::PolicyDocument;
-use cmek_core::policy::eval::{self, Decision, Outcome, PolicySource, Request};
+use cmek_core::policy::aws::PolicyDocument;
+use cmek_core::policy::aws::eval::{self, Decision, Outcome, PolicySource, Request};
 
 /// Who is calling, from where and when.
 #[derive(Debug, Clone, Copy)]
@@ -160,7 +160,7 @@ mod tests {
     use super::*;
     use crate::aws::ops_keys::test_key;
     use crate::aws::{ANTHROPIC_ACCOUNT, CUSTOMER_ACCOUNT};
-    use cmek_core::policy::anthropic;
+    use cmek_core::policy::aws::anthropic;
 
     fn caller(arn: &str, account: &str, role_arn: Option<&str>) -> Caller {
         Caller {

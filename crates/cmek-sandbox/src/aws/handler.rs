@@ -24,7 +24,7 @@ use super::protocol_json::{self, Input};
 use super::protocol_query;
 use super::state::AwsState;
 use crate::faults::{self, FaultPlan};
-use cmek_core::policy::PolicyDocument;
+use cmek_core::policy::aws::PolicyDocument;
 
 /// A running emulator's shared parts.
 pub(super) struct Emulator {

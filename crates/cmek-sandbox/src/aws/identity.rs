@@ -17,8 +17,8 @@ use super::{
     ids,
 };
 use cmek_core::identities;
-use cmek_core::policy::anthropic;
-use cmek_core::policy::eval::RequestPrincipal;
+use cmek_core::policy::aws::anthropic;
+use cmek_core::policy::aws::eval::RequestPrincipal;
 
 /// The customer's IAM user, with a long-term access key.
 pub(super) const CUSTOMER_USER: &str = "sandbox-admin";

@@ -59,7 +59,7 @@ pub(super) fn key_material() -> KeyMaterial {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cmek_core::model::KmsKeyId;
+    use cmek_core::model::aws::KmsKeyId;
 
     #[test]
     fn shapes_are_aws_shapes() {

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::errors::KmsError;
 use super::protocol_json::{check_length, epoch};
 use super::state::{AwsState, KeyRecord, KeyState};
-use cmek_core::model::{KmsKeyArn, KmsKeyId, KmsResource};
+use cmek_core::model::aws::{KmsKeyArn, KmsKeyId, KmsResource};
 
 /// Which `KeyId` forms an operation accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use super::keys::{self, Forms};
 use super::protocol_json::Input;
 use super::state::{AwsState, KeyRecord};
 use super::{ops_aliases, ops_crypto, ops_keys, ops_policy, ops_settings};
-use cmek_core::policy::PolicyDocument;
+use cmek_core::policy::aws::PolicyDocument;
 
 /// One KMS request, authenticated.
 pub(super) struct KmsCall<'a> {

@@ -3,7 +3,7 @@
 //! The official clients (`aws-sdk-kms`, `aws-sdk-sts`, the `aws` CLI) talk to it unchanged: KMS
 //! speaks AWS JSON 1.1, STS the query protocol, both on one listener, every request SigV4-signed
 //! and verified. Unlike moto it enforces what decides whether CMEK works: key policies are
-//! validated on create/put and evaluated on every call (with `cmek_core::policy::eval`, for the
+//! validated on create/put and evaluated on every call (with `cmek_core::policy::aws::eval`, for the
 //! calling user or assumed-role session, cross-account included, plus optional Resource Control
 //! Policies), key state is enforced, and ciphertext is real AES-256-GCM bound to the key and the
 //! encryption context. Nothing here is used on a production code path.
@@ -45,8 +45,8 @@ mod state;
 
 use std::net::{Ipv4Addr, SocketAddr};
 
-use cmek_core::model::{AwsKeyState, KmsAliasName};
-use cmek_core::policy::PolicyDocument;
+use cmek_core::model::aws::{AwsKeyState, KmsAliasName};
+use cmek_core::policy::aws::PolicyDocument;
 pub use credentials::AwsCredentials;
 
 /// Injected transient failures (KMS: `ThrottlingException` or `KMSInternalException`,

@@ -15,7 +15,7 @@ use super::keys::{self, Forms};
 use super::kms::{KmsCall, Output, key_at};
 use super::protocol_json::base64;
 use super::state::{AwsState, KeyRecord};
-use cmek_core::model::{KmsKeyArn, KmsResource};
+use cmek_core::model::aws::{KmsKeyArn, KmsResource};
 
 const SYMMETRIC_DEFAULT: &str = "SYMMETRIC_DEFAULT";
 const ALGORITHMS: [&str; 4] = ["SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE"];

@@ -9,8 +9,8 @@
 use super::authorize::{self, ExtraContext, Requester};
 use super::errors::KmsError;
 use super::state::{AwsState, KeyRecord};
-use cmek_core::policy::eval;
-use cmek_core::policy::{PolicyDocument, PolicyError, PrincipalElement, PrincipalKind, Principals};
+use cmek_core::policy::aws::eval;
+use cmek_core::policy::aws::{PolicyDocument, PolicyError, PrincipalElement, PrincipalKind, Principals};
 
 /// The key policy size quota.
 const MAX_POLICY_BYTES: usize = 32_768;
@@ -211,7 +211,7 @@ mod tests {
         assert!(validate(&with_statement(GOOD)).is_ok());
         assert!(validate(&default_policy("111122223333")).is_ok());
         for fixture in ["correct.json", "console-wizard.json", "customer-statements.json", "not-principal-deny.json"] {
-            assert!(validate(cmek_core::policy::test_fixtures::fixture_text(fixture)).is_ok(), "{fixture}");
+            assert!(validate(cmek_core::policy::aws::test_fixtures::fixture_text(fixture)).is_ok(), "{fixture}");
         }
     }
 

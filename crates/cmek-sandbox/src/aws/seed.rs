@@ -7,7 +7,7 @@ use chrono::{TimeDelta, Utc};
 use super::SeedKey;
 use super::ops_keys::{NewKey, new_key};
 use super::state::{AccountRecord, AliasRecord, AwsState, KeyState, Rotation};
-use cmek_core::model::{AwsAccountId, AwsKeyState, AwsRegion, KmsAliasName, KmsKeyArn, KmsKeyId};
+use cmek_core::model::aws::{AwsAccountId, AwsKeyState, AwsRegion, KmsAliasName, KmsKeyArn, KmsKeyId};
 
 /// The pending window a key seeded as PendingDeletion gets.
 const SEEDED_PENDING_DAYS: i64 = 30;

@@ -13,8 +13,8 @@ use super::{ANTHROPIC_ACCOUNT, AwsEmulatorConfig, CUSTOMER_ACCOUNT, EmulatedUser
 use crate::SandboxError;
 use crate::faults::FaultPlan;
 use crate::serve::{Served, bind, serve};
-use cmek_core::model::KmsKeyArn;
-use cmek_core::policy::PolicyDocument;
+use cmek_core::model::aws::KmsKeyArn;
+use cmek_core::policy::aws::PolicyDocument;
 
 const WHAT: &str = "AWS KMS/STS";
 

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::error::{ApiError, ApiResult, shown};
 use super::json_input::Fields;
 use crate::platform::wire::{AwsKeyConfig, AzureKeyConfig, GcpKeyConfig, ProviderConfig};
-use cmek_core::model::{KmsKeyArn, KmsResource};
+use cmek_core::model::aws::{KmsKeyArn, KmsResource};
 
 /// The only data-residency geo CMEK supports.
 pub const SUPPORTED_GEO: &str = "us";

@@ -11,8 +11,8 @@ mod policies;
 
 use std::time::Duration;
 
-use cmek_core::model::{AwsKeyState, KmsAliasName};
-use cmek_core::policy::PolicyDocument;
+use cmek_core::model::aws::{AwsKeyState, KmsAliasName};
+use cmek_core::policy::aws::PolicyDocument;
 
 use super::aws::{CUSTOMER_ACCOUNT, SeedKey};
 use super::faults::Faults;

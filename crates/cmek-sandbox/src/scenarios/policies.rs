@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::aws::{CUSTOMER_ACCOUNT, CUSTOMER_ORGANIZATION};
 use crate::platform::seed::{ORG_ID, STAGING};
-use cmek_core::policy::render::{AnthropicGrant, key_policy};
+use cmek_core::policy::aws::render::{AnthropicGrant, key_policy};
 
 fn grant(compartments: &[&str]) -> AnthropicGrant {
     // The sandbox's seed constants are valid by construction (unit-tested below): a failure here is
@@ -131,11 +131,11 @@ pub fn rcp_org_perimeter() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cmek_core::policy::PolicyDocument;
+    use cmek_core::policy::aws::PolicyDocument;
 
     #[test]
     fn every_scenario_policy_parses_and_uses_the_sandbox_values() {
-        assert!(CUSTOMER_ACCOUNT.parse::<cmek_core::model::AwsAccountId>().is_ok());
+        assert!(CUSTOMER_ACCOUNT.parse::<cmek_core::model::aws::AwsAccountId>().is_ok());
         assert!(ORG_ID.parse::<cmek_core::model::OrgUuid>().is_ok());
         for text in [
             customer_statements(),

@@ -11,6 +11,9 @@ use cmek_core::wizard::*;
 fn waiting_event(attempt: u32, waited: u64) -> Event {
     Event::Waiting {
         index: 5,
+        grant: "role assignment",
+        explain: "Azure role assignments take minutes to reach Key Vault. Until then the platform is refused with \
+                  ForbiddenByRbac, so cmek validates again with growing pauses instead of failing.",
         why: "ForbiddenByRbac: Caller is not authorized to perform action on resource. \
               Action: 'Microsoft.KeyVault/vaults/keys/wrap/action'"
             .into(),

@@ -2,16 +2,21 @@
 //! Key Vault Crypto User for that principal at the key's scope (AZ-07).
 
 use crate::identities;
-use crate::model::{AzureKeyName, RoleAssignmentFacts, ServicePrincipalFacts, VaultResourceId};
+use crate::model::azure::{AzureKeyName, RoleAssignmentFacts, ServicePrincipalFacts, VaultResourceId};
 
-use crate::plan::checks::{Check, Severity};
-use crate::plan::step::{Action, Step, StepState};
+use crate::plan::{Action, Step, StepState};
+use crate::plan::{Check, Severity};
+
+use super::AzureStep;
 
 pub(crate) const CRYPTO_USER: &str = "Key Vault Crypto User";
 
 pub(crate) fn consent(sp: Option<&ServicePrincipalFacts>, vault_tenant: &str) -> (Check, Step) {
     let app_id = &identities::published().azure.app_client_id;
-    let action = Action::ConsentServicePrincipal { app_id: app_id.clone(), tenant_id: vault_tenant.to_string() };
+    let action = Action::Cloud(Box::new(AzureStep::ConsentServicePrincipal {
+        app_id: app_id.clone(),
+        tenant_id: vault_tenant.to_string(),
+    }));
     let title = format!("Anthropic's app {app_id} has a service principal in tenant {vault_tenant} (consent)");
     match sp {
         Some(sp) => (
@@ -50,12 +55,12 @@ pub(crate) fn role(
 ) -> (Vec<Check>, Step) {
     let role_guid = &identities::published().azure.key_vault_crypto_user_role_id;
     let key_scope = vault_id.key_scope(key);
-    let action = Action::AssignAzureRole {
+    let action = Action::Cloud(Box::new(AzureStep::AssignRole {
         scope: key_scope.clone(),
         role_definition_guid: role_guid.clone(),
         role_name: CRYPTO_USER.to_string(),
         principal_id: sp.map(|s| s.object_id.clone()),
-    };
+    }));
     let title = format!("Anthropic's service principal has {CRYPTO_USER} on key {key}");
     // Only assignments of Anthropic's principal count (the facts should hold nothing else).
     let crypto_user: Vec<&RoleAssignmentFacts> = match sp {

@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{
+use crate::model::azure::{
     AzureCallerIdentity, AzureKeyFacts, AzureVaultFacts, RoleAssignmentFacts, ServicePrincipalFacts, VaultResourceId,
     VaultUri,
 };
-use crate::plan::{AzureAnswers, AzureFacts};
+use crate::plan::azure::{AzureAnswers, AzureFacts};
 
 pub const TENANT: &str = "5f2b6b2e-0c1d-4c7a-9a43-2a1b3c4d5e6f";
 pub const SUBSCRIPTION: &str = "3c8e1a9f-7d42-4b61-9e0a-6f5b2c1d8e47";

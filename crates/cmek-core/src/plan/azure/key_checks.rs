@@ -3,9 +3,9 @@
 
 use chrono::DateTime;
 
-use crate::model::{AzureKeyFacts, AzureKeyName, AzureVaultFacts};
+use crate::model::azure::{AzureKeyFacts, AzureKeyName, AzureVaultFacts};
 
-use crate::plan::checks::{Check, Severity};
+use crate::plan::{Check, Severity};
 
 /// The smallest RSA modulus Anthropic accepts.
 const MIN_KEY_BITS: u32 = 3072;

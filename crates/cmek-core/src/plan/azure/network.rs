@@ -4,10 +4,12 @@
 use ipnet::IpNet;
 
 use crate::identities;
-use crate::model::{AzureVaultFacts, VaultResourceId};
+use crate::model::azure::{AzureVaultFacts, VaultResourceId};
 
-use crate::plan::checks::{Check, Severity};
-use crate::plan::step::{Action, Step, StepState};
+use crate::plan::{Action, Step, StepState};
+use crate::plan::{Check, Severity};
+
+use super::AzureStep;
 
 /// The network checks and the `UpdateVaultNetwork` step (Planned, Gated or AlreadyDone).
 pub(crate) struct NetworkPlan {
@@ -127,13 +129,13 @@ pub(crate) fn network_plan(vault: &AzureVaultFacts, vault_id: &VaultResourceId, 
         );
     }
 
-    let action = Action::UpdateVaultNetwork {
+    let action = Action::Cloud(Box::new(AzureStep::UpdateVaultNetwork {
         vault: vault_id.clone(),
         enable_public_access: public_disabled,
         default_deny: public_disabled,
         add_ip_rules: missing.iter().map(ToString::to_string).collect(),
         remove_ip_rules: retired.clone(),
-    };
+    }));
     let state = if public_disabled && !allow_public {
         StepState::Gated(format!(
             "public network access is Disabled on vault {name}: re-run with --azure-allow-public-access to turn it \

@@ -3,8 +3,8 @@
 //! (`RequestDisallowedByPolicy`), and, since Policy judges the vault as a write leaves it, any
 //! later write while it is on. The way through is an exemption for this vault, with the reason.
 
-use crate::model::{AzureVaultFacts, PolicyDenialFacts, VaultResourceId};
-use crate::plan::checks::{Check, Severity};
+use crate::model::azure::{AzureVaultFacts, PolicyDenialFacts, VaultResourceId};
+use crate::plan::{Check, Severity};
 
 /// The exemption's justification: why this vault's public endpoint must stay reachable.
 const REASON: &str = "Claude Platform CMEK: Anthropic calls Key Vault's public endpoint from 160.79.104.0/21";

@@ -1,11 +1,13 @@
 //! Purge protection (AZ-02): without it a deleted key can be purged and every workspace's data it
 //! protects is lost for good. Turning it on is irreversible, so the step needs the vault's name.
 
-use crate::model::{AzureVaultFacts, VaultResourceId};
+use crate::model::azure::{AzureVaultFacts, VaultResourceId};
 
 use crate::plan::PlanError;
-use crate::plan::checks::{Check, Severity};
-use crate::plan::step::{Action, Step, StepState};
+use crate::plan::{Action, Step, StepState};
+use crate::plan::{Check, Severity};
+
+use super::AzureStep;
 
 pub(crate) struct PurgePlan {
     pub check: Check,
@@ -23,10 +25,21 @@ pub(crate) fn purge_plan(
     let confirmed = match confirmation {
         None => false,
         Some(given) if given.trim().eq_ignore_ascii_case(name) => true,
-        Some(given) => return Err(PlanError::PurgeConfirmMismatch { given: given.to_string(), vault: name.clone() }),
+        Some(given) => {
+            return Err(PlanError::Cloud {
+                message: format!(
+                    "--confirm-purge-protection {} does not name the vault this run works on, {name}; nothing was \
+                     changed",
+                    given.trim()
+                ),
+                hint: Some(format!(
+                    "purge protection cannot be turned off again: to turn it on, pass --confirm-purge-protection {name}"
+                )),
+            });
+        }
     };
     let title = format!("vault {name} has purge protection on");
-    let action = Action::EnablePurgeProtection { vault: vault_id.clone() };
+    let action = Action::Cloud(Box::new(AzureStep::EnablePurgeProtection { vault: vault_id.clone() }));
     if vault.purge_protection == Some(true) {
         return Ok(PurgePlan {
             check: Check::pass("AZ-02", Severity::Critical, title),
@@ -65,14 +78,11 @@ pub(crate) fn purge_plan(
     Ok(PurgePlan { check, step: Step { action, state }, protected_after: confirmed })
 }
 
-/// The attach step, held back while purge protection stays off: attaching is permanent, and a key
-/// that can be purged can take the workspace's data with it.
-pub(crate) fn gate_attach(attach: Step, vault: &str) -> Step {
-    Step {
-        state: StepState::Gated(format!(
-            "purge protection is off on vault {vault}: a key in a vault without purge protection can be purged and \
-             the workspace's data lost forever; re-run with --confirm-purge-protection {vault} to turn it on first"
-        )),
-        ..attach
-    }
+/// Why the attach step is held back while purge protection stays off: attaching is permanent, and
+/// a key that can be purged can take the workspace's data with it.
+pub(crate) fn attach_hold(vault: &str) -> String {
+    format!(
+        "purge protection is off on vault {vault}: a key in a vault without purge protection can be purged and the \
+         workspace's data lost forever; re-run with --confirm-purge-protection {vault} to turn it on first"
+    )
 }

@@ -1,12 +1,8 @@
 //! Registering the key with the organisation: find an existing configuration for the same vault and
 //! key, refuse one that names another tenant (AZ-13), else plan `RegisterKey`.
 
-use crate::model::{AzureKeyName, TenantId, VaultUri};
-
-use crate::plan::answers::SetupAnswers;
-use crate::plan::checks::{Check, Severity};
-use crate::plan::facts::RegisteredKey;
-use crate::plan::step::{Action, KeyTarget, Step, StepState};
+use crate::model::azure::{AzureKeyConfig, AzureKeyName, TenantId, VaultUri};
+use crate::plan::{Action, Check, KeyTarget, RegisteredKey, SetupAnswers, Severity, Step, StepState};
 
 pub(crate) struct RegisterPlan<'a> {
     pub check: Option<Check>,
@@ -18,7 +14,7 @@ pub(crate) struct RegisterPlan<'a> {
 /// The registered configuration of this vault's key, whatever tenant it names.
 pub fn find<'a>(registered: &'a [RegisteredKey], uri: &VaultUri, key: &AzureKeyName) -> Option<&'a RegisteredKey> {
     registered.iter().find(|r| {
-        r.azure.as_ref().is_some_and(|a| {
+        AzureKeyConfig::read(&r.config).is_some_and(|a| {
             VaultUri::parse(&a.vault_uri).is_ok_and(|u| u == *uri) && a.key_name.eq_ignore_ascii_case(key.as_str())
         })
     })
@@ -34,14 +30,25 @@ pub(crate) fn register_plan<'a>(
 ) -> RegisterPlan<'a> {
     let existing = find(registered, uri, key);
     let action = Action::RegisterKey {
-        target: KeyTarget::Azure { vault_uri: uri.clone(), key_name: key.clone(), tenant_id: tenant.clone() },
+        target: KeyTarget {
+            name: Some(format!("{uri}/keys/{key} (tenant {tenant})")),
+            config: Some(
+                AzureKeyConfig {
+                    vault_uri: uri.to_string(),
+                    key_name: key.to_string(),
+                    tenant_id: tenant.to_string(),
+                    client_id: None,
+                }
+                .to_config(),
+            ),
+        },
         display_name: answers.display_name.clone().unwrap_or_else(|| format!("{key} in {vault} (Azure Key Vault)")),
         existing_id: existing.map(|r| r.id.clone()),
     };
     let Some(r) = existing else {
         return RegisterPlan { check: None, step: Step { action, state: StepState::Planned }, registered: None };
     };
-    let registered_tenant = r.azure.as_ref().map(|a| a.tenant_id.as_str()).unwrap_or_default();
+    let registered_tenant = r.config.text("tenant_id").unwrap_or_default();
     if TenantId::parse(registered_tenant).is_ok_and(|t| t == *tenant) {
         let state = StepState::AlreadyDone(format!("the key is already registered as {}", r.id));
         return RegisterPlan {

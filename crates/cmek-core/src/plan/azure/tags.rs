@@ -3,10 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{AzureKeyFacts, AzureKeyName, OrgUuid, VaultUri};
+use crate::model::OrgUuid;
+use crate::model::azure::{AzureKeyFacts, AzureKeyName, VaultUri};
 
-use crate::plan::checks::{Check, Severity};
-use crate::plan::step::{Action, Step, StepState};
+use crate::plan::{Action, Step, StepState};
+use crate::plan::{Check, Severity};
+
+use super::AzureStep;
 
 /// Key Vault allows at most 15 tags on a key version (Azure Key Vault service limits); the
 /// provider enforces the same number when it writes.
@@ -27,12 +30,12 @@ pub(crate) fn tag_plan(key: &AzureKeyFacts, vault_uri: &VaultUri, name: &AzureKe
     let (tag, value) = org_tag(org);
     let title = format!("key {name} carries the tag {tag}={value}");
     let kept = key.tags.keys().filter(|k| **k != tag).count();
-    let action = Action::MergeAzureKeyTags {
+    let action = Action::Cloud(Box::new(AzureStep::MergeKeyTags {
         vault_uri: vault_uri.clone(),
         name: name.clone(),
         add: BTreeMap::from([(tag.clone(), value.clone())]),
         kept,
-    };
+    }));
     let current = key.tags.get(&tag);
     if current == Some(&value) {
         let state = StepState::AlreadyDone(format!("key {name} already carries {tag}={value}"));

@@ -2,9 +2,9 @@
 //! model (AZ-01), audit logging (AZ-15). Purge protection has its own file: it also plans a step.
 
 use crate::identities;
-use crate::model::{AzureCallerIdentity, AzureVaultFacts, VaultResourceId, VaultUri};
+use crate::model::azure::{AzureCallerIdentity, AzureVaultFacts, VaultResourceId, VaultUri};
 
-use crate::plan::checks::{Check, Severity};
+use crate::plan::{Check, Severity};
 
 pub(crate) fn vault_checks(
     caller: &AzureCallerIdentity,

@@ -1,8 +1,9 @@
 //! The attach gate (exact name only, Esc skips, errors retry) and the Summary's command line.
 
 use crate::error::Error;
-use crate::model::{AwsKeyRef, ProviderKind};
-use crate::plan::{AwsAnswers, SetupAnswers};
+use crate::model::aws::AwsKeyRef;
+use crate::plan::SetupAnswers;
+use crate::plan::aws::AwsAnswers;
 use crate::wizard::journey::Journey;
 use crate::wizard::test_data::{self, EXTERNAL_KEY_ID, KEY_ARN};
 use crate::wizard::*;
@@ -152,16 +153,14 @@ fn a_new_workspace_is_offered_as_new() {
 
 fn answers(key: Option<&str>, alias: &str, display_name: Option<&str>) -> SetupAnswers {
     SetupAnswers {
-        provider: ProviderKind::Aws,
         workspace: None,
         confirm_attach: None,
         display_name: display_name.map(str::to_string),
-        aws: AwsAnswers {
+        cloud: Box::new(AwsAnswers {
             key: key.map(|k| k.parse::<AwsKeyRef>().unwrap()),
             region: "us-east-1".parse().unwrap(),
             alias: alias.parse().unwrap(),
-        },
-        azure: crate::plan::AzureAnswers::default(),
+        }),
     }
 }
 

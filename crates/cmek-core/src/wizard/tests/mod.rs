@@ -3,15 +3,26 @@
 
 mod apply_and_validate;
 mod attach_and_summary;
-mod azure;
 mod checks_and_plan;
 mod fuzz;
-mod key_screen;
 mod keys_and_overlays;
 mod prefill;
 mod welcome_and_workspace;
 
-use super::{Intent, Ticket};
+use super::aws::AwsKeyScreen;
+use super::{Intent, Ticket, Wizard};
+use crate::plan::SetupAnswers;
+use crate::plan::aws::AwsAnswers;
+
+/// The wizard's AWS Key screen.
+fn aws_screen(w: &Wizard) -> &AwsKeyScreen {
+    w.key_screen().and_then(|k| k.downcast_ref::<AwsKeyScreen>()).expect("the AWS Key screen")
+}
+
+/// The AWS part of answers.
+fn aws(a: &SetupAnswers) -> &AwsAnswers {
+    a.cloud.downcast_ref::<AwsAnswers>().expect("AWS answers")
+}
 
 /// The ticket of the one request intent in `intents` (not `Cancel`, not `Exit`).
 fn request_ticket(intents: &[Intent]) -> Ticket {
@@ -20,7 +31,7 @@ fn request_ticket(intents: &[Intent]) -> Ticket {
         .filter_map(|i| match i {
             Intent::LoadOverview(t)
             | Intent::CreateWorkspace(t, _)
-            | Intent::LoadCandidates(t, _, _)
+            | Intent::Ask(t, _, _)
             | Intent::BuildPlan(t, _)
             | Intent::Apply(t, _) => Some(*t),
             Intent::Attach { ticket, .. } => Some(*ticket),

@@ -1,11 +1,15 @@
 //! Answers from flags or `--answers` pre-select, and bad ones show where they apply.
 
+use super::{aws, aws_screen};
+use crate::wizard::aws::KeyRow;
 use crate::wizard::journey::Journey;
 use crate::wizard::test_data::{self, KEY_ARN};
 use crate::wizard::*;
 
 fn prefill(workspace: Option<&str>, key: Option<&str>) -> Prefill {
-    Prefill { workspace: workspace.map(str::to_string), key: key.map(str::to_string), ..Prefill::default() }
+    let mut p = Prefill { workspace: workspace.map(str::to_string), ..Prefill::default() };
+    p.set("key", key);
+    p
 }
 
 #[test]
@@ -16,12 +20,12 @@ fn a_prefilled_workspace_and_key_are_pre_selected() {
     assert_eq!(j.wizard.workspace_screen().highlighted(), WorkspaceRow::Existing(1));
     j.press(KeyInput::Enter);
     assert_eq!(j.wizard.target().and_then(Target::workspace).unwrap().name, "staging");
-    assert_eq!(j.wizard.key_screen().highlighted(), KeyRow::Typed, "until candidates are known");
+    assert_eq!(aws_screen(&j.wizard).highlighted(), KeyRow::Typed, "until candidates are known");
     j.candidates(vec![test_data::candidate()]);
-    assert_eq!(j.wizard.key_screen().highlighted(), KeyRow::Candidate(0));
+    assert_eq!(aws_screen(&j.wizard).highlighted(), KeyRow::Candidate(0));
     let intents = j.press(KeyInput::Enter);
     assert!(
-        matches!(intents.as_slice(), [Intent::BuildPlan(_, a)] if a.aws.key.as_ref().unwrap().to_string() == KEY_ARN)
+        matches!(intents.as_slice(), [Intent::BuildPlan(_, a)] if aws(a).key.as_ref().unwrap().to_string() == KEY_ARN)
     );
 }
 
@@ -52,24 +56,20 @@ fn a_key_not_among_the_candidates_stays_typed() {
     j.choose_aws();
     j.choose_register_only();
     j.candidates(vec![test_data::candidate()]);
-    assert_eq!(j.wizard.key_screen().highlighted(), KeyRow::Typed);
-    assert_eq!(j.wizard.key_screen().typed().value(), other);
+    assert_eq!(aws_screen(&j.wizard).highlighted(), KeyRow::Typed);
+    assert_eq!(aws_screen(&j.wizard).typed().value(), other);
 }
 
 #[test]
 fn bad_prefilled_values_show_as_field_errors_and_notes() {
-    let p = Prefill {
-        provider: Some("gcp".into()),
-        region: Some("eu-west-1".into()),
-        alias: Some("anthropic".into()),
-        display_name: Some("x".repeat(300)),
-        ..Prefill::default()
-    };
+    let mut p = Prefill { provider: Some("gcp".into()), display_name: Some("x".repeat(300)), ..Prefill::default() };
+    p.set("region", Some("eu-west-1"));
+    p.set("alias", Some("anthropic"));
     let (w, _) = Wizard::new(p);
     assert!(w.welcome().note().unwrap().contains("Google Cloud KMS"));
     assert_eq!(w.welcome().highlighted(), crate::model::ProviderKind::Aws);
-    assert!(w.key_screen().region().error().unwrap().contains("outside the US"));
-    assert!(w.key_screen().alias().error().is_some());
+    assert!(aws_screen(&w).region().error().unwrap().contains("outside the US"));
+    assert!(aws_screen(&w).alias().error().is_some());
     assert!(w.notice().unwrap().text.contains("300 characters"));
 }
 
@@ -90,5 +90,6 @@ fn prefill_parses_from_an_answers_file() {
     let p: Prefill =
         toml::from_str("provider = \"aws\"\nworkspace = \"production\"\nregion = \"us-east-2\"\n").unwrap();
     assert_eq!(p.workspace.as_deref(), Some("production"));
-    assert_eq!(p.key, None);
+    assert_eq!(p.value("region"), Some("us-east-2"));
+    assert_eq!(p.value("key"), None);
 }

@@ -91,11 +91,12 @@ fn choosing_a_workspace_moves_to_the_key_screen_and_looks_for_keys() {
     assert_eq!(j.wizard.screen(), Screen::Key);
     assert_eq!(j.wizard.target().and_then(Target::workspace).unwrap().name, "production");
     match j.history.last().unwrap() {
-        Intent::LoadCandidates(_, region, alias) => {
-            assert_eq!(region.as_str(), "us-east-2");
-            assert_eq!(alias.as_str(), "alias/anthropic-cmek");
+        Intent::Ask(_, _, q) => {
+            let q = q.downcast_ref::<crate::wizard::aws::KeysUnderAlias>().expect("the keys under the alias");
+            assert_eq!(q.region.as_str(), "us-east-2");
+            assert_eq!(q.alias.as_str(), "alias/anthropic-cmek");
         }
-        other => panic!("expected LoadCandidates, got {other:?}"),
+        other => panic!("expected the keys under the alias to be asked for, got {other:?}"),
     }
 }
 

@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use cmek_core::identities;
-use cmek_core::policy::anthropic;
-use cmek_core::policy::eval::{self, Decision, Outcome};
-use cmek_core::policy::{Effect, PolicyDocument, PrincipalKind, Principals, Statement};
+use cmek_core::policy::aws::anthropic;
+use cmek_core::policy::aws::eval::{self, Decision, Outcome};
+use cmek_core::policy::aws::{Effect, PolicyDocument, PrincipalKind, Principals, Statement};
 
 use super::messages::{self, COMPARTMENT_KEY};
 

@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use rand::RngCore;
 
 use crate::aws::AwsCredentials;
-use cmek_core::model::{AwsKeyDescription, AwsKeyState, AwsRegion, KmsKeyArn};
-use cmek_core::policy::PolicyDocument;
+use cmek_core::model::aws::{AwsKeyDescription, AwsKeyState, AwsRegion, KmsKeyArn};
+use cmek_core::policy::aws::PolicyDocument;
 
 use super::super::config::AwsBackend;
 use super::super::ids;

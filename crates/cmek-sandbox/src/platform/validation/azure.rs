@@ -8,7 +8,7 @@
 //! from `azure_messages`. The calls themselves are `key_vault_calls`.
 
 use crate::platform::wire::AzureKeyConfig;
-use cmek_core::model::{AzureKeyFacts, AzureKeyName, VaultUri};
+use cmek_core::model::azure::{AzureKeyFacts, AzureKeyName, VaultUri};
 
 use super::super::config::AzureBackend;
 use super::Target;

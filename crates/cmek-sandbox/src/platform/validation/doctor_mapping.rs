@@ -1,7 +1,7 @@
 //! The sentences the sandbox's Azure validation produces, verbatim, are the ones doctor maps to
 //! its AZ ids: the emulator and the diagnosis must not drift apart.
 
-use cmek_core::doctor::validation_text::{causes, is_rbac_refusal};
+use cmek_core::doctor::azure::validation_text::{causes, is_rbac_refusal};
 
 use super::azure_messages as say;
 

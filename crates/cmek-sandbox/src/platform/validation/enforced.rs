@@ -11,8 +11,8 @@
 
 use std::collections::BTreeMap;
 
-use cmek_core::model::KmsKeyArn;
-use cmek_core::policy::{PolicyDocument, anthropic};
+use cmek_core::model::aws::KmsKeyArn;
+use cmek_core::policy::aws::{PolicyDocument, anthropic};
 
 use super::super::config::{AnthropicIdentity, AwsBackend};
 use super::Target;

@@ -20,7 +20,7 @@ use secrecy::ExposeSecret;
 
 use super::super::config::AzureBackend;
 use super::key_vault_failure::{KeyVaultFailure, KeyVaultFailureKind, from_sdk};
-use cmek_core::model::{AzureKeyFacts, AzureKeyName, VaultUri};
+use cmek_core::model::azure::{AzureKeyFacts, AzureKeyName, VaultUri};
 
 const GET: &str = "keyvault:keys/get";
 const WRAP: &str = "keyvault:keys/wrapKey";

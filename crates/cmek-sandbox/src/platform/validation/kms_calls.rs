@@ -19,7 +19,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::kms_failure::{KmsFailure, KmsFailureKind};
 use crate::aws::AwsCredentials;
-use cmek_core::model::{AwsAccountId, AwsKeyDescription, AwsKeyState, AwsRegion, KmsKeyArn, KmsKeyId};
+use cmek_core::model::aws::{AwsAccountId, AwsKeyDescription, AwsKeyState, AwsRegion, KmsKeyArn, KmsKeyId};
 
 /// The operation name the client set-up reports its own failures under.
 const CONNECT: &str = "aws:Connect";

@@ -38,8 +38,8 @@ fn default_allow_needs_no_rule_but_retired_addresses_still_go() {
     let az05 = checks_with(&plan, "AZ-05");
     assert_eq!(az05.len(), 1);
     assert_eq!((az05[0].status, az05[0].severity), (CheckStatus::Warn, Severity::Low));
-    match &plan.step("update_vault_network").unwrap().action {
-        Action::UpdateVaultNetwork { add_ip_rules, remove_ip_rules, .. } => {
+    match step_of(&plan, "update_vault_network") {
+        AzureStep::UpdateVaultNetwork { add_ip_rules, remove_ip_rules, .. } => {
             assert!(add_ip_rules.is_empty());
             assert_eq!(remove_ip_rules, &["34.162.102.82/32"]);
         }
@@ -77,8 +77,8 @@ fn tags_are_merged_keeping_the_others_up_to_the_limit() {
     assert!(plan_ok.blocking_failures().is_empty(), "{}", describe(&plan_ok));
     let step = plan_ok.step("merge_azure_key_tags").unwrap();
     assert_eq!(step.state, StepState::Planned);
-    match &step.action {
-        Action::MergeAzureKeyTags { add, kept, .. } => {
+    match step.action.cloud_step::<AzureStep>().unwrap() {
+        AzureStep::MergeKeyTags { add, kept, .. } => {
             assert_eq!(*kept, 14);
             assert_eq!(add, &BTreeMap::from([(ORG_TAG.to_string(), "true".to_string())]));
         }
@@ -103,14 +103,14 @@ fn a_wrong_tag_value_is_replaced_and_not_counted_twice() {
     let plan = plan(f);
     assert!(plan.blocking_failures().is_empty(), "{}", describe(&plan));
     assert!(checks_with(&plan, "AZ-10")[0].observed.as_ref().unwrap().contains("=false"));
-    assert!(matches!(plan.step("merge_azure_key_tags").unwrap().action, Action::MergeAzureKeyTags { kept: 14, .. }));
+    assert!(matches!(step_of(&plan, "merge_azure_key_tags"), AzureStep::MergeKeyTags { kept: 14, .. }));
 }
 
 #[test]
 fn a_created_key_carries_the_org_tag() {
     let plan = plan(sandbox());
-    match &plan.step("create_azure_key").unwrap().action {
-        Action::CreateAzureKey { tags, size, hsm, name, .. } => {
+    match step_of(&plan, "create_azure_key") {
+        AzureStep::CreateKey { tags, size, hsm, name, .. } => {
             assert_eq!(tags.get(ORG_TAG).map(String::as_str), Some("true"));
             assert_eq!(tags.get("created-by").map(String::as_str), Some("cmek"));
             assert_eq!((*size, *hsm, name.as_str()), (3072, false, "anthropic-cmek"));
@@ -167,8 +167,8 @@ fn another_role_at_the_key_or_another_principals_role_does_not_count() {
     f.role_assignments = vec![assignment(KEY_SCOPE, reader), someone_else];
     let plan = plan(f);
     assert_eq!(state(&plan, "assign_azure_role"), StepState::Planned);
-    match &plan.step("assign_azure_role").unwrap().action {
-        Action::AssignAzureRole { scope, role_definition_guid, role_name, principal_id } => {
+    match step_of(&plan, "assign_azure_role") {
+        AzureStep::AssignRole { scope, role_definition_guid, role_name, principal_id } => {
             assert_eq!(scope, KEY_SCOPE);
             assert_eq!(role_definition_guid, CRYPTO_USER_GUID);
             assert_eq!(role_name, "Key Vault Crypto User");
@@ -182,16 +182,13 @@ fn another_role_at_the_key_or_another_principals_role_does_not_count() {
 fn consent_and_role_for_a_principal_this_run_creates() {
     let plan = plan(sandbox());
     assert!(matches!(
-        &plan.step("consent_service_principal").unwrap().action,
-        Action::ConsentServicePrincipal { app_id, tenant_id } if app_id == "8635ae1a-3e5d-44e8-a4ed-e0f614466f87" && tenant_id == TENANT
+        step_of(&plan, "consent_service_principal"),
+        AzureStep::ConsentServicePrincipal { app_id, tenant_id } if app_id == "8635ae1a-3e5d-44e8-a4ed-e0f614466f87" && tenant_id == TENANT
     ));
     let az06 = checks_with(&plan, "AZ-06")[0];
     assert_eq!((az06.status, az06.blocking), (CheckStatus::Fail, false));
     assert!(az06.fix.as_ref().unwrap().contains("az ad sp create --id 8635ae1a-3e5d-44e8-a4ed-e0f614466f87"));
-    assert!(matches!(
-        plan.step("assign_azure_role").unwrap().action,
-        Action::AssignAzureRole { principal_id: None, .. }
-    ));
+    assert!(matches!(step_of(&plan, "assign_azure_role"), AzureStep::AssignRole { principal_id: None, .. }));
 }
 
 #[test]
@@ -211,14 +208,14 @@ fn purge_protection_needs_the_vaults_name() {
     assert!(az02.observed.as_ref().unwrap().contains("soft delete is off"));
 
     let mut a = answers_for_production();
-    a.azure.confirm_purge_protection = Some("CMEK-Sandbox".into());
+    az(&mut a).confirm_purge_protection = Some("CMEK-Sandbox".into());
     let confirmed = crate::plan::build(&a, &setup(f.clone(), Some(workspace()), vec![])).unwrap();
     assert_eq!(state(&confirmed, "enable_purge_protection"), StepState::Planned);
     assert_eq!(state(&confirmed, "attach"), StepState::Planned, "purge protection is turned on first");
 
-    a.azure.confirm_purge_protection = Some("cmek-prod".into());
+    az(&mut a).confirm_purge_protection = Some("cmek-prod".into());
     let err = crate::plan::build(&a, &setup(f, Some(workspace()), vec![])).unwrap_err();
-    assert_eq!(err, PlanError::PurgeConfirmMismatch { given: "cmek-prod".into(), vault: VAULT.into() });
+    assert!(matches!(&err, PlanError::Cloud { hint: Some(h), .. } if h.contains(VAULT)), "{err:?}");
     let text = err.to_string();
     assert!(text.contains("cmek-prod") && text.contains("cmek-sandbox"), "{text}");
 }
@@ -306,14 +303,14 @@ fn a_soft_deleted_key_of_that_name_blocks_the_create() {
 #[test]
 fn an_hsm_key_needs_a_premium_vault() {
     let mut a = answers();
-    a.azure.hsm = true;
+    az(&mut a).hsm = true;
     let standard = crate::plan::build(&a, &setup(sandbox(), None, vec![])).unwrap();
     assert_eq!(blocking_ids(&standard), ["AZ-09"]);
     let mut f = sandbox();
     f.vault.sku = "premium".into();
     let premium = crate::plan::build(&a, &setup(f, None, vec![])).unwrap();
     assert!(premium.blocking_failures().is_empty(), "{}", describe(&premium));
-    assert!(matches!(premium.step("create_azure_key").unwrap().action, Action::CreateAzureKey { hsm: true, .. }));
+    assert!(matches!(step_of(&premium, "create_azure_key"), AzureStep::CreateKey { hsm: true, .. }));
 }
 
 #[test]
@@ -353,9 +350,8 @@ fn audit_logging_is_warned_when_absent_or_unknown() {
 #[test]
 fn a_registered_config_is_found_despite_case_and_trailing_slash() {
     let mut r = registration(&TENANT.to_ascii_uppercase(), false);
-    let azure = r.azure.as_mut().unwrap();
-    azure.vault_uri = "https://CMEK-Sandbox.vault.azure.net/".into();
-    azure.key_name = "Anthropic-CMEK".into();
+    r.config.fields.insert("vault_uri".into(), "https://CMEK-Sandbox.vault.azure.net/".into());
+    r.config.fields.insert("key_name".into(), "Anthropic-CMEK".into());
     let plan = crate::plan::build(&answers(), &setup(converged(), None, vec![r])).unwrap();
     assert_eq!(
         state(&plan, "register_key"),
@@ -367,22 +363,19 @@ fn a_registered_config_is_found_despite_case_and_trailing_slash() {
 fn a_new_registration_names_the_vaults_tenant_and_a_readable_name() {
     let plan = plan(sandbox());
     match &plan.step("register_key").unwrap().action {
-        Action::RegisterKey {
-            target: crate::plan::KeyTarget::Azure { vault_uri, key_name, tenant_id },
-            display_name,
-            existing_id,
-        } => {
-            assert_eq!(vault_uri.as_str(), "https://cmek-sandbox.vault.azure.net");
-            assert_eq!(key_name.as_str(), "anthropic-cmek");
-            assert_eq!(tenant_id.as_str(), TENANT);
+        Action::RegisterKey { target, display_name, existing_id } => {
+            let config = crate::model::azure::AzureKeyConfig::read(target.config.as_ref().unwrap()).unwrap();
+            assert_eq!(config.vault_uri, "https://cmek-sandbox.vault.azure.net");
+            assert_eq!(config.key_name, "anthropic-cmek");
+            assert_eq!(config.tenant_id, TENANT);
             assert_eq!(display_name, "anthropic-cmek in cmek-sandbox (Azure Key Vault)");
             assert!(existing_id.is_none());
         }
         other => panic!("{other:?}"),
     }
     assert!(matches!(
-        plan.step("validate").unwrap().action,
-        Action::Validate { propagation_wait: Some(w) } if w == crate::plan::DEFAULT_RBAC_WAIT
+        &plan.step("validate").unwrap().action,
+        Action::Validate { propagation: Some(p) } if p.budget == crate::plan::azure::DEFAULT_RBAC_WAIT
     ));
 }
 

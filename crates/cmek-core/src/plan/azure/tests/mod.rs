@@ -9,28 +9,28 @@ use std::collections::BTreeMap;
 
 use chrono::{TimeZone, Utc};
 
-use crate::model::{AzureKeyFacts, OrgUuid, ProviderKind, WorkspaceRef};
+use crate::model::azure::{AzureKeyConfig, AzureKeyFacts};
+use crate::model::{OrgUuid, WorkspaceRef};
+use crate::plan::azure::{AzureAnswers, AzureFacts, AzureStep};
 use crate::plan::{
-    AzureAnswers, AzureFacts, CheckStatus, CloudFacts, OrgFacts, Plan, RegisteredAzureKey, RegisteredKey, SetupAnswers,
-    SetupFacts, Severity, StepState, WorkspaceFacts,
+    CheckStatus, OrgFacts, Plan, RegisteredKey, SetupAnswers, SetupFacts, Severity, StepState, WorkspaceFacts,
 };
-use crate::policy::test_fixtures::{COMPARTMENT_A, ORG};
+use crate::policy::aws::test_fixtures::{COMPARTMENT_A, ORG};
 
 pub(crate) use super::fixtures::*;
 
 fn answers() -> SetupAnswers {
-    SetupAnswers {
-        provider: ProviderKind::Azure,
-        workspace: None,
-        confirm_attach: None,
-        display_name: None,
-        aws: crate::plan::AwsAnswers {
-            key: None,
-            region: "us-east-2".parse().unwrap(),
-            alias: "alias/anthropic-cmek".parse().unwrap(),
-        },
-        azure: AzureAnswers::default(),
-    }
+    SetupAnswers::new(AzureAnswers::default())
+}
+
+/// The Azure part of `answers`, to change it.
+fn az(answers: &mut SetupAnswers) -> &mut AzureAnswers {
+    answers.cloud.downcast_mut::<AzureAnswers>().expect("Azure answers")
+}
+
+/// The Azure step of kind `kind`.
+fn step_of<'a>(plan: &'a Plan, kind: &str) -> &'a AzureStep {
+    plan.step(kind).and_then(|s| s.action.cloud_step::<AzureStep>()).unwrap_or_else(|| panic!("no Azure {kind} step"))
 }
 
 /// `--workspace production --confirm-attach production`, as the sandbox's walkthrough runs it.
@@ -47,12 +47,13 @@ fn registration(tenant: &str, attached: bool) -> RegisteredKey {
         id: "ekey_01azure".into(),
         display_name: Some("anthropic-cmek in cmek-sandbox (Azure Key Vault)".into()),
         attached,
-        kms_arn: None,
-        azure: Some(RegisteredAzureKey {
+        config: AzureKeyConfig {
             vault_uri: "https://cmek-sandbox.vault.azure.net".into(),
             key_name: "anthropic-cmek".into(),
             tenant_id: tenant.into(),
-        }),
+            client_id: None,
+        }
+        .to_config(),
         attached_compartments: if attached { vec![COMPARTMENT_A.parse().unwrap()] } else { Vec::new() },
     }
 }
@@ -74,7 +75,7 @@ fn setup(azure: AzureFacts, ws: Option<WorkspaceFacts>, registered: Vec<Register
         org: OrgFacts { uuid: ORG.parse::<OrgUuid>().unwrap(), name: "Example Org".into() },
         workspace: ws,
         registered,
-        cloud: CloudFacts::Azure(Box::new(azure)),
+        cloud: Box::new(azure),
     }
 }
 
@@ -94,7 +95,7 @@ fn blocking_ids(plan: &Plan) -> Vec<&'static str> {
 /// The AWS renderer, plus what Azure reviewers need: each step's title, which failures block,
 /// and the fix of every finding.
 fn describe(plan: &Plan) -> String {
-    let mut out = crate::plan::tests::describe(plan);
+    let mut out = crate::plan::aws::tests::describe(plan);
     out.push_str("step titles:\n");
     for s in &plan.steps {
         out.push_str(&format!("  {}: {}\n", s.action.kind(), s.action.title()));

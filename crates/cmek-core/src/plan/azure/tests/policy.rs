@@ -1,7 +1,7 @@
 //! AZ-16: an Azure Policy Deny assignment on public network access against the plan.
 
 use super::*;
-use crate::model::PolicyDenialFacts;
+use crate::model::azure::PolicyDenialFacts;
 
 const ASSIGNMENT: &str = "/subscriptions/3c8e1a9f-7d42-4b61-9e0a-6f5b2c1d8e47/resourceGroups/cmek-sandbox/providers/\
 Microsoft.Authorization/policyAssignments/deny-kv-public-network";
@@ -27,7 +27,7 @@ fn denied_and_disabled() -> AzureFacts {
 
 fn approved() -> SetupAnswers {
     let mut a = answers_for_production();
-    a.azure.allow_public_access = true;
+    az(&mut a).allow_public_access = true;
     a
 }
 
@@ -80,7 +80,7 @@ fn unreadable_assignments_warn_only_when_public_access_must_be_turned_on() {
     assert!(checks_with(&plan(f.clone()), "AZ-16").is_empty());
     f.vault.public_network_access = Some("Disabled".into());
     let mut a = answers();
-    a.azure.allow_public_access = true;
+    az(&mut a).allow_public_access = true;
     let plan = crate::plan::build(&a, &setup(f, None, Vec::new())).unwrap();
     let c = checks_with(&plan, "AZ-16")[0];
     assert_eq!(c.status, CheckStatus::Warn);

@@ -1,7 +1,6 @@
 //! The sandbox's Azure scenarios as plans, snapshotted as the reviewer reads them.
 
 use super::*;
-use crate::plan::Action;
 
 #[test]
 fn the_seeded_sandbox_with_nothing_done() {
@@ -25,7 +24,7 @@ fn the_seeded_sandbox_with_nothing_done() {
     for kind in ["consent_service_principal", "create_azure_key", "assign_azure_role", "register_key", "attach"] {
         assert_eq!(state(&plan, kind), StepState::Planned, "{kind}");
     }
-    assert!(plan.grant.is_none());
+    assert!(plan.document.is_none() && plan.document_name.is_none(), "no key policy on Azure");
     insta::assert_snapshot!(describe(&plan));
 }
 
@@ -83,14 +82,14 @@ fn public_access_disabled_and_approved_is_opened_behind_a_default_deny_firewall(
     f.vault.network_default_action = Some("Allow".into());
     f.vault.ip_rules = vec!["203.0.113.10".into()];
     let mut a = answers();
-    a.azure.allow_public_access = true;
+    az(&mut a).allow_public_access = true;
     let plan = crate::plan::build(&a, &setup(f, None, Vec::new())).unwrap();
     assert!(plan.blocking_failures().is_empty(), "{}", describe(&plan));
     let step = plan.step("update_vault_network").unwrap();
     assert_eq!(step.state, StepState::Planned);
     assert!(matches!(
-        &step.action,
-        Action::UpdateVaultNetwork { enable_public_access: true, default_deny: true, add_ip_rules, remove_ip_rules, .. }
+        step.action.cloud_step::<AzureStep>().unwrap(),
+        AzureStep::UpdateVaultNetwork { enable_public_access: true, default_deny: true, add_ip_rules, remove_ip_rules, .. }
             if add_ip_rules == &["160.79.104.0/21"] && remove_ip_rules.is_empty()
     ));
     insta::assert_snapshot!(describe(&plan));
@@ -105,8 +104,8 @@ fn a_firewall_without_the_range_and_with_a_retired_address_is_fixed() {
     let step = plan.step("update_vault_network").unwrap();
     assert_eq!(step.state, StepState::Planned);
     assert!(matches!(
-        &step.action,
-        Action::UpdateVaultNetwork { enable_public_access: false, default_deny: false, add_ip_rules, remove_ip_rules, .. }
+        step.action.cloud_step::<AzureStep>().unwrap(),
+        AzureStep::UpdateVaultNetwork { enable_public_access: false, default_deny: false, add_ip_rules, remove_ip_rules, .. }
             if add_ip_rules == &["160.79.104.0/21"] && remove_ip_rules == &["34.162.46.92"]
     ));
     insta::assert_snapshot!(describe(&plan));
@@ -153,7 +152,7 @@ fn a_missing_tag_is_merged_in() {
     assert!(plan.blocking_failures().is_empty(), "{}", describe(&plan));
     let fix = checks_with(&plan, "AZ-10")[0].fix.clone().unwrap();
     assert!(fix.contains(&format!("--tags {ORG_TAG}=true cost-center=4711 'owner=Platform Team'")), "{fix}");
-    assert!(matches!(plan.step("merge_azure_key_tags").unwrap().action, Action::MergeAzureKeyTags { kept: 2, .. }));
+    assert!(matches!(step_of(&plan, "merge_azure_key_tags"), AzureStep::MergeKeyTags { kept: 2, .. }));
     insta::assert_snapshot!(describe(&plan));
 }
 

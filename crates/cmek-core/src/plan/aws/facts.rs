@@ -1,0 +1,12 @@
+//! What inspection found in AWS: who is calling, and the key (named, or found by its alias).
+
+use crate::model::aws::{AwsCallerIdentity, AwsKeyFacts, KmsKeyArn};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwsFacts {
+    pub caller: AwsCallerIdentity,
+    /// The key named by `--key`, or found by alias; `None` means one will be created.
+    pub key: Option<AwsKeyFacts>,
+    /// When no key was named: whether the alias exists (it then points at `key`).
+    pub alias_target: Option<KmsKeyArn>,
+}

@@ -1,0 +1,249 @@
+//! The AWS KMS part of a plan: the key (created with the rendered policy, or an existing one
+//! whose policy is merged), its checks, and its registration. Pure.
+//!
+//! Validation is predicted before anything changes: the policy the run would leave is evaluated
+//! for the requests Anthropic's validator makes (`policy_checks`).
+
+mod answers;
+pub mod existing_grant;
+mod facts;
+pub mod key_checks;
+mod outcome;
+pub mod policy_checks;
+pub(crate) mod probes;
+mod steps;
+
+#[cfg(test)]
+pub(crate) mod tests;
+
+pub use answers::AwsAnswers;
+pub use existing_grant::ExistingGrant;
+pub use facts::AwsFacts;
+pub use outcome::AwsOutcome;
+pub use steps::AwsStep;
+
+use crate::identities;
+use crate::model::aws::{AwsKeyConfig, AwsKeyFacts, KmsKeyArn};
+use crate::model::{CompartmentId, ProviderKind};
+use crate::policy::aws::PolicyDocument;
+use crate::policy::aws::diff::diff;
+use crate::policy::aws::merge::merge;
+use crate::policy::aws::render::{AnthropicGrant, key_policy};
+use crate::run::CloudOutcome;
+
+use super::checks::{Check, Severity};
+use super::{
+    CloudFacts, CloudPlan, DocumentChange, KeyTarget, PlanDocument, PlanError, RegisteredKey, SetupAnswers, SetupFacts,
+    Step, StepState, WorkspaceFacts, union,
+};
+use key_checks::key_checks;
+use policy_checks::policy_checks;
+
+/// The document AWS plans show: the key policy.
+const DOCUMENT: &str = "Key policy";
+
+impl CloudFacts for AwsFacts {
+    fn provider(&self) -> ProviderKind {
+        ProviderKind::Aws
+    }
+
+    fn plan<'a>(&self, answers: &SetupAnswers, facts: &'a SetupFacts) -> Result<CloudPlan<'a>, PlanError> {
+        let aws = answers.cloud_as::<AwsAnswers>(ProviderKind::Aws)?;
+        plan(answers, aws, facts, self)
+    }
+
+    fn outcome(&self) -> Box<dyn CloudOutcome> {
+        Box::new(AwsOutcome { key_arn: self.key.as_ref().map(|k| k.description.arn.clone()) })
+    }
+
+    fn journal(&self) -> Vec<(&'static str, serde_json::Value)> {
+        vec![
+            ("aws_account", serde_json::json!(self.caller.account.to_string())),
+            ("key", serde_json::json!(self.key.as_ref().map(|k| k.description.arn.to_string()))),
+        ]
+    }
+}
+
+fn plan<'a>(
+    answers: &SetupAnswers,
+    asked: &AwsAnswers,
+    facts: &'a SetupFacts,
+    aws: &AwsFacts,
+) -> Result<CloudPlan<'a>, PlanError> {
+    let workspace = facts.workspace.as_ref();
+
+    let mut checks: Vec<Check> = Vec::new();
+    let mut steps: Vec<Step> = Vec::new();
+
+    let key = match (&aws.key, &asked.key) {
+        (None, Some(named)) => {
+            return Err(PlanError::Cloud {
+                message: format!(
+                    "KMS key {named} was not found in {} (or you may not describe it); check --key and --region, \
+                     or omit --key to create a key",
+                    asked.region
+                ),
+                hint: None,
+            });
+        }
+        (key, _) => key.as_ref(),
+    };
+    let key_arn = key.map(|k| k.description.arn.clone());
+    let registered = key_arn.as_ref().and_then(|arn| find_registered(&facts.registered, arn));
+
+    let account = key.map(|k| k.description.account.clone()).unwrap_or_else(|| aws.caller.account.clone());
+    let existing_policy = match key {
+        Some(k) => match PolicyDocument::parse(&k.policy) {
+            Ok(doc) => Some(doc),
+            Err(e) => {
+                checks.push(malformed_policy_check(&k.description.arn, &e.to_string()));
+                None
+            }
+        },
+        None => None,
+    };
+    let existing = existing_policy.as_ref().map(existing_grant::read).unwrap_or_default();
+    let grant = AnthropicGrant {
+        account,
+        org_uuids: union(&existing.org_uuids, &[facts.org.uuid]),
+        compartments: compartments_for(&existing.compartments, registered, workspace),
+        anthropic_role_arn: identities::published().aws.role_arn.clone(),
+        decrypt_existing_compartments: Vec::new(),
+    };
+
+    if let Some(k) = key {
+        checks.extend(key_checks(k, aws, &asked.region));
+        if !existing.unusable_values.is_empty() {
+            checks.push(policy_checks::placeholder_check(&existing.unusable_values));
+        }
+    }
+
+    let (final_policy, document) = match (key, &existing_policy) {
+        (None, _) => {
+            let policy = key_policy(&grant);
+            let step = AwsStep::CreateKey {
+                region: asked.region.clone(),
+                alias: asked.alias.clone(),
+                description: format!(
+                    "Claude Platform customer-managed key for {} ({}), created by cmek",
+                    facts.org.name, facts.org.uuid
+                ),
+                diff: diff(None, &policy),
+                policy: policy.clone(),
+            };
+            let document = document_of(&step, DocumentChange::New);
+            steps.push(Step::cloud(step, StepState::Planned));
+            (Some(policy), document)
+        }
+        (Some(k), Some(doc)) => {
+            let merged = merge(doc, &grant);
+            let (state, change) = if merged.is_unchanged() {
+                let why =
+                    format!("the key policy of {} already grants Anthropic exactly what is needed", k.description.arn);
+                (StepState::AlreadyDone(why), DocumentChange::Unchanged)
+            } else {
+                (StepState::Planned, DocumentChange::Changes)
+            };
+            let step = AwsStep::UpdateKeyPolicy {
+                key: k.description.arn.clone(),
+                before: k.policy.clone(),
+                diff: diff(Some(doc), &merged.policy),
+                after: merged.policy.clone(),
+                changes: merged.changes.clone(),
+            };
+            let document = document_of(&step, change);
+            steps.push(Step::cloud(step, state));
+            (Some(merged.policy), document)
+        }
+        (Some(_), None) => (None, None),
+    };
+
+    if let Some(policy) = &final_policy {
+        let arn = key_arn.as_ref().map(ToString::to_string).unwrap_or_else(|| placeholder_arn(&grant, asked));
+        checks.extend(policy_checks(policy, &arn, grant.account.as_str(), &facts.org.uuid, workspace, &grant));
+    }
+
+    let region = key.map(|k| k.description.region.clone()).unwrap_or_else(|| asked.region.clone());
+    let register = Step {
+        action: super::Action::RegisterKey {
+            target: KeyTarget {
+                name: key_arn.as_ref().map(ToString::to_string),
+                config: key_arn
+                    .as_ref()
+                    .map(|arn| AwsKeyConfig { kms_arn: arn.to_string(), region: Some(region.to_string()) }.to_config()),
+            },
+            display_name: display_name(answers, asked, key),
+            existing_id: registered.map(|r| r.id.clone()),
+        },
+        state: match registered {
+            Some(r) => StepState::AlreadyDone(format!("the key is already registered as {}", r.id)),
+            None => StepState::Planned,
+        },
+    };
+
+    let mut plan = CloudPlan::new(steps, checks);
+    plan.register = Some(register);
+    plan.registered = registered;
+    plan.document = document;
+    plan.document_name = Some(DOCUMENT);
+    Ok(plan)
+}
+
+/// The key policy a step writes, as the front ends show it.
+fn document_of(step: &AwsStep, change: DocumentChange) -> Option<PlanDocument> {
+    let (diff, after) = match step {
+        AwsStep::CreateKey { diff, policy, .. } => (diff, policy),
+        AwsStep::UpdateKeyPolicy { diff, after, .. } => (diff, after),
+    };
+    Some(PlanDocument { name: DOCUMENT, change, diff: diff.clone(), after: after.to_json_pretty() })
+}
+
+/// The registered configuration of this key.
+pub fn find_registered<'a>(registered: &'a [RegisteredKey], arn: &KmsKeyArn) -> Option<&'a RegisteredKey> {
+    let wanted = arn.to_string();
+    registered.iter().find(|r| AwsKeyConfig::read(&r.config).is_some_and(|c| c.kms_arn == wanted))
+}
+
+/// The compartments the key must serve: those it is pinned to already, those of workspaces
+/// already using it, and the target. Empty when nothing pins it (the grant is then org-wide).
+fn compartments_for(
+    existing: &[CompartmentId],
+    registered: Option<&RegisteredKey>,
+    ws: Option<&WorkspaceFacts>,
+) -> Vec<CompartmentId> {
+    let mut all = existing.to_vec();
+    if (ws.is_some() || !existing.is_empty())
+        && let Some(r) = registered
+    {
+        all = union(&all, &r.attached_compartments);
+    }
+    if let Some(ws) = ws {
+        all = union(&all, &[ws.compartment]);
+    }
+    all
+}
+
+fn display_name(answers: &SetupAnswers, asked: &AwsAnswers, key: Option<&AwsKeyFacts>) -> String {
+    if let Some(name) = &answers.display_name {
+        return name.clone();
+    }
+    match key {
+        Some(k) => match k.aliases.first() {
+            Some(alias) => format!("{alias} ({})", k.description.region),
+            None => format!("KMS key {} ({})", k.description.key_id, k.description.region),
+        },
+        None => format!("{} ({})", asked.alias, asked.region),
+    }
+}
+
+fn placeholder_arn(grant: &AnthropicGrant, asked: &AwsAnswers) -> String {
+    format!("arn:aws:kms:{}:{}:key/new", asked.region, grant.account)
+}
+
+fn malformed_policy_check(arn: &KmsKeyArn, error: &str) -> Check {
+    Check::fail("AWS-10", Severity::High, "the existing key policy can be read and merged", error).with_fix(format!(
+        "fix the policy (see the error), e.g. aws kms get-key-policy --key-id {arn} --policy-name default \
+             --query Policy --output text > policy.json; edit; aws kms put-key-policy --key-id {arn} \
+             --policy-name default --policy file://policy.json"
+    ))
+}

@@ -1,0 +1,270 @@
+//! The planner on representative facts: every step state, the checks, and the policy it would
+//! write, snapshotted as the reviewer reads them.
+
+use chrono::{TimeZone, Utc};
+
+use super::*;
+use crate::model::aws::{AwsCallerIdentity, AwsKeyDescription, AwsKeyFacts, AwsKeyRef, AwsKeyState};
+use crate::model::{CompartmentId, OrgUuid, WorkspaceRef};
+use crate::plan::{CheckStatus, OrgFacts, Plan, StepState, build};
+use crate::policy::aws::test_fixtures::{COMPARTMENT_A, COMPARTMENT_B, CUSTOMER_ACCOUNT, KEY_ARN, ORG, fixture_text};
+
+fn answers(workspace: Option<&str>, confirm: Option<&str>) -> SetupAnswers {
+    SetupAnswers {
+        workspace: workspace.map(|w| w.parse::<WorkspaceRef>().unwrap()),
+        confirm_attach: confirm.map(|w| w.parse::<WorkspaceRef>().unwrap()),
+        display_name: None,
+        cloud: Box::new(AwsAnswers {
+            key: None,
+            region: "us-east-2".parse().unwrap(),
+            alias: "alias/anthropic-cmek".parse().unwrap(),
+        }),
+    }
+}
+
+/// The compartments the plan's key policy pins.
+fn pinned(plan: &Plan) -> Vec<CompartmentId> {
+    let after = &plan.document.as_ref().expect("a key policy").after;
+    existing_grant::read(&PolicyDocument::parse(after).unwrap()).compartments
+}
+
+fn workspace(name: &str, compartment: &str) -> WorkspaceFacts {
+    WorkspaceFacts {
+        id: format!("wrkspc_{name}"),
+        name: name.to_string(),
+        compartment: compartment.parse().unwrap(),
+        external_key_id: None,
+        archived: false,
+        created_at: Utc.with_ymd_and_hms(2026, 1, 15, 9, 0, 0).unwrap(),
+        just_created: false,
+    }
+}
+
+fn key(policy: &str, state: AwsKeyState) -> AwsKeyFacts {
+    assert_eq!(AwsKeyDescription::sample().arn.to_string(), KEY_ARN, "the fixtures and the sample key agree");
+    AwsKeyFacts {
+        description: AwsKeyDescription { state, ..AwsKeyDescription::sample() },
+        policy: policy.to_string(),
+        aliases: vec!["alias/anthropic-cmek".parse().unwrap()],
+        rotation_enabled: Some(true),
+    }
+}
+
+fn facts(ws: Option<WorkspaceFacts>, key: Option<AwsKeyFacts>, registered: Vec<RegisteredKey>) -> SetupFacts {
+    SetupFacts {
+        org: OrgFacts { uuid: ORG.parse::<OrgUuid>().unwrap(), name: "Example Org".into() },
+        workspace: ws,
+        registered,
+        cloud: Box::new(AwsFacts {
+            caller: AwsCallerIdentity {
+                account: CUSTOMER_ACCOUNT.parse().unwrap(),
+                arn: format!("arn:aws:iam::{CUSTOMER_ACCOUNT}:user/admin"),
+                user_id: "AIDAEXAMPLE".into(),
+            },
+            alias_target: key.as_ref().map(|k| k.description.arn.clone()),
+            key,
+        }),
+    }
+}
+
+fn registration(attached_to: &[&str]) -> RegisteredKey {
+    RegisteredKey {
+        id: "ekey_01example".into(),
+        display_name: Some("alias/anthropic-cmek (us-east-2)".into()),
+        attached: !attached_to.is_empty(),
+        config: AwsKeyConfig { kms_arn: KEY_ARN.into(), region: None }.to_config(),
+        attached_compartments: attached_to.iter().map(|c| c.parse::<CompartmentId>().unwrap()).collect(),
+    }
+}
+
+/// The plan as a reviewer reads it: steps, checks that are not a pass, and the policy diff.
+pub(crate) fn describe(plan: &Plan) -> String {
+    let mut out = String::from("steps:\n");
+    for s in &plan.steps {
+        let state = match &s.state {
+            StepState::Planned => "planned".to_string(),
+            StepState::AlreadyDone(why) => format!("already done: {why}"),
+            StepState::Gated(how) => format!("gated: {how}"),
+        };
+        out.push_str(&format!("  {} [{:?}] {state}\n", s.action.kind(), s.action.reversibility()));
+    }
+    out.push_str("checks:\n");
+    for c in &plan.checks {
+        out.push_str(&format!("  {} {:?} {:?}: {}\n", c.id, c.status, c.severity, c.title));
+        if let Some(o) = &c.observed {
+            out.push_str(&format!("      observed: {o}\n"));
+        }
+    }
+    let diff = plan.steps.iter().find_map(|s| match s.action.cloud_step::<AwsStep>() {
+        Some(AwsStep::CreateKey { diff, .. } | AwsStep::UpdateKeyPolicy { diff, .. }) => Some(diff.to_unified()),
+        _ => None,
+    });
+    if let Some(d) = diff {
+        out.push_str("policy diff:\n");
+        out.push_str(&d);
+    }
+    out
+}
+
+#[test]
+fn fresh_setup_creates_the_key_and_gates_the_attach() {
+    let plan =
+        build(&answers(Some("production"), None), &facts(Some(workspace("production", COMPARTMENT_A)), None, vec![]))
+            .unwrap();
+    assert!(plan.blocking_failures().is_empty());
+    assert!(
+        matches!(plan.step("attach").unwrap().state, StepState::Gated(ref how) if how.contains("--confirm-attach wrkspc_production"))
+    );
+    assert_eq!(pinned(&plan), vec![COMPARTMENT_A.parse::<CompartmentId>().unwrap()]);
+    insta::assert_snapshot!(describe(&plan));
+}
+
+#[test]
+fn confirmed_attach_is_planned_by_id_or_name() {
+    for confirm in ["production", "wrkspc_production"] {
+        let plan = build(
+            &answers(Some("production"), Some(confirm)),
+            &facts(Some(workspace("production", COMPARTMENT_A)), None, vec![]),
+        )
+        .unwrap();
+        assert_eq!(plan.step("attach").unwrap().state, StepState::Planned, "{confirm}");
+    }
+}
+
+#[test]
+fn a_mismatched_or_orphan_confirmation_is_refused() {
+    let f = facts(Some(workspace("production", COMPARTMENT_A)), None, vec![]);
+    assert!(matches!(build(&answers(Some("production"), Some("staging")), &f), Err(PlanError::ConfirmMismatch { .. })));
+    assert!(matches!(
+        build(&answers(None, Some("production")), &facts(None, None, vec![])),
+        Err(PlanError::ConfirmWithoutWorkspace { .. })
+    ));
+    let mut archived = workspace("production", COMPARTMENT_A);
+    archived.archived = true;
+    assert!(matches!(
+        build(&answers(Some("production"), None), &facts(Some(archived), None, vec![])),
+        Err(PlanError::WorkspaceArchived { .. })
+    ));
+}
+
+#[test]
+fn a_named_key_that_does_not_exist_is_an_input_error() {
+    let mut a = answers(None, None);
+    a.cloud.downcast_mut::<AwsAnswers>().unwrap().key = Some(KEY_ARN.parse::<AwsKeyRef>().unwrap());
+    let e = build(&a, &facts(None, None, vec![])).unwrap_err();
+    assert!(matches!(&e, PlanError::Cloud { message, .. } if message.contains("was not found in us-east-2")), "{e}");
+}
+
+#[test]
+fn customer_statements_are_merged_not_replaced() {
+    let k = key(fixture_text("customer-statements.json"), AwsKeyState::Enabled);
+    let plan =
+        build(&answers(Some("staging"), None), &facts(Some(workspace("staging", COMPARTMENT_B)), Some(k), vec![]))
+            .unwrap();
+    assert_eq!(plan.step("update_key_policy").unwrap().state, StepState::Planned);
+    assert!(plan.blocking_failures().is_empty(), "{:#?}", plan.checks);
+    insta::assert_snapshot!(describe(&plan));
+}
+
+#[test]
+fn a_converged_setup_changes_nothing() {
+    let k = key(fixture_text("correct.json"), AwsKeyState::Enabled);
+    let mut ws = workspace("production", COMPARTMENT_A);
+    ws.external_key_id = Some("ekey_01example".into());
+    let plan = build(
+        &answers(Some("production"), Some("production")),
+        &facts(Some(ws), Some(k), vec![registration(&[COMPARTMENT_A])]),
+    )
+    .unwrap();
+    assert!(!plan.changes_anything(), "{}", describe(&plan));
+    insta::assert_snapshot!(describe(&plan));
+}
+
+#[test]
+fn adding_a_workspace_keeps_the_workspaces_already_served() {
+    // The key already serves production (attached); staging is added, production stays.
+    let k = key(fixture_text("correct.json"), AwsKeyState::Enabled);
+    let plan = build(
+        &answers(Some("staging"), None),
+        &facts(Some(workspace("staging", COMPARTMENT_B)), Some(k), vec![registration(&[COMPARTMENT_A])]),
+    )
+    .unwrap();
+    let mut want: Vec<CompartmentId> = vec![COMPARTMENT_A.parse().unwrap(), COMPARTMENT_B.parse().unwrap()];
+    want.sort();
+    assert_eq!(pinned(&plan), want);
+    assert_eq!(
+        plan.step("register_key").unwrap().state,
+        StepState::AlreadyDone("the key is already registered as ekey_01example".into())
+    );
+}
+
+#[test]
+fn a_disabled_key_blocks_with_the_fix() {
+    let k = key(fixture_text("correct.json"), AwsKeyState::Disabled);
+    let plan = build(&answers(None, None), &facts(None, Some(k), vec![])).unwrap();
+    let failures = plan.blocking_failures();
+    assert_eq!(failures.len(), 1);
+    assert_eq!(failures[0].id, "AWS-01");
+    assert!(failures[0].fix.as_ref().unwrap().contains("aws kms enable-key"));
+}
+
+#[test]
+fn the_console_wizard_policy_is_blocked_as_over_permissive() {
+    let k = key(fixture_text("console-wizard.json"), AwsKeyState::Enabled);
+    let plan = build(&answers(None, None), &facts(None, Some(k), vec![])).unwrap();
+    let ids: Vec<&str> = plan.blocking_failures().iter().map(|c| c.id).collect();
+    assert_eq!(ids, ["AWS-08"], "{}", describe(&plan));
+    insta::assert_snapshot!(describe(&plan));
+}
+
+#[test]
+fn an_explicit_deny_on_anthropics_address_is_reported() {
+    let k = key(fixture_text("explicit-deny-source-ip.json"), AwsKeyState::Enabled);
+    let plan = build(&answers(None, None), &facts(None, Some(k), vec![])).unwrap();
+    let ids: Vec<&str> = plan.blocking_failures().iter().map(|c| c.id).collect();
+    assert!(ids.contains(&"AWS-13"), "{}", describe(&plan));
+}
+
+#[test]
+fn a_placeholder_is_replaced_and_said() {
+    let k = key(fixture_text("placeholder-left.json"), AwsKeyState::Enabled);
+    let plan = build(
+        &answers(Some("production"), None),
+        &facts(Some(workspace("production", COMPARTMENT_A)), Some(k), vec![]),
+    )
+    .unwrap();
+    assert!(plan.checks.iter().any(|c| c.id == "ANT-04" && c.status == CheckStatus::Warn), "{}", describe(&plan));
+    assert!(plan.blocking_failures().is_empty(), "{}", describe(&plan));
+    let after = match plan.step("update_key_policy").unwrap().action.cloud_step::<AwsStep>() {
+        Some(AwsStep::UpdateKeyPolicy { after, .. }) => after.to_json_pretty(),
+        _ => unreachable!(),
+    };
+    assert!(!after.contains("<compartment-uuid>"), "{after}");
+}
+
+#[test]
+fn a_malformed_policy_blocks_the_merge() {
+    let k = key("{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Maybe\"}]}", AwsKeyState::Enabled);
+    let plan = build(&answers(None, None), &facts(None, Some(k), vec![])).unwrap();
+    let ids: Vec<&str> = plan.blocking_failures().iter().map(|c| c.id).collect();
+    assert_eq!(ids, ["AWS-10"]);
+    assert!(plan.step("update_key_policy").is_none(), "no policy step on a policy that cannot be read");
+}
+
+#[test]
+fn a_non_us_key_is_blocked() {
+    let mut k = key(fixture_text("correct.json"), AwsKeyState::Enabled);
+    k.description.region = "eu-west-1".parse().unwrap();
+    let plan = build(&answers(None, None), &facts(None, Some(k), vec![])).unwrap();
+    assert!(plan.blocking_failures().iter().any(|c| c.id == "ANT-12"));
+}
+
+#[test]
+fn a_workspace_created_moments_ago_gets_no_existing_data_warning() {
+    let mut ws = workspace("cmek-prod", COMPARTMENT_A);
+    let existing = build(&answers(Some("cmek-prod"), None), &facts(Some(ws.clone()), None, vec![])).unwrap();
+    assert!(existing.checks.iter().any(|c| c.id == "ANT-08"));
+    ws.just_created = true;
+    let fresh = build(&answers(Some("cmek-prod"), None), &facts(Some(ws), None, vec![])).unwrap();
+    assert!(!fresh.checks.iter().any(|c| c.id == "ANT-08"), "{}", describe(&fresh));
+}

@@ -1,0 +1,67 @@
+//! What the target workspace means for any cloud: inputs that can never lead to a safe attach,
+//! the attach step itself (gated until confirmed), and the warning about a workspace in use (ANT-08).
+
+use super::PlanError;
+use super::answers::SetupAnswers;
+use super::checks::{Check, Severity};
+use super::facts::{RegisteredKey, WorkspaceFacts};
+use super::step::{Action, Step, StepState};
+
+/// Refuses inputs that could never lead to a safe attach, before anything is looked at further.
+pub(super) fn check_workspace_inputs(answers: &SetupAnswers, ws: Option<&WorkspaceFacts>) -> Result<(), PlanError> {
+    match (&answers.confirm_attach, ws) {
+        (Some(given), None) => return Err(PlanError::ConfirmWithoutWorkspace { given: given.to_string() }),
+        (Some(given), Some(ws)) if !given.matches(&ws.id, &ws.name) => {
+            return Err(PlanError::ConfirmMismatch {
+                given: given.to_string(),
+                workspace: format!("{} ({})", ws.name, ws.id),
+            });
+        }
+        _ => {}
+    }
+    if let Some(ws) = ws
+        && ws.archived
+    {
+        return Err(PlanError::WorkspaceArchived { workspace: format!("{} ({})", ws.name, ws.id) });
+    }
+    Ok(())
+}
+
+/// The permanent step: done when the workspace already uses this registration, refused when it
+/// uses another, planned only when confirmed.
+pub(super) fn attach_step(answers: &SetupAnswers, ws: &WorkspaceFacts, registered: Option<&RegisteredKey>) -> Step {
+    let action =
+        Action::Attach { workspace_id: ws.id.clone(), workspace_name: ws.name.clone(), compartment: ws.compartment };
+    let state = match (&ws.external_key_id, registered) {
+        (Some(current), Some(r)) if *current == r.id => {
+            StepState::AlreadyDone(format!("workspace {} already uses {}", ws.name, r.id))
+        }
+        (Some(current), _) => StepState::Gated(format!(
+            "workspace {} already has key {current} attached; attach is permanent and cannot be replaced: \
+             choose another workspace",
+            ws.name
+        )),
+        (None, _) if answers.confirm_attach.is_some() => StepState::Planned,
+        (None, _) => StepState::Gated(format!(
+            "attaching is permanent: re-run with --confirm-attach {} to attach to workspace {}",
+            ws.id, ws.name
+        )),
+    };
+    Step { action, state }
+}
+
+/// Attaching to a workspace that already exists: older data stays under Anthropic's keys.
+pub fn workspace_in_use_check(ws: &WorkspaceFacts) -> Check {
+    Check::warn(
+        "ANT-08",
+        Severity::Medium,
+        "attaching to an existing workspace protects only new data",
+        format!(
+            "workspace {} exists since {}: if it already serves traffic, the key takes effect within a day and \
+             older data stays under Anthropic-managed keys",
+            ws.name,
+            ws.created_at.format("%Y-%m-%d")
+        ),
+    )
+    .with_fix("prefer a new workspace for CMEK")
+}
