@@ -1,4 +1,4 @@
-//! The one integration-test binary: each module is a group of tests (see design.md, Testing).
+//! The one integration-test binary: each module is a group of tests (ARCHITECTURE.md, "tests").
 mod attach_aws;
 mod aws_cli;
 mod aws_emulator;
@@ -33,6 +33,7 @@ mod policy_parliament;
 mod sandbox_azure_exports;
 mod sandbox_command;
 mod scenarios;
+mod seams;
 mod setup_aws;
 mod setup_azure;
 mod tmux;
