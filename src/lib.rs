@@ -1,19 +1,17 @@
 //! `cmek`: set up, validate and diagnose customer-managed encryption keys (CMEK) for a Claude
 //! Platform organisation on AWS KMS and Azure Key Vault (Google Cloud KMS to follow).
 //!
-//! The module map follows `design.md`, pure core first:
-//! - [`model`]: domain types with validating parsers (ARNs, UUIDs, regions, ids).
-//! - [`identities`]: the published Anthropic identities, compiled in from `assets/`.
-//! - [`policy`]: IAM policy documents: model, render, merge, diff, evaluate (pure).
-//! - [`plan`]: facts + answers -> the ordered actions of a run (pure).
-//! - [`doctor`]: diagnosis: platform and cloud answers -> catalogue findings (pure).
-//! - [`engine`]: applies a plan through the providers and the platform client, keeps the journal.
-//! - [`providers`]: the only code that talks to a cloud; SDK types never leave it.
-//! - [`platform`]: the Claude Platform Admin API client.
-//! - the sandbox (loopback emulators of the platform, AWS KMS/STS and Azure, with scenarios) is
-//!   the `cmek-sandbox` crate; `cli` starts it for `--sandbox` and `cmek sandbox`.
-//! - [`wizard`] (pure state machine) and [`tui`] (its terminal runtime and views).
+//! The binary's crate: everything that does I/O or talks to people. What to do is decided by the
+//! pure core, `cmek_core`; the emulators are `cmek_sandbox`. ARCHITECTURE.md is the full map.
 //! - [`cli`], [`output`], [`error`]: the command-line front end.
+//! - [`tui`]: the wizard's terminal runtime and views (the state machine is `cmek_core::wizard`).
+//! - [`engine`]: applies a plan through the cloud's runtime and the platform client, keeps the
+//!   journal, gathers doctor's facts.
+//! - [`providers`]: the only code that uses a cloud SDK; SDK types never leave it.
+//! - [`platform`]: the Claude Platform Admin API client.
+//!
+//! Each cloud has a folder in `cli`, `engine`, `providers` and `tui::views`, reached through the
+//! registries `cli::clouds` and `tui::views::clouds` and the traits of `engine::cloud`.
 #![forbid(unsafe_code)]
 
 pub mod cli;

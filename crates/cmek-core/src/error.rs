@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-/// What went wrong, as the exit code tells it (design.md, command-line contract).
+/// What went wrong, as the exit code tells it (ARCHITECTURE.md, "Invariants").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
