@@ -60,6 +60,9 @@ pub fn take_text(file: &mut toml::Table, key: &str, dest: &mut Option<String>) -
         toml::Value::Integer(n) => n.to_string(),
         other => return Err(format!("`{key}` must be text, not {other}")),
     };
+    if text.trim().is_empty() {
+        return Err(format!("`{key}` is empty, which is not valid: give it a value, or remove the line"));
+    }
     if dest.is_none() {
         *dest = Some(text);
     }
@@ -124,6 +127,15 @@ mod tests {
         assert_eq!(az.azure_key_size.as_deref(), Some("4096"));
         assert!(az.azure_hsm && !az.azure_allow_public_access);
         assert_eq!(az.azure_rbac_wait.as_deref(), Some("0"), "the flag wins");
+    }
+
+    #[test]
+    fn an_empty_value_is_refused_not_taken_as_absent() {
+        for line in ["workspace = \"\"", "region = \"  \"", "azure_vault = \"\""] {
+            let e = under(line, &SetupArgs::default()).unwrap_err();
+            let key = line.split(' ').next().unwrap();
+            assert!(e.contains(&format!("`{key}` is empty")), "{line}: {e}");
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod completions;
 mod connect;
 mod doctor;
 mod doctor_report;
+mod empty_values;
 mod sandbox;
 mod setup;
 mod setup_report;
@@ -18,15 +19,17 @@ mod wizard;
 pub use args::{Cli, Command, OutputFormat, SetupArgs};
 use connect::Reach;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::{Format, Output};
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let grammar = Cli::command();
+    let parsed = grammar.clone().try_get_matches().and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() { ErrorKind::Usage.exit_code() } else { 0 };
@@ -39,6 +42,10 @@ pub fn main() -> i32 {
     };
     let no_color_env = env("NO_COLOR").is_some_and(|v| !v.is_empty());
     let out = Output::new(format, cli.no_color, no_color_env, cli.verbose);
+    if let Err(e) = empty_values::refuse_empty(&grammar, &matches) {
+        out.error(&e);
+        return e.exit_code();
+    }
 
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,

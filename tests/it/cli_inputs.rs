@@ -133,3 +133,20 @@ fn an_answers_file_fills_what_the_flags_leave_out_and_refuses_attach() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--confirm-attach on the command line"), "{err}");
 }
+
+#[test]
+fn empty_values_are_refused_not_taken_as_not_given() {
+    // `--workspace "$WS"` with WS unset must not quietly become a register-only run.
+    for flag in ["--workspace", "--confirm-attach", "--region", "--key", "--display-name", "--alias"] {
+        let (code, _, err) = cmek(&["setup", "--non-interactive", "--provider", "aws", flag, ""], &[KEY]);
+        assert_eq!(code, 2, "{flag}: {err}");
+        assert!(err.contains(flag) && err.contains("empty"), "{flag}: {err}");
+    }
+    let (code, _, err) = cmek(&["setup", "--non-interactive", "--provider", "aws"], &[KEY, ("CMEK_WORKSPACE", "")]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("CMEK_WORKSPACE") && err.contains("--workspace"), "{err}");
+    // Another tool's variable set empty means unset, as that tool reads it: the run gets as far as
+    // the (closed) platform port.
+    let (code, _, err) = cmek(&["setup", "--non-interactive", "--provider", "aws"], &[KEY, ("AWS_PROFILE", "")]);
+    assert_ne!(code, 2, "{err}");
+}
