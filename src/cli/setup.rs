@@ -9,10 +9,12 @@ use super::connect::Reach;
 use super::setup_report::{self, ProgressPrinter};
 use crate::engine::journal::Journal;
 use crate::engine::{self, Cancel, Services};
+use crate::engine::{resume, run_lock};
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::Output;
 use cmek_core::model::{ProviderKind, WorkspaceRef};
 use cmek_core::plan::{self, SetupAnswers};
+use cmek_core::run::events::{Event, EventSink};
 
 pub async fn run(
     args: &SetupArgs,
@@ -52,6 +54,13 @@ async fn run_with(
 ) -> Result<i32> {
     let answers = answers.clone();
     let mut progress = ProgressPrinter::new(out);
+    let root = Journal::default_root(env)
+        .ok_or_else(|| Error::usage("cannot find a state directory for the run journal: set XDG_STATE_HOME or HOME"))?;
+    // A run that changes things waits for another on this machine, then inspects what it left.
+    let _lock = match args.plan {
+        true => None,
+        false => Some(run_lock::acquire(&root, "cmek setup --non-interactive", &services.cancel, &mut progress).await?),
+    };
     let interrupted = || Error::new(ErrorKind::Interrupted, "interrupted while inspecting; nothing was changed");
     let facts = tokio::select! {
         facts = engine::gather(services, &answers, &mut progress) => facts?,
@@ -64,8 +73,13 @@ async fn run_with(
     let blocked = !plan.blocking_failures().is_empty();
 
     // Every run is journalled, the ones that stop at the plan too: what was found and decided.
-    let root = Journal::default_root(env)
-        .ok_or_else(|| Error::usage("cannot find a state directory for the run journal: set XDG_STATE_HOME or HOME"))?;
+    let resumed = match args.plan {
+        true => None,
+        false => resume::last_unfinished(&root, &facts.org.uuid.to_string()),
+    };
+    if let Some(r) = &resumed {
+        progress.emit(Event::Notice { text: r.describe() });
+    }
     let mut journal = Journal::create(&root, "setup").map_err(|e| Error::remote(e.to_string()))?;
     let mut started = json!({
         "command": "setup",
@@ -82,6 +96,7 @@ async fn run_with(
     started["anthropic_principal"] = json!(setup_report::anthropic_principal(answers.provider()));
     started["steps"] = json!(plan.steps.iter().map(|s| s.action.kind()).collect::<Vec<_>>());
     started["failed_checks"] = json!(plan.blocking_failures().iter().map(|c| c.id).collect::<Vec<_>>());
+    started["resumes"] = json!(resumed.as_ref().map(|r| r.dir.display().to_string()));
     let _ = journal.record("run_started", started);
     if blocked || args.plan {
         let code = if blocked { 1 } else { 0 };
@@ -91,12 +106,15 @@ async fn run_with(
         return Ok(code);
     }
 
-    let report = engine::apply(services, &facts, &plan, &mut journal, &mut progress).await;
-    let code = match &report.failure {
-        None => 0,
-        Some(e) => e.exit_code(),
-    };
-    let _ = journal.record("run_finished", json!({ "exit_code": code }));
+    let mut report = engine::apply(services, &facts, &plan, &mut journal, &mut progress).await;
+    if let Some(r) = &resumed {
+        report.notes.insert(0, r.describe());
+    }
+    let code = report.exit_code(answers.confirm_attach.is_some());
+    let _ = journal.record(
+        "run_finished",
+        json!({ "exit_code": code, "changed": report.changed(), "attach_held": report.attach_held(&plan) }),
+    );
     setup_report::print_run(out, &answers, &facts, &plan, &report, journal.dir());
     Ok(code)
 }

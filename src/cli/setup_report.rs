@@ -38,6 +38,7 @@ impl EventSink for ProgressPrinter<'_> {
                 self.out.progress(&format!("  ✗ {error}"))
             }
             Event::StepFinished { .. } => {}
+            Event::Notice { text } => self.out.progress(&format!("! {text}")),
             Event::Waiting { grant, why, attempt, waited, budget, next_in, .. } => self.out.progress(&format!(
                 "  … attempt {attempt} refused ({why}); a new {grant} can take minutes to take effect: retrying \
                  in {}s ({}s of at most {}s waited; Ctrl-C stops waiting)",
@@ -97,7 +98,7 @@ pub fn print_run(
     if out.is_json() {
         let mut doc = base_document(answers, facts, plan);
         doc["mode"] = json!("apply");
-        doc["status"] = json!(run_status(report));
+        doc["status"] = json!(run_status(answers, plan, report));
         doc["steps"] =
             Value::Array(plan.steps.iter().zip(&report.outcomes).map(|(s, o)| step_json(s, Some(o))).collect());
         if let Some(cloud) = clouds::get(facts.provider()) {
@@ -109,6 +110,9 @@ pub fn print_run(
             doc["validation"]["causes"] = json!(causes(answers, v.error.as_deref()));
         }
         doc["attached_to"] = json!(report.attached_to);
+        doc["attach_held"] = json!(report.attach_held(plan));
+        doc["changed"] = json!(report.changed());
+        doc["notes"] = json!(report.notes);
         doc["journal"] = json!(journal.display().to_string());
         doc["error"] = json!(report.failure);
         doc["next"] = json!(next);
@@ -132,6 +136,15 @@ pub fn print_run(
         out.text(&format!("  attached to    {ws}"));
     }
     out.text(&format!("  journal        {}", journal.display()));
+    for note in &report.notes {
+        out.text(&format!("  note           {note}"));
+    }
+    if report.attach_held(plan).is_some() && answers.confirm_attach.is_some() {
+        out.text(&format!(
+            "\n{} the attach you confirmed was held back (why: below); this run exits 1 until it is done",
+            out.paint(Tone::Bad, "Not attached:")
+        ));
+    }
     if let Some(v) = report.validation.as_ref().filter(|v| !v.success) {
         let causes = causes(answers, v.error.as_deref());
         if !causes.is_empty() {
@@ -149,6 +162,17 @@ pub fn print_run(
         let message =
             if validation_failed { "validation failed (the reason is on the step above)" } else { &e.message };
         out.text(&format!("\n{} {message}", out.paint(Tone::Bad, "Stopped:")));
+        if report.changed() {
+            let done: Vec<String> = plan
+                .steps
+                .iter()
+                .zip(&report.outcomes)
+                .filter(|(_, o)| matches!(o, StepOutcome::Done { .. }))
+                .map(|(s, _)| s.action.title())
+                .collect();
+            out.text(&format!("  changed before it stopped: {}", done.join("; ")));
+            out.text("  re-run the same command to continue: finished steps are found again, not repeated");
+        }
         for h in &e.hints {
             out.text(&format!("  hint: {h}"));
         }
@@ -161,11 +185,12 @@ pub fn print_run(
     }
 }
 
-fn run_status(report: &RunReport) -> &'static str {
+fn run_status(answers: &SetupAnswers, plan: &Plan, report: &RunReport) -> &'static str {
     match (&report.failure, &report.validation, &report.attached_to) {
         (Some(_), Some(v), _) if !v.success => "validation_failed",
         (Some(_), _, _) => "failed",
         (None, _, Some(_)) => "attached",
+        (None, _, None) if answers.confirm_attach.is_some() && report.attach_held(plan).is_some() => "attach_held",
         (None, _, None) => "validated",
     }
 }

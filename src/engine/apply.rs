@@ -46,6 +46,8 @@ pub async fn apply(
     };
     let mut outcomes = Vec::with_capacity(plan.steps.len());
     let mut failure: Option<Error> = None;
+    let mut sink = KeepNotes { inner: sink, notes: Vec::new() };
+    let sink = &mut sink;
 
     for (index, step) in plan.steps.iter().enumerate() {
         let title = step.action.title();
@@ -96,6 +98,22 @@ pub async fn apply(
         failure,
         journal_dir: journal.dir().to_path_buf(),
         cloud: session.outcome(),
+        notes: std::mem::take(&mut sink.notes),
+    }
+}
+
+/// Passes events on, keeping the notices for the report.
+struct KeepNotes<'a> {
+    inner: &'a mut dyn EventSink,
+    notes: Vec<String>,
+}
+
+impl EventSink for KeepNotes<'_> {
+    fn emit(&mut self, event: Event) {
+        if let Event::Notice { text } = &event {
+            self.notes.push(text.clone());
+        }
+        self.inner.emit(event);
     }
 }
 

@@ -54,11 +54,14 @@ impl Journal {
         &self.dir
     }
 
-    /// Appends one event. `details` must not hold secrets.
+    /// Appends one event as one whole line: a single write, then flushed to disk, so a reader (or
+    /// the next run, after a crash) never sees half a record. `details` must not hold secrets.
     pub fn record(&mut self, event: &str, details: Value) -> Result<(), JournalError> {
-        let line = json!({ "at": Utc::now().to_rfc3339(), "event": event, "details": details });
+        let mut line = json!({ "at": Utc::now().to_rfc3339(), "event": event, "details": details }).to_string();
+        line.push('\n');
         let path = self.dir.join("journal.jsonl");
-        writeln!(self.file, "{line}")
+        self.file
+            .write_all(line.as_bytes())
             .and_then(|_| self.file.sync_data())
             .map_err(|source| JournalError { path, source })
     }

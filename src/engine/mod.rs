@@ -17,6 +17,8 @@ mod doctor_target;
 mod facts;
 pub mod journal;
 pub mod propagation;
+pub mod resume;
+pub mod run_lock;
 pub mod wizard_api;
 
 pub use apply::apply;

@@ -17,6 +17,7 @@ use super::views;
 use crate::engine::journal::Journal;
 use crate::engine::wizard_api::CloudChoice;
 use crate::engine::{self, Cancel, CloudRuntime, Services, wizard_api};
+use crate::engine::{resume, run_lock};
 use crate::error::{Error, Result};
 use crate::platform::Client;
 use cmek_core::model::ProviderKind;
@@ -194,6 +195,16 @@ async fn execute(
                     return;
                 }
             };
+            let mut sink = ChannelSink { ticket: t, tx: tx.clone() };
+            // Another run on this machine finishes first; the steps converge on what it left.
+            let _lock = match run_lock::acquire(&c.journal_root, "cmek (wizard)", &services.cancel, &mut sink).await {
+                Ok(lock) => lock,
+                Err(e) => {
+                    send(Msg::Applied(t, RunReport::not_started(&facts, &plan, e)));
+                    return;
+                }
+            };
+            let resumed = resume::last_unfinished(&c.journal_root, &facts.org.uuid.to_string());
             let mut j = match Journal::create(&c.journal_root, "setup") {
                 Ok(j) => j,
                 Err(e) => {
@@ -203,11 +214,23 @@ async fn execute(
             };
             let _ = j.record(
                 "run_started",
-                json!({ "command": "setup", "front_end": "wizard", "organization": facts.org.uuid.to_string() }),
+                json!({
+                    "command": "setup",
+                    "front_end": "wizard",
+                    "mode": "apply",
+                    "organization": facts.org.uuid.to_string(),
+                    "resumes": resumed.as_ref().map(|r| r.dir.display().to_string()),
+                }),
             );
-            let mut sink = ChannelSink { ticket: t, tx: tx.clone() };
-            let report = engine::apply(&services, &facts, &plan, &mut j, &mut sink).await;
-            let _ = j.record("apply_finished", json!({ "failed": report.failure.is_some() }));
+            if let Some(r) = &resumed {
+                sink.emit(Event::Notice { text: r.describe() });
+            }
+            let mut report = engine::apply(&services, &facts, &plan, &mut j, &mut sink).await;
+            if let Some(r) = &resumed {
+                report.notes.insert(0, r.describe());
+            }
+            let _ =
+                j.record("run_finished", json!({ "failed": report.failure.is_some(), "changed": report.changed() }));
             *journal.lock().await = Some(j);
             send(Msg::Applied(t, report));
         }

@@ -324,7 +324,14 @@ fn public_access_is_turned_on_only_when_approved() {
 #[test]
 fn purge_protection_needs_the_vaults_name_and_then_is_turned_on() {
     let r = scenario("azure-purge-protection-off", ATTACH);
-    assert_eq!(outcome(&r.json(), "enable_purge_protection"), "gated", "{r:?}");
+    let doc = r.json();
+    assert_eq!(outcome(&doc, "enable_purge_protection"), "gated", "{r:?}");
+    // The attach the script confirmed did not happen: exit 1, and the document says why.
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(doc["status"], "attach_held", "{r:?}");
+    assert_eq!(doc["attached_to"], Value::Null);
+    assert!(doc["attach_held"].as_str().unwrap().contains("--confirm-purge-protection cmek-sandbox"), "{r:?}");
+    assert_eq!(doc["changed"], true);
     let confirmed = [ATTACH, &["--confirm-purge-protection", "cmek-sandbox"]].concat();
     let r = scenario("azure-purge-protection-off", &confirmed);
     assert_eq!(r.code, 0, "{r:?}");

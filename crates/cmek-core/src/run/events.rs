@@ -60,6 +60,11 @@ pub enum Event {
         budget: std::time::Duration,
         next_in: std::time::Duration,
     },
+    /// Something the user should know that is not a step's outcome: the run waits for another
+    /// one, resumes one that died, or adopted what a concurrent run made. Also kept in the report.
+    Notice {
+        text: String,
+    },
 }
 
 /// Receives events; the non-interactive runner prints them, the TUI turns them into messages.

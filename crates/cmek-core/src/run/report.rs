@@ -39,6 +39,9 @@ pub struct RunReport {
     pub journal_dir: std::path::PathBuf,
     /// What the run left in the cloud.
     pub cloud: Box<dyn CloudOutcome>,
+    /// What the user should know beyond the steps: a run resumed, a lock waited for, what a
+    /// concurrent run made and this one adopted or undid.
+    pub notes: Vec<String>,
 }
 
 impl RunReport {
@@ -52,6 +55,38 @@ impl RunReport {
             failure: Some(error),
             journal_dir: std::path::PathBuf::new(),
             cloud: facts.cloud.outcome(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// True when any step changed something (a failure after it must not say "nothing changed").
+    pub fn changed(&self) -> bool {
+        self.outcomes.iter().any(|o| matches!(o, StepOutcome::Done { .. }))
+    }
+
+    /// Why a requested attach did not happen, when the plan held it back (a gate such as purge
+    /// protection) and nothing else stopped the run first.
+    pub fn attach_held(&self, plan: &Plan) -> Option<String> {
+        if self.attached_to.is_some() {
+            return None;
+        }
+        plan.steps.iter().zip(&self.outcomes).find_map(|(step, outcome)| match (&step.action, outcome) {
+            (crate::plan::Action::Attach { .. }, StepOutcome::Gated { how }) => Some(how.clone()),
+            _ => None,
+        })
+    }
+
+    /// The exit code the command-line contract gives this run. `attach_requested`: the user
+    /// confirmed an attach (`--confirm-attach`), so a run that did not attach is not healthy.
+    /// An input error (2 means "nothing was changed") after a change is reported as 4.
+    pub fn exit_code(&self, attach_requested: bool) -> i32 {
+        match &self.failure {
+            Some(e) if e.kind == crate::error::ErrorKind::Usage && self.changed() => {
+                crate::error::ErrorKind::Remote.exit_code()
+            }
+            Some(e) => e.exit_code(),
+            None if attach_requested && self.attached_to.is_none() => 1,
+            None => 0,
         }
     }
 }

@@ -103,6 +103,7 @@ impl Wizard {
                 // The wait is validation's: show it where validation's verdict will appear.
                 self.screen = Screen::Validate;
             }
+            Event::Notice { text } => self.notice = Some(Notice::info(text)),
             Event::Inspecting { .. } => {}
         }
     }

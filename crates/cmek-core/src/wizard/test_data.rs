@@ -203,6 +203,7 @@ fn report(plan: &Plan, outcomes: Vec<StepOutcome>) -> RunReport {
         attached_to: None,
         failure: None,
         journal_dir: PathBuf::from(JOURNAL_DIR),
+        notes: Vec::new(),
         cloud: if azure {
             Box::new(AzureOutcome {
                 key_id: Some(AZURE_KEY_ID.to_string()),
