@@ -20,4 +20,5 @@ pub mod error;
 pub mod output;
 pub mod platform;
 pub mod providers;
+pub mod retry;
 pub mod tui;

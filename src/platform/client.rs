@@ -20,8 +20,10 @@ use super::call::Call;
 use super::config::{ClientConfig, check_base_url, is_loopback, redacted};
 use super::error::{KIND_REDIRECT, PlatformError};
 use super::headers::{USER_AGENT, default_headers};
-use super::retry::{retry_delay, server_requested_wait, should_retry_status};
+use super::retry::should_retry_status;
 use super::sanitize::Sanitizer;
+use crate::retry::{self, Failed};
+use cmek_core::retry::RetryPolicy;
 
 /// The SDKs' connect timeout.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -50,13 +52,6 @@ impl fmt::Debug for Client {
             .field("credential", &"***")
             .finish_non_exhaustive()
     }
-}
-
-/// Why one attempt failed, and whether the retry policy allows another.
-struct Failure {
-    error: PlatformError,
-    retryable: bool,
-    server_wait: Option<Duration>,
 }
 
 impl Client {
@@ -107,33 +102,22 @@ impl Client {
         F: Fn() -> Fut,
         Fut: Future<Output = Result<Option<T>, PlatformError>>,
     {
-        let mut retries_taken: u32 = 0;
-        loop {
-            let failure = match self.attempt::<T>(&call).await {
-                Ok(value) => return Ok(value),
-                Err(failure) => failure,
-            };
-            let attempts = retries_taken + 1;
-            if !failure.retryable || retries_taken >= self.inner.max_retries {
-                return Err(with_attempts(failure.error, attempts));
+        let policy = RetryPolicy { max_retries: self.inner.max_retries, ..RetryPolicy::STANDARD };
+        let what = format!("{} {}", call.method_name(), call.path);
+        retry::create(&policy, &what, || self.attempt::<T>(&call), find_existing).await.map_err(|gave_up| {
+            let note = gave_up.note().filter(|_| {
+                // Only transport failures name their attempts; an API error's text already says it all.
+                gave_up.lookup_failed.is_some() || matches!(gave_up.error, PlatformError::Transport { .. })
+            });
+            match note {
+                Some(note) => gave_up.error.with_note(&note),
+                None => gave_up.error,
             }
-            let delay = retry_delay(failure.server_wait, retries_taken, rand::random::<f64>());
-            tracing::debug!(method = call.method_name(), path = %call.path, ?delay, error = %failure.error, "retrying");
-            tokio::time::sleep(delay).await;
-            match find_existing().await {
-                Ok(Some(existing)) => return Ok(existing),
-                Ok(None) => {}
-                Err(lookup) => {
-                    let note = format!("not retried, because checking whether it took effect failed: {lookup}");
-                    return Err(with_attempts(failure.error, attempts).with_note(&note));
-                }
-            }
-            retries_taken += 1;
-        }
+        })
     }
 
     /// One request and its answer.
-    async fn attempt<T: DeserializeOwned>(&self, call: &Call) -> Result<T, Failure> {
+    async fn attempt<T: DeserializeOwned>(&self, call: &Call) -> Result<T, Failed<PlatformError>> {
         let method = call.method_name();
         let mut request = self.inner.http.request(call.method.clone(), self.url_for(&call.path));
         if !call.query.is_empty() {
@@ -149,32 +133,26 @@ impl Client {
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|err| self.transport_failure(call, &err))? {
             if body.len() + chunk.len() > MAX_BODY_BYTES {
-                return Err(Failure {
-                    error: PlatformError::Decode {
-                        method,
-                        path: call.path.clone(),
-                        status: status.as_u16(),
-                        message: format!("the response body is larger than {MAX_BODY_BYTES} bytes; stopped reading"),
-                        request_id,
-                    },
-                    retryable: false,
-                    server_wait: None,
-                });
+                return Err(Failed::permanent(PlatformError::Decode {
+                    method,
+                    path: call.path.clone(),
+                    status: status.as_u16(),
+                    message: format!("the response body is larger than {MAX_BODY_BYTES} bytes; stopped reading"),
+                    request_id,
+                }));
             }
             body.extend_from_slice(&chunk);
         }
 
         if status.is_success() {
-            return serde_json::from_slice::<T>(&body).map_err(|err| Failure {
-                error: PlatformError::Decode {
+            return serde_json::from_slice::<T>(&body).map_err(|err| {
+                Failed::permanent(PlatformError::Decode {
                     method,
                     path: call.path.clone(),
                     status: status.as_u16(),
                     message: format!("unexpected response body ({err})"),
                     request_id,
-                },
-                retryable: false,
-                server_wait: None,
+                })
             });
         }
         let error = if status.is_redirection() {
@@ -191,13 +169,15 @@ impl Client {
                 sanitizer,
             )
         };
-        let retryable = should_retry_status(status.as_u16(), header_text(&headers, "x-should-retry"));
-        let server_wait = server_requested_wait(
+        if !should_retry_status(status.as_u16(), header_text(&headers, "x-should-retry")) {
+            return Err(Failed::permanent(error));
+        }
+        let server_wait = RetryPolicy::STANDARD.server_requested_wait(
             header_text(&headers, "retry-after-ms"),
             header_text(&headers, "retry-after"),
             SystemTime::now(),
         );
-        Err(Failure { error, retryable, server_wait })
+        Err(Failed::transient(error, server_wait))
     }
 
     /// The full URL for an API path, keeping any path prefix of the base URL (gateways).
@@ -208,21 +188,18 @@ impl Client {
         url
     }
 
-    fn transport_failure(&self, call: &Call, err: &reqwest::Error) -> Failure {
+    fn transport_failure(&self, call: &Call, err: &reqwest::Error) -> Failed<PlatformError> {
         let what = if err.is_timeout() { "timed out: " } else { "" };
         // reqwest's message names the full URL (the base URL cannot hold user info).
         let message = format!("{what}{}", error_chain(err));
-        Failure {
-            error: PlatformError::Transport {
-                method: call.method_name(),
-                path: call.path.clone(),
-                message: self.inner.sanitizer.clean(&message),
-            },
-            // The SDKs retry every connection-level failure; a request that could not even be
-            // built would fail the same way again.
-            retryable: !err.is_builder(),
-            server_wait: None,
-        }
+        let error = PlatformError::Transport {
+            method: call.method_name(),
+            path: call.path.clone(),
+            message: self.inner.sanitizer.clean(&message),
+        };
+        // The SDKs retry every connection-level failure; a request that could not even be
+        // built would fail the same way again.
+        if err.is_builder() { Failed::permanent(error) } else { Failed::transient(error, None) }
     }
 
     fn redirect_error(
@@ -261,14 +238,4 @@ fn error_chain(err: &reqwest::Error) -> String {
         source = cause.source();
     }
     text
-}
-
-/// Says how many attempts were made, for failures that persisted through retries.
-fn with_attempts(error: PlatformError, attempts: u32) -> PlatformError {
-    match error {
-        PlatformError::Transport { .. } if attempts > 1 => {
-            error.with_note(&format!("gave up after {attempts} attempts"))
-        }
-        other => other,
-    }
 }

@@ -8,6 +8,7 @@
 //! - [`doctor`]: diagnosis: platform and cloud facts -> catalogue findings.
 //! - [`wizard`]: the interactive flow as a state machine (message in, intents out).
 //! - [`run`]: what a run reports (events, step outcomes, the run report).
+//! - [`retry`]: the one retry policy of every remote call (attempts, back-off, `Retry-After`).
 //! - [`error`]: the edge error type: a kind (the exit code), a message and hints.
 #![forbid(unsafe_code)]
 
@@ -19,6 +20,7 @@ pub mod identities;
 pub mod model;
 pub mod plan;
 pub mod policy;
+pub mod retry;
 pub mod run;
 pub mod shell;
 pub mod wizard;
