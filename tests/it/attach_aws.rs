@@ -63,7 +63,7 @@ fn grant(compartments: &[&str]) -> AnthropicGrant {
 
 async fn create_key(aws: &AwsProvider, policy_json: String) -> String {
     let req = NewAwsKey { policy_json, description: "cmek sandbox test".into(), tags: Vec::new() };
-    aws.create_key(&req).await.unwrap().arn.to_string()
+    aws.create_key(&req, None).await.unwrap().arn.to_string()
 }
 
 async fn validate(api: &Api, key: &str) -> serde_json::Value {

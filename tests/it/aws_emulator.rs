@@ -84,7 +84,7 @@ pub fn ctx(org: &str) -> BTreeMap<String, String> {
 
 pub async fn create_key(p: &AwsProvider, policy_json: String) -> String {
     let req = NewAwsKey { policy_json, description: "cmek emulator test".into(), tags: Vec::new() };
-    p.create_key(&req).await.unwrap().arn.to_string()
+    p.create_key(&req, None).await.unwrap().arn.to_string()
 }
 
 fn expect_code(result: Result<impl std::fmt::Debug, AwsError>, code: &str) -> AwsError {
@@ -250,7 +250,7 @@ async fn malformed_policies_are_refused_on_create_and_put() {
     for (text, message) in &cases {
         let text = text.as_str();
         let req = NewAwsKey { policy_json: text.to_string(), description: String::new(), tags: Vec::new() };
-        let e = expect_code(me.create_key(&req).await, "MalformedPolicyDocumentException");
+        let e = expect_code(me.create_key(&req, None).await, "MalformedPolicyDocumentException");
         assert_eq!(e.kind, AwsErrorKind::MalformedPolicy);
         assert!(e.message.starts_with(message), "{text}: {e}");
         let e = expect_code(me.put_key_policy(&arn, text).await, "MalformedPolicyDocumentException");
@@ -271,7 +271,7 @@ async fn the_lockout_check_keeps_the_caller_able_to_manage_the_key() {
     let e = expect_code(me.put_key_policy(&arn, &anthropic_only).await, "MalformedPolicyDocumentException");
     assert_eq!(e.message, "The new key policy will not allow you to update the key policy in the future.");
     let req = NewAwsKey { policy_json: anthropic_only.clone(), description: String::new(), tags: Vec::new() };
-    expect_code(me.create_key(&req).await, "MalformedPolicyDocumentException");
+    expect_code(me.create_key(&req, None).await, "MalformedPolicyDocumentException");
 
     // With the safety check bypassed the customer locks itself out, as AWS would let it.
     let raw = raw_kms(&aws, &aws.customer().credentials.into()).await;

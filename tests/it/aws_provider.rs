@@ -133,11 +133,14 @@ async fn create_key_with_alias(
     b: &Backend,
 ) -> (cmek_core::model::aws::AwsKeyDescription, KmsAliasName) {
     let created = p
-        .create_key(&NewAwsKey {
-            policy_json: rendered_looking_policy(&b.account),
-            description: "cmek integration test".into(),
-            tags: vec![("purpose".into(), "cmek-test".into())],
-        })
+        .create_key(
+            &NewAwsKey {
+                policy_json: rendered_looking_policy(&b.account),
+                description: "cmek integration test".into(),
+                tags: vec![("purpose".into(), "cmek-test".into())],
+            },
+            None,
+        )
         .await
         .unwrap();
     let alias = fresh_alias();

@@ -53,7 +53,7 @@ impl World {
     /// Creates a key with `policy` in the emulator and registers it; returns (ARN, external key id).
     async fn key(&self, policy: String) -> (String, String) {
         let req = NewAwsKey { policy_json: policy, description: "enforcing test".into(), tags: Vec::new() };
-        let arn = self.customer.create_key(&req).await.unwrap().arn.to_string();
+        let arn = self.customer.create_key(&req, None).await.unwrap().arn.to_string();
         let id = self.api.create_aws_key(&arn).await;
         (arn, id)
     }

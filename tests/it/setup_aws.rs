@@ -105,7 +105,10 @@ async fn existing_key_keeps_customer_statements_and_backs_up_the_old_policy() {
     })
     .to_string();
     let key = aws
-        .create_key(&NewAwsKey { policy_json: customer_policy.clone(), description: "existing".into(), tags: vec![] })
+        .create_key(
+            &NewAwsKey { policy_json: customer_policy.clone(), description: "existing".into(), tags: vec![] },
+            None,
+        )
         .await
         .unwrap();
 
@@ -184,7 +187,7 @@ async fn a_disabled_key_stops_the_run_before_any_change() {
     let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Sid": "AccountRootAdmin",
         "Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{account}:root")}, "Action": "kms:*", "Resource": "*"}]});
     let key = aws
-        .create_key(&NewAwsKey { policy_json: policy.to_string(), description: "disabled".into(), tags: vec![] })
+        .create_key(&NewAwsKey { policy_json: policy.to_string(), description: "disabled".into(), tags: vec![] }, None)
         .await
         .unwrap();
     // moto 5.2 answers DisableKey by ARN with a 500, so the key id is used.
@@ -199,6 +202,28 @@ async fn a_disabled_key_stops_the_run_before_any_change() {
     assert!(check["fix"].as_str().unwrap().contains("aws kms enable-key"));
     assert!(world.platform_client().all_external_keys().await.unwrap().is_empty(), "nothing registered");
     assert_eq!(aws.get_key_policy(&key.arn.to_string()).await.unwrap(), policy.to_string(), "policy untouched");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_key_outside_the_us_is_refused_before_it_is_created() {
+    // A KMS key cannot be deleted for 7 days: the Region is checked before CreateKey, and --plan
+    // shows the same failure the real run stops on.
+    let world = World::start().await;
+    for extra in [&["--plan"][..], &[]] {
+        let run = world.cmek(&args(&[&["--region", "eu-west-1", "--workspace", "production"], extra].concat())).await;
+        assert_eq!(run.code, 1, "{run:?}");
+        let doc = run.json();
+        assert_eq!(doc["status"], "blocked", "{run:?}");
+        let check = doc["checks"].as_array().unwrap().iter().find(|c| c["id"] == "ANT-12").unwrap();
+        assert_eq!(check["status"], "fail", "{run:?}");
+        assert!(check["observed"].as_str().unwrap().contains("eu-west-1"), "{run:?}");
+        assert!(check["fix"].as_str().unwrap().contains("--region us-east-2"), "{run:?}");
+    }
+    let mut eu = world.aws_settings();
+    eu.region = Some("eu-west-1".parse().unwrap());
+    let eu = cmek::providers::aws::AwsProvider::connect(&eu).await.unwrap();
+    assert!(eu.list_key_ids().await.unwrap().is_empty(), "no key was created in eu-west-1");
+    assert!(world.platform_client().all_external_keys().await.unwrap().is_empty(), "nothing registered");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,31 +1,45 @@
-//! The AWS steps of a run: create the key (then its alias and rotation), or replace its policy
-//! after backing the old one up (refusing when it changed since it was inspected).
+//! The AWS steps of a run, each safe to repeat: create the key (tagged so a dead run's key is
+//! found again), point the alias at it (and when another run's alias got there first, adopt that
+//! key and retire this run's), turn rotation on, replace an existing key's policy after backing
+//! it up (refusing when it changed since it was inspected), and retire duplicate keys.
 
 use async_trait::async_trait;
 use cmek_core::model::ProviderConfig;
-use cmek_core::model::aws::{AwsKeyConfig, KmsKeyArn};
-use cmek_core::plan::aws::{AwsFacts, AwsOutcome, AwsStep};
+use cmek_core::model::aws::{AwsKeyConfig, KeyMarker, KmsAliasName, KmsKeyArn};
+use cmek_core::plan::aws::{AwsFacts, AwsOutcome, AwsStep, DUPLICATE_DELETION_DAYS};
 use cmek_core::plan::{CloudStep, KeyTarget, SetupFacts};
 use cmek_core::policy::aws::PolicyDocument;
+use cmek_core::policy::aws::merge::merge;
+use cmek_core::policy::aws::render::AnthropicGrant;
 use cmek_core::run::CloudOutcome;
+use cmek_core::run::events::Event;
 use serde_json::json;
 
 use super::AwsRuntime;
 use crate::engine::cloud::{CloudSession, StepContext, foreign_step};
 use crate::error::{Error, Result};
-use crate::providers::aws::NewAwsKey;
+use crate::providers::aws::{AwsErrorKind, AwsProvider, NewAwsKey};
 
 pub(super) struct AwsSession<'a> {
     aws: &'a AwsRuntime,
-    /// The key the run works on: found by inspection, or created by the run.
+    /// The key the run works on: found by inspection, created by the run, or adopted.
     key_arn: Option<KmsKeyArn>,
+    /// The key this run created, if it did: the one to retire if another run's key wins.
+    created: Option<KmsKeyArn>,
 }
 
 impl<'a> AwsSession<'a> {
     pub(super) fn new(aws: &'a AwsRuntime, facts: &SetupFacts) -> Self {
         let key_arn =
             facts.cloud.downcast_ref::<AwsFacts>().and_then(|f| f.key.as_ref()).map(|k| k.description.arn.clone());
-        Self { aws, key_arn }
+        Self { aws, key_arn, created: None }
+    }
+
+    fn working_key(&self, named: &Option<KmsKeyArn>) -> Result<KmsKeyArn> {
+        named
+            .clone()
+            .or_else(|| self.key_arn.clone())
+            .ok_or_else(|| Error::remote("no key to work on: the key step did not produce one"))
     }
 }
 
@@ -35,34 +49,52 @@ impl CloudSession for AwsSession<'_> {
         let Some(step) = step.downcast_ref::<AwsStep>() else {
             return Err(foreign_step(cmek_core::model::ProviderKind::Aws, step));
         };
-        let journal = &mut *ctx.journal;
         match step {
-            AwsStep::CreateKey { region, alias, description, policy, .. } => {
+            AwsStep::CreateKey { region, alias, organization, description, policy, .. } => {
+                let run = ctx.journal.dir().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let marker = KeyMarker { organization: *organization, alias: alias.clone(), run };
+                // Before the call: a run killed while KMS creates the key leaves this record, and
+                // the key carries the same marker.
+                let _ = ctx.journal.record("key_creating", json!({ "region": region.to_string(), "marker": marker }));
                 let aws = self.aws.client(region).await?;
-                let created = aws
-                    .create_key(&NewAwsKey {
-                        policy_json: policy.to_json_pretty(),
-                        description: description.clone(),
-                        tags: vec![("created-by".into(), "cmek".into())],
-                    })
-                    .await
-                    .map_err(Error::from)?;
-                let _ = journal.record("key_created", json!({ "arn": created.arn.to_string() }));
-                aws.create_alias(alias, &created.key_id).await.map_err(|e| {
-                    Error::from(e)
-                        .context(format!("the key {} was created, but its alias {alias} was not", created.arn))
-                })?;
-                let _ = journal
-                    .record("alias_created", json!({ "alias": alias.to_string(), "arn": created.arn.to_string() }));
-                // Rotation is hygiene, not a requirement: a refusal is reported, not fatal.
-                let rotation = match aws.enable_key_rotation(created.key_id.as_str()).await {
-                    Ok(()) => "automatic rotation on".to_string(),
-                    Err(e) => format!("automatic rotation NOT turned on ({e})"),
+                let key =
+                    NewAwsKey { policy_json: policy.to_json_pretty(), description: description.clone(), tags: vec![] };
+                let created = aws.create_key(&key, Some(&marker)).await.map_err(Error::from)?;
+                let _ = ctx.journal.record("key_created", json!({ "arn": created.arn.to_string() }));
+                self.key_arn = Some(created.arn.clone());
+                self.created = Some(created.arn.clone());
+                Ok(format!("created {} (tagged for {alias})", created.arn))
+            }
+            AwsStep::CreateAlias { alias, key, grant } => {
+                let target = self.working_key(key)?;
+                let key_id = target.key_id().ok_or_else(|| Error::remote(format!("{target} is not a key ARN")))?;
+                let aws = self.aws.client(&target.region).await?;
+                match aws.create_alias(alias, key_id).await {
+                    Ok(()) => {
+                        let _ = ctx
+                            .journal
+                            .record("alias_created", json!({ "alias": alias.to_string(), "arn": target.to_string() }));
+                        self.key_arn = Some(target.clone());
+                        Ok(format!("{alias} points at {target}"))
+                    }
+                    Err(e) if e.kind == AwsErrorKind::AlreadyExists => {
+                        self.alias_taken(&aws, alias, &target, grant, ctx).await
+                    }
+                    Err(e) => Err(Error::from(e)
+                        .context(format!("the key {target} exists, but {alias} could not be pointed at it"))),
+                }
+            }
+            AwsStep::EnableRotation { key } => {
+                let target = self.working_key(key)?;
+                let aws = self.aws.client(&target.region).await?;
+                // Rotation is hygiene, not a requirement: a refusal is reported, not fatal (the
+                // next run plans it again while it is off).
+                let result = match aws.enable_key_rotation(&target.to_string()).await {
+                    Ok(()) => format!("automatic rotation on for {target}"),
+                    Err(e) => format!("automatic rotation NOT turned on for {target} ({e})"),
                 };
-                let _ = journal.record("rotation", json!({ "arn": created.arn.to_string(), "result": rotation }));
-                let detail = format!("created {} ({alias}), {rotation}", created.arn);
-                self.key_arn = Some(created.arn);
-                Ok(detail)
+                let _ = ctx.journal.record("rotation", json!({ "arn": target.to_string(), "result": result }));
+                Ok(result)
             }
             AwsStep::UpdateKeyPolicy { key, before, after, .. } => {
                 let arn = key.to_string();
@@ -74,26 +106,105 @@ impl CloudSession for AwsSession<'_> {
                     ))
                     .with_hint("re-run cmek setup to plan against the current policy"));
                 }
-                let backup = journal.backup_policy(&arn, &current).map_err(|e| Error::remote(e.to_string()))?;
+                let backup = ctx.journal.backup_policy(&arn, &current).map_err(|e| Error::remote(e.to_string()))?;
                 aws.put_key_policy(&arn, &after.to_json_pretty()).await.map_err(Error::from)?;
                 Ok(format!("key policy updated; the previous policy is saved in {}", backup.display()))
             }
+            AwsStep::RetireDuplicates { alias, keys } => self.retire(alias, keys, ctx).await,
         }
     }
 
     fn registration(&self, target: &KeyTarget) -> Result<ProviderConfig> {
-        if let Some(config) = &target.config {
-            return Ok(config.clone());
-        }
-        let arn = self
-            .key_arn
-            .as_ref()
-            .ok_or_else(|| Error::remote("no key to register: the key step did not produce one"))?;
+        let arn = match (&target.config, &self.key_arn) {
+            // A key adopted during the run replaces the one the plan named.
+            (Some(config), Some(arn)) if AwsKeyConfig::read(config).is_some_and(|c| c.kms_arn != arn.to_string()) => {
+                arn
+            }
+            (Some(config), _) => return Ok(config.clone()),
+            (None, Some(arn)) => arn,
+            (None, None) => return Err(Error::remote("no key to register: the key step did not produce one")),
+        };
         Ok(AwsKeyConfig { kms_arn: arn.to_string(), region: Some(arn.region.to_string()) }.to_config())
     }
 
     fn outcome(&self) -> Box<dyn CloudOutcome> {
         Box::new(AwsOutcome { key_arn: self.key_arn.clone() })
+    }
+}
+
+impl AwsSession<'_> {
+    /// The alias exists: a retry of our own call, or another run's alias (a concurrent run, or one
+    /// that finished since this one inspected). The alias decides which key is used: this run
+    /// adopts that key (granting what this run's plan grants, if it lacks it) and retires the key
+    /// it created itself, so the organisation ends with one key in use.
+    async fn alias_taken(
+        &mut self,
+        aws: &AwsProvider,
+        alias: &KmsAliasName,
+        target: &KmsKeyArn,
+        grant: &AnthropicGrant,
+        ctx: &mut StepContext<'_>,
+    ) -> Result<String> {
+        let winner = aws.describe_key(alias.as_str()).await.map_err(Error::from)?.arn;
+        if &winner == target {
+            self.key_arn = Some(winner);
+            return Ok(format!("{alias} already points at {target}"));
+        }
+        let mut said = vec![format!("{alias} was created by another run for {winner}; this run uses that key")];
+        let current = aws.get_key_policy(&winner.to_string()).await.map_err(Error::from)?;
+        if let Ok(doc) = PolicyDocument::parse(&current) {
+            let merged = merge(&doc, grant);
+            if !merged.is_unchanged() {
+                let arn = winner.to_string();
+                let backup = ctx.journal.backup_policy(&arn, &current).map_err(|e| Error::remote(e.to_string()))?;
+                aws.put_key_policy(&arn, &merged.policy.to_json_pretty()).await.map_err(Error::from)?;
+                said.push(format!("its key policy now also grants this run's workspace (backup {})", backup.display()));
+            }
+        }
+        let retired = match &self.created {
+            Some(mine) if mine == target => {
+                aws.schedule_key_deletion(&mine.to_string(), DUPLICATE_DELETION_DAYS).await.map_err(Error::from)?;
+                said.push(format!(
+                    "the key this run created, {mine}, is scheduled for deletion in {DUPLICATE_DELETION_DAYS} days \
+                     (undo: aws kms cancel-key-deletion --key-id {mine})"
+                ));
+                Some(mine.to_string())
+            }
+            _ => None,
+        };
+        let _ = ctx.journal.record(
+            "alias_race_lost",
+            json!({ "alias": alias.to_string(), "adopted": winner.to_string(), "retired": retired }),
+        );
+        let text = said.join("; ");
+        ctx.sink.emit(Event::Notice { text: text.clone() });
+        self.key_arn = Some(winner);
+        Ok(text)
+    }
+
+    /// Schedules the deletion of cmek-made duplicates, re-checking each just before: never the
+    /// key the alias points at now, never the key this run uses.
+    async fn retire(&mut self, alias: &KmsAliasName, keys: &[KmsKeyArn], ctx: &mut StepContext<'_>) -> Result<String> {
+        let Some(first) = keys.first() else { return Ok("no duplicate key to retire".to_string()) };
+        let aws = self.aws.client(&first.region).await?;
+        let in_use = aws.describe_key(alias.as_str()).await.map_err(Error::from)?.arn;
+        let mut retired = Vec::new();
+        for key in keys.iter().filter(|k| **k != in_use && Some(*k) != self.key_arn.as_ref()) {
+            aws.schedule_key_deletion(&key.to_string(), DUPLICATE_DELETION_DAYS).await.map_err(Error::from)?;
+            retired.push(key.to_string());
+        }
+        let _ = ctx.journal.record("duplicates_retired", json!({ "alias": alias.to_string(), "keys": retired }));
+        if retired.is_empty() {
+            return Ok("no duplicate key left to retire".to_string());
+        }
+        let text = format!(
+            "duplicate key{} made for {alias} by an earlier or concurrent run scheduled for deletion in \
+             {DUPLICATE_DELETION_DAYS} days: {} (undo: aws kms cancel-key-deletion --key-id <key>)",
+            if retired.len() == 1 { "" } else { "s" },
+            retired.join(", ")
+        );
+        ctx.sink.emit(Event::Notice { text: text.clone() });
+        Ok(text)
     }
 }
 

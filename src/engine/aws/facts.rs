@@ -1,4 +1,5 @@
-//! The AWS facts of a `setup` run: who is calling, and the key (named, or found by its alias).
+//! The AWS facts of a `setup` run: who is calling, and the key (named, found by its alias, or left
+//! without its alias by a run that died).
 
 use cmek_core::model::aws::AwsKeyRef;
 use cmek_core::plan::CloudAnswers;
@@ -25,5 +26,10 @@ pub(super) async fn gather(
         (None, Some(k)) => Some(k.description.arn.clone()),
         _ => None,
     };
-    Ok(Box::new(AwsFacts { caller, key, alias_target }))
+    // No alias: a key a dead (or concurrent) run made for it is found by cmek's tags.
+    let orphans = match (&asked.key, &key) {
+        (None, None) => client.find_marked_keys(&asked.alias).await.map_err(Error::from)?,
+        _ => Vec::new(),
+    };
+    Ok(Box::new(AwsFacts { caller, key, alias_target, orphans }))
 }

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_kms::primitives::Blob;
 
+use super::calls;
 use super::connect::AwsProvider;
 use super::error::{AwsError, AwsErrorKind};
 
@@ -18,15 +19,17 @@ impl AwsProvider {
     ) -> Result<Vec<u8>, AwsError> {
         const OP: &str = "kms:Encrypt";
         let kms = self.kms_for(key);
-        let out = kms
-            .client
-            .encrypt()
-            .key_id(key)
-            .plaintext(Blob::new(plaintext))
-            .set_encryption_context(sdk_context(context))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(OP, &kms.endpoint, e))?;
+        let out = calls::idempotent(OP, || async {
+            kms.client
+                .encrypt()
+                .key_id(key)
+                .plaintext(Blob::new(plaintext))
+                .set_encryption_context(sdk_context(context))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk(OP, &kms.endpoint, e))
+        })
+        .await?;
         out.ciphertext_blob().map(|b| b.as_ref().to_vec()).ok_or_else(|| {
             AwsError::new(AwsErrorKind::Other, OP, format!("KMS returned no ciphertext for key `{key}`"))
         })
@@ -42,15 +45,17 @@ impl AwsProvider {
     ) -> Result<Vec<u8>, AwsError> {
         const OP: &str = "kms:Decrypt";
         let kms = self.kms_for(key);
-        let out = kms
-            .client
-            .decrypt()
-            .key_id(key)
-            .ciphertext_blob(Blob::new(ciphertext))
-            .set_encryption_context(sdk_context(context))
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(OP, &kms.endpoint, e))?;
+        let out = calls::idempotent(OP, || async {
+            kms.client
+                .decrypt()
+                .key_id(key)
+                .ciphertext_blob(Blob::new(ciphertext))
+                .set_encryption_context(sdk_context(context))
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk(OP, &kms.endpoint, e))
+        })
+        .await?;
         out.plaintext()
             .map(|b| b.as_ref().to_vec())
             .ok_or_else(|| AwsError::new(AwsErrorKind::Other, OP, format!("KMS returned no plaintext for key `{key}`")))

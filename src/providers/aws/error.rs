@@ -31,7 +31,7 @@ pub enum AwsErrorKind {
     InvalidInput,
     /// The alias (or other named resource) already exists.
     AlreadyExists,
-    /// Still throttled after the SDK's retries.
+    /// Throttled (still, after the retry policy's attempts).
     Throttled,
     /// The endpoint could not be reached or did not answer in time.
     Network,
@@ -50,11 +50,38 @@ pub struct AwsError {
     pub message: String,
     /// The `x-amzn-RequestId` of the failed call, for AWS support and CloudTrail.
     pub request_id: Option<String>,
+    /// The HTTP status of AWS's answer; `None` when AWS never answered.
+    pub status: Option<u16>,
 }
 
 impl AwsError {
     pub(crate) fn new(kind: AwsErrorKind, operation: &'static str, message: impl Into<String>) -> Self {
-        Self { kind, operation, code: None, message: message.into(), request_id: None }
+        Self { kind, operation, code: None, message: message.into(), request_id: None, status: None }
+    }
+
+    /// Whether another attempt may succeed: throttling, a 5xx (KMS internal errors, dependency
+    /// timeouts), or no answer at all (a dropped connection, a timeout).
+    pub fn is_transient(&self) -> bool {
+        matches!(self.kind, AwsErrorKind::Throttled | AwsErrorKind::Network) || self.status.is_some_and(|s| s >= 500)
+    }
+
+    /// This failure, as the retry executor sees it (AWS sends no `Retry-After`).
+    pub(crate) fn failed(self) -> crate::retry::Failed<AwsError> {
+        if self.is_transient() {
+            crate::retry::Failed::transient(self, None)
+        } else {
+            crate::retry::Failed::permanent(self)
+        }
+    }
+
+    /// The last failure once the retry policy gave up, with a note saying so.
+    pub(crate) fn gave_up(gave_up: crate::retry::GaveUp<AwsError>) -> AwsError {
+        let note = gave_up.note();
+        let mut e = gave_up.error;
+        if let Some(note) = note {
+            e.message = format!("{} ({note})", e.message);
+        }
+        e
     }
 
     /// Authentication or authorisation failed (exit code 3 territory).
@@ -103,8 +130,12 @@ impl AwsError {
         let request_id = err.request_id().map(str::to_string);
         if let Some(creds) = credentials_error_in_chain(&err) {
             let message = format!("no usable AWS credentials: {}", error_chain(creds));
-            return Self { kind: AwsErrorKind::Credentials, operation, code: None, message, request_id };
+            return Self { kind: AwsErrorKind::Credentials, operation, code: None, message, request_id, status: None };
         }
+        let status = match &err {
+            SdkError::ServiceError(service) => Some(service.raw().status().as_u16()),
+            _ => None,
+        };
         let (kind, code, message) = match &err {
             SdkError::ServiceError(service) => {
                 let code = service.err().code().map(str::to_string);
@@ -121,8 +152,9 @@ impl AwsError {
             SdkError::TimeoutError(_) => {
                 (AwsErrorKind::Network, None, format!("no answer from {endpoint} in time: {}", error_chain(&err)))
             }
+            // Usually an answer cut short on the wire: worth another attempt.
             SdkError::ResponseError(_) => {
-                (AwsErrorKind::Other, None, format!("unreadable answer from {endpoint}: {}", error_chain(&err)))
+                (AwsErrorKind::Network, None, format!("unreadable answer from {endpoint}: {}", error_chain(&err)))
             }
             SdkError::ConstructionFailure(_) => {
                 (AwsErrorKind::InvalidInput, None, format!("could not build the request: {}", error_chain(&err)))
@@ -130,7 +162,7 @@ impl AwsError {
             // `SdkError` is non-exhaustive.
             _ => (AwsErrorKind::Other, None, error_chain(&err)),
         };
-        Self { kind, operation, code, message, request_id }
+        Self { kind, operation, code, message, request_id, status }
     }
 }
 

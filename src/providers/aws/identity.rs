@@ -1,5 +1,6 @@
 //! `whoami`: STS GetCallerIdentity, the identity every other call runs as.
 
+use super::calls;
 use super::connect::AwsProvider;
 use super::error::{AwsError, AwsErrorKind};
 use cmek_core::model::aws::{AwsAccountId, AwsCallerIdentity};
@@ -10,7 +11,10 @@ impl AwsProvider {
     pub async fn whoami(&self) -> Result<AwsCallerIdentity, AwsError> {
         const OP: &str = "sts:GetCallerIdentity";
         let (sts, endpoint) = self.sts();
-        let out = sts.get_caller_identity().send().await.map_err(|e| AwsError::from_sdk(OP, &endpoint, e))?;
+        let out = calls::idempotent(OP, || async {
+            sts.get_caller_identity().send().await.map_err(|e| AwsError::from_sdk(OP, &endpoint, e))
+        })
+        .await?;
         let missing = |what: &str| AwsError::new(AwsErrorKind::Other, OP, format!("STS returned no {what}"));
         let account_text = out.account().ok_or_else(|| missing("account"))?;
         let account: AwsAccountId = account_text.parse().map_err(|e| {

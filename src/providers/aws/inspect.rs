@@ -1,7 +1,8 @@
-//! `inspect_key`: DescribeKey plus the key policy, the key's aliases and its rotation status.
+//! `inspect_key`: DescribeKey plus the key policy, the key's aliases, its rotation status and tags.
 
 use aws_sdk_kms::types::AliasListEntry;
 
+use super::calls;
 use super::connect::AwsProvider;
 use super::error::{AwsError, AwsErrorKind};
 use cmek_core::model::aws::{AwsKeyDescription, AwsKeyFacts, KmsAliasName};
@@ -20,7 +21,8 @@ impl AwsProvider {
         let policy = self.get_key_policy(&arn).await?;
         let aliases = self.aliases_of(&arn, description.key_id.as_str()).await?;
         let rotation_enabled = self.rotation_enabled(&arn).await?;
-        Ok(AwsKeyFacts { description, policy, aliases, rotation_enabled })
+        let tags = self.key_tags(&arn).await?.unwrap_or_default();
+        Ok(AwsKeyFacts { description, policy, aliases, rotation_enabled, tags })
     }
 
     /// ListAliases for one key (all pages), sorted. `alias/aws/...` names belong to AWS managed
@@ -28,16 +30,18 @@ impl AwsProvider {
     async fn aliases_of(&self, arn: &str, key_id: &str) -> Result<Vec<KmsAliasName>, AwsError> {
         const OP: &str = "kms:ListAliases";
         let kms = self.kms_for(arn);
-        let entries: Vec<AliasListEntry> = kms
-            .client
-            .list_aliases()
-            .key_id(key_id)
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-            .map_err(|e| AwsError::from_sdk(OP, &kms.endpoint, e))?;
+        let entries: Vec<AliasListEntry> = calls::idempotent(OP, || async {
+            kms.client
+                .list_aliases()
+                .key_id(key_id)
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>()
+                .await
+                .map_err(|e| AwsError::from_sdk(OP, &kms.endpoint, e))
+        })
+        .await?;
         let mut aliases: Vec<KmsAliasName> = entries
             .iter()
             // Defensive: some implementations ignore the KeyId filter.
@@ -55,10 +59,18 @@ impl AwsProvider {
     async fn rotation_enabled(&self, arn: &str) -> Result<Option<bool>, AwsError> {
         const OP: &str = "kms:GetKeyRotationStatus";
         let kms = self.kms_for(arn);
-        match kms.client.get_key_rotation_status().key_id(arn).send().await {
+        let result = calls::idempotent(OP, || async {
+            kms.client
+                .get_key_rotation_status()
+                .key_id(arn)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk(OP, &kms.endpoint, e))
+        })
+        .await;
+        match result {
             Ok(out) => Ok(Some(out.key_rotation_enabled())),
-            Err(e) => {
-                let err = AwsError::from_sdk(OP, &kms.endpoint, e);
+            Err(err) => {
                 let unreadable = matches!(err.kind, AwsErrorKind::AccessDenied | AwsErrorKind::InvalidState)
                     || err.code.as_deref() == Some("UnsupportedOperationException");
                 if unreadable { Ok(None) } else { Err(err) }

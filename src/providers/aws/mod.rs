@@ -4,9 +4,11 @@
 //!
 //! - [`settings`]: region, profile, endpoint and credential overrides.
 //! - `connect`: the standard aws-config chains plus overrides -> [`AwsProvider`].
-//! - `identity`, `sts`, `keys`, `inspect`, `key_policy`, `crypto`, `rotation`: one group of calls each.
+//! - `identity`, `sts`, `keys`, `marked_keys`, `inspect`, `key_policy`, `crypto`, `rotation`: one group of
+//!   calls each, every one through `calls` (the one retry policy; the SDK's own retries are off).
 //! - `convert`: SDK outputs -> `model`; [`error`]: SDK errors -> [`AwsError`].
 
+mod calls;
 mod connect;
 mod convert;
 mod crypto;
@@ -15,6 +17,7 @@ mod identity;
 mod inspect;
 mod key_policy;
 mod keys;
+mod marked_keys;
 mod rotation;
 pub mod settings;
 mod sts;

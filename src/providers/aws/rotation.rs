@@ -1,6 +1,7 @@
 //! EnableKeyRotation: yearly automatic rotation of the key material, transparent to Anthropic
 //! (the key id and ARN stay the same; old material still decrypts).
 
+use super::calls;
 use super::connect::AwsProvider;
 use super::error::AwsError;
 
@@ -8,12 +9,15 @@ impl AwsProvider {
     pub async fn enable_key_rotation(&self, key: &str) -> Result<(), AwsError> {
         const OP: &str = "kms:EnableKeyRotation";
         let kms = self.kms_for(key);
-        kms.client
-            .enable_key_rotation()
-            .key_id(key)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(OP, &kms.endpoint, e))?;
+        calls::idempotent(OP, || async {
+            kms.client
+                .enable_key_rotation()
+                .key_id(key)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk(OP, &kms.endpoint, e))
+        })
+        .await?;
         Ok(())
     }
 }

@@ -5,6 +5,7 @@
 
 use secrecy::SecretString;
 
+use super::calls;
 use super::connect::AwsProvider;
 use super::error::{AwsError, AwsErrorKind};
 use super::settings::StaticCredentials;
@@ -15,13 +16,15 @@ impl AwsProvider {
     pub async fn assume_role(&self, role_arn: &str, session_name: &str) -> Result<StaticCredentials, AwsError> {
         const OP: &str = "sts:AssumeRole";
         let (sts, endpoint) = self.sts();
-        let out = sts
-            .assume_role()
-            .role_arn(role_arn)
-            .role_session_name(session_name)
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk(OP, &endpoint, e))?;
+        let out = calls::idempotent(OP, || async {
+            sts.assume_role()
+                .role_arn(role_arn)
+                .role_session_name(session_name)
+                .send()
+                .await
+                .map_err(|e| AwsError::from_sdk(OP, &endpoint, e))
+        })
+        .await?;
         let creds = out.credentials().ok_or_else(|| {
             AwsError::new(AwsErrorKind::Other, OP, format!("STS returned no credentials for role `{role_arn}`"))
         })?;

@@ -19,6 +19,7 @@ fn aws_key(policy: &str, state: AwsKeyState) -> AwsKeyFacts {
         policy: policy.to_string(),
         aliases: vec!["alias/anthropic-cmek".parse().unwrap()],
         rotation_enabled: Some(true),
+        tags: Vec::new(),
     }
 }
 

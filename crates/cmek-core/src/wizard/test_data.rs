@@ -159,6 +159,7 @@ pub fn key_facts(policy_fixture: &str) -> AwsKeyFacts {
         policy: fixture_text(policy_fixture).to_string(),
         aliases: vec!["alias/anthropic-cmek".parse().unwrap()],
         rotation_enabled: Some(true),
+        tags: Vec::new(),
     }
 }
 
@@ -171,6 +172,7 @@ pub fn facts(workspace: Option<WorkspaceFacts>, key: Option<AwsKeyFacts>) -> Set
             caller: caller(),
             alias_target: key.as_ref().map(|k| k.description.arn.clone()),
             key,
+            orphans: Vec::new(),
         }),
     }
 }

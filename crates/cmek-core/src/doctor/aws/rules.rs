@@ -45,7 +45,7 @@ pub fn findings(f: &DoctorFacts, aws: &Gathered<Box<AwsKeyLookup>>) -> Vec<Findi
             AwsCallerIdentity { account: d.account.clone(), arn: String::new(), user_id: String::new() }
         }
     };
-    let facts = AwsFacts { caller, key: Some(k.clone()), alias_target: None };
+    let facts = AwsFacts { caller, key: Some(k.clone()), alias_target: None, orphans: Vec::new() };
     out.extend(key_checks(k, &facts, &d.region).iter().map(|c| Finding::from_check(c, KEY)));
     if d.state == AwsKeyState::PendingDeletion {
         out.retain(|x| x.id != "AWS-01");

@@ -78,6 +78,9 @@ pub struct AwsKeyFacts {
     pub aliases: Vec<KmsAliasName>,
     /// `None` when the caller may not read the rotation status.
     pub rotation_enabled: Option<bool>,
+    /// The key's tags (empty when they may not be read); cmek's marker is among them
+    /// (`marker::KeyMarker`) when cmek made the key.
+    pub tags: Vec<(String, String)>,
 }
 
 /// The caller's identity, from STS `GetCallerIdentity`.

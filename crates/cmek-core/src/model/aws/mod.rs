@@ -4,7 +4,9 @@
 mod config;
 mod ids;
 mod key;
+pub mod marker;
 
 pub use config::AwsKeyConfig;
 pub use ids::{AwsAccountId, AwsKeyRef, AwsRegion, KmsAliasName, KmsKeyArn, KmsKeyId, KmsResource};
 pub use key::{AwsCallerIdentity, AwsKeyDescription, AwsKeyFacts, AwsKeyState};
+pub use marker::KeyMarker;

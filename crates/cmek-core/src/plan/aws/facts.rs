@@ -9,4 +9,8 @@ pub struct AwsFacts {
     pub key: Option<AwsKeyFacts>,
     /// When no key was named: whether the alias exists (it then points at `key`).
     pub alias_target: Option<KmsKeyArn>,
+    /// When the alias does not exist: keys cmek made for this alias that no alias points at (a
+    /// run died before CreateAlias, or another run is between the two). The planner adopts one
+    /// made for this organisation instead of creating another.
+    pub orphans: Vec<AwsKeyFacts>,
 }

@@ -5,6 +5,21 @@ use crate::model::aws::{AwsKeyFacts, AwsKeyState, AwsRegion};
 use super::AwsFacts;
 use crate::plan::{Check, Severity};
 
+/// ANT-12: CMEK is served only from US Regions. Checked for the key a run would create too, so a
+/// key is never made (it could not be deleted for 7 days) in a Region validation refuses.
+pub fn region_check(region: &AwsRegion, observed: &str, asked_region: &AwsRegion) -> Check {
+    if region.is_supported_for_cmek() {
+        return Check::pass("ANT-12", Severity::High, format!("key Region {region} is supported (US)"));
+    }
+    let us = if asked_region.is_supported_for_cmek() {
+        asked_region.to_string()
+    } else {
+        crate::identities::published().aws.default_region().to_string()
+    };
+    Check::fail("ANT-12", Severity::High, "key Region is supported (US)", observed)
+        .with_fix(format!("use a US Region, e.g. --region {us} (CMEK keys are served only from the US)"))
+}
+
 pub fn key_checks(key: &AwsKeyFacts, aws: &AwsFacts, asked_region: &AwsRegion) -> Vec<Check> {
     let d = &key.description;
     let arn = &d.arn;
@@ -49,12 +64,7 @@ pub fn key_checks(key: &AwsKeyFacts, aws: &AwsFacts, asked_region: &AwsRegion) -
         Check::pass("AWS-04", Severity::High, "key is single-Region")
     });
 
-    out.push(if region.is_supported_for_cmek() {
-        Check::pass("ANT-12", Severity::High, format!("key Region {region} is supported (US)"))
-    } else {
-        Check::fail("ANT-12", Severity::High, "key Region is supported (US)", format!("{arn} is in {region}"))
-            .with_fix(format!("create a key in a US Region: --region {asked_region} without --key"))
-    });
+    out.push(region_check(region, &format!("{arn} is in {region}"), asked_region));
 
     if d.account != aws.caller.account {
         out.push(

@@ -20,10 +20,11 @@ pub use answers::AwsAnswers;
 pub use existing_grant::ExistingGrant;
 pub use facts::AwsFacts;
 pub use outcome::AwsOutcome;
-pub use steps::AwsStep;
+pub use steps::{AwsStep, DUPLICATE_DELETION_DAYS};
 
 use crate::identities;
-use crate::model::aws::{AwsKeyConfig, AwsKeyFacts, KmsKeyArn};
+use crate::model::aws::marker::made_by_cmek;
+use crate::model::aws::{AwsKeyConfig, AwsKeyFacts, AwsKeyState, KeyMarker, KmsKeyArn};
 use crate::model::{CompartmentId, ProviderKind};
 use crate::policy::aws::PolicyDocument;
 use crate::policy::aws::diff::diff;
@@ -88,6 +89,12 @@ fn plan<'a>(
         }
         (key, _) => key.as_ref(),
     };
+    // No alias yet: a key a dead (or concurrent) run made for it is adopted, not duplicated.
+    let (adopted, duplicates) = match key {
+        None if asked.key.is_none() => adoptable(aws, asked, facts),
+        _ => (None, Vec::new()),
+    };
+    let key = key.or(adopted);
     let key_arn = key.map(|k| k.description.arn.clone());
     let registered = key_arn.as_ref().and_then(|arn| find_registered(&facts.registered, arn));
 
@@ -111,6 +118,10 @@ fn plan<'a>(
         decrypt_existing_compartments: Vec::new(),
     };
 
+    if key.is_none() {
+        let observed = format!("a new key would be created in {}", asked.region);
+        checks.push(key_checks::region_check(&asked.region, &observed, &asked.region));
+    }
     if let Some(k) = key {
         checks.extend(key_checks(k, aws, &asked.region));
         if !existing.unusable_values.is_empty() {
@@ -124,6 +135,7 @@ fn plan<'a>(
             let step = AwsStep::CreateKey {
                 region: asked.region.clone(),
                 alias: asked.alias.clone(),
+                organization: facts.org.uuid,
                 description: format!(
                     "Claude Platform customer-managed key for {} ({}), created by cmek",
                     facts.org.name, facts.org.uuid
@@ -133,9 +145,17 @@ fn plan<'a>(
             };
             let document = document_of(&step, DocumentChange::New);
             steps.push(Step::cloud(step, StepState::Planned));
+            let alias = AwsStep::CreateAlias { alias: asked.alias.clone(), key: None, grant: grant.clone() };
+            steps.push(Step::cloud(alias, StepState::Planned));
+            steps.push(Step::cloud(AwsStep::EnableRotation { key: None }, StepState::Planned));
             (Some(policy), document)
         }
         (Some(k), Some(doc)) => {
+            if adopted.is_some() {
+                let arn = Some(k.description.arn.clone());
+                let alias = AwsStep::CreateAlias { alias: asked.alias.clone(), key: arn, grant: grant.clone() };
+                steps.push(Step::cloud(alias, StepState::Planned));
+            }
             let merged = merge(doc, &grant);
             let (state, change) = if merged.is_unchanged() {
                 let why =
@@ -153,10 +173,17 @@ fn plan<'a>(
             };
             let document = document_of(&step, change);
             steps.push(Step::cloud(step, state));
+            if let Some(rotation) = rotation_step(k) {
+                steps.push(rotation);
+            }
             (Some(merged.policy), document)
         }
         (Some(_), None) => (None, None),
     };
+    if !duplicates.is_empty() {
+        let retire = AwsStep::RetireDuplicates { alias: asked.alias.clone(), keys: duplicates };
+        steps.push(Step::cloud(retire, StepState::Planned));
+    }
 
     if let Some(policy) = &final_policy {
         let arn = key_arn.as_ref().map(ToString::to_string).unwrap_or_else(|| placeholder_arn(&grant, asked));
@@ -172,7 +199,7 @@ fn plan<'a>(
                     .as_ref()
                     .map(|arn| AwsKeyConfig { kms_arn: arn.to_string(), region: Some(region.to_string()) }.to_config()),
             },
-            display_name: display_name(answers, asked, key),
+            display_name: display_name(answers, asked, key, adopted.is_some()),
             existing_id: registered.map(|r| r.id.clone()),
         },
         state: match registered {
@@ -194,8 +221,51 @@ fn document_of(step: &AwsStep, change: DocumentChange) -> Option<PlanDocument> {
     let (diff, after) = match step {
         AwsStep::CreateKey { diff, policy, .. } => (diff, policy),
         AwsStep::UpdateKeyPolicy { diff, after, .. } => (diff, after),
+        _ => return None,
     };
     Some(PlanDocument { name: DOCUMENT, change, diff: diff.clone(), after: after.to_json_pretty() })
+}
+
+/// The key cmek made for this organisation and alias that the run adopts (one a dead run left:
+/// registered first, else the oldest), and the others, to retire. Keys another organisation's
+/// setup made, disabled keys and registered ones are never retired.
+fn adoptable<'f>(
+    aws: &'f AwsFacts,
+    asked: &AwsAnswers,
+    facts: &SetupFacts,
+) -> (Option<&'f AwsKeyFacts>, Vec<KmsKeyArn>) {
+    let mut mine: Vec<&AwsKeyFacts> = aws
+        .orphans
+        .iter()
+        .filter(|k| KeyMarker::read(&k.tags).is_some_and(|m| m.is_for(&facts.org.uuid, &asked.alias)))
+        .filter(|k| k.description.state == AwsKeyState::Enabled)
+        .collect();
+    let registered = |k: &AwsKeyFacts| find_registered(&facts.registered, &k.description.arn).is_some();
+    mine.sort_by(|a, b| {
+        (!registered(a), a.description.creation_date, &a.description.key_id).cmp(&(
+            !registered(b),
+            b.description.creation_date,
+            &b.description.key_id,
+        ))
+    });
+    let Some((first, rest)) = mine.split_first() else { return (None, Vec::new()) };
+    let retire = rest.iter().filter(|k| !registered(k)).map(|k| k.description.arn.clone()).collect();
+    (Some(*first), retire)
+}
+
+/// Rotation of a key cmek made is cmek's to keep on (a run may have died before turning it on);
+/// on a customer's own key it stays a warning (AWS-17), not a change.
+fn rotation_step(key: &AwsKeyFacts) -> Option<Step> {
+    if !made_by_cmek(&key.tags) {
+        return None;
+    }
+    let arn = key.description.arn.clone();
+    let state = match key.rotation_enabled {
+        Some(false) => StepState::Planned,
+        Some(true) => StepState::AlreadyDone(format!("automatic rotation is already on for {arn}")),
+        None => return None,
+    };
+    Some(Step::cloud(AwsStep::EnableRotation { key: Some(arn) }, state))
 }
 
 /// The registered configuration of this key.
@@ -223,11 +293,11 @@ fn compartments_for(
     all
 }
 
-fn display_name(answers: &SetupAnswers, asked: &AwsAnswers, key: Option<&AwsKeyFacts>) -> String {
+fn display_name(answers: &SetupAnswers, asked: &AwsAnswers, key: Option<&AwsKeyFacts>, adopted: bool) -> String {
     if let Some(name) = &answers.display_name {
         return name.clone();
     }
-    match key {
+    match key.filter(|_| !adopted) {
         Some(k) => match k.aliases.first() {
             Some(alias) => format!("{alias} ({})", k.description.region),
             None => format!("KMS key {} ({})", k.description.key_id, k.description.region),

@@ -47,6 +47,7 @@ fn key(policy: &str, state: AwsKeyState) -> AwsKeyFacts {
         policy: policy.to_string(),
         aliases: vec!["alias/anthropic-cmek".parse().unwrap()],
         rotation_enabled: Some(true),
+        tags: Vec::new(),
     }
 }
 
@@ -63,6 +64,7 @@ fn facts(ws: Option<WorkspaceFacts>, key: Option<AwsKeyFacts>, registered: Vec<R
             },
             alias_target: key.as_ref().map(|k| k.description.arn.clone()),
             key,
+            orphans: Vec::new(),
         }),
     }
 }

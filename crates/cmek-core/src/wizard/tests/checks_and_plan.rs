@@ -110,7 +110,7 @@ fn at_plan() -> Journey {
 fn the_plan_screen_counts_changes_and_asks_before_applying() {
     let mut j = at_plan();
     let plan = j.wizard.checks().plan().unwrap().clone();
-    assert_eq!(change_count(&plan), 2, "create and register; validate is read-only, attach is gated");
+    assert_eq!(change_count(&plan), 4, "key, alias, rotation and register; validate is read-only, attach is gated");
     assert!(j.press(KeyInput::Enter).is_empty());
     assert_eq!(j.wizard.overlay(), Some(Overlay::ConfirmApply));
     assert!(j.press(KeyInput::Char('n')).is_empty());
