@@ -104,6 +104,64 @@ where
     }
 }
 
+/// An error a remote's calls fail with, as the executor needs it: whether it is transient (and
+/// the wait the server asked for), and how to add a note to it.
+pub trait RemoteError: Sized + std::fmt::Display {
+    /// `Some` when another attempt may succeed, with the honoured server-requested wait.
+    fn transient(&self) -> Option<Option<Duration>>;
+    /// The same error with `note` added to its message.
+    fn noted(self, note: &str) -> Self;
+}
+
+fn classify<E: RemoteError>(error: E) -> Failed<E> {
+    let transient = error.transient();
+    Failed { error, transient }
+}
+
+fn settle<E: RemoteError>(gave_up: GaveUp<E>) -> E {
+    match gave_up.note() {
+        Some(note) => gave_up.error.noted(&note),
+        None => gave_up.error,
+    }
+}
+
+/// `call` under the standard policy, for a remote whose errors say whether they are transient.
+pub async fn idempotent<T, E, F, Fut>(what: &str, mut attempt: F) -> Result<T, E>
+where
+    E: RemoteError,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+{
+    call(&RetryPolicy::STANDARD, what, || {
+        let a = attempt();
+        async move { a.await.map_err(classify) }
+    })
+    .await
+    .map_err(settle)
+}
+
+/// `create` under the standard policy, for a remote whose errors say whether they are transient.
+pub async fn created<T, E, F, Fut, L, LFut>(what: &str, mut attempt: F, lookup: L) -> Result<T, E>
+where
+    E: RemoteError,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+    L: FnMut() -> LFut,
+    LFut: Future<Output = Result<Option<T>, E>>,
+{
+    create(
+        &RetryPolicy::STANDARD,
+        what,
+        || {
+            let a = attempt();
+            async move { a.await.map_err(classify) }
+        },
+        lookup,
+    )
+    .await
+    .map_err(settle)
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicU32, Ordering};

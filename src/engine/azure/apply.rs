@@ -82,6 +82,22 @@ async fn run_step(session: &mut AzureSession<'_>, ctx: &mut StepContext<'_>, ste
         AzureStep::UpdateVaultNetwork { vault, enable_public_access, default_deny, add_ip_rules, remove_ip_rules } => {
             let seen = session.seen;
             let current = azure.inspect_vault(vault).await.map_err(Error::from)?;
+            let wanted = |v: &AzureVaultFacts| {
+                let is =
+                    |value: &Option<String>, want: &str| value.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(want));
+                (!enable_public_access || is(&v.public_network_access, "Enabled"))
+                    && (!default_deny || is(&v.network_default_action, "Deny"))
+                    && add_ip_rules.iter().all(|a| v.ip_rules.iter().any(|r| same_rule(r, a)))
+                    && !remove_ip_rules.iter().any(|x| v.ip_rules.iter().any(|r| same_rule(r, x)))
+            };
+            if !same_network(seen, &current) && wanted(&current) {
+                // Another run (or the run that died before this one) made this very change.
+                return Ok(format!(
+                    "vault {} already has the network settings this step makes ({}); nothing was written",
+                    vault.vault,
+                    describe_network(&current)
+                ));
+            }
             if !same_network(seen, &current) {
                 return Err(Error::remote(format!(
                     "the network settings of vault {} changed since they were inspected (now: {}); nothing was \
@@ -138,6 +154,23 @@ async fn run_step(session: &mut AzureSession<'_>, ctx: &mut StepContext<'_>, ste
             // Creating over an existing key would make a new version without the customer's tags:
             // look again (the key may have been unreadable, or made, since inspection).
             if let Some(existing) = azure.inspect_key(vault_uri, name).await.map_err(Error::from)? {
+                // A concurrent run (or one that died after its create) made the very key this
+                // step makes: same type, size, operations and tags. Use it; another version
+                // would be a second key under one name.
+                let same_ops = existing.key_ops.len() == 2
+                    && ["wrapKey", "unwrapKey"].iter().all(|op| existing.key_ops.iter().any(|o| o == op));
+                let same = same_ops
+                    && existing.key_size.is_some_and(|s| s >= *size)
+                    && existing.kty.as_deref().is_some_and(|k| k.starts_with("RSA"))
+                    && tags.iter().all(|(k, v)| existing.tags.get(k) == Some(v));
+                if same {
+                    let kid = existing.kid.clone().unwrap_or_else(|| format!("{vault_uri}/keys/{name}"));
+                    let _ = ctx.journal.record("azure_key_adopted", json!({ "kid": kid }));
+                    session.outcome.key_id = Some(kid.clone());
+                    return Ok(format!(
+                        "{kid} was created meanwhile by another run with the same settings: used as is"
+                    ));
+                }
                 return Err(Error::remote(format!(
                     "key {name} exists in {vault_uri} ({}), but the plan was made without it; nothing was written",
                     existing.kid.as_deref().unwrap_or("current version")
@@ -153,7 +186,26 @@ async fn run_step(session: &mut AzureSession<'_>, ctx: &mut StepContext<'_>, ste
                         "kty": key.kty, "size": key.key_size, "key_ops": key.key_ops, "tags": key.tags }),
             );
             session.outcome.key_id = Some(kid.clone());
-            Ok(format!("created {kid} ({} {}-bit, wrapKey and unwrapKey)", key.kty.as_deref().unwrap_or("RSA"), size))
+            let mut detail =
+                format!("created {kid} ({} {}-bit, wrapKey and unwrapKey)", key.kty.as_deref().unwrap_or("RSA"), size);
+            // Key Vault has no create-if-absent: a run creating the same key at the same moment adds
+            // a version. Said, not hidden (a single version cannot be deleted; each has the same
+            // settings, and the newest is the one in use).
+            if let Some(now) = azure.inspect_key(vault_uri, name).await.map_err(Error::from)?
+                && now.kid.is_some()
+                && now.kid.as_deref() != Some(kid.as_str())
+            {
+                let newest = now.kid.unwrap_or_default();
+                let text = format!(
+                    "another run created key {name} at the same moment: its version {newest} is the newest and the \
+                     one in use; this run's version {kid} stays as an older version with the same settings"
+                );
+                let _ = ctx.journal.record("azure_key_version_race", json!({ "own": kid, "newest": newest }));
+                ctx.sink.emit(cmek_core::run::events::Event::Notice { text: text.clone() });
+                session.outcome.key_id = Some(newest);
+                detail = format!("{detail}; {text}");
+            }
+            Ok(detail)
         }
         AzureStep::MergeKeyTags { vault_uri, name, add, .. } => {
             let merged = azure.merge_key_tags(vault_uri, name, add).await.map_err(Error::from)?;

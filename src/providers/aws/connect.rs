@@ -26,7 +26,7 @@ const CONNECT: &str = "aws:Connect";
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// One attempt of one call, including reading the answer.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
-/// One call (one attempt: retries are ours, see `calls`).
+/// One call (one attempt: retries are `crate::retry`'s).
 const OPERATION_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A connection to AWS KMS and STS in one region (calls on a key ARN go to the ARN's region).
@@ -55,7 +55,7 @@ impl AwsProvider {
         let region = resolve_region(settings).await?;
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new(region.as_str().to_string()))
-            // Retries are `calls`'s, under the one retry policy: the SDK would retry a CreateKey
+            // Retries are `crate::retry`'s, under the one retry policy: the SDK would retry a CreateKey
             // whose answer was lost and make a second key.
             .retry_config(RetryConfig::disabled())
             .timeout_config(

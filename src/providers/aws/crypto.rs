@@ -4,9 +4,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_kms::primitives::Blob;
 
-use super::calls;
 use super::connect::AwsProvider;
 use super::error::{AwsError, AwsErrorKind};
+use crate::retry;
 
 impl AwsProvider {
     /// Encrypts `plaintext` under `key` with `context` (KMS authenticates the context; policy
@@ -19,7 +19,7 @@ impl AwsProvider {
     ) -> Result<Vec<u8>, AwsError> {
         const OP: &str = "kms:Encrypt";
         let kms = self.kms_for(key);
-        let out = calls::idempotent(OP, || async {
+        let out = retry::idempotent(OP, || async {
             kms.client
                 .encrypt()
                 .key_id(key)
@@ -45,7 +45,7 @@ impl AwsProvider {
     ) -> Result<Vec<u8>, AwsError> {
         const OP: &str = "kms:Decrypt";
         let kms = self.kms_for(key);
-        let out = calls::idempotent(OP, || async {
+        let out = retry::idempotent(OP, || async {
             kms.client
                 .decrypt()
                 .key_id(key)

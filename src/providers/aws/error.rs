@@ -65,25 +65,6 @@ impl AwsError {
         matches!(self.kind, AwsErrorKind::Throttled | AwsErrorKind::Network) || self.status.is_some_and(|s| s >= 500)
     }
 
-    /// This failure, as the retry executor sees it (AWS sends no `Retry-After`).
-    pub(crate) fn failed(self) -> crate::retry::Failed<AwsError> {
-        if self.is_transient() {
-            crate::retry::Failed::transient(self, None)
-        } else {
-            crate::retry::Failed::permanent(self)
-        }
-    }
-
-    /// The last failure once the retry policy gave up, with a note saying so.
-    pub(crate) fn gave_up(gave_up: crate::retry::GaveUp<AwsError>) -> AwsError {
-        let note = gave_up.note();
-        let mut e = gave_up.error;
-        if let Some(note) = note {
-            e.message = format!("{} ({note})", e.message);
-        }
-        e
-    }
-
     /// Authentication or authorisation failed (exit code 3 territory).
     pub fn is_auth(&self) -> bool {
         matches!(self.kind, AwsErrorKind::AccessDenied | AwsErrorKind::Credentials)
@@ -181,6 +162,18 @@ impl fmt::Display for AwsError {
 }
 
 impl StdError for AwsError {}
+
+impl crate::retry::RemoteError for AwsError {
+    /// AWS sends no `Retry-After`: the back-off decides.
+    fn transient(&self) -> Option<Option<std::time::Duration>> {
+        self.is_transient().then_some(None)
+    }
+
+    fn noted(mut self, note: &str) -> Self {
+        self.message = format!("{} ({note})", self.message);
+        self
+    }
+}
 
 /// The kind an AWS error code stands for. Codes of both KMS (JSON) and STS (query) are covered.
 pub(crate) fn kind_for_code(code: &str) -> AwsErrorKind {

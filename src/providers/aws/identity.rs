@@ -1,8 +1,8 @@
 //! `whoami`: STS GetCallerIdentity, the identity every other call runs as.
 
-use super::calls;
 use super::connect::AwsProvider;
 use super::error::{AwsError, AwsErrorKind};
+use crate::retry;
 use cmek_core::model::aws::{AwsAccountId, AwsCallerIdentity};
 
 impl AwsProvider {
@@ -11,7 +11,7 @@ impl AwsProvider {
     pub async fn whoami(&self) -> Result<AwsCallerIdentity, AwsError> {
         const OP: &str = "sts:GetCallerIdentity";
         let (sts, endpoint) = self.sts();
-        let out = calls::idempotent(OP, || async {
+        let out = retry::idempotent(OP, || async {
             sts.get_caller_identity().send().await.map_err(|e| AwsError::from_sdk(OP, &endpoint, e))
         })
         .await?;

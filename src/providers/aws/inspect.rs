@@ -2,9 +2,9 @@
 
 use aws_sdk_kms::types::AliasListEntry;
 
-use super::calls;
 use super::connect::AwsProvider;
 use super::error::{AwsError, AwsErrorKind};
+use crate::retry;
 use cmek_core::model::aws::{AwsKeyDescription, AwsKeyFacts, KmsAliasName};
 
 impl AwsProvider {
@@ -30,7 +30,7 @@ impl AwsProvider {
     async fn aliases_of(&self, arn: &str, key_id: &str) -> Result<Vec<KmsAliasName>, AwsError> {
         const OP: &str = "kms:ListAliases";
         let kms = self.kms_for(arn);
-        let entries: Vec<AliasListEntry> = calls::idempotent(OP, || async {
+        let entries: Vec<AliasListEntry> = retry::idempotent(OP, || async {
             kms.client
                 .list_aliases()
                 .key_id(key_id)
@@ -59,7 +59,7 @@ impl AwsProvider {
     async fn rotation_enabled(&self, arn: &str) -> Result<Option<bool>, AwsError> {
         const OP: &str = "kms:GetKeyRotationStatus";
         let kms = self.kms_for(arn);
-        let result = calls::idempotent(OP, || async {
+        let result = retry::idempotent(OP, || async {
             kms.client
                 .get_key_rotation_status()
                 .key_id(arn)

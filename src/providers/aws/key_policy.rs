@@ -3,9 +3,9 @@
 //! PutKeyPolicy replaces the whole policy; merging and backing up is the caller's job (policy/,
 //! engine/). The lockout safety check is never bypassed.
 
-use super::calls;
 use super::connect::AwsProvider;
 use super::error::{AwsError, AwsErrorKind};
+use crate::retry;
 
 /// The only key policy name KMS supports.
 const POLICY_NAME: &str = "default";
@@ -15,7 +15,7 @@ impl AwsProvider {
     pub async fn get_key_policy(&self, key: &str) -> Result<String, AwsError> {
         const OP: &str = "kms:GetKeyPolicy";
         let kms = self.kms_for(key);
-        let out = calls::idempotent(OP, || async {
+        let out = retry::idempotent(OP, || async {
             kms.client
                 .get_key_policy()
                 .key_id(key)
@@ -34,7 +34,7 @@ impl AwsProvider {
     pub async fn put_key_policy(&self, key: &str, policy_json: &str) -> Result<(), AwsError> {
         const OP: &str = "kms:PutKeyPolicy";
         let kms = self.kms_for(key);
-        calls::idempotent(OP, || async {
+        retry::idempotent(OP, || async {
             kms.client
                 .put_key_policy()
                 .key_id(key)

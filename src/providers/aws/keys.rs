@@ -4,10 +4,10 @@
 
 use aws_sdk_kms::types::{KeySpec, KeyUsageType, OriginType, Tag};
 
-use super::calls;
 use super::connect::AwsProvider;
 use super::convert::key_description;
 use super::error::{AwsError, AwsErrorKind};
+use crate::retry;
 use cmek_core::model::aws::{AwsKeyDescription, AwsKeyFacts, AwsKeyRef, KeyMarker, KmsAliasName, KmsKeyId};
 
 /// What `create_key` needs; everything else about a CMEK key is fixed (see `create_key`).
@@ -33,7 +33,7 @@ impl AwsProvider {
     pub async fn describe_key(&self, key: &str) -> Result<AwsKeyDescription, AwsError> {
         const OP: &str = "kms:DescribeKey";
         let kms = self.kms_for(key);
-        let out = calls::idempotent(OP, || async {
+        let out = retry::idempotent(OP, || async {
             kms.client.describe_key().key_id(key).send().await.map_err(|e| AwsError::from_sdk(OP, &kms.endpoint, e))
         })
         .await?;
@@ -81,7 +81,7 @@ impl AwsProvider {
             let found = self.find_marked_keys(&marker.alias).await?;
             Ok(found.into_iter().find(|k| KeyMarker::read(&k.tags).as_ref() == Some(marker)))
         };
-        calls::create(
+        retry::created(
             OP,
             || async {
                 let out = attempt().await?;
@@ -101,7 +101,7 @@ impl AwsProvider {
     pub async fn create_alias(&self, alias: &KmsAliasName, key: &KmsKeyId) -> Result<(), AwsError> {
         const OP: &str = "kms:CreateAlias";
         let kms = self.kms();
-        calls::create(
+        retry::created(
             OP,
             || async {
                 kms.client
@@ -130,7 +130,7 @@ impl AwsProvider {
     pub async fn schedule_key_deletion(&self, key: &str, days: i32) -> Result<bool, AwsError> {
         const OP: &str = "kms:ScheduleKeyDeletion";
         let kms = self.kms_for(key);
-        let result = calls::idempotent(OP, || async {
+        let result = retry::idempotent(OP, || async {
             kms.client
                 .schedule_key_deletion()
                 .key_id(key)

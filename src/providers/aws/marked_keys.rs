@@ -8,9 +8,9 @@ use std::collections::HashSet;
 use aws_sdk_kms::types::{AliasListEntry, KeyListEntry};
 use futures::stream::{self, StreamExt};
 
-use super::calls;
 use super::connect::AwsProvider;
 use super::error::{AwsError, AwsErrorKind};
+use crate::retry;
 use cmek_core::model::aws::{AwsKeyFacts, KeyMarker, KmsAliasName};
 
 /// Tag reads in flight at once: well under KMS's request quotas.
@@ -21,7 +21,7 @@ impl AwsProvider {
     pub async fn list_key_ids(&self) -> Result<Vec<String>, AwsError> {
         const OP: &str = "kms:ListKeys";
         let kms = self.kms();
-        let keys: Vec<KeyListEntry> = calls::idempotent(OP, || async {
+        let keys: Vec<KeyListEntry> = retry::idempotent(OP, || async {
             kms.client
                 .list_keys()
                 .into_paginator()
@@ -39,7 +39,7 @@ impl AwsProvider {
     async fn aliased_key_ids(&self) -> Result<HashSet<String>, AwsError> {
         const OP: &str = "kms:ListAliases";
         let kms = self.kms();
-        let aliases: Vec<AliasListEntry> = calls::idempotent(OP, || async {
+        let aliases: Vec<AliasListEntry> = retry::idempotent(OP, || async {
             kms.client
                 .list_aliases()
                 .into_paginator()
@@ -57,7 +57,7 @@ impl AwsProvider {
     pub async fn key_tags(&self, key: &str) -> Result<Option<Vec<(String, String)>>, AwsError> {
         const OP: &str = "kms:ListResourceTags";
         let kms = self.kms_for(key);
-        let result = calls::idempotent(OP, || async {
+        let result: Result<Vec<(String, String)>, AwsError> = retry::idempotent(OP, || async {
             let mut tags = Vec::new();
             let mut marker: Option<String> = None;
             loop {

@@ -5,10 +5,9 @@
 //! - [`settings`]: region, profile, endpoint and credential overrides.
 //! - `connect`: the standard aws-config chains plus overrides -> [`AwsProvider`].
 //! - `identity`, `sts`, `keys`, `marked_keys`, `inspect`, `key_policy`, `crypto`, `rotation`: one group of
-//!   calls each, every one through `calls` (the one retry policy; the SDK's own retries are off).
+//!   calls each, every one through `crate::retry` (the one retry policy; the SDK's own retries are off).
 //! - `convert`: SDK outputs -> `model`; [`error`]: SDK errors -> [`AwsError`].
 
-mod calls;
 mod connect;
 mod convert;
 mod crypto;

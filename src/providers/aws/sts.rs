@@ -5,10 +5,10 @@
 
 use secrecy::SecretString;
 
-use super::calls;
 use super::connect::AwsProvider;
 use super::error::{AwsError, AwsErrorKind};
 use super::settings::StaticCredentials;
+use crate::retry;
 
 impl AwsProvider {
     /// STS AssumeRole -> temporary credentials (access key, secret, session token) for a session
@@ -16,7 +16,7 @@ impl AwsProvider {
     pub async fn assume_role(&self, role_arn: &str, session_name: &str) -> Result<StaticCredentials, AwsError> {
         const OP: &str = "sts:AssumeRole";
         let (sts, endpoint) = self.sts();
-        let out = calls::idempotent(OP, || async {
+        let out = retry::idempotent(OP, || async {
             sts.assume_role()
                 .role_arn(role_arn)
                 .role_session_name(session_name)

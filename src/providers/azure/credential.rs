@@ -26,7 +26,7 @@ use azure_identity::{
 use secrecy::ExposeSecret;
 
 use super::settings::AzureSettings;
-use super::transport::client_options;
+use super::transport::credential_options;
 
 /// Reads one environment variable (tests pass a map; the CLI passes `std::env::var`).
 pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -69,7 +69,7 @@ impl CredentialChain {
     /// Builds the links that apply to `settings` and `env`, in the documented order. A link whose
     /// configuration is rejected up front (e.g. a malformed tenant id) is left out with a log line.
     pub fn new(settings: &AzureSettings, http: &reqwest::Client, env: EnvLookup<'_>) -> Self {
-        let options = || client_options(settings, http);
+        let options = || credential_options(settings, http);
         let mut links = Vec::new();
         let mut skipped = Vec::new();
         let mut push = |source: &'static str, made: azure_core::Result<Arc<dyn TokenCredential>>| match made {

@@ -49,11 +49,23 @@ pub struct AzureError {
     pub message: String,
     /// `x-ms-request-id` (or Graph's `request-id`), for Azure support.
     pub request_id: Option<String>,
+    /// The HTTP status of Azure's answer; `None` when Azure never answered.
+    pub status: Option<u16>,
+    /// The wait Azure asked for (`Retry-After`, `x-ms-retry-after-ms`), when it is one the retry
+    /// policy honours.
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl AzureError {
     pub(crate) fn new(kind: AzureErrorKind, operation: &'static str, message: impl Into<String>) -> Self {
-        Self { kind, operation, code: None, message: message.into(), request_id: None }
+        Self { kind, operation, code: None, message: message.into(), request_id: None, status: None, retry_after: None }
+    }
+
+    /// Whether another attempt may succeed: throttling, a timeout or 5xx answer (408, 429, 500,
+    /// 502, 503, 504, as the Azure SDKs decide), or no answer at all.
+    pub fn is_transient(&self) -> bool {
+        matches!(self.kind, AzureErrorKind::Throttled | AzureErrorKind::Network)
+            || self.status.is_some_and(|s| matches!(s, 408 | 429 | 500 | 502 | 503 | 504))
     }
 
     /// Authentication or authorisation failed.
@@ -125,6 +137,28 @@ impl fmt::Display for AzureError {
 
 impl std::error::Error for AzureError {}
 
+impl crate::retry::RemoteError for AzureError {
+    fn transient(&self) -> Option<Option<std::time::Duration>> {
+        self.is_transient().then_some(self.retry_after)
+    }
+
+    fn noted(mut self, note: &str) -> Self {
+        self.message = format!("{} ({note})", self.message);
+        self
+    }
+}
+
+/// The wait an answer's headers ask for (`x-ms-retry-after-ms`, `retry-after-ms`, `Retry-After`),
+/// when the retry policy honours it. `header` reads one header by name.
+pub(crate) fn retry_after(header: impl Fn(&str) -> Option<String>) -> Option<std::time::Duration> {
+    let ms = header("x-ms-retry-after-ms").or_else(|| header("retry-after-ms"));
+    cmek_core::retry::RetryPolicy::STANDARD.server_requested_wait(
+        ms.as_deref(),
+        header("retry-after").as_deref(),
+        std::time::SystemTime::now(),
+    )
+}
+
 /// The kind an HTTP status and Azure error code mean, shared by ARM, Graph and Key Vault.
 pub(crate) fn kind_of(status: u16, code: Option<&str>) -> AzureErrorKind {
     let code = code.unwrap_or_default();
@@ -192,6 +226,8 @@ mod edge_error_tests {
             code: Some(code.into()),
             message: "refused".into(),
             request_id: None,
+            status: None,
+            retry_after: None,
         }
     }
 

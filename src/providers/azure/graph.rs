@@ -27,9 +27,16 @@ impl AzureProvider {
         let app_id = checked_app_id(op, app_id)?;
         let url = self.graph_url("/v1.0/servicePrincipals");
         let body = json!({ "appId": app_id });
-        match self.send_json(op, Method::POST, &url, GRAPH_SCOPE, Some(&body)).await {
-            Ok(answer) => sp_facts(&answer.body)
-                .ok_or_else(|| AzureError::new(AzureErrorKind::Other, op, "Graph answered without an object id")),
+        let read = |answer: super::rest::JsonAnswer| {
+            sp_facts(&answer.body)
+                .ok_or_else(|| AzureError::new(AzureErrorKind::Other, op, "Graph answered without an object id"))
+        };
+        // A create whose answer was lost may have happened: look before sending it again.
+        let created =
+            self.create_json(op, &url, GRAPH_SCOPE, &body, read, || self.find_service_principal(&app_id)).await;
+        match created {
+            Ok(sp) => Ok(sp),
+            // Another run (or an admin) consented first: Graph allows one per app and tenant.
             Err(e) if e.kind == AzureErrorKind::Conflict => self.find_service_principal(&app_id).await?.ok_or(e),
             Err(e) => Err(e),
         }

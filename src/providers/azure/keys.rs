@@ -1,6 +1,7 @@
 //! Key Vault keys through the official `KeyClient`: read a key's current version, create a CMEK
 //! key (RSA, ops exactly wrapKey + unwrapKey). Key Vault answers the first request with a 401
-//! challenge, which the client handles.
+//! challenge, which the client handles. Every call runs under the one retry policy (the client's
+//! own retries are off); a create looks the key up before a retry.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +12,7 @@ use super::AzureProvider;
 use super::error::{AzureError, AzureErrorKind};
 use super::sdk_error::from_sdk;
 use super::transport::{client_options, http_client};
+use crate::retry;
 use cmek_core::model::azure::{AzureKeyFacts, AzureKeyName, VaultUri};
 
 /// What `create_key` makes.
@@ -45,16 +47,19 @@ impl AzureProvider {
     ) -> Result<Option<AzureKeyFacts>, AzureError> {
         let op = "keyvault:keys/get";
         let client = self.key_client(op, vault)?;
-        match client.get_key(name.as_str(), None).await {
-            Ok(response) => {
-                let key = response.into_model().map_err(|e| from_sdk(op, &e))?;
-                Ok(Some(self.portless(key_facts(name, &key))))
+        retry::idempotent(op, || async {
+            match client.get_key(name.as_str(), None).await {
+                Ok(response) => {
+                    let key = response.into_model().map_err(|e| from_sdk(op, &e))?;
+                    Ok(Some(self.portless(key_facts(name, &key))))
+                }
+                Err(e) => {
+                    let err = from_sdk(op, &e);
+                    if err.kind == AzureErrorKind::NotFound { Ok(None) } else { Err(err) }
+                }
             }
-            Err(e) => {
-                let err = from_sdk(op, &e);
-                if err.kind == AzureErrorKind::NotFound { Ok(None) } else { Err(err) }
-            }
-        }
+        })
+        .await
     }
 
     /// Whether a deleted key named `name` waits in the vault's soft-delete bin (creating a key of
@@ -63,7 +68,12 @@ impl AzureProvider {
     pub async fn deleted_key_exists(&self, vault: &VaultUri, name: &AzureKeyName) -> Result<bool, AzureError> {
         let op = "keyvault:deletedkeys/get";
         let client = self.key_client(op, vault)?;
-        deleted_answer(client.get_deleted_key(name.as_str(), None).await.map(|_| ()).map_err(|e| from_sdk(op, &e)))
+        deleted_answer(
+            retry::idempotent(op, || async {
+                client.get_deleted_key(name.as_str(), None).await.map(|_| ()).map_err(|e| from_sdk(op, &e))
+            })
+            .await,
+        )
     }
 
     /// Creates a key (or a new version of it) for CMEK.
@@ -89,10 +99,19 @@ impl AzureProvider {
             tags: Some(new.tags.clone().into_iter().collect()),
             ..Default::default()
         };
-        let content = parameters.try_into().map_err(|e| from_sdk(op, &e))?;
         let client = self.key_client(op, vault)?;
-        let key = client.create_key(name.as_str(), content, None).await.map_err(|e| from_sdk(op, &e))?;
-        Ok(self.portless(key_facts(name, &key.into_model().map_err(|e| from_sdk(op, &e))?)))
+        // A create whose answer was lost made the key (or a new version): look before sending it
+        // again, which would add one more version.
+        retry::created(
+            op,
+            || async {
+                let content = parameters.clone().try_into().map_err(|e| from_sdk(op, &e))?;
+                let key = client.create_key(name.as_str(), content, None).await.map_err(|e| from_sdk(op, &e))?;
+                Ok(self.portless(key_facts(name, &key.into_model().map_err(|e| from_sdk(op, &e))?)))
+            },
+            || self.inspect_key(vault, name),
+        )
+        .await
     }
 
     /// The key id as Azure would name it: without the sandbox's port suffix (`:8443`), which the

@@ -20,6 +20,7 @@ mod policy;
 mod policy_rule;
 mod probe;
 mod rest;
+mod retry_policy;
 mod roles;
 mod sdk_error;
 mod settings;

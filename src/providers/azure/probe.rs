@@ -6,6 +6,7 @@ use azure_security_keyvault_keys::models::{EncryptionAlgorithm, KeyOperationPara
 use super::AzureProvider;
 use super::error::{AzureError, AzureErrorKind};
 use super::sdk_error::from_sdk;
+use crate::retry;
 use cmek_core::model::azure::{AzureKeyName, VaultUri};
 
 impl AzureProvider {
@@ -20,19 +21,25 @@ impl AzureProvider {
             value: Some(value),
             ..Default::default()
         };
-        let content = params(secret.to_vec()).try_into().map_err(|e| from_sdk(op, &e))?;
-        let wrapped = client.wrap_key(name.as_str(), content, None).await.map_err(|e| from_sdk(op, &e))?;
-        let wrapped = wrapped.into_model().map_err(|e| from_sdk(op, &e))?;
+        let wrapped = retry::idempotent(op, || async {
+            let content = params(secret.to_vec()).try_into().map_err(|e| from_sdk(op, &e))?;
+            let wrapped = client.wrap_key(name.as_str(), content, None).await.map_err(|e| from_sdk(op, &e))?;
+            wrapped.into_model().map_err(|e| from_sdk(op, &e))
+        })
+        .await?;
         let missing =
             |what: &str| AzureError::new(AzureErrorKind::Other, op, format!("wrapKey answered without {what}"));
         let ciphertext = wrapped.result.ok_or_else(|| missing("a result"))?;
         let kid = wrapped.kid.ok_or_else(|| missing("a key id"))?;
         let version = kid.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_string();
         let op = "keyvault:keys/unwrapKey";
-        let content = params(ciphertext).try_into().map_err(|e| from_sdk(op, &e))?;
-        let unwrapped =
-            client.unwrap_key(name.as_str(), &version, content, None).await.map_err(|e| from_sdk(op, &e))?;
-        let plain = unwrapped.into_model().map_err(|e| from_sdk(op, &e))?.result.unwrap_or_default();
+        let plain = retry::idempotent(op, || async {
+            let content = params(ciphertext.clone()).try_into().map_err(|e| from_sdk(op, &e))?;
+            let unwrapped =
+                client.unwrap_key(name.as_str(), &version, content, None).await.map_err(|e| from_sdk(op, &e))?;
+            Ok(unwrapped.into_model().map_err(|e| from_sdk(op, &e))?.result.unwrap_or_default())
+        })
+        .await?;
         if plain != secret {
             return Err(AzureError::new(
                 AzureErrorKind::Other,

@@ -1,11 +1,13 @@
 //! JSON over HTTPS for ARM and Microsoft Graph (no maintained Rust SDK): a bearer token for the
-//! right audience from the credential chain, then the error body mapped to `AzureError`.
+//! right audience from the credential chain, then the error body mapped to `AzureError`. Every
+//! call runs under the one retry policy; a create looks its object up before a retry.
 
 use serde_json::Value;
 
 use super::AzureProvider;
-use super::error::{AzureError, AzureErrorKind, kind_of, parse_error_body};
+use super::error::{AzureError, AzureErrorKind, kind_of, parse_error_body, retry_after};
 use super::sdk_error::from_sdk;
+use crate::retry;
 use azure_core::credentials::TokenCredential;
 
 /// A successful answer's JSON body (`Null` when empty or not JSON).
@@ -14,8 +16,47 @@ pub(crate) struct JsonAnswer {
 }
 
 impl AzureProvider {
-    /// Sends one request with a token for `scope`; non-2xx answers become `AzureError`.
+    /// Sends one request with a token for `scope`, under the one retry policy; non-2xx answers
+    /// become `AzureError`. A POST (a create) is sent once: creates go through `create_json`.
     pub(crate) async fn send_json(
+        &self,
+        operation: &'static str,
+        method: reqwest::Method,
+        url: &str,
+        scope: &str,
+        body: Option<&Value>,
+    ) -> Result<JsonAnswer, AzureError> {
+        if method == reqwest::Method::POST {
+            return self.send_once(operation, method, url, scope, body).await;
+        }
+        retry::idempotent(operation, || self.send_once(operation, method.clone(), url, scope, body)).await
+    }
+
+    /// POSTs a create; after a transient failure, `lookup` says whether the lost attempt made the
+    /// object before the create is tried again.
+    pub(crate) async fn create_json<T, L, LFut>(
+        &self,
+        operation: &'static str,
+        url: &str,
+        scope: &str,
+        body: &Value,
+        read: impl Fn(JsonAnswer) -> Result<T, AzureError>,
+        lookup: L,
+    ) -> Result<T, AzureError>
+    where
+        L: FnMut() -> LFut,
+        LFut: std::future::Future<Output = Result<Option<T>, AzureError>>,
+    {
+        retry::created(
+            operation,
+            || async { self.send_once(operation, reqwest::Method::POST, url, scope, Some(body)).await.and_then(&read) },
+            lookup,
+        )
+        .await
+    }
+
+    /// One request, no retry.
+    async fn send_once(
         &self,
         operation: &'static str,
         method: reqwest::Method,
@@ -30,9 +71,9 @@ impl AzureProvider {
         }
         let response = request.send().await.map_err(|e| network(operation, &e))?;
         let status = response.status().as_u16();
-        let request_id = ["x-ms-request-id", "request-id"]
-            .iter()
-            .find_map(|h| response.headers().get(*h).and_then(|v| v.to_str().ok()).map(str::to_string));
+        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let request_id = header("x-ms-request-id").or_else(|| header("request-id"));
+        let wait = retry_after(header);
         let text = response.text().await.map_err(|e| network(operation, &e))?;
         if (200..300).contains(&status) {
             return Ok(JsonAnswer { body: serde_json::from_str(&text).unwrap_or(Value::Null) });
@@ -44,6 +85,8 @@ impl AzureProvider {
             code,
             message: message.unwrap_or_else(|| format!("HTTP {status}")),
             request_id,
+            status: Some(status),
+            retry_after: wait,
         })
     }
 }
@@ -91,8 +134,10 @@ fn same_origin(a: &str, b: &str) -> bool {
 }
 
 fn network(operation: &'static str, e: &reqwest::Error) -> AzureError {
-    // reqwest's Display names the URL, never headers: no token in the message.
-    let kind = if e.is_timeout() || e.is_connect() { AzureErrorKind::Network } else { AzureErrorKind::Other };
+    // reqwest's Display names the URL, never headers: no token in the message. A request that
+    // could not be sent or an answer cut short is worth another attempt; a builder error is not.
+    let cut = e.is_timeout() || e.is_connect() || e.is_request() || e.is_body();
+    let kind = if cut { AzureErrorKind::Network } else { AzureErrorKind::Other };
     AzureError::new(kind, operation, e.to_string())
 }
 

@@ -1,5 +1,6 @@
 //! ARM role assignments: list those that apply at a scope (at it and inherited from above) for a
-//! principal, and assign a role to a service principal (idempotent: an existing one is returned).
+//! principal, and assign a role to a service principal (idempotent: the assignment's name comes
+//! from what it assigns, and an existing equivalent one is returned).
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -42,7 +43,7 @@ impl AzureProvider {
         let op = "arm:roleAssignments/write";
         let scope = checked_scope(op, scope)?;
         let role_definition_id = full_role_definition_id(op, &scope, role_definition)?;
-        let name = uuid::Uuid::new_v4();
+        let name = assignment_name(&scope, &role_definition_id, principal_id);
         let path = format!("{scope}/providers/Microsoft.Authorization/roleAssignments/{name}");
         let body = json!({ "properties": {
             "roleDefinitionId": role_definition_id,
@@ -61,6 +62,19 @@ impl AzureProvider {
             Err(e) => Err(e),
         }
     }
+}
+
+/// The assignment's name (a GUID), the same for the same scope, role and principal: two runs that
+/// assign at once PUT the same resource, so the PUT is idempotent and can be retried, and Azure
+/// ends with one assignment, not two.
+fn assignment_name(scope: &str, role_definition_id: &str, principal_id: &str) -> uuid::Uuid {
+    let seed = format!(
+        "cmek-role-assignment|{}|{}|{}",
+        scope.to_ascii_lowercase(),
+        role_definition_id.to_ascii_lowercase(),
+        principal_id.to_ascii_lowercase()
+    );
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, seed.as_bytes())
 }
 
 /// A scope is an ARM path: starts with `/subscriptions/`, no query or fragment.
@@ -122,5 +136,12 @@ mod tests {
             "/subscriptions/abc/providers/Microsoft.Authorization/roleDefinitions/12338af0-0e69-4776-bea7-57ae8d297424"
         );
         assert!(full_role_definition_id("op", "/subscriptions/abc", "crypto user").is_err());
+    }
+
+    #[test]
+    fn the_same_assignment_gets_the_same_name_and_another_does_not() {
+        let a = assignment_name("/subscriptions/s/rg/x", "/subscriptions/s/roleDefinitions/r", "P1");
+        assert_eq!(a, assignment_name("/SUBSCRIPTIONS/s/rg/x", "/subscriptions/s/roledefinitions/r", "p1"));
+        assert_ne!(a, assignment_name("/subscriptions/s/rg/x", "/subscriptions/s/roleDefinitions/r", "P2"));
     }
 }

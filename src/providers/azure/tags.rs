@@ -8,6 +8,7 @@ use azure_security_keyvault_keys::models::UpdateKeyPropertiesParameters;
 use super::AzureProvider;
 use super::error::{AzureError, AzureErrorKind};
 use super::sdk_error::from_sdk;
+use crate::retry;
 use cmek_core::model::azure::{AzureKeyName, VaultUri};
 
 /// Key Vault's tag limit per key version.
@@ -43,10 +44,15 @@ impl AzureProvider {
         check_count(op, merged.len())?;
         let parameters =
             UpdateKeyPropertiesParameters { tags: Some(merged.clone().into_iter().collect()), ..Default::default() };
-        let content = parameters.try_into().map_err(|e| from_sdk(op, &e))?;
         let client = self.key_client(op, vault)?;
-        let updated = client.update_key_properties(name.as_str(), content, None).await.map_err(|e| from_sdk(op, &e))?;
-        let key = updated.into_model().map_err(|e| from_sdk(op, &e))?;
+        // The whole tag set is written: sending it again is harmless.
+        let key = retry::idempotent(op, || async {
+            let content = parameters.clone().try_into().map_err(|e| from_sdk(op, &e))?;
+            let updated =
+                client.update_key_properties(name.as_str(), content, None).await.map_err(|e| from_sdk(op, &e))?;
+            updated.into_model().map_err(|e| from_sdk(op, &e))
+        })
+        .await?;
         Ok(key.tags.unwrap_or_default().into_iter().collect())
     }
 }

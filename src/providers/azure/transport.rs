@@ -6,7 +6,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use azure_core::cloud::{CloudConfiguration, CustomConfiguration};
-use azure_core::http::{ClientOptions, Transport};
+use azure_core::http::{ClientOptions, RetryOptions, Transport};
+
+use super::retry_policy::StandardRetry;
 
 use super::error::{AzureError, AzureErrorKind};
 use super::settings::AzureSettings;
@@ -39,13 +41,22 @@ pub(crate) fn http_client(settings: &AzureSettings, vault_hosts: &[String]) -> R
     })
 }
 
-/// `azure_core` options: our transport and the authority host.
+/// `azure_core` options for the official clients we call through `crate::retry` (Key Vault):
+/// our transport, the authority host, and the pipeline's own retries off (a create whose answer
+/// was lost must be looked up, not sent again).
 pub(crate) fn client_options(settings: &AzureSettings, http: &reqwest::Client) -> ClientOptions {
     let mut cloud = CustomConfiguration::default();
     cloud.authority_host = settings.endpoints.authority.clone();
     ClientOptions {
         transport: Some(Transport::new(Arc::new(http.clone()))),
         cloud: Some(Arc::new(CloudConfiguration::from(cloud))),
+        retry: RetryOptions::none(),
         ..Default::default()
     }
+}
+
+/// The options for the credentials: token requests are idempotent and run inside the
+/// credential chain, so the pipeline retries them itself, under the one retry policy.
+pub(crate) fn credential_options(settings: &AzureSettings, http: &reqwest::Client) -> ClientOptions {
+    ClientOptions { retry: RetryOptions::custom(Arc::new(StandardRetry::new())), ..client_options(settings, http) }
 }
