@@ -15,7 +15,7 @@ use super::cloud::{CloudSession, StepContext};
 use super::journal::Journal;
 use super::propagation::{self, Backoff, Report};
 use crate::error::{Error, ErrorKind};
-use crate::platform::types::{CreateExternalKey, ValidationStatus};
+use crate::platform::types::ValidationStatus;
 
 /// What the shared steps have done so far (the cloud's session keeps its own).
 struct Progress {
@@ -127,28 +127,11 @@ async fn run_step(
         Action::Cloud(step) => session.apply(&**step, ctx).await,
         Action::RegisterKey { target, display_name, .. } => {
             let config = session.registration(target)?;
-            // Lists before any retry and reuses an identical registration.
-            let created = ctx
-                .services
-                .platform
-                .create_external_key(
-                    &CreateExternalKey {
-                        provider_config: config.clone(),
-                        display_name: Some(display_name.clone()),
-                        geo: Some("us".into()),
-                        user_profile_id: None,
-                    },
-                    &cmek_core::clouds::same_key,
-                )
-                .await
-                .map_err(Error::from)?;
-            let _ = ctx
-                .journal
-                .record("key_registered", json!({ "external_key_id": created.id, "provider_config": config }));
-            let detail = format!("registered as {}", created.id);
-            progress.external_key_id = Some(created.id);
+            let (id, detail) = super::register::register(ctx, config, display_name).await?;
+            progress.external_key_id = Some(id);
             Ok(detail)
         }
+        Action::RemoveDuplicateRegistrations { keep, ids } => super::register::remove_duplicates(ctx, keep, ids).await,
         Action::Validate { propagation } => {
             let id = progress
                 .external_key_id
@@ -186,10 +169,19 @@ async fn run_step(
                 .external_key_id
                 .clone()
                 .ok_or_else(|| Error::remote("no registered key to attach: registration did not happen"))?;
-            let detail = super::attach::attach(&ctx.services.platform, &id, workspace_id, workspace_name).await?;
-            let _ = ctx.journal.record("attached", json!({ "external_key_id": id, "workspace_id": workspace_id }));
+            let attached = super::attach::attach(&ctx.services.platform, &id, workspace_id, workspace_name).await?;
+            let _ = ctx.journal.record(
+                "attached",
+                json!({ "external_key_id": attached.uses, "workspace_id": workspace_id, "own": id }),
+            );
+            if attached.uses != id {
+                // A concurrent run's registration of the same key won the write-once attach.
+                let note = super::register::remove_duplicates(ctx, &attached.uses, std::slice::from_ref(&id)).await?;
+                ctx.sink.emit(Event::Notice { text: format!("{}; {note}", attached.detail) });
+                progress.external_key_id = Some(attached.uses.clone());
+            }
             progress.attached_to = Some(workspace_id.clone());
-            Ok(detail)
+            Ok(attached.detail)
         }
     }
 }

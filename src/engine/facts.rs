@@ -32,6 +32,10 @@ async fn platform_facts(
         Some(r) => Some(workspace_facts(find_workspace(client, r, &workspaces).await?)?),
         None => None,
     };
+    // In the order concurrent runs settle on (attached, oldest, id): a cloud that finds several
+    // registrations of its key keeps the first.
+    let mut keys = keys;
+    keys.sort_by(|a, b| a.settle_order().cmp(&b.settle_order()));
     let registered = keys.iter().map(|k| registered_key(k, &workspaces)).collect();
     Ok((OrgFacts { uuid, name: org.name }, workspace, registered))
 }

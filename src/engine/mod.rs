@@ -17,6 +17,7 @@ mod doctor_target;
 mod facts;
 pub mod journal;
 pub mod propagation;
+mod register;
 pub mod resume;
 pub mod run_lock;
 pub mod wizard_api;

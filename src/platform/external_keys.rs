@@ -70,14 +70,31 @@ impl Client {
     }
 
     /// The existing configuration that `body` would create (same key by the cloud's `same_key`,
-    /// same user profile), if any.
+    /// same user profile), if any: the one every run settles on when there are several.
     pub async fn find_external_key(
         &self,
         body: &CreateExternalKey,
         same_key: &SameKey,
     ) -> Result<Option<ExternalKey>, PlatformError> {
-        let keys = self.all_external_keys().await?;
-        Ok(keys.into_iter().find(|key| is_same_external_key(body, key, same_key)))
+        Ok(self.registrations_of(body, same_key).await?.into_iter().next())
+    }
+
+    /// Every configuration naming the key `body` names, in the order concurrent runs agree on:
+    /// attached first (it is in use), then the oldest, then by id. Two runs that registered the
+    /// same key at once both keep the first and delete their own if it is not.
+    pub async fn registrations_of(
+        &self,
+        body: &CreateExternalKey,
+        same_key: &SameKey,
+    ) -> Result<Vec<ExternalKey>, PlatformError> {
+        let mut same: Vec<ExternalKey> = self
+            .all_external_keys()
+            .await?
+            .into_iter()
+            .filter(|key| is_same_external_key(body, key, same_key))
+            .collect();
+        same.sort_by(|a, b| a.settle_order().cmp(&b.settle_order()));
+        Ok(same)
     }
 
     pub async fn get_external_key(&self, id: &str) -> Result<ExternalKey, PlatformError> {

@@ -219,3 +219,11 @@ pub struct ErrorDetail {
     pub kind: String,
     pub message: String,
 }
+
+impl ExternalKey {
+    /// The order registrations of one key are settled in when there are several (two runs that
+    /// registered at once): attached first (it is in use), then the oldest, then by id.
+    pub fn settle_order(&self) -> (bool, DateTime<Utc>, &str) {
+        (!matches!(self.attachment, Attachment::Attached), self.created_at, self.id.as_str())
+    }
+}

@@ -237,12 +237,13 @@ async fn execute(
         Intent::Attach { ticket, external_key_id, workspace_id, workspace_name } => {
             let result = engine::attach::attach(&c.platform, &external_key_id, &workspace_id, &workspace_name).await;
             if let Some(j) = journal.lock().await.as_mut() {
+                let uses = result.as_ref().ok().map(|a| a.uses.clone());
                 let _ = j.record(
                     "attach",
-                    json!({ "external_key_id": external_key_id, "workspace_id": workspace_id, "ok": result.is_ok() }),
+                    json!({ "external_key_id": external_key_id, "workspace_id": workspace_id, "ok": result.is_ok(), "uses": uses }),
                 );
             }
-            send(Msg::Attached(ticket, result));
+            send(Msg::Attached(ticket, result.map(|a| a.detail)));
         }
         Intent::Cancel(_) | Intent::StopWaiting(_) | Intent::Exit { .. } => {}
     }

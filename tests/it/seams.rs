@@ -39,7 +39,7 @@ const ALLOWED: &[(&str, &str)] = &[
 ];
 
 /// `Action` variants the shared plan owns; a provider's steps live inside `Action::Cloud`.
-const SHARED_ACTIONS: &[&str] = &["Cloud", "RegisterKey", "Validate", "Attach"];
+const SHARED_ACTIONS: &[&str] = &["Cloud", "RegisterKey", "RemoveDuplicateRegistrations", "Validate", "Attach"];
 
 fn patterns() -> Vec<(&'static str, Regex)> {
     let re = |s: &str| Regex::new(s).expect("a valid pattern");

@@ -4,7 +4,7 @@
 //! register, validate and, for a workspace, the permanent attach.
 
 use super::answers::SetupAnswers;
-use super::facts::SetupFacts;
+use super::facts::{RegisteredKey, SetupFacts};
 use super::step::{Action, Step, StepState};
 use super::workspace_checks::{attach_step, check_workspace_inputs, workspace_in_use_check};
 use super::{Plan, PlanError};
@@ -18,6 +18,9 @@ pub fn build(answers: &SetupAnswers, facts: &SetupFacts) -> Result<Plan, PlanErr
     let mut steps = cloud.steps;
     let mut checks = cloud.checks;
     steps.extend(cloud.register);
+    if let Some(duplicates) = cloud.registered.and_then(|kept| duplicate_registrations(facts, kept)) {
+        steps.push(duplicates);
+    }
     steps.push(Step { action: Action::Validate { propagation: cloud.propagation }, state: StepState::Planned });
     if let Some(ws) = facts.workspace.as_ref() {
         let attach = attach_step(answers, ws, cloud.registered);
@@ -36,6 +39,21 @@ pub fn build(answers: &SetupAnswers, facts: &SetupFacts) -> Result<Plan, PlanErr
         document_name: cloud.document_name,
         approvals: cloud.approvals,
         confirmations: cloud.confirmations,
+    })
+}
+
+/// Unattached registrations naming the same key as `kept` (left by two runs that registered at
+/// the same moment): deleted, so the organisation has one. An attached one is never touched.
+fn duplicate_registrations(facts: &SetupFacts, kept: &RegisteredKey) -> Option<Step> {
+    let ids: Vec<String> = facts
+        .registered
+        .iter()
+        .filter(|r| r.id != kept.id && !r.attached && crate::clouds::same_key(&r.config, &kept.config))
+        .map(|r| r.id.clone())
+        .collect();
+    (!ids.is_empty()).then(|| Step {
+        action: Action::RemoveDuplicateRegistrations { keep: kept.id.clone(), ids },
+        state: StepState::Planned,
     })
 }
 

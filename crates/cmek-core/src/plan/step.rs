@@ -13,6 +13,9 @@ pub enum Action {
     Cloud(Box<dyn CloudStep>),
     /// Register the key with the organisation.
     RegisterKey { target: KeyTarget, display_name: String, existing_id: Option<String> },
+    /// Delete unattached registrations of the same key that an earlier race left (two runs that
+    /// registered at the same moment), keeping `keep`.
+    RemoveDuplicateRegistrations { keep: String, ids: Vec<String> },
     /// Ask the platform to prove it can use the key (no workspace context). `propagation`: retry
     /// with back-off while a failure says an access grant has not taken effect yet (Azure RBAC).
     Validate { propagation: Option<Propagation> },
@@ -81,6 +84,8 @@ impl Action {
         match self {
             Action::Cloud(step) => step.reversibility(),
             Action::RegisterKey { .. } => Reversibility::Reversible,
+            // The configuration can be registered again; nothing uses it.
+            Action::RemoveDuplicateRegistrations { .. } => Reversibility::Reversible,
             Action::Validate { .. } => Reversibility::ReadOnly,
             Action::Attach { .. } => Reversibility::Permanent,
         }
@@ -91,6 +96,7 @@ impl Action {
         match self {
             Action::Cloud(step) => step.kind(),
             Action::RegisterKey { .. } => "register_key",
+            Action::RemoveDuplicateRegistrations { .. } => "remove_duplicate_registrations",
             Action::Validate { .. } => "validate",
             Action::Attach { .. } => "attach",
         }
@@ -106,6 +112,12 @@ impl Action {
             Action::RegisterKey { target: KeyTarget { name: None, .. }, .. } => {
                 "register the new key with the organisation".to_string()
             }
+            Action::RemoveDuplicateRegistrations { keep, ids } => format!(
+                "delete {} unattached duplicate registration{} of the key ({}), keeping {keep}",
+                ids.len(),
+                if ids.len() == 1 { "" } else { "s" },
+                ids.join(", ")
+            ),
             Action::Validate { .. } => "validate: the platform encrypts and decrypts with the key".to_string(),
             Action::Attach { workspace_name, workspace_id, .. } => {
                 format!("attach the key to workspace {workspace_name} ({workspace_id}): PERMANENT")

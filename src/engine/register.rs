@@ -1,0 +1,88 @@
+//! Registering the key with the organisation, once. The platform has no uniqueness rule for a
+//! key's configurations, so two runs that list at the same moment can both create one: after
+//! creating, a run lists again and keeps the configuration every run agrees on (attached, else the
+//! oldest, else the smallest id); if that is not its own, it deletes its own (unattached) and uses
+//! the other, and says so. Duplicates an earlier race left are deleted by a planned step.
+
+use cmek_core::model::ProviderConfig;
+use cmek_core::run::events::Event;
+use serde_json::json;
+
+use super::cloud::StepContext;
+use crate::error::Error;
+use crate::platform::types::{Attachment, CreateExternalKey, ExternalKey};
+
+/// Registers `config` (or finds it registered), settles a race, and returns the id to use with a
+/// sentence for the report.
+pub(super) async fn register(
+    ctx: &mut StepContext<'_>,
+    config: ProviderConfig,
+    display_name: &str,
+) -> Result<(String, String), Error> {
+    let platform = &ctx.services.platform;
+    let body = CreateExternalKey {
+        provider_config: config.clone(),
+        display_name: Some(display_name.to_string()),
+        geo: Some("us".into()),
+        user_profile_id: None,
+    };
+    // Lists before any retry and reuses an identical registration.
+    let created = platform.create_external_key(&body, &cmek_core::clouds::same_key).await.map_err(Error::from)?;
+    let _ = ctx.journal.record("key_registered", json!({ "external_key_id": created.id, "provider_config": config }));
+    let all = platform.registrations_of(&body, &cmek_core::clouds::same_key).await.map_err(Error::from)?;
+    match all.first() {
+        Some(kept) if kept.id != created.id => {
+            let removed = remove_if_unused(platform, &created).await?;
+            let text = format!(
+                "another run registered the same key as {}{}; this run uses {}",
+                kept.id,
+                if removed {
+                    format!(" at the same moment: this run's {} was deleted", created.id)
+                } else {
+                    String::new()
+                },
+                kept.id
+            );
+            let _ = ctx.journal.record(
+                "registration_race_lost",
+                json!({ "kept": kept.id, "own": created.id, "own_deleted": removed }),
+            );
+            ctx.sink.emit(Event::Notice { text: text.clone() });
+            Ok((kept.id.clone(), text))
+        }
+        _ => Ok((created.id.clone(), format!("registered as {}", created.id))),
+    }
+}
+
+/// Deletes the duplicate registrations `ids` (skipping any that got attached or is gone since).
+pub(super) async fn remove_duplicates(ctx: &mut StepContext<'_>, keep: &str, ids: &[String]) -> Result<String, Error> {
+    let platform = &ctx.services.platform;
+    let mut removed = Vec::new();
+    for id in ids {
+        match platform.get_external_key(id).await {
+            Ok(k) if remove_if_unused(platform, &k).await? => removed.push(id.clone()),
+            Ok(_) => {}
+            Err(e) if e.is_not_found() => {}
+            Err(e) => return Err(Error::from(e)),
+        }
+    }
+    let _ = ctx.journal.record("duplicate_registrations_removed", json!({ "kept": keep, "removed": removed }));
+    Ok(match removed.as_slice() {
+        [] => format!("no duplicate registration left to delete; {keep} is the one in use"),
+        _ => format!("deleted {} (duplicates of {keep})", removed.join(", ")),
+    })
+}
+
+/// Deletes `k` unless a workspace uses it; true when it is gone.
+async fn remove_if_unused(platform: &crate::platform::Client, k: &ExternalKey) -> Result<bool, Error> {
+    if matches!(k.attachment, Attachment::Attached) {
+        return Ok(false);
+    }
+    match platform.delete_external_key(&k.id).await {
+        Ok(_) => Ok(true),
+        Err(e) if e.is_not_found() => Ok(true),
+        // Attached meanwhile: it is in use, so it stays.
+        Err(e) if e.is_conflict() || e.status() == Some(400) => Ok(false),
+        Err(e) => Err(Error::from(e)),
+    }
+}
