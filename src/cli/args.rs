@@ -36,9 +36,13 @@ pub struct Cli {
         default_missing_value = "default"
     )]
     pub sandbox: Option<String>,
-    /// With --sandbox: keep the sandbox's state in this JSON file between runs
+    /// With --sandbox: keep the sandbox's state in this JSON file between runs (saved after every change)
     #[arg(long, global = true, value_name = "FILE")]
     pub sandbox_state: Option<PathBuf>,
+    /// Run against a sandbox already running (`cmek sandbox` prints this file's path as
+    /// CMEK_SANDBOX_ENDPOINTS); nothing real is touched
+    #[arg(long, global = true, value_name = "FILE", env = "CMEK_SANDBOX_ENDPOINTS", conflicts_with = "sandbox")]
+    pub sandbox_endpoints: Option<PathBuf>,
     #[command(flatten)]
     pub platform: PlatformArgs,
     #[command(flatten)]

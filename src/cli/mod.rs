@@ -106,10 +106,7 @@ async fn setup_with_reach(
         None => args.clone(),
     };
     let sandbox = sandbox::start_for_command(cli, out).await?;
-    let reach = match &sandbox {
-        None => Reach::Real { platform: &cli.platform, clouds: &cli.clouds, env },
-        Some(sb) => Reach::Sandbox(Box::new(sb.endpoints())),
-    };
+    let reach = reach(cli, &sandbox, out, env)?;
     let result = if args.non_interactive {
         setup::run(&args, &reach, out, env).await
     } else {
@@ -127,12 +124,33 @@ async fn doctor_with_reach(
 ) -> Result<i32> {
     let request = doctor::request_from(args)?;
     let sandbox = sandbox::start_for_command(cli, out).await?;
-    let reach = match &sandbox {
-        None => Reach::Real { platform: &cli.platform, clouds: &cli.clouds, env },
-        Some(sb) => Reach::Sandbox(Box::new(sb.endpoints())),
-    };
+    let reach = reach(cli, &sandbox, out, env)?;
     let result = doctor::run(&request, &reach, out).await;
     stop_sandbox(sandbox, result).await
+}
+
+/// Where this command's clients go: the in-process sandbox, a running one (`--sandbox-endpoints`),
+/// or the real services.
+fn reach<'a>(
+    cli: &'a Cli,
+    sandbox: &Option<cmek_sandbox::Sandbox>,
+    out: &Output,
+    env: &'a (dyn Fn(&str) -> Option<String> + Sync),
+) -> Result<Reach<'a>> {
+    if let Some(sb) = sandbox {
+        return Ok(Reach::Sandbox(Box::new(sb.endpoints())));
+    }
+    if let Some(path) = &cli.sandbox_endpoints {
+        let endpoints = cmek_sandbox::endpoints_file::read(path).map_err(|e| Error::usage(e.to_string()))?;
+        if !out.is_json() {
+            out.progress(&format!(
+                "sandbox: the running sandbox at {} (nothing real is touched)",
+                endpoints.base_url.as_str().trim_end_matches('/')
+            ));
+        }
+        return Ok(Reach::Sandbox(Box::new(endpoints)));
+    }
+    Ok(Reach::Real { platform: &cli.platform, clouds: &cli.clouds, env })
 }
 
 /// Stops an in-process sandbox (saving its state) after a command; the command's own error wins.

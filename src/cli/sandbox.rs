@@ -1,7 +1,8 @@
 //! `cmek sandbox`: runs the emulated Claude Platform and clouds on loopback in the foreground,
-//! prints one `export NAME=VALUE` line per variable a client needs (cmek, and each cloud's own
-//! clients: `CliCloud::sandbox_exports`), then `# ready`, and serves until interrupted (saving
-//! `--state FILE` as it goes). Also the `--sandbox` start-up for other commands.
+//! prints one `export NAME=VALUE` line per variable a client needs (cmek itself through
+//! CMEK_SANDBOX_ENDPOINTS, and each cloud's own clients: `CliCloud::sandbox_exports`), then
+//! `# ready`, and serves until interrupted (saving `--state FILE` after every change). Also the
+//! `--sandbox` start-up for other commands.
 
 use std::io::Write;
 use std::time::Duration;
@@ -81,9 +82,13 @@ pub async fn run(cli: &Cli, args: &SandboxArgs, out: &Output) -> Result<i32> {
     let e = sandbox.endpoints();
     // Kept for the whole run: a temporary bundle is removed when this is dropped.
     let ca = ca_bundle::write(e.ca_pem(), args.state.as_deref()).map_err(|e| Error::usage(e.to_string()))?;
+    // For `cmek` itself started elsewhere (`--sandbox-endpoints`); kept for the whole run.
+    let endpoints = endpoints_file(args.state.as_deref())?;
+    cmek_sandbox::endpoints_file::write(&e, endpoints.path()).map_err(|e| Error::usage(e.to_string()))?;
     let mut lines = vec![
         format!("export ANTHROPIC_BASE_URL={}", e.base_url.as_str().trim_end_matches('/')),
         format!("export ANTHROPIC_ADMIN_KEY={}", e.admin_key.expose_secret()),
+        format!("export CMEK_SANDBOX_ENDPOINTS={}", endpoints.path().display()),
     ];
     for cloud in clouds::all() {
         lines.extend(cloud.sandbox_exports(&e, &ca));
@@ -108,7 +113,42 @@ pub async fn run(cli: &Cli, args: &SandboxArgs, out: &Output) -> Result<i32> {
     }
     sandbox.shutdown().await.map_err(|e| Error::remote(format!("the sandbox did not stop cleanly: {e}")))?;
     drop(ca);
+    drop(endpoints);
     Ok(0)
+}
+
+/// Where the endpoints file goes: beside `--state FILE` (`FILE.endpoints.json`, kept), else a
+/// temporary file removed when the sandbox stops.
+fn endpoints_file(state: Option<&std::path::Path>) -> Result<EndpointsFile> {
+    let cannot = |e: std::io::Error| Error::usage(format!("cannot create the sandbox endpoints file: {e}"));
+    match state {
+        Some(state) => {
+            let mut name = state.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+            name.push(".endpoints.json");
+            Ok(EndpointsFile::Kept(state.with_file_name(name)))
+        }
+        None => tempfile::Builder::new()
+            .prefix("cmek-sandbox-")
+            .suffix(".endpoints.json")
+            .tempfile()
+            .map(EndpointsFile::Temporary)
+            .map_err(cannot),
+    }
+}
+
+/// The endpoints file, removed at the end when it is temporary.
+enum EndpointsFile {
+    Kept(std::path::PathBuf),
+    Temporary(tempfile::NamedTempFile),
+}
+
+impl EndpointsFile {
+    fn path(&self) -> &std::path::Path {
+        match self {
+            EndpointsFile::Kept(p) => p,
+            EndpointsFile::Temporary(t) => t.path(),
+        }
+    }
 }
 
 /// Resolves on Ctrl-C (SIGINT) or SIGTERM, which stop it cleanly: state saved, the temporary CA

@@ -1,5 +1,8 @@
 //! Injected transient failures for rehearsal: a share of requests fail the way a busy service
-//! fails (the caller's retries must cope), plus added latency.
+//! fails (the caller's retries must cope), plus added latency. One in three failures of a request
+//! that changes something strikes after the change was made, as when the answer is lost on the
+//! way back (a timeout, a dropped connection): a client that retries a create blindly then makes
+//! a duplicate, as it would against the real service.
 //!
 //! Deterministic, so tests never flake: failures are spread evenly (request i fails when
 //! floor((i+1)·share) > floor(i·share)), and a request identical to one that just failed is never
@@ -49,9 +52,20 @@ pub struct FaultPlan {
     inner: Mutex<PlanState>,
 }
 
+/// When an injected failure strikes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strike {
+    /// The request is refused before anything happens.
+    Before,
+    /// The request is carried out, then answered with the failure (its answer "lost").
+    AfterTheChange,
+}
+
 #[derive(Debug, Default)]
 struct PlanState {
     count: u64,
+    /// Failures injected so far (every third one of a change strikes after it).
+    injected: u64,
     /// Signatures of the requests failed most recently (their retries must pass).
     recently_failed: VecDeque<u64>,
 }
@@ -65,6 +79,17 @@ impl FaultPlan {
 
     pub fn latency(&self) -> Duration {
         self.faults.latency
+    }
+
+    /// Whether the request with this signature (a hash of method, path and body) fails now, and
+    /// when: `changes` says whether the request changes state (only those can fail after).
+    pub fn strike(&self, signature: u64, changes: bool) -> Option<Strike> {
+        if !self.should_fail(signature) {
+            return None;
+        }
+        let mut state = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        state.injected += 1;
+        Some(if changes && state.injected.is_multiple_of(3) { Strike::AfterTheChange } else { Strike::Before })
     }
 
     /// Whether the request with this signature (a hash of method, path and body) fails now.
@@ -142,6 +167,16 @@ mod tests {
                 assert!(!plan.should_fail(i), "request {i} failed again on its retry");
             }
         }
+    }
+
+    #[test]
+    fn every_third_failure_of_a_change_strikes_after_it() {
+        let plan = FaultPlan::new(Faults { error_share: 0.5, latency: Duration::ZERO });
+        let strikes: Vec<Strike> = (0..12u64).filter_map(|i| plan.strike(i, true)).collect();
+        assert_eq!(strikes.len(), 6);
+        assert_eq!(strikes.iter().filter(|s| **s == Strike::AfterTheChange).count(), 2, "{strikes:?}");
+        let reads: Vec<Strike> = (100..112u64).filter_map(|i| plan.strike(i, false)).collect();
+        assert!(reads.iter().all(|s| *s == Strike::Before), "a read never fails after: {reads:?}");
     }
 
     #[test]

@@ -17,9 +17,11 @@
 //! evaluator); it never uses the `cmek` product's clients or types, so it can catch their mistakes.
 #![forbid(unsafe_code)]
 
+pub mod after_change;
 pub mod aws;
 pub mod azure;
 pub mod ca_bundle;
+pub mod endpoints_file;
 pub mod faults;
 pub mod platform;
 pub mod scenarios;

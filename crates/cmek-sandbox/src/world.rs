@@ -1,16 +1,17 @@
 //! One complete sandbox: the AWS and Azure emulators and the platform emulator, wired so the
 //! platform validates keys by calling the cloud as Anthropic, started from a scenario or a saved
-//! state, and saved back (atomically) when asked.
+//! state, and saved back (atomically) after every change and when asked.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rand::distr::{Alphanumeric, SampleString};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use super::SandboxError;
+use super::after_change::AfterChange;
 use super::aws::{self, AwsCredentials, AwsEmulatorConfig, AwsState, RunningAws};
 use super::azure::{self as azure_emulator, AzureEmulatorConfig, AzureState, RunningAzure};
 use super::platform::{
@@ -98,9 +99,43 @@ pub struct Sandbox {
     pub aws: RunningAws,
     pub azure: RunningAzure,
     admin_key: SecretString,
-    state_file: Option<PathBuf>,
-    /// What was last written to the state file, so unchanged state is not rewritten.
+    saver: Arc<Saver>,
+}
+
+/// Writes the state file from the emulators' states; shared with the after-change hook.
+struct Saver {
+    path: Option<PathBuf>,
+    scenario: &'static str,
+    admin_key: SecretString,
+    platform: Box<dyn Fn() -> PlatformState + Send + Sync>,
+    aws: Box<dyn Fn() -> AwsState + Send + Sync>,
+    azure: Box<dyn Fn() -> AzureState + Send + Sync>,
+    /// What was last written, so unchanged state is not rewritten. Held while a save snapshots
+    /// and writes, so concurrent saves write in order and the file ends with the latest state.
     last_saved: Mutex<Option<String>>,
+}
+
+impl Saver {
+    fn save(&self, always: bool) -> Result<(), SandboxError> {
+        let Some(path) = &self.path else { return Ok(()) };
+        let mut last = self.last_saved.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let state = SavedState {
+            format: STATE_FORMAT.to_string(),
+            scenario: self.scenario.to_string(),
+            admin_key: self.admin_key.expose_secret().to_string(),
+            platform: (self.platform)(),
+            aws: (self.aws)(),
+            azure: (self.azure)(),
+        };
+        let text = serde_json::to_string_pretty(&state)
+            .map_err(|e| SandboxError::Config { what: WHAT, message: format!("cannot serialise the state: {e}") })?;
+        if !always && last.as_deref() == Some(text.as_str()) {
+            return Ok(());
+        }
+        write_atomically(path, text.as_bytes())?;
+        *last = Some(text);
+        Ok(())
+    }
 }
 
 impl Sandbox {
@@ -121,17 +156,20 @@ impl Sandbox {
             None => (None, AwsState::seeded(), AzureState::seeded()),
         };
 
+        let after_change = AfterChange::default();
         let aws = aws::start(AwsEmulatorConfig {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, opts.aws_port)),
             state: aws_state,
             rcps: Vec::new(),
             faults: scenario.faults,
+            after_change: after_change.clone(),
         })
         .await?;
         let azure = azure_emulator::start(AzureEmulatorConfig {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, opts.azure_port)),
             state: azure_state,
             faults: scenario.faults,
+            after_change: after_change.clone(),
         })
         .await?;
         let platform = platform::start(PlatformSandboxConfig {
@@ -149,25 +187,35 @@ impl Sandbox {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, opts.platform_port)),
             initial: platform_state,
             faults: scenario.faults,
+            after_change: after_change.clone(),
         })
         .await?;
 
-        let sandbox = Sandbox {
-            scenario,
-            restored: !fresh,
-            platform,
-            aws,
-            azure,
-            admin_key,
-            state_file: opts.state_file,
+        let saver = Arc::new(Saver {
+            path: opts.state_file,
+            scenario: scenario.name,
+            admin_key: admin_key.clone(),
+            platform: Box::new(platform.state_source()),
+            aws: Box::new(aws.state_source()),
+            azure: Box::new(azure.state_source()),
             last_saved: Mutex::new(None),
-        };
+        });
+        let sandbox = Sandbox { scenario, restored: !fresh, platform, aws, azure, admin_key, saver: saver.clone() };
         if fresh {
             (sandbox.scenario.arrange)(&sandbox).map_err(|message| SandboxError::Config { what: WHAT, message })?;
             sandbox.save()?;
         } else {
             // A restored sandbox keeps its scenario's standing conditions (RCPs); its data is the file's.
             sandbox.aws.set_rcps((sandbox.scenario.rcps)());
+        }
+        if saver.path.is_some() {
+            // Saved after every change, before the answer leaves: a killed client leaves a file
+            // with everything it was told.
+            after_change.set(move || {
+                if let Err(e) = saver.save(false) {
+                    tracing::warn!(error = %e, "the sandbox could not save its state");
+                }
+            });
         }
         Ok(sandbox)
     }
@@ -205,33 +253,12 @@ impl Sandbox {
 
     /// Writes the state file, if there is one (write to a temporary file, then rename).
     pub fn save(&self) -> Result<(), SandboxError> {
-        self.save_inner(true)
+        self.saver.save(true)
     }
 
     /// Like `save`, but only when something changed since the last save.
     pub fn save_if_changed(&self) -> Result<(), SandboxError> {
-        self.save_inner(false)
-    }
-
-    fn save_inner(&self, always: bool) -> Result<(), SandboxError> {
-        let Some(path) = &self.state_file else { return Ok(()) };
-        let state = SavedState {
-            format: STATE_FORMAT.to_string(),
-            scenario: self.scenario.name.to_string(),
-            admin_key: self.admin_key.expose_secret().to_string(),
-            platform: self.platform.state(),
-            aws: self.aws.state(),
-            azure: self.azure.state(),
-        };
-        let text = serde_json::to_string_pretty(&state)
-            .map_err(|e| SandboxError::Config { what: WHAT, message: format!("cannot serialise the state: {e}") })?;
-        let mut last = self.last_saved.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !always && last.as_deref() == Some(text.as_str()) {
-            return Ok(());
-        }
-        write_atomically(path, text.as_bytes())?;
-        *last = Some(text);
-        Ok(())
+        self.saver.save(false)
     }
 
     /// Saves (when there is a state file) and stops the emulators.

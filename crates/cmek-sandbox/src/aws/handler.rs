@@ -23,7 +23,7 @@ use super::ops_sts;
 use super::protocol_json::{self, Input};
 use super::protocol_query;
 use super::state::AwsState;
-use crate::faults::{self, FaultPlan};
+use crate::faults::{self, FaultPlan, Strike};
 use cmek_core::policy::aws::PolicyDocument;
 
 /// A running emulator's shared parts.
@@ -65,19 +65,10 @@ pub(super) async fn handle(
     }
     let target = headers.get("x-amz-target").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
     let path_and_query = uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".to_string());
-    if emulator.faults.should_fail(faults::signature(method.as_str(), &path_and_query, &body)) {
-        let n = emulator.injected.fetch_add(1, Ordering::Relaxed);
-        tracing::debug!(request_id, "aws sandbox: injected fault");
-        return match target {
-            Some(_) if n % 2 == 1 => protocol_json::error(
-                &request_id,
-                &KmsError::internal(
-                    "The request was rejected because an internal exception occurred (injected fault).",
-                ),
-            ),
-            Some(_) => protocol_json::error(&request_id, &KmsError::new("ThrottlingException", "Rate exceeded")),
-            None => protocol_query::error(&request_id, &StsError::new("Throttling", 400, "Rate exceeded")),
-        };
+    let changes = target.as_deref().is_some_and(changes_state);
+    let strike = emulator.faults.strike(faults::signature(method.as_str(), &path_and_query, &body), changes);
+    if strike == Some(Strike::Before) {
+        return injected(&emulator, target.as_deref(), &request_id);
     }
     let raw = RawRequest {
         method: method.as_str().to_string(),
@@ -88,9 +79,36 @@ pub(super) async fn handle(
             .collect(),
         body,
     };
-    match target {
-        Some(target) => serve_kms(&emulator, &raw, &target, peer.ip(), &request_id),
+    let response = match target.as_deref() {
+        Some(target) => serve_kms(&emulator, &raw, target, peer.ip(), &request_id),
         None => serve_sts(&emulator, &raw, &request_id),
+    };
+    if strike == Some(Strike::AfterTheChange) {
+        // Done, but the answer is "lost": the caller sees a failure.
+        return injected(&emulator, target.as_deref(), &request_id);
+    }
+    response
+}
+
+/// KMS actions that change state (the rest only read, or compute without storing).
+fn changes_state(target: &str) -> bool {
+    let action = target.rsplit('.').next().unwrap_or(target);
+    ["Create", "Update", "Delete", "Put", "Schedule", "Cancel", "Enable", "Disable", "Tag", "Untag", "Rotate"]
+        .iter()
+        .any(|verb| action.starts_with(verb))
+}
+
+/// An injected transient failure, as KMS (throttling, internal errors) or STS answers when busy.
+fn injected(emulator: &Emulator, target: Option<&str>, request_id: &str) -> Response {
+    let n = emulator.injected.fetch_add(1, Ordering::Relaxed);
+    tracing::debug!(request_id, "aws sandbox: injected fault");
+    match target {
+        Some(_) if n % 2 == 1 => protocol_json::error(
+            request_id,
+            &KmsError::internal("The request was rejected because an internal exception occurred (injected fault)."),
+        ),
+        Some(_) => protocol_json::error(request_id, &KmsError::new("ThrottlingException", "Rate exceeded")),
+        None => protocol_query::error(request_id, &StsError::new("Throttling", 400, "Rate exceeded")),
     }
 }
 

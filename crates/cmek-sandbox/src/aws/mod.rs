@@ -83,6 +83,8 @@ pub struct AwsEmulatorConfig {
     pub rcps: Vec<PolicyDocument>,
     /// Injected transient failures and latency.
     pub faults: Faults,
+    /// Run after each request that may change the state (the sandbox saves its file there).
+    pub after_change: crate::after_change::AfterChange,
 }
 
 impl AwsEmulatorConfig {
@@ -93,6 +95,7 @@ impl AwsEmulatorConfig {
             state: AwsState::seeded(),
             rcps: Vec::new(),
             faults: Faults::none(),
+            after_change: Default::default(),
         }
     }
 }

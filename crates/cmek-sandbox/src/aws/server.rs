@@ -53,7 +53,7 @@ pub async fn start(cfg: AwsEmulatorConfig) -> Result<RunningAws, SandboxError> {
         injected: AtomicU64::new(0),
     });
     let app = Router::new().fallback(handler::handle).with_state(emulator.clone());
-    let served = serve(WHAT, listener, app);
+    let served = serve(WHAT, listener, cfg.after_change.wrap(app));
     tracing::debug!(%endpoint, "aws sandbox listening");
     Ok(RunningAws { endpoint, emulator, customer, anthropic, served })
 }
@@ -85,6 +85,12 @@ impl RunningAws {
     /// A snapshot of the whole state, for `--state FILE`.
     pub fn state(&self) -> AwsState {
         self.emulator.lock().clone()
+    }
+
+    /// Snapshots of the state, for a saver that outlives this handle's borrow.
+    pub(crate) fn state_source(&self) -> impl Fn() -> AwsState + Send + Sync + 'static {
+        let emulator = self.emulator.clone();
+        move || emulator.lock().clone()
     }
 
     /// Stops accepting requests, lets those in flight finish (up to 5 s), and waits for the end.

@@ -12,7 +12,7 @@ use axum::response::Response;
 use super::request::Incoming;
 use super::state::AzureState;
 use super::{arm, errors, graph, keyvault, tokens};
-use crate::faults::FaultPlan;
+use crate::faults::{FaultPlan, Strike};
 use crate::secret::Secret;
 
 /// The shared emulator.
@@ -78,16 +78,15 @@ pub async fn handle(
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    if emulator.faults.should_fail(signature) {
-        return errors::arm(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "ServiceUnavailable",
-            "The service is temporarily unavailable (injected fault). Retry.",
-        );
+    let route = route(&req.host, &req.path);
+    let changes = changes_state(&route, &req.method, &req.path);
+    let strike = emulator.faults.strike(signature, changes);
+    if strike == Some(Strike::Before) {
+        return injected(signature);
     }
     let now_ms = chrono::Utc::now().timestamp_millis();
     let mut state = emulator.lock();
-    let response = match route(&req.host, &req.path) {
+    let response = match route {
         Route::ManagedIdentity => tokens::managed_identity_token(&state, &req, &emulator.identity_header),
         Route::Entra { tenant } => tokens::entra_token(&state, &req, &tenant),
         Route::Arm => arm::handle(&mut state, &req, now_ms),
@@ -102,8 +101,55 @@ pub async fn handle(
             &format!("No Azure API is emulated at {} {}.", req.method, req.path),
         ),
     };
+    drop(state);
     tracing::debug!(method = %req.method, path = %req.path, status = response.status().as_u16(), "azure sandbox request");
+    if strike == Some(Strike::AfterTheChange) {
+        // Done, but the answer is "lost": the caller sees a failure.
+        return injected(signature);
+    }
     response
+}
+
+/// Whether a request changes state: writes to ARM, Graph and Key Vault, but not token requests
+/// or Key Vault's cryptographic operations (they compute, store nothing).
+fn changes_state(route: &Route, method: &axum::http::Method, path: &str) -> bool {
+    use axum::http::Method;
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return false;
+    }
+    let crypto = ["/wrapkey", "/unwrapkey", "/encrypt", "/decrypt", "/sign", "/verify"];
+    match route {
+        Route::Arm | Route::Graph => true,
+        Route::KeyVault { .. } => !crypto.iter().any(|op| path.to_ascii_lowercase().ends_with(op)),
+        _ => false,
+    }
+}
+
+/// An injected transient failure, as Azure answers when busy: 503, 429 with the wait it asks
+/// for (Azure's `x-ms-retry-after-ms`, and `Retry-After` in seconds), or 500.
+fn injected(signature: u64) -> Response {
+    match signature % 3 {
+        0 => errors::arm(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "ServiceUnavailable",
+            "The service is temporarily unavailable (injected fault). Retry.",
+        ),
+        1 => {
+            let mut r = errors::arm(
+                StatusCode::TOO_MANY_REQUESTS,
+                "TooManyRequests",
+                "Too many requests (injected fault). Retry after the time in the Retry-After header.",
+            );
+            r.headers_mut().insert("x-ms-retry-after-ms", axum::http::HeaderValue::from_static("50"));
+            r.headers_mut().insert("retry-after", axum::http::HeaderValue::from_static("1"));
+            r
+        }
+        _ => errors::arm(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalServerError",
+            "An internal error occurred (injected fault).",
+        ),
+    }
 }
 
 #[cfg(test)]

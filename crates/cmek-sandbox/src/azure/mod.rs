@@ -93,13 +93,20 @@ pub struct AzureEmulatorConfig {
     pub bind: SocketAddr,
     /// The initial state; [`AzureState::seeded`] by default.
     pub state: AzureState,
-    /// Injected transient failures (503 `ServiceUnavailable`) and latency.
+    /// Injected transient failures (throttling and 5xx, some after the change was made) and latency.
     pub faults: Faults,
+    /// Run after each request that may change the state (the sandbox saves its file there).
+    pub after_change: crate::after_change::AfterChange,
 }
 
 impl AzureEmulatorConfig {
     pub fn new() -> Self {
-        Self { bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), state: AzureState::seeded(), faults: Faults::none() }
+        Self {
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            state: AzureState::seeded(),
+            faults: Faults::none(),
+            after_change: Default::default(),
+        }
     }
 }
 

@@ -58,7 +58,7 @@ pub async fn start(cfg: AzureEmulatorConfig) -> Result<RunningAzure, SandboxErro
         faults,
     });
     let app = Router::new().fallback(handler::handle).with_state(emulator.clone());
-    let served = serve_tls(WHAT, listener, app, tls.server);
+    let served = serve_tls(WHAT, listener, cfg.after_change.wrap(app), tls.server);
     tracing::debug!(%endpoint, "azure sandbox listening");
     Ok(RunningAzure { endpoint, ca_pem: tls.ca_pem, emulator, served })
 }
@@ -168,6 +168,12 @@ impl RunningAzure {
     /// A snapshot of the whole state, for `--state FILE`.
     pub fn state(&self) -> AzureState {
         self.emulator.lock().clone()
+    }
+
+    /// Snapshots of the state, for a saver that outlives this handle's borrow.
+    pub(crate) fn state_source(&self) -> impl Fn() -> AzureState + Send + Sync + 'static {
+        let emulator = self.emulator.clone();
+        move || emulator.lock().clone()
     }
 
     /// Stops accepting requests, lets those in flight finish (up to 5 s), and waits for the end.

@@ -27,12 +27,22 @@ pub struct PlatformSandboxConfig {
     pub initial: Option<PlatformState>,
     /// Injected transient failures (none by default).
     pub faults: Faults,
+    /// Run after each request that may change the state (the sandbox saves its file there).
+    pub after_change: crate::after_change::AfterChange,
 }
 
 impl PlatformSandboxConfig {
     /// Loopback on a free port, no AWS backend, the seeded organisation, no faults.
     pub fn new(admin_key: SecretString) -> Self {
-        Self { admin_key, aws: None, azure: None, bind: default_bind(), initial: None, faults: Faults::none() }
+        Self {
+            admin_key,
+            aws: None,
+            azure: None,
+            bind: default_bind(),
+            initial: None,
+            faults: Faults::none(),
+            after_change: Default::default(),
+        }
     }
 }
 

@@ -55,6 +55,7 @@ pub async fn start(cfg: PlatformSandboxConfig) -> Result<RunningPlatform, Sandbo
             .ok_or_else(|| SandboxError::Config { what: WHAT, message: "the seed has no default workspace".into() })?;
         (s.org.clone(), ordinary, default)
     };
+    let after_change = cfg.after_change.clone();
     let app = AppState {
         store: store.clone(),
         admin_key: cfg.admin_key,
@@ -62,7 +63,7 @@ pub async fn start(cfg: PlatformSandboxConfig) -> Result<RunningPlatform, Sandbo
         azure: cfg.azure.map(Arc::new),
         faults: faults.is_active().then(|| Arc::new(FaultPlan::new(faults))),
     };
-    let served = serve(WHAT, listener, router(app));
+    let served = serve(WHAT, listener, after_change.wrap(router(app)));
     tracing::debug!(%base_url, "platform sandbox listening");
     Ok(RunningPlatform { base_url, org, workspaces, default_workspace, store, served })
 }
@@ -71,6 +72,12 @@ impl RunningPlatform {
     /// The organisation's data now, for saving (`--state FILE`).
     pub fn state(&self) -> PlatformState {
         lock(&self.store).snapshot()
+    }
+
+    /// Snapshots of the state, for a saver that outlives this handle's borrow.
+    pub(crate) fn state_source(&self) -> impl Fn() -> PlatformState + Send + Sync + 'static {
+        let store = self.store.clone();
+        move || lock(&store).snapshot()
     }
 
     /// Turns the organisation's CMEK entitlement on or off (on at start).

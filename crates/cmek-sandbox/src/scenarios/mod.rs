@@ -131,8 +131,10 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "flaky",
-        summary: "30% of platform and AWS requests fail transiently (429, 5xx, throttling) and every answer is 150 ms late",
-        shows: "setup still converges: every call is retried as the official SDKs retry",
+        summary: "30% of platform, AWS and Azure requests fail transiently (429, 5xx, throttling; one in three \
+                  failed changes is made and its answer lost) and every answer is 150 ms late",
+        shows: "setup still converges with one key and one registration: calls are retried, creates are looked up \
+                before a retry",
         faults: Faults { error_share: 0.3, latency: Duration::from_millis(150) },
         rcps: no_rcps,
         arrange: nothing,
