@@ -24,15 +24,20 @@ pub(super) struct AwsSession<'a> {
     aws: &'a AwsRuntime,
     /// The key the run works on: found by inspection, created by the run, or adopted.
     key_arn: Option<KmsKeyArn>,
-    /// The key this run created, if it did: the one to retire if another run's key wins.
+    /// The key this run created or adopted without an alias, if it did: the one to retire if
+    /// another run's alias wins.
     created: Option<KmsKeyArn>,
+    /// The keys registered with the organisation when the run inspected: never retired.
+    registered: Vec<String>,
 }
 
 impl<'a> AwsSession<'a> {
     pub(super) fn new(aws: &'a AwsRuntime, facts: &SetupFacts) -> Self {
         let key_arn =
             facts.cloud.downcast_ref::<AwsFacts>().and_then(|f| f.key.as_ref()).map(|k| k.description.arn.clone());
-        Self { aws, key_arn, created: None }
+        let registered =
+            facts.registered.iter().filter_map(|r| AwsKeyConfig::read(&r.config).map(|c| c.kms_arn)).collect();
+        Self { aws, key_arn, created: None, registered }
     }
 
     fn working_key(&self, named: &Option<KmsKeyArn>) -> Result<KmsKeyArn> {
@@ -67,6 +72,10 @@ impl CloudSession for AwsSession<'_> {
             }
             AwsStep::CreateAlias { alias, key, grant } => {
                 let target = self.working_key(key)?;
+                if key.is_some() && !self.registered.contains(&target.to_string()) {
+                    // An unaliased key a dead run left, adopted: this run's to retire if it loses.
+                    self.created = Some(target.clone());
+                }
                 let key_id = target.key_id().ok_or_else(|| Error::remote(format!("{target} is not a key ARN")))?;
                 let aws = self.aws.client(&target.region).await?;
                 match aws.create_alias(alias, key_id).await {
@@ -77,9 +86,12 @@ impl CloudSession for AwsSession<'_> {
                         self.key_arn = Some(target.clone());
                         Ok(format!("{alias} points at {target}"))
                     }
-                    Err(e) if e.kind == AwsErrorKind::AlreadyExists => {
-                        self.alias_taken(&aws, alias, &target, grant, ctx).await
-                    }
+                    // Taken by another run; or the adopted key was retired meanwhile by the run that
+                    // made it, because that run's alias won: either way the alias says which key.
+                    Err(e) if e.kind == AwsErrorKind::AlreadyExists || e.kind == AwsErrorKind::InvalidState => self
+                        .alias_taken(&aws, alias, &target, grant, ctx)
+                        .await
+                        .map_err(|taken| taken.context(format!("{alias} could not be pointed at {target} ({e})"))),
                     Err(e) => Err(Error::from(e)
                         .context(format!("the key {target} exists, but {alias} could not be pointed at it"))),
                 }
@@ -165,8 +177,8 @@ impl AwsSession<'_> {
             Some(mine) if mine == target => {
                 aws.schedule_key_deletion(&mine.to_string(), DUPLICATE_DELETION_DAYS).await.map_err(Error::from)?;
                 said.push(format!(
-                    "the key this run created, {mine}, is scheduled for deletion in {DUPLICATE_DELETION_DAYS} days \
-                     (undo: aws kms cancel-key-deletion --key-id {mine})"
+                    "the key this run would have used, {mine}, is scheduled for deletion in {DUPLICATE_DELETION_DAYS} \
+                     days (undo: aws kms cancel-key-deletion --key-id {mine})"
                 ));
                 Some(mine.to_string())
             }
