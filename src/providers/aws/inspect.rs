@@ -28,20 +28,7 @@ impl AwsProvider {
     /// ListAliases for one key (all pages), sorted. `alias/aws/...` names belong to AWS managed
     /// keys, which CMEK rejects on their `KeyManager` anyway; they are left out of the list.
     async fn aliases_of(&self, arn: &str, key_id: &str) -> Result<Vec<KmsAliasName>, AwsError> {
-        const OP: &str = "kms:ListAliases";
-        let kms = self.kms_for(arn);
-        let entries: Vec<AliasListEntry> = retry::idempotent(OP, || async {
-            kms.client
-                .list_aliases()
-                .key_id(key_id)
-                .into_paginator()
-                .items()
-                .send()
-                .collect::<Result<Vec<_>, _>>()
-                .await
-                .map_err(|e| AwsError::from_sdk(OP, &kms.endpoint, e))
-        })
-        .await?;
+        let entries = self.alias_entries(arn, Some(key_id)).await?;
         let mut aliases: Vec<KmsAliasName> = entries
             .iter()
             // Defensive: some implementations ignore the KeyId filter.
@@ -52,6 +39,28 @@ impl AwsProvider {
         aliases.sort();
         aliases.dedup();
         Ok(aliases)
+    }
+
+    /// ListAliases (all pages) in the region of `arn_or_region_key`: for one key, or every alias.
+    pub(super) async fn alias_entries(
+        &self,
+        arn_or_region_key: &str,
+        key_id: Option<&str>,
+    ) -> Result<Vec<AliasListEntry>, AwsError> {
+        const OP: &str = "kms:ListAliases";
+        let kms = self.kms_for(arn_or_region_key);
+        retry::idempotent(OP, || async {
+            kms.client
+                .list_aliases()
+                .set_key_id(key_id.map(str::to_string))
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>()
+                .await
+                .map_err(|e| AwsError::from_sdk(OP, &kms.endpoint, e))
+        })
+        .await
     }
 
     /// GetKeyRotationStatus, `None` when it cannot be read: denied (doctor may run with read-only

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use aws_sdk_kms::types::{AliasListEntry, KeyListEntry};
+use aws_sdk_kms::types::KeyListEntry;
 use futures::stream::{self, StreamExt};
 
 use super::connect::AwsProvider;
@@ -37,19 +37,8 @@ impl AwsProvider {
 
     /// The ids of the keys some alias in this region points at (ListAliases, all pages).
     async fn aliased_key_ids(&self) -> Result<HashSet<String>, AwsError> {
-        const OP: &str = "kms:ListAliases";
-        let kms = self.kms();
-        let aliases: Vec<AliasListEntry> = retry::idempotent(OP, || async {
-            kms.client
-                .list_aliases()
-                .into_paginator()
-                .items()
-                .send()
-                .collect::<Result<Vec<_>, _>>()
-                .await
-                .map_err(|e| AwsError::from_sdk(OP, &kms.endpoint, e))
-        })
-        .await?;
+        // Any name that is not an ARN stays in this provider's region.
+        let aliases = self.alias_entries("alias/", None).await?;
         Ok(aliases.iter().filter_map(|a| a.target_key_id().map(str::to_string)).collect())
     }
 
