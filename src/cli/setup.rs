@@ -143,15 +143,29 @@ pub fn answers_from(args: &SetupArgs) -> Result<SetupAnswers> {
         refuse_flags(&other.setup_flags_given(args), provider, other.kind())?;
     }
     let workspace = parse_opt::<WorkspaceRef>(&args.workspace)?;
-    let confirm_attach = parse_opt::<WorkspaceRef>(&args.confirm_attach)?;
+    let confirm_attach = parse_opt::<WorkspaceRef>(&exact("--confirm-attach", &args.confirm_attach)?)?;
     let cloud = cloud.setup_answers(args)?;
     if let Some(name) = &args.display_name {
         let n = name.chars().count();
         if n == 0 || n > 255 {
             return Err(Error::usage(format!("--display-name must be 1 to 255 characters, got {n}")));
         }
+        cmek_core::text::check_name("--display-name", name).map_err(Error::usage)?;
     }
     Ok(SetupAnswers { workspace, confirm_attach, display_name: args.display_name.clone(), cloud })
+}
+
+/// A typed confirmation of something irreversible is taken exactly as typed, as the wizard takes
+/// it: a space around it is a different value, not a slip to forgive.
+pub(crate) fn exact(flag: &str, value: &Option<String>) -> Result<Option<String>> {
+    match value {
+        Some(v) if v.trim() != v => Err(Error::usage(format!(
+            "{flag} `{}` has spaces around it; a confirmation of something permanent must be typed exactly",
+            cmek_core::text::escape_controls(v)
+        ))
+        .with_hint(format!("{flag} {}", cmek_core::text::escape_controls(v.trim())))),
+        other => Ok(other.clone()),
+    }
 }
 
 /// Refuses the flags of another cloud than the run's.

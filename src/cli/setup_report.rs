@@ -11,6 +11,7 @@ use cmek_core::model::ProviderKind;
 use cmek_core::plan::{Action, Check, CheckStatus, DocumentChange, Plan, SetupAnswers, SetupFacts, Step, StepState};
 use cmek_core::run::RunReport;
 use cmek_core::run::events::{Event, EventSink, StepOutcome};
+use cmek_core::text::escape_controls as shown;
 
 /// Prints engine events as progress lines on stderr (text mode only).
 pub struct ProgressPrinter<'a> {
@@ -250,14 +251,14 @@ fn print_header(out: &Output, facts: &SetupFacts, credential: Option<&str>) {
     let provider = facts.provider();
     out.text(&out.paint(
         Tone::Strong,
-        &format!("cmek setup: {} for {} ({})", provider.display_name(), facts.org.name, facts.org.uuid),
+        &format!("cmek setup: {} for {} ({})", provider.display_name(), shown(&facts.org.name), facts.org.uuid),
     ));
     let header = clouds::get(provider).map(|c| c.header(&*facts.cloud, credential));
     for line in header.iter().flat_map(|h| &h.identity) {
         out.text(line);
     }
     if let Some(ws) = &facts.workspace {
-        out.text(&format!("  workspace      {} ({}), compartment {}", ws.name, ws.id, ws.compartment));
+        out.text(&format!("  workspace      {} ({}), compartment {}", shown(&ws.name), ws.id, ws.compartment));
     } else {
         out.text("  workspace      none: register and validate only");
     }

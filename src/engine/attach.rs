@@ -33,6 +33,8 @@ pub async fn attach(
     workspace_name: &str,
 ) -> Result<Attached, Error> {
     let body = UpdateWorkspace { external_key_id: Some(key_id.to_string()), ..Default::default() };
+    // The name came from the platform: shown on one line, escapes written out.
+    let workspace_name = &*cmek_core::text::escape_controls(workspace_name);
     let done = |detail: String| Attached { detail, uses: key_id.to_string() };
     match platform.update_workspace(workspace_id, &body).await {
         Ok(_) => Ok(done(format!("{key_id} attached to workspace {workspace_name} ({workspace_id})"))),

@@ -115,7 +115,7 @@ pub async fn platform_phase(
             Error::usage(format!(
                 "workspace {} ({}) has no key attached: name the key you mean to attach with --external-key, or with \
                  cloud coordinates ({})",
-                ws.name,
+                cmek_core::text::escape_controls(&ws.name),
                 ws.id,
                 super::doctor_target::coordinates()
             ))
@@ -145,7 +145,10 @@ pub async fn platform_phase(
         (None, None) => (None, "no cloud key is named".to_string()),
     };
     target.external_key_id = registered.as_ref().map(|r| r.id.clone());
-    target.workspace = workspace.as_ref().map(|w| format!("{} ({})", w.name, w.id)).or(target.workspace);
+    target.workspace = workspace
+        .as_ref()
+        .map(|w| format!("{} ({})", cmek_core::text::escape_controls(&w.name), w.id))
+        .or(target.workspace);
     target.provider = cloud.as_ref().map(|c| c.provider().as_str());
     target.key = cloud.as_ref().map(|c| c.describe());
     let facts = DoctorFacts {

@@ -55,18 +55,7 @@ impl fmt::Debug for Sanitizer {
 }
 
 fn escape_controls(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    cmek_core::text::escape_controls(text).into_owned()
 }
 
 #[cfg(test)]

@@ -40,5 +40,6 @@ mod scenarios;
 mod seams;
 mod setup_aws;
 mod setup_azure;
+mod terminal_safety;
 mod tmux;
 mod wizard_tmux;

@@ -23,4 +23,5 @@ pub mod policy;
 pub mod retry;
 pub mod run;
 pub mod shell;
+pub mod text;
 pub mod wizard;

@@ -27,10 +27,11 @@ pub(super) fn azure_answers(setup: &SetupArgs) -> Result<AzureAnswers> {
             ))
         })?,
     };
+    // Typed exactly, as the wizard takes it: no trimming, no case folding.
     let confirm_purge_protection =
-        args.confirm_purge_protection.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_string);
+        crate::cli::setup::exact("--confirm-purge-protection", &args.confirm_purge_protection)?;
     if let (Some(confirmed), Some(vault)) = (&confirm_purge_protection, &vault)
-        && !vault.matches_name(confirmed)
+        && vault.vault_name() != confirmed.as_str()
     {
         return Err(Error::usage(format!(
             "--confirm-purge-protection {confirmed} does not name the vault given with --azure-vault ({}); nothing \

@@ -42,7 +42,8 @@ pub fn findings(f: &DoctorFacts) -> Vec<Finding> {
                 .observed(format!(
                     "workspace {} ({}) has no key yet: attaching one is permanent (it can never be detached or \
                      replaced, and the workspace's data depends on that key from then on)",
-                    ws.name, ws.id
+                    crate::text::escape_controls(&ws.name),
+                    ws.id
                 ))
                 .expected("a key that doctor finds healthy, attached with a typed confirmation")
                 .fix(format!(
@@ -56,7 +57,7 @@ pub fn findings(f: &DoctorFacts) -> Vec<Finding> {
         .iter()
         .filter(|r| !r.attached)
         .map(|r| match &r.display_name {
-            Some(n) => format!("{} ({n})", r.id),
+            Some(n) => format!("{} ({})", r.id, crate::text::escape_controls(n)),
             None => r.id.clone(),
         })
         .collect();

@@ -62,6 +62,13 @@ impl FromStr for WorkspaceRef {
         if t.starts_with("wrkspc_") {
             return t.parse().map(WorkspaceRef::Id);
         }
+        if t.chars().any(crate::text::is_unsafe) {
+            return Err(ParseError::new(
+                "workspace",
+                &crate::text::escape_controls(s),
+                "a workspace name has no control characters: give its id (wrkspc_...) instead",
+            ));
+        }
         let n = t.chars().count();
         if n == 0 || n > 40 {
             return Err(ParseError::new(

@@ -120,7 +120,8 @@ impl Action {
             ),
             Action::Validate { .. } => "validate: the platform encrypts and decrypts with the key".to_string(),
             Action::Attach { workspace_name, workspace_id, .. } => {
-                format!("attach the key to workspace {workspace_name} ({workspace_id}): PERMANENT")
+                let name = crate::text::escape_controls(workspace_name);
+                format!("attach the key to workspace {name} ({workspace_id}): PERMANENT")
             }
         }
     }

@@ -6,6 +6,7 @@ use super::answers::SetupAnswers;
 use super::checks::{Check, Severity};
 use super::facts::{RegisteredKey, WorkspaceFacts};
 use super::step::{Action, Step, StepState};
+use crate::text::escape_controls as shown;
 
 /// Refuses inputs that could never lead to a safe attach, before anything is looked at further.
 pub(super) fn check_workspace_inputs(answers: &SetupAnswers, ws: Option<&WorkspaceFacts>) -> Result<(), PlanError> {
@@ -14,7 +15,7 @@ pub(super) fn check_workspace_inputs(answers: &SetupAnswers, ws: Option<&Workspa
         (Some(given), Some(ws)) if !given.matches(&ws.id, &ws.name) => {
             return Err(PlanError::ConfirmMismatch {
                 given: given.to_string(),
-                workspace: format!("{} ({})", ws.name, ws.id),
+                workspace: format!("{} ({})", shown(&ws.name), ws.id),
             });
         }
         _ => {}
@@ -22,7 +23,7 @@ pub(super) fn check_workspace_inputs(answers: &SetupAnswers, ws: Option<&Workspa
     if let Some(ws) = ws
         && ws.archived
     {
-        return Err(PlanError::WorkspaceArchived { workspace: format!("{} ({})", ws.name, ws.id) });
+        return Err(PlanError::WorkspaceArchived { workspace: format!("{} ({})", shown(&ws.name), ws.id) });
     }
     Ok(())
 }
@@ -34,17 +35,18 @@ pub(super) fn attach_step(answers: &SetupAnswers, ws: &WorkspaceFacts, registere
         Action::Attach { workspace_id: ws.id.clone(), workspace_name: ws.name.clone(), compartment: ws.compartment };
     let state = match (&ws.external_key_id, registered) {
         (Some(current), Some(r)) if *current == r.id => {
-            StepState::AlreadyDone(format!("workspace {} already uses {}", ws.name, r.id))
+            StepState::AlreadyDone(format!("workspace {} already uses {}", shown(&ws.name), r.id))
         }
         (Some(current), _) => StepState::Gated(format!(
             "workspace {} already has key {current} attached; attach is permanent and cannot be replaced: \
              choose another workspace",
-            ws.name
+            shown(&ws.name)
         )),
         (None, _) if answers.confirm_attach.is_some() => StepState::Planned,
         (None, _) => StepState::Gated(format!(
             "attaching is permanent: re-run with --confirm-attach {} to attach to workspace {}",
-            ws.id, ws.name
+            ws.id,
+            shown(&ws.name)
         )),
     };
     Step { action, state }
@@ -59,7 +61,7 @@ pub fn workspace_in_use_check(ws: &WorkspaceFacts) -> Check {
         format!(
             "workspace {} exists since {}: if it already serves traffic, the key takes effect within a day and \
              older data stays under Anthropic-managed keys",
-            ws.name,
+            shown(&ws.name),
             ws.created_at.format("%Y-%m-%d")
         ),
     )

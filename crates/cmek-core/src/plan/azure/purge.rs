@@ -24,13 +24,14 @@ pub(crate) fn purge_plan(
     let name = &vault.name;
     let confirmed = match confirmation {
         None => false,
-        Some(given) if given.trim().eq_ignore_ascii_case(name) => true,
+        // Exactly as typed: a confirmation of something irreversible is not case-folded.
+        Some(given) if given == name => true,
         Some(given) => {
             return Err(PlanError::Cloud {
                 message: format!(
-                    "--confirm-purge-protection {} does not name the vault this run works on, {name}; nothing was \
-                     changed",
-                    given.trim()
+                    "--confirm-purge-protection `{}` does not name the vault this run works on, `{name}` (typed \
+                     exactly); nothing was changed",
+                    crate::text::escape_controls(given)
                 ),
                 hint: Some(format!(
                     "purge protection cannot be turned off again: to turn it on, pass --confirm-purge-protection {name}"

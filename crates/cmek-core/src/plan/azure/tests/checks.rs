@@ -207,8 +207,13 @@ fn purge_protection_needs_the_vaults_name() {
     assert_eq!((az02.status, az02.severity, az02.blocking), (CheckStatus::Fail, Severity::Critical, false));
     assert!(az02.observed.as_ref().unwrap().contains("soft delete is off"));
 
+    // A confirmation of something irreversible is exact: another case or a space is refused.
     let mut a = answers_for_production();
-    az(&mut a).confirm_purge_protection = Some("CMEK-Sandbox".into());
+    for near in ["CMEK-Sandbox", " cmek-sandbox", "cmek-sandbox "] {
+        az(&mut a).confirm_purge_protection = Some(near.into());
+        assert!(crate::plan::build(&a, &setup(f.clone(), Some(workspace()), vec![])).is_err(), "{near:?}");
+    }
+    az(&mut a).confirm_purge_protection = Some("cmek-sandbox".into());
     let confirmed = crate::plan::build(&a, &setup(f.clone(), Some(workspace()), vec![])).unwrap();
     assert_eq!(state(&confirmed, "enable_purge_protection"), StepState::Planned);
     assert_eq!(state(&confirmed, "attach"), StepState::Planned, "purge protection is turned on first");
