@@ -50,6 +50,9 @@ pub struct Cli {
     /// Without a command, `cmek` opens the setup wizard
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// How this run was started (`invocation::of`), for the commands `cmek` suggests.
+    #[arg(skip)]
+    pub invocation: cmek_core::wizard::Invocation,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -11,6 +11,7 @@ mod connect;
 mod doctor;
 mod doctor_report;
 mod empty_values;
+mod invocation;
 mod sandbox;
 mod setup;
 mod setup_report;
@@ -28,7 +29,7 @@ use crate::output::{Format, Output};
 pub fn main() -> i32 {
     let grammar = Cli::command();
     let parsed = grammar.clone().try_get_matches().and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
-    let (cli, matches) = match parsed {
+    let (mut cli, matches) = match parsed {
         Ok(parsed) => parsed,
         Err(e) => {
             let _ = e.print();
@@ -46,6 +47,7 @@ pub fn main() -> i32 {
         out.error(&e);
         return e.exit_code();
     }
+    cli.invocation = invocation::of(&grammar, &matches);
 
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
@@ -108,9 +110,9 @@ async fn setup_with_reach(
     let sandbox = sandbox::start_for_command(cli, out).await?;
     let reach = reach(cli, &sandbox, out, env)?;
     let result = if args.non_interactive {
-        setup::run(&args, &reach, out, env).await
+        setup::run(&args, &reach, out, env, &cli.invocation).await
     } else {
-        wizard::run(&args, &reach, out, cli.no_color, env).await
+        wizard::run(&args, &reach, out, cli.no_color, env, &cli.invocation).await
     };
     stop_sandbox(sandbox, result).await
 }

@@ -15,12 +15,14 @@ use crate::output::Output;
 use cmek_core::model::{ProviderKind, WorkspaceRef};
 use cmek_core::plan::{self, SetupAnswers};
 use cmek_core::run::events::{Event, EventSink};
+use cmek_core::wizard::Invocation;
 
 pub async fn run(
     args: &SetupArgs,
     reach: &Reach<'_>,
     out: &Output,
     env: &(dyn Fn(&str) -> Option<String> + Sync),
+    invocation: &Invocation,
 ) -> Result<i32> {
     let answers = answers_from(args)?;
     let platform = reach.platform_client()?;
@@ -28,7 +30,7 @@ pub async fn run(
     let cancel = Cancel::new();
     let watcher = tokio::spawn(watch_ctrl_c(cancel.clone()));
     let services = Services { platform, cloud, cancel };
-    let result = run_with(args, &answers, &services, out, env).await;
+    let result = run_with(args, &answers, &services, out, env, invocation).await;
     watcher.abort();
     result
 }
@@ -51,6 +53,7 @@ async fn run_with(
     services: &Services,
     out: &Output,
     env: &(dyn Fn(&str) -> Option<String> + Sync),
+    invocation: &Invocation,
 ) -> Result<i32> {
     let answers = answers.clone();
     let mut progress = ProgressPrinter::new(out);
@@ -102,7 +105,7 @@ async fn run_with(
         let code = if blocked { 1 } else { 0 };
         let why = if blocked { "blocked by failed checks" } else { "--plan" };
         let _ = journal.record("run_finished", json!({ "exit_code": code, "changed": false, "why": why }));
-        setup_report::print_plan_only(out, &answers, &facts, &plan, blocked);
+        setup_report::print_plan_only(out, invocation, &answers, &facts, &plan, blocked);
         return Ok(code);
     }
 
@@ -115,7 +118,7 @@ async fn run_with(
         "run_finished",
         json!({ "exit_code": code, "changed": report.changed(), "attach_held": report.attach_held(&plan) }),
     );
-    setup_report::print_run(out, &answers, &facts, &plan, &report, journal.dir());
+    setup_report::print_run(out, invocation, &answers, &facts, &plan, &report, journal.dir());
     Ok(code)
 }
 

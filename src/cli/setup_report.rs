@@ -9,9 +9,10 @@ use super::clouds;
 use crate::output::{Output, Tone};
 use cmek_core::model::ProviderKind;
 use cmek_core::plan::{Action, Check, CheckStatus, DocumentChange, Plan, SetupAnswers, SetupFacts, Step, StepState};
-use cmek_core::run::RunReport;
 use cmek_core::run::events::{Event, EventSink, StepOutcome};
+use cmek_core::run::{CloudOutcome, RunReport};
 use cmek_core::text::escape_controls as shown;
+use cmek_core::wizard::Invocation;
 
 /// Prints engine events as progress lines on stderr (text mode only).
 pub struct ProgressPrinter<'a> {
@@ -64,13 +65,20 @@ pub fn print_plan_text(out: &Output, facts: &SetupFacts, plan: &Plan, credential
 }
 
 /// Closes a run that stops at the plan (`--plan`, or a failed blocking check).
-pub fn print_plan_only(out: &Output, answers: &SetupAnswers, facts: &SetupFacts, plan: &Plan, blocked: bool) {
+pub fn print_plan_only(
+    out: &Output,
+    invocation: &Invocation,
+    answers: &SetupAnswers,
+    facts: &SetupFacts,
+    plan: &Plan,
+    blocked: bool,
+) {
     if out.is_json() {
         let mut doc = base_document(answers, facts, plan);
         doc["mode"] = json!("plan");
         doc["status"] = json!(if blocked { "blocked" } else { "planned" });
         doc["steps"] = Value::Array(plan.steps.iter().map(|s| step_json(s, None)).collect());
-        doc["next"] = json!(next_steps_plan(answers, plan, blocked));
+        doc["next"] = json!(next_steps_plan(invocation, answers, plan, blocked));
         out.json(&doc);
         return;
     }
@@ -82,20 +90,21 @@ pub fn print_plan_only(out: &Output, answers: &SetupAnswers, facts: &SetupFacts,
     } else {
         out.text(&format!("\n{} (--plan).", out.paint(Tone::Strong, "Nothing was changed")));
     }
-    for n in next_steps_plan(answers, plan, blocked) {
+    for n in next_steps_plan(invocation, answers, plan, blocked) {
         out.text(&format!("Next: {n}"));
     }
 }
 
 pub fn print_run(
     out: &Output,
+    invocation: &Invocation,
     answers: &SetupAnswers,
     facts: &SetupFacts,
     plan: &Plan,
     report: &RunReport,
     journal: &Path,
 ) {
-    let next = next_steps_run(answers, plan, report);
+    let next = next_steps_run(invocation, answers, plan, report);
     if out.is_json() {
         let mut doc = base_document(answers, facts, plan);
         doc["mode"] = json!("apply");
@@ -329,40 +338,49 @@ fn print_policy(out: &Output, plan: &Plan) {
     }
 }
 
-fn attach_command(answers: &SetupAnswers, ws_id: &str) -> String {
-    format!(
-        "cmek setup --non-interactive --provider {} --workspace {ws_id} --confirm-attach {ws_id}",
-        answers.provider()
-    )
+/// The command that attaches: this run's own, with the key it used and `--confirm-attach`, as
+/// it must be typed (with the global flags the run had, `--sandbox` included).
+fn attach_command(
+    invocation: &Invocation,
+    answers: &SetupAnswers,
+    ws_id: &str,
+    outcome: Option<&dyn CloudOutcome>,
+) -> String {
+    cmek_core::wizard::equivalent_command(invocation, answers, Some(ws_id), outcome, true)
 }
 
-fn next_steps_plan(answers: &SetupAnswers, plan: &Plan, blocked: bool) -> Vec<String> {
+fn next_steps_plan(invocation: &Invocation, answers: &SetupAnswers, plan: &Plan, blocked: bool) -> Vec<String> {
     if blocked {
         return vec!["fix the failed checks (each shows its fix), then run the same command again".into()];
     }
     let mut next = vec!["run the same command without --plan to apply it".to_string()];
     if let Some(Step { action: Action::Attach { workspace_id, .. }, state: StepState::Gated(_) }) = plan.step("attach")
     {
-        next.push(format!("to attach as well (permanent): {}", attach_command(answers, workspace_id)));
+        next.push(format!(
+            "to attach as well (permanent): {}",
+            attach_command(invocation, answers, workspace_id, None)
+        ));
     }
     next
 }
 
-fn next_steps_run(answers: &SetupAnswers, plan: &Plan, report: &RunReport) -> Vec<String> {
+fn next_steps_run(invocation: &Invocation, answers: &SetupAnswers, plan: &Plan, report: &RunReport) -> Vec<String> {
+    let outcome = Some(&*report.cloud);
     if report.failure.is_some() {
         return vec!["fix the cause above, then run the same command again: finished steps are not repeated".into()];
     }
     match plan.step("attach") {
         Some(Step { action: Action::Attach { workspace_id, .. }, state: StepState::Gated(how) }) => {
             if how.contains("--confirm-attach") {
-                vec![format!("attach (permanent): {}", attach_command(answers, workspace_id))]
+                vec![format!("attach (permanent): {}", attach_command(invocation, answers, workspace_id, outcome))]
             } else {
                 vec![how.clone()]
             }
         }
         Some(_) => Vec::new(),
         None => {
-            vec![format!("attach the key to a workspace (permanent): {}", attach_command(answers, "<workspace id>"))]
+            let command = attach_command(invocation, answers, "<workspace id>", outcome);
+            vec![format!("attach the key to a workspace (permanent): {command}")]
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::output::Output;
 use crate::tui::runtime::{self, Connector};
 use crate::tui::theme::Theme;
+use cmek_core::wizard::Invocation;
 use cmek_core::wizard::Prefill;
 
 pub async fn run(
@@ -20,6 +21,7 @@ pub async fn run(
     out: &Output,
     no_color: bool,
     env: &(dyn Fn(&str) -> Option<String> + Sync),
+    invocation: &Invocation,
 ) -> Result<i32> {
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
         return Err(Error::usage(
@@ -44,6 +46,7 @@ pub async fn run(
         provider: args.provider.clone(),
         workspace: args.workspace.clone(),
         display_name: args.display_name.clone(),
+        invocation: invocation.clone(),
         ..Prefill::default()
     };
     for cloud in clouds::all() {

@@ -40,6 +40,7 @@ mod scenarios;
 mod seams;
 mod setup_aws;
 mod setup_azure;
+mod suggested_commands;
 mod terminal_safety;
 mod tmux;
 mod wizard_tmux;

@@ -179,7 +179,7 @@ mod tests {
             a.azure_key = Some("team-key".into());
             a.azure_key_size = Some("4096".into());
             a.azure_rbac_wait = Some("90s".into());
-            a.confirm_purge_protection = Some("CMEK-Vault".into());
+            a.confirm_purge_protection = Some("cmek-vault".into());
             a.azure_hsm = true;
         })
         .unwrap();
@@ -187,6 +187,18 @@ mod tests {
         assert_eq!(z.vault.as_ref().map(|v| v.vault_name().to_string()).as_deref(), Some("cmek-vault"));
         assert_eq!((z.key_name.as_str(), z.key_size, z.hsm), ("team-key", 4096, true));
         assert_eq!(z.rbac_wait, Duration::from_secs(90));
+    }
+
+    #[test]
+    fn the_purge_confirmation_is_the_vaults_name_exactly() {
+        for near in ["CMEK-Vault", " cmek-vault", "cmek-vault "] {
+            let e = azure(|a| {
+                a.clouds.azure.azure_vault = Some("cmek-vault".into());
+                a.clouds.azure.confirm_purge_protection = Some(near.into());
+            })
+            .unwrap_err();
+            assert!(e.message.contains("--confirm-purge-protection"), "{near:?}: {}", e.message);
+        }
     }
 
     #[test]

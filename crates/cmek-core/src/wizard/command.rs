@@ -5,19 +5,38 @@ use crate::plan::SetupAnswers;
 use crate::run::CloudOutcome;
 use crate::shell::quoted;
 
-/// Builds `cmek setup --non-interactive --provider <cloud> [--workspace <id>] <the cloud's flags>
-/// [--display-name <name>] [--confirm-attach <id>]`.
+/// How the run was started, for the commands it suggests: `cmek` with its global flags, and
+/// whether what the run made is still there for them (not with a throwaway sandbox).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    pub prefix: String,
+    pub keeps_state: bool,
+}
+
+impl Default for Invocation {
+    fn default() -> Self {
+        Self { prefix: "cmek".to_string(), keeps_state: true }
+    }
+}
+
+/// Builds `<invocation> setup --non-interactive --provider <cloud> [--workspace <id>] <the cloud's
+/// flags> [--display-name <name>] [--confirm-attach <id>]`.
 ///
-/// `outcome` is what the run left (a key it created is named by its id, which pins the region);
-/// without it the answers' own choices are repeated.
+/// `invocation` is `cmek` with the global flags the run was started with (`--sandbox=...`,
+/// `--sandbox-state FILE`, `--aws-profile ...`), so the command works when pasted. `outcome` is
+/// what the run left (a key it created is named by its id, which pins the region); without it the
+/// answers' own choices are repeated.
 pub fn equivalent_command(
+    invocation: &Invocation,
     answers: &SetupAnswers,
     workspace_id: Option<&str>,
     outcome: Option<&dyn CloudOutcome>,
     confirm_attach: bool,
 ) -> String {
+    // A key a throwaway sandbox made is gone: repeat the answers' own choices instead.
+    let outcome = outcome.filter(|_| invocation.keeps_state);
     let mut parts: Vec<String> =
-        vec!["cmek setup --non-interactive".into(), format!("--provider {}", answers.provider())];
+        vec![format!("{} setup --non-interactive", invocation.prefix), format!("--provider {}", answers.provider())];
     if let Some(id) = workspace_id {
         parts.push(format!("--workspace {}", quoted(id)));
     }

@@ -37,7 +37,7 @@ pub use apply::{ApplyState, PropagationWait, StepProgress};
 pub use attach::{AttachOffer, AttachState};
 pub use checks::{CheckCounts, ChecksRow, ChecksState, answers_for};
 pub use cloud::{CloudOverview, CloudQuestion, CloudReply, CloudState, KeyScreen, KeyScreenAction};
-pub use command::equivalent_command;
+pub use command::{Invocation, equivalent_command};
 pub use field::{FieldStatus, MAX_FIELD_CHARS, TextField};
 pub use hints::KeyHint;
 pub use keys::{MIN_HEIGHT, MIN_WIDTH, QUIT_CODE};

@@ -23,6 +23,9 @@ pub struct Prefill {
     /// rules (one value per cloud that has them).
     #[serde(skip)]
     pub options: Vec<Box<dyn CloudAnswers>>,
+    /// How the front end was started (`cmek --sandbox=...`), for the commands the wizard suggests.
+    #[serde(skip)]
+    pub invocation: super::command::Invocation,
 }
 
 impl Prefill {

@@ -43,11 +43,16 @@ impl Wizard {
         matches!(self.attach_outcome, Some(AttachOutcome::Attached(_) | AttachOutcome::AlreadyAttached(_)))
     }
 
+    /// `cmek` with the global flags this wizard was started with.
+    fn invocation(&self) -> &super::command::Invocation {
+        &self.prefill.invocation
+    }
+
     /// The non-interactive command that repeats this run.
     pub fn summary_command(&self) -> Option<String> {
         let answers = self.checks.answers()?;
         let outcome = self.apply.report().map(|r| &*r.cloud);
-        Some(equivalent_command(answers, self.summary_workspace_id(), outcome, self.is_attached()))
+        Some(equivalent_command(self.invocation(), answers, self.summary_workspace_id(), outcome, self.is_attached()))
     }
 
     /// When a workspace was chosen but not attached: the command that attaches it later.
@@ -58,7 +63,7 @@ impl Wizard {
         let answers = self.checks.answers()?;
         let ws = self.summary_workspace_id()?;
         let outcome = self.apply.report().map(|r| &*r.cloud);
-        Some(equivalent_command(answers, Some(ws), outcome, true))
+        Some(equivalent_command(self.invocation(), answers, Some(ws), outcome, true))
     }
 
     pub(super) fn enter_summary(&mut self) {

@@ -9,6 +9,7 @@ use crate::model::azure::AzureVaultRef;
 use crate::plan::SetupAnswers;
 use crate::plan::azure::{AzureAnswers, AzureFacts};
 use crate::run::events::Event;
+use crate::wizard::Invocation;
 use crate::wizard::journey::Journey;
 use crate::wizard::*;
 
@@ -72,7 +73,7 @@ fn the_plan_is_asked_for_the_chosen_vault_and_typed_key_name() {
     assert_eq!(azure(&a).confirm_purge_protection, None, "purge protection is never confirmed implicitly");
     assert!(!azure(&a).allow_public_access, "public access is never approved implicitly");
     assert_eq!(
-        equivalent_command(&a, Some("wrkspc_01production"), None, false),
+        equivalent_command(&Invocation::default(), &a, Some("wrkspc_01production"), None, false),
         "cmek setup --non-interactive --provider azure --workspace wrkspc_01production --azure-vault team-vault \
          --azure-key claude-key"
     );

@@ -168,6 +168,7 @@ fn answers(key: Option<&str>, alias: &str, display_name: Option<&str>) -> SetupA
 fn the_command_line_repeats_what_was_asked_when_no_key_arn_is_known() {
     assert_eq!(
         equivalent_command(
+            &Invocation::default(),
             &answers(None, "alias/anthropic-cmek", None),
             Some("wrkspc_01SbxStaging4Rm8Tx"),
             None,
@@ -176,12 +177,24 @@ fn the_command_line_repeats_what_was_asked_when_no_key_arn_is_known() {
         "cmek setup --non-interactive --provider aws --workspace wrkspc_01SbxStaging4Rm8Tx --region us-east-1"
     );
     assert_eq!(
-        equivalent_command(&answers(None, "alias/claude-prod", Some("Claude prod key")), None, None, false),
+        equivalent_command(
+            &Invocation::default(),
+            &answers(None, "alias/claude-prod", Some("Claude prod key")),
+            None,
+            None,
+            false
+        ),
         "cmek setup --non-interactive --provider aws --region us-east-1 --alias alias/claude-prod \
          --display-name 'Claude prod key'"
     );
     assert_eq!(
-        equivalent_command(&answers(Some("alias/claude-prod"), "alias/anthropic-cmek", None), None, None, false),
+        equivalent_command(
+            &Invocation::default(),
+            &answers(Some("alias/claude-prod"), "alias/anthropic-cmek", None),
+            None,
+            None,
+            false
+        ),
         "cmek setup --non-interactive --provider aws --key alias/claude-prod --region us-east-1"
     );
 }
