@@ -6,8 +6,9 @@ pub use cmek_core::error::{Error, ErrorKind, Result};
 
 impl From<crate::platform::auth::AuthError> for Error {
     fn from(e: crate::platform::auth::AuthError) -> Self {
-        // Every credential problem is an input the user must fix; nothing was sent.
-        Error::usage(e.to_string())
+        // A credential problem is an authentication problem (exit 3, as doctor's ANT-01), found
+        // before anything was sent.
+        Error::new(ErrorKind::Auth, e.to_string())
     }
 }
 

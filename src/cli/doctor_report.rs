@@ -1,6 +1,6 @@
-//! How `doctor` shows its report: one line per check group with a mark and counts, the
-//! non-passing findings under their group (every finding in full with `-v`), a summary line; or
-//! one `cmek.doctor/v1` JSON document. Rendering is pure (report in, text or JSON out).
+//! How `doctor` shows its report: the answer first (what to fix, the likeliest root cause on top,
+//! each with its one-line fix), then one line per check group, a summary line; every finding in
+//! full, by group, with `-v`; or one `cmek.doctor/v1` JSON document. Rendering is pure.
 
 use serde_json::{Value, json};
 
@@ -33,6 +33,8 @@ pub fn render_json(report: &Report) -> Value {
             "warn": s.warnings,
             "unknown": s.unknown,
             "pass": s.passed,
+            "info": s.notes,
+            "root_cause": s.root_cause,
             "serious": s.serious,
             "explains_validation": s.explains_validation,
         },
@@ -55,22 +57,54 @@ pub fn render_text(out: &Output, report: &Report) -> String {
         });
     }
     line(String::new());
-    let mut groups: Vec<&str> =
-        GROUPS.iter().copied().filter(|g| report.findings.iter().any(|f| f.group == *g)).collect();
-    for f in &report.findings {
-        if !groups.contains(&f.group) {
-            groups.push(f.group);
+    if out.verbose == 0 {
+        // The answer first: what to fix, the likeliest root cause on top, each with its fix.
+        let root = report.summary().root_cause;
+        let problems: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| matches!(f.status, Status::Fail | Status::Warn | Status::Unknown))
+            .collect();
+        if problems.is_empty() {
+            line(format!("{} nothing to fix", out.paint(Tone::Good, "✓")));
         }
-    }
-    for group in groups {
-        let in_group: Vec<&Finding> = report.findings.iter().filter(|f| f.group == group).collect();
-        let (tone, mark) = group_mark(&in_group);
-        line(format!("{} {group:<11} {}", out.paint(tone, mark), counts(&in_group)));
-        for f in in_group.iter().filter(|f| out.verbose > 0 || f.status != Status::Pass) {
+        let mut root_marked = false;
+        for f in problems {
             let (tone, mark) = status_mark(f.status);
-            let explains = if f.explains_validation { "  ← explains the validation failure" } else { "" };
-            line(format!("    {} {} [{}] {}{explains}", out.paint(tone, mark), f.id, severity(f), f.title));
-            if out.verbose > 0 {
+            let marker = match (Some(f.id) == root && f.status == Status::Fail && !root_marked, f.explains_validation) {
+                (true, true) => "  ← root cause (the validation error points here)",
+                (true, false) => "  ← root cause",
+                (false, true) => "  ← the validation error points here",
+                (false, false) => "",
+            };
+            root_marked |= !marker.is_empty() && marker.contains("root");
+            line(format!(
+                "{} {} [{}] {}{}",
+                out.paint(tone, mark),
+                f.id,
+                severity(f),
+                f.title,
+                out.paint(Tone::Strong, marker)
+            ));
+            if let Some((label, value)) = one_liner(f) {
+                line(format!("    {}: {value}", out.paint(Tone::Dim, label)));
+            }
+        }
+        line(String::new());
+        for group in groups(report) {
+            let in_group: Vec<&Finding> = report.findings.iter().filter(|f| f.group == group).collect();
+            let (tone, mark) = group_mark(&in_group);
+            line(format!("{} {group:<11} {}", out.paint(tone, mark), counts(&in_group)));
+        }
+    } else {
+        for group in groups(report) {
+            let in_group: Vec<&Finding> = report.findings.iter().filter(|f| f.group == group).collect();
+            let (tone, mark) = group_mark(&in_group);
+            line(format!("{} {group:<11} {}", out.paint(tone, mark), counts(&in_group)));
+            for f in in_group {
+                let (tone, mark) = status_mark(f.status);
+                let explains = if f.explains_validation { "  ← explains the validation failure" } else { "" };
+                line(format!("    {} {} [{}] {}{explains}", out.paint(tone, mark), f.id, severity(f), f.title));
                 for (label, v) in f.details() {
                     line(format!("        {}: {v}", out.paint(Tone::Dim, label)));
                 }
@@ -79,10 +113,34 @@ pub fn render_text(out: &Output, report: &Report) -> String {
     }
     line(String::new());
     line(summary_line(report));
-    if out.verbose == 0 && report.findings.iter().any(|f| f.status != Status::Pass) {
-        line("Run with -v for what was observed, what was expected, why it matters and the fix.".into());
+    let notes = report.summary().notes;
+    if out.verbose == 0 && (report.findings.iter().any(|f| f.status != Status::Pass) || notes > 0) {
+        line("Run with -v for every finding in full: what was observed, expected, why it matters, the notes.".into());
     }
     text
+}
+
+/// Groups in display order; a group with no finding is not shown.
+fn groups(report: &Report) -> Vec<&'static str> {
+    let mut groups: Vec<&'static str> =
+        GROUPS.iter().copied().filter(|g| report.findings.iter().any(|f| f.group == *g)).collect();
+    for f in &report.findings {
+        if !groups.contains(&f.group) {
+            groups.push(f.group);
+        }
+    }
+    groups
+}
+
+/// What to show under a problem without -v: the fix (its first line); else what was seen (why
+/// an unknown could not be checked).
+fn one_liner(f: &Finding) -> Option<(&'static str, &str)> {
+    match (f.status, &f.fix, &f.observed) {
+        (Status::Unknown, _, Some(o)) => Some(("why unknown", o.lines().next().unwrap_or_default())),
+        (_, Some(fix), _) => Some(("fix", fix.lines().next().unwrap_or_default())),
+        (_, None, Some(o)) => Some(("observed", o.lines().next().unwrap_or_default())),
+        _ => None,
+    }
 }
 
 fn describe_target(report: &Report) -> String {
@@ -111,6 +169,9 @@ fn summary_line(report: &Report) -> String {
         if s.warnings == 1 { "" } else { "s" },
         s.unknown
     );
+    if s.notes > 0 {
+        l.push_str(&format!(", {} note{}", s.notes, if s.notes == 1 { "" } else { "s" }));
+    }
     if let Some(v) = report.validation.as_ref().filter(|v| v.error.is_some()) {
         let titles: Vec<String> = s
             .explains_validation
@@ -146,6 +207,7 @@ fn status_mark(s: Status) -> (Tone, &'static str) {
         Status::Fail => (Tone::Bad, "✗"),
         Status::Warn => (Tone::Warn, "!"),
         Status::Unknown => (Tone::Dim, "?"),
+        Status::Info => (Tone::Dim, "i"),
         Status::Pass => (Tone::Good, "✓"),
     }
 }
@@ -156,16 +218,25 @@ fn severity(f: &Finding) -> &'static str {
 
 fn counts(findings: &[&Finding]) -> String {
     let n = |s: Status| findings.iter().filter(|f| f.status == s).count();
-    let parts: Vec<String> =
-        [(Status::Fail, "failed"), (Status::Warn, "warning"), (Status::Unknown, "unknown"), (Status::Pass, "passed")]
-            .into_iter()
-            .filter(|(s, _)| n(*s) > 0)
-            .map(|(s, word)| {
-                let count = n(s);
-                let word = if word == "warning" && count != 1 { "warnings" } else { word };
-                format!("{count} {word}")
-            })
-            .collect();
+    let parts: Vec<String> = [
+        (Status::Fail, "failed"),
+        (Status::Warn, "warning"),
+        (Status::Unknown, "unknown"),
+        (Status::Pass, "passed"),
+        (Status::Info, "note"),
+    ]
+    .into_iter()
+    .filter(|(s, _)| n(*s) > 0)
+    .map(|(s, word)| {
+        let count = n(s);
+        let word = match (word, count) {
+            ("warning", n) if n != 1 => "warnings",
+            ("note", n) if n != 1 => "notes",
+            (w, _) => w,
+        };
+        format!("{count} {word}")
+    })
+    .collect();
     parts.join(", ")
 }
 

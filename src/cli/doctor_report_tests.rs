@@ -41,7 +41,7 @@ fn report() -> Report {
         Finding::unknown("AWS-16", Severity::Medium, "key", "deletion guardrails", "doctor does not read alarms"),
         Finding::pass("AWS-07", Severity::High, "key policy", "Anthropic's grant is bound to your organisation"),
     ];
-    rank(&mut findings);
+    rank(&mut findings, |_| 0);
     Report {
         target: Target {
             selector: "external_key",

@@ -13,6 +13,8 @@ use secrecy::{ExposeSecret as _, SecretString};
 
 /// Admin API keys start with this; other key kinds cannot call the Admin API.
 pub const ADMIN_KEY_PREFIX: &str = "sk-ant-admin01-";
+/// Regular (non-admin) API keys: refused before they are sent.
+pub const API_KEY_PREFIX: &str = "sk-ant-api";
 /// The preferred variable.
 pub const ENV_ADMIN_KEY: &str = "ANTHROPIC_ADMIN_KEY";
 /// Accepted only when it holds an admin key (the SDKs read it for every key kind).
@@ -94,6 +96,11 @@ pub enum AuthError {
          `{FLAG_ADMIN_KEY_FILE} PATH`"
     )]
     ApiKeyIsNotAnAdminKey,
+    #[error(
+        "the key from {origin} is a regular API key (`{API_KEY_PREFIX}...`), which the Admin API refuses; \
+         create an Admin API key (`{ADMIN_KEY_PREFIX}...`) in the Claude Console and use that"
+    )]
+    RegularApiKey { origin: CredentialOrigin },
     #[error("cannot read the admin key file {}: {source}; check the path given to `{FLAG_ADMIN_KEY_FILE}`", path.display())]
     KeyFileUnreadable { path: PathBuf, source: std::io::Error },
     #[error("the admin key file {} is larger than {MAX_KEY_FILE_BYTES} bytes, so it is not a key file; check the path given to `{FLAG_ADMIN_KEY_FILE}`", path.display())]
@@ -118,6 +125,9 @@ pub fn resolve(sources: &CredentialSources) -> Result<Credential, AuthError> {
 /// Like [`resolve`], also saying where the key came from (for `-v` output and warnings).
 pub fn resolve_with_origin(sources: &CredentialSources) -> Result<(Credential, CredentialOrigin), AuthError> {
     let (key, origin) = find_key(sources)?;
+    if key.expose_secret().starts_with(API_KEY_PREFIX) {
+        return Err(AuthError::RegularApiKey { origin });
+    }
     if !is_header_safe(key.expose_secret()) {
         return Err(AuthError::Malformed { origin });
     }

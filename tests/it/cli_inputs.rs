@@ -39,19 +39,26 @@ fn missing_provider_names_the_flag_and_the_variable() {
 }
 
 #[test]
-fn missing_admin_key_names_the_flag_and_the_variable() {
+fn missing_admin_key_names_the_flag_and_the_variable_and_is_exit_3_as_in_doctor() {
     let (code, _, err) = cmek(&["setup", "--non-interactive", "--provider", "aws"], &[]);
-    assert_eq!(code, 2, "{err}");
+    assert_eq!(code, 3, "{err}");
     assert!(err.contains("--admin-key-file") && err.contains("ANTHROPIC_ADMIN_KEY"), "{err}");
+    let (code, out, err) = cmek(&["doctor", "--provider", "aws", "--key", "alias/anthropic-cmek"], &[]);
+    assert_eq!(code, 3, "doctor: {out}{err}");
+    assert!(out.contains("ANTHROPIC_ADMIN_KEY"), "doctor says why without -v: {out}");
 }
 
 #[test]
 fn an_api_key_that_is_not_an_admin_key_is_refused_without_printing_it() {
-    let (code, out, err) =
-        cmek(&["setup", "--non-interactive", "--provider", "aws"], &[("ANTHROPIC_API_KEY", "sk-ant-api03-CANARYapi")]);
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("ANTHROPIC_ADMIN_KEY"), "{err}");
-    assert!(!out.contains("CANARYapi") && !err.contains("CANARYapi"));
+    // In ANTHROPIC_API_KEY, or in ANTHROPIC_ADMIN_KEY: refused before it is sent (the platform
+    // port is closed, so a sent request would fail with 4, not 3).
+    for var in ["ANTHROPIC_API_KEY", "ANTHROPIC_ADMIN_KEY"] {
+        let (code, out, err) =
+            cmek(&["setup", "--non-interactive", "--provider", "aws"], &[(var, "sk-ant-api03-CANARYapi")]);
+        assert_eq!(code, 3, "{var}: {err}");
+        assert!(err.contains("ANTHROPIC_ADMIN_KEY"), "{err}");
+        assert!(!out.contains("CANARYapi") && !err.contains("CANARYapi"));
+    }
 }
 
 #[test]

@@ -17,6 +17,7 @@ mod azure_vault_deleted;
 mod cli_inputs;
 mod concurrent_runs;
 mod crash_convergence;
+mod doctor_answer;
 mod doctor_aws;
 mod doctor_azure;
 mod doctor_platform;

@@ -22,6 +22,10 @@ pub struct AwsSetupArgs {
     /// AWS: alias given to a new key and looked up on re-runs [default: alias/anthropic-cmek]
     #[arg(long, value_name = "alias/NAME")]
     pub alias: Option<String>,
+    /// AWS: take out grants to Anthropic's account that are not cmek's (e.g. the console's grant to the
+    /// whole account, AWS-08) while merging; your other statements stay, the old policy is backed up
+    #[arg(long)]
+    pub replace_anthropic_grants: bool,
 }
 
 /// `doctor`'s AWS flags (the key itself is the shared `--key`).

@@ -15,17 +15,21 @@ pub fn answers(args: &SetupArgs) -> Result<AwsAnswers> {
     let key = parse_opt::<AwsKeyRef>(&args.key)?;
     let region = region(parse_opt::<AwsRegion>(&a.region)?, key.as_ref())?;
     let alias: KmsAliasName = a.alias.as_deref().unwrap_or(KmsAliasName::DEFAULT).parse()?;
-    Ok(AwsAnswers { key, region, alias })
+    Ok(AwsAnswers { key, region, alias, replace_anthropic_grants: a.replace_anthropic_grants })
 }
 
 /// The flags given, by name.
 pub fn given(args: &SetupArgs) -> Vec<&'static str> {
     let a = &args.clouds.aws;
-    [("--key", &args.key), ("--region", &a.region), ("--alias", &a.alias)]
+    let mut given: Vec<&'static str> = [("--key", &args.key), ("--region", &a.region), ("--alias", &a.alias)]
         .into_iter()
         .filter(|(_, v)| v.as_deref().is_some_and(|v| !v.trim().is_empty()))
         .map(|(flag, _)| flag)
-        .collect()
+        .collect();
+    if a.replace_anthropic_grants {
+        given.push("--replace-anthropic-grants");
+    }
+    given
 }
 
 pub fn doctor_key(args: &DoctorArgs) -> Result<AwsDoctorKey> {

@@ -61,6 +61,12 @@ impl CliCloud for Aws {
     }
 
     fn answers_file(&self, file: &mut toml::Table, args: &mut SetupArgs) -> std::result::Result<(), String> {
+        super::answers_file::refuse(
+            file,
+            "replace_anthropic_grants",
+            "taking grants out of a key policy is consented to by name, with --replace-anthropic-grants on the \
+             command line (or the wizard's approval)",
+        )?;
         let a = &mut args.clouds.aws;
         super::answers_file::take_text(file, "region", &mut a.region)?;
         super::answers_file::take_text(file, "alias", &mut a.alias)?;

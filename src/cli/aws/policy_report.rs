@@ -12,6 +12,7 @@ fn mark(status: Status) -> (&'static str, Tone) {
         Status::Warn => ("!", Tone::Warn),
         Status::Fail => ("✗", Tone::Bad),
         Status::Unknown => ("?", Tone::Dim),
+        Status::Info => ("i", Tone::Dim),
     }
 }
 

@@ -78,6 +78,10 @@ impl Cloud for Aws {
         terraform(id)
     }
 
+    fn cause_order(&self, id: &str) -> Option<u8> {
+        crate::doctor::aws::cause_order(id)
+    }
+
     fn needs_credentials(&self) -> (&'static str, &'static str) {
         (
             "needs AWS credentials: set them up, then press r",

@@ -85,6 +85,10 @@ impl Cloud for Azure {
         terraform(id)
     }
 
+    fn cause_order(&self, id: &str) -> Option<u8> {
+        crate::doctor::azure::cause_order(id)
+    }
+
     fn needs_credentials(&self) -> (&'static str, &'static str) {
         (
             "needs an Azure sign-in that sees a vault: set it up, then press r",

@@ -64,6 +64,9 @@ pub trait Cloud: Send + Sync {
     /// The Terraform equivalent of a catalogue id's fix.
     fn terraform(&self, id: &str) -> Option<&'static str>;
 
+    /// How close to the root of a failure one of this cloud's ids is (lower first), for ranking.
+    fn cause_order(&self, id: &str) -> Option<u8>;
+
     /// What Welcome says when the cloud's credentials are not usable: short (in the list), and
     /// when it is chosen anyway (with how to set them up).
     fn needs_credentials(&self) -> (&'static str, &'static str);

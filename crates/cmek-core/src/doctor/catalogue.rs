@@ -20,6 +20,28 @@ fn why(id: &str) -> Option<&'static str> {
     })
 }
 
+/// How close to the root of a failure an id is (lower: lead with it). The platform's own: its
+/// access first (nothing can be read without it), the region, and the registration and validation
+/// last, because they follow from the key being right. Each cloud orders its own ids.
+pub fn cause_order(id: &str) -> u8 {
+    let platform = match id {
+        "ANT-01" => Some(0),
+        "ANT-02" => Some(1),
+        "GEN-01" => Some(5),
+        "ANT-12" => Some(14),
+        "ANT-11" => Some(22),
+        "ANT-04" => Some(26),
+        "ANT-03" => Some(27),
+        "ANT-05" => Some(28),
+        "GEN-04" => Some(40),
+        "ANT-13" => Some(80),
+        "ANT-07" => Some(85),
+        "ANT-06" => Some(90),
+        _ => None,
+    };
+    platform.or_else(|| clouds::all().iter().find_map(|c| c.cause_order(id))).unwrap_or(50)
+}
+
 /// Fills `why` and `terraform` on findings that do not pass, where the rule left them empty.
 pub fn annotate(findings: &mut [Finding]) {
     for f in findings.iter_mut().filter(|f| matches!(f.status, Status::Fail | Status::Warn)) {

@@ -13,6 +13,9 @@ pub enum Status {
     Fail,
     Unknown,
     Warn,
+    /// Worth knowing, nothing to fix (validation's expected AccessDenied events, a step ahead that
+    /// is irreversible, alarms doctor cannot see): never makes a healthy key look unhealthy.
+    Info,
     Pass,
 }
 
@@ -39,6 +42,10 @@ pub struct Finding {
     pub terraform: Option<String>,
     /// Set when the platform's validation error points at this finding.
     pub explains_validation: bool,
+    /// A consequence rather than a cause (a predicted refusal that follows from a statement another
+    /// finding names): ranked after the causes, so the report leads with what to change.
+    #[serde(skip)]
+    pub symptom: bool,
 }
 
 impl Finding {
@@ -61,11 +68,17 @@ impl Finding {
             fix: None,
             terraform: None,
             explains_validation: false,
+            symptom: false,
         }
     }
 
     pub fn pass(id: &'static str, severity: Severity, group: &'static str, title: impl Into<String>) -> Self {
         Self::new(id, severity, Status::Pass, group, title)
+    }
+
+    /// Something to know, with nothing to fix.
+    pub fn info(id: &'static str, group: &'static str, title: impl Into<String>, text: impl Into<String>) -> Self {
+        Self::new(id, Severity::Info, Status::Info, group, title).observed(text)
     }
 
     /// A check that could not run: `why` names what stopped it.
@@ -109,6 +122,12 @@ impl Finding {
         self
     }
 
+    /// Marks the finding as a consequence of another (see `symptom`).
+    pub fn as_symptom(mut self) -> Self {
+        self.symptom = true;
+        self
+    }
+
     /// A planner check seen as a finding of `group` (the planner's checks carry no `expected`).
     pub fn from_check(check: &Check, group: &'static str) -> Self {
         let status = match check.status {
@@ -142,14 +161,20 @@ impl Finding {
     }
 }
 
-/// Most urgent first: failures, then unknowns, then warnings, then passes; within each, by
-/// severity (critical first), then the findings that explain the validation, then by id.
-pub fn rank(findings: &mut [Finding]) {
+/// Most urgent first: failures, then unknowns, warnings, notes and passes. Within each: the
+/// findings the validation error points at, then causes before symptoms, then the likelier root
+/// cause (`cause_order`: a deleted
+/// key before its policy, an over-broad grant before the condition it lacks, a missing
+/// registration last, since it follows from the rest), then severity, then id. The first failure is
+/// the root cause the report leads with.
+pub fn rank(findings: &mut [Finding], cause_order: impl Fn(&str) -> u8) {
     findings.sort_by(|a, b| {
         a.status
             .cmp(&b.status)
-            .then(b.severity.cmp(&a.severity))
             .then(b.explains_validation.cmp(&a.explains_validation))
+            .then(a.symptom.cmp(&b.symptom))
+            .then(cause_order(a.id).cmp(&cause_order(b.id)))
+            .then(b.severity.cmp(&a.severity))
             .then(a.id.cmp(b.id))
     });
 }
@@ -167,10 +192,30 @@ mod tests {
             Finding::unknown("AWS-12", Severity::High, "key policy", "RCPs", "no permission to read them"),
             Finding::new("AWS-02", Severity::Critical, Status::Fail, "key", "deletion"),
         ];
-        rank(&mut all);
+        rank(&mut all, |_| 0);
         let ids: Vec<&str> = all.iter().map(|f| f.id).collect();
         assert_eq!(ids, ["AWS-02", "AWS-07", "AWS-12", "AWS-17", "AWS-01"]);
         assert!(all[0].is_serious_failure() && !all[2].is_serious_failure());
+    }
+
+    #[test]
+    fn the_likelier_cause_leads_among_failures_and_notes_come_after_warnings() {
+        let mut all = vec![
+            Finding::new("ANT-13", Severity::High, Status::Fail, "platform", "not registered"),
+            Finding::new("AWS-07", Severity::High, Status::Fail, "key policy", "org binding"),
+            Finding::info("AWS-15", "key", "noise", "expected AccessDenied"),
+            Finding::new("AWS-08", Severity::High, Status::Fail, "key policy", "over-broad"),
+            Finding::new("AWS-17", Severity::Low, Status::Warn, "key", "rotation"),
+        ];
+        let order = |id: &str| match id {
+            "AWS-08" => 10,
+            "AWS-07" => 20,
+            "ANT-13" => 90,
+            _ => 50,
+        };
+        rank(&mut all, order);
+        let ids: Vec<&str> = all.iter().map(|f| f.id).collect();
+        assert_eq!(ids, ["AWS-08", "AWS-07", "ANT-13", "AWS-17", "AWS-15"]);
     }
 
     #[test]

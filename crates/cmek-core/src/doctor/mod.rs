@@ -8,7 +8,7 @@
 
 pub mod aws;
 pub mod azure;
-mod catalogue;
+pub(crate) mod catalogue;
 pub mod cloud;
 pub mod facts;
 pub mod finding;

@@ -38,7 +38,7 @@ pub fn findings(f: &DoctorFacts) -> Vec<Finding> {
     // ANT-09: the next step for that workspace is the one that cannot be undone.
     if let Some(ws) = f.workspace.as_ref().filter(|w| w.external_key_id.is_none()) {
         out.push(
-            Finding::new("ANT-09", Severity::Info, Status::Warn, GROUP, "the step ahead is irreversible")
+            Finding::new("ANT-09", Severity::Info, Status::Info, GROUP, "the step ahead is irreversible")
                 .observed(format!(
                     "workspace {} ({}) has no key yet: attaching one is permanent (it can never be detached or \
                      replaced, and the workspace's data depends on that key from then on)",

@@ -21,6 +21,10 @@ pub struct Summary {
     pub warnings: usize,
     pub unknown: usize,
     pub passed: usize,
+    /// Information only: nothing to fix.
+    pub notes: usize,
+    /// The failure to fix first (the first one, ranked), whether or not validation ran.
+    pub root_cause: Option<&'static str>,
     /// Failed findings of high or critical severity (they make doctor exit 1).
     pub serious: usize,
     /// The findings that explain a failed validation.
@@ -44,8 +48,12 @@ pub fn evaluate(facts: &DoctorFacts) -> Report {
         }
     }
     let validation = validation::apply(&mut findings, &facts.validation, facts.provider());
+    // A warning about nothing that can be fixed is information.
+    for f in findings.iter_mut().filter(|f| f.status == Status::Warn && f.severity == crate::plan::Severity::Info) {
+        f.status = Status::Info;
+    }
     catalogue::annotate(&mut findings);
-    rank(&mut findings);
+    rank(&mut findings, catalogue::cause_order);
     Report { target: facts.target.clone(), validation, findings }
 }
 
@@ -61,6 +69,8 @@ impl Report {
             warnings: count(Status::Warn),
             unknown: count(Status::Unknown),
             passed: count(Status::Pass),
+            notes: count(Status::Info),
+            root_cause: self.findings.iter().find(|f| f.status == Status::Fail).map(|f| f.id),
             serious: self.findings.iter().filter(|f| f.is_serious_failure()).count(),
             explains_validation: explains,
         }

@@ -31,7 +31,12 @@ pub fn apply(
 ) -> Option<ValidationSummary> {
     let title = "the platform validates the registered key";
     let val = match v {
-        ValidationFacts::NotRun(why) | ValidationFacts::Unreadable(why) => {
+        // Not asked for, or nothing registered to validate: nothing is known to be wrong.
+        ValidationFacts::NotRun(why) => {
+            findings.push(Finding::info("ANT-06", GROUP, title, why.clone()));
+            return None;
+        }
+        ValidationFacts::Unreadable(why) => {
             findings.push(Finding::unknown("ANT-06", Severity::High, GROUP, title, why.clone()));
             return None;
         }

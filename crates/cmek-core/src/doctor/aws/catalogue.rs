@@ -18,6 +18,32 @@ pub fn why(id: &str) -> Option<&'static str> {
     })
 }
 
+/// How close to the root of a failure an id is (lower: fix it first; the rest often follow): the
+/// key's state and kind, then a policy AWS would refuse, the grant's breadth and scope, the
+/// conditions that bind it, and what the platform sees last.
+pub fn cause_order(id: &str) -> Option<u8> {
+    Some(match id {
+        "AWS-02" => 10,
+        "AWS-01" => 11,
+        "AWS-03" => 12,
+        "AWS-04" => 13,
+        "AWS-10" => 20,
+        "AWS-11" => 21,
+        "AWS-12" => 22,
+        "AWS-08" => 23,
+        "AWS-05" => 24,
+        "AWS-13" => 25,
+        "AWS-07" => 26,
+        "AWS-06" => 27,
+        "AWS-09" => 28,
+        "AWS-14" => 29,
+        "AWS-16" => 60,
+        "AWS-17" => 61,
+        "AWS-15" => 62,
+        _ => return None,
+    })
+}
+
 /// The Terraform equivalent of the fix, by id.
 pub fn terraform(id: &str) -> Option<&'static str> {
     Some(match id {

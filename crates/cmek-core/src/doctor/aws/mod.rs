@@ -7,5 +7,5 @@ pub mod policy;
 mod rules;
 pub mod validation_text;
 
-pub use catalogue::{terraform, why};
+pub use catalogue::{cause_order, terraform, why};
 pub use facts::{AwsDoctorFacts, AwsDoctorKey, AwsKeyLookup};

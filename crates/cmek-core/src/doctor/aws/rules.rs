@@ -107,7 +107,7 @@ fn validation_noise(arn: &KmsKeyArn) -> Finding {
     Finding::new(
         "AWS-15",
         Severity::Info,
-        Status::Warn,
+        Status::Info,
         KEY,
         "the AccessDenied events from validation are expected noise",
     )
@@ -131,9 +131,9 @@ fn guardrails(k: &AwsKeyFacts) -> Finding {
                 .observed(format!("{} will be deleted on {}", k.description.arn, when.format("%Y-%m-%d")))
                 .fix(format!("aws kms cancel-key-deletion --key-id {}", k.description.arn))
         }
-        _ => Finding::unknown(
+        // Nothing doctor can see is wrong: advice, not an alarm on a healthy key.
+        _ => Finding::info(
             "AWS-16",
-            Severity::Medium,
             KEY,
             title,
             "KMS shows the pending window only once deletion is scheduled, and doctor does not read CloudWatch or \

@@ -22,6 +22,31 @@ pub fn why(id: &str) -> Option<&'static str> {
     })
 }
 
+/// How close to the root of a failure an id is (lower: fix it first): the key or vault deleted or
+/// unusable, the vault's access model and tenant, an Azure Policy that forbids the fix, the
+/// network path, consent, the role, the tag, and purge protection (a guard, not a cause).
+pub fn cause_order(id: &str) -> Option<u8> {
+    Some(match id {
+        "AZ-12" => 10,
+        "AZ-11" => 11,
+        "AZ-09" => 12,
+        "AZ-13" => 13,
+        "AZ-14" => 14,
+        "AZ-01" => 15,
+        "AZ-16" => 20,
+        "AZ-03" => 21,
+        "AZ-04" => 22,
+        "AZ-06" => 23,
+        "AZ-07" => 24,
+        "AZ-08" => 25,
+        "AZ-10" => 26,
+        "AZ-02" => 30,
+        "AZ-05" => 31,
+        "AZ-15" => 60,
+        _ => return None,
+    })
+}
+
 /// The Terraform equivalent of the fix, by id.
 pub fn terraform(id: &str) -> Option<&'static str> {
     Some(match id {

@@ -6,7 +6,7 @@ mod facts;
 mod rules;
 pub mod validation_text;
 
-pub use catalogue::{terraform, why};
+pub use catalogue::{cause_order, terraform, why};
 pub use facts::{AzureDoctorFacts, AzureDoctorKey};
 
 use crate::plan::{Check, CheckStatus};

@@ -15,11 +15,22 @@ pub struct AwsAnswers {
     pub region: AwsRegion,
     /// The alias given to a created key, and looked up when no key is named.
     pub alias: KmsAliasName,
+    /// Consent to take out grants to Anthropic's account that are not cmek's (AWS-08, e.g. the
+    /// console's grant to the whole account) while merging (`--replace-anthropic-grants`).
+    pub replace_anthropic_grants: bool,
 }
+
+/// The approval id (and the flag) for taking out grants to Anthropic's account that are not cmek's.
+pub const REPLACE_ANTHROPIC_GRANTS: &str = "replace_anthropic_grants";
 
 impl Default for AwsAnswers {
     fn default() -> Self {
-        Self { key: None, region: AwsRegion::recommended(), alias: KmsAliasName::default_alias() }
+        Self {
+            key: None,
+            region: AwsRegion::recommended(),
+            alias: KmsAliasName::default_alias(),
+            replace_anthropic_grants: false,
+        }
     }
 }
 
@@ -60,10 +71,17 @@ impl CloudAnswers for AwsAnswers {
                 }
             }
         }
+        if self.replace_anthropic_grants {
+            parts.push("--replace-anthropic-grants".to_string());
+        }
         parts
     }
 
-    fn consent(&mut self, _id: &str, _typed: &str) {}
+    fn consent(&mut self, id: &str, _typed: &str) {
+        if id == REPLACE_ANTHROPIC_GRANTS {
+            self.replace_anthropic_grants = true;
+        }
+    }
 
     fn journal(&self) -> Vec<(&'static str, serde_json::Value)> {
         vec![("region", serde_json::json!(self.region.to_string()))]

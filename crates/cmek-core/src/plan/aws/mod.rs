@@ -16,7 +16,7 @@ mod steps;
 #[cfg(test)]
 pub(crate) mod tests;
 
-pub use answers::AwsAnswers;
+pub use answers::{AwsAnswers, REPLACE_ANTHROPIC_GRANTS};
 pub use existing_grant::ExistingGrant;
 pub use facts::AwsFacts;
 pub use outcome::AwsOutcome;
@@ -30,12 +30,13 @@ use crate::policy::aws::PolicyDocument;
 use crate::policy::aws::diff::diff;
 use crate::policy::aws::merge::merge;
 use crate::policy::aws::render::{AnthropicGrant, key_policy};
+use crate::policy::aws::replace_grants::{has_foreign_anthropic_grant, without_foreign_anthropic_grants};
 use crate::run::CloudOutcome;
 
 use super::checks::{Check, Severity};
 use super::{
-    CloudFacts, CloudPlan, DocumentChange, KeyTarget, PlanDocument, PlanError, RegisteredKey, SetupAnswers, SetupFacts,
-    Step, StepState, WorkspaceFacts, union,
+    Approval, CloudFacts, CloudPlan, DocumentChange, KeyTarget, PlanDocument, PlanError, RegisteredKey, SetupAnswers,
+    SetupFacts, Step, StepState, WorkspaceFacts, union,
 };
 use key_checks::key_checks;
 use policy_checks::policy_checks;
@@ -156,7 +157,15 @@ fn plan<'a>(
                 let alias = AwsStep::CreateAlias { alias: asked.alias.clone(), key: arn, grant: grant.clone() };
                 steps.push(Step::cloud(alias, StepState::Planned));
             }
-            let merged = merge(doc, &grant);
+            let anthropic = &identities::published().aws.account_id;
+            // With the customer's named consent, grants to Anthropic's account that are not
+            // cmek's (the console's) go first; the merge then adds the role-scoped statements.
+            let (base, removed) = match asked.replace_anthropic_grants {
+                true => without_foreign_anthropic_grants(doc, anthropic),
+                false => (doc.clone(), Vec::new()),
+            };
+            let mut merged = merge(&base, &grant);
+            merged.changes.splice(0..0, removed);
             let (state, change) = if merged.is_unchanged() {
                 let why =
                     format!("the key policy of {} already grants Anthropic exactly what is needed", k.description.arn);
@@ -189,6 +198,10 @@ fn plan<'a>(
         let arn = key_arn.as_ref().map(ToString::to_string).unwrap_or_else(|| placeholder_arn(&grant, asked));
         checks.extend(policy_checks(policy, &arn, grant.account.as_str(), &facts.org.uuid, workspace, &grant));
     }
+    let approvals = match &existing_policy {
+        Some(doc) if !asked.replace_anthropic_grants => replace_grants_offer(doc, &mut checks),
+        _ => Vec::new(),
+    };
 
     let region = key.map(|k| k.description.region.clone()).unwrap_or_else(|| asked.region.clone());
     let register = Step {
@@ -213,7 +226,39 @@ fn plan<'a>(
     plan.registered = registered;
     plan.document = document;
     plan.document_name = Some(DOCUMENT);
+    plan.approvals = approvals;
     Ok(plan)
+}
+
+/// A grant to Anthropic's account that is not cmek's (the console's) stays through a plain merge,
+/// and validation refuses it (AWS-08): the failed checks name the way out, `--replace-anthropic-
+/// grants`, and the wizard offers the same consent as an approval.
+fn replace_grants_offer(doc: &PolicyDocument, checks: &mut [Check]) -> Vec<Approval> {
+    if !has_foreign_anthropic_grant(doc, &identities::published().aws.account_id) {
+        return Vec::new();
+    }
+    let mut blocked = false;
+    for c in checks.iter_mut().filter(|c| c.id == "AWS-08" && c.is_blocking_failure()) {
+        blocked = true;
+        c.fix = Some(format!(
+            "re-run with --replace-anthropic-grants: it takes out the grants to Anthropic's account that are not \
+             cmek's, keeps every other statement of yours, backs up the old policy, and --plan shows the diff first{}",
+            c.fix.as_deref().map(|f| format!(" (or by hand: {f})")).unwrap_or_default()
+        ));
+    }
+    if !blocked {
+        return Vec::new();
+    }
+    vec![Approval {
+        id: REPLACE_ANTHROPIC_GRANTS,
+        check: "AWS-08",
+        key: 'g',
+        hint: "replace Anthropic's grants",
+        notice: "Approved: the plan takes out the grants to Anthropic's account that are not cmek's and adds cmek's \
+                 role-scoped statements; your other statements stay and the old policy is backed up. Read the diff \
+                 on the Plan screen before you apply."
+            .to_string(),
+    }]
 }
 
 /// The key policy a step writes, as the front ends show it.

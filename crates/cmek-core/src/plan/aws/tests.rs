@@ -7,6 +7,7 @@ use super::*;
 use crate::model::aws::{AwsCallerIdentity, AwsKeyDescription, AwsKeyFacts, AwsKeyRef, AwsKeyState};
 use crate::model::{CompartmentId, OrgUuid, WorkspaceRef};
 use crate::plan::{CheckStatus, OrgFacts, Plan, StepState, build};
+use crate::policy::aws::merge::MergeChange;
 use crate::policy::aws::test_fixtures::{COMPARTMENT_A, COMPARTMENT_B, CUSTOMER_ACCOUNT, KEY_ARN, ORG, fixture_text};
 
 fn answers(workspace: Option<&str>, confirm: Option<&str>) -> SetupAnswers {
@@ -18,6 +19,7 @@ fn answers(workspace: Option<&str>, confirm: Option<&str>) -> SetupAnswers {
             key: None,
             region: "us-east-2".parse().unwrap(),
             alias: "alias/anthropic-cmek".parse().unwrap(),
+            replace_anthropic_grants: false,
         }),
     }
 }
@@ -269,4 +271,36 @@ fn a_workspace_created_moments_ago_gets_no_existing_data_warning() {
     ws.just_created = true;
     let fresh = build(&answers(Some("cmek-prod"), None), &facts(Some(ws), None, vec![])).unwrap();
     assert!(!fresh.checks.iter().any(|c| c.id == "ANT-08"), "{}", describe(&fresh));
+}
+
+#[test]
+fn the_consoles_grant_blocks_until_its_replacement_is_consented_to_by_name() {
+    let ws = workspace("production", COMPARTMENT_A);
+    let console = key(fixture_text("console-wizard.json"), AwsKeyState::Enabled);
+    let f = facts(Some(ws), Some(console), vec![]);
+
+    // A plain merge keeps the console's grant: AWS-08 blocks, names the flag, and the wizard is
+    // offered the same consent.
+    let plain = build(&answers(Some("production"), None), &f).unwrap();
+    let blocking: Vec<_> = plain.blocking_failures().into_iter().filter(|c| c.id == "AWS-08").collect();
+    assert!(!blocking.is_empty(), "{}", describe(&plain));
+    assert!(blocking.iter().all(|c| c.fix.as_deref().unwrap().contains("--replace-anthropic-grants")));
+    assert_eq!(plain.approvals.iter().map(|a| (a.id, a.key)).collect::<Vec<_>>(), [(REPLACE_ANTHROPIC_GRANTS, 'g')]);
+
+    // Consented: the grant goes, the customer's own statement stays exactly, nothing blocks.
+    let mut consented = answers(Some("production"), None);
+    consented.cloud.consent(REPLACE_ANTHROPIC_GRANTS, "");
+    let plan = build(&consented, &f).unwrap();
+    assert!(plan.blocking_failures().is_empty(), "{}", describe(&plan));
+    assert!(plan.approvals.is_empty());
+    let step = plan.steps.iter().find_map(|s| s.action.cloud_step::<AwsStep>()).unwrap();
+    let AwsStep::UpdateKeyPolicy { after, changes, .. } = step else { panic!("{step:?}") };
+    assert!(changes.contains(&MergeChange::RemovedAnthropicGrant {
+        sid: Some("Allow use of the key".into()),
+        statement_removed: true
+    }));
+    let sids: Vec<&str> = after.statements().iter().filter_map(|s| s.sid.as_deref()).collect();
+    assert!(sids.contains(&"Enable IAM User Permissions") && !sids.contains(&"Allow use of the key"), "{sids:?}");
+    assert!(plan.document.as_ref().unwrap().diff.to_unified().contains("-      \"Sid\": \"Allow use of the key\""));
+    assert!(consented.cloud.flags(None).contains(&"--replace-anthropic-grants".to_string()));
 }

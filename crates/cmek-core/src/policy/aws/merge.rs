@@ -43,6 +43,12 @@ pub enum MergeChange {
         sid: String,
     },
     AddedAccountRootAdmin,
+    /// A grant to Anthropic's account that was not cmek's, taken out with the customer's consent
+    /// (`replace_grants`): the whole statement, or only Anthropic's principals in it.
+    RemovedAnthropicGrant {
+        sid: Option<String>,
+        statement_removed: bool,
+    },
 }
 
 /// The Sid used for `AccountRootAdmin` when a customer statement already carries that Sid.

@@ -23,6 +23,7 @@ pub mod merge;
 pub mod operator;
 pub mod principal;
 pub mod render;
+pub mod replace_grants;
 pub mod statement;
 mod template;
 pub mod values;

@@ -292,7 +292,7 @@ fn notice(text: String) -> KeyScreenAction {
 }
 
 fn chosen(key: Option<AwsKeyRef>, region: AwsRegion, alias: KmsAliasName) -> KeyScreenAction {
-    KeyScreenAction::Chosen(Box::new(AwsAnswers { key, region, alias }))
+    KeyScreenAction::Chosen(Box::new(AwsAnswers { key, region, alias, replace_anthropic_grants: false }))
 }
 
 fn candidate_matches(candidate: &KeyCandidate, wanted: &AwsKeyRef) -> bool {

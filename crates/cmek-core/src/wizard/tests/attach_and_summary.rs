@@ -160,6 +160,7 @@ fn answers(key: Option<&str>, alias: &str, display_name: Option<&str>) -> SetupA
             key: key.map(|k| k.parse::<AwsKeyRef>().unwrap()),
             region: "us-east-1".parse().unwrap(),
             alias: alias.parse().unwrap(),
+            replace_anthropic_grants: false,
         }),
     }
 }

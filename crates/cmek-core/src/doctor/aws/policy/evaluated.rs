@@ -39,7 +39,8 @@ fn planner_predictions(r: &Resolved) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::new();
     for ws in &workspaces {
         for check in policy_checks(r.policy, &r.key_arn, &r.account, &r.ctx.org_uuid, ws.as_ref(), &grant) {
-            let f = enrich(Finding::from_check(&check, super::GROUP), r);
+            // What the evaluator predicts follows from the statements the other rules name.
+            let f = enrich(Finding::from_check(&check, super::GROUP), r).as_symptom();
             if !out.iter().any(|o| o.id == f.id && o.title == f.title) {
                 out.push(f);
             }

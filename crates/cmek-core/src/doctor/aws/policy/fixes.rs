@@ -8,10 +8,21 @@ use crate::policy::aws::render::{
 };
 
 use super::Resolved;
+use crate::policy::aws::replace_grants::has_foreign_anthropic_grant;
 
 /// `cmek setup` merging the Anthropic statements into this key's policy (keeping the customer's).
+/// When the policy grants Anthropic's account outside cmek's statements (the console's grant), a
+/// plain merge would keep that grant and stop on it: the command carries the named consent that
+/// takes it out, so following the fix never loops.
 pub(crate) fn setup_command(r: &Resolved) -> String {
     let key = r.ctx.key_arn.clone().unwrap_or_else(|| "<key-arn>".to_string());
+    if has_foreign_anthropic_grant(r.policy, &identities::published().aws.account_id) {
+        return format!(
+            "cmek setup --non-interactive --provider aws --key {key} --replace-anthropic-grants (takes out the grants \
+             to Anthropic's account that are not cmek's, merges cmek's role-scoped statements, keeps every other \
+             statement of yours and backs up the old policy; add --plan first to see the diff)"
+        );
+    }
     format!(
         "cmek setup --non-interactive --provider aws --key {key} (merges cmek's Anthropic statements and keeps every \
          statement of yours; --plan shows the diff first)"

@@ -75,8 +75,11 @@ fn org_binding(r: &Resolved) -> Finding {
     if problems.is_empty() {
         return finding("AWS-07", Severity::High, Status::Pass, title).expected(expected);
     }
-    finding("AWS-07", Severity::High, Status::Fail, title)
-        .observed(problems.join("; "))
+    // With no grant at all, the missing binding follows from the missing grant (AWS-05).
+    let without_grant = grants == 0 && problems.len() == 1;
+    let f = finding("AWS-07", Severity::High, Status::Fail, title);
+    let f = if without_grant { f.as_symptom() } else { f };
+    f.observed(problems.join("; "))
         .expected(expected)
         .why(
             "validation refuses keys whose grant is not bound to the organisation; without it any Anthropic \
@@ -85,6 +88,8 @@ fn org_binding(r: &Resolved) -> Finding {
         .fix(format!("run {} or use this statement: {}", setup_command(r), crypto_statement(r)))
         .terraform(terraform(r))
 }
+
+const NO_CONDITION: &str = "allows Anthropic cryptographic operations without any condition";
 
 /// AWS-08 read from the statements: whole-account or `*` grants, broad actions, no condition.
 fn over_broad(r: &Resolved) -> Vec<Finding> {
@@ -133,9 +138,12 @@ fn over_broad(r: &Resolved) -> Vec<Finding> {
             }
             let crypto = covers_anthropic(r, s, "kms:Encrypt") || covers_anthropic(r, s, "kms:Decrypt");
             if crypto && s.effective_condition().is_none() {
-                problems.push("allows Anthropic cryptographic operations without any condition".to_string());
+                problems.push(NO_CONDITION.to_string());
             }
         }
+        // A grant whose only fault is the missing condition is AWS-07's story (the organisation
+        // binding); this finding then follows from it.
+        let only_unbound = problems.iter().all(|p| p == NO_CONDITION);
         if !problems.is_empty() {
             out.push(
                 finding("AWS-08", Severity::High, Status::Fail, title)
@@ -151,14 +159,17 @@ fn over_broad(r: &Resolved) -> Vec<Finding> {
                           than your organisation use the key",
                     )
                     .fix(format!(
-                        "remove {}, then run {} (or add {} and {})",
-                        label(s, i),
+                        "run {} (or remove {} yourself and add {} and {})",
                         setup_command(r),
+                        label(s, i),
                         crypto_statement(r),
                         describe_statement(r)
                     ))
                     .terraform(terraform(r)),
             );
+            if only_unbound && let Some(f) = out.pop() {
+                out.push(f.as_symptom());
+            }
         }
     }
     if out.is_empty() {

@@ -104,7 +104,7 @@ pub fn check_key_policy(text: &str, ctx: &KeyPolicyContext) -> Vec<Finding> {
     out.extend(values::check(&r, text));
     out.extend(network::check(&r));
     out.extend(control::check(&r));
-    crate::doctor::rank(&mut out);
+    crate::doctor::rank(&mut out, crate::doctor::catalogue::cause_order);
     out
 }
 
