@@ -23,7 +23,13 @@ pub fn load_under(path: &Path, args: &SetupArgs) -> Result<SetupArgs> {
 
 /// The flags, with the file's text filling what they leave unset.
 pub fn under(text: &str, args: &SetupArgs) -> std::result::Result<SetupArgs, String> {
-    let mut file: toml::Table = toml::from_str(text).map_err(|e| e.message().to_string())?;
+    let mut file: toml::Table = toml::from_str(text).map_err(|e| match e.span() {
+        Some(span) => {
+            let (line, column) = position(text, span.start);
+            format!("line {line}, column {column}: {}", e.message())
+        }
+        None => e.message().to_string(),
+    })?;
     if file.contains_key("confirm_attach") {
         return Err("`confirm_attach` is not accepted in an answers file: attaching is permanent, so it needs \
                     --confirm-attach on the command line"
@@ -41,6 +47,14 @@ pub fn under(text: &str, args: &SetupArgs) -> std::result::Result<SetupArgs, Str
         None => Ok(args),
         Some(unknown) => Err(format!("unknown key `{unknown}`; the keys are {}", keys().join(", "))),
     }
+}
+
+/// The 1-based line and column of byte `offset` in `text`.
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 /// Every key an answers file may hold.
@@ -136,6 +150,12 @@ mod tests {
             let key = line.split(' ').next().unwrap();
             assert!(e.contains(&format!("`{key}` is empty")), "{line}: {e}");
         }
+    }
+
+    #[test]
+    fn a_syntax_error_names_the_line_and_column() {
+        let e = under("provider = \"aws\"\nworkspace = production\n", &SetupArgs::default()).unwrap_err();
+        assert!(e.starts_with("line 2, column 13:"), "{e}");
     }
 
     #[test]

@@ -191,3 +191,34 @@ fn simulate_refuses_bad_input_naming_it() {
     assert_eq!(code, 2);
     assert!(err.contains("/nonexistent/p.json"), "{err}");
 }
+
+#[test]
+fn an_unparseable_or_oversized_file_is_an_input_error_naming_the_file_and_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p.display().to_string()
+    };
+    let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+    let huge = format!("{{\"Version\":\"2012-10-17\",\"Statement\":[{}]}}", vec!["{}"; 20_000].join(","));
+    let cases: Vec<(String, &str)> = vec![
+        (write("empty.json", b""), "is empty"),
+        (write("text.json", b"not json"), "line 1, column 2"),
+        (write("array.json", b"[1]"), "JSON array, not an object"),
+        (write("bom.json", b"\xef\xbb\xbf{\"Version\":\"2012-10-17\",\"Statement\":[]}"), "byte-order mark"),
+        (write("deep.json", deep.as_bytes()), "line 1, column"),
+        (write("huge.json", huge.as_bytes()), "larger than 32768 bytes"),
+    ];
+    for (file, needle) in &cases {
+        for args in [
+            vec!["policy", "check", "--org-uuid", ORG, file.as_str()],
+            vec!["policy", "simulate", "--policy", file.as_str(), "--principal", SESSION, "--action", "kms:Encrypt"],
+        ] {
+            // A file over the limit is refused after reading at most 32 KB + 1 byte of it.
+            let (code, _, err) = cmek(&args);
+            assert_eq!(code, 2, "{args:?}: {err}");
+            assert!(err.contains(file.as_str()) && err.contains(needle), "{args:?}: {err}");
+        }
+    }
+}

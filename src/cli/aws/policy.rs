@@ -74,10 +74,56 @@ pub(super) fn compartments(values: &[String]) -> Result<Vec<CompartmentId>> {
     values.iter().map(|v| v.parse::<CompartmentId>().map_err(Error::from)).collect()
 }
 
-/// A file's text; an unreadable file is a usage error naming it.
+/// KMS's limit on a key policy document (32 KB); an RCP file is held to the same bound.
+pub(super) const POLICY_LIMIT: u64 = 32 * 1024;
+
+/// A policy file's text, refused with exit 2 naming the file (and the position) unless it is a
+/// JSON object within KMS's size limit: read no further than the limit, so a huge file is refused
+/// at once, and parse it once as JSON so an empty file, a byte-order mark, another JSON value or a
+/// document nested too deep is an input error, not a finding.
 pub(super) fn read(path: &Path, what: &str) -> Result<String> {
-    std::fs::read_to_string(path)
-        .map_err(|e| Error::usage(format!("cannot read the {what} file {}: {e}", path.display())))
+    use std::io::Read;
+    let cannot = |e: std::io::Error| Error::usage(format!("cannot read the {what} file {}: {e}", path.display()));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    file.take(POLICY_LIMIT + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    let bad = |why: String| Error::usage(format!("the {what} file {} {why}", path.display()));
+    if bytes.len() as u64 > POLICY_LIMIT {
+        return Err(bad(format!("is larger than {POLICY_LIMIT} bytes, KMS's limit for a key policy"))
+            .with_hint("check the path; a key policy this large is refused by AWS too"));
+    }
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return Err(bad("starts with a byte-order mark (BOM), which AWS refuses".into())
+            .with_hint("save it as UTF-8 without a BOM"));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| bad(format!("is not UTF-8 text: {e}")))?;
+    if text.trim().is_empty() {
+        return Err(
+            bad("is empty".into()).with_hint("a key policy is a JSON object: {\"Version\": ..., \"Statement\": [...]}")
+        );
+    }
+    match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(serde_json::Value::Object(_)) => Ok(text),
+        Ok(other) => Err(bad(format!("holds a JSON {}, not an object", json_kind(&other)))
+            .with_hint("a key policy is a JSON object: {\"Version\": ..., \"Statement\": [...]}")),
+        Err(e) => {
+            let full = e.to_string();
+            let what_went_wrong = full.split(" at line ").next().unwrap_or(&full).to_string();
+            Err(bad(format!("is not valid JSON at line {}, column {}: {what_went_wrong}", e.line(), e.column()))
+                .with_hint("fix the JSON there (e.g. `python3 -m json.tool FILE` shows the same position)"))
+        }
+    }
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::Null => "null",
+        serde_json::Value::Object(_) => "object",
+    }
 }
 
 /// The RCP files, each parsed once so a malformed one is refused here (exit 2) with its path.
