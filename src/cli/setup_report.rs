@@ -117,7 +117,7 @@ pub fn print_run(
         doc["external_key_id"] = json!(report.external_key_id);
         doc["validation"] = json!(report.validation);
         if let Some(v) = report.validation.as_ref().filter(|v| !v.success) {
-            doc["validation"]["causes"] = json!(causes(answers, v.error.as_deref()));
+            doc["validation"]["causes"] = json!(causes(answers, plan, v.error.as_deref()));
         }
         doc["attached_to"] = json!(report.attached_to);
         doc["attach_held"] = json!(report.attach_held(plan));
@@ -156,7 +156,7 @@ pub fn print_run(
         ));
     }
     if let Some(v) = report.validation.as_ref().filter(|v| !v.success) {
-        let causes = causes(answers, v.error.as_deref());
+        let causes = causes(answers, plan, v.error.as_deref());
         if !causes.is_empty() {
             out.text(&format!("\n{}", out.paint(Tone::Strong, "What the validation error points at")));
         }
@@ -231,8 +231,9 @@ fn base_document(answers: &SetupAnswers, facts: &SetupFacts, plan: &Plan) -> Val
 }
 
 /// What a failed validation's text points at, in the run's cloud's words.
-fn causes(answers: &SetupAnswers, error: Option<&str>) -> Vec<Check> {
-    cmek_core::doctor::validation_text::causes(answers.provider(), error.unwrap_or(""))
+/// What a failed validation points at, leaving out what this run has just put right.
+fn causes(answers: &SetupAnswers, plan: &Plan, error: Option<&str>) -> Vec<Check> {
+    plan.not_fixed_by_this_run(cmek_core::doctor::validation_text::causes(answers.provider(), error.unwrap_or("")))
 }
 
 fn step_json(step: &Step, outcome: Option<&StepOutcome>) -> Value {
@@ -278,13 +279,23 @@ fn print_header(out: &Output, facts: &SetupFacts, credential: Option<&str>) {
 }
 
 fn print_checks(out: &Output, checks: &[Check]) {
-    let passed = checks.iter().filter(|c| c.status == CheckStatus::Pass).count();
-    out.text(&format!("\n{} ({passed} of {} passed)", out.paint(Tone::Strong, "Checks"), checks.len()));
+    let count = |s: CheckStatus| checks.iter().filter(|c| c.status == s).count();
+    let to_do = match count(CheckStatus::ToDo) {
+        0 => String::new(),
+        n => format!("; {n} to do by this plan"),
+    };
+    out.text(&format!(
+        "\n{} ({} of {} passed{to_do})",
+        out.paint(Tone::Strong, "Checks"),
+        count(CheckStatus::Pass),
+        checks.len()
+    ));
     for c in checks {
         let (mark, tone) = match c.status {
             CheckStatus::Pass => ("✓", Tone::Good),
             CheckStatus::Warn => ("!", Tone::Warn),
             CheckStatus::Fail => ("✗", Tone::Bad),
+            CheckStatus::ToDo => ("→", Tone::Strong),
         };
         if c.status == CheckStatus::Pass && out.verbose == 0 {
             continue;
@@ -293,7 +304,8 @@ fn print_checks(out: &Output, checks: &[Check]) {
         if let Some(o) = &c.observed {
             out.text(&format!("      observed: {o}"));
         }
-        if let Some(f) = &c.fix {
+        // What the plan does needs no fix from the reader.
+        if let Some(f) = c.fix.as_ref().filter(|_| c.status != CheckStatus::ToDo) {
             out.text(&format!("      fix:      {f}"));
         }
     }

@@ -57,6 +57,15 @@ pub struct Report<'a> {
     pub sink: &'a mut dyn EventSink,
 }
 
+/// The refusal's code (`ForbiddenByRbac` from `ForbiddenByRbac: ...`), or its first words when it
+/// has none.
+fn refusal_code(error: &str) -> String {
+    match error.split_once(':') {
+        Some((code, _)) if !code.is_empty() && code.len() <= 40 && !code.contains(' ') => code.to_string(),
+        _ => error.chars().take(60).collect::<String>().trim_end().to_string(),
+    }
+}
+
 /// Runs `attempt` until it succeeds, fails for a reason `still_propagating` does not recognise,
 /// or the propagation's budget (none, or zero: no waiting) is spent. An `Err` from `attempt` (the
 /// platform call itself) ends at once.
@@ -96,6 +105,10 @@ where
         }
         let next_in = backoff.delay(attempts).min(remaining);
         let index = report.index;
+        // The platform's sentence says what a refusal means in general (often: make the grant);
+        // this run has just made it, so what it means now is that the grant has not arrived. The
+        // whole sentence is in the journal.
+        let why = format!("{}: still refused; the {grant} this run made has not taken effect yet", refusal_code(&why));
         report.sink.emit(Event::Waiting { index, grant, explain, why, attempt: attempts, waited, budget, next_in });
         tokio::select! {
             _ = tokio::time::sleep(next_in) => {}
@@ -281,6 +294,12 @@ mod tests {
             .iter()
             .map(|e| match e {
                 Event::Waiting { index: 3, attempt, next_in, why, .. } if why.contains("ForbiddenByRbac") => {
+                    // Read in the light of this run: the role was just assigned, so the refusal
+                    // means it has not arrived, not "create the role assignment".
+                    assert_eq!(
+                        why,
+                        "ForbiddenByRbac: still refused; the role assignment this run made has not taken effect yet"
+                    );
                     (*attempt, *next_in)
                 }
                 other => panic!("unexpected event {other:?}"),

@@ -81,7 +81,9 @@ fn check_reports_in_text_and_json_with_the_exit_code() {
     assert!(out.lines().any(|l| l.starts_with("✗ AWS-08 high")), "{out}");
     assert!(out.lines().any(|l| l.starts_with("✓ AWS-10 high")), "{out}");
     assert!(out.lines().last().unwrap().starts_with("summary: "), "{out}");
-    assert!(!out.contains("fix:"), "details only with -v: {out}");
+    // The fix goes with each problem, as in doctor; the rest of the details only with -v.
+    assert!(out.contains("    fix: run cmek setup") && out.contains("--replace-anthropic-grants"), "{out}");
+    assert!(!out.contains("terraform:") && !out.contains("expected:"), "details only with -v: {out}");
     let (_, verbose, _) = cmek(&["policy", "check", &fixture("console-wizard.json"), "--org-uuid", ORG, "-v"]);
     assert!(verbose.contains("    fix: ") && verbose.contains("    terraform: resource \"aws_kms_key_policy\""));
 

@@ -160,6 +160,13 @@ fn the_plan_on_the_default_sandbox_shows_the_azure_steps_and_changes_nothing() {
     assert!(text.stdout.contains("vault          cmek-sandbox (https://cmek-sandbox.vault.azure.net)"), "{text:?}");
     assert!(text.stdout.contains("team-key: none found"), "{text:?}");
     assert!(text.stdout.contains("Nothing was changed (--plan)"), "{text:?}");
+    // The happy path shows no red: the consent and the role are what the plan is about to do.
+    assert!(text.stdout.contains("2 to do by this plan"), "{text:?}");
+    assert!(text.stdout.contains("→ AZ-06") && text.stdout.contains("→ AZ-07"), "{text:?}");
+    assert!(!text.stdout.contains('✗') && !text.stdout.contains("failed"), "{text:?}");
+    let status =
+        |id: &str| doc["checks"].as_array().unwrap().iter().find(|c| c["id"] == id).map(|c| c["status"].clone());
+    assert_eq!((status("AZ-06"), status("AZ-07")), (Some("to_do".into()), Some("to_do".into())), "{r:?}");
 
     // Nothing was applied: the consent is still to do.
     let again = home.setup(true, "azure", &["--workspace", "production", "--plan"]);

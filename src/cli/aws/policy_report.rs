@@ -40,6 +40,13 @@ pub fn text(subject: &str, findings: &[Finding], out: &Output) -> String {
             line.push_str(&format!(": {o}"));
         }
         lines.push(line);
+        // The fix goes with the problem, as in doctor: a user should not need -v to learn it.
+        if out.verbose == 0
+            && matches!(f.status, Status::Fail | Status::Warn)
+            && let Some(fix) = &f.fix
+        {
+            lines.push(format!("    {}: {}", out.paint(Tone::Dim, "fix"), fix.lines().next().unwrap_or_default()));
+        }
         if out.verbose > 0 {
             for (label, v) in f.details() {
                 lines.push(format!("    {}: {v}", out.paint(Tone::Dim, label)));
@@ -54,7 +61,7 @@ pub fn text(subject: &str, findings: &[Finding], out: &Output) -> String {
     };
     lines.push(format!(
         "summary: {verdict}; {fail} failed, {warn} warning(s), {unknown} unknown, {pass} passed{}",
-        if out.verbose == 0 && fail + warn > 0 { " (details and fixes: -v)" } else { "" }
+        if out.verbose == 0 && fail + warn > 0 { " (every detail: -v)" } else { "" }
     ));
     lines.join("\n")
 }

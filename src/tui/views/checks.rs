@@ -57,14 +57,19 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
         Load::Ready(prepared) => {
             let c = checks.counts();
+            // Only what there is: "0 failed" on a happy path reads like a result to check.
+            let mut parts = vec![format!("{} passed", c.passed)];
+            if c.to_do > 0 {
+                parts.push(format!("{} to do", c.to_do));
+            }
+            if c.warned > 0 {
+                parts.push(format!("{} warning{}", c.warned, if c.warned == 1 { "" } else { "s" }));
+            }
+            if c.failed > 0 {
+                parts.push(format!("{} failed", c.failed));
+            }
             body.push(Line::from(Span::styled(
-                format!(
-                    " {} passed · {} warning{} · {} failed",
-                    c.passed,
-                    c.warned,
-                    if c.warned == 1 { "" } else { "s" },
-                    c.failed
-                ),
+                format!(" {}", parts.join(" · ")),
                 if c.blocking > 0 { theme.bad } else { theme.dim },
             )));
             body.blank();
@@ -107,6 +112,8 @@ fn add_check(body: &mut Body, check: &Check, selected: bool, open: bool, theme: 
         CheckStatus::Pass => ("✓", theme.good),
         CheckStatus::Warn => ("!", theme.warn),
         CheckStatus::Fail => ("✗", theme.bad),
+        // Put right by the plan: neither a pass nor a failure.
+        CheckStatus::ToDo => ("→", theme.text),
     };
     let marker = if selected { " ▸ " } else { "   " };
     let prefix = vec![

@@ -107,15 +107,19 @@ fn add_wait(wizard: &Wizard, wait: &PropagationWait, theme: &Theme, body: &mut B
     body.extend(text::indented(3, wait.explain, theme.dim, width));
     body.blank();
     let secs = |d: std::time::Duration| d.as_secs();
-    let filled = (secs(wait.waited) * 30).checked_div(secs(wait.budget).max(1)).unwrap_or(0).min(30) as usize;
+    // Moves on every tick between the engine's answers, so the wait never looks frozen.
+    let waited = wait.waited_now(wizard.elapsed());
+    let next_in = wait.next_in_now(wizard.elapsed());
+    let filled = (secs(waited) * 30).checked_div(secs(wait.budget).max(1)).unwrap_or(0).min(30) as usize;
     body.push(Line::from(vec![
         Span::raw("   "),
         Span::styled("█".repeat(filled), theme.accent),
         Span::styled("░".repeat(30 - filled), theme.dim),
-        Span::styled(format!("  {}s of at most {}s", secs(wait.waited), secs(wait.budget)), theme.text),
+        Span::styled(format!("  {}s of at most {}s", secs(waited), secs(wait.budget)), theme.text),
     ]));
     body.extend(text::field_line("attempt", 12, &format!("{} refused", wait.attempt), theme.text, theme, width));
-    body.extend(text::field_line("next try", 12, &format!("in {}s", secs(wait.next_in)), theme.text, theme, width));
+    let next = if next_in.is_zero() { "now".to_string() } else { format!("in {}s", secs(next_in)) };
+    body.extend(text::field_line("next try", 12, &next, theme.text, theme, width));
     body.extend(text::field_line("last answer", 12, &wait.why, theme.dim, theme, width));
     body.blank();
     let what = if wait.stopping {

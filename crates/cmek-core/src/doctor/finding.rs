@@ -130,10 +130,11 @@ impl Finding {
 
     /// A planner check seen as a finding of `group` (the planner's checks carry no `expected`).
     pub fn from_check(check: &Check, group: &'static str) -> Self {
-        let status = match check.status {
+        // Doctor plans nothing: a check a setup run would fix is reported as it is now.
+        let status = match check.status_now() {
             CheckStatus::Pass => Status::Pass,
             CheckStatus::Warn => Status::Warn,
-            CheckStatus::Fail => Status::Fail,
+            CheckStatus::Fail | CheckStatus::ToDo => Status::Fail,
         };
         let mut f = Self::new(check.id, check.severity, status, group, check.title.clone());
         f.observed = check.observed.clone();

@@ -30,6 +30,10 @@ pub enum CheckStatus {
     Pass,
     Warn,
     Fail,
+    /// Wrong now, and a planned step of this run puts it right (consent, a role, a tag, a firewall
+    /// rule): shown as "to do", never as a failure, on the happy path.
+    #[serde(rename = "to_do")]
+    ToDo,
 }
 
 /// One thing inspection verified, with what to do when it is wrong.
@@ -47,6 +51,9 @@ pub struct Check {
     pub fix: Option<String>,
     /// A failed blocking check stops the run before it changes anything.
     pub blocking: bool,
+    /// For a to-do check, what it is before this run's plan: doctor, which plans nothing, reports it.
+    #[serde(skip)]
+    pub before_plan: Option<CheckStatus>,
 }
 
 impl Check {
@@ -59,6 +66,7 @@ impl Check {
             observed: None,
             fix: None,
             blocking: false,
+            before_plan: None,
         }
     }
 
@@ -71,6 +79,7 @@ impl Check {
             observed: Some(observed.into()),
             fix: None,
             blocking: true,
+            before_plan: None,
         }
     }
 
@@ -83,6 +92,7 @@ impl Check {
             observed: Some(observed.into()),
             fix: None,
             blocking: false,
+            before_plan: None,
         }
     }
 
@@ -91,7 +101,25 @@ impl Check {
         self
     }
 
+    /// The status with no plan applied: a to-do check is what it was found to be.
+    pub fn status_now(&self) -> CheckStatus {
+        match self.status {
+            CheckStatus::ToDo => self.before_plan.unwrap_or(CheckStatus::Fail),
+            s => s,
+        }
+    }
+
     pub fn is_blocking_failure(&self) -> bool {
         self.blocking && self.status == CheckStatus::Fail
+    }
+
+    /// The check is wrong now and a planned step of this run fixes it (see [`CheckStatus::ToDo`]).
+    pub fn planned(mut self) -> Self {
+        if self.status != CheckStatus::ToDo {
+            self.before_plan = Some(self.status);
+        }
+        self.status = CheckStatus::ToDo;
+        self.blocking = false;
+        self
     }
 }

@@ -44,6 +44,27 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// What a failed validation points at, read in the light of what this run did: a cause the
+    /// run has just put right (its check was "to do": consent given, role assigned, tag added) is
+    /// not offered again.
+    pub fn not_fixed_by_this_run(&self, from_the_error: Vec<Check>) -> Vec<Check> {
+        let done: Vec<&str> = self.checks.iter().filter(|c| c.status == CheckStatus::ToDo).map(|c| c.id).collect();
+        from_the_error.into_iter().filter(|c| !done.contains(&c.id)).collect()
+    }
+
+    /// The likely causes of a failed validation: what the error points at (minus what this run
+    /// put right), then the plan's own checks of high severity that did not pass.
+    pub fn causes_after_run(&self, from_the_error: Vec<Check>) -> Vec<Check> {
+        let mut causes = self.not_fixed_by_this_run(from_the_error);
+        causes.extend(
+            self.checks
+                .iter()
+                .filter(|c| matches!(c.status, CheckStatus::Fail | CheckStatus::Warn) && c.severity >= Severity::High)
+                .cloned(),
+        );
+        causes
+    }
+
     /// A failed blocking check: the run must stop before changing anything.
     pub fn blocking_failures(&self) -> Vec<&Check> {
         self.checks.iter().filter(|c| c.is_blocking_failure()).collect()

@@ -32,6 +32,29 @@ pub struct PropagationWait {
     pub next_in: std::time::Duration,
     /// Esc was pressed: the engine is ending the wait.
     pub stopping: bool,
+    /// How long the run had been going when this attempt's answer came (the runtime's ticks move
+    /// the shown times on from here between answers).
+    pub at: Option<std::time::Duration>,
+}
+
+impl PropagationWait {
+    /// Time since the answer came, by the run's clock (`elapsed`: the wizard's latest tick).
+    fn since(&self, elapsed: Option<std::time::Duration>) -> std::time::Duration {
+        match (self.at, elapsed) {
+            (Some(at), Some(now)) => now.saturating_sub(at),
+            _ => std::time::Duration::ZERO,
+        }
+    }
+
+    /// How long the validation has waited so far, ticking between answers (never past the budget).
+    pub fn waited_now(&self, elapsed: Option<std::time::Duration>) -> std::time::Duration {
+        (self.waited + self.since(elapsed)).min(self.budget)
+    }
+
+    /// How long until the next attempt, counting down between answers.
+    pub fn next_in_now(&self, elapsed: Option<std::time::Duration>) -> std::time::Duration {
+        self.next_in.saturating_sub(self.since(elapsed))
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -98,8 +121,9 @@ impl Wizard {
             }
             Event::Waiting { grant, explain, why, attempt, waited, budget, next_in, .. } => {
                 let stopping = self.apply.waiting.as_ref().is_some_and(|w| w.stopping);
+                let at = self.elapsed;
                 self.apply.waiting =
-                    Some(PropagationWait { grant, explain, why, attempt, waited, budget, next_in, stopping });
+                    Some(PropagationWait { grant, explain, why, attempt, waited, budget, next_in, stopping, at });
                 // The wait is validation's: show it where validation's verdict will appear.
                 self.screen = Screen::Validate;
             }

@@ -27,6 +27,8 @@ pub struct CheckCounts {
     pub passed: usize,
     pub warned: usize,
     pub failed: usize,
+    /// Wrong now, put right by the plan (consent, a role, a tag): not failures.
+    pub to_do: usize,
     pub blocking: usize,
 }
 
@@ -37,6 +39,7 @@ impl CheckCounts {
             passed: count(CheckStatus::Pass),
             warned: count(CheckStatus::Warn),
             failed: count(CheckStatus::Fail),
+            to_do: count(CheckStatus::ToDo),
             blocking: checks.iter().filter(|c| c.is_blocking_failure()).count(),
         }
     }

@@ -1,7 +1,7 @@
 //! Step 7, Validate: the platform's verdict on the key. On failure it shows the error text and
 //! the checks that were not a clean pass as likely causes, each with its fix, and offers a retry.
 
-use crate::plan::{Check, CheckStatus, Severity};
+use crate::plan::Check;
 
 use super::apply::PropagationWait;
 use super::msg::{Intent, KeyInput};
@@ -36,13 +36,11 @@ impl Wizard {
     /// pass cleanly.
     pub fn likely_causes(&self) -> Vec<Check> {
         let Some(Validation::Failed { error }) = self.validation() else { return Vec::new() };
-        let mut causes = crate::doctor::validation_text::causes(self.provider, &error);
-        if let Some(plan) = self.checks.plan() {
-            causes.extend(
-                plan.checks.iter().filter(|c| c.status != CheckStatus::Pass && c.severity >= Severity::High).cloned(),
-            );
+        let causes = crate::doctor::validation_text::causes(self.provider, &error);
+        match self.checks.plan() {
+            Some(plan) => plan.causes_after_run(causes),
+            None => causes,
         }
-        causes
     }
 
     /// The likely cause highlighted on a failed validation (Up / Down move it).

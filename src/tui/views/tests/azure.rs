@@ -76,3 +76,25 @@ fn azure_validated_and_summary() {
     j.press(KeyInput::Esc);
     snap("azure_summary_not_attached", &j.wizard);
 }
+
+/// The wait moves between the platform's answers: the runtime's elapsed ticks (several a second)
+/// advance the time waited and count down to the next try.
+#[test]
+fn the_wait_ticks_between_answers() {
+    let mut j = Journey::to_azure_checks(0);
+    j.plan_ready(None);
+    j.approve();
+    let t = j.awaited();
+    j.send(Msg::Elapsed(t, Duration::from_secs(100)));
+    j.engine(waiting_event(3, 75));
+    let screen =
+        |j: &Journey| super::buffer_text(&super::draw_buffer(&j.wizard, &crate::tui::theme::Theme::default(), 120, 40));
+    let first = screen(&j);
+    assert!(first.contains("75s of at most 600s") && first.contains("in 20s"), "{first}");
+    j.send(Msg::Elapsed(t, Duration::from_secs(104)));
+    let later = screen(&j);
+    assert!(later.contains("79s of at most 600s") && later.contains("in 16s"), "{later}");
+    j.send(Msg::Elapsed(t, Duration::from_secs(130)));
+    let due = screen(&j);
+    assert!(due.contains("105s of at most 600s") && due.contains("now"), "the try is due: {due}");
+}

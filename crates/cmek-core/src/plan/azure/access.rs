@@ -40,7 +40,7 @@ pub(crate) fn consent(sp: Option<&ServicePrincipalFacts>, vault_tenant: &str) ->
                 "az ad sp create --id {app_id} (needs the Application Administrator or Cloud Application \
                  Administrator role)"
             ));
-            check.blocking = false;
+            check = check.planned();
             (check, Step { action, state: StepState::Planned })
         }
     }
@@ -124,7 +124,7 @@ pub(crate) fn role(
         "az role assignment create --assignee-object-id {assignee} --assignee-principal-type ServicePrincipal \
          --role \"{CRYPTO_USER}\" --scope {key_scope}"
     ));
-    check.blocking = false;
+    check = check.planned();
     (vec![check], Step { action, state: StepState::Planned })
 }
 

@@ -7,7 +7,7 @@ use crate::identities;
 use crate::model::azure::{AzureVaultFacts, VaultResourceId};
 
 use crate::plan::{Action, Step, StepState};
-use crate::plan::{Check, Severity};
+use crate::plan::{Check, CheckStatus, Severity};
 
 use super::AzureStep;
 
@@ -151,6 +151,14 @@ pub(crate) fn network_plan(vault: &AzureVaultFacts, vault_id: &VaultResourceId, 
         StepState::AlreadyDone(format!(
             "vault {name} accepts public access from anywhere (default action Allow); no retired address is listed"
         ))
+    };
+    // What the planned step fixes is to do, not failed; behind a gate it stays as it is.
+    let checks = match state {
+        StepState::Planned => checks
+            .into_iter()
+            .map(|c| if matches!(c.id, "AZ-04" | "AZ-05") && c.status != CheckStatus::Pass { c.planned() } else { c })
+            .collect(),
+        _ => checks,
     };
     NetworkPlan { checks, step: Step { action, state } }
 }

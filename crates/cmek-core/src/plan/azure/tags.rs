@@ -74,7 +74,7 @@ pub(crate) fn tag_plan(key: &AzureKeyFacts, vault_uri: &VaultUri, name: &AzureKe
             tags_argument(&key.tags, &tag, &value)
         ));
         c.blocking = false;
-        c
+        c.planned()
     };
     (check, Step { action, state: StepState::Planned })
 }

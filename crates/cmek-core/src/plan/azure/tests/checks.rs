@@ -37,7 +37,7 @@ fn default_allow_needs_no_rule_but_retired_addresses_still_go() {
     assert!(checks_with(&plan, "AZ-04").iter().all(|c| c.status == CheckStatus::Pass), "{}", describe(&plan));
     let az05 = checks_with(&plan, "AZ-05");
     assert_eq!(az05.len(), 1);
-    assert_eq!((az05[0].status, az05[0].severity), (CheckStatus::Warn, Severity::Low));
+    assert_eq!((az05[0].status, az05[0].severity), (CheckStatus::ToDo, Severity::Low), "the plan removes it");
     match step_of(&plan, "update_vault_network") {
         AzureStep::UpdateVaultNetwork { add_ip_rules, remove_ip_rules, .. } => {
             assert!(add_ip_rules.is_empty());
@@ -62,7 +62,7 @@ fn a_firewall_missing_the_range_is_a_non_blocking_fail_fixed_by_the_plan() {
     f.vault.ip_rules = rules(&["203.0.113.10/32"]);
     let plan = plan(f);
     let az04 = checks_with(&plan, "AZ-04")[0];
-    assert_eq!(az04.status, CheckStatus::Fail);
+    assert_eq!(az04.status, CheckStatus::ToDo, "the plan adds the range: to do, not failed");
     assert!(!az04.blocking);
     assert!(az04.observed.as_ref().unwrap().contains("203.0.113.10/32"));
     assert_eq!(state(&plan, "update_vault_network"), StepState::Planned);
@@ -186,7 +186,7 @@ fn consent_and_role_for_a_principal_this_run_creates() {
         AzureStep::ConsentServicePrincipal { app_id, tenant_id } if app_id == "8635ae1a-3e5d-44e8-a4ed-e0f614466f87" && tenant_id == TENANT
     ));
     let az06 = checks_with(&plan, "AZ-06")[0];
-    assert_eq!((az06.status, az06.blocking), (CheckStatus::Fail, false));
+    assert_eq!((az06.status, az06.blocking), (CheckStatus::ToDo, false), "the plan consents: to do, not failed");
     assert!(az06.fix.as_ref().unwrap().contains("az ad sp create --id 8635ae1a-3e5d-44e8-a4ed-e0f614466f87"));
     assert!(matches!(step_of(&plan, "assign_azure_role"), AzureStep::AssignRole { principal_id: None, .. }));
 }
@@ -390,4 +390,27 @@ fn an_attached_config_in_another_tenant_says_it_cannot_change() {
     let plan = crate::plan::build(&answers(), &setup(converged(), None, vec![registration(other, true)])).unwrap();
     let c = checks_with(&plan, "AZ-13").into_iter().find(|c| c.status == CheckStatus::Fail).unwrap();
     assert!(c.fix.as_ref().unwrap().contains("cannot change"), "{:?}", c.fix);
+}
+
+#[test]
+fn a_refusal_after_this_run_assigned_the_role_does_not_ask_for_the_role_again() {
+    let plan = plan(sandbox());
+    assert_eq!(checks_with(&plan, "AZ-07")[0].status, CheckStatus::ToDo, "the plan assigns the role");
+    let error = "ForbiddenByRbac: Caller is not authorized to perform action on resource. \
+                 Assignment: (not found) Action: 'Microsoft.KeyVault/vaults/keys/wrap/action'";
+    let from_the_error = crate::doctor::validation_text::causes(crate::model::ProviderKind::Azure, error);
+    assert!(from_the_error.iter().any(|c| c.id == "AZ-07"), "the text alone points at the role: {from_the_error:?}");
+    let causes = plan.causes_after_run(from_the_error);
+    assert!(causes.iter().all(|c| c.id != "AZ-07"), "this run assigned it: {causes:?}");
+}
+
+#[test]
+fn a_to_do_check_keeps_what_it_is_now_for_doctor() {
+    let mut f = sandbox();
+    f.vault.ip_rules = rules(&["160.79.104.0/21", "34.162.102.82/32"]);
+    let plan = plan(f);
+    let az05 = checks_with(&plan, "AZ-05")[0].clone();
+    assert_eq!((az05.status, az05.status_now()), (CheckStatus::ToDo, CheckStatus::Warn));
+    let az07 = checks_with(&plan, "AZ-07")[0].clone();
+    assert_eq!(az07.status_now(), CheckStatus::Fail);
 }
