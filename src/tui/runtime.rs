@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{
+    self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
+};
 use serde_json::json;
 use tokio::sync::{Mutex, mpsc};
 use tokio::task::JoinHandle;
@@ -117,10 +119,19 @@ pub async fn run(connector: Connector, prefill: Prefill, theme: Theme) -> Result
         tasks.retain(|_, (handle, _)| !handle.is_finished());
         cancels.retain(|ticket, _| tasks.contains_key(ticket));
 
-        guard
-            .terminal()
-            .draw(|frame| views::render(&wizard, &theme, frame))
-            .map_err(|e| Error::remote(format!("cannot draw on the terminal: {e}")))?;
+        // The wizard learns what the screen showed (PgUp/PgDn and the wheel scroll by it, the
+        // footer offers scrolling only when something is hidden); a change is drawn at once.
+        for _ in 0..2 {
+            let mut drawn = wizard.viewport();
+            guard
+                .terminal()
+                .draw(|frame| drawn = views::render(&wizard, &theme, frame))
+                .map_err(|e| Error::remote(format!("cannot draw on the terminal: {e}")))?;
+            if drawn == wizard.viewport() {
+                break;
+            }
+            pending.extend(wizard.update(Msg::Viewport(drawn)));
+        }
 
         let msg = tokio::select! {
             Some(msg) = rx.recv() => msg,
@@ -269,6 +280,7 @@ fn spawn_input_reader(tx: mpsc::UnboundedSender<Msg>) {
             let msg = match ev {
                 TermEvent::Key(k) if k.kind != KeyEventKind::Release => key_input(k).map(Msg::Key),
                 TermEvent::Resize(width, height) => Some(Msg::Resize { width, height }),
+                TermEvent::Mouse(m) => wheel(m).map(Msg::Key),
                 _ => None,
             };
             if let Some(m) = msg
@@ -278,6 +290,15 @@ fn spawn_input_reader(tx: mpsc::UnboundedSender<Msg>) {
             }
         }
     });
+}
+
+/// The wheel scrolls; clicks and moves mean nothing to the wizard.
+fn wheel(m: MouseEvent) -> Option<KeyInput> {
+    match m.kind {
+        MouseEventKind::ScrollUp => Some(KeyInput::WheelUp),
+        MouseEventKind::ScrollDown => Some(KeyInput::WheelDown),
+        _ => None,
+    }
 }
 
 fn key_input(k: KeyEvent) -> Option<KeyInput> {

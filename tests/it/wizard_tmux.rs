@@ -173,3 +173,60 @@ fn the_wizard_sets_up_azure_and_shows_the_propagation_wait() {
     let vault = &saved["azure"]["vaults"][0];
     assert!(vault["keys"].as_array().unwrap().iter().any(|k| k["name"] == "anthropic-cmek"), "{vault}");
 }
+
+/// At 80x24 the longest Azure plans do not fit: the person scrolls to the last step (End, then
+/// the wheel back up and PgDn down again), sees the attach step, and approves in a question that
+/// is shown whole.
+#[test]
+fn at_80x24_the_azure_plan_scrolls_to_its_last_step_and_the_question_fits() {
+    let home = tempfile::tempdir().unwrap();
+    let state = home.path().join("sandbox.json");
+    let command = wizard_command(home.path(), &state)
+        .replace("--sandbox ", "--sandbox=azure-firewall-missing-range ")
+        .replace(" setup", " setup --provider azure");
+    let t = Tmux::start(&command, 80, 24);
+
+    t.wait_for("in reach", WAIT);
+    t.keys(&["Enter"]);
+    t.wait_for("Step 2 of 9: Workspace", WAIT);
+    t.keys(&["Down", "Enter"]);
+    t.wait_for("Which Key Vault?", WAIT);
+    t.wait_for("Tab key name", WAIT);
+    t.keys(&["Enter"]);
+    t.wait_for("Continue: review the plan", WAIT);
+    t.keys(&["End", "Enter"]);
+
+    t.wait_for("Step 5 of 9: Plan", WAIT);
+    let top = t.wait_for("PgUp/Dn scroll", WAIT);
+    assert!(top.contains("more") && !top.contains("attach the key to workspace"), "{top}");
+    t.keys(&["End"]);
+    let bottom = t.wait_for("attach the key to workspace", WAIT);
+    assert!(bottom.contains("PERMANENT") && bottom.contains("Enter applies"), "{bottom}");
+    keep_screenshot(&t, "plan-80x24-end");
+    // Back to the top with PgUp, down again page by page.
+    t.keys(&["PPage", "PPage", "PPage", "PPage", "PPage"]);
+    t.wait_for("The plan:", WAIT);
+    for _ in 0..6 {
+        t.keys(&["NPage"]);
+    }
+    t.wait_for("attach the key to workspace", WAIT);
+
+    t.keys(&["Enter"]);
+    t.wait_for("Apply these", WAIT);
+    let question = t.wait_for("y apply", WAIT);
+    assert!(question.contains("Attaching is not part of this"), "the whole question is shown:\n{question}");
+    t.keys(&["y"]);
+    t.wait_for("Validated", Duration::from_secs(120));
+    t.keys(&["Enter"]);
+    t.wait_for("Type the workspace's name", WAIT);
+    t.type_text("production");
+    t.keys(&["Enter"]);
+    t.wait_for("Step 9 of 9: Summary", WAIT);
+    t.keys(&["Enter"]);
+    assert_eq!(t.wait_exit(WAIT), 0, "{}", t.screen());
+
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    let production =
+        saved["platform"]["workspaces"].as_array().unwrap().iter().find(|w| w["name"] == "production").unwrap();
+    assert!(production["external_key_id"].as_str().unwrap().starts_with("ekey_"), "{production}");
+}

@@ -7,15 +7,15 @@ use ratatui::text::{Line, Span};
 
 use cmek_core::plan::{Action, Step};
 use cmek_core::run::events::StepOutcome;
-use cmek_core::wizard::{StepProgress, Wizard, Work};
+use cmek_core::wizard::{StepProgress, Viewport, Wizard, Work};
 
 use super::super::theme::Theme;
 use super::body::Body;
 use super::text;
 
-pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) -> Viewport {
     let width = usize::from(area.width);
-    let Some(plan) = wizard.checks().plan() else { return };
+    let Some(plan) = wizard.checks().plan() else { return Viewport::default() };
     let progress = wizard.apply_progress();
     let running = wizard.busy() == Some(Work::Apply);
     let mut body = Body::default();
@@ -28,7 +28,9 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
     body.push(Line::from(Span::styled(heading, if running { theme.warn } else { theme.bad })));
     body.blank();
     for (i, (step, state)) in plan.steps.iter().zip(progress.steps()).enumerate() {
-        add_step(&mut body, i, step, state, wizard.spinner_frame(), theme, width);
+        // The step under way stays on screen however long the plan.
+        let add = |b: &mut Body| add_step(b, i, step, state, wizard.spinner_frame(), theme, width);
+        if matches!(state, StepProgress::Running) { body.focused(add) } else { add(&mut body) }
     }
     if let Some(report) = progress.report().filter(|_| !running) {
         body.blank();
@@ -49,7 +51,7 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
             width,
         ));
     }
-    body.draw(frame, area, theme);
+    body.draw(frame, area, theme, wizard.scroll())
 }
 
 fn add_step(body: &mut Body, i: usize, step: &Step, state: &StepProgress, frame: usize, theme: &Theme, width: usize) {

@@ -5,16 +5,16 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use cmek_core::wizard::{Wizard, Work};
+use cmek_core::wizard::{Viewport, Wizard, Work};
 
 use super::super::theme::Theme;
 use super::body::Body;
 use super::field::FieldView;
 use super::text;
 
-pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) -> Viewport {
     let width = usize::from(area.width);
-    let Some(offer) = wizard.attach_offer() else { return };
+    let Some(offer) = wizard.attach_offer() else { return Viewport::default() };
     let attach = wizard.attach_screen();
     let name = &offer.workspace_name;
     let mut body = Body::default();
@@ -88,5 +88,5 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
         theme.dim,
         width,
     ));
-    body.draw(frame, area, theme);
+    body.draw(frame, area, theme, wizard.scroll())
 }

@@ -1,6 +1,6 @@
 //! A screen's content as lines, with the part that must stay visible (the highlighted row) and
-//! where the text cursor goes; drawn scrolled so the focus is on screen, with ↑/↓ marks when
-//! there is more above or below.
+//! where the text cursor goes; drawn from where the user scrolled, or else so the focus is on
+//! screen, with ↑/↓ marks when there is more above or below.
 
 use std::ops::Range;
 
@@ -8,6 +8,8 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+
+use cmek_core::wizard::Viewport;
 
 use super::super::theme::Theme;
 use super::text;
@@ -46,10 +48,13 @@ impl Body {
         self.cursor = Some((self.lines.len(), column));
     }
 
-    pub fn draw(self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    /// Draws the lines in `area`: from the line the user scrolled to (`scroll`), or else placed
+    /// so the focus (or the text cursor) is in view. Returns what was drawn, for the wizard's
+    /// PgUp/PgDn.
+    pub fn draw(self, frame: &mut Frame, area: Rect, theme: &Theme, scroll: Option<usize>) -> Viewport {
         let height = usize::from(area.height);
         let total = self.lines.len();
-        let focus = self.focus.clone().unwrap_or(0..0);
+        let focus = self.focus.clone().or_else(|| self.cursor.map(|(line, _)| line..line + 1)).unwrap_or(0..0);
         // When the lines do not fit, a row at the top and/or bottom says how many more there are;
         // settle which rows those take before choosing the window.
         let (mut above, mut below) = (false, false);
@@ -57,7 +62,10 @@ impl Body {
         let mut rows = height;
         for _ in 0..4 {
             rows = height.saturating_sub(usize::from(above) + usize::from(below));
-            offset = text::window(total, focus.clone(), rows);
+            offset = match scroll {
+                Some(requested) => requested.min(total.saturating_sub(rows)),
+                None => text::window(total, focus.clone(), rows),
+            };
             let (a, b) = (offset > 0, offset + rows < total);
             if (a, b) == (above, below) {
                 break;
@@ -85,6 +93,7 @@ impl Body {
             let y = top + u16::try_from(line - offset).unwrap_or(0);
             frame.set_cursor_position(Position { x: area.x + column.min(area.width.saturating_sub(1)), y });
         }
+        Viewport { offset, rows: rows.min(total.saturating_sub(offset)), total }
     }
 }
 

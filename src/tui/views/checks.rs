@@ -6,13 +6,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use cmek_core::plan::{Check, CheckStatus, SetupAnswers};
-use cmek_core::wizard::{ChecksRow, Load, Wizard};
+use cmek_core::wizard::{ChecksRow, Load, Viewport, Wizard};
 
 use super::super::theme::Theme;
 use super::body::Body;
 use super::text;
 
-pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) -> Viewport {
     let width = usize::from(area.width);
     let checks = wizard.checks();
     let mut body = Body::default();
@@ -93,7 +93,7 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
             );
         }
     }
-    body.draw(frame, area, theme);
+    body.draw(frame, area, theme, wizard.scroll())
 }
 
 /// What is being checked: the workspace ("production (wrkspc_...)") and the key, short.
@@ -125,7 +125,7 @@ fn add_check(body: &mut Body, check: &Check, selected: bool, open: bool, theme: 
     if !open {
         let room = width.saturating_sub(prefix.iter().map(Span::width).sum());
         let mut spans = prefix;
-        spans.push(Span::styled(truncate(&check.title, room), title_style));
+        spans.push(Span::styled(text::truncate(&check.title, room), title_style));
         body.push(Line::from(spans));
         return;
     }
@@ -148,19 +148,4 @@ fn add_check(body: &mut Body, check: &Check, selected: bool, open: bool, theme: 
     };
     let severity = format!("{:?}", check.severity).to_lowercase();
     body.extend(detail("id", &format!("{} · severity {severity} · {blocking}", check.id)));
-}
-
-fn truncate(s: &str, room: usize) -> String {
-    if text::width(s) <= room {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    for c in s.chars() {
-        if text::width(&out) + 2 > room {
-            break;
-        }
-        out.push(c);
-    }
-    out.push('…');
-    out
 }

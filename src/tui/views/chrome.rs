@@ -106,8 +106,9 @@ fn safety_line(wizard: &Wizard, theme: &Theme) -> Line<'static> {
     Line::from(Span::styled(format!(" {text}"), style))
 }
 
-/// The keys of the current state; when they do not fit, the ones before "? help" go first, so
-/// help and quit are always shown.
+/// The keys of the current state; when they do not fit, the minor ones (moving, scrolling,
+/// looking again) go first, then the ones before "? help", so a consent's key, help and quit
+/// stay shown.
 fn footer(wizard: &Wizard, theme: &Theme, width: usize) -> Line<'static> {
     let mut hints = wizard.hints();
     let line = |hints: &[cmek_core::wizard::KeyHint]| {
@@ -122,7 +123,10 @@ fn footer(wizard: &Wizard, theme: &Theme, width: usize) -> Line<'static> {
         Line::from(spans)
     };
     while line(&hints).width() > width && hints.len() > 2 {
-        hints.remove(hints.len() - 3);
+        match hints.iter().rposition(|h| h.minor) {
+            Some(i) => hints.remove(i),
+            None => hints.remove(hints.len() - 3),
+        };
     }
     line(&hints)
 }

@@ -3,7 +3,7 @@
 //! creates.
 
 use cmek_core::model::ProviderKind;
-use cmek_core::wizard::Wizard;
+use cmek_core::wizard::{Viewport, Wizard};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -14,7 +14,7 @@ pub trait CloudViews: Sync {
     fn kind(&self) -> ProviderKind;
 
     /// Draws the cloud's Key screen.
-    fn key_screen(&self, wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect);
+    fn key_screen(&self, wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) -> Viewport;
 
     /// The Key screen's help: what it is for, then (keys, what they do).
     fn key_help(&self) -> (&'static str, &'static [(&'static str, &'static str)]);

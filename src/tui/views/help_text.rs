@@ -1,24 +1,84 @@
-//! What each screen is for and what its keys do, for the help overlay (`?`). The Key screen's is
-//! the chosen cloud's (`views/<cloud>`).
+//! What each screen is for and what its keys do in the state it is in, for the help overlay
+//! (`?`). The Key screen's is the chosen cloud's (`views/<cloud>`).
 
 use std::borrow::Cow;
 
 use cmek_core::clouds;
 use cmek_core::model::ProviderKind;
-use cmek_core::wizard::Screen;
+use cmek_core::wizard::{PlanTab, Screen, Validation, Wizard, Work};
 
-/// A paragraph about the screen, then (keys, what they do).
-pub fn for_screen(
-    screen: Screen,
-    provider: ProviderKind,
-) -> (Cow<'static, str>, &'static [(&'static str, &'static str)]) {
-    let (about, keys) = match (screen, super::clouds::get(provider)) {
+/// A paragraph about the screen, then (keys, what they do): only keys that work in the state
+/// the wizard is in (a consent's key when one is offered, the policy tab when there is a policy,
+/// scrolling where the screen scrolls).
+pub fn for_screen(wizard: &Wizard) -> (Cow<'static, str>, Vec<(String, String)>) {
+    let screen = wizard.screen();
+    let (about, fixed_keys) = match (screen, super::clouds::get(wizard.provider())) {
         (Screen::Key, Some(views)) => views.key_help(),
         _ => fixed(screen),
     };
-    match screen {
-        Screen::Welcome => (Cow::Owned(welcome()), keys),
-        _ => (Cow::Borrowed(about), keys),
+    let about = match screen {
+        Screen::Welcome => Cow::Owned(welcome()),
+        _ => Cow::Borrowed(about),
+    };
+    let own = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs.iter().map(|(k, w)| (k.to_string(), w.to_string())).collect()
+    };
+    let mut keys = match screen {
+        Screen::Checks => {
+            let mut keys = own(fixed_keys);
+            if let Some(a) = wizard.checks().approval() {
+                keys.insert(2, (a.key.to_string(), format!("{} (a consent for this run)", a.hint)));
+            }
+            keys
+        }
+        Screen::Plan => plan_keys(wizard),
+        Screen::Apply => own(apply_keys(wizard)),
+        Screen::Validate => own(validate_keys(wizard)),
+        _ => own(fixed_keys),
+    };
+    if let Some((k, what)) = wizard.scroll_keys() {
+        keys.push((k.to_string(), what.to_string()));
+    }
+    (about, keys)
+}
+
+fn plan_keys(wizard: &Wizard) -> Vec<(String, String)> {
+    let mut keys = Vec::new();
+    let with_document = wizard.checks().plan().and_then(|p| p.document_name);
+    if let Some(document) = with_document {
+        keys.push(("Tab".to_string(), format!("steps / {}", document.to_lowercase())));
+        if wizard.review().tab() == PlanTab::Policy {
+            keys.push(("↑ ↓ PgUp PgDn Home End".into(), format!("scroll the {}", document.to_lowercase())));
+        }
+    }
+    if let Some(c) = wizard.pending_confirmation() {
+        keys.push((c.key.to_string(), c.hint.to_string()));
+    }
+    keys.push(("Enter".into(), "apply (asks y/n first)".into()));
+    keys.push(("Esc ←".into(), "back to the checks".into()));
+    keys
+}
+
+fn apply_keys(wizard: &Wizard) -> &'static [(&'static str, &'static str)] {
+    if wizard.busy() == Some(Work::Apply) {
+        &[("q", "stop waiting (asks; the step in progress may still finish)")]
+    } else if wizard.apply_progress().report().is_some() {
+        &[("r Enter", "check and plan again"), ("Esc ←", "back to the Key step")]
+    } else {
+        &[]
+    }
+}
+
+fn validate_keys(wizard: &Wizard) -> &'static [(&'static str, &'static str)] {
+    match wizard.validation() {
+        Some(Validation::Waiting(w)) if w.stopping => &[],
+        Some(Validation::Waiting(_)) => &[("Esc s", "stop waiting (nothing is undone)")],
+        Some(Validation::Passed) => &[("Enter →", "continue (to attaching, when offered)")],
+        Some(Validation::Failed { .. }) if wizard.likely_causes().len() > 1 => {
+            &[("↑ ↓", "choose a likely cause"), ("r", "check and plan again"), ("Enter", "finish without attaching")]
+        }
+        Some(Validation::Failed { .. }) => &[("r", "check and plan again"), ("Enter", "finish without attaching")],
+        None => &[],
     }
 }
 
@@ -76,31 +136,18 @@ fn fixed(screen: Screen) -> (&'static str, &'static [(&'static str, &'static str
         Screen::Plan => (
             "Every step the run will take, whether it can be undone, and the key policy it writes. Nothing changes \
              until you answer y.",
-            &[
-                ("Tab", "steps / key policy"),
-                ("↑ ↓ PgUp PgDn", "scroll the policy"),
-                ("Enter", "apply (asks y/n)"),
-                ("Esc ←", "back"),
-            ],
+            &[],
         ),
         Screen::Apply => (
             "The plan is being applied step by step. Once changes start there is no going back; a stopped run can be \
              checked and tried again, and finished steps are not repeated.",
-            &[
-                ("r Enter", "after a stop: check and plan again"),
-                ("Esc", "after a stop: back to the Key step"),
-                ("q", "stop waiting (asks)"),
-            ],
+            &[],
         ),
         Screen::Validate => (
             "The platform tried to encrypt and decrypt with the key. When it could not, the checks that were not a \
              clean pass are the likely causes. On Azure, a new role assignment takes minutes to take effect: \
              validation then waits with growing pauses (at most the configured time) and says so.",
-            &[
-                ("Enter", "continue (or finish after a failure)"),
-                ("r", "after a failure: check and plan again"),
-                ("Esc", "while waiting for a role assignment: stop waiting"),
-            ],
+            &[],
         ),
         Screen::Attach => (
             "Attaching is permanent: the key can never be detached or replaced. Type the workspace's exact name to \
@@ -108,7 +155,7 @@ fn fixed(screen: Screen) -> (&'static str, &'static [(&'static str, &'static str
             &[("Enter", "attach when the name matches"), ("Esc", "skip attaching"), ("Ctrl-C", "quit")],
         ),
         Screen::Summary => {
-            ("What this run did, and the command that repeats it without the wizard.", &[("Enter q", "exit")])
+            ("What this run did, and the command that repeats it without the wizard.", &[("Enter Esc q", "exit")])
         }
     }
 }

@@ -9,18 +9,18 @@ use ratatui::widgets::Paragraph;
 
 use cmek_core::plan::{Action, Plan, Reversibility, StepState};
 use cmek_core::policy::diff::LineChange;
-use cmek_core::wizard::{PlanTab, Wizard, change_count, policy_change};
+use cmek_core::wizard::{PlanTab, Viewport, Wizard, change_count, policy_change};
 
 use super::super::theme::Theme;
 use super::body::Body;
 use super::text;
 
-pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let Some(plan) = wizard.checks().plan() else { return };
+/// Draws the Plan screen; the Steps tab reports what it drew (the Policy tab scrolls itself).
+pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) -> Viewport {
+    let Some(plan) = wizard.checks().plan() else { return Viewport::default() };
     let Some(document) = plan.document_name else {
         // No access document (Azure: Anthropic's access is a role assignment, shown as a step).
-        steps(wizard, plan, theme, frame, area);
-        return;
+        return steps(wizard, plan, theme, frame, area);
     };
     let tab = wizard.review().tab();
     let tab_style = |t: PlanTab| if t == tab { theme.selected } else { theme.dim };
@@ -35,11 +35,14 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
     let rest = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
     match tab {
         PlanTab::Steps => steps(wizard, plan, theme, frame, rest),
-        PlanTab::Policy => policy(wizard, plan, theme, frame, rest),
+        PlanTab::Policy => {
+            policy(wizard, plan, theme, frame, rest);
+            Viewport::default()
+        }
     }
 }
 
-fn steps(wizard: &Wizard, plan: &Plan, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn steps(wizard: &Wizard, plan: &Plan, theme: &Theme, frame: &mut Frame, area: Rect) -> Viewport {
     let width = usize::from(area.width);
     let n = change_count(plan);
     let mut body = Body::default();
@@ -60,6 +63,14 @@ fn steps(wizard: &Wizard, plan: &Plan, theme: &Theme, frame: &mut Frame, area: R
             (Action::Attach { .. }, StepState::Gated(how)) if how.contains("--confirm-attach") => {
                 ("; asked after validation: you type the workspace's name".to_string(), theme.permanent)
             }
+            // The plan's reason names a command-line flag; here the key on this screen releases it.
+            (Action::Attach { .. }, StepState::Gated(_)) if let Some(c) = wizard.pending_confirmation() => (
+                format!(
+                    "; held until {} is confirmed ({} on this screen), then asked after validation",
+                    c.subject, c.key
+                ),
+                theme.permanent,
+            ),
             (_, StepState::Gated(_)) if confirmation.is_some() => {
                 (confirmation.map(|c| c.step_note()).unwrap_or_default(), theme.permanent)
             }
@@ -102,7 +113,7 @@ fn steps(wizard: &Wizard, plan: &Plan, theme: &Theme, frame: &mut Frame, area: R
     let ask =
         if n == 0 { "Enter runs the validation after a y/n question." } else { "Enter applies after a y/n question." };
     body.push(Line::from(Span::styled(format!(" {ask}"), theme.accent)));
-    body.draw(frame, area, theme);
+    body.draw(frame, area, theme, wizard.scroll())
 }
 
 fn policy(wizard: &Wizard, plan: &Plan, theme: &Theme, frame: &mut Frame, area: Rect) {

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use cmek_core::wizard::{AttachOutcome, Validation, Wizard};
+use cmek_core::wizard::{AttachOutcome, Validation, Viewport, Wizard};
 
 use super::super::theme::Theme;
 use super::body::Body;
@@ -13,7 +13,7 @@ use super::text;
 
 const LABEL: usize = 12;
 
-pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) -> Viewport {
     let width = usize::from(area.width);
     let mut body = Body::default();
     let healthy = wizard.validation() == Some(Validation::Passed);
@@ -79,7 +79,7 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
         format!(" Enter exits (exit code {}).", wizard.summary_exit_code()),
         theme.accent,
     )));
-    body.draw(frame, area, theme);
+    body.draw(frame, area, theme, wizard.scroll())
 }
 
 /// At most `max` characters of `s`, with "…" when cut (the full text was on the Validate step).

@@ -169,6 +169,22 @@ pub fn window(total: usize, focus: std::ops::Range<usize>, height: usize) -> usi
     }
 }
 
+/// `s` cut to `room` columns, with `…` when cut.
+pub fn truncate(s: &str, room: usize) -> String {
+    if width(s) <= room {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        if width(&out) + 2 > room {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,13 +6,13 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use cmek_core::plan::CheckStatus;
-use cmek_core::wizard::{PropagationWait, Validation, Wizard};
+use cmek_core::wizard::{PropagationWait, Validation, Viewport, Wizard};
 
 use super::super::theme::Theme;
 use super::body::Body;
 use super::text;
 
-pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) -> Viewport {
     let width = usize::from(area.width);
     let mut body = Body::default();
     match wizard.validation() {
@@ -95,7 +95,7 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
         None => body.push(Line::from(Span::styled(" Validation did not run.", theme.bad))),
     }
-    body.draw(frame, area, theme);
+    body.draw(frame, area, theme, wizard.scroll())
 }
 
 /// The bounded propagation wait: why, how long so far of how long at most, when the next try is.

@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use cmek_core::wizard::{CloudState, Load, ProviderStatus, Wizard};
+use cmek_core::wizard::{CloudState, Load, ProviderStatus, Viewport, Wizard};
 
 use super::super::theme::Theme;
 use super::body::Body;
@@ -14,7 +14,7 @@ use super::text;
 
 const LABEL: usize = 13;
 
-pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) -> Viewport {
     let width = usize::from(area.width);
     let welcome = wizard.welcome();
     let mut body = Body::default();
@@ -92,7 +92,7 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
     }
     body.blank();
     body.extend(text::hanging(vec![Span::styled(" Permanent: ", theme.permanent)], &permanent(), theme.text, width));
-    body.draw(frame, area, theme);
+    body.draw(frame, area, theme, wizard.scroll())
 }
 
 /// What can never be undone: the attach, and how each cloud's new key can (not) be taken back.

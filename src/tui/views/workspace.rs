@@ -7,14 +7,14 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use cmek_core::wizard::overview::WorkspaceSummary;
-use cmek_core::wizard::{MAX_WORKSPACE_NAME, Wizard, Work, WorkspaceRow, WorkspaceState};
+use cmek_core::wizard::{MAX_WORKSPACE_NAME, Viewport, Wizard, Work, WorkspaceRow, WorkspaceState};
 
 use super::super::theme::Theme;
 use super::body::Body;
 use super::field::FieldView;
 use super::text;
 
-pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) -> Viewport {
     let width = usize::from(area.width);
     let ws = wizard.workspace_screen();
     let list: &[WorkspaceSummary] = wizard.overview().map_or(&[], |o| o.workspaces.as_slice());
@@ -81,7 +81,7 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
     if let Some(note) = ws.note() {
         body.extend(text::hanging(vec![Span::styled(" › ", theme.warn)], note, theme.warn, width));
     }
-    body.draw(frame, area, theme);
+    body.draw(frame, area, theme, wizard.scroll())
 }
 
 fn add_name_field(wizard: &Wizard, theme: &Theme, body: &mut Body, width: usize) {

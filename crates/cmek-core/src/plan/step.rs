@@ -77,6 +77,17 @@ impl Reversibility {
             Reversibility::Permanent => "cannot be undone",
         }
     }
+
+    /// The label in a few words, for one-line lists.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Reversibility::Reversible => "reversible",
+            Reversibility::ScheduledDeletionOnly => "undo = schedule deletion",
+            Reversibility::SoftDeleteOnly => "undo = delete, kept soft-deleted",
+            Reversibility::ReadOnly => "read-only",
+            Reversibility::Permanent => "cannot be undone",
+        }
+    }
 }
 
 impl Action {

@@ -71,9 +71,10 @@ pub struct TypedConfirmation {
 }
 
 impl TypedConfirmation {
-    /// Whether `typed` confirms it.
+    /// Whether `typed` confirms it: exactly the value, case and spaces included, as for the
+    /// attach (an irreversible switch is never confirmed by something close).
     pub fn accepts(&self, typed: &str) -> bool {
-        !self.expected.is_empty() && typed.trim().eq_ignore_ascii_case(&self.expected)
+        !self.expected.is_empty() && typed == self.expected
     }
 
     /// Told once it is confirmed.
@@ -87,7 +88,13 @@ impl TypedConfirmation {
 
     /// Told when `typed` does not confirm it.
     pub fn refused_notice(&self, typed: &str) -> String {
-        format!("`{typed}` is not {}: type {} exactly, or Esc to leave {} off.", self.what, self.expected, self.subject)
+        format!(
+            "`{}` is not {}: type {} exactly (case and spaces matter), or Esc to leave {} off.",
+            crate::text::escape_controls(typed),
+            self.what,
+            self.expected,
+            self.subject
+        )
     }
 
     /// How the Plan screen describes the gated step.

@@ -13,10 +13,17 @@ use super::validate::Validation;
 pub struct KeyHint {
     pub keys: &'static str,
     pub action: &'static str,
+    /// Dropped first when the footer is too narrow (moving, looking again, scrolling), so the
+    /// keys that decide something (a consent, apply, back) stay visible.
+    pub minor: bool,
 }
 
 pub(crate) const fn hint(keys: &'static str, action: &'static str) -> KeyHint {
-    KeyHint { keys, action }
+    KeyHint { keys, action, minor: false }
+}
+
+pub(crate) const fn minor(keys: &'static str, action: &'static str) -> KeyHint {
+    KeyHint { keys, action, minor: true }
 }
 
 pub(crate) const HELP: KeyHint = hint("?", "help");
@@ -24,7 +31,18 @@ pub(crate) const QUIT: KeyHint = hint("q", "quit");
 pub(crate) const CTRL_C: KeyHint = hint("Ctrl-C", "quit");
 
 impl Wizard {
+    /// The footer's keys: the state's own, led by how to scroll when the screen overflows.
     pub fn hints(&self) -> Vec<KeyHint> {
+        let mut hints = self.state_hints();
+        if self.overlay.is_none() && !self.is_too_small() && self.viewport().overflows() {
+            let scroll =
+                if self.arrows_scroll() { minor("↑↓ PgUp/Dn", "scroll") } else { minor("PgUp/Dn", "scroll") };
+            hints.insert(0, scroll);
+        }
+        hints
+    }
+
+    fn state_hints(&self) -> Vec<KeyHint> {
         match self.overlay {
             Some(Overlay::Help) => return vec![hint("Esc/?", "close help"), QUIT],
             Some(Overlay::ConfirmQuit) => return vec![hint("y", "quit"), hint("n/Esc", "stay")],
@@ -38,7 +56,7 @@ impl Wizard {
         match self.screen {
             Screen::Welcome => match self.welcome.overview() {
                 Load::Ready(_) => {
-                    vec![hint("↑↓", "choose"), hint("Enter", "continue"), hint("r", "look again"), HELP, QUIT]
+                    vec![minor("↑↓", "choose"), hint("Enter", "continue"), minor("r", "look again"), HELP, QUIT]
                 }
                 Load::Failed(_) => vec![hint("r/Enter", "try again"), HELP, QUIT],
                 _ => vec![HELP, QUIT],
@@ -48,7 +66,7 @@ impl Wizard {
                 vec![hint("type", "the name"), hint("Enter", "create"), hint("Esc", "done editing"), CTRL_C]
             }
             Screen::Workspace => {
-                vec![hint("↑↓", "choose"), hint("Enter", "select"), hint("Esc", "back"), HELP, QUIT]
+                vec![minor("↑↓", "choose"), hint("Enter", "select"), hint("Esc", "back"), HELP, QUIT]
             }
             Screen::Key => self.key_screen().map(|k| k.hints()).unwrap_or_else(|| vec![hint("Esc", "back"), QUIT]),
             Screen::Checks => match self.checks.prepared() {
@@ -57,9 +75,9 @@ impl Wizard {
                         ChecksRow::Check(_) => hint("Enter", "details"),
                         ChecksRow::Continue => hint("Enter", "continue"),
                     };
-                    let mut hints = vec![hint("↑↓", "choose"), enter, hint("r", "check again")];
+                    let mut hints = vec![minor("↑↓", "choose"), enter, minor("r", "check again")];
                     if let Some(a) = self.checks.approval() {
-                        hints.push(KeyHint { keys: key_name(a.key), action: a.hint });
+                        hints.push(hint(key_name(a.key), a.hint));
                     }
                     hints.extend([hint("Esc", "back"), HELP, QUIT]);
                     hints
@@ -75,10 +93,10 @@ impl Wizard {
                 let tabs = self.checks.plan().is_some_and(|p| p.document_name.is_some());
                 let mut hints = if tabs { vec![hint("Tab", "steps/policy")] } else { Vec::new() };
                 if self.review.tab() == PlanTab::Policy && tabs {
-                    hints.push(hint("↑↓ PgUp PgDn", "scroll"));
+                    hints.push(minor("↑↓ PgUp PgDn", "scroll"));
                 }
                 if let Some(c) = self.pending_confirmation() {
-                    hints.push(KeyHint { keys: key_name(c.key), action: c.hint });
+                    hints.push(hint(key_name(c.key), c.hint));
                 }
                 hints.extend([hint("Enter", "apply…"), hint("Esc", "back"), HELP, QUIT]);
                 hints
@@ -93,7 +111,11 @@ impl Wizard {
                 Some(Validation::Waiting(_)) => vec![hint("Esc", "stop waiting"), HELP],
                 Some(Validation::Passed) => vec![hint("Enter", "continue"), HELP, QUIT],
                 Some(Validation::Failed { .. }) => {
-                    vec![hint("↑↓", "causes"), hint("r", "check and try again"), hint("Enter", "finish"), HELP, QUIT]
+                    let mut hints = vec![hint("r", "check and try again"), hint("Enter", "finish"), HELP, QUIT];
+                    if self.likely_causes().len() > 1 {
+                        hints.insert(0, minor("↑↓", "causes"));
+                    }
+                    hints
                 }
                 None => vec![HELP, QUIT],
             },

@@ -145,6 +145,15 @@ impl Journey {
         plan
     }
 
+    /// Answers the pending `BuildPlan` with the real planner's plan for the Azure vault and key
+    /// `azure` describes; returns the plan.
+    pub fn azure_plan_ready(&mut self, azure: crate::plan::azure::AzureFacts) -> Plan {
+        let (facts, plan) = test_data::prepared_azure(&self.last_answers(), azure);
+        let t = self.awaited();
+        self.send(Msg::PlanReady(t, Ok((facts, plan.clone()))));
+        plan
+    }
+
     pub fn plan_failed(&mut self, error: Error) {
         let t = self.awaited();
         self.send(Msg::PlanReady(t, Err(error)));

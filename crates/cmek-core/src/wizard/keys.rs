@@ -45,6 +45,11 @@ impl Wizard {
                 _ => {}
             }
         }
+        if self.scroll_key(key) {
+            return;
+        }
+        // Any other key acts on the screen: the view follows its focus again.
+        self.reset_requested_scroll();
         match self.screen {
             Screen::Welcome => self.welcome_key(key, out),
             Screen::Workspace => self.workspace_key(key, out),

@@ -26,6 +26,7 @@ mod prefill;
 mod read;
 mod review;
 mod screen;
+mod scroll;
 mod summary;
 mod validate;
 mod welcome;
@@ -48,6 +49,7 @@ pub use review::{
     FRAME_ROWS, POLICY_HEADER_ROWS, PlanTab, PolicyChange, ReviewState, change_count, policy_change, policy_rows,
 };
 pub use screen::{Overlay, Screen};
+pub use scroll::Viewport;
 pub use summary::AttachOutcome;
 pub use validate::Validation;
 pub use welcome::{ProviderStatus, WelcomeState};
@@ -122,6 +124,8 @@ pub struct Wizard {
     attach_outcome: Option<AttachOutcome>,
     /// The likely cause highlighted on a failed validation.
     validation_cause: usize,
+    /// How far the user scrolled the current screen, and what the view drew.
+    scroll: scroll::ScrollState,
 }
 
 impl Wizard {
@@ -155,6 +159,7 @@ impl Wizard {
             attach: AttachState::default(),
             attach_outcome: None,
             validation_cause: 0,
+            scroll: scroll::ScrollState::default(),
             prefill,
         };
         let mut out = Vec::new();
@@ -172,6 +177,7 @@ impl Wizard {
         match msg {
             Msg::Key(key) => self.on_key(key, &mut out),
             Msg::Resize { width, height } => self.size = (width, height),
+            Msg::Viewport(drawn) => self.on_viewport(drawn),
             Msg::Tick => {
                 if self.tickets.in_flight().is_some() {
                     self.spinner = self.spinner.wrapping_add(1);
@@ -220,6 +226,9 @@ impl Wizard {
                     self.on_attached(result);
                 }
             }
+        }
+        if self.screen != before {
+            self.reset_scroll();
         }
         if self.screen == Screen::Key && before != Screen::Key && !self.finished {
             self.key_screen_shown(&mut out);

@@ -30,6 +30,8 @@ pub enum Msg {
         width: u16,
         height: u16,
     },
+    /// What the view drew of the screen's body (after every draw that changed it).
+    Viewport(crate::wizard::Viewport),
     /// About ten times a second while something runs: advances the spinner.
     Tick,
     OverviewLoaded(Ticket, Result<Overview, Error>),
@@ -65,6 +67,9 @@ pub enum KeyInput {
     End,
     PageUp,
     PageDown,
+    /// A notch of the mouse wheel.
+    WheelUp,
+    WheelDown,
     Char(char),
     CtrlC,
 }

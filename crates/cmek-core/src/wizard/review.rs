@@ -158,7 +158,7 @@ impl Wizard {
         let Some(field) = self.review.confirming.as_mut() else { return };
         match key {
             KeyInput::Esc => self.review.confirming = None,
-            KeyInput::Enter if confirmation.accepts(field.trimmed()) => {
+            KeyInput::Enter if confirmation.accepts(field.value()) => {
                 self.review.confirming = None;
                 self.checks.consent(confirmation.id, &confirmation.expected);
                 self.notice = Some(Notice::info(confirmation.confirmed_notice()));
@@ -166,7 +166,7 @@ impl Wizard {
                 self.plan_again(out);
             }
             KeyInput::Enter => {
-                self.notice = Some(Notice::error(confirmation.refused_notice(field.trimmed())));
+                self.notice = Some(Notice::error(confirmation.refused_notice(field.value())));
             }
             other => {
                 field.edit(other);

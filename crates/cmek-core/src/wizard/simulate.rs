@@ -65,6 +65,8 @@ const KEYS: &[KeyInput] = &[
     KeyInput::End,
     KeyInput::PageUp,
     KeyInput::PageDown,
+    KeyInput::WheelUp,
+    KeyInput::WheelDown,
     KeyInput::Char('y'),
     KeyInput::Char('n'),
     KeyInput::Char('r'),
@@ -173,6 +175,12 @@ impl Simulator {
             30..=31 => {
                 let (width, height) = self.rng.pick(SIZES);
                 Msg::Resize { width, height }
+            }
+            32..=33 => {
+                // What a view might report: any size, any offset, even past the end.
+                let total = self.rng.below(200);
+                let rows = self.rng.below(60);
+                Msg::Viewport(crate::wizard::Viewport { offset: self.rng.below(220), rows, total })
             }
             34..=36 => Msg::Tick,
             37..=39 => {

@@ -192,6 +192,14 @@ pub fn prepared(answers: &SetupAnswers, key_policy: Option<&str>) -> (SetupFacts
     (f, p)
 }
 
+/// Facts and the real plan for Azure `answers` on the vault and key `azure` describes.
+pub fn prepared_azure(answers: &SetupAnswers, azure: crate::plan::azure::AzureFacts) -> (SetupFacts, Plan) {
+    let (mut f, _) = prepared(answers, None);
+    f.cloud = Box::new(azure);
+    let p = plan::build(answers, &f).unwrap();
+    (f, p)
+}
+
 /// The key id of the Azure key the sandbox run creates.
 pub const AZURE_KEY_ID: &str =
     "https://cmek-sandbox.vault.azure.net/keys/anthropic-cmek/4f1c2a9e8b7d46f0a1b2c3d4e5f60718";

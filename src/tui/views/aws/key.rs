@@ -7,16 +7,18 @@ use ratatui::text::{Line, Span};
 
 use cmek_core::model::aws::AwsKeyState;
 use cmek_core::wizard::aws::{AwsKeyScreen, KeyFocus, KeyRow};
-use cmek_core::wizard::{Load, Wizard};
+use cmek_core::wizard::{Load, Viewport, Wizard};
 
 use crate::tui::theme::Theme;
 use crate::tui::views::body::Body;
 use crate::tui::views::field::FieldView;
 use crate::tui::views::text;
 
-pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) -> Viewport {
     let width = usize::from(area.width);
-    let Some(k) = wizard.key_screen().and_then(|k| k.downcast_ref::<AwsKeyScreen>()) else { return };
+    let Some(k) = wizard.key_screen().and_then(|k| k.downcast_ref::<AwsKeyScreen>()) else {
+        return Viewport::default();
+    };
     let mut body = Body::default();
     body.push(Line::from(Span::styled(" Where the key lives", theme.strong)));
     for (label, field, focus, placeholder) in [
@@ -45,7 +47,7 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
     add_lookup_status(wizard, k, theme, &mut body, width);
     body.blank();
     body.extend(text::hanging(vec![Span::styled(" › ", theme.dim)], &explain(k), theme.dim, width));
-    body.draw(frame, area, theme);
+    body.draw(frame, area, theme, wizard.scroll())
 }
 
 fn add_row(k: &AwsKeyScreen, theme: &Theme, body: &mut Body, row: KeyRow, selected: bool, width: usize) {

@@ -4,17 +4,19 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use cmek_core::wizard::Wizard;
 use cmek_core::wizard::azure::{AzureKeyFocus, AzureKeyScreen, vaults};
+use cmek_core::wizard::{Viewport, Wizard};
 
 use crate::tui::theme::Theme;
 use crate::tui::views::body::Body;
 use crate::tui::views::field::FieldView;
 use crate::tui::views::text;
 
-pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) -> Viewport {
     let width = usize::from(area.width);
-    let Some(k) = wizard.key_screen().and_then(|k| k.downcast_ref::<AzureKeyScreen>()) else { return };
+    let Some(k) = wizard.key_screen().and_then(|k| k.downcast_ref::<AzureKeyScreen>()) else {
+        return Viewport::default();
+    };
     let vaults = vaults(wizard.cloud_overview());
     let mut body = Body::default();
     body.push(Line::from(Span::styled(" Which Key Vault?", theme.strong)));
@@ -58,5 +60,5 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
         theme.dim,
         width,
     ));
-    body.draw(frame, area, theme);
+    body.draw(frame, area, theme, wizard.scroll())
 }

@@ -3,7 +3,7 @@
 mod key;
 
 use cmek_core::model::ProviderKind;
-use cmek_core::wizard::Wizard;
+use cmek_core::wizard::{Viewport, Wizard};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -17,7 +17,7 @@ impl CloudViews for Azure {
         ProviderKind::Azure
     }
 
-    fn key_screen(&self, wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) {
+    fn key_screen(&self, wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) -> Viewport {
         key::render(wizard, theme, frame, area)
     }
 

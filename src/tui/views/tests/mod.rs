@@ -9,6 +9,7 @@ mod colours;
 mod key;
 mod overlays;
 mod random_renders;
+mod scrolling;
 mod welcome_and_workspace;
 
 use ratatui::Terminal;
@@ -20,10 +21,19 @@ use cmek_core::wizard::{Msg, Wizard};
 
 use super::render;
 
-/// Draws `wizard` on a `width` x `height` test terminal; returns the buffer.
+/// Draws `wizard` on a `width` x `height` test terminal as the runtime does (what was drawn told
+/// to the wizard, and drawn again when that changed it); returns the buffer.
 pub fn draw_buffer(wizard: &Wizard, theme: &Theme, width: u16, height: u16) -> Buffer {
+    let mut wizard = wizard.clone();
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|frame| render(wizard, theme, frame)).unwrap();
+    for _ in 0..2 {
+        let mut drawn = wizard.viewport();
+        terminal.draw(|frame| drawn = render(&wizard, theme, frame)).unwrap();
+        if drawn == wizard.viewport() {
+            break;
+        }
+        wizard.update(Msg::Viewport(drawn));
+    }
     terminal.backend().buffer().clone()
 }
 

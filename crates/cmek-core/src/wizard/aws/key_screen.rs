@@ -8,7 +8,7 @@ use crate::model::aws::{AwsKeyRef, AwsRegion, KmsAliasName};
 use crate::plan::aws::AwsAnswers;
 use crate::wizard::cloud::{CloudOverview, CloudQuestion, CloudReply, KeyScreen, KeyScreenAction};
 use crate::wizard::field::TextField;
-use crate::wizard::hints::{CTRL_C, HELP, KeyHint, QUIT, hint};
+use crate::wizard::hints::{CTRL_C, HELP, KeyHint, QUIT, hint, minor};
 use crate::wizard::load::Load;
 use crate::wizard::msg::KeyInput;
 use crate::wizard::{Notice, Prefill};
@@ -368,10 +368,10 @@ impl KeyScreen for AwsKeyScreen {
                 vec![hint("type", "ARN, key id or alias"), hint("Enter", "use it"), hint("Esc", "done"), CTRL_C]
             }
             KeyFocus::Choices => vec![
-                hint("↑↓", "choose"),
+                minor("↑↓", "choose"),
                 hint("Enter", "select"),
                 hint("Tab", "fields"),
-                hint("r", "look again"),
+                minor("r", "look again"),
                 hint("Esc", "back"),
                 HELP,
                 QUIT,

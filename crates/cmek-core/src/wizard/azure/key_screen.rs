@@ -7,7 +7,7 @@ use crate::model::azure::{AzureKeyName, AzureVaultRef, VaultResourceId};
 use crate::plan::azure::AzureAnswers;
 use crate::wizard::cloud::{CloudOverview, CloudQuestion, CloudReply, KeyScreen, KeyScreenAction};
 use crate::wizard::field::TextField;
-use crate::wizard::hints::{CTRL_C, HELP, KeyHint, QUIT, hint};
+use crate::wizard::hints::{CTRL_C, HELP, KeyHint, QUIT, hint, minor};
 use crate::wizard::msg::KeyInput;
 use crate::wizard::{Notice, Prefill};
 
@@ -163,7 +163,7 @@ impl KeyScreen for AzureKeyScreen {
                 vec![hint("type", "key name"), hint("Enter", "check"), hint("Tab/Esc", "vaults"), CTRL_C]
             }
             AzureKeyFocus::Vaults => vec![
-                hint("↑↓", "vault"),
+                minor("↑↓", "vault"),
                 hint("Tab", "key name"),
                 hint("Enter", "check"),
                 hint("Esc", "back"),

@@ -138,11 +138,14 @@ fn purge_protection_is_planned_only_after_the_vault_name_is_typed() {
     assert_eq!(j.wizard.pending_confirmation().map(|c| c.expected.as_str()), Some("cmek-sandbox"));
     j.press(KeyInput::Char('p'));
     assert!(j.wizard.is_typing(), "q and ? are letters while the name is typed");
-    j.type_text("other-vault");
-    assert!(j.press(KeyInput::Enter).is_empty(), "a wrong name plans nothing");
-    assert!(j.wizard.confirmation_field().is_some());
-    for _ in 0.."other-vault".len() {
-        j.press(KeyInput::Backspace);
+    // Close is not enough for an irreversible switch: another name, another case, a space.
+    for wrong in ["other-vault", "CMEK-SANDBOX", " cmek-sandbox", "cmek-sandbox "] {
+        j.type_text(wrong);
+        assert!(j.press(KeyInput::Enter).is_empty(), "{wrong:?} plans nothing");
+        assert!(j.wizard.confirmation_field().is_some());
+        for _ in 0..wrong.len() {
+            j.press(KeyInput::Backspace);
+        }
     }
     j.type_text("cmek-sandbox");
     let intents = j.press(KeyInput::Enter);
