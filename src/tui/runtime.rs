@@ -90,7 +90,7 @@ pub async fn run(connector: Connector, prefill: Prefill, theme: Theme) -> Result
                         handle.abort();
                     }
                     drop(guard);
-                    return Ok(Finished { code, recap: recap(&wizard) });
+                    return Ok(Finished { code, recap: wizard.closing_lines() });
                 }
                 Intent::Cancel(ticket) => {
                     if let Some((handle, _)) = tasks.remove(&ticket) {
@@ -144,17 +144,6 @@ pub async fn run(connector: Connector, prefill: Prefill, theme: Theme) -> Result
         };
         pending.extend(wizard.update(msg));
     }
-}
-
-fn recap(wizard: &Wizard) -> Vec<String> {
-    let mut lines = Vec::new();
-    if let Some(cmd) = wizard.summary_command() {
-        lines.push(format!("The same run, non-interactively:\n  {cmd}"));
-    }
-    if let Some(cmd) = wizard.attach_later_command() {
-        lines.push(format!("To attach later (permanent):\n  {cmd}"));
-    }
-    lines
 }
 
 fn ticket_of(intent: &Intent) -> Option<Ticket> {

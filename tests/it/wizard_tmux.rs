@@ -65,6 +65,11 @@ fn the_wizard_takes_a_person_from_welcome_to_an_attached_key() {
     assert!(flat.contains("--confirm-attach wrkspc_01SbxProduction7Kq2Vd"), "{summary}");
     t.keys(&["Enter"]);
     assert_eq!(t.wait_exit(WAIT), 0, "{}", t.screen());
+    // The alternate screen is gone; what the run did stays on the normal one.
+    let left = t.screen().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(left.contains("cmek setup finished: the key is registered and healthy."), "{left}");
+    assert!(left.contains("Changed in this run:") && left.contains("external key: ekey_"), "{left}");
+    assert!(left.contains("workspace: attached:") && left.contains("journal: "), "{left}");
 
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
     let production =
@@ -229,4 +234,30 @@ fn at_80x24_the_azure_plan_scrolls_to_its_last_step_and_the_question_fits() {
     let production =
         saved["platform"]["workspaces"].as_array().unwrap().iter().find(|w| w["name"] == "production").unwrap();
     assert!(production["external_key_id"].as_str().unwrap().starts_with("ekey_"), "{production}");
+}
+
+/// A platform nobody answers at: the first screen says what failed instead of a spinner that
+/// never ends, no cloud row is left at "…", and `q` leaves with nothing changed.
+#[test]
+fn a_dead_platform_is_reported_on_the_first_screen() {
+    let home = tempfile::tempdir().unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let command = format!(
+        "env -i HOME={home} TERM=xterm-256color PATH={path} ANTHROPIC_ADMIN_KEY=sk-ant-admin01-dead-platform-0000 \
+         {bin} --base-url http://127.0.0.1:{port} setup",
+        home = home.path().display(),
+        path = std::env::var("PATH").unwrap_or_default(),
+        bin = env!("CARGO_BIN_EXE_cmek"),
+    );
+    let t = Tmux::start(&command, 100, 32);
+    let failed = t.wait_for("could not be looked up", Duration::from_secs(60));
+    let flat = failed.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(&format!("127.0.0.1:{port}")), "names what did not answer:\n{failed}");
+    assert!(flat.contains("not looked up (the organisation comes first)"), "{failed}");
+    assert!(flat.contains("try again"), "{failed}");
+    t.keys(&["q"]);
+    assert_eq!(t.wait_exit(WAIT), 130);
+    assert!(t.screen().contains("Nothing was changed."), "{}", t.screen());
 }

@@ -58,6 +58,7 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) -> 
         let status = welcome.provider_status(kind);
         let (state, state_style) = match &status {
             ProviderStatus::Waiting => ("…".to_string(), theme.dim),
+            ProviderStatus::NotLookedUp => ("not looked up (the organisation comes first)".to_string(), theme.dim),
             ProviderStatus::Ready => ("ready".to_string(), theme.good),
             ProviderStatus::NeedsCredentials(_) => (
                 cmek_core::clouds::get(kind).map_or("needs credentials", |c| c.needs_credentials().0).to_string(),

@@ -24,6 +24,7 @@ mod msg;
 pub mod overview;
 mod prefill;
 mod read;
+mod recap;
 mod review;
 mod screen;
 mod scroll;
@@ -45,6 +46,7 @@ pub use keys::{MIN_HEIGHT, MIN_WIDTH, QUIT_CODE};
 pub use load::{Load, Work};
 pub use msg::{Intent, KeyInput, Msg, Ticket};
 pub use prefill::Prefill;
+pub use recap::{Mood, ResultField};
 pub use review::{
     FRAME_ROWS, POLICY_HEADER_ROWS, PlanTab, PolicyChange, ReviewState, change_count, policy_change, policy_rows,
 };

@@ -18,6 +18,9 @@ use super::{Notice, Wizard};
 pub enum ProviderStatus {
     /// The organisation is still being looked up.
     Waiting,
+    /// The organisation could not be looked up, so neither was the cloud (it is looked up again
+    /// with it).
+    NotLookedUp,
     Ready,
     /// The cloud's credentials are not usable; the text says why.
     NeedsCredentials(String),
@@ -77,7 +80,11 @@ impl WelcomeState {
         if clouds::get(kind).is_none() {
             return ProviderStatus::NotSupported(NOT_SUPPORTED.into());
         }
-        let Load::Ready(overview) = &self.overview else { return ProviderStatus::Waiting };
+        let overview = match &self.overview {
+            Load::Ready(overview) => overview,
+            Load::Failed(_) => return ProviderStatus::NotLookedUp,
+            _ => return ProviderStatus::Waiting,
+        };
         match overview.state(kind) {
             Some(CloudState::Ready(_)) => ProviderStatus::Ready,
             Some(CloudState::Unusable(why)) => ProviderStatus::NeedsCredentials(why.clone()),
@@ -151,7 +158,7 @@ impl Wizard {
                     supported.join(" or ")
                 )));
             }
-            ProviderStatus::Waiting => {}
+            ProviderStatus::Waiting | ProviderStatus::NotLookedUp => {}
         }
     }
 

@@ -199,3 +199,52 @@ fn the_command_line_repeats_what_was_asked_when_no_key_arn_is_known() {
         "cmek setup --non-interactive --provider aws --key alias/claude-prod --region us-east-1"
     );
 }
+
+/// What is printed once the wizard has closed: how it ended, what changed, the key and
+/// registration, the journal, and the command that repeats the run.
+#[test]
+fn the_lines_left_on_the_screen_say_what_the_run_did() {
+    let mut j = at_attach();
+    j.type_text("production");
+    let intents = j.press(KeyInput::Enter);
+    let [Intent::Attach { ticket, .. }] = intents.as_slice() else { panic!("{intents:?}") };
+    let sentence = format!("{EXTERNAL_KEY_ID} attached to workspace production (wrkspc_01SbxProduction7Kq2Vd)");
+    j.send(Msg::Attached(*ticket, Ok(sentence.clone())));
+    let text = j.wizard.closing_lines().join("\n");
+    assert!(text.starts_with("cmek setup finished: the key is registered and healthy."), "{text}");
+    assert!(text.contains("Changed in this run:\n    • "), "{text}");
+    assert!(text.contains(&format!("KMS key: {KEY_ARN}")), "{text}");
+    assert!(text.contains(&format!("external key: {EXTERNAL_KEY_ID}")), "{text}");
+    assert!(text.contains(&format!("workspace: attached: {sentence}")), "{text}");
+    assert!(text.contains(&format!("journal: {}", test_data::JOURNAL_DIR)), "{text}");
+    assert!(text.contains("The same run, non-interactively:\n  cmek setup --non-interactive"), "{text}");
+}
+
+#[test]
+fn leaving_before_any_change_says_nothing_was_changed() {
+    let mut j = Journey::start(Prefill::default());
+    j.overview(true, true);
+    let text = j.wizard.closing_lines().join("\n");
+    assert!(text.starts_with("cmek setup was left before the end.\n  Nothing was changed."), "{text}");
+    assert!(!text.contains("journal"), "no run, no journal:\n{text}");
+}
+
+#[test]
+fn leaving_while_applying_says_what_is_done_and_how_to_resume() {
+    let (mut j, plan) = Journey::to_apply(Some(0), true);
+    j.engine(first_step_done(&plan));
+    let text = j.wizard.closing_lines().join("\n");
+    assert!(text.starts_with("cmek setup was stopped while applying the plan"), "{text}");
+    assert!(text.contains("resumes from the journal"), "{text}");
+    assert!(text.contains("Changed in this run:\n    • created the key"), "{text}");
+    assert!(text.contains("cmek setup --non-interactive"), "{text}");
+}
+
+fn first_step_done(plan: &crate::plan::Plan) -> crate::run::events::Event {
+    assert!(!plan.steps.is_empty());
+    crate::run::events::Event::StepFinished {
+        index: 0,
+        title: "create the key".into(),
+        outcome: crate::run::events::StepOutcome::Done { detail: "created the key".into() },
+    }
+}

@@ -30,6 +30,11 @@ fn a_failed_overview_shows_the_error_and_enter_retries_with_a_new_ticket() {
     let first = j.awaited();
     j.send(Msg::OverviewLoaded(first, Err(Error::auth("the admin key was refused (401)"))));
     assert_eq!(j.wizard.welcome().overview().error().unwrap().message, "the admin key was refused (401)");
+    // No cloud is left showing "…": they were not looked up, and say so.
+    for kind in j.wizard.welcome().providers() {
+        let status = j.wizard.welcome().provider_status(kind);
+        assert!(!matches!(status, ProviderStatus::Waiting), "{kind}: {status:?}");
+    }
     let retry = j.press(KeyInput::Enter);
     let second = request_ticket(&retry);
     assert_ne!(first, second);
