@@ -8,7 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --quiet --locked
+echo "== building cmek (a few minutes the first time; later runs reuse the build) =="
+cargo build --locked
+echo
 state="$(mktemp -d)"
 trap 'rm -rf "$state"' EXIT
 run() {

@@ -17,19 +17,20 @@ use super::clouds::{CloudConnectArgs, CloudDoctorArgs, CloudSetupArgs};
 )]
 pub struct Cli {
     /// Output format: human text, or one JSON document on stdout
-    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text, env = "CMEK_OUTPUT")]
+    #[arg(long, global = true, help_heading = "Output", value_enum, default_value_t = OutputFormat::Text, env = "CMEK_OUTPUT")]
     pub output: OutputFormat,
     /// Never colour the output (also honoured: the NO_COLOR environment variable)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Output")]
     pub no_color: bool,
     /// More detail (repeat for more)
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Output")]
     pub verbose: u8,
     /// Run against the built-in sandbox (emulated Claude Platform, AWS and Azure on loopback), optionally
     /// starting from a named scenario (see `cmek sandbox --list-scenarios`); nothing real is touched
     #[arg(
         long,
         global = true,
+        help_heading = "Sandbox (rehearse with nothing real touched)",
         value_name = "SCENARIO",
         num_args = 0..=1,
         require_equals = true,
@@ -37,11 +38,18 @@ pub struct Cli {
     )]
     pub sandbox: Option<String>,
     /// With --sandbox: keep the sandbox's state in this JSON file between runs (saved after every change)
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", help_heading = "Sandbox (rehearse with nothing real touched)")]
     pub sandbox_state: Option<PathBuf>,
     /// Run against a sandbox already running (`cmek sandbox` prints this file's path as
     /// CMEK_SANDBOX_ENDPOINTS); nothing real is touched
-    #[arg(long, global = true, value_name = "FILE", env = "CMEK_SANDBOX_ENDPOINTS", conflicts_with = "sandbox")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "CMEK_SANDBOX_ENDPOINTS",
+        conflicts_with = "sandbox",
+        help_heading = "Sandbox (rehearse with nothing real touched)"
+    )]
     pub sandbox_endpoints: Option<PathBuf>,
     #[command(flatten)]
     pub platform: PlatformArgs,
@@ -63,6 +71,7 @@ pub enum OutputFormat {
 
 /// How to reach the Claude Platform Admin API.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Claude Platform")]
 pub struct PlatformArgs {
     /// Admin API base URL
     #[arg(long, global = true, env = "ANTHROPIC_BASE_URL", value_name = "URL")]
@@ -72,10 +81,25 @@ pub struct PlatformArgs {
     pub admin_key_file: Option<PathBuf>,
 }
 
+/// `setup --help`'s examples, from a first rehearsal to a scripted run.
+const SETUP_EXAMPLES: &str = "\
+Examples:
+  Rehearse the whole job in the wizard, on the built-in sandbox (nothing real is touched):
+    cmek --sandbox setup
+  See what would change for a workspace, changing nothing:
+    cmek setup --non-interactive --provider aws --workspace production --plan
+  Set up AWS KMS and attach the key to `production` (attaching is permanent):
+    cmek setup --non-interactive --provider aws --workspace production --confirm-attach production
+  Azure Key Vault, register and validate only (attach later):
+    cmek setup --non-interactive --provider azure --azure-vault my-vault --workspace staging
+  Everything from a file (flags win over it):
+    cmek setup --non-interactive --answers cmek.toml";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create or inspect the key, grant Anthropic, register, validate, and (with explicit consent)
     /// attach: a step-by-step wizard on a terminal, or --non-interactive for scripts
+    #[command(after_help = SETUP_EXAMPLES)]
     Setup(Box<SetupArgs>),
     /// Read-only diagnosis of a registered key, a workspace's key, or a cloud key: ranked findings with their
     /// fixes; exit 1 when a high or critical check fails
@@ -95,35 +119,36 @@ pub enum Command {
 }
 
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "How to run")]
 pub struct SetupArgs {
     /// Never prompt; every input comes from flags, environment and --answers (for scripts and CI)
     #[arg(long)]
     pub non_interactive: bool,
+    /// Show the plan and change nothing
+    #[arg(long)]
+    pub plan: bool,
     /// Answers in a TOML file (provider, workspace, key, display_name and each cloud's: region, alias,
     /// azure_vault, azure_key, azure_key_size, azure_hsm, azure_allow_public_access, azure_rbac_wait); flags win
     #[arg(long, env = "CMEK_ANSWERS", value_name = "FILE")]
     pub answers: Option<PathBuf>,
     /// Cloud key-management service: aws (AWS KMS) or azure (Azure Key Vault)
-    #[arg(long, env = "CMEK_PROVIDER", value_name = "aws|azure")]
+    #[arg(long, env = "CMEK_PROVIDER", value_name = "aws|azure", help_heading = "What to set up")]
     pub provider: Option<String>,
     /// Workspace the key is for: its id (wrkspc_...) or exact name. Omit to register and validate only
-    #[arg(long, env = "CMEK_WORKSPACE", value_name = "ID|NAME")]
+    #[arg(long, env = "CMEK_WORKSPACE", value_name = "ID|NAME", help_heading = "What to set up")]
     pub workspace: Option<String>,
     /// The existing key, as its cloud names it (AWS: ARN, key id or alias/NAME). Default: find
     /// alias/anthropic-cmek, else create a key
-    #[arg(long, env = "CMEK_KEY", value_name = "ARN|ID|ALIAS")]
+    #[arg(long, env = "CMEK_KEY", value_name = "ARN|ID|ALIAS", help_heading = "What to set up")]
     pub key: Option<String>,
     /// Display name of the registered key configuration
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", help_heading = "What to set up")]
     pub display_name: Option<String>,
+    /// Attach the key to this workspace (PERMANENT). Must repeat the --workspace id or name
+    #[arg(long, value_name = "ID|NAME", help_heading = "Irreversible: typed confirmations")]
+    pub confirm_attach: Option<String>,
     #[command(flatten)]
     pub clouds: CloudSetupArgs,
-    /// Show the plan and change nothing
-    #[arg(long)]
-    pub plan: bool,
-    /// Attach the key to this workspace (PERMANENT). Must repeat the --workspace id or name
-    #[arg(long, value_name = "ID|NAME")]
-    pub confirm_attach: Option<String>,
 }
 
 /// What `cmek doctor` looks at. With no selector: the only registered key (several: it lists them).

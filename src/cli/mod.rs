@@ -11,7 +11,9 @@ mod connect;
 mod doctor;
 mod doctor_report;
 mod empty_values;
+mod grammar;
 mod invocation;
+mod parse_hints;
 mod sandbox;
 mod setup;
 mod setup_report;
@@ -20,20 +22,31 @@ mod wizard;
 pub use args::{Cli, Command, OutputFormat, SetupArgs};
 use connect::Reach;
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::FromArgMatches;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::{Format, Output};
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
-    let grammar = Cli::command();
+    let grammar = grammar::command();
     let parsed = grammar.clone().try_get_matches().and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
     let (mut cli, matches) = match parsed {
         Ok(parsed) => parsed,
         Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() { ErrorKind::Usage.exit_code() } else { 0 };
+            if !e.use_stderr() {
+                let _ = e.print();
+                return 0;
+            }
+            // clap repeats the words it did not understand: escaped, like every user string.
+            let message = e.render().to_string();
+            let lines: Vec<_> = message.lines().map(cmek_core::text::escape_controls).collect();
+            eprintln!("{}", lines.join("\n"));
+            let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+            if let Some(hint) = parse_hints::sandbox_without_equals(&args, &grammar) {
+                eprintln!("  hint: {hint}");
+            }
+            return ErrorKind::Usage.exit_code();
         }
     };
     let env = |k: &str| std::env::var(k).ok();

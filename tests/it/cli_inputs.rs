@@ -157,3 +157,48 @@ fn empty_values_are_refused_not_taken_as_not_given() {
     let (code, _, err) = cmek(&["setup", "--non-interactive", "--provider", "aws"], &[KEY, ("AWS_PROFILE", "")]);
     assert_ne!(code, 2, "{err}");
 }
+
+/// `--sandbox nope` (a space) makes clap read `nope` as a command; the hint gives the `=` form.
+#[test]
+fn a_scenario_after_a_space_is_pointed_at_the_equals_form() {
+    let (code, _, err) = cmek(&["--sandbox", "console-wizard", "doctor"], &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("write --sandbox=console-wizard"), "{err}");
+    let (code, _, err) = cmek(&["setup", "--sandbox", "nope", "--non-interactive"], &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("write --sandbox=nope"), "{err}");
+}
+
+/// `setup --help` groups its options and ends with examples; the offline commands do not list
+/// flags that say how to reach a service they never call.
+#[test]
+fn help_is_grouped_and_offline_commands_do_not_offer_connection_flags() {
+    let (code, help, _) = cmek(&["setup", "--help"], &[]);
+    assert_eq!(code, 0);
+    for heading in [
+        "How to run:",
+        "What to set up:",
+        "Irreversible: typed confirmations:",
+        "AWS KMS:",
+        "Azure Key Vault:",
+        "Claude Platform:",
+        "AWS connection:",
+        "Azure connection:",
+        "Examples:",
+    ] {
+        assert!(help.contains(heading), "{heading} missing:\n{help}");
+    }
+    assert!(help.contains("cmek --sandbox setup"), "{help}");
+    for offline in [&["policy", "check", "--help"][..], &["policy", "--help"], &["completions", "--help"]] {
+        let (code, help, _) = cmek(offline, &[]);
+        assert_eq!(code, 0);
+        for flag in ["--aws-profile", "--azure-subscription", "--base-url", "--admin-key-file", "--sandbox"] {
+            assert!(!help.contains(flag), "{offline:?} lists {flag}:\n{help}");
+        }
+        assert!(help.contains("--output"), "output flags stay: {help}");
+    }
+    // Hidden, not removed: a global flag before the command still parses.
+    let (code, out, err) = cmek(&["--aws-profile", "p", "completions", "bash"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("cmek"));
+}

@@ -4,6 +4,7 @@ use clap::Args;
 
 /// How to reach AWS (the standard credential chain is used unless overridden here).
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "AWS connection")]
 pub struct AwsConnectArgs {
     /// AWS shared-config profile to use
     #[arg(long, global = true, env = "AWS_PROFILE", value_name = "NAME")]
@@ -15,6 +16,7 @@ pub struct AwsConnectArgs {
 
 /// `setup`'s AWS flags (the key itself is the shared `--key`).
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "AWS KMS")]
 pub struct AwsSetupArgs {
     /// AWS region for a new key and the alias look-up [default: us-east-2]
     #[arg(long, env = "CMEK_REGION", value_name = "REGION")]

@@ -5,6 +5,7 @@ use clap::Args;
 /// How to reach Azure (the Azure credential chain is used: client secret or workload identity from
 /// AZURE_* variables, managed identity, then `az login`).
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Azure connection")]
 pub struct AzureConnectArgs {
     /// Azure subscription to look for Key Vaults in [default: the first the signed-in identity sees]
     #[arg(long, global = true, env = "AZURE_SUBSCRIPTION_ID", value_name = "ID")]
@@ -22,6 +23,7 @@ pub struct AzureConnectArgs {
 
 /// `setup`'s Azure flags.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Azure Key Vault")]
 pub struct AzureSetupArgs {
     /// Azure: the Key Vault, by name, URI or ARM resource id [default: the only vault in reach]
     #[arg(long, env = "CMEK_AZURE_VAULT", value_name = "NAME|URI|ID")]
@@ -40,7 +42,7 @@ pub struct AzureSetupArgs {
     #[arg(long)]
     pub azure_allow_public_access: bool,
     /// Azure: turn purge protection on (IRREVERSIBLE). Must repeat the vault's name
-    #[arg(long, value_name = "VAULT")]
+    #[arg(long, value_name = "VAULT", help_heading = "Irreversible: typed confirmations")]
     pub confirm_purge_protection: Option<String>,
     /// Azure: how long validation keeps retrying while a new role assignment takes effect (e.g. 10m, 90s, 0)
     /// [default: 10m]

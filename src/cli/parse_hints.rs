@@ -1,0 +1,43 @@
+//! What clap's own parse errors cannot know: the likely slip behind them, said as a hint.
+
+use std::ffi::OsString;
+
+/// `--sandbox nope` (a space, not `=`) leaves `nope` to be read as a command or an argument, and
+/// clap then reports that word; the user meant `--sandbox=nope`.
+pub fn sandbox_without_equals(args: &[OsString], grammar: &clap::Command) -> Option<String> {
+    let words: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    let at = words.iter().position(|w| w == "--sandbox")?;
+    let next = words.get(at + 1)?;
+    let is_command = grammar.get_subcommands().any(|c| c.get_name() == next) || next == "help";
+    if next.starts_with('-') || is_command {
+        return None;
+    }
+    let next = cmek_core::text::escape_controls(next);
+    Some(format!(
+        "--sandbox takes its scenario after an '=': write --sandbox={next} (`cmek sandbox --list-scenarios` lists them)"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hint(words: &[&str]) -> Option<String> {
+        let args: Vec<OsString> = words.iter().map(OsString::from).collect();
+        sandbox_without_equals(&args, &super::super::grammar::command())
+    }
+
+    #[test]
+    fn a_scenario_after_a_space_gets_the_equals_form() {
+        let h = hint(&["cmek", "--sandbox", "console-wizard", "doctor"]).unwrap();
+        assert!(h.contains("--sandbox=console-wizard"), "{h}");
+        assert!(hint(&["cmek", "setup", "--sandbox", "nope"]).unwrap().contains("--sandbox=nope"));
+    }
+
+    #[test]
+    fn a_command_or_a_flag_after_sandbox_is_not_a_slip() {
+        assert_eq!(hint(&["cmek", "--sandbox", "setup", "nope"]), None);
+        assert_eq!(hint(&["cmek", "--sandbox", "--output", "json"]), None);
+        assert_eq!(hint(&["cmek", "--sandbox=nope", "setup"]), None);
+    }
+}
