@@ -71,10 +71,7 @@ fn the_wizard_takes_a_person_from_welcome_to_an_attached_key() {
     assert!(left.contains("Changed in this run:") && left.contains("external key: ekey_"), "{left}");
     assert!(left.contains("workspace: attached:") && left.contains("journal: "), "{left}");
 
-    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
-    let production =
-        saved["platform"]["workspaces"].as_array().unwrap().iter().find(|w| w["name"] == "production").unwrap();
-    assert!(production["external_key_id"].as_str().unwrap().starts_with("ekey_"), "{production}");
+    let saved = saved_with_production_attached(&state);
     let others_attached = saved["platform"]["workspaces"]
         .as_array()
         .unwrap()
@@ -126,12 +123,7 @@ fn quitting_early_changes_nothing_and_restores_the_terminal() {
 /// attaches once it has propagated.
 #[test]
 fn the_wizard_sets_up_azure_and_shows_the_propagation_wait() {
-    let home = tempfile::tempdir().unwrap();
-    let state = home.path().join("sandbox.json");
-    let command = wizard_command(home.path(), &state)
-        .replace("--sandbox ", "--sandbox=azure-propagation-delay ")
-        .replace(" setup", " setup --provider azure");
-    let t = Tmux::start(&command, 100, 32);
+    let (_home, state, t) = azure_wizard("azure-propagation-delay", 100, 32);
 
     let welcome = t.wait_for("in reach", WAIT);
     assert!(welcome.contains("▸ Azure Key Vault"), "the answers' provider is highlighted:\n{welcome}");
@@ -159,37 +151,24 @@ fn the_wizard_sets_up_azure_and_shows_the_propagation_wait() {
     t.wait_for("Waiting for Anthropic's new role assignment", Duration::from_secs(60));
     let waiting = t.wait_for("Esc stop waiting", WAIT);
     assert!(waiting.contains("ForbiddenByRbac") && waiting.contains("of at most 600s"), "{waiting}");
-    t.wait_for("Validated", Duration::from_secs(120));
-    t.keys(&["Enter"]);
-    t.wait_for("Type the workspace's name", WAIT);
-    t.type_text("production");
-    t.keys(&["Enter"]);
-    t.wait_for("Step 9 of 9: Summary", WAIT);
+    attach_to_production_once_validated(&t);
     let summary = t.wait_for("Enter/q exit", WAIT);
     let flat = summary.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat.contains("--provider azure") && flat.contains("--azure-vault cmek-sandbox"), "{summary}");
     t.keys(&["Enter"]);
     assert_eq!(t.wait_exit(WAIT), 0, "{}", t.screen());
 
-    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
-    let production =
-        saved["platform"]["workspaces"].as_array().unwrap().iter().find(|w| w["name"] == "production").unwrap();
-    assert!(production["external_key_id"].as_str().unwrap().starts_with("ekey_"), "{production}");
+    let saved = saved_with_production_attached(&state);
     let vault = &saved["azure"]["vaults"][0];
     assert!(vault["keys"].as_array().unwrap().iter().any(|k| k["name"] == "anthropic-cmek"), "{vault}");
 }
 
 /// At 80x24 the longest Azure plans do not fit: the person scrolls to the last step (End, then
-/// the wheel back up and PgDn down again), sees the attach step, and approves in a question that
-/// is shown whole.
+/// PgUp back to the top and PgDn down again), sees the attach step, and approves in a question
+/// that is shown whole.
 #[test]
 fn at_80x24_the_azure_plan_scrolls_to_its_last_step_and_the_question_fits() {
-    let home = tempfile::tempdir().unwrap();
-    let state = home.path().join("sandbox.json");
-    let command = wizard_command(home.path(), &state)
-        .replace("--sandbox ", "--sandbox=azure-firewall-missing-range ")
-        .replace(" setup", " setup --provider azure");
-    let t = Tmux::start(&command, 80, 24);
+    let (_home, state, t) = azure_wizard("azure-firewall-missing-range", 80, 24);
 
     t.wait_for("in reach", WAIT);
     t.keys(&["Enter"]);
@@ -221,19 +200,42 @@ fn at_80x24_the_azure_plan_scrolls_to_its_last_step_and_the_question_fits() {
     let question = t.wait_for("y apply", WAIT);
     assert!(question.contains("Attaching is not part of this"), "the whole question is shown:\n{question}");
     t.keys(&["y"]);
+    attach_to_production_once_validated(&t);
+    t.keys(&["Enter"]);
+    assert_eq!(t.wait_exit(WAIT), 0, "{}", t.screen());
+    saved_with_production_attached(&state);
+}
+
+/// From the Validate screen: waits for the validation, types `production` at the attach gate and
+/// waits for the Summary.
+fn attach_to_production_once_validated(t: &Tmux) {
     t.wait_for("Validated", Duration::from_secs(120));
     t.keys(&["Enter"]);
     t.wait_for("Type the workspace's name", WAIT);
     t.type_text("production");
     t.keys(&["Enter"]);
     t.wait_for("Step 9 of 9: Summary", WAIT);
-    t.keys(&["Enter"]);
-    assert_eq!(t.wait_exit(WAIT), 0, "{}", t.screen());
+}
 
-    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+/// The wizard on Azure in sandbox `scenario`, in a `width` x `height` terminal; the sandbox's
+/// state file is returned with the directory that holds it.
+fn azure_wizard(scenario: &str, width: u16, height: u16) -> (tempfile::TempDir, std::path::PathBuf, Tmux) {
+    let home = tempfile::tempdir().unwrap();
+    let state = home.path().join("sandbox.json");
+    let command = wizard_command(home.path(), &state)
+        .replace("--sandbox ", &format!("--sandbox={scenario} "))
+        .replace(" setup", " setup --provider azure");
+    let t = Tmux::start(&command, width, height);
+    (home, state, t)
+}
+
+/// The saved sandbox, once it is checked that `production` has a key attached.
+fn saved_with_production_attached(state: &std::path::Path) -> Value {
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(state).unwrap()).unwrap();
     let production =
         saved["platform"]["workspaces"].as_array().unwrap().iter().find(|w| w["name"] == "production").unwrap();
     assert!(production["external_key_id"].as_str().unwrap().starts_with("ekey_"), "{production}");
+    saved
 }
 
 /// A platform nobody answers at: the first screen says what failed instead of a spinner that
