@@ -2,11 +2,12 @@
 //! cloud when it starts from the cloud's name rather than from one of its values: a registered
 //! configuration, a validation error text, a catalogue id, the Welcome screen.
 //!
-//! Each cloud's entry (`aws.rs`, `azure.rs`) only hands over to its own folders in `plan`,
-//! `doctor` and `wizard`.
+//! Each cloud's entry (`aws.rs`, `gcp.rs`, `azure.rs`) only hands over to its own folders in
+//! `plan`, `doctor` and `wizard`.
 
 mod aws;
 mod azure;
+mod gcp;
 
 use crate::doctor::{CloudDoctorFacts, CloudKeyRef, Finding};
 use crate::model::{ProviderConfig, ProviderKind};
@@ -77,7 +78,7 @@ pub trait Cloud: Send + Sync {
 
 /// Every cloud this build sets up, in the order the Welcome screen lists them.
 pub fn all() -> &'static [&'static dyn Cloud] {
-    &[&aws::Aws, &azure::Azure]
+    &[&aws::Aws, &gcp::Gcp, &azure::Azure]
 }
 
 /// The cloud `kind` names, when this build sets it up.

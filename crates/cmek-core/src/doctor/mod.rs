@@ -4,7 +4,7 @@
 //! validation mapping.
 //!
 //! Shared: the platform's findings, the validation verdict, the catalogue's annotations and the
-//! ranking. Each cloud's findings are in its folder (`aws`, `azure`), reached through `cloud`.
+//! ranking. Each cloud's findings are in its folder (`aws`, `azure`, `gcp`), reached through `cloud`.
 
 pub mod aws;
 pub mod azure;
@@ -12,6 +12,7 @@ pub(crate) mod catalogue;
 pub mod cloud;
 pub mod facts;
 pub mod finding;
+pub mod gcp;
 mod platform_rules;
 pub mod report;
 pub mod validation;

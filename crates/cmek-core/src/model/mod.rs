@@ -2,11 +2,12 @@
 //!
 //! Parsing here is the single place where user input becomes trusted values: a value that
 //! parsed is well-formed, so later layers never re-check it. No I/O, no SDK types. Each cloud's
-//! own values are in its folder (`aws`, `azure`): shared code never needs them.
+//! own values are in its folder (`aws`, `azure`, `gcp`): shared code never needs them.
 
 pub mod aws;
 pub mod azure;
 mod error;
+pub mod gcp;
 mod platform_ids;
 mod provider;
 mod provider_config;

@@ -14,6 +14,7 @@ mod build;
 mod checks;
 mod cloud;
 mod facts;
+pub mod gcp;
 mod step;
 mod view;
 mod workspace_checks;

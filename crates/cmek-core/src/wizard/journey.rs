@@ -154,6 +154,14 @@ impl Journey {
         plan
     }
 
+    /// Answers the pending `BuildPlan` with the real planner's plan on the cloud facts `cloud`.
+    pub fn plan_ready_with(&mut self, cloud: Box<dyn crate::plan::CloudFacts>) -> Plan {
+        let (facts, plan) = test_data::prepared_with(&self.last_answers(), cloud);
+        let t = self.awaited();
+        self.send(Msg::PlanReady(t, Ok((facts, plan.clone()))));
+        plan
+    }
+
     pub fn plan_failed(&mut self, error: Error) {
         let t = self.awaited();
         self.send(Msg::PlanReady(t, Err(error)));

@@ -16,6 +16,7 @@ mod checks;
 pub mod cloud;
 mod command;
 mod field;
+pub mod gcp;
 mod hints;
 mod key_screen;
 mod keys;

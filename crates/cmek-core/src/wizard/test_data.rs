@@ -95,6 +95,14 @@ pub fn overview(aws_found: bool, staging_attached: bool) -> Overview {
                         .into(),
                 ),
             ),
+            (
+                ProviderKind::Gcp,
+                CloudState::Unusable(
+                    "no Google credentials: gcloud auth application-default login, or set \
+                     GOOGLE_APPLICATION_CREDENTIALS"
+                        .into(),
+                ),
+            ),
         ],
     }
 }
@@ -177,14 +185,20 @@ pub fn facts(workspace: Option<WorkspaceFacts>, key: Option<AwsKeyFacts>) -> Set
     }
 }
 
-/// Facts and the real plan for `answers`: a new key when `key_policy` is None, else an existing
-/// key carrying that fixture policy. Azure answers get the sandbox's seeded vault, nothing done.
-pub fn prepared(answers: &SetupAnswers, key_policy: Option<&str>) -> (SetupFacts, Plan) {
+/// The platform's facts for `answers` (the workspace it names), with an AWS key (carrying
+/// `key_policy`, or new) as the cloud's part.
+fn base_facts(answers: &SetupAnswers, key_policy: Option<&str>) -> SetupFacts {
     let workspace = answers
         .workspace
         .as_ref()
         .and_then(|r| WORKSPACES.iter().position(|(id, name, _)| r.matches(id, name)).map(workspace_facts));
-    let mut f = facts(workspace, key_policy.map(key_facts));
+    facts(workspace, key_policy.map(key_facts))
+}
+
+/// Facts and the real plan for `answers`: a new key when `key_policy` is None, else an existing
+/// key carrying that fixture policy. Azure answers get the sandbox's seeded vault, nothing done.
+pub fn prepared(answers: &SetupAnswers, key_policy: Option<&str>) -> (SetupFacts, Plan) {
+    let mut f = base_facts(answers, key_policy);
     if answers.provider() == ProviderKind::Azure {
         f.cloud = Box::new(plan::azure::fixtures::sandbox());
     }
@@ -194,8 +208,13 @@ pub fn prepared(answers: &SetupAnswers, key_policy: Option<&str>) -> (SetupFacts
 
 /// Facts and the real plan for Azure `answers` on the vault and key `azure` describes.
 pub fn prepared_azure(answers: &SetupAnswers, azure: crate::plan::azure::AzureFacts) -> (SetupFacts, Plan) {
-    let (mut f, _) = prepared(answers, None);
-    f.cloud = Box::new(azure);
+    prepared_with(answers, Box::new(azure))
+}
+
+/// Facts with the cloud's part `cloud`, and the real plan for `answers` on them.
+pub fn prepared_with(answers: &SetupAnswers, cloud: Box<dyn crate::plan::CloudFacts>) -> (SetupFacts, Plan) {
+    let mut f = base_facts(answers, None);
+    f.cloud = cloud;
     let p = plan::build(answers, &f).unwrap();
     (f, p)
 }

@@ -62,11 +62,12 @@ fn a_key_not_among_the_candidates_stays_typed() {
 
 #[test]
 fn bad_prefilled_values_show_as_field_errors_and_notes() {
-    let mut p = Prefill { provider: Some("gcp".into()), display_name: Some("x".repeat(300)), ..Prefill::default() };
+    let mut p = Prefill { provider: Some("oci".into()), display_name: Some("x".repeat(300)), ..Prefill::default() };
     p.set("region", Some("eu-west-1"));
     p.set("alias", Some("anthropic"));
     let (w, _) = Wizard::new(p);
-    assert!(w.welcome().note().unwrap().contains("Google Cloud KMS"));
+    let note = w.welcome().note().unwrap();
+    assert!(note.contains("`oci` is not a valid provider") && note.contains("AWS KMS is selected instead"), "{note}");
     assert_eq!(w.welcome().highlighted(), crate::model::ProviderKind::Aws);
     assert!(aws_screen(&w).region().error().unwrap().contains("outside the US"));
     assert!(aws_screen(&w).alias().error().is_some());
