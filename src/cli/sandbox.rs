@@ -42,6 +42,7 @@ pub async fn start_for_command(cli: &Cli, out: &Output) -> Result<Option<Sandbox
         platform_port: 0,
         aws_port: 0,
         azure_port: 0,
+        gcp_port: 0,
     })
     .await
     .map_err(|e| Error::usage(e.to_string()))?;
@@ -74,6 +75,7 @@ pub async fn run(cli: &Cli, args: &SandboxArgs, out: &Output) -> Result<i32> {
         platform_port: args.port,
         aws_port: args.aws_port,
         azure_port: args.azure_port,
+        gcp_port: 0,
     })
     .await
     .map_err(|e| {

@@ -23,6 +23,7 @@ pub async fn sandbox(scenario: &str) -> Sandbox {
         platform_port: 0,
         aws_port: 0,
         azure_port: 0,
+        gcp_port: 0,
     })
     .await
     .expect("start the sandbox")

@@ -476,6 +476,7 @@ mod engine_level {
             platform_port: 0,
             aws_port: 0,
             azure_port: 0,
+            gcp_port: 0,
         };
         let sb = Sandbox::start(options).await.unwrap();
         sb.azure.with_state(|s| s.vault_mut(VAULT_NAME).unwrap().network_acls.ip_rules.retain(|r| r != RANGE));

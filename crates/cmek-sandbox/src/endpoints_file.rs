@@ -1,7 +1,7 @@
 //! A running sandbox's endpoints as a file: `cmek sandbox` writes it and exports its path, so a
 //! `cmek` started elsewhere (another terminal, a test that kills clients) works against that
 //! sandbox exactly as against an in-process one: its platform, its AWS, its Azure with its CA and
-//! loopback names. The file holds the sandbox's throwaway secrets, as its state file does, and is
+//! loopback names, its Google Cloud KMS with the customer admin's token. The file holds the sandbox's throwaway secrets, as its state file does, and is
 //! created readable by its owner only.
 
 use std::path::Path;
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::SandboxError;
 use super::aws::AwsCredentials;
-use super::world::{AzureSandboxEndpoints, SandboxEndpoints};
+use super::world::{AzureSandboxEndpoints, GcpSandboxEndpoints, SandboxEndpoints};
 
 const WHAT: &str = "sandbox endpoints file";
 pub const ENDPOINTS_FORMAT: &str = "cmek.sandbox-endpoints/v1";
@@ -26,6 +26,16 @@ struct File {
     aws_access_key_id: String,
     aws_secret_access_key: String,
     azure: AzureFile,
+    gcp: GcpFile,
+}
+
+#[derive(Serialize, Deserialize)]
+struct GcpFile {
+    endpoint: String,
+    access_token: String,
+    principal: String,
+    project_id: String,
+    location: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -68,6 +78,13 @@ pub fn write(endpoints: &SandboxEndpoints, path: &Path) -> Result<(), SandboxErr
             identity_endpoint: az.identity_endpoint.clone(),
             identity_header: az.identity_header.expose_secret().to_string(),
         },
+        gcp: GcpFile {
+            endpoint: e.gcp.endpoint.clone(),
+            access_token: e.gcp.access_token.expose_secret().to_string(),
+            principal: e.gcp.principal.clone(),
+            project_id: e.gcp.project_id.clone(),
+            location: e.gcp.location.clone(),
+        },
     };
     let text = serde_json::to_string_pretty(&file).map_err(|e| config(format!("cannot serialise it: {e}")))?;
     let fail = |e: std::io::Error| config(format!("cannot write {}: {e}", path.display()));
@@ -94,6 +111,7 @@ pub fn read(path: &Path) -> Result<SandboxEndpoints, SandboxError> {
     }
     let base_url = url::Url::parse(&file.base_url).map_err(|e| bad(format!("base_url: {e}")))?;
     let az = file.azure;
+    let gcp = file.gcp;
     Ok(SandboxEndpoints {
         base_url,
         admin_key: SecretString::from(file.admin_key),
@@ -117,6 +135,13 @@ pub fn read(path: &Path) -> Result<SandboxEndpoints, SandboxError> {
             identity_endpoint: az.identity_endpoint,
             identity_header: SecretString::from(az.identity_header),
         },
+        gcp: GcpSandboxEndpoints {
+            endpoint: gcp.endpoint,
+            access_token: SecretString::from(gcp.access_token),
+            principal: gcp.principal,
+            project_id: gcp.project_id,
+            location: gcp.location,
+        },
     })
 }
 
@@ -138,6 +163,7 @@ mod tests {
             platform_port: 0,
             aws_port: 0,
             azure_port: 0,
+            gcp_port: 0,
         })
         .await
         .unwrap();
@@ -151,6 +177,10 @@ mod tests {
         assert_eq!(back.aws_credentials.access_key_id, e.aws_credentials.access_key_id);
         assert_eq!(back.azure.port, e.azure.port);
         assert_eq!(back.azure.client_secret.expose_secret(), e.azure.client_secret.expose_secret());
+        assert_eq!(back.gcp.endpoint, e.gcp.endpoint);
+        assert_eq!(back.gcp.access_token.expose_secret(), e.gcp.access_token.expose_secret());
+        assert_eq!((back.gcp.project_id.as_str(), back.gcp.location.as_str()), ("cmek-sandbox", "us-central1"));
+        assert_eq!(back.gcp.principal, e.gcp.principal);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -1,20 +1,23 @@
-//! `cmek-sandbox`: loopback emulators of the Claude Platform Admin API, AWS KMS/STS and Azure
-//! (Key Vault, ARM, Graph, Entra), for tests and rehearsals that must never touch a real account.
+//! `cmek-sandbox`: loopback emulators of the Claude Platform Admin API, AWS KMS/STS, Azure
+//! (Key Vault, ARM, Graph, Entra) and Google Cloud KMS, for tests and rehearsals that must never
+//! touch a real account.
 //!
 //! The emulators speak the real wire protocols (the Admin API's JSON, AWS's SigV4-signed JSON
-//! and query protocols, Azure's REST over TLS with Entra tokens), so real clients talk to them
-//! unchanged: `cmek`'s own, the official AWS and Azure SDKs, the `anthropic` SDK. They do real
-//! cryptography (AES-GCM and RSA-OAEP with keys they generate) and enforce what the services
-//! enforce: signatures, key policies and resource control policies (with `cmek-core`'s IAM
-//! evaluator), RBAC with its propagation delay, firewalls, soft delete, Azure Policy, and the
+//! and query protocols, Azure's REST over TLS with Entra tokens, Cloud KMS's REST with bearer
+//! tokens), so real clients talk to them unchanged: `cmek`'s own, the official AWS, Azure and
+//! Google clients, the `anthropic` SDK. They do real cryptography (AES-GCM and RSA-OAEP with keys
+//! they generate) and enforce what the services enforce: signatures, key policies and resource
+//! control policies (with `cmek-core`'s IAM evaluator), RBAC with its propagation delay,
+//! firewalls, soft delete, Azure Policy, Google IAM with its organisation policies, and the
 //! platform's write-once attach with key validation made as Anthropic. Other projects can start
 //! them in their own tests; `cmek --sandbox` and `cmek sandbox` start them for people.
 //!
-//! Map: [`platform`], [`aws`], [`azure`] (one emulator each), [`faults`] (injected transient
-//! failures), [`scenarios`] (named starting states), [`Sandbox`] (all three wired together, saved
-//! to a state file), [`ca_bundle`] (the Azure emulator's CA for other tools), `secret`. The only
-//! project crate this depends on is `cmek-core` (domain ids, published identities, the policy
-//! evaluator); it never uses the `cmek` product's clients or types, so it can catch their mistakes.
+//! Map: [`platform`], [`aws`], [`azure`], [`gcp`] (one emulator each), [`faults`] (injected
+//! transient failures), [`scenarios`] (named starting states), [`Sandbox`] (all of them wired
+//! together, saved to a state file), [`ca_bundle`] (the Azure emulator's CA for other tools),
+//! `secret`. The only project crate this depends on is `cmek-core` (domain ids, published
+//! identities, the policy evaluator); it never uses the `cmek` product's clients or types, so it
+//! can catch their mistakes.
 #![forbid(unsafe_code)]
 
 pub mod after_change;
@@ -23,13 +26,16 @@ pub mod azure;
 pub mod ca_bundle;
 pub mod endpoints_file;
 pub mod faults;
+pub mod gcp;
 pub mod platform;
 pub mod scenarios;
 pub mod secret;
 mod serve;
 mod world;
 
-pub use world::{AzureSandboxEndpoints, REGION, STATE_FORMAT, Sandbox, SandboxEndpoints, SandboxOptions};
+pub use world::{
+    AzureSandboxEndpoints, GcpSandboxEndpoints, REGION, STATE_FORMAT, Sandbox, SandboxEndpoints, SandboxOptions,
+};
 
 /// Why an emulator could not be started or stopped cleanly.
 #[derive(Debug, thiserror::Error)]

@@ -1,4 +1,4 @@
-//! One complete sandbox: the AWS and Azure emulators and the platform emulator, wired so the
+//! One complete sandbox: the AWS, Azure and Google Cloud KMS emulators and the platform emulator, wired so the
 //! platform validates keys by calling the cloud as Anthropic, started from a scenario or a saved
 //! state, and saved back (atomically) after every change and when asked.
 
@@ -14,8 +14,10 @@ use super::SandboxError;
 use super::after_change::AfterChange;
 use super::aws::{self, AwsCredentials, AwsEmulatorConfig, AwsState, RunningAws};
 use super::azure::{self as azure_emulator, AzureEmulatorConfig, AzureState, RunningAzure};
+use super::gcp::{self as gcp_emulator, GcpEmulatorConfig, GcpState, RunningGcp};
 use super::platform::{
-    self, AnthropicIdentity, AwsBackend, AzureBackend, PlatformSandboxConfig, PlatformState, RunningPlatform,
+    self, AnthropicIdentity, AwsBackend, AzureBackend, GcpBackend, PlatformSandboxConfig, PlatformState,
+    RunningPlatform,
 };
 use super::scenarios::Scenario;
 use cmek_core::identities;
@@ -34,6 +36,8 @@ pub struct SandboxOptions {
     pub platform_port: u16,
     pub aws_port: u16,
     pub azure_port: u16,
+    /// The Google Cloud KMS emulator's port (0: a free one).
+    pub gcp_port: u16,
 }
 
 /// Everything saved in a state file.
@@ -48,6 +52,9 @@ struct SavedState {
     /// Absent in files written before the Azure emulator was part of the sandbox.
     #[serde(default = "AzureState::seeded")]
     azure: AzureState,
+    /// Absent in files written before the Google Cloud KMS emulator was part of the sandbox.
+    #[serde(default = "GcpState::seeded")]
+    gcp: GcpState,
 }
 
 /// What a client needs to reach the sandbox: the same values `cmek sandbox` exports, as plain
@@ -61,6 +68,7 @@ pub struct SandboxEndpoints {
     /// The customer's principal.
     pub aws_credentials: AwsCredentials,
     pub azure: AzureSandboxEndpoints,
+    pub gcp: GcpSandboxEndpoints,
 }
 
 impl SandboxEndpoints {
@@ -91,6 +99,22 @@ pub struct AzureSandboxEndpoints {
     pub identity_header: SecretString,
 }
 
+/// What a Google Cloud KMS client needs to reach the emulated Cloud KMS (plain HTTP on loopback).
+#[derive(Debug, Clone)]
+pub struct GcpSandboxEndpoints {
+    /// `http://127.0.0.1:<port>`: the Cloud KMS endpoint (Resource Manager's and Service
+    /// Usage's too, for the project's IAM policy and the Cloud KMS API's state).
+    pub endpoint: String,
+    /// The customer admin's access token: send `Authorization: Bearer <token>`.
+    pub access_token: SecretString,
+    /// Who that token stands for (`serviceAccount:cmek-admin@cmek-sandbox.iam.gserviceaccount.com`).
+    pub principal: String,
+    /// The seeded project (`cmek-sandbox`).
+    pub project_id: String,
+    /// The default location for the key ring (`us-central1`).
+    pub location: String,
+}
+
 pub struct Sandbox {
     pub scenario: &'static Scenario,
     /// Started from a state file rather than from the scenario.
@@ -98,6 +122,7 @@ pub struct Sandbox {
     pub platform: RunningPlatform,
     pub aws: RunningAws,
     pub azure: RunningAzure,
+    pub gcp: RunningGcp,
     admin_key: SecretString,
     saver: Arc<Saver>,
 }
@@ -110,6 +135,7 @@ struct Saver {
     platform: Box<dyn Fn() -> PlatformState + Send + Sync>,
     aws: Box<dyn Fn() -> AwsState + Send + Sync>,
     azure: Box<dyn Fn() -> AzureState + Send + Sync>,
+    gcp: Box<dyn Fn() -> GcpState + Send + Sync>,
     /// What was last written, so unchanged state is not rewritten. Held while a save snapshots
     /// and writes, so concurrent saves write in order and the file ends with the latest state.
     last_saved: Mutex<Option<String>>,
@@ -126,6 +152,7 @@ impl Saver {
             platform: (self.platform)(),
             aws: (self.aws)(),
             azure: (self.azure)(),
+            gcp: (self.gcp)(),
         };
         let text = serde_json::to_string_pretty(&state)
             .map_err(|e| SandboxError::Config { what: WHAT, message: format!("cannot serialise the state: {e}") })?;
@@ -151,9 +178,9 @@ impl Sandbox {
             Some(s) => s.admin_key.clone(),
             None => format!("sk-ant-admin01-sandbox-{}", Alphanumeric.sample_string(&mut rand::rng(), 32)),
         });
-        let (platform_state, aws_state, azure_state) = match saved {
-            Some(s) => (Some(s.platform), s.aws, s.azure),
-            None => (None, AwsState::seeded(), AzureState::seeded()),
+        let (platform_state, aws_state, azure_state, gcp_state) = match saved {
+            Some(s) => (Some(s.platform), s.aws, s.azure, s.gcp),
+            None => (None, AwsState::seeded(), AzureState::seeded(), GcpState::seeded()),
         };
 
         let after_change = AfterChange::default();
@@ -172,6 +199,13 @@ impl Sandbox {
             after_change: after_change.clone(),
         })
         .await?;
+        let gcp = gcp_emulator::start(GcpEmulatorConfig {
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, opts.gcp_port)),
+            state: gcp_state,
+            faults: scenario.faults,
+            after_change: after_change.clone(),
+        })
+        .await?;
         let platform = platform::start(PlatformSandboxConfig {
             admin_key: admin_key.clone(),
             aws: Some(AwsBackend {
@@ -184,6 +218,10 @@ impl Sandbox {
                 }),
             }),
             azure: Some(azure_backend(&azure)),
+            gcp: Some(GcpBackend {
+                endpoint: gcp.endpoint_url(),
+                anthropic_token: SecretString::from(gcp.anthropic_token()),
+            }),
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, opts.platform_port)),
             initial: platform_state,
             faults: scenario.faults,
@@ -198,9 +236,11 @@ impl Sandbox {
             platform: Box::new(platform.state_source()),
             aws: Box::new(aws.state_source()),
             azure: Box::new(azure.state_source()),
+            gcp: Box::new(gcp.state_source()),
             last_saved: Mutex::new(None),
         });
-        let sandbox = Sandbox { scenario, restored: !fresh, platform, aws, azure, admin_key, saver: saver.clone() };
+        let sandbox =
+            Sandbox { scenario, restored: !fresh, platform, aws, azure, gcp, admin_key, saver: saver.clone() };
         if fresh {
             (sandbox.scenario.arrange)(&sandbox).map_err(|message| SandboxError::Config { what: WHAT, message })?;
             sandbox.save()?;
@@ -228,6 +268,13 @@ impl Sandbox {
             aws_region: REGION.to_string(),
             aws_credentials: self.aws.customer().credentials,
             azure: self.azure_endpoints(),
+            gcp: GcpSandboxEndpoints {
+                endpoint: self.gcp.endpoint_url(),
+                access_token: SecretString::from(self.gcp.admin_token()),
+                principal: gcp_emulator::ADMIN_PRINCIPAL.to_string(),
+                project_id: gcp_emulator::PROJECT_ID.to_string(),
+                location: gcp_emulator::LOCATION.to_string(),
+            },
         }
     }
 
@@ -266,6 +313,7 @@ impl Sandbox {
         self.save()?;
         self.platform.shutdown().await?;
         self.azure.shutdown().await?;
+        self.gcp.shutdown().await?;
         self.aws.shutdown().await
     }
 }

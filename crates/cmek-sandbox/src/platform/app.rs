@@ -1,10 +1,10 @@
-//! What every handler shares: the store, the accepted admin key, and where validation reaches AWS and Azure.
+//! What every handler shares: the store, the accepted admin key, and where validation reaches AWS, Azure and GCP.
 
 use std::sync::Arc;
 
 use secrecy::SecretString;
 
-use super::config::{AwsBackend, AzureBackend};
+use super::config::{AwsBackend, AzureBackend, GcpBackend};
 use super::state::SharedStore;
 use crate::faults::FaultPlan;
 
@@ -14,6 +14,7 @@ pub struct AppState {
     pub admin_key: SecretString,
     pub aws: Option<Arc<AwsBackend>>,
     pub azure: Option<Arc<AzureBackend>>,
+    pub gcp: Option<Arc<GcpBackend>>,
     /// Injected transient failures, when a scenario asks for them.
     pub faults: Option<Arc<FaultPlan>>,
 }

@@ -1,5 +1,5 @@
 //! How a platform sandbox is started: the admin key it accepts, where it listens, and where its
-//! key validation reaches AWS KMS and Azure Key Vault.
+//! key validation reaches AWS KMS, Azure Key Vault and Google Cloud KMS.
 
 use std::net::{Ipv4Addr, SocketAddr};
 
@@ -21,6 +21,9 @@ pub struct PlatformSandboxConfig {
     /// Where validation reaches Azure (the sandbox's Azure emulator). `None`: validating an Azure
     /// key fails with a sentence saying the sandbox has no Azure endpoint.
     pub azure: Option<AzureBackend>,
+    /// Where validation reaches Google Cloud KMS (the sandbox's emulator). `None`: validating a
+    /// GCP key fails with a sentence saying the sandbox has no Cloud KMS endpoint.
+    pub gcp: Option<GcpBackend>,
     /// 127.0.0.1:0 by default (a free port).
     pub bind: SocketAddr,
     /// Where to start from: a saved state (`--state FILE`), or `None` for the seeded organisation.
@@ -38,6 +41,7 @@ impl PlatformSandboxConfig {
             admin_key,
             aws: None,
             azure: None,
+            gcp: None,
             bind: default_bind(),
             initial: None,
             faults: Faults::none(),
@@ -96,4 +100,16 @@ pub struct AzureBackend {
     pub anthropic_client_id: String,
     /// That app's client secret in the emulator.
     pub anthropic_client_secret: SecretString,
+}
+
+/// How validation reaches an (emulated) Google Cloud KMS, and who it calls as: Anthropic's
+/// published service account, with the access token the emulator issued to it. The emulator
+/// enforces everything else (the API enabled, VPC Service Controls, deny and allow policies,
+/// the key's state), so outcomes are its answers.
+#[derive(Debug, Clone)]
+pub struct GcpBackend {
+    /// e.g. `http://127.0.0.1:<port>` (no trailing slash).
+    pub endpoint: String,
+    /// The bearer token standing for Anthropic's service account.
+    pub anthropic_token: SecretString,
 }

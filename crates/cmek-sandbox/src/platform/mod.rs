@@ -5,7 +5,8 @@
 //! validates AWS keys as Anthropic does: real KMS calls to the configured backend, access decided
 //! by evaluating the key policy for Anthropic's published role (or by the backend itself when it
 //! enforces policies), and Azure keys as Anthropic's multi-tenant app against the Azure
-//! emulator. It never fakes a success.
+//! emulator, and GCP keys as Anthropic's service account against the Cloud KMS emulator. It never
+//! fakes a success.
 //!
 //! Map: `server` (start/stop), `config`, `seed` (fixed organisation and workspaces), `routes`
 //! (handlers), `middleware` (request id, auth, version), `wire` (the served types), `state` (the
@@ -38,8 +39,8 @@ pub mod test_api;
 #[cfg(test)]
 mod tests;
 
-pub use config::{AnthropicIdentity, AwsBackend, AzureBackend, PlatformSandboxConfig, default_bind};
+pub use config::{AnthropicIdentity, AwsBackend, AzureBackend, GcpBackend, PlatformSandboxConfig, default_bind};
 pub use server::{RunningPlatform, start};
 pub use state::PlatformState;
 pub use validation::DEFAULT_TIMEOUT as DEFAULT_VALIDATION_TIMEOUT;
-pub use validation::{azure_messages, messages};
+pub use validation::{azure_messages, gcp_messages, messages};

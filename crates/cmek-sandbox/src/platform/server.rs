@@ -61,6 +61,7 @@ pub async fn start(cfg: PlatformSandboxConfig) -> Result<RunningPlatform, Sandbo
         admin_key: cfg.admin_key,
         aws: cfg.aws.map(Arc::new),
         azure: cfg.azure.map(Arc::new),
+        gcp: cfg.gcp.map(Arc::new),
         faults: faults.is_active().then(|| Arc::new(FaultPlan::new(faults))),
     };
     let served = serve(WHAT, listener, after_change.wrap(router(app)));

@@ -4,9 +4,11 @@
 //! A scenario seeds the emulators directly (bypassing their own checks on purpose: the point is to
 //! reach states the APIs would normally refuse to create) and may add standing conditions
 //! (Resource Control Policies, transient faults). The `azure-*` scenarios arrange the Azure world
-//! (see `azure`); the AWS side stays seeded in them, and the others leave Azure seeded.
+//! (see `azure`) and the `gcp-*` ones the Google Cloud KMS world (see `gcp`); the other clouds stay
+//! seeded in them, and the others leave Azure and GCP seeded.
 
 pub mod azure;
+pub mod gcp;
 mod policies;
 
 use std::time::Duration;
@@ -131,7 +133,7 @@ pub static SCENARIOS: &[Scenario] = &[
     },
     Scenario {
         name: "flaky",
-        summary: "30% of platform, AWS and Azure requests fail transiently (429, 5xx, throttling; one in three \
+        summary: "30% of platform, AWS, Azure and Google Cloud KMS requests fail transiently (429, 5xx, throttling; one in three \
                   failed changes is made and its answer lost) and every answer is 150 ms late",
         shows: "setup still converges with one key and one registration: calls are retried, creates are looked up \
                 before a retry",
@@ -272,6 +274,94 @@ pub static SCENARIOS: &[Scenario] = &[
         faults: NO_FAULTS,
         rcps: no_rcps,
         arrange: azure::policy_deny_public,
+    },
+    Scenario {
+        name: "gcp-api-disabled",
+        summary: "the Cloud KMS API is disabled in project cmek-sandbox (its key ring and key were made before)",
+        shows: "every Cloud KMS call fails SERVICE_DISABLED: GCP-01, with `gcloud services enable cloudkms.googleapis.com`",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: gcp::api_disabled,
+    },
+    Scenario {
+        name: "gcp-multi-region",
+        summary: "the key ring anthropic-cmek is in the multi-region `us`, not a single US region (key labelled and bound)",
+        shows: "setup stops before any change: GCP-02, a key ring in us-central1 or us-east5 and a new key",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: gcp::multi_region,
+    },
+    Scenario {
+        name: "gcp-wrong-purpose",
+        summary: "anthropic-cmek is an ASYMMETRIC_DECRYPT key (RSA-OAEP 3072), labelled and bound",
+        shows: "setup stops before any change: GCP-03, Anthropic needs ENCRYPT_DECRYPT (a new key)",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: gcp::wrong_purpose,
+    },
+    Scenario {
+        name: "gcp-primary-disabled",
+        summary: "anthropic-cmek's primary version is DISABLED (key labelled and bound)",
+        shows: "GCP-04 (critical): enable the version with `gcloud kms keys versions enable 1 ...`",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: gcp::primary_disabled,
+    },
+    Scenario {
+        name: "gcp-destroy-scheduled",
+        summary: "anthropic-cmek's primary version is DESTROY_SCHEDULED, destroyed in 30 days (key labelled and bound)",
+        shows: "GCP-04 (critical): restore the version before its destroy time, then enable it",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: gcp::destroy_scheduled,
+    },
+    Scenario {
+        name: "gcp-binding-at-keyring",
+        summary: "Anthropic's two roles are granted on the key ring anthropic-cmek, not on the key (key labelled)",
+        shows: "GCP-06: IAM inherits so validation passes, but setup reports the ring-level grants and adds key-scoped ones",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: gcp::binding_at_keyring,
+    },
+    Scenario {
+        name: "gcp-one-role",
+        summary: "Anthropic has cryptoKeyEncrypterDecrypter on anthropic-cmek but not cloudkms.viewer (key labelled)",
+        shows: "GCP-06: validation cannot read the key (cloudkms.cryptoKeys.get denied); setup adds the viewer binding",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: gcp::one_role,
+    },
+    Scenario {
+        name: "gcp-label-missing",
+        summary: "anthropic-cmek has Anthropic's two bindings and the customer's team=payments label, not the org label",
+        shows: "GCP-09: setup adds anthropic-org-<org>=true and keeps team=payments (a labels patch replaces the map)",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: gcp::label_missing,
+    },
+    Scenario {
+        name: "gcp-domain-restricted",
+        summary: "domain-restricted sharing on project cmek-sandbox permits only example.com and the project's own accounts",
+        shows: "setIamPolicy adding Anthropic's service account fails FAILED_PRECONDITION: GCP-07, a carve-out is needed",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: gcp::domain_restricted,
+    },
+    Scenario {
+        name: "gcp-vpc-sc",
+        summary: "a VPC Service Controls perimeter protects Cloud KMS in cmek-sandbox and admits only the customer's admin",
+        shows: "the key is right but Anthropic's calls fail SECURITY_POLICY_VIOLATED: GCP-08, an ingress rule is needed",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: gcp::vpc_sc,
+    },
+    Scenario {
+        name: "gcp-deny-policy",
+        summary: "an IAM deny policy on cmek-sandbox denies Anthropic's service account useToEncrypt and useToDecrypt",
+        shows: "the bindings are right but encrypt fails PERMISSION_DENIED: the deny policy needs an exception for Anthropic",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: gcp::deny_policy,
     },
 ];
 

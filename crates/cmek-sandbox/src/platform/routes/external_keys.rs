@@ -194,9 +194,10 @@ pub async fn validate(
         };
         (target, store.validation_timeout)
     };
-    let (status, error) = match validation::run(app.aws.as_deref(), app.azure.as_deref(), limit, &target).await {
-        Outcome::Valid => (ValidationStatus::Success, None),
-        Outcome::Invalid(sentence) | Outcome::TimedOut(sentence) => (ValidationStatus::Failure, Some(sentence)),
-    };
+    let (status, error) =
+        match validation::run(app.aws.as_deref(), app.azure.as_deref(), app.gcp.as_deref(), limit, &target).await {
+            Outcome::Valid => (ValidationStatus::Success, None),
+            Outcome::Invalid(sentence) | Outcome::TimedOut(sentence) => (ValidationStatus::Failure, Some(sentence)),
+        };
     Ok(Json(ExternalKeyValidation { object_type: "external_key_validation".to_string(), status, error }))
 }

@@ -125,7 +125,7 @@ pub async fn archive(
 async fn validate_before_attach(app: &AppState, planned: Option<&Target>, workspace_id: &str) -> ApiResult<()> {
     let Some(target) = planned else { return Ok(()) };
     let limit = lock(&app.store).validation_timeout;
-    let outcome = validation::run(app.aws.as_deref(), app.azure.as_deref(), limit, target).await;
+    let outcome = validation::run(app.aws.as_deref(), app.azure.as_deref(), app.gcp.as_deref(), limit, target).await;
     match attach::refused(target, workspace_id, outcome) {
         Some(error) => Err(error),
         None => Ok(()),

@@ -126,10 +126,6 @@ pub fn no_aws_endpoint(arn: &str) -> String {
     )
 }
 
-pub fn provider_not_supported(provider: &str, key: &str) -> String {
-    format!("NotSupported: validating {provider} keys ({key}) is not supported by this sandbox yet.")
-}
-
 fn human_duration(d: Duration) -> String {
     if d.subsec_millis() == 0 { format!("{} s", d.as_secs()) } else { format!("{} ms", d.as_millis()) }
 }

@@ -3,19 +3,26 @@
 //!
 //! This module picks the provider and enforces the time limit; `aws` does the AWS steps (and
 //! hands a policy-enforcing backend to `enforced`, which calls as Anthropic's own session),
-//! `azure` the Azure steps as Anthropic's multi-tenant app (`azure_sign_in` first), and
-//! `messages` / `azure_messages` hold every failure sentence. The calls go through the official
-//! SDK clients: `kms_calls` (+ `kms_failure`) for AWS, `key_vault_calls` (+ `key_vault_failure`)
-//! for Azure. It never touches the store: callers pass a `Target`.
+//! `azure` the Azure steps as Anthropic's multi-tenant app (`azure_sign_in` first), `gcp` the
+//! Google Cloud KMS steps as Anthropic's service account, and `messages` / `azure_messages` /
+//! `gcp_messages` hold every failure sentence. The calls go through the official SDK clients:
+//! `kms_calls` (+ `kms_failure`) for AWS, `key_vault_calls` (+ `key_vault_failure`) for Azure;
+//! for GCP, `cloud_kms_calls` speaks Cloud KMS's REST directly. It never touches the store:
+//! callers pass a `Target`.
 
 mod access;
 mod aws;
 mod azure;
 pub mod azure_messages;
 mod azure_sign_in;
+mod cloud_kms_calls;
 #[cfg(test)]
 mod doctor_mapping;
 mod enforced;
+mod gcp;
+#[cfg(test)]
+mod gcp_doctor_mapping;
+pub mod gcp_messages;
 mod key_vault_calls;
 mod key_vault_failure;
 mod kms_calls;
@@ -27,7 +34,7 @@ use std::time::Duration;
 
 use crate::platform::wire::ProviderConfig;
 
-use super::config::{AwsBackend, AzureBackend};
+use super::config::{AwsBackend, AzureBackend, GcpBackend};
 
 /// Anthropic waits up to 30 s for a validation round trip (platform-api.md, section 3).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -65,6 +72,7 @@ pub enum Outcome {
 pub async fn run(
     aws_backend: Option<&AwsBackend>,
     azure_backend: Option<&AzureBackend>,
+    gcp_backend: Option<&GcpBackend>,
     limit: Duration,
     target: &Target,
 ) -> Outcome {
@@ -80,7 +88,14 @@ pub async fn run(
             }
         }
         ProviderConfig::Gcp(config) => {
-            Outcome::Invalid(messages::provider_not_supported("Google Cloud KMS", &config.key_name))
+            let Some(backend) = gcp_backend else {
+                return Outcome::Invalid(gcp_messages::no_gcp_endpoint(&config.key_name));
+            };
+            match tokio::time::timeout(limit, gcp::validate(backend, &config.key_name, target)).await {
+                Ok(Ok(())) => Outcome::Valid,
+                Ok(Err(sentence)) => Outcome::Invalid(sentence),
+                Err(_) => Outcome::TimedOut(gcp_messages::timeout(&config.key_name, limit)),
+            }
         }
         ProviderConfig::Azure(config) => {
             let key_id = azure_messages::key_id(&config.vault_uri, &config.key_name);
