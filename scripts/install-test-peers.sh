@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the test peers into ./.venv (pinned), so the test suite needs nothing installed by hand:
 # moto's server (the second AWS back end of the provider conformance suite), the official
-# `anthropic` Python SDK, the `aws` CLI and Azure's `azure-keyvault-keys` + `azure-identity` (they check
-# that the sandbox speaks the real wire formats), and `parliament` (lints every key policy cmek
+# `anthropic` Python SDK, the `aws` CLI, Azure's `azure-keyvault-keys` + `azure-identity` and Google's
+# `google-cloud-kms` (they check that the sandbox speaks the real wire formats; gcloud, when the machine
+# has it, is used too: no registry the script may use ships it), and `parliament` (lints every key policy cmek
 # generates). Also, into the git-ignored ./.test-peers/node, the npm package
 # `@cloud-copilot/iam-simulate` for the policy evaluator's differential test: it is AGPL, so it is
 # test-only, never shipped, linked or vendored.
@@ -14,6 +15,7 @@ ANTHROPIC_VERSION=2.10.0
 AWSCLI_VERSION=1.46.3
 AZURE_KEYVAULT_KEYS_VERSION=4.11.3
 AZURE_IDENTITY_VERSION=1.27.0
+GOOGLE_CLOUD_KMS_VERSION=3.18.0
 PARLIAMENT_VERSION=1.6.4
 IAM_SIMULATE_VERSION=0.1.173
 
@@ -52,11 +54,12 @@ node -e "const v = require('./.test-peers/node/node_modules/@cloud-copilot/iam-s
   "awscli==${AWSCLI_VERSION}" \
   "azure-keyvault-keys==${AZURE_KEYVAULT_KEYS_VERSION}" \
   "azure-identity==${AZURE_IDENTITY_VERSION}" \
+  "google-cloud-kms==${GOOGLE_CLOUD_KMS_VERSION}" \
   "parliament==${PARLIAMENT_VERSION}"
-.venv/bin/python -c "import azure.keyvault.keys, azure.identity"
+.venv/bin/python -c "import azure.keyvault.keys, azure.identity, google.cloud.kms"
 .venv/bin/moto_server --help >/dev/null
 .venv/bin/aws --version >/dev/null
 .venv/bin/parliament --help >/dev/null
 echo "test peers ready in .venv: moto ${MOTO_VERSION}, anthropic ${ANTHROPIC_VERSION}, awscli ${AWSCLI_VERSION}," \
   "azure-keyvault-keys ${AZURE_KEYVAULT_KEYS_VERSION}, azure-identity ${AZURE_IDENTITY_VERSION}," \
-  "parliament ${PARLIAMENT_VERSION}; iam-simulate ${IAM_SIMULATE_VERSION} in .test-peers/node"
+  "google-cloud-kms ${GOOGLE_CLOUD_KMS_VERSION}, parliament ${PARLIAMENT_VERSION}; iam-simulate ${IAM_SIMULATE_VERSION} in .test-peers/node"

@@ -21,6 +21,7 @@ use super::args::{DoctorArgs, SandboxArgs, SetupArgs};
 use super::aws::{self, Aws};
 use super::azure::{self, Azure};
 use super::connect::Reach;
+use super::gcp::{self, Gcp};
 use crate::engine::CloudRuntime;
 use crate::error::Result;
 
@@ -34,6 +35,8 @@ pub struct CloudConnectArgs {
     #[command(flatten)]
     pub aws: aws::AwsConnectArgs,
     #[command(flatten)]
+    pub gcp: gcp::GcpConnectArgs,
+    #[command(flatten)]
     pub azure: azure::AzureConnectArgs,
 }
 
@@ -42,6 +45,8 @@ pub struct CloudConnectArgs {
 pub struct CloudSetupArgs {
     #[command(flatten)]
     pub aws: aws::AwsSetupArgs,
+    #[command(flatten)]
+    pub gcp: gcp::GcpSetupArgs,
     #[command(flatten)]
     pub azure: azure::AzureSetupArgs,
 }
@@ -52,12 +57,14 @@ pub struct CloudDoctorArgs {
     #[command(flatten)]
     pub aws: aws::AwsDoctorArgs,
     #[command(flatten)]
+    pub gcp: gcp::GcpDoctorArgs,
+    #[command(flatten)]
     pub azure: azure::AzureDoctorArgs,
 }
 
 /// Every cloud this build sets up, in the registry's order.
 pub fn all() -> &'static [&'static dyn CliCloud] {
-    &[&Aws, &Azure]
+    &[&Aws, &Gcp, &Azure]
 }
 
 /// The cloud `kind` names, when this build sets it up.

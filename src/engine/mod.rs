@@ -15,6 +15,7 @@ pub mod cloud;
 pub mod doctor;
 mod doctor_target;
 mod facts;
+pub mod gcp;
 pub mod journal;
 pub mod propagation;
 mod register;

@@ -21,11 +21,15 @@ pub fn answers(args: &SetupArgs) -> Result<AwsAnswers> {
 /// The flags given, by name.
 pub fn given(args: &SetupArgs) -> Vec<&'static str> {
     let a = &args.clouds.aws;
-    let mut given: Vec<&'static str> = [("--key", &args.key), ("--region", &a.region), ("--alias", &a.alias)]
+    let mut given: Vec<&'static str> = [("--region", &a.region), ("--alias", &a.alias)]
         .into_iter()
         .filter(|(_, v)| v.as_deref().is_some_and(|v| !v.trim().is_empty()))
         .map(|(flag, _)| flag)
         .collect();
+    // `--key` is shared: it is AWS's when it reads as an AWS key (an ARN, a key id, an alias).
+    if args.key.as_deref().is_some_and(|k| k.trim().parse::<AwsKeyRef>().is_ok()) {
+        given.insert(0, "--key");
+    }
     if a.replace_anthropic_grants {
         given.push("--replace-anthropic-grants");
     }

@@ -78,7 +78,9 @@ impl CliCloud for Aws {
     }
 
     fn doctor_flags_given(&self, args: &DoctorArgs) -> bool {
-        args.key.is_some() || args.clouds.aws.region.is_some()
+        // `--key` is shared: it is AWS's when it reads as an AWS key (an ARN, a key id, an alias).
+        let aws_key = args.key.as_deref().is_some_and(|k| k.trim().parse::<cmek_core::model::aws::AwsKeyRef>().is_ok());
+        aws_key || args.clouds.aws.region.is_some()
     }
 
     fn doctor_key(&self, args: &DoctorArgs) -> Result<Box<dyn CloudKeyRef>> {

@@ -1,8 +1,6 @@
 //! The Azure inputs of `setup` and `doctor` (flags, environment, answers file): parsed and
 //! cross-checked before any call.
 
-use std::time::Duration;
-
 use cmek_core::doctor::azure::AzureDoctorKey;
 use cmek_core::model::azure::{AzureKeyName, AzureVaultRef};
 use cmek_core::plan::azure::{AZURE_KEY_SIZES, AzureAnswers, DEFAULT_RBAC_WAIT};
@@ -44,7 +42,7 @@ pub(super) fn azure_answers(setup: &SetupArgs) -> Result<AzureAnswers> {
         )));
     }
     let rbac_wait = match args.azure_rbac_wait.as_deref() {
-        Some(text) => parse_wait(text).map_err(|why| {
+        Some(text) => crate::cli::durations::parse_wait(text).map_err(|why| {
             Error::usage(format!("--azure-rbac-wait `{text}`: {why}"))
                 .with_hint("examples: 10m, 90s, 1h, 0 (0 = do not wait)")
         })?,
@@ -59,47 +57,6 @@ pub(super) fn azure_answers(setup: &SetupArgs) -> Result<AzureAnswers> {
         confirm_purge_protection,
         rbac_wait,
     })
-}
-
-/// The longest wait accepted: validation retries beyond a day would hide a real problem.
-const MAX_WAIT: Duration = Duration::from_secs(24 * 3600);
-
-/// `10m`, `90s`, `1h30m`, `0`, or bare seconds (`600`).
-fn parse_wait(text: &str) -> std::result::Result<Duration, String> {
-    let text = text.trim().to_ascii_lowercase();
-    if text.is_empty() {
-        return Err("empty duration".into());
-    }
-    if let Ok(seconds) = text.parse::<u64>() {
-        return checked_wait(seconds);
-    }
-    let mut total = 0u64;
-    let mut number = String::new();
-    for c in text.chars() {
-        match c {
-            '0'..='9' => number.push(c),
-            'h' | 'm' | 's' if !number.is_empty() => {
-                let n: u64 = number.parse().map_err(|_| "the number is too large".to_string())?;
-                let unit = match c {
-                    'h' => 3600,
-                    'm' => 60,
-                    _ => 1,
-                };
-                total = total.saturating_add(n.saturating_mul(unit));
-                number.clear();
-            }
-            _ => return Err("expected a duration such as 10m, 90s or 0".into()),
-        }
-    }
-    if !number.is_empty() {
-        return Err("a number needs a unit after another one (h, m or s)".into());
-    }
-    checked_wait(total)
-}
-
-fn checked_wait(seconds: u64) -> std::result::Result<Duration, String> {
-    let d = Duration::from_secs(seconds);
-    if d > MAX_WAIT { Err("at most 24h".into()) } else { Ok(d) }
 }
 
 /// The Azure-only flags that were given.
@@ -140,10 +97,12 @@ pub(super) fn doctor_key(args: &DoctorArgs) -> Result<AzureDoctorKey> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::durations::parse_wait;
     use crate::cli::setup::answers_from;
     use crate::error::ErrorKind;
     use cmek_core::model::ProviderKind;
     use cmek_core::plan::SetupAnswers;
+    use std::time::Duration;
 
     fn azure(extra: impl FnOnce(&mut SetupArgs)) -> Result<SetupAnswers> {
         let mut args = SetupArgs { provider: Some("azure".into()), ..Default::default() };

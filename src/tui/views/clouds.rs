@@ -24,7 +24,7 @@ pub trait CloudViews: Sync {
 }
 
 pub fn all() -> &'static [&'static dyn CloudViews] {
-    &[&super::aws::Aws, &super::azure::Azure]
+    &[&super::aws::Aws, &super::gcp::Gcp, &super::azure::Azure]
 }
 
 pub fn get(kind: ProviderKind) -> Option<&'static dyn CloudViews> {

@@ -11,6 +11,7 @@ mod checks;
 mod chrome;
 mod clouds;
 mod field;
+mod gcp;
 mod help_text;
 mod overlay;
 mod plan;

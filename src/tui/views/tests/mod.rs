@@ -6,6 +6,7 @@ mod attach_and_summary;
 mod azure;
 mod checks_and_plan;
 mod colours;
+mod gcp;
 mod key;
 mod overlays;
 mod random_renders;
