@@ -11,6 +11,7 @@ mod connect;
 mod doctor;
 mod doctor_report;
 mod durations;
+mod endpoint;
 mod empty_values;
 pub mod gcp;
 mod grammar;

@@ -23,6 +23,7 @@ mod doctor_azure;
 mod doctor_gcp;
 mod doctor_platform;
 mod doctor_support;
+mod endpoint_overrides;
 mod enforcing_aws;
 mod faults_and_state;
 mod flaky_clouds;

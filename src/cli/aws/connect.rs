@@ -5,6 +5,8 @@ use cmek_core::model::aws::AwsRegion;
 use cmek_sandbox::aws::AwsCredentials;
 
 use crate::cli::connect::Reach;
+use crate::cli::endpoint;
+use crate::error::Result;
 use crate::providers::aws::{AwsSettings, StaticCredentials};
 
 /// The sandbox hands out its customer's credentials as plain data (it knows nothing of the
@@ -19,13 +21,22 @@ impl From<AwsCredentials> for StaticCredentials {
     }
 }
 
-/// The settings every region's client is made from (the runtime fills in the region).
-pub fn settings(reach: &Reach<'_>) -> AwsSettings {
-    match reach {
+/// The settings every region's client is made from (the runtime fills in the region). An
+/// endpoint override must be https, or plain http to a loopback address: the session token
+/// travels with every call.
+pub fn settings(reach: &Reach<'_>) -> Result<AwsSettings> {
+    Ok(match reach {
         Reach::Real { clouds, .. } => AwsSettings {
             region: None,
             profile: clouds.aws.aws_profile.clone().filter(|p| !p.is_empty()),
-            endpoint_url: clouds.aws.aws_endpoint.clone().filter(|e| !e.is_empty()),
+            endpoint_url: match clouds.aws.aws_endpoint.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+                Some(raw) => Some(endpoint::checked(
+                    raw,
+                    "--aws-endpoint / AWS_ENDPOINT_URL",
+                    "the region's own KMS and STS endpoints",
+                )?),
+                None => None,
+            },
             static_credentials: None,
         },
         Reach::Sandbox(s) => AwsSettings {
@@ -34,10 +45,10 @@ pub fn settings(reach: &Reach<'_>) -> AwsSettings {
             endpoint_url: Some(s.aws_endpoint.clone()),
             static_credentials: Some(s.aws_credentials.clone().into()),
         },
-    }
+    })
 }
 
 /// The settings for one region (for callers that connect a client themselves).
-pub fn settings_in(reach: &Reach<'_>, region: &AwsRegion) -> AwsSettings {
-    AwsSettings { region: Some(region.clone()), ..settings(reach) }
+pub fn settings_in(reach: &Reach<'_>, region: &AwsRegion) -> Result<AwsSettings> {
+    Ok(AwsSettings { region: Some(region.clone()), ..settings(reach)? })
 }

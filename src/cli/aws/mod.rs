@@ -88,7 +88,7 @@ impl CliCloud for Aws {
     }
 
     fn runtime(&self, reach: &Reach<'_>) -> Result<Arc<dyn CloudRuntime>> {
-        Ok(Arc::new(AwsRuntime::new(connect::settings(reach))))
+        Ok(Arc::new(AwsRuntime::new(connect::settings(reach)?)))
     }
 
     fn header(&self, facts: &dyn CloudFacts, _credential: Option<&str>) -> Header {

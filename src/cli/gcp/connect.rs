@@ -6,6 +6,7 @@ use cmek_sandbox::GcpSandboxEndpoints;
 
 use super::args::GcpConnectArgs;
 use crate::cli::connect::Reach;
+use crate::cli::endpoint;
 use crate::error::{Error, Result};
 use crate::providers::gcp::{DEFAULT_ENDPOINT, GcpClient, GcpCredentialSource, GcpSettings};
 
@@ -34,26 +35,8 @@ pub fn sandbox_settings(gcp: &GcpSandboxEndpoints) -> GcpSettings {
 /// or GOOGLE_CLOUD_PROJECT (the Key screen and `--gcp-project` may name another).
 fn real_settings(args: &GcpConnectArgs, env: &(dyn Fn(&str) -> Option<String> + Sync)) -> Result<GcpSettings> {
     let endpoint = match args.gcp_kms_endpoint.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        Some(raw) => Some(endpoint::checked(raw, "--gcp-kms-endpoint / CMEK_GCP_KMS_ENDPOINT", DEFAULT_ENDPOINT)?),
         None => None,
-        Some(raw) => {
-            let url = url::Url::parse(raw).ok().filter(|u| u.host_str().is_some());
-            let loopback = url.as_ref().and_then(|u| u.host_str()).is_some_and(|h| {
-                h == "localhost"
-                    || h.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
-            });
-            match url {
-                Some(u) if u.scheme() == "https" || (u.scheme() == "http" && loopback) => {
-                    Some(raw.trim_end_matches('/').to_string())
-                }
-                _ => {
-                    return Err(Error::usage(format!(
-                        "--gcp-kms-endpoint / CMEK_GCP_KMS_ENDPOINT: `{raw}` is not an https URL (plain http only to \
-                         a loopback address)"
-                    ))
-                    .with_hint(format!("the default is {DEFAULT_ENDPOINT}")));
-                }
-            }
-        }
     };
     let project = ["CLOUDSDK_CORE_PROJECT", "GOOGLE_CLOUD_PROJECT"]
         .iter()
