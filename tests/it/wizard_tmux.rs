@@ -263,3 +263,39 @@ fn a_dead_platform_is_reported_on_the_first_screen() {
     assert_eq!(t.wait_exit(WAIT), 130);
     assert!(t.screen().contains("Nothing was changed."), "{}", t.screen());
 }
+
+/// Google Cloud in a real terminal on the default sandbox: Welcome, the Key screen with the ring's
+/// keys looked up (none yet: the ring is created), the checks, the plan with the key's IAM policy,
+/// apply, validate, and the typed attach.
+#[test]
+fn the_wizard_sets_up_google_cloud() {
+    let home = tempfile::tempdir().unwrap();
+    let state = home.path().join("sandbox.json");
+    let command = wizard_command(home.path(), &state).replace(" setup", " setup --provider gcp");
+    let t = Tmux::start(&command, 100, 32);
+
+    let welcome = t.wait_for("in reach", WAIT);
+    assert!(welcome.contains("▸ Google Cloud KMS"), "the answers' provider is highlighted:\n{welcome}");
+    t.wait_for("cmek-admin@cmek-sandbox.iam.gserviceaccount.com", WAIT);
+    t.keys(&["Enter"]);
+    t.wait_for("Step 2 of 9: Workspace", WAIT);
+    t.keys(&["Down", "Enter"]);
+    t.wait_for("Where is the key?", WAIT);
+    let key = t.wait_for("key rings are permanent", WAIT);
+    assert!(key.contains("cmek-sandbox") && key.contains("Create key anthropic-cmek"), "{key}");
+    t.keys(&["Enter"]);
+    t.wait_for("Continue: review the plan", WAIT);
+    t.keys(&["End", "Enter"]);
+    t.wait_for("Step 5 of 9: Plan", WAIT);
+    t.keys(&["Tab"]);
+    t.wait_for("roles/cloudkms.cryptoKeyEncrypterDecrypter", WAIT);
+    t.keys(&["Tab", "Enter"]);
+    t.wait_for("Apply these", WAIT);
+    t.keys(&["y"]);
+    attach_to_production_once_validated(&t);
+    t.keys(&["Enter"]);
+    assert_eq!(t.wait_exit(WAIT), 0, "{}", t.screen());
+    let saved = saved_with_production_attached(&state);
+    let key = &saved["gcp"]["projects"][0]["keyRings"][0]["cryptoKeys"][0];
+    assert_eq!(key["cryptoKeyId"], "anthropic-cmek", "{key}");
+}
