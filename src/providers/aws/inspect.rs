@@ -18,11 +18,14 @@ impl AwsProvider {
     /// they reach the key's own region and never depend on an alias.
     pub(super) async fn inspect_described(&self, description: AwsKeyDescription) -> Result<AwsKeyFacts, AwsError> {
         let arn = description.arn.to_string();
-        let policy = self.get_key_policy(&arn).await?;
-        let aliases = self.aliases_of(&arn, description.key_id.as_str()).await?;
-        let rotation_enabled = self.rotation_enabled(&arn).await?;
-        let tags = self.key_tags(&arn).await?.unwrap_or_default();
-        Ok(AwsKeyFacts { description, policy, aliases, rotation_enabled, tags })
+        // Each needs only the key's ARN: one round trip for all four, not four in a row.
+        let (policy, aliases, rotation_enabled, tags) = tokio::try_join!(
+            self.get_key_policy(&arn),
+            self.aliases_of(&arn, description.key_id.as_str()),
+            self.rotation_enabled(&arn),
+            self.key_tags(&arn),
+        )?;
+        Ok(AwsKeyFacts { description, policy, aliases, rotation_enabled, tags: tags.unwrap_or_default() })
     }
 
     /// ListAliases for one key (all pages), sorted. `alias/aws/...` names belong to AWS managed
