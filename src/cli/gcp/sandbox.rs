@@ -37,8 +37,14 @@ pub fn exports(e: &SandboxEndpoints, ca: &CaBundle) -> Vec<String> {
 /// `<bundle stem>.gcp-token` beside the CA bundle, readable by this user only; `None` (and no
 /// export for gcloud) when it cannot be written.
 fn write_token_file(ca: &CaBundle, token: &str) -> Option<std::path::PathBuf> {
-    let stem = ca.path.file_stem()?.to_string_lossy().replace(".azure-ca", "");
-    let path = ca.path.with_file_name(format!("{stem}.gcp-token"));
+    // Beside `<state>.azure-ca.pem` as `<state>.gcp-token`; in the private temporary folder as
+    // `gcp-token`.
+    let stem = ca.path.file_stem()?.to_string_lossy().into_owned();
+    let name = match stem.strip_suffix(".azure-ca") {
+        Some(state) => format!("{state}.gcp-token"),
+        None => "gcp-token".to_string(),
+    };
+    let path = ca.path.with_file_name(name);
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
