@@ -7,8 +7,16 @@ pub use cmek_core::error::{Error, ErrorKind, Result};
 impl From<crate::platform::auth::AuthError> for Error {
     fn from(e: crate::platform::auth::AuthError) -> Self {
         // A credential problem is an authentication problem (exit 3, as doctor's ANT-01), found
-        // before anything was sent.
-        Error::new(ErrorKind::Auth, e.to_string())
+        // before anything was sent; two flags naming a credential are a usage error (exit 2), and a
+        // token endpoint that does not answer is the platform's problem (exit 4).
+        let kind = if e.is_usage() {
+            ErrorKind::Usage
+        } else if e.is_unreachable() {
+            ErrorKind::Remote
+        } else {
+            ErrorKind::Auth
+        };
+        Error::new(kind, e.to_string())
     }
 }
 
@@ -16,7 +24,8 @@ impl From<crate::platform::PlatformError> for Error {
     fn from(e: crate::platform::PlatformError) -> Self {
         use crate::platform::PlatformError;
         let kind = match &e {
-            e if e.is_auth() => ErrorKind::Auth,
+            // ANT-02 (CMEK not enabled, or the code `cmek_not_approved`) is a permission refusal.
+            e if e.is_auth() || e.is_cmek_not_enabled() => ErrorKind::Auth,
             PlatformError::InvalidInput { .. } => ErrorKind::Usage,
             _ => ErrorKind::Remote,
         };

@@ -76,9 +76,13 @@ pub struct PlatformArgs {
     /// Admin API base URL
     #[arg(long, global = true, env = "ANTHROPIC_BASE_URL", value_name = "URL")]
     pub base_url: Option<String>,
-    /// Read the admin key (sk-ant-admin01-...) from this file instead of ANTHROPIC_ADMIN_KEY
+    /// Read the admin key (sk-ant-admin01-...) from this file (mode 600) instead of ANTHROPIC_ADMIN_KEY
     #[arg(long, global = true, value_name = "FILE")]
     pub admin_key_file: Option<PathBuf>,
+    /// Use this profile of the Anthropic config directory (`ant auth login --profile NAME`, or a
+    /// Workload Identity Federation profile) instead of ANTHROPIC_PROFILE or the active profile
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
 }
 
 /// `setup --help`'s examples, from a first rehearsal to a scripted run.
@@ -107,6 +111,10 @@ pub enum Command {
     /// Run the emulated Claude Platform, AWS KMS/STS and Azure on loopback in the foreground, and print how to
     /// point tools at them
     Sandbox(SandboxArgs),
+    /// The Claude Platform credential: `auth status` shows which one cmek would use and where it comes from,
+    /// the organisation it reaches and whether admin endpoints work
+    #[command(subcommand)]
+    Auth(AuthCommand),
     /// Offline key-policy tools, no credentials and no network: render the policy cmek applies, check a policy
     /// file against every AWS rule of the doctor catalogue, simulate one request
     Policy(super::clouds::PolicyArgs),
@@ -116,6 +124,14 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// `cmek auth ...`.
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum AuthCommand {
+    /// Which Admin API credential cmek would use and where it came from (never its value), the organisation
+    /// it reaches, the token's scope and expiry, and whether admin endpoints work; exit 3 when none works
+    Status,
 }
 
 #[derive(Debug, Clone, Default, Args)]

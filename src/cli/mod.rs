@@ -3,6 +3,9 @@
 
 mod answers_file;
 mod args;
+mod auth;
+#[cfg(test)]
+mod auth_tests;
 pub mod aws;
 pub mod azure;
 mod clouds;
@@ -11,8 +14,8 @@ mod connect;
 mod doctor;
 mod doctor_report;
 mod durations;
-mod endpoint;
 mod empty_values;
+mod endpoint;
 pub mod gcp;
 mod grammar;
 mod invocation;
@@ -22,7 +25,7 @@ mod setup;
 mod setup_report;
 mod wizard;
 
-pub use args::{Cli, Command, OutputFormat, SetupArgs};
+pub use args::{AuthCommand, Cli, Command, OutputFormat, SetupArgs};
 use connect::Reach;
 
 use clap::FromArgMatches;
@@ -108,6 +111,7 @@ async fn run(cli: Cli, out: &Output, env: &(dyn Fn(&str) -> Option<String> + Syn
         Some(Command::Policy(args)) => clouds::run_policy(args, out),
         Some(Command::Setup(args)) => setup_with_reach(&cli, args, out, env).await,
         Some(Command::Doctor(args)) => doctor_with_reach(&cli, args, out, env).await,
+        Some(Command::Auth(AuthCommand::Status)) => auth_status_with_reach(&cli, out, env).await,
         None => setup_with_reach(&cli, &SetupArgs::default(), out, env).await,
     }
 }
@@ -144,6 +148,14 @@ async fn doctor_with_reach(
     let sandbox = sandbox::start_for_command(cli, out).await?;
     let reach = reach(cli, &sandbox, out, env)?;
     let result = doctor::run(&request, &reach, out).await;
+    stop_sandbox(sandbox, result).await
+}
+
+/// `auth status` against the real platform or the in-process sandbox.
+async fn auth_status_with_reach(cli: &Cli, out: &Output, env: &(dyn Fn(&str) -> Option<String> + Sync)) -> Result<i32> {
+    let sandbox = sandbox::start_for_command(cli, out).await?;
+    let reach = reach(cli, &sandbox, out, env)?;
+    let result = auth::status(&reach, out).await;
     stop_sandbox(sandbox, result).await
 }
 

@@ -6,7 +6,7 @@ use serde_json::json;
 use super::args::SetupArgs;
 use super::clouds;
 use super::connect::Reach;
-use super::setup_report::{self, ProgressPrinter};
+use super::setup_report::{self, PlatformCredential, ProgressPrinter, ReportContext};
 use crate::engine::journal::Journal;
 use crate::engine::{self, Cancel, Services};
 use crate::engine::{resume, run_lock};
@@ -72,7 +72,9 @@ async fn run_with(
     let plan = plan::build(&answers, &facts)?;
 
     let credential = services.cloud.credential_source();
-    setup_report::print_plan_text(out, &facts, &plan, credential.as_deref());
+    let platform = PlatformCredential::of(&services.platform);
+    let ctx = ReportContext { invocation, platform: &platform };
+    setup_report::print_plan_text(out, &facts, &plan, credential.as_deref(), &platform);
     let blocked = !plan.blocking_failures().is_empty();
 
     // Every run is journalled, the ones that stop at the plan too: what was found and decided.
@@ -92,6 +94,8 @@ async fn run_with(
         "workspace": answers.workspace.as_ref().map(ToString::to_string),
         "confirm_attach": answers.confirm_attach.as_ref().map(ToString::to_string),
         "organization": facts.org.uuid.to_string(),
+        // Where the Admin API credential came from, never its value.
+        "platform_credential": platform.json,
     });
     for (name, value) in facts.cloud.journal().into_iter().chain(answers.cloud.journal()) {
         started[name] = value;
@@ -105,7 +109,7 @@ async fn run_with(
         let code = if blocked { 1 } else { 0 };
         let why = if blocked { "blocked by failed checks" } else { "--plan" };
         let _ = journal.record("run_finished", json!({ "exit_code": code, "changed": false, "why": why }));
-        setup_report::print_plan_only(out, invocation, &answers, &facts, &plan, blocked);
+        setup_report::print_plan_only(out, &ctx, &answers, &facts, &plan, blocked);
         return Ok(code);
     }
 
@@ -118,7 +122,7 @@ async fn run_with(
         "run_finished",
         json!({ "exit_code": code, "changed": report.changed(), "attach_held": report.attach_held(&plan) }),
     );
-    setup_report::print_run(out, invocation, &answers, &facts, &plan, &report, journal.dir());
+    setup_report::print_run(out, &ctx, &answers, &facts, &plan, &report, journal.dir());
     Ok(code)
 }
 

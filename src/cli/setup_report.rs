@@ -7,12 +7,35 @@ use serde_json::{Value, json};
 
 use super::clouds;
 use crate::output::{Output, Tone};
+use crate::platform::Client;
 use cmek_core::model::ProviderKind;
 use cmek_core::plan::{Action, Check, CheckStatus, DocumentChange, Plan, SetupAnswers, SetupFacts, Step, StepState};
 use cmek_core::run::events::{Event, EventSink, StepOutcome};
 use cmek_core::run::{CloudOutcome, RunReport};
 use cmek_core::text::escape_controls as shown;
 use cmek_core::wizard::Invocation;
+
+/// The Admin API credential a run used: its kind and where it came from, never its value.
+#[derive(Debug, Clone)]
+pub struct PlatformCredential {
+    /// `admin key from $ANTHROPIC_ADMIN_KEY`, `OAuth token from profile `ci` (...)`.
+    pub description: String,
+    /// `{"kind", "source"}` for the report and the journal.
+    pub json: Value,
+}
+
+impl PlatformCredential {
+    pub fn of(client: &Client) -> Self {
+        let (description, json) = client.credential_record();
+        Self { description, json }
+    }
+}
+
+/// What every report of a run repeats: how it was started, and the credential it used.
+pub struct ReportContext<'a> {
+    pub invocation: &'a Invocation,
+    pub platform: &'a PlatformCredential,
+}
 
 /// Prints engine events as progress lines on stderr (text mode only).
 pub struct ProgressPrinter<'a> {
@@ -54,11 +77,17 @@ impl EventSink for ProgressPrinter<'_> {
 
 /// The plan in text, shown before anything is applied (text mode only). `credential` names the
 /// Azure credential source that signed in, when there is one.
-pub fn print_plan_text(out: &Output, facts: &SetupFacts, plan: &Plan, credential: Option<&str>) {
+pub fn print_plan_text(
+    out: &Output,
+    facts: &SetupFacts,
+    plan: &Plan,
+    credential: Option<&str>,
+    platform: &PlatformCredential,
+) {
     if out.is_json() {
         return;
     }
-    print_header(out, facts, credential);
+    print_header(out, facts, credential, platform);
     print_checks(out, &plan.checks);
     print_policy(out, plan);
     print_steps(out, plan, None);
@@ -67,14 +96,15 @@ pub fn print_plan_text(out: &Output, facts: &SetupFacts, plan: &Plan, credential
 /// Closes a run that stops at the plan (`--plan`, or a failed blocking check).
 pub fn print_plan_only(
     out: &Output,
-    invocation: &Invocation,
+    ctx: &ReportContext<'_>,
     answers: &SetupAnswers,
     facts: &SetupFacts,
     plan: &Plan,
     blocked: bool,
 ) {
+    let invocation = ctx.invocation;
     if out.is_json() {
-        let mut doc = base_document(answers, facts, plan);
+        let mut doc = base_document(answers, facts, plan, ctx.platform);
         doc["mode"] = json!("plan");
         doc["status"] = json!(if blocked { "blocked" } else { "planned" });
         doc["steps"] = Value::Array(plan.steps.iter().map(|s| step_json(s, None)).collect());
@@ -97,16 +127,16 @@ pub fn print_plan_only(
 
 pub fn print_run(
     out: &Output,
-    invocation: &Invocation,
+    ctx: &ReportContext<'_>,
     answers: &SetupAnswers,
     facts: &SetupFacts,
     plan: &Plan,
     report: &RunReport,
     journal: &Path,
 ) {
-    let next = next_steps_run(invocation, answers, plan, report);
+    let next = next_steps_run(ctx.invocation, answers, plan, report);
     if out.is_json() {
-        let mut doc = base_document(answers, facts, plan);
+        let mut doc = base_document(answers, facts, plan, ctx.platform);
         doc["mode"] = json!("apply");
         doc["status"] = json!(run_status(answers, plan, report));
         doc["steps"] =
@@ -205,11 +235,12 @@ fn run_status(answers: &SetupAnswers, plan: &Plan, report: &RunReport) -> &'stat
     }
 }
 
-fn base_document(answers: &SetupAnswers, facts: &SetupFacts, plan: &Plan) -> Value {
+fn base_document(answers: &SetupAnswers, facts: &SetupFacts, plan: &Plan, platform: &PlatformCredential) -> Value {
     let mut doc = json!({
         "schema": "cmek.setup/v1",
         "provider": answers.provider(),
         "organization": { "uuid": facts.org.uuid.to_string(), "name": facts.org.name },
+        "platform_credential": platform.json,
         "workspace": facts.workspace.as_ref().map(|w| json!({
             "id": w.id, "name": w.name, "compartment_id": w.compartment.to_string(), "external_key_id": w.external_key_id,
         })),
@@ -257,12 +288,13 @@ pub fn anthropic_principal(provider: ProviderKind) -> String {
     cmek_core::clouds::get(provider).map(|c| c.anthropic_principal()).unwrap_or_default()
 }
 
-fn print_header(out: &Output, facts: &SetupFacts, credential: Option<&str>) {
+fn print_header(out: &Output, facts: &SetupFacts, credential: Option<&str>, platform: &PlatformCredential) {
     let provider = facts.provider();
     out.text(&out.paint(
         Tone::Strong,
         &format!("cmek setup: {} for {} ({})", provider.display_name(), shown(&facts.org.name), facts.org.uuid),
     ));
+    out.text(&format!("  Claude admin   {}", platform.description));
     let header = clouds::get(provider).map(|c| c.header(&*facts.cloud, credential));
     for line in header.iter().flat_map(|h| &h.identity) {
         out.text(line);

@@ -169,7 +169,28 @@ async fn run_step(
                 .external_key_id
                 .clone()
                 .ok_or_else(|| Error::remote("no registered key to attach: registration did not happen"))?;
-            let attached = super::attach::attach(&ctx.services.platform, &id, workspace_id, workspace_name).await?;
+            let attached = match super::attach::attach_explained(
+                &ctx.services.platform,
+                &id,
+                workspace_id,
+                workspace_name,
+            )
+            .await
+            {
+                Ok(attached) => attached,
+                Err(failure) => {
+                    // The platform validated the key for this workspace and it failed: the
+                    // report reads the message as a validation error (doctor's causes).
+                    if let Some(error) = failure.validation_error {
+                        let _ = ctx.journal.record(
+                            "attach_validation_failed",
+                            json!({ "external_key_id": id, "workspace_id": workspace_id, "error": error }),
+                        );
+                        progress.validation = Some(ValidationResult { success: false, error: Some(error) });
+                    }
+                    return Err(failure.error);
+                }
+            };
             let _ = ctx.journal.record(
                 "attached",
                 json!({ "external_key_id": attached.uses, "workspace_id": workspace_id, "own": id }),

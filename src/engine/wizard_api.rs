@@ -95,6 +95,9 @@ async fn cloud_states(clouds: &[CloudChoice], deadline: Duration) -> Vec<(Provid
 }
 
 /// Creates a workspace (the recommended home for a CMEK key: nothing in it predates the key).
+/// A create whose outcome was lost is looked up before it is sent again, and one the platform
+/// made but did not finish (`workspace_created_incomplete`) is used by its id: the client never
+/// creates a workspace twice.
 pub async fn create_workspace(platform: &Client, name: &str) -> Result<WorkspaceSummary> {
     let created = platform
         .create_workspace(&CreateWorkspace { name: name.to_string(), ..Default::default() })

@@ -1,36 +1,41 @@
-//! The credential used against the Admin API and where it is found: `--admin-key-file`, then
-//! `ANTHROPIC_ADMIN_KEY`, then `ANTHROPIC_API_KEY` only when it holds an admin key.
+//! The credential a client authenticates with: a fixed secret (an admin key, an OAuth access
+//! token, `ANTHROPIC_AUTH_TOKEN`) or a token source (a profile, Workload Identity Federation).
+//! Where it is found is `credentials::chain`; this file also reads `--admin-key-file`.
 //!
 //! A credential can never be printed: it has no `Display`, its `Debug` is redacted, and no error
-//! here carries its value (errors name the file or variable instead). The environment is passed
-//! in as a lookup function so nothing here reads or changes the process environment.
+//! here carries its value (errors name the file or variable instead).
 
 use std::fmt;
-use std::io::Read as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use secrecy::{ExposeSecret as _, SecretString};
+
+pub use super::credentials::env::{ENV_ADMIN_KEY, ENV_API_KEY, ENV_AUTH_TOKEN, FLAG_ADMIN_KEY_FILE, FLAG_PROFILE};
+use super::credentials::files::{self, Read};
+pub use super::credentials::{AuthError, CredentialOrigin, CredentialSources, TokenSource};
 
 /// Admin API keys start with this; other key kinds cannot call the Admin API.
 pub const ADMIN_KEY_PREFIX: &str = "sk-ant-admin01-";
 /// Regular (non-admin) API keys: refused before they are sent.
 pub const API_KEY_PREFIX: &str = "sk-ant-api";
-/// The preferred variable.
-pub const ENV_ADMIN_KEY: &str = "ANTHROPIC_ADMIN_KEY";
-/// Accepted only when it holds an admin key (the SDKs read it for every key kind).
-pub const ENV_API_KEY: &str = "ANTHROPIC_API_KEY";
-/// The command-line flag naming a file that holds the key.
-pub const FLAG_ADMIN_KEY_FILE: &str = "--admin-key-file";
-
 /// A key file larger than this is not a key file (and is not read into memory).
-const MAX_KEY_FILE_BYTES: u64 = 16 * 1024;
+pub const MAX_KEY_FILE_BYTES: u64 = 16 * 1024;
+/// Secrets shorter than this show no fingerprint (the last characters would say too much).
+const MIN_FINGERPRINT_LEN: usize = 20;
 
-/// How the client authenticates. `Bearer` is an OAuth access token with scope `org:admin`
-/// (from `ant auth login` or Workload Identity Federation); it is sent with the OAuth beta header.
+/// How the client authenticates.
 #[derive(Clone)]
 pub enum Credential {
+    /// An admin key (`sk-ant-admin01-...`): `Authorization: Bearer` with API version 2026-10-21,
+    /// or `x-api-key` with 2023-06-01 against a server that only speaks that.
     AdminKey(SecretString),
+    /// An OAuth access token with scope `org:admin`, sent with the OAuth beta header.
     Bearer(SecretString),
+    /// `ANTHROPIC_AUTH_TOKEN`: a bearer token sent as it is (with the OAuth beta header only when it
+    /// is an OAuth access token, `sk-ant-oat...`, which the API refuses without it).
+    AuthToken(SecretString),
+    /// OAuth tokens obtained per request from a profile or the federation exchange.
+    OAuth(TokenSource),
 }
 
 impl Credential {
@@ -39,14 +44,51 @@ impl Credential {
     pub fn looks_like_admin_key(&self) -> bool {
         match self {
             Credential::AdminKey(key) => key.expose_secret().starts_with(ADMIN_KEY_PREFIX),
-            Credential::Bearer(_) => false,
+            _ => false,
         }
     }
 
-    /// The secret itself, for building the auth header (crate-internal only).
-    pub(crate) fn secret(&self) -> &str {
+    /// What kind of credential this is, in words.
+    pub fn kind_label(&self) -> &'static str {
         match self {
-            Credential::AdminKey(secret) | Credential::Bearer(secret) => secret.expose_secret(),
+            Credential::AdminKey(_) => "admin key",
+            Credential::Bearer(_) | Credential::OAuth(_) => "OAuth token",
+            Credential::AuthToken(_) => "bearer token",
+        }
+    }
+
+    /// The same, as a JSON value.
+    pub fn kind_id(&self) -> &'static str {
+        match self {
+            Credential::AdminKey(_) => "admin_key",
+            Credential::Bearer(_) | Credential::OAuth(_) => "oauth_token",
+            Credential::AuthToken(_) => "auth_token",
+        }
+    }
+
+    /// At most the last 4 characters of a fixed secret (`…abcd`), to tell keys apart; nothing for
+    /// short secrets and for token sources (their tokens change).
+    pub fn fingerprint(&self) -> Option<String> {
+        let secret = self.fixed_secret()?.expose_secret();
+        if secret.len() < MIN_FINGERPRINT_LEN || !secret.is_ascii() {
+            return None;
+        }
+        Some(format!("…{}", &secret[secret.len() - 4..]))
+    }
+
+    /// The fixed secret, for the auth header and the sanitizer (crate-internal only).
+    pub(crate) fn fixed_secret(&self) -> Option<&SecretString> {
+        match self {
+            Credential::AdminKey(secret) | Credential::Bearer(secret) | Credential::AuthToken(secret) => Some(secret),
+            Credential::OAuth(_) => None,
+        }
+    }
+
+    /// The token source, when tokens are obtained per request.
+    pub fn token_source(&self) -> Option<&TokenSource> {
+        match self {
+            Credential::OAuth(source) => Some(source),
+            _ => None,
         }
     }
 }
@@ -56,128 +98,32 @@ impl fmt::Debug for Credential {
         match self {
             Credential::AdminKey(_) => f.write_str("AdminKey(***)"),
             Credential::Bearer(_) => f.write_str("Bearer(***)"),
+            Credential::AuthToken(_) => f.write_str("AuthToken(***)"),
+            Credential::OAuth(source) => write!(f, "OAuth({source:?})"),
         }
     }
 }
 
-/// Where to look for a credential. `env` looks a variable up (tests pass a closure).
-pub struct CredentialSources<'a> {
-    pub admin_key_file: Option<&'a Path>,
-    pub env: &'a dyn Fn(&str) -> Option<String>,
-}
-
-/// Which source a resolved credential came from (safe to print).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CredentialOrigin {
-    KeyFile(PathBuf),
-    Env(&'static str),
-}
-
-impl fmt::Display for CredentialOrigin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CredentialOrigin::KeyFile(path) => write!(f, "{FLAG_ADMIN_KEY_FILE} {}", path.display()),
-            CredentialOrigin::Env(var) => write!(f, "${var}"),
-        }
-    }
-}
-
-/// Why no credential could be resolved. Messages name the source, never the secret.
-#[derive(Debug, thiserror::Error)]
-pub enum AuthError {
-    #[error(
-        "no Admin API key found: pass `{FLAG_ADMIN_KEY_FILE} PATH` or set `{ENV_ADMIN_KEY}` \
-         (an admin key starts with `{ADMIN_KEY_PREFIX}`; create one in the Claude Console)"
-    )]
-    Missing,
-    #[error(
-        "`{ENV_API_KEY}` is set but does not hold an Admin API key (it does not start with \
-         `{ADMIN_KEY_PREFIX}`); the Admin API needs an admin key: set `{ENV_ADMIN_KEY}` or pass \
-         `{FLAG_ADMIN_KEY_FILE} PATH`"
-    )]
-    ApiKeyIsNotAnAdminKey,
-    #[error(
-        "the key from {origin} is a regular API key (`{API_KEY_PREFIX}...`), which the Admin API refuses; \
-         create an Admin API key (`{ADMIN_KEY_PREFIX}...`) in the Claude Console and use that"
-    )]
-    RegularApiKey { origin: CredentialOrigin },
-    #[error("cannot read the admin key file {}: {source}; check the path given to `{FLAG_ADMIN_KEY_FILE}`", path.display())]
-    KeyFileUnreadable { path: PathBuf, source: std::io::Error },
-    #[error("the admin key file {} is larger than {MAX_KEY_FILE_BYTES} bytes, so it is not a key file; check the path given to `{FLAG_ADMIN_KEY_FILE}`", path.display())]
-    KeyFileTooLarge { path: PathBuf },
-    #[error("the admin key file {} is empty: put the admin key (`{ADMIN_KEY_PREFIX}...`) in it", path.display())]
-    KeyFileEmpty { path: PathBuf },
-    #[error("`{var}` is set but empty: set it to the admin key or unset it")]
-    EnvEmpty { var: &'static str },
-    #[error(
-        "the admin key from {origin} contains whitespace or characters that cannot be sent in an \
-         HTTP header; it must be a single line of printable ASCII"
-    )]
-    Malformed { origin: CredentialOrigin },
-}
-
-/// Resolves the admin key: `--admin-key-file`, then `ANTHROPIC_ADMIN_KEY`, then
-/// `ANTHROPIC_API_KEY` when it starts with `sk-ant-admin01-`.
-pub fn resolve(sources: &CredentialSources) -> Result<Credential, AuthError> {
-    resolve_with_origin(sources).map(|(credential, _)| credential)
-}
-
-/// Like [`resolve`], also saying where the key came from (for `-v` output and warnings).
-pub fn resolve_with_origin(sources: &CredentialSources) -> Result<(Credential, CredentialOrigin), AuthError> {
-    let (key, origin) = find_key(sources)?;
-    if key.expose_secret().starts_with(API_KEY_PREFIX) {
-        return Err(AuthError::RegularApiKey { origin });
-    }
-    if !is_header_safe(key.expose_secret()) {
-        return Err(AuthError::Malformed { origin });
-    }
-    Ok((Credential::AdminKey(key), origin))
-}
-
-fn find_key(sources: &CredentialSources) -> Result<(SecretString, CredentialOrigin), AuthError> {
-    if let Some(path) = sources.admin_key_file {
-        let key = read_key_file(path)?;
-        return Ok((key, CredentialOrigin::KeyFile(path.to_path_buf())));
-    }
-    if let Some(value) = (sources.env)(ENV_ADMIN_KEY) {
-        let value = SecretString::from(value);
-        let trimmed = value.expose_secret().trim();
-        if trimmed.is_empty() {
-            return Err(AuthError::EnvEmpty { var: ENV_ADMIN_KEY });
-        }
-        return Ok((SecretString::from(trimmed), CredentialOrigin::Env(ENV_ADMIN_KEY)));
-    }
-    if let Some(value) = (sources.env)(ENV_API_KEY) {
-        let value = SecretString::from(value);
-        let trimmed = value.expose_secret().trim();
-        if trimmed.is_empty() {
-            return Err(AuthError::Missing);
-        }
-        if !trimmed.starts_with(ADMIN_KEY_PREFIX) {
-            return Err(AuthError::ApiKeyIsNotAnAdminKey);
-        }
-        return Ok((SecretString::from(trimmed), CredentialOrigin::Env(ENV_API_KEY)));
-    }
-    Err(AuthError::Missing)
-}
-
-fn read_key_file(path: &Path) -> Result<SecretString, AuthError> {
+/// Reads `--admin-key-file`: a private file (no group or other permission bit; a link is
+/// followed, as secret mounts use them), UTF-8, trimmed, not empty, at most 16 KiB.
+pub(crate) fn read_key_file(path: &Path) -> Result<SecretString, AuthError> {
     let unreadable = |source| AuthError::KeyFileUnreadable { path: path.to_path_buf(), source };
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let mut bytes = Vec::new();
-    // Read one byte past the limit to tell "exactly at the limit" from "too large".
-    file.take(MAX_KEY_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(unreadable)?;
-    if bytes.len() as u64 > MAX_KEY_FILE_BYTES {
-        zeroize::Zeroize::zeroize(&mut bytes);
-        return Err(AuthError::KeyFileTooLarge { path: path.to_path_buf() });
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
+    if meta.is_dir() {
+        let source = std::io::Error::new(std::io::ErrorKind::InvalidInput, "it is a folder, not a file");
+        return Err(unreadable(source));
     }
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => SecretString::from(text),
-        Err(not_utf8) => {
-            zeroize::Zeroize::zeroize(&mut not_utf8.into_bytes());
-            let source = std::io::Error::new(std::io::ErrorKind::InvalidData, "the file is not UTF-8 text");
-            return Err(unreadable(source));
+    files::check_private("admin key file", path, &meta)?;
+    let bytes = match files::read_bounded(path, MAX_KEY_FILE_BYTES).map_err(unreadable)? {
+        Read::Bytes(bytes) => bytes,
+        Read::TooLarge => return Err(AuthError::KeyFileTooLarge { path: path.to_path_buf() }),
+        Read::Missing => {
+            return Err(unreadable(std::io::Error::new(std::io::ErrorKind::NotFound, "the file does not exist")));
         }
+    };
+    let Some(text) = files::secret_text(bytes) else {
+        let source = std::io::Error::new(std::io::ErrorKind::InvalidData, "the file is not UTF-8 text");
+        return Err(unreadable(source));
     };
     let trimmed = text.expose_secret().trim();
     if trimmed.is_empty() {
@@ -186,133 +132,27 @@ fn read_key_file(path: &Path) -> Result<SecretString, AuthError> {
     Ok(SecretString::from(trimmed))
 }
 
-/// Printable ASCII without spaces: what an `x-api-key` or bearer header value can carry.
-fn is_header_safe(key: &str) -> bool {
-    key.bytes().all(|b| b.is_ascii_graphic())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
-    use std::io::Write as _;
 
     const CANARY: &str = "sk-ant-admin01-CANARY-auth-7f3a";
-
-    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        move |name| map.get(name).cloned()
-    }
-
-    fn resolve_env(pairs: &[(&str, &str)]) -> Result<(Credential, CredentialOrigin), AuthError> {
-        let env = env_of(pairs);
-        resolve_with_origin(&CredentialSources { admin_key_file: None, env: &env })
-    }
-
-    fn key_file(content: &str) -> tempfile::NamedTempFile {
-        let mut file = tempfile::NamedTempFile::new().unwrap();
-        file.write_all(content.as_bytes()).unwrap();
-        file
-    }
-
-    #[test]
-    fn the_key_file_wins_and_is_trimmed() {
-        let file = key_file(&format!("  {CANARY}\n"));
-        let env = env_of(&[(ENV_ADMIN_KEY, "sk-ant-admin01-from-env")]);
-        let sources = CredentialSources { admin_key_file: Some(file.path()), env: &env };
-        let (credential, origin) = resolve_with_origin(&sources).unwrap();
-        assert_eq!(credential.secret(), CANARY);
-        assert_eq!(origin, CredentialOrigin::KeyFile(file.path().to_path_buf()));
-        assert!(credential.looks_like_admin_key());
-    }
-
-    #[test]
-    fn an_empty_key_file_is_refused_naming_the_path() {
-        let file = key_file(" \n\t");
-        let env = env_of(&[(ENV_ADMIN_KEY, CANARY)]);
-        let err = resolve(&CredentialSources { admin_key_file: Some(file.path()), env: &env }).unwrap_err();
-        assert!(matches!(err, AuthError::KeyFileEmpty { .. }));
-        assert!(err.to_string().contains(&file.path().display().to_string()));
-    }
-
-    #[test]
-    fn an_unreadable_key_file_names_the_path_not_the_content() {
-        let missing = Path::new("/nonexistent/cmek/admin.key");
-        let env = env_of(&[]);
-        let err = resolve(&CredentialSources { admin_key_file: Some(missing), env: &env }).unwrap_err();
-        let text = err.to_string();
-        assert!(text.contains("/nonexistent/cmek/admin.key") && text.contains(FLAG_ADMIN_KEY_FILE), "{text}");
-
-        let not_utf8 = tempfile::NamedTempFile::new().unwrap();
-        std::fs::write(not_utf8.path(), [0xff, 0xfe, b's', b'k']).unwrap();
-        let err = resolve(&CredentialSources { admin_key_file: Some(not_utf8.path()), env: &env }).unwrap_err();
-        assert!(err.to_string().contains("not UTF-8"), "{err}");
-    }
-
-    #[test]
-    fn a_huge_key_file_is_refused() {
-        let file = key_file(&"k".repeat(MAX_KEY_FILE_BYTES as usize + 1));
-        let env = env_of(&[]);
-        let err = resolve(&CredentialSources { admin_key_file: Some(file.path()), env: &env }).unwrap_err();
-        assert!(matches!(err, AuthError::KeyFileTooLarge { .. }), "{err}");
-    }
-
-    #[test]
-    fn admin_env_comes_before_api_key_env() {
-        let (credential, origin) =
-            resolve_env(&[(ENV_ADMIN_KEY, " sk-ant-admin01-a "), (ENV_API_KEY, "sk-ant-admin01-b")]).unwrap();
-        assert_eq!(credential.secret(), "sk-ant-admin01-a");
-        assert_eq!(origin, CredentialOrigin::Env(ENV_ADMIN_KEY));
-    }
-
-    #[test]
-    fn api_key_env_is_used_only_for_admin_keys() {
-        let (credential, origin) = resolve_env(&[(ENV_API_KEY, CANARY)]).unwrap();
-        assert_eq!(credential.secret(), CANARY);
-        assert_eq!(origin, CredentialOrigin::Env(ENV_API_KEY));
-
-        let err = resolve_env(&[(ENV_API_KEY, "sk-ant-api03-CANARY-not-admin")]).unwrap_err();
-        let text = err.to_string();
-        assert!(matches!(err, AuthError::ApiKeyIsNotAnAdminKey));
-        assert!(text.contains(ENV_ADMIN_KEY) && text.contains(FLAG_ADMIN_KEY_FILE), "{text}");
-        assert!(!text.contains("CANARY"), "{text}");
-    }
-
-    #[test]
-    fn nothing_anywhere_names_both_ways_to_pass_a_key() {
-        let err = resolve_env(&[]).unwrap_err();
-        assert!(matches!(err, AuthError::Missing));
-        let text = err.to_string();
-        assert!(text.contains(FLAG_ADMIN_KEY_FILE) && text.contains(ENV_ADMIN_KEY), "{text}");
-    }
-
-    #[test]
-    fn an_empty_admin_env_is_an_error_not_a_fallthrough() {
-        let err = resolve_env(&[(ENV_ADMIN_KEY, "  "), (ENV_API_KEY, CANARY)]).unwrap_err();
-        assert!(matches!(err, AuthError::EnvEmpty { var: ENV_ADMIN_KEY }), "{err}");
-    }
-
-    #[test]
-    fn unusual_admin_keys_are_accepted_but_flagged() {
-        let (credential, _) = resolve_env(&[(ENV_ADMIN_KEY, "gateway-issued-token")]).unwrap();
-        assert!(!credential.looks_like_admin_key());
-        assert!(!Credential::Bearer(SecretString::from(CANARY)).looks_like_admin_key());
-    }
-
-    #[test]
-    fn keys_that_cannot_be_a_header_are_refused_without_echoing_them() {
-        let err = resolve_env(&[(ENV_ADMIN_KEY, "sk-ant-admin01-CANARY with space")]).unwrap_err();
-        let text = err.to_string();
-        assert!(text.contains(ENV_ADMIN_KEY) && !text.contains("CANARY"), "{text}");
-        let err = resolve_env(&[(ENV_ADMIN_KEY, "sk-ant-admin01-CANARY-é")]).unwrap_err();
-        assert!(matches!(err, AuthError::Malformed { .. }));
-    }
 
     #[test]
     fn debug_is_redacted() {
         let admin = Credential::AdminKey(SecretString::from(CANARY));
         let bearer = Credential::Bearer(SecretString::from(CANARY));
+        let token = Credential::AuthToken(SecretString::from(CANARY));
         assert_eq!(format!("{admin:?}"), "AdminKey(***)");
         assert_eq!(format!("{bearer:#?}"), "Bearer(***)");
+        assert_eq!(format!("{token:?}"), "AuthToken(***)");
+    }
+
+    #[test]
+    fn the_fingerprint_is_at_most_the_last_four_characters() {
+        assert_eq!(Credential::AdminKey(CANARY.into()).fingerprint().as_deref(), Some("…7f3a"));
+        assert_eq!(Credential::AdminKey("short-key".into()).fingerprint(), None);
+        assert!(Credential::AdminKey(CANARY.into()).looks_like_admin_key());
+        assert!(!Credential::AuthToken(CANARY.into()).looks_like_admin_key());
     }
 }

@@ -11,6 +11,7 @@ use std::time::Duration;
 use url::{Host, Url};
 
 use super::auth::Credential;
+use super::credentials::CredentialOrigin;
 use super::retry::DEFAULT_MAX_RETRIES;
 
 /// The public Claude Platform.
@@ -28,12 +29,20 @@ pub struct ClientConfig {
     pub max_retries: u32,
     /// Whole-request timeout for each attempt.
     pub timeout: Duration,
+    /// Where the credential came from (never its value), for reports and `auth status`.
+    pub origin: Option<CredentialOrigin>,
 }
 
 impl ClientConfig {
     /// A config with the default retry budget and timeout.
     pub fn new(base_url: Url, credential: Credential) -> ClientConfig {
-        ClientConfig { base_url, credential, max_retries: DEFAULT_MAX_RETRIES, timeout: DEFAULT_TIMEOUT }
+        ClientConfig { base_url, credential, max_retries: DEFAULT_MAX_RETRIES, timeout: DEFAULT_TIMEOUT, origin: None }
+    }
+
+    /// The same, saying where the credential came from.
+    pub fn with_origin(mut self, origin: CredentialOrigin) -> ClientConfig {
+        self.origin = Some(origin);
+        self
     }
 }
 
@@ -44,6 +53,7 @@ impl fmt::Debug for ClientConfig {
             .field("credential", &self.credential)
             .field("max_retries", &self.max_retries)
             .field("timeout", &self.timeout)
+            .field("origin", &self.origin)
             .finish()
     }
 }

@@ -3,9 +3,11 @@
 //!
 //! Building an error from a response is pure (status, request id, body text in; error out), so
 //! every shape of body is tested here. Text from the server is sanitised by the caller first.
+//! The structured code of API version 2026-10-21 (`error.details.error_code`) is kept with it.
 
 use std::fmt;
 
+pub use super::error_code::ErrorCode;
 use super::sanitize::Sanitizer;
 use super::types::ErrorBody;
 
@@ -20,14 +22,27 @@ pub const KIND_REDIRECT: &str = "redirect";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PlatformError {
     /// The platform answered with an error status. `kind` is the body's `error.type`
-    /// (`not_found_error`, ...; unknown kinds are kept as they are).
-    Api { method: &'static str, path: String, status: u16, kind: String, message: String, request_id: Option<String> },
+    /// (`not_found_error`, ...; unknown kinds are kept as they are); `code` its
+    /// `error.details.error_code`, when the server sent one.
+    Api {
+        method: &'static str,
+        path: String,
+        status: u16,
+        kind: String,
+        message: String,
+        request_id: Option<String>,
+        /// Boxed: most errors have none, and the error stays small.
+        code: Option<Box<ErrorCode>>,
+    },
     /// No answer: connection refused, TLS failure, timeout, connection reset (after retries).
     Transport { method: &'static str, path: String, message: String },
     /// A success status whose body is not what the API documents (or a paging loop).
     Decode { method: &'static str, path: String, status: u16, message: String, request_id: Option<String> },
     /// Nothing was sent: the base URL, credential, an id or a limit is unusable.
     InvalidInput { message: String },
+    /// Nothing was sent: no token could be obtained (the message says why and what to do).
+    /// `unreachable`: the token endpoint did not answer (a network problem, not a credential one).
+    Credential { message: String, unreachable: bool },
 }
 
 impl PlatformError {
@@ -43,22 +58,34 @@ impl PlatformError {
         let parsed = serde_json::from_str::<ErrorBody>(body).ok();
         let body_request_id = parsed.as_ref().and_then(|b| b.request_id.as_deref());
         let request_id = header_request_id.or(body_request_id).map(|id| sanitizer.clean(id));
-        let (kind, message) = match parsed {
-            Some(parsed) => (sanitizer.clean(&parsed.error.kind), sanitizer.clean(&parsed.error.message)),
-            None if body.trim().is_empty() => (KIND_UNSTRUCTURED.to_owned(), "empty response body".to_owned()),
+        let (kind, message, code) = match parsed {
+            Some(parsed) => (
+                sanitizer.clean(&parsed.error.kind),
+                sanitizer.clean(&parsed.error.message),
+                parsed
+                    .error
+                    .details
+                    .as_ref()
+                    .and_then(|d| ErrorCode::from_details(d, |t| sanitizer.clean(t)))
+                    .map(Box::new),
+            ),
+            None if body.trim().is_empty() => (KIND_UNSTRUCTURED.to_owned(), "empty response body".to_owned(), None),
             None => (
                 KIND_UNSTRUCTURED.to_owned(),
                 format!("non-JSON response body: {}", sanitizer.snippet(body, BODY_SNIPPET_CHARS)),
+                None,
             ),
         };
-        PlatformError::Api { method, path, status, kind, message, request_id }
+        PlatformError::Api { method, path, status, kind, message, request_id, code }
     }
 
     /// The HTTP status, when the platform answered.
     pub fn status(&self) -> Option<u16> {
         match self {
             PlatformError::Api { status, .. } | PlatformError::Decode { status, .. } => Some(*status),
-            PlatformError::Transport { .. } | PlatformError::InvalidInput { .. } => None,
+            PlatformError::Transport { .. } | PlatformError::InvalidInput { .. } | PlatformError::Credential { .. } => {
+                None
+            }
         }
     }
 
@@ -66,7 +93,9 @@ impl PlatformError {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             PlatformError::Api { request_id, .. } | PlatformError::Decode { request_id, .. } => request_id.as_deref(),
-            PlatformError::Transport { .. } | PlatformError::InvalidInput { .. } => None,
+            PlatformError::Transport { .. } | PlatformError::InvalidInput { .. } | PlatformError::Credential { .. } => {
+                None
+            }
         }
     }
 
@@ -78,9 +107,30 @@ impl PlatformError {
         }
     }
 
-    /// 401 or 403: the credential is wrong, expired, or lacks permission.
+    /// The structured error code (`error.details.error_code`), when the server sent one.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        match self {
+            PlatformError::Api { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// 401 or 403, or no token could be obtained: the credential is wrong, expired, or lacks
+    /// permission.
     pub fn is_auth(&self) -> bool {
-        matches!(self, PlatformError::Api { status: 401 | 403, .. })
+        matches!(
+            self,
+            PlatformError::Api { status: 401 | 403, .. } | PlatformError::Credential { unreachable: false, .. }
+        )
+    }
+
+    /// The server does not speak the API version sent: an error about `anthropic-version`, or one
+    /// saying the version is not supported (a server that sent a structured code speaks it).
+    pub(crate) fn is_version_unsupported(&self) -> bool {
+        let PlatformError::Api { status: 400..=499, message, code: None, .. } = self else { return false };
+        let m = message.to_ascii_lowercase();
+        m.contains("anthropic-version")
+            || (m.contains("version") && (m.contains("not supported") || m.contains("unsupported")))
     }
 
     pub fn is_not_found(&self) -> bool {
@@ -91,11 +141,11 @@ impl PlatformError {
         matches!(self, PlatformError::Api { status: 409, .. })
     }
 
-    /// What to do next, for the statuses where that is known.
-    /// ANT-02: the organisation is not entitled to CMEK (a 403 whose message says CMEK, or
-    /// customer-managed encryption keys, is not enabled).
+    /// ANT-02: the organisation is not entitled to CMEK: the code `cmek_not_approved`, or a 403
+    /// whose message says CMEK, or customer-managed encryption keys, is not enabled.
     pub fn is_cmek_not_enabled(&self) -> bool {
         match self {
+            PlatformError::Api { code: Some(code), .. } if **code == ErrorCode::CmekNotApproved => true,
             PlatformError::Api { status: 403, message, .. } => {
                 let m = message.to_ascii_lowercase();
                 m.contains("not enabled") && (m.contains("cmek") || m.contains("customer-managed"))
@@ -104,15 +154,17 @@ impl PlatformError {
         }
     }
 
+    /// What to do next, for the codes and statuses where that is known.
     pub fn hint(&self) -> Option<&'static str> {
         match self {
+            PlatformError::Api { code: Some(code), .. } if code.hint().is_some() => code.hint(),
             e if e.is_cmek_not_enabled() => Some(
                 "ANT-02: customer-managed encryption keys are not enabled for this organisation; only your Anthropic \
                  account team can enable them (no key or policy change helps). Nothing was registered or attached",
             ),
             PlatformError::Api { status: 401, .. } => Some(
-                "check the admin key (`--admin-key-file` or `ANTHROPIC_ADMIN_KEY`): it may be revoked, \
-                 mistyped, or for another organisation",
+                "check the credential (`--admin-key-file`, `ANTHROPIC_ADMIN_KEY`, a profile...; `cmek auth status` \
+                 shows which one is used): it may be revoked, expired, mistyped, or for another organisation",
             ),
             PlatformError::Api { status: 403, .. } => {
                 Some("the credential lacks permission: use an Admin API key (or a token with scope `org:admin`)")
@@ -136,7 +188,8 @@ impl PlatformError {
             PlatformError::Api { message, .. }
             | PlatformError::Transport { message, .. }
             | PlatformError::Decode { message, .. }
-            | PlatformError::InvalidInput { message } => {
+            | PlatformError::InvalidInput { message }
+            | PlatformError::Credential { message, .. } => {
                 message.push_str("; ");
                 message.push_str(note);
             }
@@ -148,8 +201,12 @@ impl PlatformError {
 impl fmt::Display for PlatformError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PlatformError::Api { method, path, status, kind, message, request_id } => {
-                write!(f, "{method} {path} failed: HTTP {status} {kind}: {message} (request-id: ")?;
+            PlatformError::Api { method, path, status, kind, message, request_id, code } => {
+                write!(f, "{method} {path} failed: HTTP {status} {kind}")?;
+                if let Some(code) = code {
+                    write!(f, " ({code})")?;
+                }
+                write!(f, ": {message} (request-id: ")?;
                 write_request_id(f, request_id.as_deref())
             }
             PlatformError::Transport { method, path, message } => {
@@ -163,6 +220,7 @@ impl fmt::Display for PlatformError {
                 write_request_id(f, request_id.as_deref())
             }
             PlatformError::InvalidInput { message } => write!(f, "Admin API request not sent: {message}"),
+            PlatformError::Credential { message, .. } => write!(f, "Admin API request not sent: {message}"),
         }
     }
 }
@@ -185,6 +243,7 @@ mod cmek_entitlement_tests {
             kind: "permission_error".into(),
             message: message.into(),
             request_id: None,
+            code: None,
         }
     }
 
@@ -225,6 +284,7 @@ mod tests {
                 kind: "not_found_error".into(),
                 message: "no such key".into(),
                 request_id: Some("req_header".into()),
+                code: None,
             }
         );
         assert!(err.is_not_found() && !err.is_auth() && !err.is_conflict());
@@ -265,6 +325,10 @@ mod tests {
         assert!(from_body(403, None, "").is_auth());
         assert!(from_body(409, None, "").is_conflict());
         assert!(from_body(401, None, "").hint().is_some_and(|h| h.contains("ANTHROPIC_ADMIN_KEY")));
+        let no_token = PlatformError::Credential { message: "denied".into(), unreachable: false };
+        assert!(no_token.is_auth() && no_token.status().is_none());
+        let no_answer = PlatformError::Credential { message: "timed out".into(), unreachable: true };
+        assert!(!no_answer.is_auth(), "a network failure is not a credential problem");
     }
 
     #[test]

@@ -17,24 +17,40 @@ const REDACTED: &str = "***";
 const MIN_SECRET_LEN: usize = 8;
 
 /// Cleans server-provided text before it goes into an error.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub(crate) struct Sanitizer {
-    secret: Option<SecretString>,
+    secrets: Vec<SecretString>,
 }
 
 impl Sanitizer {
+    /// Removes the credential's fixed secret (a token source's tokens are added per request).
     pub(crate) fn new(credential: &Credential) -> Sanitizer {
-        let secret = credential.secret();
-        let secret = (secret.len() >= MIN_SECRET_LEN).then(|| SecretString::from(secret));
-        Sanitizer { secret }
+        Sanitizer::of(credential.fixed_secret())
+    }
+
+    /// Removes each of `secrets`.
+    pub(crate) fn of<'a>(secrets: impl IntoIterator<Item = &'a SecretString>) -> Sanitizer {
+        let secrets = secrets
+            .into_iter()
+            .filter(|secret| secret.expose_secret().len() >= MIN_SECRET_LEN)
+            .map(|secret| SecretString::from(secret.expose_secret()))
+            .collect();
+        Sanitizer { secrets }
+    }
+
+    /// This sanitizer, also removing `secret`.
+    pub(crate) fn with(&self, secret: &SecretString) -> Sanitizer {
+        let mut more = self.clone();
+        more.secrets.extend(Sanitizer::of([secret]).secrets);
+        more
     }
 
     /// The text with the credential replaced by `***` and control characters escaped.
     pub(crate) fn clean(&self, text: &str) -> String {
-        let without_secret = match &self.secret {
-            Some(secret) => text.replace(secret.expose_secret(), REDACTED),
-            None => text.to_owned(),
-        };
+        let mut without_secret = text.to_owned();
+        for secret in &self.secrets {
+            without_secret = without_secret.replace(secret.expose_secret(), REDACTED);
+        }
         escape_controls(&without_secret)
     }
 

@@ -103,7 +103,13 @@ impl TestServer {
     }
 
     pub fn config(&self, credential: Credential) -> ClientConfig {
-        ClientConfig { base_url: self.base_url.clone(), credential, max_retries: 2, timeout: Duration::from_secs(10) }
+        ClientConfig {
+            base_url: self.base_url.clone(),
+            credential,
+            max_retries: 2,
+            timeout: Duration::from_secs(10),
+            origin: None,
+        }
     }
 
     pub fn client(&self) -> Client {

@@ -9,7 +9,7 @@ use super::test_server::{Reply, TEST_KEY, TestServer, admin_key, organization_js
 use super::{Client, ClientConfig, Credential, PlatformError, USER_AGENT};
 
 #[tokio::test]
-async fn an_admin_key_is_sent_with_the_version_and_user_agent() {
+async fn an_admin_key_is_sent_as_a_bearer_with_the_current_version_and_user_agent() {
     let server = TestServer::start(|_, _| Reply::json(200, organization_json())).await;
     let org = server.client().organization().await.unwrap();
     assert_eq!(org.id, "7c3a1f0e-2b4d-4e6f-8a9b-0c1d2e3f4a5b");
@@ -18,12 +18,12 @@ async fn an_admin_key_is_sent_with_the_version_and_user_agent() {
     assert_eq!(requests.len(), 1);
     let request = &requests[0];
     assert_eq!(request.line(), "GET /v1/organizations/me");
-    assert_eq!(request.header("x-api-key"), Some(TEST_KEY));
-    assert_eq!(request.header("anthropic-version"), Some("2023-06-01"));
+    assert_eq!(request.header("authorization"), Some(format!("Bearer {TEST_KEY}").as_str()));
+    assert_eq!(request.header("anthropic-version"), Some("2026-10-21"));
     assert_eq!(request.header("user-agent"), Some(USER_AGENT));
     assert!(USER_AGENT.starts_with("cmek/") && USER_AGENT.len() > "cmek/".len());
     assert_eq!(request.header("content-type"), None, "a GET has no body, so no content type");
-    assert_eq!(request.header("authorization"), None);
+    assert_eq!(request.header("x-api-key"), None);
     assert_eq!(request.header("anthropic-beta"), None);
 }
 
@@ -35,7 +35,7 @@ async fn a_bearer_token_is_sent_with_the_oauth_beta_header() {
     let request = &server.requests()[0];
     assert_eq!(request.header("authorization"), Some("Bearer sk-ant-oat01-token-1234"));
     assert_eq!(request.header("anthropic-beta"), Some("oauth-2025-04-20"));
-    assert_eq!(request.header("anthropic-version"), Some("2023-06-01"));
+    assert_eq!(request.header("anthropic-version"), Some("2026-10-21"));
     assert_eq!(request.header("x-api-key"), None);
 }
 
@@ -133,6 +133,7 @@ async fn an_error_body_becomes_a_typed_error_with_the_request_id() {
             kind: "not_found_error".into(),
             message: "workspace not found".into(),
             request_id: Some("req_011CW".into()),
+            code: None,
         }
     );
     let text = err.to_string();
@@ -196,6 +197,7 @@ async fn connection_failures_are_retried_then_reported() {
         credential: admin_key(TEST_KEY),
         max_retries: 1,
         timeout: Duration::from_secs(5),
+        origin: None,
     };
     let err = Client::new(cfg).unwrap().organization().await.unwrap_err();
     let text = err.to_string();
@@ -218,6 +220,7 @@ async fn a_silent_server_times_out() {
         credential: admin_key(TEST_KEY),
         max_retries: 0,
         timeout: Duration::from_millis(200),
+        origin: None,
     };
     let err = Client::new(cfg).unwrap().validate_external_key("ekey_1").await.unwrap_err();
     holder.abort();
@@ -286,7 +289,7 @@ const CANARY: &str = "sk-ant-admin01-CANARY-5d1e9c7b2a";
 async fn the_credential_never_shows_in_debug_or_errors() {
     // A hostile or buggy server echoes the key back everywhere it can.
     let server = TestServer::start(|request, _| {
-        let echoed = request.header("x-api-key").unwrap_or_default().to_owned();
+        let echoed = request.header("authorization").unwrap_or_default().trim_start_matches("Bearer ").to_owned();
         match request.path.as_str() {
             "/v1/organizations/me" => Reply::error(401, "authentication_error", &format!("bad key {echoed}"))
                 .header("request-id", &format!("req_{echoed}")),

@@ -203,7 +203,7 @@ pub struct IdPage<T> {
     pub has_more: bool,
 }
 
-/// `{"type":"error","error":{"type":..,"message":..},"request_id":..}`.
+/// `{"type":"error","error":{"type":..,"message":..,"details"?:{"error_code":..}},"request_id":..}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     #[serde(rename = "type")]
@@ -218,6 +218,9 @@ pub struct ErrorDetail {
     #[serde(rename = "type")]
     pub kind: String,
     pub message: String,
+    /// API version 2026-10-21: `{"error_code": "...", ...}` (other fields depend on the code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl ExternalKey {

@@ -1,4 +1,5 @@
-//! Workspaces: list (id pagination), get, create (never retried blindly), update (the attach
+//! Workspaces: list (id pagination), get, create (never retried blindly, never twice: a
+//! `workspace_created_incomplete` answer names the workspace that exists), update (the attach
 //! step sets `external_key_id`, which is permanent), archive. Paths as in the SDK's
 //! `workspaces.py`. Whether an attach is wanted is decided elsewhere, never here.
 
@@ -6,7 +7,7 @@ use reqwest::Method;
 
 use super::call::Call;
 use super::client::Client;
-use super::error::PlatformError;
+use super::error::{ErrorCode, PlatformError};
 use super::existing::is_same_workspace;
 use super::pagination::{PageGuard, next_after_id};
 use super::path::id_segment;
@@ -98,10 +99,29 @@ impl Client {
 
     /// Creates a workspace. If an attempt fails in a retryable way, the live workspaces are
     /// listed before any retry, and one with exactly this name is returned instead of creating
-    /// a second.
+    /// a second. A `workspace_created_incomplete` answer (503) means the workspace exists: it is
+    /// read by the id the answer gives (or found by name), and never created again.
     pub async fn create_workspace(&self, body: &CreateWorkspace) -> Result<Workspace, PlatformError> {
         let call = Call::new(Method::POST, COLLECTION.to_owned()).json(body)?;
-        self.send_checking(call, || self.find_workspace(body)).await
+        let error = match self.send_checking(call, || self.find_workspace(body)).await {
+            Ok(created) => return Ok(created),
+            Err(error) => error,
+        };
+        let Some(ErrorCode::WorkspaceCreatedIncomplete { workspace_id }) = error.code() else { return Err(error) };
+        let found = match workspace_id {
+            Some(id) => self.get_workspace(id).await.map(Some),
+            None => self.find_workspace(body).await,
+        };
+        match found {
+            Ok(Some(workspace)) => Ok(workspace),
+            Ok(None) => {
+                Err(error.with_note("the workspace it created was not found by name yet; it is not created again"))
+            }
+            Err(read) => {
+                Err(error
+                    .with_note(&format!("reading the workspace it created failed ({read}); it is not created again")))
+            }
+        }
     }
 
     /// Partial update (`POST`). With `external_key_id` this is the permanent attach.

@@ -219,6 +219,8 @@ async fn execute(
                     "front_end": "wizard",
                     "mode": "apply",
                     "organization": facts.org.uuid.to_string(),
+                    // Where the Admin API credential came from, never its value.
+                    "platform_credential": c.platform.credential_record().1,
                     "resumes": resumed.as_ref().map(|r| r.dir.display().to_string()),
                 }),
             );
