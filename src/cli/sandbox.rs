@@ -1,8 +1,9 @@
 //! `cmek sandbox`: runs the emulated Claude Platform and clouds on loopback in the foreground,
 //! prints one `export NAME=VALUE` line per variable a client needs (cmek itself through
-//! CMEK_SANDBOX_ENDPOINTS, and each cloud's own clients: `CliCloud::sandbox_exports`), then
-//! `# ready`, and serves until interrupted (saving `--state FILE` after every change). Also the
-//! `--sandbox` start-up for other commands.
+//! CMEK_SANDBOX_ENDPOINTS, each cloud's own clients: `CliCloud::sandbox_exports`, and the
+//! Workload Identity Federation variables a CI job would get, with its identity token in a file),
+//! then `# ready`, and serves until interrupted (saving `--state FILE` after every change). Also
+//! the `--sandbox` start-up for other commands.
 
 use std::io::Write;
 use std::time::Duration;
@@ -85,16 +86,26 @@ pub async fn run(cli: &Cli, args: &SandboxArgs, out: &Output) -> Result<i32> {
     // Kept for the whole run: a temporary bundle is removed when this is dropped.
     let ca = ca_bundle::write(e.ca_pem(), args.state.as_deref()).map_err(|e| Error::usage(e.to_string()))?;
     // For `cmek` itself started elsewhere (`--sandbox-endpoints`); kept for the whole run.
-    let endpoints = endpoints_file(args.state.as_deref())?;
+    let endpoints = endpoints_file(args.state.as_deref(), ".endpoints.json")?;
     cmek_sandbox::endpoints_file::write(&e, endpoints.path()).map_err(|e| Error::usage(e.to_string()))?;
-    let mut lines = vec![
-        format!("export ANTHROPIC_BASE_URL={}", e.base_url.as_str().trim_end_matches('/')),
-        format!("export ANTHROPIC_ADMIN_KEY={}", e.admin_key.expose_secret()),
-        format!("export CMEK_SANDBOX_ENDPOINTS={}", endpoints.path().display()),
-    ];
+    // The CI job's identity token, as its provider would leave it in a file; kept for the whole run.
+    let identity_token = endpoints_file(args.state.as_deref(), ".identity-token")?;
+    cmek_sandbox::endpoints_file::write_identity_token(&e, identity_token.path())
+        .map_err(|e| Error::usage(e.to_string()))?;
+    let mut lines = vec![format!("export ANTHROPIC_BASE_URL={}", e.base_url.as_str().trim_end_matches('/'))];
+    if e.federation.ci.admin_key_exported {
+        lines.push(format!("export ANTHROPIC_ADMIN_KEY={}", e.admin_key.expose_secret()));
+    } else {
+        lines.push(format!(
+            "# ANTHROPIC_ADMIN_KEY is not exported in scenario `{}`: cmek authenticates with the federation variables",
+            scenario.name
+        ));
+    }
+    lines.push(format!("export CMEK_SANDBOX_ENDPOINTS={}", endpoints.path().display()));
     for cloud in clouds::all() {
         lines.extend(cloud.sandbox_exports(&e, &ca));
     }
+    lines.extend(federation_exports(&e.federation.ci, identity_token.path()));
     lines.push(format!("# organisation: {} ({})", sandbox.platform.org.name, sandbox.platform.org.id));
     lines.push(format!("# scenario: {}: {}", sandbox.scenario.name, sandbox.scenario.summary));
     // Installed before `# ready`, so a signal sent as soon as a client sees it is not lost.
@@ -116,29 +127,54 @@ pub async fn run(cli: &Cli, args: &SandboxArgs, out: &Output) -> Result<i32> {
     sandbox.shutdown().await.map_err(|e| Error::remote(format!("the sandbox did not stop cleanly: {e}")))?;
     drop(ca);
     drop(endpoints);
+    drop(identity_token);
     Ok(0)
 }
 
-/// Where the endpoints file goes: beside `--state FILE` (`FILE.endpoints.json`, kept), else a
-/// temporary file removed when the sandbox stops.
-fn endpoints_file(state: Option<&std::path::Path>) -> Result<EndpointsFile> {
-    let cannot = |e: std::io::Error| Error::usage(format!("cannot create the sandbox endpoints file: {e}"));
+/// The federation variables a CI job set up for Workload Identity Federation gets (an admin key,
+/// when also exported, comes first in the credential chain).
+fn federation_exports(ci: &cmek_sandbox::CiExports, identity_token: &std::path::Path) -> Vec<String> {
+    let mut lines = vec![
+        format!("export ANTHROPIC_FEDERATION_RULE_ID={}", ci.federation_rule_id),
+        format!("export ANTHROPIC_ORGANIZATION_ID={}", ci.organization_id),
+        format!("export ANTHROPIC_IDENTITY_TOKEN_FILE={}", identity_token.display()),
+    ];
+    match &ci.service_account_id {
+        Some(id) => lines.push(format!("export ANTHROPIC_SERVICE_ACCOUNT_ID={id}")),
+        None => lines.push(format!(
+            "# ANTHROPIC_SERVICE_ACCOUNT_ID is optional (the rule's service account is {})",
+            ci.target_service_account_id
+        )),
+    }
+    match &ci.workspace_id {
+        Some(id) => lines.push(format!("export ANTHROPIC_WORKSPACE_ID={id}")),
+        None => lines.push(
+            "# ANTHROPIC_WORKSPACE_ID is unset: needed only when the rule is enabled for several workspaces".into(),
+        ),
+    }
+    lines
+}
+
+/// Where a file for clients goes: beside `--state FILE` (`FILE<suffix>`, kept), else a temporary
+/// file removed when the sandbox stops.
+fn endpoints_file(state: Option<&std::path::Path>, suffix: &str) -> Result<EndpointsFile> {
+    let cannot = |e: std::io::Error| Error::usage(format!("cannot create the sandbox file *{suffix}: {e}"));
     match state {
         Some(state) => {
             let mut name = state.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-            name.push(".endpoints.json");
+            name.push(suffix);
             Ok(EndpointsFile::Kept(state.with_file_name(name)))
         }
         None => tempfile::Builder::new()
             .prefix("cmek-sandbox-")
-            .suffix(".endpoints.json")
+            .suffix(suffix)
             .tempfile()
             .map(EndpointsFile::Temporary)
             .map_err(cannot),
     }
 }
 
-/// The endpoints file, removed at the end when it is temporary.
+/// A file for clients (the endpoints, the identity token), removed at the end when temporary.
 enum EndpointsFile {
     Kept(std::path::PathBuf),
     Temporary(tempfile::NamedTempFile),

@@ -9,8 +9,11 @@
 //! they generate) and enforce what the services enforce: signatures, key policies and resource
 //! control policies (with `cmek-core`'s IAM evaluator), RBAC with its propagation delay,
 //! firewalls, soft delete, Azure Policy, Google IAM with its organisation policies, and the
-//! platform's write-once attach with key validation made as Anthropic. Other projects can start
-//! them in their own tests; `cmek --sandbox` and `cmek sandbox` start them for people.
+//! platform's write-once attach with key validation made as Anthropic. The platform emulator also
+//! takes OAuth tokens besides the admin key (the `org:admin` scope enforced) and does Workload
+//! Identity Federation, with its own OIDC issuer standing for a CI provider
+//! ([`platform::federation`]). Other projects can start them in their own tests; `cmek --sandbox`
+//! and `cmek sandbox` start them for people.
 //!
 //! Map: [`platform`], [`aws`], [`azure`], [`gcp`] (one emulator each), [`faults`] (injected
 //! transient failures), [`scenarios`] (named starting states), [`Sandbox`] (all of them wired
@@ -33,6 +36,7 @@ pub mod secret;
 mod serve;
 mod world;
 
+pub use platform::{CiExports, FederationSandboxEndpoints, IdentityClaims, UserOauthEndpoints};
 pub use world::{
     AzureSandboxEndpoints, GcpSandboxEndpoints, REGION, STATE_FORMAT, Sandbox, SandboxEndpoints, SandboxOptions,
 };

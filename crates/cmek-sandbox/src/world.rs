@@ -16,8 +16,8 @@ use super::aws::{self, AwsCredentials, AwsEmulatorConfig, AwsState, RunningAws};
 use super::azure::{self as azure_emulator, AzureEmulatorConfig, AzureState, RunningAzure};
 use super::gcp::{self as gcp_emulator, GcpEmulatorConfig, GcpState, RunningGcp};
 use super::platform::{
-    self, AnthropicIdentity, AwsBackend, AzureBackend, GcpBackend, PlatformSandboxConfig, PlatformState,
-    RunningPlatform,
+    self, AnthropicIdentity, AwsBackend, AzureBackend, FederationSandboxEndpoints, GcpBackend, IdentityClaims,
+    PlatformSandboxConfig, PlatformState, RunningPlatform,
 };
 use super::scenarios::Scenario;
 use cmek_core::identities;
@@ -69,6 +69,9 @@ pub struct SandboxEndpoints {
     pub aws_credentials: AwsCredentials,
     pub azure: AzureSandboxEndpoints,
     pub gcp: GcpSandboxEndpoints,
+    /// OAuth and Workload Identity Federation: the rules, the CI variables and identity token,
+    /// the user_oauth login's tokens, and a way to mint identity tokens.
+    pub federation: FederationSandboxEndpoints,
 }
 
 impl SandboxEndpoints {
@@ -275,7 +278,14 @@ impl Sandbox {
                 project_id: gcp_emulator::PROJECT_ID.to_string(),
                 location: gcp_emulator::LOCATION.to_string(),
             },
+            federation: self.platform.federation_endpoints(),
         }
+    }
+
+    /// An identity token signed by the sandbox's OIDC issuer (standing for a CI provider), to
+    /// exchange at the platform's `POST /v1/oauth/token`.
+    pub fn mint_identity_token(&self, claims: &IdentityClaims) -> Result<SecretString, SandboxError> {
+        self.platform.mint_identity_token(claims)
     }
 
     fn azure_endpoints(&self) -> AzureSandboxEndpoints {

@@ -1,4 +1,5 @@
-//! What every handler shares: the store, the accepted admin key, and where validation reaches AWS, Azure and GCP.
+//! What every handler shares: the store, the accepted admin key, the sandbox's own OIDC issuer
+//! URL, and where validation reaches AWS, Azure and GCP.
 
 use std::sync::Arc;
 
@@ -12,6 +13,8 @@ use crate::faults::FaultPlan;
 pub struct AppState {
     pub store: SharedStore,
     pub admin_key: SecretString,
+    /// `{base_url}oidc`: the issuer this listener serves the discovery document and JWKS of.
+    pub issuer_url: String,
     pub aws: Option<Arc<AwsBackend>>,
     pub azure: Option<Arc<AzureBackend>>,
     pub gcp: Option<Arc<GcpBackend>>,

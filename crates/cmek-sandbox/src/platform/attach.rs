@@ -67,7 +67,9 @@ pub fn check(store: &Store, workspace: &Workspace, key_id: &str) -> ApiResult<At
         return Err(ApiError::invalid(format!(
             "external key {} has geo `{}` but workspace {} stores data in `{}`; they must match",
             key.id, key.geo, workspace.id, workspace.data_residency.workspace_geo
-        )));
+        ))
+        .with_code(codes::WORKSPACE_POLICY_VIOLATION)
+        .with_detail("field", "external_key_id"));
     }
     Ok(AttachDecision::Validate(Target {
         key_id: key.id.clone(),

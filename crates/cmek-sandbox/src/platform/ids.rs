@@ -1,4 +1,5 @@
-//! Fresh identifiers in the platform's formats: `req_...`, `ekey_...`, `wrkspc_...`, compartment UUIDs.
+//! Fresh identifiers in the platform's formats: `req_...`, `ekey_...`, `wrkspc_...`, compartment
+//! UUIDs, and OAuth tokens (`sk-ant-oat01-...` access, `sk-ant-ort01-...` refresh).
 
 use rand::Rng;
 use rand::distr::Alphanumeric;
@@ -18,6 +19,16 @@ pub fn external_key_id() -> String {
 
 pub fn workspace_id() -> String {
     format!("wrkspc_{}", alphanumeric(24))
+}
+
+/// An OAuth access token: the prefix the API recognises, then 80 random letters and digits.
+pub fn access_token() -> String {
+    format!("sk-ant-oat01-{}", alphanumeric(80))
+}
+
+/// An OAuth refresh token.
+pub fn refresh_token() -> String {
+    format!("sk-ant-ort01-{}", alphanumeric(80))
 }
 
 /// A compartment id is a bare lower-case UUID, like the ones AWS key policies pin.

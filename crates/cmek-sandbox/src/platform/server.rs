@@ -1,4 +1,5 @@
-//! Starting and stopping the emulated Admin API on loopback.
+//! Starting and stopping the emulated Admin API on loopback (the federation side of the running
+//! handle is `federation::handle`).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -11,6 +12,7 @@ use crate::serve::{Served, bind, serve};
 
 use super::app::AppState;
 use super::config::PlatformSandboxConfig;
+use super::federation::handle::{issuer_url, rebase_own_issuer};
 use super::routes::router;
 use super::state::{KeyRecord, PlatformState, SharedStore, Store, lock};
 use crate::faults::FaultPlan;
@@ -26,7 +28,9 @@ pub struct RunningPlatform {
     pub workspaces: Vec<Workspace>,
     /// The organisation's default workspace (listed only with `include_default=true`).
     pub default_workspace: Workspace,
-    store: SharedStore,
+    pub(super) store: SharedStore,
+    /// The sandbox's own OIDC issuer, `{base_url}oidc`.
+    pub(super) issuer_url: String,
     served: Served,
 }
 
@@ -41,10 +45,14 @@ pub async fn start(cfg: PlatformSandboxConfig) -> Result<RunningPlatform, Sandbo
     let (listener, base_url) = bind(WHAT, cfg.bind).await?;
 
     let faults = cfg.faults.checked().map_err(|message| SandboxError::Config { what: WHAT, message })?;
-    let store = Arc::new(Mutex::new(match cfg.initial {
+    let issuer_url = issuer_url(&base_url);
+    let mut store = match cfg.initial {
         Some(state) => Store::restored(state),
         None => Store::seeded(),
-    }));
+    }
+    .map_err(|message| SandboxError::Config { what: WHAT, message })?;
+    rebase_own_issuer(&mut store.federation, &issuer_url);
+    let store = Arc::new(Mutex::new(store));
     let (org, workspaces, default_workspace) = {
         let s = lock(&store);
         let (default, ordinary): (Vec<Workspace>, Vec<Workspace>) =
@@ -59,6 +67,7 @@ pub async fn start(cfg: PlatformSandboxConfig) -> Result<RunningPlatform, Sandbo
     let app = AppState {
         store: store.clone(),
         admin_key: cfg.admin_key,
+        issuer_url: issuer_url.clone(),
         aws: cfg.aws.map(Arc::new),
         azure: cfg.azure.map(Arc::new),
         gcp: cfg.gcp.map(Arc::new),
@@ -66,7 +75,7 @@ pub async fn start(cfg: PlatformSandboxConfig) -> Result<RunningPlatform, Sandbo
     };
     let served = serve(WHAT, listener, after_change.wrap(router(app)));
     tracing::debug!(%base_url, "platform sandbox listening");
-    Ok(RunningPlatform { base_url, org, workspaces, default_workspace, store, served })
+    Ok(RunningPlatform { base_url, org, workspaces, default_workspace, store, issuer_url, served })
 }
 
 impl RunningPlatform {

@@ -1,4 +1,5 @@
-//! The emulated organisation's data: external keys and workspaces, in creation order.
+//! The emulated organisation's data: external keys and workspaces, in creation order, and its
+//! Workload Identity Federation (`federation::model`).
 //!
 //! Plain data behind one `std::sync::Mutex`; callers lock, read or change, and unlock before any
 //! `.await`. Lookups return 404 errors that name the id. Rules (attach, delete) live elsewhere.
@@ -8,7 +9,8 @@ use std::time::Duration;
 
 use crate::platform::wire::{Attachment, ExternalKey, Organization, Workspace};
 
-use super::error::{ApiError, ApiResult, shown};
+use super::error::{ApiError, ApiResult, ErrorKind, codes, shown};
+use super::federation::model::FederationState;
 use super::seed;
 
 /// A stored external key; `seq` orders keys by creation and backs the opaque page cursor.
@@ -31,6 +33,7 @@ pub struct Store {
     pub keys: Vec<KeyRecord>,
     /// Creation order, the default workspace first.
     pub workspaces: Vec<Workspace>,
+    pub federation: FederationState,
     next_seq: u64,
 }
 
@@ -44,6 +47,9 @@ pub struct PlatformState {
     pub keys: Vec<KeyRecord>,
     pub workspaces: Vec<Workspace>,
     pub next_seq: u64,
+    /// Absent in files written before federation was emulated: seeded afresh then.
+    #[serde(default)]
+    pub federation: Option<FederationState>,
 }
 
 /// The store as the server shares it.
@@ -56,8 +62,9 @@ pub fn lock(store: &SharedStore) -> MutexGuard<'_, Store> {
 }
 
 impl Store {
-    pub fn seeded() -> Self {
-        Self {
+    /// The seeded organisation; fails only if its OIDC issuer key cannot be made.
+    pub fn seeded() -> Result<Self, String> {
+        Ok(Self {
             org: seed::organization(),
             cmek_enabled: true,
             validation_timeout: super::validation::DEFAULT_TIMEOUT,
@@ -65,8 +72,9 @@ impl Store {
             default_workspace_id: seed::DEFAULT_WORKSPACE.id.to_string(),
             keys: Vec::new(),
             workspaces: seed::workspaces_with_default(),
+            federation: super::federation::seed::federation(chrono::Utc::now())?,
             next_seq: 1,
-        }
+        })
     }
 
     /// Everything that survives a restart (`--state FILE`); the validation time limit does not.
@@ -79,11 +87,16 @@ impl Store {
             keys: self.keys.clone(),
             workspaces: self.workspaces.clone(),
             next_seq: self.next_seq,
+            federation: Some(super::federation::handle::portable(&self.federation)),
         }
     }
 
-    pub fn restored(state: PlatformState) -> Self {
-        Self {
+    pub fn restored(state: PlatformState) -> Result<Self, String> {
+        let federation = match state.federation {
+            Some(f) => f,
+            None => super::federation::seed::federation(chrono::Utc::now())?,
+        };
+        Ok(Self {
             org: state.org,
             cmek_enabled: state.cmek_enabled,
             validation_timeout: super::validation::DEFAULT_TIMEOUT,
@@ -91,8 +104,9 @@ impl Store {
             default_workspace_id: state.default_workspace_id,
             keys: state.keys,
             workspaces: state.workspaces,
+            federation,
             next_seq: state.next_seq,
-        }
+        })
     }
 
     pub fn next_seq(&mut self) -> u64 {
@@ -146,16 +160,19 @@ impl Store {
         workspace_id == self.default_workspace_id
     }
 
-    /// Refusal when the organisation has no CMEK. 403 `permission_error`, because the SDKs report
-    /// "this feature is not enabled for your organisation" that way (spend-limit and Claude-tag
-    /// writes not enabled are `PermissionDeniedError`s): the request is well-formed, the
-    /// organisation is not entitled to it.
+    /// Refusal when the organisation has no CMEK. With API version 2026-10-21 a 400
+    /// `cmek_not_approved` (credentials-wif.md, "Structured errors"). With the 2023 versions a 403
+    /// `permission_error`, because the SDKs report "this feature is not enabled for your
+    /// organisation" that way (spend-limit and Claude-tag writes not enabled are
+    /// `PermissionDeniedError`s): the request is well-formed, the organisation is not entitled to it.
     pub fn cmek_not_enabled(&self) -> ApiError {
-        ApiError::permission(format!(
+        ApiError::invalid(format!(
             "CMEK is not enabled for organization {}; ask your Anthropic account team to enable customer-managed \
              encryption keys before creating or attaching external keys",
             self.org.id
         ))
+        .with_code(codes::CMEK_NOT_APPROVED)
+        .with_legacy_kind(ErrorKind::Permission)
     }
 
     /// "wrkspc_a (production), wrkspc_b (staging)", for messages.

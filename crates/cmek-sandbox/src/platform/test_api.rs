@@ -1,6 +1,7 @@
 //! A test driver for the platform emulator: a running sandbox on loopback and a raw HTTP client
-//! that sends the admin key and `anthropic-version` and checks the platform's error shape. For
-//! this crate's tests and, with the `test-fixtures` feature, for other crates' tests.
+//! that sends the admin key and `anthropic-version` (2026-10-21, what the official SDKs send, so
+//! errors carry `details.error_code`; `call_as` picks another) and checks the platform's error
+//! shape. For this crate's tests and, with the `test-fixtures` feature, for other crates' tests.
 
 use reqwest::Method;
 use reqwest::header::HeaderMap;
@@ -10,6 +11,8 @@ use serde_json::Value;
 use super::{PlatformSandboxConfig, RunningPlatform, start};
 
 pub const ADMIN_KEY: &str = "sk-ant-admin01-sandbox-test-key-0123456789";
+/// The version `call` sends.
+pub const API_VERSION: &str = "2026-10-21";
 pub const AWS_ARN: &str = "arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
 /// A running sandbox and a client that sends the admin key and version header.
@@ -59,13 +62,18 @@ impl Api {
         format!("{}{}", self.sandbox.base_url.as_str().trim_end_matches('/'), path)
     }
 
-    /// A request with the admin key and `anthropic-version`.
+    /// A request with the admin key and `anthropic-version: 2026-10-21`.
     pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
+        self.call_as(API_VERSION, method, path, body).await
+    }
+
+    /// A request with the admin key and `anthropic-version: <version>`.
+    pub async fn call_as(&self, version: &str, method: Method, path: &str, body: Option<Value>) -> Reply {
         let request = self
             .client
             .request(method, self.url(path))
             .header("x-api-key", ADMIN_KEY)
-            .header("anthropic-version", "2023-06-01");
+            .header("anthropic-version", version);
         send(match body {
             Some(b) => request.json(&b),
             None => request,
@@ -90,6 +98,16 @@ impl Api {
         self.client.request(method, self.url(path))
     }
 
+    /// `POST /v1/oauth/token` with `body` and the federation betas.
+    pub async fn token(&self, body: Value) -> Reply {
+        token_request(&self.client, &self.sandbox.base_url, &body).await
+    }
+
+    /// A request authenticated with an OAuth access token (and the OAuth beta).
+    pub async fn call_with_token(&self, token: &str, method: Method, path: &str) -> Reply {
+        send(with_token(self.client.request(method, self.url(path)), token)).await
+    }
+
     /// Creates an AWS external key for `arn`; returns its id.
     pub async fn create_aws_key(&self, arn: &str) -> String {
         let reply = self
@@ -109,4 +127,22 @@ pub async fn send(request: reqwest::RequestBuilder) -> Reply {
     let text = response.text().await.unwrap();
     let json = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON (HTTP {status}): {text}"));
     Reply { status, headers, json }
+}
+
+/// The beta an OAuth token is sent with (and a refresh).
+pub const OAUTH_BETA: &str = "oauth-2025-04-20";
+/// The betas a federation exchange sends.
+pub const FEDERATION_BETAS: &str = "oauth-2025-04-20,oidc-federation-2026-04-01";
+
+/// `POST {base_url}v1/oauth/token` with `body` as JSON and the betas the SDKs send with its
+/// grant: both for jwt-bearer, the OAuth one alone for refresh_token.
+pub async fn token_request(client: &reqwest::Client, base_url: &url::Url, body: &Value) -> Reply {
+    let url = format!("{base_url}v1/oauth/token");
+    let betas = if body["grant_type"] == "refresh_token" { OAUTH_BETA } else { FEDERATION_BETAS };
+    send(client.post(url).header("anthropic-beta", betas).json(body)).await
+}
+
+/// `request` with `Authorization: Bearer <token>`, the OAuth beta and `anthropic-version: 2026-10-21`.
+pub fn with_token(request: reqwest::RequestBuilder, token: &str) -> reqwest::RequestBuilder {
+    request.bearer_auth(token).header("anthropic-beta", OAUTH_BETA).header("anthropic-version", API_VERSION)
 }

@@ -4,6 +4,9 @@
 //! The emulator owns these on purpose: it must not share request or response types with any
 //! client it serves, or a wire mistake made in one place would be made in both and never caught.
 //! The official Python SDK is run against the emulator in the tests to keep these honest.
+//! Workload Identity Federation's types are in `federation`.
+
+pub mod federation;
 
 use std::collections::BTreeMap;
 

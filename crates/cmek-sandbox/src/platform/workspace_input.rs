@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::platform::wire::DataResidency;
 
-use super::error::{ApiError, ApiResult, shown};
+use super::error::{ApiError, ApiResult, codes, shown};
 use super::json_input::{Field, Fields, describe};
 use super::seed;
 
@@ -59,7 +59,9 @@ pub fn parse_new(map: &Map<String, Value>) -> ApiResult<NewWorkspace> {
                 return Err(ApiError::invalid(format!(
                     "`data_residency.workspace_geo` `{}` is not supported; the only workspace geo is `us`",
                     shown(geo)
-                )));
+                ))
+                .with_code(codes::WORKSPACE_POLICY_VIOLATION)
+                .with_detail("field", "data_residency.workspace_geo"));
             }
             data_residency.workspace_geo = geo.to_string();
         }
@@ -207,7 +209,9 @@ pub fn check_default_is_allowed(residency: &DataResidency) -> ApiResult<()> {
         Err(ApiError::invalid(format!(
             "`data_residency.default_inference_geo` `{}` is not one of `allowed_inference_geos`",
             residency.default_inference_geo
-        )))
+        ))
+        .with_code(codes::WORKSPACE_POLICY_VIOLATION)
+        .with_detail("field", "data_residency.default_inference_geo"))
     }
 }
 

@@ -5,11 +5,15 @@
 //! reach states the APIs would normally refuse to create) and may add standing conditions
 //! (Resource Control Policies, transient faults). The `azure-*` scenarios arrange the Azure world
 //! (see `azure`) and the `gcp-*` ones the Google Cloud KMS world (see `gcp`); the other clouds stay
-//! seeded in them, and the others leave Azure and GCP seeded.
+//! seeded in them, and the others leave Azure and GCP seeded. The `wif-*` ones change the Workload
+//! Identity Federation a CI job meets (see `wif`) and leave every cloud seeded.
 
 pub mod azure;
 pub mod gcp;
 mod policies;
+pub mod wif;
+#[cfg(test)]
+mod wif_tests;
 
 use std::time::Duration;
 
@@ -362,6 +366,44 @@ pub static SCENARIOS: &[Scenario] = &[
         faults: NO_FAULTS,
         rcps: no_rcps,
         arrange: gcp::deny_policy,
+    },
+    Scenario {
+        name: "wif-expired-identity-token",
+        summary: "a CI job with federation variables whose identity token expired 10 minutes ago (no admin key exported)",
+        shows: "the token exchange is refused (401 Authentication failed); the authentication events say the JWT expired: \
+                the CI job must fetch a fresh identity token",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: wif::expired_identity_token,
+    },
+    Scenario {
+        name: "wif-rule-mismatch",
+        summary: "the CI job's identity token is for repo:mallory/cmek-setup, which the rule's subject prefix \
+                  repo:acme/cmek-setup:* does not match (no admin key exported)",
+        shows: "the token exchange is refused (401 Authentication failed) naming the rule, organisation and service \
+                account; the authentication events say the sub does not match",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: wif::rule_mismatch,
+    },
+    Scenario {
+        name: "wif-non-admin",
+        summary: "the CI job's federation variables name the rule of dev-bot, a developer service account whose \
+                  tokens lack org:admin (no admin key exported)",
+        shows: "the exchange succeeds but every Admin API call is refused 403: it requires the org:admin scope",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: wif::non_admin,
+    },
+    Scenario {
+        name: "wif-multi-workspace-rule",
+        summary: "the CI job's federation rule is enabled for two workspaces (production, staging) and no \
+                  ANTHROPIC_WORKSPACE_ID is set (no admin key exported)",
+        shows: "the token exchange is refused (401 Authentication failed): a rule enabled for several workspaces \
+                needs ANTHROPIC_WORKSPACE_ID",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: wif::multi_workspace_rule,
     },
 ];
 

@@ -1,6 +1,13 @@
 //! The route table (paths exactly as the Admin API has them) and the helpers handlers share.
+//!
+//! Two groups: the admin endpoints under `/v1/organizations/` (authenticated, admin rights,
+//! fault-injected), and the public ones: the token endpoint and the sandbox's OIDC issuer, whose
+//! credential is in the request body or which are public by nature.
 
 mod external_keys;
+mod federation;
+mod oauth;
+mod oidc;
 mod organization;
 mod workspaces;
 
@@ -17,6 +24,14 @@ use super::fault_layer::inject_faults;
 use super::middleware::{authenticate, request_id};
 
 pub fn router(app: AppState) -> Router {
+    let public = Router::new()
+        .route("/v1/oauth/token", post(oauth::token).fallback(wrong_method))
+        .route("/oidc/.well-known/openid-configuration", get(oidc::discovery).fallback(wrong_method))
+        .route("/oidc/jwks", get(oidc::jwks).fallback(wrong_method));
+    public.merge(admin(app.clone())).layer(middleware::from_fn(request_id)).with_state(app)
+}
+
+fn admin(app: AppState) -> Router<AppState> {
     Router::new()
         .route("/v1/organizations/me", get(organization::me))
         .route("/v1/organizations/external_keys", post(external_keys::create).get(external_keys::list))
@@ -28,12 +43,18 @@ pub fn router(app: AppState) -> Router {
         .route("/v1/organizations/workspaces", post(workspaces::create).get(workspaces::list))
         .route("/v1/organizations/workspaces/{id}", get(workspaces::retrieve).post(workspaces::update))
         .route("/v1/organizations/workspaces/{id}/archive", post(workspaces::archive))
+        .route("/v1/organizations/federation_issuers", get(federation::list_issuers))
+        .route("/v1/organizations/federation_issuers/{id}", get(federation::get_issuer))
+        .route("/v1/organizations/federation_rules", get(federation::list_rules))
+        .route("/v1/organizations/federation_rules/{id}", get(federation::get_rule))
+        .route("/v1/organizations/federation_rules/{id}/workspaces", get(federation::list_rule_workspaces))
+        .route("/v1/organizations/service_accounts", get(federation::list_service_accounts))
+        .route("/v1/organizations/service_accounts/{id}", get(federation::get_service_account))
+        .route("/v1/organizations/service_accounts/{id}/workspaces", get(federation::list_service_account_workspaces))
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(middleware::from_fn_with_state(app.clone(), authenticate))
-        .layer(middleware::from_fn_with_state(app.clone(), inject_faults))
-        .layer(middleware::from_fn(request_id))
-        .with_state(app)
+        .layer(middleware::from_fn_with_state(app, inject_faults))
 }
 
 async fn no_route(req: Request) -> ApiError {

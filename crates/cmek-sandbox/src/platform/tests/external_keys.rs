@@ -113,13 +113,18 @@ async fn validation_is_always_200_and_honest_about_what_it_cannot_do() {
 }
 
 #[tokio::test]
-async fn cmek_disabled_refuses_new_keys_with_403() {
+async fn cmek_disabled_refuses_external_keys_cmek_not_approved_or_403_before_2026() {
     let api = Api::start().await;
     api.sandbox.set_cmek_enabled(false);
     let reply = api.post(KEYS, json!({"provider_config": {"type": "aws", "kms_arn": AWS_ARN}})).await;
-    assert!(reply.error(403, "permission_error").contains("CMEK is not enabled for organization"));
+    assert!(reply.error(400, "invalid_request_error").contains("CMEK is not enabled for organization"));
+    assert_eq!(reply.json["error"]["details"]["error_code"], "cmek_not_approved");
     let listed = api.get(KEYS).await;
-    assert!(listed.error(403, "permission_error").contains("CMEK is not enabled"), "every external-key call");
+    assert!(listed.error(400, "invalid_request_error").contains("CMEK is not enabled"), "every external-key call");
+    // The 2023 version keeps the older answer: a 403 with no details.
+    let old = api.call_as("2023-06-01", reqwest::Method::GET, KEYS, None).await;
+    assert!(old.error(403, "permission_error").contains("CMEK is not enabled for organization"));
+    assert!(old.json["error"].get("details").is_none(), "{}", old.json);
     api.sandbox.set_cmek_enabled(true);
     api.create_aws_key(AWS_ARN).await;
 }

@@ -110,7 +110,8 @@ async fn attach_rules_refuse_before_validation() {
     api.sandbox.set_cmek_enabled(false);
     let unbound = api.create_aws_key_while_enabled().await;
     let refused = api.post(&ws(seed::PRODUCTION.id), json!({"external_key_id": unbound})).await;
-    assert!(refused.error(403, "permission_error").contains("CMEK is not enabled"));
+    assert!(refused.error(400, "invalid_request_error").contains("CMEK is not enabled"));
+    assert_eq!(refused.json["error"]["details"]["error_code"], "cmek_not_approved");
 }
 
 #[tokio::test]
