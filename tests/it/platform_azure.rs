@@ -55,11 +55,17 @@ pub fn tagged_key() -> SeedAzureKey {
     SeedAzureKey { tags: org_tag(), ..SeedAzureKey::cmek(KEY_NAME) }
 }
 
-/// Consent plus Key Vault Crypto User at the key's scope; returns the service principal's id.
+/// Consent plus Key Vault Crypto User at the key's scope, granted long ago (past the sandbox's
+/// propagation delay); returns the service principal's id.
 pub fn consent_and_grant(s: &Sandbox, key: &str) -> String {
     let sp = s.azure.consent_anthropic();
-    s.azure.add_role_assignment(&key_scope(key), KEY_VAULT_CRYPTO_USER, &sp);
+    grant_long_ago(s, &key_scope(key), KEY_VAULT_CRYPTO_USER, &sp);
     sp
+}
+
+/// A role assignment made long ago: it counts at once, whatever the propagation delay.
+pub fn grant_long_ago(s: &Sandbox, scope: &str, role: &str, principal: &str) {
+    s.azure.with_state(|st| st.add_role_assignment_at(scope, role, principal, "ServicePrincipal", 0));
 }
 
 pub fn key_id(key: &str) -> String {
@@ -141,7 +147,7 @@ async fn without_a_role_rbac_refuses_and_a_read_only_role_refuses_the_wrap() {
     assert!(e.starts_with("ForbiddenByRbac:") && e.contains("Microsoft.KeyVault/vaults/keys/read"), "{e}");
     assert!(cmek_core::doctor::azure::validation_text::is_rbac_refusal(&e));
 
-    s.azure.add_role_assignment(&key_scope(KEY_NAME), KEY_VAULT_READER, &sp);
+    grant_long_ago(&s, &key_scope(KEY_NAME), KEY_VAULT_READER, &sp);
     let e = register_and_validate(&s, KEY_NAME, CUSTOMER_TENANT).await.unwrap();
     assert!(e.starts_with("ForbiddenByRbac:") && e.contains("Microsoft.KeyVault/vaults/keys/wrap/action"), "{e}");
 }

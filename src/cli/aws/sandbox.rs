@@ -14,13 +14,16 @@ use crate::cli::args::SandboxArgs;
 use crate::cli::sandbox::print_ready;
 use crate::error::{Error, Result};
 
-/// The AWS variables for the emulated KMS and STS.
+/// The AWS variables for the emulated KMS and STS. The region goes in both variables the AWS
+/// tools read: `AWS_REGION` (the SDKs, CLI v2) and `AWS_DEFAULT_REGION` (the CLI v1 and boto3,
+/// which ignore `AWS_REGION`).
 pub fn exports(e: &SandboxEndpoints) -> Vec<String> {
     vec![
         format!("export AWS_ENDPOINT_URL={}", e.aws_endpoint),
         format!("export AWS_ACCESS_KEY_ID={}", e.aws_credentials.access_key_id),
         format!("export AWS_SECRET_ACCESS_KEY={}", e.aws_credentials.secret_access_key.expose_secret()),
         format!("export AWS_REGION={}", e.aws_region),
+        format!("export AWS_DEFAULT_REGION={}", e.aws_region),
     ]
 }
 
@@ -63,6 +66,7 @@ pub async fn run_with_external_aws(args: &SandboxArgs, endpoint_url: String) -> 
         format!("export AWS_ACCESS_KEY_ID={EXTERNAL_AWS_ACCESS_KEY_ID}"),
         format!("export AWS_SECRET_ACCESS_KEY={EXTERNAL_AWS_SECRET}"),
         format!("export AWS_REGION={EXTERNAL_AWS_REGION}"),
+        format!("export AWS_DEFAULT_REGION={EXTERNAL_AWS_REGION}"),
         format!("# organisation: {} ({})", running.org.name, running.org.id),
     ]);
     let _ = tokio::signal::ctrl_c().await;

@@ -18,9 +18,9 @@ use axum::body::Bytes;
 use chrono::{DateTime, Utc};
 
 use super::identity::Caller;
+use super::regions::{self, RegionStatus};
 use super::sigv4::{self, AuthorizationHeader};
 use super::state::AwsState;
-use cmek_core::model::aws::AwsRegion;
 
 /// A request as received, with lower-case header names.
 #[derive(Debug, Clone)]
@@ -60,8 +60,11 @@ pub(super) enum AuthFailure {
     Missing,
     /// A malformed or incomplete `Authorization` header or date.
     Incomplete(String),
-    /// The credential scope names another service or no valid region.
+    /// The credential scope names another service or a region that does not exist.
     Scope(String),
+    /// A real region the sandbox's accounts cannot use (opt-in, or another partition): AWS does
+    /// not recognise the credentials there.
+    RegionNotEnabled(String),
     UnknownAccessKey,
     /// Temporary credentials without their session token, or with another one.
     InvalidToken,
@@ -107,11 +110,15 @@ pub(super) fn authenticate(
             service.scope_name()
         )));
     }
-    if auth.region.parse::<AwsRegion>().is_err() {
-        return Err(AuthFailure::Scope(format!(
-            "Credential should be scoped to a valid region, not '{}'. ",
-            auth.region
-        )));
+    match regions::status(&auth.region) {
+        RegionStatus::Served => {}
+        RegionStatus::NotEnabled => return Err(AuthFailure::RegionNotEnabled(auth.region)),
+        RegionStatus::Unknown => {
+            return Err(AuthFailure::Scope(format!(
+                "Credential should be scoped to a valid region, not '{}'. ",
+                auth.region
+            )));
+        }
     }
     let credential = state.credential(&auth.access_key_id).ok_or(AuthFailure::UnknownAccessKey)?;
     if let Some(token) = &credential.session_token {
@@ -249,6 +256,14 @@ mod tests {
         assert!(matches!(authenticate(&req, Service::Sts, &state, now), Err(AuthFailure::Scope(_))));
         let late = now + chrono::TimeDelta::minutes(16);
         assert!(matches!(authenticate(&req, Service::Kms, &state, late), Err(AuthFailure::Skew(_))));
+
+        // A region that does not exist, and one the sandbox's accounts have not enabled.
+        let nowhere = signed_request(&akid, &secret, "kms", "us-nowhere-9", now);
+        assert!(
+            matches!(authenticate(&nowhere, Service::Kms, &state, now), Err(AuthFailure::Scope(m)) if m.contains("'us-nowhere-9'"))
+        );
+        let opt_in = signed_request(&akid, &secret, "kms", "af-south-1", now);
+        assert!(matches!(authenticate(&opt_in, Service::Kms, &state, now), Err(AuthFailure::RegionNotEnabled(_))));
 
         let mut unsigned = req.clone();
         unsigned.headers.retain(|(n, _)| n != "authorization");

@@ -9,7 +9,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, Method, Uri};
 use axum::response::Response;
@@ -17,6 +17,7 @@ use chrono::Utc;
 
 use super::auth::{self, AuthFailure, RawRequest, Service};
 use super::authorize::Requester;
+use super::body;
 use super::errors::{KmsError, StsError};
 use super::kms::{self, KmsCall};
 use super::ops_sts;
@@ -56,14 +57,24 @@ pub(super) async fn handle(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
+    let target = headers.get("x-amz-target").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let body = match body::read(body, body::MAX_BODY).await {
+        Ok(body) => body,
+        Err(e) => {
+            tracing::debug!(request_id, error = ?e, "aws sandbox: body refused");
+            return match target {
+                Some(_) => protocol_json::error(&request_id, &body::kms_error(&e)),
+                None => protocol_query::error(&request_id, &body::sts_error(&e)),
+            };
+        }
+    };
     let latency = emulator.faults.latency();
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    let target = headers.get("x-amz-target").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
     let path_and_query = uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".to_string());
     let changes = target.as_deref().is_some_and(changes_state);
     let strike = emulator.faults.strike(faults::signature(method.as_str(), &path_and_query, &body), changes);
@@ -176,7 +187,7 @@ fn kms_auth_error(failure: AuthFailure) -> KmsError {
         AuthFailure::Missing => KmsError::new("MissingAuthenticationTokenException", "Missing Authentication Token"),
         AuthFailure::Incomplete(m) => KmsError::new("IncompleteSignatureException", m),
         AuthFailure::Scope(m) | AuthFailure::Skew(m) => KmsError::new("InvalidSignatureException", m),
-        AuthFailure::UnknownAccessKey | AuthFailure::InvalidToken => {
+        AuthFailure::UnknownAccessKey | AuthFailure::InvalidToken | AuthFailure::RegionNotEnabled(_) => {
             KmsError::new("UnrecognizedClientException", INVALID_TOKEN)
         }
         AuthFailure::ExpiredToken => KmsError::new("ExpiredTokenException", EXPIRED_TOKEN),
@@ -191,7 +202,7 @@ fn sts_auth_error(failure: AuthFailure) -> StsError {
         }
         AuthFailure::Incomplete(m) => StsError::new("IncompleteSignature", 400, m),
         AuthFailure::Scope(m) | AuthFailure::Skew(m) => StsError::new("SignatureDoesNotMatch", 403, m),
-        AuthFailure::UnknownAccessKey | AuthFailure::InvalidToken => {
+        AuthFailure::UnknownAccessKey | AuthFailure::InvalidToken | AuthFailure::RegionNotEnabled(_) => {
             StsError::new("InvalidClientTokenId", 403, INVALID_TOKEN)
         }
         AuthFailure::ExpiredToken => StsError::new("ExpiredToken", 400, EXPIRED_TOKEN),

@@ -26,6 +26,12 @@ pub(super) const CUSTOMER_USER: &str = "sandbox-admin";
 pub(super) const CUSTOMER_ROLE: &str = "cmek-operator";
 /// The principal in Anthropic's account that assumes the published role.
 pub(super) const ANTHROPIC_USER: &str = "anthropic-platform";
+/// The customer's other IAM roles and users, as the scenarios' and fixtures' key policies name
+/// them (`role/data-pipeline` in the `customer-statements` scenario, the example customer
+/// statements of tests/fixtures): key policies may name only principals that exist, so they
+/// exist here. They have no part in any flow.
+pub(super) const CUSTOMER_OTHER_ROLES: [&str; 4] = ["data-pipeline", "KeyAdmins", "payments-app", "Auditor"];
+pub(super) const CUSTOMER_OTHER_USERS: [&str; 1] = ["alice"];
 /// What AWS allows as `MaxSessionDuration` at most; the seeded roles allow it.
 pub(super) const MAX_SESSION_SECONDS: u32 = 43_200;
 
@@ -37,8 +43,10 @@ pub(super) fn anthropic_role_name() -> String {
 
 impl AwsState {
     /// The customer's account (organisation `o-customer1234`) with the user `sandbox-admin` and
-    /// the role `cmek-operator`; Anthropic's account with the published role and the user
-    /// `anthropic-platform` that may assume it. No keys. Credentials are fresh random ones.
+    /// the role `cmek-operator` (plus the roles `data-pipeline`, `KeyAdmins`, `payments-app`,
+    /// `Auditor` and the user `alice`, which example key policies name); Anthropic's account
+    /// with the published role and the user `anthropic-platform` that may assume it. No keys.
+    /// Credentials are fresh random ones.
     pub fn seeded() -> AwsState {
         let user = |account: &str, name: &str| UserRecord {
             account: account.to_string(),
@@ -58,11 +66,14 @@ impl AwsState {
                 AccountRecord { id: CUSTOMER_ACCOUNT.into(), organization: Some(CUSTOMER_ORGANIZATION.into()) },
                 AccountRecord { id: ANTHROPIC_ACCOUNT.into(), organization: Some(ANTHROPIC_ORGANIZATION.into()) },
             ],
-            users: vec![user(CUSTOMER_ACCOUNT, CUSTOMER_USER), user(ANTHROPIC_ACCOUNT, ANTHROPIC_USER)],
-            roles: vec![
-                role(CUSTOMER_ACCOUNT, CUSTOMER_ROLE.to_string()),
-                role(ANTHROPIC_ACCOUNT, anthropic_role_name()),
-            ],
+            users: [user(CUSTOMER_ACCOUNT, CUSTOMER_USER), user(ANTHROPIC_ACCOUNT, ANTHROPIC_USER)]
+                .into_iter()
+                .chain(CUSTOMER_OTHER_USERS.iter().map(|name| user(CUSTOMER_ACCOUNT, name)))
+                .collect(),
+            roles: [role(CUSTOMER_ACCOUNT, CUSTOMER_ROLE.to_string()), role(ANTHROPIC_ACCOUNT, anthropic_role_name())]
+                .into_iter()
+                .chain(CUSTOMER_OTHER_ROLES.iter().map(|name| role(CUSTOMER_ACCOUNT, name.to_string())))
+                .collect(),
             sessions: Vec::new(),
             keys: Vec::new(),
             aliases: Vec::new(),

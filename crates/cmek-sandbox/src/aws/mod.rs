@@ -8,17 +8,18 @@
 //! Policies), key state is enforced, and ciphertext is real AES-256-GCM bound to the key and the
 //! encryption context. Nothing here is used on a production code path.
 //!
-//! Map: `server` (start/stop, [`RunningAws`]), `handler` (one request: faults from
-//! `crate::faults`, protocol, auth, dispatch), `seed` (keys for scenarios), `auth` +
-//! `sigv4` (SigV4), `protocol_json` / `protocol_query` (wire formats), `errors`, `state` +
-//! `secret` (the data, serde), `identity` (principals, AssumeRole trust), `ids`, `kms` (operation
-//! table) with `ops_keys`, `ops_policy`, `ops_settings`, `ops_aliases`, `ops_crypto`, `ops_sts`,
-//! and the rules they share: `keys` (KeyId forms, key metadata), `authorize` (policy evaluation,
-//! AccessDenied), `policy_check` (malformed policies, lockout check), `crypto` (ciphertext
-//! format), `pagination`.
+//! Map: `server` (start/stop, [`RunningAws`]), `handler` (one request: faults from `crate::faults`,
+//! protocol, auth, dispatch; `body` reads it within a limit), `seed` (keys for scenarios), `auth` +
+//! `sigv4` (SigV4) + `regions` (which signing regions are served), `protocol_json` /
+//! `protocol_query` (wire formats), `errors`, `state` + `secret` (the data, serde), `identity`
+//! (principals, AssumeRole trust), `ids`, `kms` (operation table) with `ops_keys`, `ops_policy`,
+//! `ops_settings`, `ops_aliases`, `ops_crypto`, `ops_sts`, and the rules they share: `keys` (KeyId
+//! forms, key metadata), `authorize` (policy evaluation, AccessDenied), `policy_check` (malformed
+//! policies, lockout check), `crypto` (ciphertext format), `pagination`.
 
 mod auth;
 mod authorize;
+mod body;
 mod credentials;
 mod crypto;
 mod errors;
@@ -37,6 +38,7 @@ mod pagination;
 mod policy_check;
 mod protocol_json;
 mod protocol_query;
+mod regions;
 mod secret;
 mod seed;
 mod server;

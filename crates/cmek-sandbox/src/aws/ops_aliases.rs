@@ -12,7 +12,12 @@ use super::pagination;
 use super::protocol_json::{check_length, epoch};
 use super::state::{AliasRecord, AwsState};
 
-/// `AliasName` as KMS accepts it for creation.
+/// What KMS answers for a name without the prefix (its own words).
+const NO_PREFIX: &str = "Alias must start with the prefix \"alias/\". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html";
+
+/// `AliasName` as KMS accepts it for creation: the length and character constraints, then the
+/// `alias/` prefix (a `ValidationException`, as KMS answers), then a name after it and not the
+/// reserved `alias/aws/`.
 fn check_alias_name(name: &str) -> Result<(), KmsError> {
     check_length(name, "AliasName", 1, 256)?;
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || ":/_-".contains(c)) {
@@ -22,7 +27,10 @@ fn check_alias_name(name: &str) -> Result<(), KmsError> {
             "Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$",
         ));
     }
-    if !name.starts_with("alias/") || name.len() == "alias/".len() {
+    if !name.starts_with("alias/") {
+        return Err(KmsError::validation(NO_PREFIX));
+    }
+    if name.len() == "alias/".len() {
         return Err(KmsError::new(
             "InvalidAliasNameException",
             format!("Alias '{name}' must start with the prefix \"alias/\" followed by a name."),
@@ -180,7 +188,12 @@ mod tests {
     #[test]
     fn alias_names_are_checked() {
         assert!(check_alias_name("alias/anthropic-cmek").is_ok());
-        assert_eq!(check_alias_name("anthropic-cmek").unwrap_err().code, "InvalidAliasNameException");
+        let e = check_alias_name("anthropic-cmek").unwrap_err();
+        assert_eq!((e.code, e.message.as_str()), ("ValidationException", NO_PREFIX));
+        assert_eq!(
+            check_alias_name("arn:aws:kms:us-east-2:111122223333:alias/x").unwrap_err().code,
+            "ValidationException"
+        );
         assert_eq!(check_alias_name("alias/").unwrap_err().code, "InvalidAliasNameException");
         assert_eq!(check_alias_name("alias/aws/s3").unwrap_err().code, "NotAuthorizedException");
         assert_eq!(check_alias_name("alias/has space").unwrap_err().code, "ValidationException");

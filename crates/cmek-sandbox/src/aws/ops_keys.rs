@@ -137,7 +137,7 @@ pub(super) fn create_key(state: &mut AwsState, call: &KmsCall<'_>) -> Output {
     check_tags(&tags)?;
     let bypass = input.bool("BypassPolicyLockoutSafetyCheck")?.unwrap_or(false);
     let (policy, given) = match input.string("Policy")? {
-        Some(text) => (text.to_string(), Some(policy_check::validate(text)?)),
+        Some(text) => (text.to_string(), Some(policy_check::validate(state, text)?)),
         None => (policy_check::default_policy(call.account()), None),
     };
     let mut merged_tags: Vec<(String, String)> = Vec::new();

@@ -42,7 +42,7 @@ pub(super) fn put_key_policy(state: &mut AwsState, call: &KmsCall<'_>) -> Output
         call.authorized_key(state, "KeyId", Forms::Keys, "kms:PutKeyPolicy", Reach::SameAccount, ExtraContext::new())?;
     check_policy_name(call)?;
     let text = call.input.required_string("Policy")?;
-    let doc = policy_check::validate(text)?;
+    let doc = policy_check::validate(state, text)?;
     if !call.input.bool("BypassPolicyLockoutSafetyCheck")?.unwrap_or(false) {
         policy_check::check_lockout(state, &call.who, key_at(state, index)?, &doc)?;
     }

@@ -1,6 +1,16 @@
 //! What KMS checks in a key policy on CreateKey and PutKeyPolicy: size and characters, JSON and
-//! structure, Effect, principals, actions, Resource, condition operators, unique Sids, and the
-//! lockout safety check (the caller must stay able to call PutKeyPolicy).
+//! structure, Effect, principals (their form, and that the IAM users and roles they name exist),
+//! actions, Resource, condition operators, unique Sids, and the lockout safety check (the caller
+//! must stay able to call PutKeyPolicy).
+//!
+//! Principals that name nobody: IAM turns every principal of a resource policy into the unique id
+//! of what it names, so a role or user that does not exist (the classic typo is Anthropic's role
+//! without its `-us`) makes KMS refuse the whole policy. The emulator checks this for the accounts
+//! whose IAM it models (the customer's and Anthropic's: those with seeded users or roles). An
+//! account it does not model is taken to exist with whatever roles and users are named, and any
+//! 12-digit account's `:root` (or bare id) is accepted: AWS verifies that the account exists, the
+//! sandbox cannot. Role session ARNs (`arn:aws:sts::...:assumed-role/...`), service principals and
+//! `*` are not looked up.
 //!
 //! Messages: "Policy contains a statement with one or more invalid principals." and "The new key
 //! policy will not allow you to update the key policy in the future." are AWS's verbatim; the
@@ -18,7 +28,7 @@ const INVALID_PRINCIPALS: &str = "Policy contains a statement with one or more i
 pub(super) const LOCKOUT: &str = "The new key policy will not allow you to update the key policy in the future.";
 
 /// The policy text as KMS accepts it, parsed; otherwise the error KMS answers with.
-pub(super) fn validate(text: &str) -> Result<PolicyDocument, KmsError> {
+pub(super) fn validate(state: &AwsState, text: &str) -> Result<PolicyDocument, KmsError> {
     if text.is_empty() {
         return Err(KmsError::constraint("", "policy", "Member must have length greater than or equal to 1"));
     }
@@ -54,7 +64,7 @@ pub(super) fn validate(text: &str) -> Result<PolicyDocument, KmsError> {
             None => return Err(KmsError::malformed_policy("Policy contains a statement with no principal.")),
             Some(PrincipalElement::Principal(p) | PrincipalElement::NotPrincipal(p)) => p,
         };
-        if !principals_valid(principals) {
+        if !principals_valid(principals) || !principals_exist(state, principals) {
             return Err(KmsError::malformed_policy(INVALID_PRINCIPALS));
         }
         if let Some(action) = s.action.values().iter().find(|a| !action_valid(a)) {
@@ -101,6 +111,39 @@ fn principals_valid(principals: &Principals) -> bool {
                 })
         }),
     }
+}
+
+/// Every IAM role and user named (in the `aws` partition, in an account whose IAM the emulator
+/// models) exists there. Names match as IAM matches them: case-insensitively, path included.
+fn principals_exist(state: &AwsState, principals: &Principals) -> bool {
+    match principals {
+        Principals::Everyone => true,
+        Principals::Typed(entries) => entries
+            .iter()
+            .filter(|entry| entry.kind == PrincipalKind::Aws)
+            .all(|entry| entry.values.iter().all(|v| iam_principal_exists(state, v))),
+    }
+}
+
+/// Whether the account's IAM is modelled here (it has seeded users or roles): only there can the
+/// emulator tell that a role or user does not exist.
+fn models_iam_of(state: &AwsState, account: &str) -> bool {
+    state.users.iter().any(|u| u.account == account) || state.roles.iter().any(|r| r.account == account)
+}
+
+fn iam_principal_exists(state: &AwsState, v: &str) -> bool {
+    let parts: Vec<&str> = v.splitn(6, ':').collect();
+    let ["arn", "aws", "iam", "", account, resource] = parts.as_slice() else { return true };
+    if !models_iam_of(state, account) {
+        return true;
+    }
+    if let Some(name) = resource.strip_prefix("role/") {
+        return state.roles.iter().any(|r| r.account == *account && r.name.eq_ignore_ascii_case(name));
+    }
+    if let Some(name) = resource.strip_prefix("user/") {
+        return state.users.iter().any(|u| u.account == *account && u.name.eq_ignore_ascii_case(name));
+    }
+    true
 }
 
 fn is_account_id(v: &str) -> bool {
@@ -200,18 +243,28 @@ mod tests {
 
     const GOOD: &str = r#"{"Sid":"A","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}"#;
 
+    fn check(text: &str) -> Result<PolicyDocument, KmsError> {
+        validate(&AwsState::seeded(), text)
+    }
+
     fn message(text: &str) -> String {
-        let e = validate(text).unwrap_err();
+        let e = check(text).unwrap_err();
         assert_eq!(e.code, "MalformedPolicyDocumentException", "{text}: {e:?}");
         e.message
     }
 
     #[test]
     fn good_policies_pass() {
-        assert!(validate(&with_statement(GOOD)).is_ok());
-        assert!(validate(&default_policy("111122223333")).is_ok());
-        for fixture in ["correct.json", "console-wizard.json", "customer-statements.json", "not-principal-deny.json"] {
-            assert!(validate(cmek_core::policy::aws::test_fixtures::fixture_text(fixture)).is_ok(), "{fixture}");
+        assert!(check(&with_statement(GOOD)).is_ok());
+        assert!(check(&default_policy("111122223333")).is_ok());
+        for fixture in [
+            "correct.json",
+            "console-wizard.json",
+            "customer-statements.json",
+            "not-principal-deny.json",
+            "old-anthropic.json",
+        ] {
+            assert!(check(cmek_core::policy::aws::test_fixtures::fixture_text(fixture)).is_ok(), "{fixture}");
         }
     }
 
@@ -271,9 +324,9 @@ mod tests {
 
     #[test]
     fn size_and_characters_are_checked_first() {
-        assert_eq!(validate("").unwrap_err().code, "ValidationException");
-        assert_eq!(validate(&" ".repeat(40_000)).unwrap_err().code, "LimitExceededException");
-        assert_eq!(validate(&with_statement(&GOOD.replace("A", "\u{263a}"))).unwrap_err().code, "ValidationException");
+        assert_eq!(check("").unwrap_err().code, "ValidationException");
+        assert_eq!(check(&" ".repeat(40_000)).unwrap_err().code, "LimitExceededException");
+        assert_eq!(check(&with_statement(&GOOD.replace("A", "\u{263a}"))).unwrap_err().code, "ValidationException");
     }
 
     #[test]
@@ -293,5 +346,59 @@ mod tests {
         assert!(!service_valid("amazonaws.com.evil"));
         assert!(federated_valid("arn:aws:iam::111122223333:saml-provider/okta"));
         assert!(!federated_valid("okta"));
+    }
+
+    #[test]
+    fn roles_and_users_that_do_not_exist_are_invalid_principals() {
+        let with = |principal: &str| with_statement(&GOOD.replace("arn:aws:iam::111122223333:root", principal));
+        for missing in [
+            // The typo customers make in Anthropic's published role.
+            "arn:aws:iam::915198916910:role/anthropic-cmek-client",
+            "arn:aws:iam::915198916910:role/anthropic-cmek-client-eu",
+            "arn:aws:iam::915198916910:role/team/anthropic-cmek-client-us",
+            "arn:aws:iam::915198916910:user/nobody",
+            "arn:aws:iam::111122223333:role/no-such-role",
+            "arn:aws:iam::111122223333:user/mallory",
+        ] {
+            assert_eq!(message(&with(missing)), INVALID_PRINCIPALS, "{missing}");
+        }
+        // In a list, one missing principal spoils the statement; NotPrincipal is checked too.
+        let list = r#"["arn:aws:iam::111122223333:root","arn:aws:iam::111122223333:role/typo"]"#;
+        assert_eq!(
+            message(&with_statement(&GOOD.replace(r#""arn:aws:iam::111122223333:root""#, list))),
+            INVALID_PRINCIPALS
+        );
+        let deny = r#"{"Sid":"D","Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:role/typo"},"Action":"kms:*","Resource":"*"}"#;
+        assert_eq!(message(&format!(r#"{{"Version":"2012-10-17","Statement":[{GOOD},{deny}]}}"#)), INVALID_PRINCIPALS);
+
+        for exists in [
+            "arn:aws:iam::915198916910:role/anthropic-cmek-client-us",
+            "arn:aws:iam::915198916910:user/anthropic-platform",
+            "arn:aws:iam::111122223333:user/sandbox-admin",
+            "arn:aws:iam::111122223333:role/cmek-operator",
+            // IAM names are case-insensitive.
+            "arn:aws:iam::111122223333:role/CMEK-Operator",
+            "arn:aws:iam::111122223333:role/data-pipeline",
+            // Any account's root or bare id: the sandbox cannot tell which accounts exist.
+            "arn:aws:iam::444455556666:root",
+            "444455556666",
+            "915198916910",
+            // Roles and users of accounts whose IAM the sandbox does not model.
+            "arn:aws:iam::444455556666:role/anything",
+            "arn:aws:iam::444455556666:user/anyone",
+            // Sessions are not looked up.
+            "arn:aws:sts::915198916910:assumed-role/anthropic-cmek-client-us/cmek-validation",
+            "*",
+        ] {
+            assert!(check(&with(exists)).is_ok(), "{exists}");
+        }
+        let service = GOOD.replace(
+            r#""AWS":"arn:aws:iam::111122223333:root""#,
+            r#""Service":"aws-external-anthropic.amazonaws.com""#,
+        );
+        assert!(
+            check(&format!(r#"{{"Version":"2012-10-17","Statement":[{GOOD},{}]}}"#, service.replace("\"A\"", "\"S\"")))
+                .is_ok()
+        );
     }
 }

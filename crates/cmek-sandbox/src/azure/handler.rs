@@ -1,6 +1,8 @@
-//! One request: read it, inject faults, route by host and path (token endpoints, ARM, Graph,
-//! Key Vault) and answer. Loopback names (`localhost`, `127.0.0.1`) reach the token endpoints,
-//! ARM and Graph by path, and Key Vault's data plane of the FIRST vault in the state.
+//! One request: read it, inject faults, route by host and path (token endpoints and Entra's
+//! discovery documents, ARM, Graph, Key Vault) and answer. Loopback names (`localhost`,
+//! `127.0.0.1`) reach the token endpoints, ARM and Graph by path, and Key Vault's data plane of
+//! the FIRST vault in the state. A body too large to read is answered in the format of the API
+//! it was for.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -11,7 +13,7 @@ use axum::response::Response;
 
 use super::request::Incoming;
 use super::state::AzureState;
-use super::{arm, errors, graph, keyvault, tokens};
+use super::{arm, discovery, errors, graph, keyvault, tokens};
 use crate::faults::{FaultPlan, Strike};
 use crate::secret::Secret;
 
@@ -34,10 +36,24 @@ impl Emulator {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Route {
     ManagedIdentity,
-    Entra { tenant: String },
+    Entra {
+        tenant: String,
+    },
+    /// `/{tenant}/v2.0/.well-known/openid-configuration`.
+    OpenIdConfiguration {
+        tenant: String,
+    },
+    /// `/common/discovery/instance`.
+    InstanceDiscovery,
+    /// `/{tenant}/discovery/v2.0/keys`.
+    Jwks {
+        tenant: String,
+    },
     Arm,
     Graph,
-    KeyVault { vault: Option<String> },
+    KeyVault {
+        vault: Option<String>,
+    },
     Unknown,
 }
 
@@ -46,8 +62,14 @@ fn route(host: &str, path: &str) -> Route {
     if path.eq_ignore_ascii_case("/msi/token") {
         return Route::ManagedIdentity;
     }
-    if let [tenant, "oauth2", "v2.0", "token"] = segments.as_slice() {
-        return Route::Entra { tenant: tenant.to_string() };
+    match segments.as_slice() {
+        [tenant, "oauth2", "v2.0", "token"] => return Route::Entra { tenant: tenant.to_string() },
+        [tenant, "v2.0", ".well-known", "openid-configuration"] => {
+            return Route::OpenIdConfiguration { tenant: tenant.to_string() };
+        }
+        ["common", "discovery", "instance"] => return Route::InstanceDiscovery,
+        [tenant, "discovery", "v2.0", "keys"] => return Route::Jwks { tenant: tenant.to_string() },
+        _ => {}
     }
     if let Some(vault) = host.strip_suffix(".vault.azure.net") {
         return Route::KeyVault { vault: Some(vault.to_string()) };
@@ -79,6 +101,9 @@ pub async fn handle(
         tokio::time::sleep(delay).await;
     }
     let route = route(&req.host, &req.path);
+    if let Some(seen) = req.oversized {
+        return too_large(&route, seen);
+    }
     let changes = changes_state(&route, &req.method, &req.path);
     let strike = emulator.faults.strike(signature, changes);
     if strike == Some(Strike::Before) {
@@ -89,6 +114,9 @@ pub async fn handle(
     let response = match route {
         Route::ManagedIdentity => tokens::managed_identity_token(&state, &req, &emulator.identity_header),
         Route::Entra { tenant } => tokens::entra_token(&state, &req, &tenant),
+        Route::OpenIdConfiguration { tenant } => discovery::openid_configuration(&state, &req, &tenant),
+        Route::InstanceDiscovery => discovery::instance(&req),
+        Route::Jwks { tenant } => discovery::jwks(&state, &tenant),
         Route::Arm => arm::handle(&mut state, &req, now_ms),
         Route::Graph => graph::handle(&mut state, &req),
         Route::KeyVault { vault } => {
@@ -108,6 +136,27 @@ pub async fn handle(
         return injected(signature);
     }
     response
+}
+
+/// A body larger than the emulator reads, answered as the API it was for answers errors (Azure
+/// documents no such answer for Key Vault, Graph or Entra: 413 with each surface's error body).
+fn too_large(route: &Route, seen: usize) -> Response {
+    let message = format!(
+        "The request body ({seen} bytes) is larger than the {} bytes the service accepts.",
+        super::request::MAX_BODY
+    );
+    let status = StatusCode::PAYLOAD_TOO_LARGE;
+    match route {
+        Route::KeyVault { .. } => errors::key_vault(status, "RequestEntityTooLarge", &message, None),
+        Route::Graph => errors::graph(status, "RequestEntityTooLarge", &message),
+        Route::Entra { .. } | Route::OpenIdConfiguration { .. } | Route::InstanceDiscovery | Route::Jwks { .. } => {
+            errors::token(status, "invalid_request", 9002313, &format!("Invalid request. {message}"))
+        }
+        Route::ManagedIdentity => {
+            errors::json_response(status, serde_json::json!({ "statusCode": 413, "message": message }))
+        }
+        Route::Arm | Route::Unknown => errors::arm(status, "RequestEntityTooLarge", &message),
+    }
 }
 
 /// Whether a request changes state: writes to ARM, Graph and Key Vault, but not token requests
@@ -167,5 +216,11 @@ mod tests {
         assert_eq!(route("localhost", "/subscriptions/s/resourceGroups"), Route::Arm);
         assert_eq!(route("graph.microsoft.com", "/v1.0/servicePrincipals"), Route::Graph);
         assert_eq!(route("localhost", "/other"), Route::Unknown);
+        assert_eq!(
+            route("localhost", "/t1/v2.0/.well-known/openid-configuration"),
+            Route::OpenIdConfiguration { tenant: "t1".into() }
+        );
+        assert_eq!(route("login.microsoftonline.com", "/common/discovery/instance"), Route::InstanceDiscovery);
+        assert_eq!(route("localhost", "/t1/discovery/v2.0/keys"), Route::Jwks { tenant: "t1".into() });
     }
 }

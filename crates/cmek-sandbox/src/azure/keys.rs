@@ -274,26 +274,54 @@ pub fn update(vault: &mut Vault, base: &str, key: &KeyRef, body: &Value, now: i6
     get(vault, base, &KeyRef { name, version: key.version.clone() })
 }
 
-/// `POST .../wrapkey` (`wrap`) or `.../unwrapkey`: refuses disabled, expired and not-yet-valid
-/// keys and operations outside `key_ops`, as Key Vault does.
-pub fn crypt(vault: &Vault, base: &str, key: &KeyRef, body: &Value, now: i64, wrap: bool) -> Result<Value, KvError> {
-    let op = if wrap { "wrapKey" } else { "unwrapKey" };
+/// A cryptographic operation of the data plane; its name is the `key_ops` entry that allows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CryptOp {
+    Wrap,
+    Unwrap,
+    Encrypt,
+    Decrypt,
+}
+
+impl CryptOp {
+    /// The operation's name, as `key_ops` and Key Vault's messages spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            CryptOp::Wrap => "wrapKey",
+            CryptOp::Unwrap => "unwrapKey",
+            CryptOp::Encrypt => "encrypt",
+            CryptOp::Decrypt => "decrypt",
+        }
+    }
+
+    /// Whether it encrypts with the public half (wrap, encrypt) or decrypts with the private one.
+    fn seals(self) -> bool {
+        matches!(self, CryptOp::Wrap | CryptOp::Encrypt)
+    }
+}
+
+/// `POST .../wrapkey`, `.../unwrapkey`, `.../encrypt` or `.../decrypt` (RSA-OAEP for all four, as
+/// for an RSA key in Key Vault): refuses disabled, expired and not-yet-valid keys and operations
+/// outside `key_ops` (403 `KeyOperationForbidden`, "Operation encrypt is not permitted on this
+/// key."), as Key Vault does.
+pub fn crypt(vault: &Vault, base: &str, key: &KeyRef, body: &Value, now: i64, op: CryptOp) -> Result<Value, KvError> {
+    let op_name = op.name();
     let k = vault.key(&key.name).ok_or_else(|| not_found(key))?;
     let v = k.version(key.version.as_deref()).ok_or_else(|| not_found(key))?;
     if !v.enabled {
-        return Err(forbidden(format!("Operation {op} is not allowed on a disabled key."), "KeyDisabled"));
+        return Err(forbidden(format!("Operation {op_name} is not allowed on a disabled key."), "KeyDisabled"));
     }
     if v.exp.is_some_and(|exp| now >= exp) {
-        return Err(forbidden(format!("Operation {op} is not allowed on an expired key."), "KeyExpired"));
+        return Err(forbidden(format!("Operation {op_name} is not allowed on an expired key."), "KeyExpired"));
     }
     if v.nbf.is_some_and(|nbf| now < nbf) {
         return Err(forbidden(
-            format!("Operation {op} is not allowed on a key that is not yet valid."),
+            format!("Operation {op_name} is not allowed on a key that is not yet valid."),
             "KeyNotYetValid",
         ));
     }
-    if !v.key_ops.iter().any(|o| o == op) {
-        return Err(forbidden(format!("Operation {op} is not permitted on this key."), "KeyOperationForbidden"));
+    if !v.key_ops.iter().any(|o| o == op_name) {
+        return Err(forbidden(format!("Operation {op_name} is not permitted on this key."), "KeyOperationForbidden"));
     }
     let alg_name = body.get("alg").and_then(Value::as_str).ok_or_else(|| bad("The parameter alg is required."))?;
     let alg = crypto::oaep(alg_name).ok_or_else(|| {
@@ -303,10 +331,57 @@ pub fn crypt(vault: &Vault, base: &str, key: &KeyRef, body: &Value, now: i64, wr
     let value = crypto::from_b64url(value).ok_or_else(|| bad("The parameter value is not base64url."))?;
     let der =
         crypto::from_b64url(v.private_key.expose()).ok_or_else(|| internal("stored key material is unreadable"))?;
-    let out = if wrap {
+    let out = if op.seals() {
         crypto::wrap(&der, alg, &value).map_err(bad)?
     } else {
         crypto::unwrap(&der, alg, &value).map_err(bad)?
     };
     Ok(json!({ "kid": format!("{base}/keys/{}/{}", k.name, v.version), "value": crypto::b64url(&out) }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::azure::state::AzureState;
+    use crate::azure::{SeedAzureKey, VAULT_NAME, seed};
+
+    fn vault_with(key_ops: &[&str]) -> Vault {
+        let mut state = AzureState::seeded();
+        let key = SeedAzureKey {
+            key_size: 2048,
+            key_ops: key_ops.iter().map(|o| o.to_string()).collect(),
+            ..SeedAzureKey::cmek("k")
+        };
+        seed::seed_key(&mut state, key).unwrap();
+        state.vault(VAULT_NAME).unwrap().clone()
+    }
+
+    fn crypt_with(vault: &Vault, op: CryptOp, value: &[u8]) -> Result<Value, KvError> {
+        let body = json!({ "alg": "RSA-OAEP-256", "value": crypto::b64url(value) });
+        crypt(vault, "https://v", &KeyRef { name: "k".into(), version: None }, &body, 0, op)
+    }
+
+    #[test]
+    fn each_crypto_operation_needs_its_own_key_op() {
+        let wrap_only = vault_with(&["wrapKey", "unwrapKey"]);
+        let wrapped = crypt_with(&wrap_only, CryptOp::Wrap, b"dek").unwrap();
+        let value = crypto::from_b64url(wrapped["value"].as_str().unwrap()).unwrap();
+        let back = crypt_with(&wrap_only, CryptOp::Unwrap, &value).unwrap();
+        assert_eq!(crypto::from_b64url(back["value"].as_str().unwrap()).unwrap(), b"dek");
+        for (op, name) in [(CryptOp::Encrypt, "encrypt"), (CryptOp::Decrypt, "decrypt")] {
+            let e = crypt_with(&wrap_only, op, b"data").unwrap_err();
+            assert_eq!(
+                (e.status, e.code, e.inner),
+                (StatusCode::FORBIDDEN, "Forbidden", Some("KeyOperationForbidden"))
+            );
+            assert_eq!(e.message, format!("Operation {name} is not permitted on this key."));
+        }
+
+        let encrypt_only = vault_with(&["encrypt", "decrypt"]);
+        let sealed = crypt_with(&encrypt_only, CryptOp::Encrypt, b"data").unwrap();
+        let value = crypto::from_b64url(sealed["value"].as_str().unwrap()).unwrap();
+        let opened = crypt_with(&encrypt_only, CryptOp::Decrypt, &value).unwrap();
+        assert_eq!(crypto::from_b64url(opened["value"].as_str().unwrap()).unwrap(), b"data");
+        assert_eq!(crypt_with(&encrypt_only, CryptOp::Wrap, b"dek").unwrap_err().inner, Some("KeyOperationForbidden"));
+    }
 }

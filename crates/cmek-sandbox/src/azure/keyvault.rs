@@ -1,7 +1,7 @@
 //! The Key Vault keys data plane (`https://<vault>.vault.azure.net/keys/...`): the 401 challenge,
 //! token and tenant checks, the vault firewall, RBAC or access policies, then create, get,
-//! update, list, wrapKey and unwrapKey (real RSA-OAEP), delete and the soft-delete bin
-//! (`deleted_keys`), refusing what Key Vault refuses.
+//! update, list, wrapKey, unwrapKey, encrypt and decrypt (real RSA-OAEP), delete and the
+//! soft-delete bin (`deleted_keys`), refusing what Key Vault refuses.
 
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -11,7 +11,7 @@ use super::acl::{self, NetworkDenial};
 use super::auth::{self, AuthError, Caller};
 use super::deleted_keys;
 use super::errors;
-use super::keys::{self, KeyRef};
+use super::keys::{self, CryptOp, KeyRef};
 use super::rbac::{self, Decision};
 use super::request::Incoming;
 use super::roles::KeyAction;
@@ -27,6 +27,8 @@ enum Op {
     Update { name: String, version: Option<String> },
     Wrap { name: String, version: Option<String> },
     Unwrap { name: String, version: Option<String> },
+    Encrypt { name: String, version: Option<String> },
+    Decrypt { name: String, version: Option<String> },
     Delete { name: String },
     ListDeleted,
     GetDeleted { name: String },
@@ -42,6 +44,8 @@ impl Op {
             Op::Update { .. } => KeyAction::Update,
             Op::Wrap { .. } => KeyAction::Wrap,
             Op::Unwrap { .. } => KeyAction::Unwrap,
+            Op::Encrypt { .. } => KeyAction::Encrypt,
+            Op::Decrypt { .. } => KeyAction::Decrypt,
             Op::Delete { .. } => KeyAction::Delete,
             Op::ListDeleted | Op::GetDeleted { .. } => KeyAction::ReadDeleted,
             Op::Recover { .. } => KeyAction::Recover,
@@ -59,6 +63,8 @@ impl Op {
             | Op::Update { name, .. }
             | Op::Wrap { name, .. }
             | Op::Unwrap { name, .. }
+            | Op::Encrypt { name, .. }
+            | Op::Decrypt { name, .. }
             | Op::Delete { name } => Some(name),
         }
     }
@@ -88,6 +94,8 @@ fn parse(req: &Incoming) -> Option<Op> {
         ("POST", 2, Some(last)) if last == "create" => Some(Op::Create { name }),
         ("POST", 3, Some(last)) if last == "wrapkey" => Some(Op::Wrap { name, version: version(rest.get(1)) }),
         ("POST", 3, Some(last)) if last == "unwrapkey" => Some(Op::Unwrap { name, version: version(rest.get(1)) }),
+        ("POST", 3, Some(last)) if last == "encrypt" => Some(Op::Encrypt { name, version: version(rest.get(1)) }),
+        ("POST", 3, Some(last)) if last == "decrypt" => Some(Op::Decrypt { name, version: version(rest.get(1)) }),
         ("GET", 1 | 2, _) => Some(Op::Get { name, version: version(rest.get(1)) }),
         ("PATCH", 1 | 2, _) => Some(Op::Update { name, version: version(rest.get(1)) }),
         ("DELETE", 1, _) => Some(Op::Delete { name }),
@@ -187,7 +195,12 @@ pub fn handle(state: &mut AzureState, req: &Incoming, vault_name: &str, now_ms: 
         return errors::key_vault(StatusCode::NOT_FOUND, "VaultNotFound", "The vault no longer exists.", None);
     };
     let body = match op {
-        Op::Create { .. } | Op::Update { .. } | Op::Wrap { .. } | Op::Unwrap { .. } => req.json(),
+        Op::Create { .. }
+        | Op::Update { .. }
+        | Op::Wrap { .. }
+        | Op::Unwrap { .. }
+        | Op::Encrypt { .. }
+        | Op::Decrypt { .. } => req.json(),
         _ => Ok(json!({})),
     };
     let body = match body {
@@ -200,8 +213,16 @@ pub fn handle(state: &mut AzureState, req: &Incoming, vault_name: &str, now_ms: 
         Op::Create { name } => keys::create(vault, &base, &name, &body, now),
         Op::Get { name, version } => keys::get(vault, &base, &KeyRef { name, version }),
         Op::Update { name, version } => keys::update(vault, &base, &KeyRef { name, version }, &body, now),
-        Op::Wrap { name, version } => keys::crypt(vault, &base, &KeyRef { name, version }, &body, now, true),
-        Op::Unwrap { name, version } => keys::crypt(vault, &base, &KeyRef { name, version }, &body, now, false),
+        Op::Wrap { name, version } => keys::crypt(vault, &base, &KeyRef { name, version }, &body, now, CryptOp::Wrap),
+        Op::Unwrap { name, version } => {
+            keys::crypt(vault, &base, &KeyRef { name, version }, &body, now, CryptOp::Unwrap)
+        }
+        Op::Encrypt { name, version } => {
+            keys::crypt(vault, &base, &KeyRef { name, version }, &body, now, CryptOp::Encrypt)
+        }
+        Op::Decrypt { name, version } => {
+            keys::crypt(vault, &base, &KeyRef { name, version }, &body, now, CryptOp::Decrypt)
+        }
         Op::Delete { name } => deleted_keys::delete(vault, &base, &name, now),
         Op::ListDeleted => Ok(deleted_keys::list(vault, &base)),
         Op::GetDeleted { name } => deleted_keys::get(vault, &base, &name),

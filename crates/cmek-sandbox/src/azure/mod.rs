@@ -3,12 +3,14 @@
 //! `azure_identity`, Python's `azure-keyvault-keys`) use unchanged.
 //!
 //! One TLS listener (a fresh sandbox CA per start, [`RunningAzure::ca_pem`]) serves every API,
-//! routed by Host and path: Entra ID's v2 token endpoint (client credentials) and the App Service
-//! managed-identity endpoint issue HS256 JWTs that every API verifies (signature, expiry,
-//! audience); the Key Vault keys data plane (challenge, firewall, RBAC with a propagation delay
-//! or access policies, real RSA-OAEP, delete and the soft-delete bin); ARM (vaults, role assignments and definitions,
-//! diagnostic settings, subscriptions, Azure Policy: assignments, built-in definitions, custom
-//! initiatives, exemptions, Deny enforced on vault writes; vault soft delete, deletedVaults, recovery); Microsoft Graph service principals (consent).
+//! routed by Host and path: Entra ID's v2 token endpoint (client credentials, with the OpenID and
+//! instance discovery documents MSAL reads first) and the App Service managed-identity endpoint
+//! issue HS256 JWTs that every API verifies (signature, expiry, audience); the Key Vault keys data
+//! plane (challenge, firewall, RBAC with a propagation delay or access policies, real RSA-OAEP,
+//! delete and the soft-delete bin); ARM (vaults, role assignments and definitions, diagnostic
+//! settings, subscriptions, Azure Policy: assignments, built-in definitions, custom initiatives,
+//! exemptions, Deny enforced on vault writes; vault soft delete, deletedVaults, recovery);
+//! Microsoft Graph service principals (consent).
 //! Clients reach it as `https://<vault>.vault.azure.net:<port>` etc. with the name resolved to
 //! 127.0.0.1, or as `https://localhost:<port>` (Key Vault then means the first vault).
 //!
@@ -21,16 +23,17 @@
 //! range, and [`CUSTOMER_SOURCE_IP`]); unauthenticated callers by the TCP peer.
 //!
 //! Authorisation: vaults with `enableRbacAuthorization` true use Azure RBAC (built-in roles in
-//! `roles`, scope inheritance, a propagation delay before a new assignment counts); others use
-//! only the vault's access policies (object id + key permissions; no compound identities).
-//! Control-plane RBAC applies to ARM without a delay; Graph checks the caller's directory roles.
+//! `roles`, scope inheritance, a propagation delay before a new assignment counts: 5 s unless set,
+//! [`DEFAULT_PROPAGATION_DELAY`]); others use only the vault's access policies (object id + key
+//! permissions; no compound identities). Control-plane RBAC applies to ARM without a delay; Graph
+//! checks the caller's directory roles.
 //!
-//! Map: `server` (start/stop, [`RunningAzure`]), `handler` (faults, routing), `request`,
-//! `errors` (each surface's error body), `tls` (CA and server certificate), `jwt` + `tokens` +
-//! `auth` (tokens), `keyvault` (data plane) + `keys` (key operations) + `deleted_keys` (the
-//! soft-delete bin) + `crypto` (RSA-OAEP),
-//! `acl` (firewall), `rbac` + `roles` (authorisation), `arm`, `arm_deleted_vaults` (vault soft
-//! delete and recovery), `arm_policy` + `policy` (Azure Policy), `graph`, `state` + `secret` (the data, serde), `seed`.
+//! Map: `server` (start/stop, [`RunningAzure`]), `handler` (faults, routing), `request`, `errors`
+//! (each surface's error body), `tls` (CA and server certificate), `jwt` + `tokens` + `auth`
+//! (tokens) + `discovery` (Entra's discovery documents), `keyvault` (data plane) + `keys` (key
+//! operations) + `deleted_keys` (the soft-delete bin) + `crypto` (RSA-OAEP), `acl` (firewall),
+//! `rbac` + `roles` (authorisation), `arm`, `arm_deleted_vaults` (vault soft delete and recovery),
+//! `arm_policy` + `policy` (Azure Policy), `graph`, `state` + `secret` (the data, serde), `seed`.
 
 mod acl;
 mod arm;
@@ -42,6 +45,7 @@ mod arm_vaults;
 mod auth;
 mod crypto;
 mod deleted_keys;
+mod discovery;
 mod errors;
 mod graph;
 mod handler;
@@ -59,6 +63,7 @@ mod tls;
 mod tokens;
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
 
 pub use crate::faults::Faults;
 pub use seed::{ANTHROPIC_SECRET, CUSTOMER_SECRET, SeedAzureKey};
@@ -87,6 +92,12 @@ pub const ANTHROPIC_APP_OBJECT_ID: &str = "d4c3b2a1-9999-4888-8777-666655554444"
 /// The address Anthropic's calls are deemed to come from: inside 160.79.104.0/21.
 pub const ANTHROPIC_SOURCE_IP: &str = "160.79.104.10";
 
+/// How long a new role assignment takes to count on the data plane, by default. Azure documents
+/// "up to 10 minutes" (usually well under one); a few seconds keep every rehearsal showing the
+/// wait without slowing it down. Set it per emulator ([`AzureEmulatorConfig::with_propagation_delay`],
+/// [`RunningAzure::set_propagation_delay`]); 0 makes assignments count at once.
+pub const DEFAULT_PROPAGATION_DELAY: Duration = Duration::from_secs(5);
+
 /// What [`start`] needs.
 pub struct AzureEmulatorConfig {
     /// 127.0.0.1:0 by default (a free port).
@@ -107,6 +118,15 @@ impl AzureEmulatorConfig {
             faults: Faults::none(),
             after_change: Default::default(),
         }
+    }
+}
+
+impl AzureEmulatorConfig {
+    /// The same, with new role assignments counting on the data plane after `delay`
+    /// (`Duration::ZERO`: at once) instead of the state's (by default [`DEFAULT_PROPAGATION_DELAY`]).
+    pub fn with_propagation_delay(mut self, delay: Duration) -> Self {
+        self.state.propagation_delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+        self
     }
 }
 

@@ -67,7 +67,7 @@ impl AzureState {
             policy_assignments: Vec::new(),
             policy_exemptions: Vec::new(),
             policy_set_definitions: Vec::new(),
-            propagation_delay_ms: 0,
+            propagation_delay_ms: u64::try_from(super::DEFAULT_PROPAGATION_DELAY.as_millis()).unwrap_or(u64::MAX),
             token_key: Secret::new(crypto::b64url(&token_key)),
         };
         state.vaults.push(Vault {
@@ -254,6 +254,33 @@ mod tests {
         assert!(!rbac::access_policy_allows(&vault, CUSTOMER_TENANT, "sp", KeyAction::Create));
         assert!(!rbac::access_policy_allows(&vault, CUSTOMER_TENANT, "other", KeyAction::Read));
         assert!(!rbac::access_policy_allows(&vault, ANTHROPIC_TENANT, "sp", KeyAction::Read));
+    }
+
+    #[test]
+    fn new_role_assignments_take_the_default_propagation_delay_unless_set() {
+        let state = AzureState::seeded();
+        assert_eq!(state.propagation_delay_ms, 5_000);
+        let vault = state.vault_resource_id(VAULT_NAME).unwrap();
+        let key = format!("{vault}/keys/k");
+        let mut state = state;
+        state.add_role_assignment_at(&key, roles::KEY_VAULT_CRYPTO_USER, "sp", "ServicePrincipal", 1_000_000);
+        let decide = |s: &AzureState, now_ms| {
+            rbac::data_decision(&s.role_assignments, "sp", &key, KeyAction::Wrap, now_ms, s.propagation_delay_ms)
+        };
+        assert_eq!(decide(&state, 1_004_999), rbac::Decision::NotYetPropagated);
+        assert_eq!(decide(&state, 1_005_000), rbac::Decision::Allowed);
+        // The seeded customer's own assignments were made long ago.
+        let customer = rbac::data_decision(
+            &state.role_assignments,
+            CUSTOMER_OBJECT_ID,
+            &key,
+            KeyAction::Create,
+            chrono::Utc::now().timestamp_millis(),
+            state.propagation_delay_ms,
+        );
+        assert_eq!(customer, rbac::Decision::Allowed);
+        let at_once = crate::azure::AzureEmulatorConfig::new().with_propagation_delay(std::time::Duration::ZERO);
+        assert_eq!(at_once.state.propagation_delay_ms, 0);
     }
 
     #[test]

@@ -38,7 +38,8 @@ pub struct AzureState {
     /// definitions grouped under one assignment, as landing zones assign them.
     #[serde(default)]
     pub policy_set_definitions: Vec<serde_json::Value>,
-    /// How long a new role assignment takes to become effective on the data plane.
+    /// How long a new role assignment takes to become effective on the data plane (seeded:
+    /// [`super::DEFAULT_PROPAGATION_DELAY`]).
     pub propagation_delay_ms: u64,
     /// The key signing access tokens (HS256).
     pub token_key: Secret,
