@@ -17,6 +17,7 @@ use serde_json::Value;
 use url::{Host, Url};
 
 use super::error::AuthError;
+use crate::platform::client::{error_chain, header_text};
 use crate::platform::config::redacted;
 use crate::platform::headers::{ANTHROPIC_VERSION, USER_AGENT};
 use crate::platform::retry::should_retry_status;
@@ -139,7 +140,7 @@ impl TokenEndpoint {
             .body(body.to_vec());
         let transport = |e: reqwest::Error| {
             let what = if e.is_timeout() { "timed out" } else { "no answer" };
-            let message = sanitizer.clean(&format!("{what} from {}: {}", redacted(&self.url), chain(&e)));
+            let message = sanitizer.clean(&format!("{what} from {}: {}", redacted(&self.url), error_chain(&e)));
             Failed::transient(EndpointError::Failed(message), None)
         };
         let mut response = request.send().await.map_err(transport)?;
@@ -246,21 +247,6 @@ fn is_strict_loopback(url: &Url) -> bool {
         Some(Host::Ipv6(ip)) => ip == Ipv6Addr::LOCALHOST,
         None => false,
     }
-}
-
-fn header_text<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-fn chain(err: &reqwest::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]
