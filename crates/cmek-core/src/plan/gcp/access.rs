@@ -13,7 +13,7 @@ use crate::plan::{Check, DocumentChange, PlanDocument, Severity, Step, StepState
 use crate::policy::diff::diff_text;
 use crate::shell::quoted;
 
-use super::key_checks::gcloud_key_flags;
+use super::gcloud::gcloud_key_flags;
 use super::steps::{GcpStep, IamGrant};
 
 /// The document GCP plans show: the key's IAM policy.

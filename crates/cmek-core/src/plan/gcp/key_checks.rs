@@ -3,33 +3,11 @@
 
 use crate::model::gcp::{GcpKeyFacts, GcpKeyName};
 use crate::plan::{Check, Severity};
-use crate::shell::quoted;
 
 use super::answers::Protection;
+use super::gcloud::{DAY, days, duration_secs, gcloud_key_flags, new_key_fix};
 use super::steps::{ALGORITHM, PURPOSE, ROTATION_PERIOD_SECS};
 use super::versions::{DEFAULT_DESTROY_SCHEDULED_SECS, destroy_window_check, older_versions_checks, primary_check};
-
-pub(crate) const DAY: u64 = 24 * 60 * 60;
-
-/// `K --keyring R --location L --project P`: how `gcloud kms keys ...` names the key.
-pub(crate) fn gcloud_key_flags(name: &GcpKeyName) -> String {
-    format!(
-        "{} --keyring {} --location {} --project {}",
-        quoted(&name.key),
-        quoted(&name.key_ring),
-        quoted(&name.location),
-        quoted(&name.project)
-    )
-}
-
-/// The way out when the key itself cannot serve: another key id, which cmek creates.
-pub(crate) fn new_key_fix(name: &GcpKeyName) -> String {
-    format!(
-        "use a new key: --gcp-key <new id> (cmek creates an {PURPOSE} key in key ring {}; a key id cannot be reused, \
-         Cloud KMS never deletes keys)",
-        name.key_ring
-    )
-}
 
 /// Checks for an existing key.
 pub(crate) fn existing_key_checks(key: &GcpKeyFacts, name: &GcpKeyName) -> Vec<Check> {
@@ -151,22 +129,5 @@ fn rotation_check(key: &GcpKeyFacts, name: &GcpKeyName) -> Check {
              RFC 3339> (rotation is transparent to Anthropic)",
             gcloud_key_flags(name)
         )),
-    }
-}
-
-/// Whole seconds of a protobuf JSON duration (`"7776000s"`, `"1.5s"`); `None` when it is not one.
-pub(crate) fn duration_secs(text: &str) -> Option<u64> {
-    let number = text.trim().strip_suffix('s')?;
-    let whole = number.split('.').next()?;
-    whole.parse().ok()
-}
-
-pub(crate) fn days(secs: u64) -> String {
-    match (secs / DAY, secs % DAY) {
-        (1, 0) => "1 day".to_string(),
-        (n, 0) => format!("{n} days"),
-        (0, _) if secs >= 3600 => format!("{} hours", secs / 3600),
-        (0, _) => format!("{secs} seconds"),
-        (n, _) => format!("{n}+ days"),
     }
 }

@@ -9,7 +9,7 @@ use crate::model::gcp::{GcpKeyFacts, GcpKeyName, org_label_key};
 use crate::plan::{Check, Severity, Step, StepState};
 
 use super::GcpStep;
-use super::key_checks::gcloud_key_flags;
+use super::gcloud::gcloud_key_flags;
 
 /// Google Cloud allows at most 64 labels on a resource.
 pub const MAX_LABELS: usize = 64;

@@ -11,6 +11,7 @@
 mod access;
 mod answers;
 mod facts;
+mod gcloud;
 mod key_checks;
 pub mod labels;
 mod outcome;

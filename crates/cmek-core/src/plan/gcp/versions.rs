@@ -8,7 +8,7 @@ use crate::model::gcp::{GcpKeyFacts, GcpKeyName, GcpVersionFacts, VersionState};
 use crate::plan::{Check, Severity};
 use crate::shell::quoted;
 
-use super::key_checks::{DAY, days, duration_secs, gcloud_key_flags, new_key_fix};
+use super::gcloud::{DAY, days, duration_secs, gcloud_key_flags, new_key_fix};
 
 /// Cloud KMS's default `destroyScheduledDuration`: a destroyed version can be restored for 30 days.
 pub(crate) const DEFAULT_DESTROY_SCHEDULED_SECS: u64 = 30 * DAY;
