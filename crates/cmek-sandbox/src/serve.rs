@@ -36,6 +36,11 @@ pub struct Served {
 /// Serves `app` (with the peer address available to handlers) until stopped.
 pub fn serve(what: &'static str, listener: tokio::net::TcpListener, app: Router) -> Served {
     let (stop, stopped) = oneshot::channel::<()>();
+    // Without TCP_NODELAY a small answer waits on the client's delayed ACK (about 40 ms a
+    // connection), which the real services do not make anyone wait.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(
         async move {
             // A dropped sender also means stop.
@@ -87,6 +92,7 @@ pub fn serve_tls(
                     }
                 },
             };
+            let _ = tcp.set_nodelay(true);
             let acceptor = acceptor.clone();
             let app = app.clone().layer(axum::Extension(axum::extract::ConnectInfo(peer)));
             let watcher = graceful.watcher();
