@@ -11,7 +11,7 @@ use super::clouds::{CloudConnectArgs, CloudDoctorArgs, CloudSetupArgs};
     name = "cmek",
     version,
     about = "Set up, validate and diagnose customer-managed encryption keys (CMEK) for a Claude Platform organisation \
-             (AWS KMS, Azure Key Vault)",
+             (AWS KMS, Google Cloud KMS, Azure Key Vault)",
     long_about = None,
     propagate_version = true
 )]
@@ -25,7 +25,7 @@ pub struct Cli {
     /// More detail (repeat for more)
     #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Output")]
     pub verbose: u8,
-    /// Run against the built-in sandbox (emulated Claude Platform, AWS and Azure on loopback), optionally
+    /// Run against the built-in sandbox (emulated Claude Platform, AWS, Google Cloud and Azure on loopback), optionally
     /// starting from a named scenario (see `cmek sandbox --list-scenarios`); nothing real is touched
     #[arg(
         long,
@@ -108,7 +108,7 @@ pub enum Command {
     /// Read-only diagnosis of a registered key, a workspace's key, or a cloud key: ranked findings with their
     /// fixes; exit 1 when a high or critical check fails
     Doctor(Box<DoctorArgs>),
-    /// Run the emulated Claude Platform, AWS KMS/STS and Azure on loopback in the foreground, and print how to
+    /// Run the emulated Claude Platform, AWS KMS/STS, Google Cloud KMS and Azure on loopback in the foreground, and print how to
     /// point tools at them
     Sandbox(SandboxArgs),
     /// The Claude Platform credential: `auth status` shows which one cmek would use and where it comes from,
@@ -147,15 +147,16 @@ pub struct SetupArgs {
     /// azure_vault, azure_key, azure_key_size, azure_hsm, azure_allow_public_access, azure_rbac_wait); flags win
     #[arg(long, env = "CMEK_ANSWERS", value_name = "FILE")]
     pub answers: Option<PathBuf>,
-    /// Cloud key-management service: aws (AWS KMS) or azure (Azure Key Vault)
-    #[arg(long, env = "CMEK_PROVIDER", value_name = "aws|azure", help_heading = "What to set up")]
+    /// Cloud key-management service: aws (AWS KMS), gcp (Google Cloud KMS) or azure (Azure Key Vault)
+    #[arg(long, env = "CMEK_PROVIDER", value_name = "aws|gcp|azure", help_heading = "What to set up")]
     pub provider: Option<String>,
     /// Workspace the key is for: its id (wrkspc_...) or exact name. Omit to register and validate only
     #[arg(long, env = "CMEK_WORKSPACE", value_name = "ID|NAME", help_heading = "What to set up")]
     pub workspace: Option<String>,
-    /// The existing key, as its cloud names it (AWS: ARN, key id or alias/NAME). Default: find
-    /// alias/anthropic-cmek, else create a key
-    #[arg(long, env = "CMEK_KEY", value_name = "ARN|ID|ALIAS", help_heading = "What to set up")]
+    /// The key, as its cloud names it (AWS: ARN, key id or alias/NAME; Google Cloud:
+    /// projects/P/locations/L/keyRings/R/cryptoKeys/K). Default: AWS finds alias/anthropic-cmek, else
+    /// creates a key; Google Cloud uses --gcp-* (created when missing)
+    #[arg(long, env = "CMEK_KEY", value_name = "ARN|ID|ALIAS|projects/...", help_heading = "What to set up")]
     pub key: Option<String>,
     /// Display name of the registered key configuration
     #[arg(long, value_name = "TEXT", help_heading = "What to set up")]
@@ -177,11 +178,12 @@ pub struct DoctorArgs {
     /// attach, checked against the workspace's compartment
     #[arg(long, value_name = "ID|NAME")]
     pub workspace: Option<String>,
-    /// Cloud coordinates: aws or azure (with --key, or --azure-vault/--azure-key)
-    #[arg(long, value_name = "aws|azure")]
+    /// Cloud coordinates: aws or gcp (with --key), or azure (with --azure-vault/--azure-key)
+    #[arg(long, value_name = "aws|gcp|azure")]
     pub provider: Option<String>,
-    /// The key, as its cloud names it (AWS: ARN, key id or alias/NAME)
-    #[arg(long, value_name = "ARN|ID|ALIAS")]
+    /// The key, as its cloud names it (AWS: ARN, key id or alias/NAME; Google Cloud:
+    /// projects/P/locations/L/keyRings/R/cryptoKeys/K)
+    #[arg(long, value_name = "ARN|ID|ALIAS|projects/...")]
     pub key: Option<String>,
     #[command(flatten)]
     pub clouds: CloudDoctorArgs,
