@@ -509,22 +509,7 @@ fn missing(g: &GcpKeyLookup) -> Finding {
 /// The key's own checks when it could not be read (why).
 fn key_unread(key: &GcpKeyName, why: &str) -> Vec<Finding> {
     let why = format!("key {} could not be read: {why}", key.key);
-    [
-        ("GCP-03", Severity::High, KEY, "the key is a symmetric ENCRYPT_DECRYPT key (HSM or SOFTWARE)"),
-        ("GCP-04", Severity::Critical, KEY, "the key's primary version is enabled"),
-        ("GCP-05", Severity::Critical, KEY, "the key's older versions are neither disabled nor destroyed"),
-        (
-            "GCP-06",
-            Severity::High,
-            ACCESS,
-            "Anthropic's service account holds cryptoKeyEncrypterDecrypter and viewer on the key",
-        ),
-        ("GCP-09", Severity::High, KEY, "the key carries the organisation label"),
-        ("GCP-11", Severity::Low, KEY, "the key rotates automatically"),
-    ]
-    .into_iter()
-    .map(|(id, sev, group, title)| Finding::unknown(id, sev, group, title, why.clone()))
-    .collect()
+    unknown(&["GCP-03", "GCP-04", "GCP-05", "GCP-06", "GCP-09", "GCP-11"], &why)
 }
 
 /// Whether a passing validation (made by Anthropic, from outside your network) shows the path works.
@@ -626,28 +611,36 @@ fn audit_logs(key: &GcpKeyName) -> Finding {
     ))
 }
 
+/// Every check, as it reads when it could not run.
+const CHECKS: [(&str, Severity, &str, &str); 11] = [
+    ("GCP-01", Severity::High, PROJECT, "the Cloud KMS API is enabled in the key's project"),
+    ("GCP-02", Severity::High, KEY, "the key ring is in a single US region"),
+    ("GCP-03", Severity::High, KEY, "the key is a symmetric ENCRYPT_DECRYPT key (HSM or SOFTWARE)"),
+    ("GCP-04", Severity::Critical, KEY, "the key's primary version is enabled"),
+    ("GCP-05", Severity::Critical, KEY, "the key's older versions are neither disabled nor destroyed"),
+    (
+        "GCP-06",
+        Severity::High,
+        ACCESS,
+        "Anthropic's service account holds cryptoKeyEncrypterDecrypter and viewer on the key",
+    ),
+    ("GCP-07", Severity::High, ACCESS, "domain-restricted sharing allows Anthropic's service account"),
+    ("GCP-08", Severity::High, NETWORK, "no VPC Service Controls perimeter keeps Anthropic out of Cloud KMS"),
+    ("GCP-09", Severity::High, KEY, "the key carries the organisation label"),
+    ("GCP-10", Severity::Medium, PROJECT, "Data Access audit logs are on for Cloud KMS"),
+    ("GCP-11", Severity::Low, KEY, "the key rotates automatically"),
+];
+
+/// The checks `ids` name, each `unknown` for `why`.
+fn unknown(ids: &[&str], why: &str) -> Vec<Finding> {
+    CHECKS
+        .iter()
+        .filter(|(id, ..)| ids.contains(id))
+        .map(|(id, sev, group, title)| Finding::unknown(id, *sev, group, *title, why.to_string()))
+        .collect()
+}
+
 fn unknown_all(why: &str) -> Vec<Finding> {
-    [
-        ("GCP-01", Severity::High, PROJECT, "the Cloud KMS API is enabled in the key's project"),
-        ("GCP-02", Severity::High, KEY, "the key ring is in a single US region"),
-        ("GCP-03", Severity::High, KEY, "the key is a symmetric ENCRYPT_DECRYPT key (HSM or SOFTWARE)"),
-        ("GCP-04", Severity::Critical, KEY, "the key's primary version is enabled"),
-        ("GCP-05", Severity::Critical, KEY, "the key's older versions are neither disabled nor destroyed"),
-        (
-            "GCP-06",
-            Severity::High,
-            ACCESS,
-            "Anthropic's service account holds cryptoKeyEncrypterDecrypter and viewer on the key",
-        ),
-        ("GCP-07", Severity::High, ACCESS, "domain-restricted sharing allows Anthropic's service account"),
-        ("GCP-08", Severity::High, NETWORK, "no VPC Service Controls perimeter keeps Anthropic out of Cloud KMS"),
-        ("GCP-09", Severity::High, KEY, "the key carries the organisation label"),
-        ("GCP-10", Severity::Medium, PROJECT, "Data Access audit logs are on for Cloud KMS"),
-        ("GCP-11", Severity::Low, KEY, "the key rotates automatically"),
-    ]
-    .into_iter()
-    .map(|(id, sev, group, title)| {
-        Finding::unknown(id, sev, group, title, format!("Google Cloud could not be read: {why}"))
-    })
-    .collect()
+    let ids: Vec<&str> = CHECKS.iter().map(|(id, ..)| *id).collect();
+    unknown(&ids, &format!("Google Cloud could not be read: {why}"))
 }
