@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 pub fn checked(raw: &str, what: &str, default: &str) -> Result<String> {
     let trimmed = raw.trim();
     let url = url::Url::parse(trimmed).ok().filter(|u| u.host_str().is_some());
-    let loopback = url.as_ref().and_then(|u| u.host_str()).is_some_and(is_loopback);
+    let loopback = url.as_ref().is_some_and(crate::platform::config::is_loopback);
     match url {
         Some(u) if u.scheme() == "https" || (u.scheme() == "http" && loopback) => {
             Ok(trimmed.trim_end_matches('/').to_string())
@@ -23,10 +23,6 @@ pub fn checked(raw: &str, what: &str, default: &str) -> Result<String> {
         _ => Err(Error::usage(format!("{what}: `{trimmed}` is not an https URL"))
             .with_hint(format!("the default is {default}"))),
     }
-}
-
-fn is_loopback(host: &str) -> bool {
-    host == "localhost" || host.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]

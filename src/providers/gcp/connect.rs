@@ -202,12 +202,7 @@ fn check_endpoint(endpoint: Option<&str>) -> Result<String, GcpError> {
         )
     };
     let url = url::Url::parse(raw).map_err(|e| refuse(&format!("is not a URL ({e})")))?;
-    let loopback = match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    };
+    let loopback = crate::platform::config::is_loopback(&url);
     match url.scheme() {
         "https" => {}
         "http" if loopback => {}
