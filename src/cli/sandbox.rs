@@ -37,16 +37,10 @@ pub fn scenario(name: Option<&str>) -> Result<&'static Scenario> {
 pub async fn start_for_command(cli: &Cli, out: &Output) -> Result<Option<Sandbox>> {
     let Some(name) = cli.sandbox.as_deref() else { return Ok(None) };
     let scenario = scenario(Some(name))?;
-    let sandbox = Sandbox::start(SandboxOptions {
-        scenario,
-        state_file: cli.sandbox_state.clone(),
-        platform_port: 0,
-        aws_port: 0,
-        azure_port: 0,
-        gcp_port: 0,
-    })
-    .await
-    .map_err(|e| Error::usage(e.to_string()))?;
+    let sandbox =
+        Sandbox::start(SandboxOptions { state_file: cli.sandbox_state.clone(), ..SandboxOptions::new(scenario) })
+            .await
+            .map_err(|e| Error::usage(e.to_string()))?;
     if !out.is_json() {
         let origin = match (&cli.sandbox_state, sandbox.restored) {
             (Some(file), true) => format!("state restored from {}", file.display()),
@@ -71,12 +65,13 @@ pub async fn run(cli: &Cli, args: &SandboxArgs, out: &Output) -> Result<i32> {
     }
     let scenario = scenario(args.scenario.as_deref().or(cli.sandbox.as_deref()))?;
     let sandbox = Sandbox::start(SandboxOptions {
-        scenario,
         state_file: args.state.clone(),
         platform_port: args.port,
         aws_port: args.aws_port,
         azure_port: args.azure_port,
-        gcp_port: 0,
+        gcp_port: args.gcp_port,
+        azure_rbac_delay: args.azure_rbac_delay,
+        ..SandboxOptions::new(scenario)
     })
     .await
     .map_err(|e| {

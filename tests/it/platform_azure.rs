@@ -17,16 +17,9 @@ use cmek_sandbox::{Sandbox, SandboxOptions};
 pub const KEY_NAME: &str = "anthropic-cmek";
 
 pub async fn sandbox(scenario: &str) -> Sandbox {
-    Sandbox::start(SandboxOptions {
-        scenario: scenarios::find(scenario).unwrap_or_else(|| panic!("no scenario {scenario}")),
-        state_file: None,
-        platform_port: 0,
-        aws_port: 0,
-        azure_port: 0,
-        gcp_port: 0,
-    })
-    .await
-    .expect("start the sandbox")
+    Sandbox::start(SandboxOptions::new(scenarios::find(scenario).unwrap_or_else(|| panic!("no scenario {scenario}"))))
+        .await
+        .expect("start the sandbox")
 }
 
 pub fn client(s: &Sandbox) -> Client {

@@ -90,3 +90,41 @@ fn with_an_external_aws_endpoint_it_validates_against_that() {
     assert_eq!(code, 0, "{doc:#}");
     assert_eq!(doc["status"], "attached");
 }
+
+/// Runs `setup --provider azure` (text output) against a running sandbox's exports.
+fn azure_setup_with(home: &Path, exports: &BTreeMap<String, String>) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_cmek"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .envs(exports)
+        .args(["setup", "--non-interactive", "--provider", "azure", "--workspace", "production"])
+        .args(["--confirm-attach", "production"])
+        .output()
+        .unwrap()
+}
+
+/// In Azure a new role assignment takes minutes to count; the sandbox makes every rehearsal show
+/// that wait (5 s by default), and `--azure-rbac-delay 0` takes it away for whoever asks.
+#[test]
+fn azure_role_assignments_take_a_while_unless_the_delay_is_turned_off() {
+    for (args, waits) in [(&["sandbox"][..], true), (&["sandbox", "--azure-rbac-delay", "0"][..], false)] {
+        let home = tempfile::tempdir().unwrap();
+        let sandbox = Foreground::start(home.path(), args);
+        let out = azure_setup_with(home.path(), &sandbox.exports);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        let waited = stderr.contains("ForbiddenByRbac") && stderr.contains("retrying in");
+        assert_eq!(waited, waits, "{args:?}: {stderr}");
+        assert_eq!(sandbox.interrupt(), 0);
+    }
+}
+
+#[test]
+fn a_bad_azure_rbac_delay_is_a_usage_error_naming_the_value() {
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_cmek")).args(["sandbox", "--azure-rbac-delay", "soon"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("soon") && stderr.contains("--azure-rbac-delay"), "{stderr}");
+}

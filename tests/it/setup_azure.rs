@@ -470,14 +470,7 @@ mod engine_level {
     const RANGE: &str = "160.79.104.0/21";
 
     async fn sandbox_without_anthropics_range() -> Sandbox {
-        let options = SandboxOptions {
-            scenario: scenarios::find("default").unwrap(),
-            state_file: None,
-            platform_port: 0,
-            aws_port: 0,
-            azure_port: 0,
-            gcp_port: 0,
-        };
+        let options = SandboxOptions::new(scenarios::find("default").unwrap());
         let sb = Sandbox::start(options).await.unwrap();
         sb.azure.with_state(|s| s.vault_mut(VAULT_NAME).unwrap().network_acls.ip_rules.retain(|r| r != RANGE));
         sb

@@ -277,16 +277,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_endpoints_read_back_as_written_and_the_file_is_private() {
-        let sandbox = Sandbox::start(SandboxOptions {
-            scenario: scenarios::default_scenario(),
-            state_file: None,
-            platform_port: 0,
-            aws_port: 0,
-            azure_port: 0,
-            gcp_port: 0,
-        })
-        .await
-        .unwrap();
+        let sandbox = Sandbox::start(SandboxOptions::new(scenarios::default_scenario())).await.unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("endpoints.json");
         let e = sandbox.endpoints();

@@ -38,6 +38,24 @@ pub struct SandboxOptions {
     pub azure_port: u16,
     /// The Google Cloud KMS emulator's port (0: a free one).
     pub gcp_port: u16,
+    /// How long a new Azure role assignment takes to count; `None` keeps what the scenario or
+    /// the state file says (5 s in a fresh sandbox, as Azure takes minutes), zero counts at once.
+    pub azure_rbac_delay: Option<std::time::Duration>,
+}
+
+impl SandboxOptions {
+    /// A fresh sandbox from `scenario` on free ports, with no state file and the emulators' defaults.
+    pub fn new(scenario: &'static Scenario) -> SandboxOptions {
+        SandboxOptions {
+            scenario,
+            state_file: None,
+            platform_port: 0,
+            aws_port: 0,
+            azure_port: 0,
+            gcp_port: 0,
+            azure_rbac_delay: None,
+        }
+    }
 }
 
 /// Everything saved in a state file.
@@ -246,6 +264,12 @@ impl Sandbox {
             Sandbox { scenario, restored: !fresh, platform, aws, azure, gcp, admin_key, saver: saver.clone() };
         if fresh {
             (sandbox.scenario.arrange)(&sandbox).map_err(|message| SandboxError::Config { what: WHAT, message })?;
+        }
+        if let Some(delay) = opts.azure_rbac_delay {
+            // After the scenario, so an explicit choice wins over what it arranged.
+            sandbox.azure.set_propagation_delay(delay);
+        }
+        if fresh {
             sandbox.save()?;
         } else {
             // A restored sandbox keeps its scenario's standing conditions (RCPs); its data is the file's.

@@ -16,12 +16,8 @@ async fn sandbox(name: &str) -> Sandbox {
 
 async fn sandbox_with(name: &str, state_file: Option<std::path::PathBuf>) -> Sandbox {
     Sandbox::start(SandboxOptions {
-        scenario: scenarios::find(name).unwrap_or_else(|| panic!("no scenario {name}")),
         state_file,
-        platform_port: 0,
-        aws_port: 0,
-        azure_port: 0,
-        gcp_port: 0,
+        ..SandboxOptions::new(scenarios::find(name).unwrap_or_else(|| panic!("no scenario {name}")))
     })
     .await
     .unwrap()

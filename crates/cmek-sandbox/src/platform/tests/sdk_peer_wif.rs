@@ -65,16 +65,7 @@ async fn the_official_python_sdk_exchanges_and_refreshes_against_the_sandbox() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     let python = root.join(".venv/bin/python");
     assert!(python.is_file(), "{} is missing: run scripts/install-test-peers.sh", python.display());
-    let sandbox = Sandbox::start(SandboxOptions {
-        scenario: scenarios::default_scenario(),
-        state_file: None,
-        platform_port: 0,
-        aws_port: 0,
-        azure_port: 0,
-        gcp_port: 0,
-    })
-    .await
-    .unwrap();
+    let sandbox = Sandbox::start(SandboxOptions::new(scenarios::default_scenario())).await.unwrap();
     let e = sandbox.endpoints();
     let home = tempfile::tempdir().unwrap();
     let token_file = home.path().join("identity-token");
