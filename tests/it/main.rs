@@ -1,4 +1,5 @@
 //! The one integration-test binary: each module is a group of tests (ARCHITECTURE.md, "tests").
+mod anthropic_sdk;
 mod attach_aws;
 mod aws_cli;
 mod aws_emulator;
