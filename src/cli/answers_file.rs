@@ -12,7 +12,7 @@ use super::args::SetupArgs;
 use super::clouds;
 use crate::error::{Error, Result};
 
-const SHARED_KEYS: [&str; 4] = ["provider", "workspace", "key", "display_name"];
+const SHARED_KEYS: [&str; 5] = ["provider", "workspace", "key_per_workspace", "key", "display_name"];
 
 /// Reads `path` and fills what the flags in `args` leave unset.
 pub fn load_under(path: &Path, args: &SetupArgs) -> Result<SetupArgs> {
@@ -37,7 +37,8 @@ pub fn under(text: &str, args: &SetupArgs) -> std::result::Result<SetupArgs, Str
     }
     let mut args = args.clone();
     take_text(&mut file, "provider", &mut args.provider)?;
-    take_text(&mut file, "workspace", &mut args.workspace)?;
+    take_texts(&mut file, "workspace", &mut args.workspace)?;
+    take_bool(&mut file, "key_per_workspace", &mut args.key_per_workspace)?;
     take_text(&mut file, "key", &mut args.key)?;
     take_text(&mut file, "display_name", &mut args.display_name)?;
     for cloud in clouds::all() {
@@ -83,6 +84,30 @@ pub fn take_text(file: &mut toml::Table, key: &str, dest: &mut Option<String>) -
     Ok(())
 }
 
+/// Takes `key` (text, or a list of texts for several) out of the file; the flags, when given, win.
+pub fn take_texts(file: &mut toml::Table, key: &str, dest: &mut Vec<String>) -> std::result::Result<(), String> {
+    let Some(value) = file.remove(key) else { return Ok(()) };
+    let items = match value {
+        toml::Value::Array(items) if !items.is_empty() => items,
+        toml::Value::Array(_) => {
+            return Err(format!("`{key}` is an empty list: name at least one, or remove the line"));
+        }
+        single => vec![single],
+    };
+    let mut texts = Vec::with_capacity(items.len());
+    for item in items {
+        let mut one = None;
+        let mut table = toml::Table::new();
+        table.insert(key.to_string(), item);
+        take_text(&mut table, key, &mut one)?;
+        texts.extend(one);
+    }
+    if dest.is_empty() {
+        *dest = texts;
+    }
+    Ok(())
+}
+
 /// Takes the boolean `key` out of the file; `true` in either the flag or the file wins.
 pub fn take_bool(file: &mut toml::Table, key: &str, dest: &mut bool) -> std::result::Result<(), String> {
     match file.remove(key) {
@@ -112,10 +137,24 @@ mod tests {
         let a =
             under("provider = \"aws\"\nworkspace = \"production\"\nregion = \"us-east-2\"\n", &SetupArgs::default())
                 .unwrap();
-        assert_eq!(a.workspace.as_deref(), Some("production"));
+        assert_eq!(a.workspace, ["production"]);
         assert_eq!(a.clouds.aws.region.as_deref(), Some("us-east-2"));
         let e = under("workspase = \"x\"", &SetupArgs::default()).unwrap_err();
         assert!(e.contains("workspase") && e.contains("the keys are"), "{e}");
+    }
+
+    #[test]
+    fn workspaces_come_as_one_or_a_list_and_the_flags_win() {
+        let a = under("workspace = [\"production\", \"staging\"]\nkey_per_workspace = true\n", &SetupArgs::default())
+            .unwrap();
+        assert_eq!(a.workspace, ["production", "staging"]);
+        assert!(a.key_per_workspace);
+        let flags = SetupArgs { workspace: vec!["development".into()], ..SetupArgs::default() };
+        assert_eq!(under("workspace = [\"production\"]", &flags).unwrap().workspace, ["development"]);
+        let e = under("workspace = []", &SetupArgs::default()).unwrap_err();
+        assert!(e.contains("empty list"), "{e}");
+        let e = under("workspace = [\"production\", 3.5]", &SetupArgs::default()).unwrap_err();
+        assert!(e.contains("`workspace` must be text"), "{e}");
     }
 
     #[test]

@@ -150,9 +150,14 @@ pub struct SetupArgs {
     /// Cloud key-management service: aws (AWS KMS), gcp (Google Cloud KMS) or azure (Azure Key Vault)
     #[arg(long, env = "CMEK_PROVIDER", value_name = "aws|gcp|azure", help_heading = "What to set up")]
     pub provider: Option<String>,
-    /// Workspace the key is for: its id (wrkspc_...) or exact name. Omit to register and validate only
+    /// Workspace the key is for: its id (wrkspc_...) or exact name; repeat it for several (one key pinned
+    /// to every one's compartment, each attach confirmed on its own). Omit to register and validate only
     #[arg(long, env = "CMEK_WORKSPACE", value_name = "ID|NAME", help_heading = "What to set up")]
-    pub workspace: Option<String>,
+    pub workspace: Vec<String>,
+    /// Give each --workspace its own key instead of one shared key (named after the workspace): a
+    /// separate key per environment limits what one key's loss or compromise reaches
+    #[arg(long, help_heading = "What to set up")]
+    pub key_per_workspace: bool,
     /// The key, as its cloud names it (AWS: ARN, key id or alias/NAME; Google Cloud:
     /// projects/P/locations/L/keyRings/R/cryptoKeys/K). Default: AWS finds alias/anthropic-cmek, else
     /// creates a key; Google Cloud uses --gcp-* (created when missing)
@@ -161,9 +166,10 @@ pub struct SetupArgs {
     /// Display name of the registered key configuration
     #[arg(long, value_name = "TEXT", help_heading = "What to set up")]
     pub display_name: Option<String>,
-    /// Attach the key to this workspace (PERMANENT). Must repeat the --workspace id or name
+    /// Attach the key to this workspace (PERMANENT). Must repeat a --workspace id or name; repeat it
+    /// once for each workspace to attach
     #[arg(long, value_name = "ID|NAME", help_heading = "Irreversible: typed confirmations")]
-    pub confirm_attach: Option<String>,
+    pub confirm_attach: Vec<String>,
     #[command(flatten)]
     pub clouds: CloudSetupArgs,
 }

@@ -22,6 +22,7 @@ mod invocation;
 mod parse_hints;
 mod sandbox;
 mod setup;
+mod setup_per_workspace;
 mod setup_report;
 mod wizard;
 

@@ -30,7 +30,10 @@ pub async fn run(
     let cancel = Cancel::new();
     let watcher = tokio::spawn(watch_ctrl_c(cancel.clone()));
     let services = Services { platform, cloud, cancel };
-    let result = run_with(args, &answers, &services, out, env, invocation).await;
+    let result = match args.key_per_workspace {
+        true => super::setup_per_workspace::run(args, &answers, &services, out, env, invocation).await,
+        false => run_with(args, &answers, &services, out, env, invocation, None).await,
+    };
     watcher.abort();
     result
 }
@@ -47,13 +50,16 @@ async fn watch_ctrl_c(cancel: Cancel) {
     }
 }
 
-async fn run_with(
+/// One run: gather, plan, apply unless `--plan`, report. `collect`: where its JSON document goes
+/// when several runs make one document (stdout otherwise).
+pub(super) async fn run_with(
     args: &SetupArgs,
     answers: &SetupAnswers,
     services: &Services,
     out: &Output,
     env: &(dyn Fn(&str) -> Option<String> + Sync),
     invocation: &Invocation,
+    collect: Option<&std::cell::RefCell<Vec<serde_json::Value>>>,
 ) -> Result<i32> {
     let answers = answers.clone();
     let mut progress = ProgressPrinter::new(out);
@@ -73,7 +79,7 @@ async fn run_with(
 
     let credential = services.cloud.credential_source();
     let platform = PlatformCredential::of(&services.platform);
-    let ctx = ReportContext { invocation, platform: &platform };
+    let ctx = ReportContext { invocation, platform: &platform, collect };
     setup_report::print_plan_text(out, &facts, &plan, credential.as_deref(), &platform);
     let blocked = !plan.blocking_failures().is_empty();
 
@@ -91,8 +97,8 @@ async fn run_with(
         "version": env!("CARGO_PKG_VERSION"),
         "mode": if args.plan { "plan" } else { "apply" },
         "provider": answers.provider(),
-        "workspace": answers.workspace.as_ref().map(ToString::to_string),
-        "confirm_attach": answers.confirm_attach.as_ref().map(ToString::to_string),
+        "workspaces": answers.workspaces.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "confirm_attach": answers.confirm_attach.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "organization": facts.org.uuid.to_string(),
         // Where the Admin API credential came from, never its value.
         "platform_credential": platform.json,
@@ -117,7 +123,7 @@ async fn run_with(
     if let Some(r) = &resumed {
         report.notes.insert(0, r.describe());
     }
-    let code = report.exit_code(answers.confirm_attach.is_some());
+    let code = report.exit_code(&plan, &answers.confirm_attach);
     let _ = journal.record(
         "run_finished",
         json!({ "exit_code": code, "changed": report.changed(), "attach_held": report.attach_held(&plan) }),
@@ -149,8 +155,11 @@ pub fn answers_from(args: &SetupArgs) -> Result<SetupAnswers> {
     for other in clouds::all().iter().filter(|c| c.kind() != provider) {
         refuse_flags(&other.setup_flags_given(args), provider, other.kind())?;
     }
-    let workspace = parse_opt::<WorkspaceRef>(&args.workspace)?;
-    let confirm_attach = parse_opt::<WorkspaceRef>(&exact("--confirm-attach", &args.confirm_attach)?)?;
+    let workspaces = parse_all::<WorkspaceRef>(&args.workspace)?;
+    let mut confirm_attach = Vec::with_capacity(args.confirm_attach.len());
+    for given in &args.confirm_attach {
+        confirm_attach.extend(parse_opt::<WorkspaceRef>(&exact("--confirm-attach", &Some(given.clone()))?)?);
+    }
     let cloud = cloud.setup_answers(args)?;
     if let Some(name) = &args.display_name {
         let n = name.chars().count();
@@ -159,7 +168,7 @@ pub fn answers_from(args: &SetupArgs) -> Result<SetupAnswers> {
         }
         cmek_core::text::check_name("--display-name", name).map_err(Error::usage)?;
     }
-    Ok(SetupAnswers { workspace, confirm_attach, display_name: args.display_name.clone(), cloud })
+    Ok(SetupAnswers { workspaces, confirm_attach, display_name: args.display_name.clone(), cloud })
 }
 
 /// A typed confirmation of something irreversible is taken exactly as typed, as the wizard takes
@@ -186,6 +195,15 @@ fn refuse_flags(given: &[&str], provider: ProviderKind, other: ProviderKind) -> 
         ))
         .with_hint(format!("drop {} (or its environment variable or answers-file key)", flags.join(", ")))),
     }
+}
+
+/// Each value parsed (blank ones skipped), in order.
+fn parse_all<T: std::str::FromStr<Err = cmek_core::model::ParseError>>(values: &[String]) -> Result<Vec<T>> {
+    let mut out = Vec::with_capacity(values.len());
+    for v in values {
+        out.extend(parse_opt::<T>(&Some(v.clone()))?);
+    }
+    Ok(out)
 }
 
 pub(crate) fn parse_opt<T: std::str::FromStr<Err = cmek_core::model::ParseError>>(

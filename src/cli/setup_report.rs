@@ -35,6 +35,17 @@ impl PlatformCredential {
 pub struct ReportContext<'a> {
     pub invocation: &'a Invocation,
     pub platform: &'a PlatformCredential,
+    /// Where the JSON document goes instead of stdout, when several runs make one document.
+    pub collect: Option<&'a std::cell::RefCell<Vec<Value>>>,
+}
+
+impl ReportContext<'_> {
+    fn json(&self, out: &Output, doc: Value) {
+        match self.collect {
+            Some(docs) => docs.borrow_mut().push(doc),
+            None => out.json(&doc),
+        }
+    }
 }
 
 /// Prints engine events as progress lines on stderr (text mode only).
@@ -109,7 +120,7 @@ pub fn print_plan_only(
         doc["status"] = json!(if blocked { "blocked" } else { "planned" });
         doc["steps"] = Value::Array(plan.steps.iter().map(|s| step_json(s, None)).collect());
         doc["next"] = json!(next_steps_plan(invocation, answers, plan, blocked));
-        out.json(&doc);
+        ctx.json(out, doc);
         return;
     }
     if blocked {
@@ -149,14 +160,16 @@ pub fn print_run(
         if let Some(v) = report.validation.as_ref().filter(|v| !v.success) {
             doc["validation"]["causes"] = json!(causes(answers, plan, v.error.as_deref()));
         }
-        doc["attached_to"] = json!(report.attached_to);
+        // `attached_to` stays one id (the first), as before several workspaces could be named.
+        doc["attached_to"] = json!(report.attached_to.first());
+        doc["attached_workspaces"] = json!(report.attached_to);
         doc["attach_held"] = json!(report.attach_held(plan));
         doc["changed"] = json!(report.changed());
         doc["notes"] = json!(report.notes);
         doc["journal"] = json!(journal.display().to_string());
         doc["error"] = json!(report.failure);
         doc["next"] = json!(next);
-        out.json(&doc);
+        ctx.json(out, doc);
         return;
     }
     print_steps(out, plan, Some(&report.outcomes));
@@ -172,14 +185,14 @@ pub fn print_run(
         // A failure's text is already on the failed step's line above.
         out.text(&format!("  validation     {status}"));
     }
-    if let Some(ws) = &report.attached_to {
+    for ws in &report.attached_to {
         out.text(&format!("  attached to    {ws}"));
     }
     out.text(&format!("  journal        {}", journal.display()));
     for note in &report.notes {
         out.text(&format!("  note           {note}"));
     }
-    if report.attach_held(plan).is_some() && answers.confirm_attach.is_some() {
+    if report.confirmed_attach_held(plan, &answers.confirm_attach).is_some() {
         out.text(&format!(
             "\n{} the attach you confirmed was held back (why: below); this run exits 1 until it is done",
             out.paint(Tone::Bad, "Not attached:")
@@ -226,12 +239,13 @@ pub fn print_run(
 }
 
 fn run_status(answers: &SetupAnswers, plan: &Plan, report: &RunReport) -> &'static str {
-    match (&report.failure, &report.validation, &report.attached_to) {
-        (Some(_), Some(v), _) if !v.success => "validation_failed",
-        (Some(_), _, _) => "failed",
-        (None, _, Some(_)) => "attached",
-        (None, _, None) if answers.confirm_attach.is_some() && report.attach_held(plan).is_some() => "attach_held",
-        (None, _, None) => "validated",
+    let held = report.confirmed_attach_held(plan, &answers.confirm_attach).is_some();
+    match (&report.failure, &report.validation) {
+        (Some(_), Some(v)) if !v.success => "validation_failed",
+        (Some(_), _) => "failed",
+        (None, _) if held => "attach_held",
+        (None, _) if !report.attached_to.is_empty() => "attached",
+        (None, _) => "validated",
     }
 }
 
@@ -241,10 +255,20 @@ fn base_document(answers: &SetupAnswers, facts: &SetupFacts, plan: &Plan, platfo
         "provider": answers.provider(),
         "organization": { "uuid": facts.org.uuid.to_string(), "name": facts.org.name },
         "platform_credential": platform.json,
-        "workspace": facts.workspace.as_ref().map(|w| json!({
-            "id": w.id, "name": w.name, "compartment_id": w.compartment.to_string(), "external_key_id": w.external_key_id,
-        })),
     });
+    let workspaces: Vec<Value> = facts
+        .workspaces
+        .iter()
+        .map(|w| {
+            json!({
+                "id": w.id, "name": w.name, "compartment_id": w.compartment.to_string(),
+                "external_key_id": w.external_key_id,
+            })
+        })
+        .collect();
+    // `workspace` stays the first (or only) one, as before several could be named.
+    doc["workspace"] = workspaces.first().cloned().unwrap_or(Value::Null);
+    doc["workspaces"] = Value::Array(workspaces);
     // Every cloud's blocks, null but for the run's, so the document has one shape.
     for cloud in clouds::all() {
         for (name, value) in cloud.facts_json(&*facts.cloud, &*answers.cloud) {
@@ -299,9 +323,10 @@ fn print_header(out: &Output, facts: &SetupFacts, credential: Option<&str>, plat
     for line in header.iter().flat_map(|h| &h.identity) {
         out.text(line);
     }
-    if let Some(ws) = &facts.workspace {
+    for ws in &facts.workspaces {
         out.text(&format!("  workspace      {} ({}), compartment {}", shown(&ws.name), ws.id, ws.compartment));
-    } else {
+    }
+    if facts.workspaces.is_empty() {
         out.text("  workspace      none: register and validate only");
     }
     if let Some(h) = &header {
@@ -398,12 +423,13 @@ fn next_steps_plan(invocation: &Invocation, answers: &SetupAnswers, plan: &Plan,
         return vec!["fix the failed checks (each shows its fix), then run the same command again".into()];
     }
     let mut next = vec!["run the same command without --plan to apply it".to_string()];
-    if let Some(Step { action: Action::Attach { workspace_id, .. }, state: StepState::Gated(_) }) = plan.step("attach")
-    {
-        next.push(format!(
-            "to attach as well (permanent): {}",
-            attach_command(invocation, answers, workspace_id, None)
-        ));
+    for step in plan.steps.iter() {
+        if let Step { action: Action::Attach { workspace_id, .. }, state: StepState::Gated(_) } = step {
+            next.push(format!(
+                "to attach as well (permanent): {}",
+                attach_command(invocation, answers, workspace_id, None)
+            ));
+        }
     }
     next
 }
@@ -413,18 +439,22 @@ fn next_steps_run(invocation: &Invocation, answers: &SetupAnswers, plan: &Plan, 
     if report.failure.is_some() {
         return vec!["fix the cause above, then run the same command again: finished steps are not repeated".into()];
     }
-    match plan.step("attach") {
-        Some(Step { action: Action::Attach { workspace_id, .. }, state: StepState::Gated(how) }) => {
-            if how.contains("--confirm-attach") {
-                vec![format!("attach (permanent): {}", attach_command(invocation, answers, workspace_id, outcome))]
-            } else {
-                vec![how.clone()]
-            }
-        }
-        Some(_) => Vec::new(),
-        None => {
-            let command = attach_command(invocation, answers, "<workspace id>", outcome);
-            vec![format!("attach the key to a workspace (permanent): {command}")]
-        }
+    let attaches: Vec<&Step> = plan.steps.iter().filter(|s| matches!(s.action, Action::Attach { .. })).collect();
+    if attaches.is_empty() {
+        let command = attach_command(invocation, answers, "<workspace id>", outcome);
+        return vec![format!("attach the key to a workspace (permanent): {command}")];
     }
+    attaches
+        .into_iter()
+        .filter_map(|step| match step {
+            Step { action: Action::Attach { workspace_id, .. }, state: StepState::Gated(how) } => {
+                Some(if how.contains("--confirm-attach") {
+                    format!("attach (permanent): {}", attach_command(invocation, answers, workspace_id, outcome))
+                } else {
+                    how.clone()
+                })
+            }
+            _ => None,
+        })
+        .collect()
 }

@@ -23,6 +23,18 @@ pub async fn run(
     env: &(dyn Fn(&str) -> Option<String> + Sync),
     invocation: &Invocation,
 ) -> Result<i32> {
+    // Inputs first: the answer does not depend on the terminal.
+    if args.workspace.len() > 1 || args.key_per_workspace {
+        return Err(Error::usage(format!(
+            "the wizard sets up one workspace at a time; {} ask for several",
+            if args.key_per_workspace {
+                "--key-per-workspace and repeated --workspace"
+            } else {
+                "repeated --workspace"
+            }
+        ))
+        .with_hint("run `cmek setup --non-interactive` with the same flags (add --plan to see it all first)"));
+    }
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
         return Err(Error::usage(
             "the setup wizard needs a terminal (stdin and stdout are not both terminals here); for scripts and CI \
@@ -44,7 +56,7 @@ pub async fn run(
     };
     let mut prefill = Prefill {
         provider: args.provider.clone(),
-        workspace: args.workspace.clone(),
+        workspace: args.workspace.first().cloned(),
         display_name: args.display_name.clone(),
         invocation: invocation.clone(),
         ..Prefill::default()

@@ -21,7 +21,8 @@ use crate::platform::types::ValidationStatus;
 struct Progress {
     external_key_id: Option<String>,
     validation: Option<ValidationResult>,
-    attached_to: Option<String>,
+    /// The target workspaces that use the key, in plan order.
+    attached_to: Vec<String>,
 }
 
 pub async fn apply(
@@ -35,10 +36,11 @@ pub async fn apply(
         external_key_id: plan.initial_registration(),
         validation: None,
         attached_to: facts
-            .workspace
-            .as_ref()
-            .filter(|w| w.external_key_id.is_some())
-            .and_then(|w| (w.external_key_id == plan.initial_registration()).then(|| w.id.clone())),
+            .workspaces
+            .iter()
+            .filter(|w| w.external_key_id.is_some() && w.external_key_id == plan.initial_registration())
+            .map(|w| w.id.clone())
+            .collect(),
     };
     let mut session = match services.cloud.session(facts) {
         Ok(session) => session,
@@ -90,11 +92,22 @@ pub async fn apply(
         outcomes.push(outcome);
     }
 
+    // In the plan's order, whether attached before or by this run.
+    let attached_to = plan
+        .steps
+        .iter()
+        .filter_map(|s| match &s.action {
+            Action::Attach { workspace_id, .. } if progress.attached_to.contains(workspace_id) => {
+                Some(workspace_id.clone())
+            }
+            _ => None,
+        })
+        .collect();
     RunReport {
         outcomes,
         external_key_id: progress.external_key_id,
         validation: progress.validation,
-        attached_to: progress.attached_to,
+        attached_to,
         failure,
         journal_dir: journal.dir().to_path_buf(),
         cloud: session.outcome(),
@@ -201,7 +214,9 @@ async fn run_step(
                 ctx.sink.emit(Event::Notice { text: format!("{}; {note}", attached.detail) });
                 progress.external_key_id = Some(attached.uses.clone());
             }
-            progress.attached_to = Some(workspace_id.clone());
+            if !progress.attached_to.contains(workspace_id) {
+                progress.attached_to.push(workspace_id.clone());
+            }
             Ok(attached.detail)
         }
     }

@@ -13,14 +13,14 @@ pub async fn gather(services: &Services, answers: &SetupAnswers, sink: &mut dyn 
     sink.emit(Event::Inspecting { what: "the organisation, its workspaces and registered keys".into() });
     let cloud = services.cloud.gather(&*answers.cloud, sink);
     let (platform, cloud) = tokio::join!(platform_facts(services, answers), cloud);
-    let (org, workspace, registered) = platform?;
-    Ok(SetupFacts { org, workspace, registered, cloud: cloud? })
+    let (org, workspaces, registered) = platform?;
+    Ok(SetupFacts { org, workspaces, registered, cloud: cloud? })
 }
 
 async fn platform_facts(
     services: &Services,
     answers: &SetupAnswers,
-) -> Result<(OrgFacts, Option<WorkspaceFacts>, Vec<RegisteredKey>)> {
+) -> Result<(OrgFacts, Vec<WorkspaceFacts>, Vec<RegisteredKey>)> {
     let client = &services.platform;
     let (org, keys, workspaces) =
         tokio::try_join!(client.organization(), client.all_external_keys(), client.all_workspaces(true))
@@ -28,16 +28,22 @@ async fn platform_facts(
     let uuid: OrgUuid = org.id.parse().map_err(|e| {
         Error::remote(format!("the platform returned organisation id `{}`, which is not a bare UUID: {e}", org.id))
     })?;
-    let workspace = match &answers.workspace {
-        Some(r) => Some(workspace_facts(find_workspace(client, r, &workspaces).await?)?),
-        None => None,
-    };
+    let found =
+        futures::future::try_join_all(answers.workspaces.iter().map(|r| find_workspace(client, r, &workspaces)))
+            .await?;
+    let mut targets: Vec<WorkspaceFacts> = Vec::with_capacity(found.len());
+    for w in found {
+        // Named twice (by id and by name): one workspace, one attach.
+        if !targets.iter().any(|t| t.id == w.id) {
+            targets.push(workspace_facts(w)?);
+        }
+    }
     // In the order concurrent runs settle on (attached, oldest, id): a cloud that finds several
     // registrations of its key keeps the first.
     let mut keys = keys;
     keys.sort_by(|a, b| a.settle_order().cmp(&b.settle_order()));
     let registered = keys.iter().map(|k| registered_key(k, &workspaces)).collect();
-    Ok((OrgFacts { uuid, name: org.name }, workspace, registered))
+    Ok((OrgFacts { uuid, name: org.name }, targets, registered))
 }
 
 pub(super) async fn find_workspace(
@@ -104,4 +110,19 @@ pub(super) fn registered_key(k: &ExternalKey, workspaces: &[Workspace]) -> Regis
         config: k.provider_config.clone(),
         attached_compartments,
     }
+}
+
+/// The workspaces `refs` name, looked up before anything changes (each once, in order): for runs
+/// that must know them before gathering, such as one key per workspace.
+pub async fn resolve_workspaces(services: &Services, refs: &[WorkspaceRef]) -> Result<Vec<Workspace>> {
+    let client = &services.platform;
+    let all = client.all_workspaces(true).await.map_err(Error::from)?;
+    let found = futures::future::try_join_all(refs.iter().map(|r| find_workspace(client, r, &all))).await?;
+    let mut unique: Vec<Workspace> = Vec::with_capacity(found.len());
+    for w in found {
+        if !unique.iter().any(|u| u.id == w.id) {
+            unique.push(w);
+        }
+    }
+    Ok(unique)
 }

@@ -26,7 +26,7 @@ pub mod wizard_api;
 pub use apply::apply;
 pub use cancel::Cancel;
 pub use cloud::{CloudRuntime, CloudSession, StepContext};
-pub use facts::gather;
+pub use facts::{gather, resolve_workspaces};
 
 use std::sync::Arc;
 

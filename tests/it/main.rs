@@ -34,6 +34,7 @@ mod foreground;
 mod gcp_clients;
 mod harness;
 mod moto;
+mod multi_workspace;
 mod platform_azure;
 mod platform_client;
 mod policy_cli;

@@ -98,7 +98,7 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) -> 
 
 /// What is being checked: the workspace ("production (wrkspc_...)") and the key, short.
 fn subject(wizard: &Wizard, a: &SetupAnswers) -> (String, String) {
-    let workspace = match (wizard.target().and_then(|t| t.workspace()), &a.workspace) {
+    let workspace = match (wizard.target().and_then(|t| t.workspace()), a.workspaces.first()) {
         (Some(w), _) => format!("{} ({})", w.name, w.id),
         (None, Some(w)) => w.to_string(),
         (None, None) => "none: register and validate only".to_string(),

@@ -12,9 +12,11 @@ mod platform_ids;
 mod provider;
 mod provider_config;
 mod uuid_ids;
+mod workspace_suffix;
 
 pub use error::ParseError;
 pub use platform_ids::{ExternalKeyId, WorkspaceId, WorkspaceRef};
 pub use provider::ProviderKind;
 pub use provider_config::ProviderConfig;
 pub use uuid_ids::{CompartmentId, OrgUuid};
+pub use workspace_suffix::workspace_key_suffix;

@@ -9,10 +9,11 @@ use super::cloud::CloudAnswers;
 /// The answers that drive a `setup` run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetupAnswers {
-    /// The workspace the key is for; `None` registers and validates only.
-    pub workspace: Option<WorkspaceRef>,
-    /// Must name the same workspace for the permanent attach to happen.
-    pub confirm_attach: Option<WorkspaceRef>,
+    /// The workspaces the key is for, in the order given; none registers and validates only.
+    pub workspaces: Vec<WorkspaceRef>,
+    /// Each names one of `workspaces` (its id or exact name): the permanent attach happens only to
+    /// a workspace named here, so every attach is confirmed on its own.
+    pub confirm_attach: Vec<WorkspaceRef>,
     pub display_name: Option<String>,
     /// The cloud the key lives in, and what was asked for there.
     pub cloud: Box<dyn CloudAnswers>,
@@ -21,7 +22,7 @@ pub struct SetupAnswers {
 impl SetupAnswers {
     /// Answers for `cloud` with no workspace, confirmation or display name.
     pub fn new(cloud: impl CloudAnswers) -> Self {
-        Self { workspace: None, confirm_attach: None, display_name: None, cloud: Box::new(cloud) }
+        Self { workspaces: Vec::new(), confirm_attach: Vec::new(), display_name: None, cloud: Box::new(cloud) }
     }
 
     pub fn provider(&self) -> ProviderKind {

@@ -10,7 +10,7 @@ use super::workspace_checks::{attach_step, check_workspace_inputs, workspace_in_
 use super::{Plan, PlanError};
 
 pub fn build(answers: &SetupAnswers, facts: &SetupFacts) -> Result<Plan, PlanError> {
-    check_workspace_inputs(answers, facts.workspace.as_ref())?;
+    check_workspace_inputs(answers, &facts.workspaces)?;
     if answers.provider() != facts.provider() {
         return Err(PlanError::ProviderMismatch { answers: answers.provider(), facts: facts.provider() });
     }
@@ -22,10 +22,10 @@ pub fn build(answers: &SetupAnswers, facts: &SetupFacts) -> Result<Plan, PlanErr
         steps.push(duplicates);
     }
     steps.push(Step { action: Action::Validate { propagation: cloud.propagation }, state: StepState::Planned });
-    if let Some(ws) = facts.workspace.as_ref() {
+    for ws in &facts.workspaces {
         let attach = attach_step(answers, ws, cloud.registered);
-        steps.push(match cloud.attach_hold {
-            Some(why) => Step { state: StepState::Gated(why), ..attach },
+        steps.push(match &cloud.attach_hold {
+            Some(why) => Step { state: StepState::Gated(why.clone()), ..attach },
             None => attach,
         });
         if ws.external_key_id.is_none() && !ws.just_created {

@@ -36,6 +36,11 @@ pub trait CloudAnswers: ErasedEq + DynClone {
 
     /// Values to record in the journal's `run_started` (never secrets).
     fn journal(&self) -> Vec<(&'static str, serde_json::Value)>;
+
+    /// The same answers for one workspace's own key (`--key-per-workspace`): the key this cloud
+    /// creates or finds is named with `suffix` (see [`crate::model::workspace_key_suffix`]). An
+    /// error, naming the flag, when the answers name one existing key.
+    fn for_workspace(&self, suffix: &str) -> Result<Box<dyn CloudAnswers>, String>;
 }
 crate::erased_trait!(CloudAnswers, eq);
 

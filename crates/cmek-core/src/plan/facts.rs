@@ -10,8 +10,8 @@ use super::cloud::CloudFacts;
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetupFacts {
     pub org: OrgFacts,
-    /// The target workspace, when one was asked for.
-    pub workspace: Option<WorkspaceFacts>,
+    /// The target workspaces, in the order asked for (each once); empty when none was.
+    pub workspaces: Vec<WorkspaceFacts>,
     /// External key configurations already registered with the organisation.
     pub registered: Vec<RegisteredKey>,
     /// What the chosen cloud holds.

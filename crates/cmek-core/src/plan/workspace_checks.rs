@@ -1,5 +1,6 @@
-//! What the target workspace means for any cloud: inputs that can never lead to a safe attach,
-//! the attach step itself (gated until confirmed), and the warning about a workspace in use (ANT-08).
+//! What the target workspaces mean for any cloud: inputs that can never lead to a safe attach,
+//! the attach step of each (gated until that workspace is confirmed), and the warning about a
+//! workspace in use (ANT-08).
 
 use super::PlanError;
 use super::answers::SetupAnswers;
@@ -9,20 +10,20 @@ use super::step::{Action, Step, StepState};
 use crate::text::escape_controls as shown;
 
 /// Refuses inputs that could never lead to a safe attach, before anything is looked at further.
-pub(super) fn check_workspace_inputs(answers: &SetupAnswers, ws: Option<&WorkspaceFacts>) -> Result<(), PlanError> {
-    match (&answers.confirm_attach, ws) {
-        (Some(given), None) => return Err(PlanError::ConfirmWithoutWorkspace { given: given.to_string() }),
-        (Some(given), Some(ws)) if !given.matches(&ws.id, &ws.name) => {
+pub(super) fn check_workspace_inputs(answers: &SetupAnswers, workspaces: &[WorkspaceFacts]) -> Result<(), PlanError> {
+    for given in &answers.confirm_attach {
+        if workspaces.is_empty() {
+            return Err(PlanError::ConfirmWithoutWorkspace { given: given.to_string() });
+        }
+        if !workspaces.iter().any(|ws| given.matches(&ws.id, &ws.name)) {
+            let named: Vec<String> = workspaces.iter().map(|ws| format!("{} ({})", shown(&ws.name), ws.id)).collect();
             return Err(PlanError::ConfirmMismatch {
-                given: given.to_string(),
-                workspace: format!("{} ({})", shown(&ws.name), ws.id),
+                given: shown(&given.to_string()).into_owned(),
+                workspace: named.join(", "),
             });
         }
-        _ => {}
     }
-    if let Some(ws) = ws
-        && ws.archived
-    {
+    if let Some(ws) = workspaces.iter().find(|ws| ws.archived) {
         return Err(PlanError::WorkspaceArchived { workspace: format!("{} ({})", shown(&ws.name), ws.id) });
     }
     Ok(())
@@ -42,7 +43,7 @@ pub(super) fn attach_step(answers: &SetupAnswers, ws: &WorkspaceFacts, registere
              choose another workspace",
             shown(&ws.name)
         )),
-        (None, _) if answers.confirm_attach.is_some() => StepState::Planned,
+        (None, _) if answers.confirm_attach.iter().any(|c| c.matches(&ws.id, &ws.name)) => StepState::Planned,
         (None, _) => StepState::Gated(format!(
             "attaching is permanent: re-run with --confirm-attach {} to attach to workspace {}",
             ws.id,

@@ -6,6 +6,7 @@ use dyn_clone::DynClone;
 
 use crate::erased::ErasedEq;
 use crate::error::Error;
+use crate::model::WorkspaceRef;
 use crate::plan::{Plan, SetupFacts};
 
 use super::events::StepOutcome;
@@ -32,7 +33,8 @@ pub struct RunReport {
     pub outcomes: Vec<StepOutcome>,
     pub external_key_id: Option<String>,
     pub validation: Option<ValidationResult>,
-    pub attached_to: Option<String>,
+    /// The workspaces (ids) that use the key after the run, in plan order.
+    pub attached_to: Vec<String>,
     /// Why the run stopped early, if it did.
     pub failure: Option<Error>,
     /// Where the run's journal (and any policy backup) is.
@@ -51,7 +53,7 @@ impl RunReport {
             outcomes: plan.steps.iter().map(|_| StepOutcome::Skipped).collect(),
             external_key_id: plan.initial_registration(),
             validation: None,
-            attached_to: None,
+            attached_to: Vec::new(),
             failure: Some(error),
             journal_dir: std::path::PathBuf::new(),
             cloud: facts.cloud.outcome(),
@@ -67,25 +69,36 @@ impl RunReport {
     /// Why a requested attach did not happen, when the plan held it back (a gate such as purge
     /// protection) and nothing else stopped the run first.
     pub fn attach_held(&self, plan: &Plan) -> Option<String> {
-        if self.attached_to.is_some() {
-            return None;
-        }
         plan.steps.iter().zip(&self.outcomes).find_map(|(step, outcome)| match (&step.action, outcome) {
             (crate::plan::Action::Attach { .. }, StepOutcome::Gated { how }) => Some(how.clone()),
             _ => None,
         })
     }
 
-    /// The exit code the command-line contract gives this run. `attach_requested`: the user
-    /// confirmed an attach (`--confirm-attach`), so a run that did not attach is not healthy.
-    /// An input error (2 means "nothing was changed") after a change is reported as 4.
-    pub fn exit_code(&self, attach_requested: bool) -> i32 {
+    /// Why an attach the user confirmed (`confirmed`: the `--confirm-attach` values) did not
+    /// happen: the first such workspace's gate. An attach still waiting for its confirmation is
+    /// not "held": it was not asked for.
+    pub fn confirmed_attach_held(&self, plan: &Plan, confirmed: &[WorkspaceRef]) -> Option<String> {
+        plan.steps.iter().zip(&self.outcomes).find_map(|(step, outcome)| match (&step.action, outcome) {
+            (crate::plan::Action::Attach { workspace_id, workspace_name, .. }, StepOutcome::Gated { how })
+                if confirmed.iter().any(|c| c.matches(workspace_id, workspace_name)) =>
+            {
+                Some(how.clone())
+            }
+            _ => None,
+        })
+    }
+
+    /// The exit code the command-line contract gives this run. `confirmed`: the workspaces the
+    /// user confirmed an attach to (`--confirm-attach`), so a run that held one back is not
+    /// healthy. An input error (2 means "nothing was changed") after a change is reported as 4.
+    pub fn exit_code(&self, plan: &Plan, confirmed: &[WorkspaceRef]) -> i32 {
         match &self.failure {
             Some(e) if e.kind == crate::error::ErrorKind::Usage && self.changed() => {
                 crate::error::ErrorKind::Remote.exit_code()
             }
             Some(e) => e.exit_code(),
-            None if attach_requested && self.attached_to.is_none() => 1,
+            None if self.confirmed_attach_held(plan, confirmed).is_some() => 1,
             None => 0,
         }
     }

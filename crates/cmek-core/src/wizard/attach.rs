@@ -53,7 +53,7 @@ impl Wizard {
             return None;
         }
         let facts = self.checks.facts()?;
-        let ws = facts.workspace.as_ref().filter(|w| w.external_key_id.is_none())?;
+        let ws = facts.workspaces.first().filter(|w| w.external_key_id.is_none())?;
         let step = self.checks.plan()?.step("attach")?;
         if !matches!(step.state, StepState::Gated(_) | StepState::Planned) {
             return None;

@@ -135,7 +135,7 @@ pub fn answers_for(target: &Target, cloud: Box<dyn CloudAnswers>, display_name: 
             WorkspaceRef::Name(w.name.clone())
         })
     });
-    SetupAnswers { workspace, confirm_attach: None, display_name, cloud }
+    SetupAnswers { workspaces: workspace.into_iter().collect(), confirm_attach: Vec::new(), display_name, cloud }
 }
 
 impl Wizard {

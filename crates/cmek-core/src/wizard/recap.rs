@@ -52,7 +52,7 @@ impl Wizard {
         let workspace = self
             .checks
             .facts()
-            .and_then(|f| f.workspace.as_ref())
+            .and_then(|f| f.workspaces.first())
             .map(|w| format!("{} ({})", w.name, w.id))
             .unwrap_or_default();
         let (attached, mood) = match self.attach_outcome() {
@@ -73,7 +73,7 @@ impl Wizard {
     pub fn changes_made(&self) -> Vec<String> {
         let mut changes = Vec::new();
         if let Some(id) = &self.workspace_created_here {
-            let name = self.checks.facts().and_then(|f| f.workspace.as_ref()).filter(|w| &w.id == id);
+            let name = self.checks.facts().and_then(|f| f.workspaces.first()).filter(|w| &w.id == id);
             changes.push(match name {
                 Some(w) => format!("created workspace {} ({id})", w.name),
                 None => format!("created workspace {id}"),

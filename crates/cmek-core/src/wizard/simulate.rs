@@ -330,7 +330,7 @@ impl Simulator {
     }
 
     fn plan_for(&mut self, answers: &SetupAnswers) -> Result<(plan::SetupFacts, plan::Plan), Error> {
-        let workspace = answers.workspace.as_ref().and_then(|r| self.workspace_facts(r));
+        let workspace = answers.workspaces.first().and_then(|r| self.workspace_facts(r));
         let named_key = answers.cloud.downcast_ref::<AwsAnswers>().is_some_and(|a| a.key.is_some());
         let policy = if named_key {
             Some(self.rng.pick(&POLICIES[1..]).unwrap_or("correct.json"))

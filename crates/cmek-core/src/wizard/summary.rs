@@ -36,7 +36,7 @@ impl Wizard {
     }
 
     fn summary_workspace_id(&self) -> Option<&str> {
-        self.checks.facts()?.workspace.as_ref().map(|w| w.id.as_str())
+        self.checks.facts()?.workspaces.first().map(|w| w.id.as_str())
     }
 
     fn is_attached(&self) -> bool {
@@ -77,7 +77,7 @@ impl Wizard {
     }
 
     fn default_attach_outcome(&self) -> AttachOutcome {
-        let Some(ws) = self.checks.facts().and_then(|f| f.workspace.as_ref()) else {
+        let Some(ws) = self.checks.facts().and_then(|f| f.workspaces.first()) else {
             return AttachOutcome::NoWorkspace;
         };
         if self.validation() != Some(Validation::Passed) {

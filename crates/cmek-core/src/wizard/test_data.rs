@@ -174,7 +174,7 @@ pub fn key_facts(policy_fixture: &str) -> AwsKeyFacts {
 pub fn facts(workspace: Option<WorkspaceFacts>, key: Option<AwsKeyFacts>) -> SetupFacts {
     SetupFacts {
         org: OrgFacts { uuid: ORG_ID.parse().unwrap(), name: ORG_NAME.into() },
-        workspace,
+        workspaces: workspace.into_iter().collect(),
         registered: vec![],
         cloud: Box::new(AwsFacts {
             caller: caller(),
@@ -189,8 +189,8 @@ pub fn facts(workspace: Option<WorkspaceFacts>, key: Option<AwsKeyFacts>) -> Set
 /// `key_policy`, or new) as the cloud's part.
 fn base_facts(answers: &SetupAnswers, key_policy: Option<&str>) -> SetupFacts {
     let workspace = answers
-        .workspace
-        .as_ref()
+        .workspaces
+        .first()
         .and_then(|r| WORKSPACES.iter().position(|(id, name, _)| r.matches(id, name)).map(workspace_facts));
     facts(workspace, key_policy.map(key_facts))
 }
@@ -229,7 +229,7 @@ fn report(plan: &Plan, outcomes: Vec<StepOutcome>) -> RunReport {
         outcomes,
         external_key_id: Some(EXTERNAL_KEY_ID.into()),
         validation: None,
-        attached_to: None,
+        attached_to: Vec::new(),
         failure: None,
         journal_dir: PathBuf::from(JOURNAL_DIR),
         notes: Vec::new(),

@@ -39,6 +39,18 @@ impl CloudAnswers for AwsAnswers {
         ProviderKind::Aws
     }
 
+    fn for_workspace(&self, suffix: &str) -> Result<Box<dyn CloudAnswers>, String> {
+        if let Some(key) = &self.key {
+            return Err(format!(
+                "--key {key} names one key, and --key-per-workspace gives each workspace its own: drop --key \
+                 (each key is found or created by its alias, {}-<workspace>)",
+                self.alias
+            ));
+        }
+        let alias = format!("{}-{suffix}", self.alias).parse::<KmsAliasName>().map_err(|e| e.to_string())?;
+        Ok(Box::new(AwsAnswers { alias, ..self.clone() }))
+    }
+
     fn inspecting(&self) -> String {
         format!("AWS KMS in {}", self.region)
     }

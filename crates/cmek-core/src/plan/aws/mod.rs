@@ -72,7 +72,7 @@ fn plan<'a>(
     facts: &'a SetupFacts,
     aws: &AwsFacts,
 ) -> Result<CloudPlan<'a>, PlanError> {
-    let workspace = facts.workspace.as_ref();
+    let workspaces = facts.workspaces.as_slice();
 
     let mut checks: Vec<Check> = Vec::new();
     let mut steps: Vec<Step> = Vec::new();
@@ -114,7 +114,7 @@ fn plan<'a>(
     let grant = AnthropicGrant {
         account,
         org_uuids: union(&existing.org_uuids, &[facts.org.uuid]),
-        compartments: compartments_for(&existing.compartments, registered, workspace),
+        compartments: compartments_for(&existing.compartments, registered, workspaces),
         anthropic_role_arn: identities::published().aws.role_arn.clone(),
         decrypt_existing_compartments: Vec::new(),
     };
@@ -196,7 +196,7 @@ fn plan<'a>(
 
     if let Some(policy) = &final_policy {
         let arn = key_arn.as_ref().map(ToString::to_string).unwrap_or_else(|| placeholder_arn(&grant, asked));
-        checks.extend(policy_checks(policy, &arn, grant.account.as_str(), &facts.org.uuid, workspace, &grant));
+        checks.extend(policy_checks(policy, &arn, grant.account.as_str(), &facts.org.uuid, workspaces, &grant));
     }
     let approvals = match &existing_policy {
         Some(doc) if !asked.replace_anthropic_grants => replace_grants_offer(doc, &mut checks),
@@ -320,22 +320,20 @@ pub fn find_registered<'a>(registered: &'a [RegisteredKey], arn: &KmsKeyArn) -> 
 }
 
 /// The compartments the key must serve: those it is pinned to already, those of workspaces
-/// already using it, and the target. Empty when nothing pins it (the grant is then org-wide).
+/// already using it, and the targets'. Empty when nothing pins it (the grant is then org-wide).
 fn compartments_for(
     existing: &[CompartmentId],
     registered: Option<&RegisteredKey>,
-    ws: Option<&WorkspaceFacts>,
+    targets: &[WorkspaceFacts],
 ) -> Vec<CompartmentId> {
     let mut all = existing.to_vec();
-    if (ws.is_some() || !existing.is_empty())
+    if (!targets.is_empty() || !existing.is_empty())
         && let Some(r) = registered
     {
         all = union(&all, &r.attached_compartments);
     }
-    if let Some(ws) = ws {
-        all = union(&all, &[ws.compartment]);
-    }
-    all
+    let wanted: Vec<CompartmentId> = targets.iter().map(|ws| ws.compartment).collect();
+    union(&all, &wanted)
 }
 
 fn display_name(answers: &SetupAnswers, asked: &AwsAnswers, key: Option<&AwsKeyFacts>, adopted: bool) -> String {

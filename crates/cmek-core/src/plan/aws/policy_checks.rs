@@ -15,7 +15,7 @@ pub fn policy_checks(
     key_arn: &str,
     key_account: &str,
     org: &OrgUuid,
-    ws: Option<&WorkspaceFacts>,
+    targets: &[WorkspaceFacts],
     grant: &AnthropicGrant,
 ) -> Vec<Check> {
     let eval = |action: &str, ctx| evaluate(policy, &[], &anthropic_request(action, key_arn, key_account, &ctx));
@@ -30,7 +30,7 @@ pub fn policy_checks(
     ));
 
     let mut crypto_contexts = vec![("validation", context_for(org, None))];
-    if let Some(ws) = ws {
+    for ws in targets {
         crypto_contexts.push(("attach", context_for(org, Some(&ws.compartment))));
     }
     for (when, ctx) in crypto_contexts {

@@ -6,14 +6,14 @@ use chrono::{TimeZone, Utc};
 use super::*;
 use crate::model::aws::{AwsCallerIdentity, AwsKeyDescription, AwsKeyFacts, AwsKeyRef, AwsKeyState};
 use crate::model::{CompartmentId, OrgUuid, WorkspaceRef};
-use crate::plan::{CheckStatus, OrgFacts, Plan, StepState, build};
+use crate::plan::{Action, CheckStatus, OrgFacts, Plan, StepState, build};
 use crate::policy::aws::merge::MergeChange;
 use crate::policy::aws::test_fixtures::{COMPARTMENT_A, COMPARTMENT_B, CUSTOMER_ACCOUNT, KEY_ARN, ORG, fixture_text};
 
 fn answers(workspace: Option<&str>, confirm: Option<&str>) -> SetupAnswers {
     SetupAnswers {
-        workspace: workspace.map(|w| w.parse::<WorkspaceRef>().unwrap()),
-        confirm_attach: confirm.map(|w| w.parse::<WorkspaceRef>().unwrap()),
+        workspaces: workspace.iter().map(|w| w.parse::<WorkspaceRef>().unwrap()).collect(),
+        confirm_attach: confirm.iter().map(|w| w.parse::<WorkspaceRef>().unwrap()).collect(),
         display_name: None,
         cloud: Box::new(AwsAnswers {
             key: None,
@@ -56,7 +56,7 @@ fn key(policy: &str, state: AwsKeyState) -> AwsKeyFacts {
 fn facts(ws: Option<WorkspaceFacts>, key: Option<AwsKeyFacts>, registered: Vec<RegisteredKey>) -> SetupFacts {
     SetupFacts {
         org: OrgFacts { uuid: ORG.parse::<OrgUuid>().unwrap(), name: "Example Org".into() },
-        workspace: ws,
+        workspaces: ws.into_iter().collect(),
         registered,
         cloud: Box::new(AwsFacts {
             caller: AwsCallerIdentity {
@@ -303,4 +303,74 @@ fn the_consoles_grant_blocks_until_its_replacement_is_consented_to_by_name() {
     assert!(sids.contains(&"Enable IAM User Permissions") && !sids.contains(&"Allow use of the key"), "{sids:?}");
     assert!(plan.document.as_ref().unwrap().diff.to_unified().contains("-      \"Sid\": \"Allow use of the key\""));
     assert!(consented.cloud.flags(None).contains(&"--replace-anthropic-grants".to_string()));
+}
+
+/// `answers` for several workspaces, confirming the attach to `confirmed` only.
+fn answers_for(workspaces: &[&str], confirmed: &[&str]) -> SetupAnswers {
+    SetupAnswers {
+        workspaces: workspaces.iter().map(|w| w.parse::<WorkspaceRef>().unwrap()).collect(),
+        confirm_attach: confirmed.iter().map(|w| w.parse::<WorkspaceRef>().unwrap()).collect(),
+        ..answers(None, None)
+    }
+}
+
+fn with_workspaces(mut f: SetupFacts, workspaces: Vec<WorkspaceFacts>) -> SetupFacts {
+    f.workspaces = workspaces;
+    f
+}
+
+#[test]
+fn several_workspaces_pin_every_compartment_and_attach_only_where_confirmed() {
+    let targets = vec![workspace("production", COMPARTMENT_A), workspace("staging", COMPARTMENT_B)];
+    let plan = build(
+        &answers_for(&["production", "staging"], &["staging"]),
+        &with_workspaces(facts(None, None, vec![]), targets),
+    )
+    .unwrap();
+    let mut both: Vec<CompartmentId> = [COMPARTMENT_A, COMPARTMENT_B].iter().map(|c| c.parse().unwrap()).collect();
+    both.sort();
+    assert_eq!(pinned(&plan), both, "one policy serves both workspaces");
+    let attaches: Vec<(&str, &StepState)> = plan
+        .steps
+        .iter()
+        .filter_map(|s| match &s.action {
+            Action::Attach { workspace_name, .. } => Some((workspace_name.as_str(), &s.state)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(attaches.len(), 2, "{attaches:?}");
+    assert!(
+        matches!(attaches[0], ("production", StepState::Gated(how)) if how.contains("--confirm-attach wrkspc_production")),
+        "{attaches:?}"
+    );
+    assert!(matches!(attaches[1], ("staging", StepState::Planned)), "{attaches:?}");
+    // Validation at attach time uses each workspace's compartment: both are predicted to pass.
+    let attach_checks = plan.checks.iter().filter(|c| c.title.contains("during attach")).count();
+    assert_eq!(attach_checks, 4, "Encrypt and Decrypt for each workspace: {}", describe(&plan));
+    assert!(plan.blocking_failures().is_empty(), "{}", describe(&plan));
+}
+
+#[test]
+fn a_confirmation_that_names_none_of_the_workspaces_is_refused() {
+    let targets = vec![workspace("production", COMPARTMENT_A), workspace("staging", COMPARTMENT_B)];
+    let e = build(
+        &answers_for(&["production", "staging"], &["development"]),
+        &with_workspaces(facts(None, None, vec![]), targets),
+    )
+    .unwrap_err();
+    let text = e.to_string();
+    assert!(text.contains("development") && text.contains("production (wrkspc_production)"), "{text}");
+    assert!(text.contains("staging (wrkspc_staging)"), "{text}");
+}
+
+#[test]
+fn one_archived_workspace_among_several_stops_the_plan() {
+    let mut archived = workspace("staging", COMPARTMENT_B);
+    archived.archived = true;
+    let e = build(
+        &answers_for(&["production", "staging"], &[]),
+        &with_workspaces(facts(None, None, vec![]), vec![workspace("production", COMPARTMENT_A), archived]),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("staging (wrkspc_staging) is archived"), "{e}");
 }

@@ -64,6 +64,11 @@ impl CloudAnswers for AzureAnswers {
         ProviderKind::Azure
     }
 
+    fn for_workspace(&self, suffix: &str) -> Result<Box<dyn CloudAnswers>, String> {
+        let key_name = AzureKeyName::parse(&format!("{}-{suffix}", self.key_name)).map_err(|e| e.to_string())?;
+        Ok(Box::new(AzureAnswers { key_name, ..self.clone() }))
+    }
+
     fn inspecting(&self) -> String {
         format!(
             "the Key Vault {} (vault, Anthropic's access, the key)",

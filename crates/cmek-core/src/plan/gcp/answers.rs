@@ -105,6 +105,20 @@ impl CloudAnswers for GcpAnswers {
         ProviderKind::Gcp
     }
 
+    fn for_workspace(&self, suffix: &str) -> Result<Box<dyn CloudAnswers>, String> {
+        if let Some(key) = &self.key {
+            return Err(format!(
+                "--key {key} names one key, and --key-per-workspace gives each workspace its own: drop --key \
+                 (each key is {}-<workspace> in key ring {}, found or created)",
+                self.key_id, self.key_ring
+            ));
+        }
+        let key_id = format!("{}-{suffix}", self.key_id);
+        let project = self.project.as_deref().unwrap_or("project");
+        GcpKeyName::new(project, &self.location, &self.key_ring, &key_id).map_err(|e| e.to_string())?;
+        Ok(Box::new(GcpAnswers { key_id, ..self.clone() }))
+    }
+
     fn inspecting(&self) -> String {
         let project = self.key.as_ref().map(|k| k.project.as_str()).or(self.project.as_deref());
         let (location, ring, key) = match &self.key {

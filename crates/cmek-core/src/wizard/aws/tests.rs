@@ -108,8 +108,8 @@ fn create_new_builds_a_plan_without_a_key_and_never_confirms_attach() {
     match intents.as_slice() {
         [Intent::BuildPlan(_, a)] => {
             assert_eq!(aws(a).key, None);
-            assert_eq!(a.confirm_attach, None);
-            assert_eq!(a.workspace.as_ref().unwrap().to_string(), "wrkspc_01SbxProduction7Kq2Vd");
+            assert!(a.confirm_attach.is_empty());
+            assert_eq!(a.workspaces[0].to_string(), "wrkspc_01SbxProduction7Kq2Vd");
         }
         other => panic!("{other:?}"),
     }

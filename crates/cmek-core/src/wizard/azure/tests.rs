@@ -69,7 +69,7 @@ fn the_plan_is_asked_for_the_chosen_vault_and_typed_key_name() {
     assert_eq!(a.provider(), ProviderKind::Azure);
     assert_eq!(azure(&a).key_name.as_str(), "claude-key");
     assert!(matches!(&azure(&a).vault, Some(AzureVaultRef::ResourceId(id)) if id.vault == "team-vault"));
-    assert_eq!(a.confirm_attach, None);
+    assert!(a.confirm_attach.is_empty());
     assert_eq!(azure(&a).confirm_purge_protection, None, "purge protection is never confirmed implicitly");
     assert!(!azure(&a).allow_public_access, "public access is never approved implicitly");
     assert_eq!(

@@ -113,7 +113,7 @@ fn a_new_key_is_planned_with_the_fields_and_the_command_line_repeats_it() {
     assert_eq!(a.provider(), ProviderKind::Gcp);
     assert_eq!(gcp(&a).key.as_ref().map(ToString::to_string).as_deref(), Some(DEFAULT_KEY));
     assert_eq!(gcp(&a).protection, Protection::Hsm);
-    assert_eq!(a.confirm_attach, None);
+    assert!(a.confirm_attach.is_empty());
     assert_eq!(
         equivalent_command(&Invocation::default(), &a, Some("wrkspc_01SbxProduction7Kq2Vd"), None, false),
         format!(

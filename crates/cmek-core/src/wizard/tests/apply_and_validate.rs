@@ -64,7 +64,7 @@ fn a_failed_apply_explains_itself_and_retry_plans_again() {
     let failure = j.wizard.apply_progress().report().unwrap().failure.as_ref().unwrap();
     assert!(failure.message.contains("kms:CreateKey"));
     let intents = j.press(KeyInput::Char('r'));
-    assert!(matches!(intents.as_slice(), [Intent::BuildPlan(_, a)] if a.confirm_attach.is_none()));
+    assert!(matches!(intents.as_slice(), [Intent::BuildPlan(_, a)] if a.confirm_attach.is_empty()));
     assert_eq!(j.wizard.screen(), Screen::Checks);
     assert!(j.wizard.checks().is_after_run());
     // Then the usual review and confirmation.

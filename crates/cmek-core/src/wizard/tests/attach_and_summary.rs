@@ -131,7 +131,7 @@ fn a_new_workspace_is_offered_as_new() {
     j.create_new_key();
     // The planner sees the new workspace like any other.
     let answers = j.last_answers();
-    assert_eq!(answers.workspace.as_ref().unwrap().to_string(), "wrkspc_01SbxAnalytics2Pf6Zr");
+    assert_eq!(answers.workspaces[0].to_string(), "wrkspc_01SbxAnalytics2Pf6Zr");
     let ws = crate::plan::WorkspaceFacts {
         id: test_data::NEW_WORKSPACE.0.into(),
         name: test_data::NEW_WORKSPACE.1.into(),
@@ -153,8 +153,8 @@ fn a_new_workspace_is_offered_as_new() {
 
 fn answers(key: Option<&str>, alias: &str, display_name: Option<&str>) -> SetupAnswers {
     SetupAnswers {
-        workspace: None,
-        confirm_attach: None,
+        workspaces: Vec::new(),
+        confirm_attach: Vec::new(),
         display_name: display_name.map(str::to_string),
         cloud: Box::new(AwsAnswers {
             key: key.map(|k| k.parse::<AwsKeyRef>().unwrap()),

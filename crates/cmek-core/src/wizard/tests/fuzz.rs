@@ -42,7 +42,7 @@ fn check(before: &Wizard, msg: &Msg, out: &[Intent], after: &Wizard, max_ticket:
                 assert!(matches!(key_of(msg), Some(KeyInput::Char('y' | 'Y'))));
                 assert!(prepared.1.blocking_failures().is_empty(), "never apply a blocked plan");
             }
-            Intent::BuildPlan(_, answers) => assert_eq!(answers.confirm_attach, None),
+            Intent::BuildPlan(_, answers) => assert!(answers.confirm_attach.is_empty()),
             Intent::CreateWorkspace(_, name) => {
                 let n = name.chars().count();
                 assert!((1..=MAX_WORKSPACE_NAME).contains(&n), "{name:?}");

@@ -31,14 +31,15 @@ fn planner_predictions(r: &Resolved) -> Vec<Finding> {
     if !granted.is_empty() {
         grant.org_uuids = granted;
     }
-    let workspaces: Vec<Option<WorkspaceFacts>> = if r.ctx.compartments.is_empty() {
-        vec![None]
+    // One workspace at a time, so a finding names the compartment it is about.
+    let workspaces: Vec<Vec<WorkspaceFacts>> = if r.ctx.compartments.is_empty() {
+        vec![Vec::new()]
     } else {
-        r.ctx.compartments.iter().map(|c| Some(workspace(c))).collect()
+        r.ctx.compartments.iter().map(|c| vec![workspace(c)]).collect()
     };
     let mut out: Vec<Finding> = Vec::new();
     for ws in &workspaces {
-        for check in policy_checks(r.policy, &r.key_arn, &r.account, &r.ctx.org_uuid, ws.as_ref(), &grant) {
+        for check in policy_checks(r.policy, &r.key_arn, &r.account, &r.ctx.org_uuid, ws.as_slice(), &grant) {
             // What the evaluator predicts follows from the statements the other rules name.
             let f = enrich(Finding::from_check(&check, super::GROUP), r).as_symptom();
             if !out.iter().any(|o| o.id == f.id && o.title == f.title) {

@@ -36,8 +36,8 @@ fn step_of<'a>(plan: &'a Plan, kind: &str) -> &'a AzureStep {
 /// `--workspace production --confirm-attach production`, as the sandbox's walkthrough runs it.
 fn answers_for_production() -> SetupAnswers {
     SetupAnswers {
-        workspace: Some("production".parse::<WorkspaceRef>().unwrap()),
-        confirm_attach: Some("production".parse::<WorkspaceRef>().unwrap()),
+        workspaces: vec!["production".parse::<WorkspaceRef>().unwrap()],
+        confirm_attach: vec!["production".parse::<WorkspaceRef>().unwrap()],
         ..answers()
     }
 }
@@ -73,7 +73,7 @@ fn workspace() -> WorkspaceFacts {
 fn setup(azure: AzureFacts, ws: Option<WorkspaceFacts>, registered: Vec<RegisteredKey>) -> SetupFacts {
     SetupFacts {
         org: OrgFacts { uuid: ORG.parse::<OrgUuid>().unwrap(), name: "Example Org".into() },
-        workspace: ws,
+        workspaces: ws.into_iter().collect(),
         registered,
         cloud: Box::new(azure),
     }

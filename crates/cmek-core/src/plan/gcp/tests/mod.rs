@@ -32,8 +32,8 @@ fn gcp(answers: &mut SetupAnswers) -> &mut GcpAnswers {
 /// `--workspace production --confirm-attach production`, as the sandbox's walkthrough runs it.
 fn answers_for_production() -> SetupAnswers {
     SetupAnswers {
-        workspace: Some("production".parse::<WorkspaceRef>().unwrap()),
-        confirm_attach: Some("production".parse::<WorkspaceRef>().unwrap()),
+        workspaces: vec!["production".parse::<WorkspaceRef>().unwrap()],
+        confirm_attach: vec!["production".parse::<WorkspaceRef>().unwrap()],
         ..answers()
     }
 }
@@ -64,7 +64,7 @@ fn registration(id: &str, key_name: &str, attached: bool) -> RegisteredKey {
 fn setup(gcp: GcpFacts, ws: Option<WorkspaceFacts>, registered: Vec<RegisteredKey>) -> SetupFacts {
     SetupFacts {
         org: OrgFacts { uuid: ORG.parse::<OrgUuid>().unwrap(), name: ORG_NAME.into() },
-        workspace: ws,
+        workspaces: ws.into_iter().collect(),
         registered,
         cloud: Box::new(gcp),
     }
