@@ -74,7 +74,7 @@ fn with_a_state_file_the_bundle_sits_next_to_it() {
     let home = tempfile::tempdir().unwrap();
     let state = home.path().join("sbx.json");
     let sandbox = Foreground::start(home.path(), &["sandbox", "--state", state.to_str().unwrap()]);
-    let expected = home.path().join("sbx.azure-ca.pem");
+    let expected = home.path().join("sbx.ca.pem");
     assert_eq!(sandbox.exports["SSL_CERT_FILE"], expected.to_str().unwrap());
     assert!(expected.exists());
     assert_eq!(sandbox.interrupt(), 0);

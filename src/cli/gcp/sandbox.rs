@@ -37,10 +37,10 @@ pub fn exports(e: &SandboxEndpoints, ca: &CaBundle) -> Vec<String> {
 /// `<bundle stem>.gcp-token` beside the CA bundle, readable by this user only; `None` (and no
 /// export for gcloud) when it cannot be written.
 fn write_token_file(ca: &CaBundle, token: &str) -> Option<std::path::PathBuf> {
-    // Beside `<state>.azure-ca.pem` as `<state>.gcp-token`; in the private temporary folder as
+    // Beside `<state>.ca.pem` as `<state>.gcp-token`; in the private temporary folder as
     // `gcp-token`.
     let stem = ca.path.file_stem()?.to_string_lossy().into_owned();
-    let name = match stem.strip_suffix(".azure-ca") {
+    let name = match stem.strip_suffix(".ca") {
         Some(state) => format!("{state}.gcp-token"),
         None => "gcp-token".to_string(),
     };
