@@ -11,8 +11,9 @@
 //! settings, subscriptions, Azure Policy: assignments, built-in definitions, custom initiatives,
 //! exemptions, Deny enforced on vault writes; vault soft delete, deletedVaults, recovery);
 //! Microsoft Graph service principals (consent).
-//! Clients reach it as `https://<vault>.vault.azure.net:<port>` etc. with the name resolved to
-//! 127.0.0.1, or as `https://localhost:<port>` (Key Vault then means the first vault).
+//! Clients reach it by the real names through the sandbox's HTTPS proxy (`crate::proxy`, which
+//! passes the TLS through), as `https://<vault>.vault.azure.net:<port>` etc. with the name
+//! resolved to 127.0.0.1, or as `https://localhost:<port>` (Key Vault then means the first vault).
 //!
 //! ARM reports the real `vaultUri` (`https://<vault>.vault.azure.net/`, no port): a client adds
 //! the emulator's port (see [`RunningAzure::vault_url`]). Key ids (`kid`) point back at the host
