@@ -222,6 +222,10 @@ pub struct SandboxArgs {
     /// Loopback port for the Google Cloud KMS emulator (0 picks a free one)
     #[arg(long, default_value_t = 0)]
     pub gcp_port: u16,
+    /// Loopback port for the HTTPS proxy (HTTPS_PROXY) that answers for the services' real host
+    /// names (0 picks a free one)
+    #[arg(long, default_value_t = 0)]
+    pub proxy_port: u16,
     /// How long a new Azure role assignment takes to count (Azure takes minutes; default 5s, or what
     /// the scenario or --state file says; 0 counts at once), e.g. 0, 5s, 2m
     #[arg(long, value_name = "DURATION", value_parser = super::durations::parse_wait)]

@@ -21,6 +21,7 @@ mod grammar;
 mod invocation;
 mod parse_hints;
 mod sandbox;
+mod sandbox_proxy;
 mod setup;
 mod setup_per_workspace;
 mod setup_report;

@@ -1,6 +1,7 @@
 //! `cmek sandbox`: runs the emulated Claude Platform and clouds on loopback in the foreground,
 //! prints one `export NAME=VALUE` line per variable a client needs (cmek itself through
-//! CMEK_SANDBOX_ENDPOINTS, each cloud's own clients: `CliCloud::sandbox_exports`, and the
+//! CMEK_SANDBOX_ENDPOINTS, every standard client through the sandbox's HTTPS proxy and CA
+//! (`sandbox_proxy`), each cloud's own clients: `CliCloud::sandbox_exports`, and the
 //! Workload Identity Federation variables a CI job would get, with its identity token in a file),
 //! then `# ready`, and serves until interrupted (saving `--state FILE` after every change). Also
 //! the `--sandbox` start-up for other commands.
@@ -70,6 +71,7 @@ pub async fn run(cli: &Cli, args: &SandboxArgs, out: &Output) -> Result<i32> {
         aws_port: args.aws_port,
         azure_port: args.azure_port,
         gcp_port: args.gcp_port,
+        proxy_port: args.proxy_port,
         azure_rbac_delay: args.azure_rbac_delay,
         ..SandboxOptions::new(scenario)
     })
@@ -97,6 +99,7 @@ pub async fn run(cli: &Cli, args: &SandboxArgs, out: &Output) -> Result<i32> {
         ));
     }
     lines.push(format!("export CMEK_SANDBOX_ENDPOINTS={}", endpoints.path().display()));
+    lines.extend(super::sandbox_proxy::exports(&sandbox.proxy.url, &ca));
     for cloud in clouds::all() {
         lines.extend(cloud.sandbox_exports(&e, &ca));
     }

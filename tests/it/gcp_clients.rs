@@ -1,7 +1,8 @@
 //! Google's own clients against the sandbox's Cloud KMS emulator, with what `cmek sandbox`
 //! exports: the official Python client (`google-cloud-kms`, REST transport, from `.venv`) reads
 //! the key `cmek setup --provider gcp` created, its IAM policy and versions, encrypts and decrypts
-//! with additional authenticated data, and creates a key ring and key of its own; `gcloud` (when
+//! with additional authenticated data, and creates a key ring and key of its own, and reaches
+//! `cloudkms.googleapis.com` by name through the sandbox's proxy; `gcloud` (when
 //! this machine has it: no registry the test script may use ships it) describes the key, reads
 //! its IAM policy, and encrypts/decrypts (it checks the CRC32C fields).
 
@@ -124,6 +125,44 @@ fn the_python_client_reads_and_uses_the_key_cmek_created() {
     let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "the Python client failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains(&format!("python client passed: {KEY}")), "{stdout}");
+    assert_eq!(sandbox.interrupt(), 0);
+}
+
+const THROUGH_THE_PROXY: &str = r#"
+import os, sys
+from google.cloud import kms
+from google.oauth2.credentials import Credentials
+
+key_name = sys.argv[1]
+client = kms.KeyManagementServiceClient(transport="rest", credentials=Credentials(os.environ["GCP_SANDBOX_ACCESS_TOKEN"]))
+assert client.api_endpoint == "cloudkms.googleapis.com", client.api_endpoint
+key = client.get_crypto_key(name=key_name)
+sealed = client.encrypt(request={"name": key_name, "plaintext": b"a data key"})
+assert client.decrypt(request={"name": key_name, "ciphertext": sealed.ciphertext}).plaintext == b"a data key"
+print("through the proxy:", key.name)
+"#;
+
+/// Google's Python client at its default endpoint, `cloudkms.googleapis.com`, reached through
+/// the sandbox's HTTPS proxy with only the exports: no endpoint in code.
+#[test]
+fn the_python_client_reaches_cloud_kms_by_its_real_name_through_the_proxy() {
+    let python = venv_python();
+    let home = tempfile::tempdir().unwrap();
+    let state = home.path().join("sbx.json");
+    set_up(home.path(), &state);
+    let sandbox = Foreground::start(home.path(), &["sandbox", "--state", state.to_str().unwrap()]);
+    let out = Command::new(&python)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .envs(&sandbox.exports)
+        .env_remove("CMEK_GCP_KMS_ENDPOINT")
+        .args(["-c", THROUGH_THE_PROXY, KEY])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "the Python client failed through the proxy:\n{stdout}\n{stderr}");
+    assert!(stdout.contains(&format!("through the proxy: {KEY}")), "{stdout}");
     assert_eq!(sandbox.interrupt(), 0);
 }
 

@@ -1,6 +1,7 @@
 //! `cmek sandbox`'s AWS exports, used by the standard AWS clients with nothing else: the `aws`
 //! CLI v1 and boto3 (from `.venv`, scripts/install-test-peers.sh), which read the region from
-//! `AWS_DEFAULT_REGION` only. Then what those clients see of the emulator's faithful refusals:
+//! `AWS_DEFAULT_REGION` only, and reach `kms.<region>.amazonaws.com` and STS by their real names
+//! through the sandbox's HTTPS proxy, trusting the sandbox CA through `AWS_CA_BUNDLE`. Then what those clients see of the emulator's faithful refusals:
 //! key policies naming principals that do not exist, an alias without `alias/`, a region that
 //! does not exist or is not enabled, and a body too large for KMS, answered in KMS's own JSON.
 
@@ -12,9 +13,16 @@ use serde_json::Value;
 
 use crate::foreground::Foreground;
 
-/// Every AWS variable `cmek sandbox` prints.
-const AWS_VARS: [&str; 5] =
-    ["AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_DEFAULT_REGION"];
+/// Every AWS variable `cmek sandbox` prints, and the proxy and CA bundle variables they read.
+const AWS_VARS: [&str; 7] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "AWS_CA_BUNDLE",
+];
 
 fn venv_bin(name: &str) -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin").join(name);
@@ -181,8 +189,9 @@ fn aliases_regions_and_oversized_bodies_fail_as_kms_fails_them() {
     assert!(message.contains("Alias must start with the prefix \"alias/\""), "{message}");
     env.aws_ok(&["kms", "create-alias", "--alias-name", "alias/anthropic-cmek", "--target-key-id", &key_id]);
 
-    // A region that does not exist, and an opt-in region the sandbox's account has not enabled:
-    // errors, never an empty account.
+    // A region that does not exist has no endpoint (AWS: no DNS name; the sandbox's proxy refuses
+    // the name), and an opt-in region the sandbox's account has not enabled answers with an
+    // error: never an empty account.
     let in_region = |region: &str| {
         let mut cmd = env.command(&venv_bin("aws"));
         cmd.env("AWS_REGION", region).env("AWS_DEFAULT_REGION", region).args(["kms", "list-keys"]);
@@ -191,7 +200,7 @@ fn aliases_regions_and_oversized_bodies_fail_as_kms_fails_them() {
         String::from_utf8_lossy(&out.stderr).into_owned()
     };
     let nowhere = in_region("us-nowhere-9");
-    assert!(nowhere.contains("InvalidSignatureException") && nowhere.contains("valid region"), "{nowhere}");
+    assert!(nowhere.contains("Failed to connect to proxy URL"), "{nowhere}");
     let opt_in = in_region("af-south-1");
     assert!(opt_in.contains("UnrecognizedClientException"), "{opt_in}");
 

@@ -3,12 +3,12 @@
 //! document) before it asks for a token. Three ways, each through the official clients from
 //! `.venv` (scripts/install-test-peers.sh), a missing venv FAILS the test:
 //!
-//! 1. with ONLY `cmek sandbox`'s exports: `ClientSecretCredential` with `AZURE_AUTHORITY_HOST` and
-//!    `CMEK_SANDBOX_AZURE_CLIENT_SECRET`, reading a key through `KeyClient` (and
+//! 1. with ONLY `cmek sandbox`'s exports: `ClientSecretCredential(tenant, client, secret)` as for
+//!    the real Entra ID (through the sandbox's HTTPS proxy, which answers as
+//!    `login.microsoftonline.com`), reading a key through `KeyClient` (and
 //!    `DefaultAzureCredential`, with the same variables, still picks the managed identity);
-//! 2. with Azure's real host names resolved to loopback (as /etc/hosts would), the authority
-//!    being `https://login.microsoftonline.com:<port>`: a host MSAL knows, so no instance
-//!    discovery to turn off;
+//! 2. without the proxy, Azure's real host names resolved to loopback (as /etc/hosts would), on
+//!    the emulator's own port (the `# azure direct` line);
 //! 3. MSAL itself, told to run instance discovery against the emulator.
 
 use std::path::{Path, PathBuf};
@@ -16,16 +16,17 @@ use std::process::Command;
 
 use crate::foreground::Foreground;
 
-/// Every Azure variable `cmek sandbox` prints.
-const AZURE_VARS: [&str; 9] = [
+/// Every Azure variable `cmek sandbox` prints, with the proxy and CA bundle variables.
+const AZURE_VARS: [&str; 10] = [
     "AZURE_KEYVAULT_URL",
+    "HTTPS_PROXY",
+    "NO_PROXY",
     "SSL_CERT_FILE",
     "REQUESTS_CA_BUNDLE",
     "IDENTITY_ENDPOINT",
     "IDENTITY_HEADER",
     "AZURE_TENANT_ID",
     "AZURE_CLIENT_ID",
-    "AZURE_AUTHORITY_HOST",
     "CMEK_SANDBOX_AZURE_CLIENT_SECRET",
 ];
 
@@ -35,16 +36,18 @@ fn python() -> PathBuf {
     path
 }
 
-/// Runs `script` with the Azure exports only (plus PATH and an empty HOME); returns stdout.
-fn run(sandbox: &Foreground, home: &Path, script: &str, args: &[&str]) -> String {
+/// Runs `script` with the Azure exports only (plus PATH and an empty HOME), the proxy's left out
+/// unless `proxy`; returns stdout.
+fn run(sandbox: &Foreground, home: &Path, proxy: bool, script: &str, args: &[&str]) -> String {
     for var in AZURE_VARS {
         assert!(sandbox.exports.contains_key(var), "{var} is not exported: {:?}", sandbox.exports);
     }
+    let vars = AZURE_VARS.iter().filter(|v| proxy || !v.ends_with("_PROXY"));
     let out = Command::new(python())
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", home)
-        .envs(AZURE_VARS.iter().map(|v| (*v, sandbox.exports[*v].as_str())))
+        .envs(vars.map(|v| (*v, sandbox.exports[*v].as_str())))
         .arg("-c")
         .arg(script)
         .args(args)
@@ -64,16 +67,14 @@ credential = ClientSecretCredential(
     os.environ["AZURE_TENANT_ID"],
     os.environ["AZURE_CLIENT_ID"],
     os.environ["CMEK_SANDBOX_AZURE_CLIENT_SECRET"],
-    authority=os.environ["AZURE_AUTHORITY_HOST"],
-    disable_instance_discovery=True,
 )
-client = KeyClient(os.environ["AZURE_KEYVAULT_URL"], credential, verify_challenge_resource=False)
+client = KeyClient(os.environ["AZURE_KEYVAULT_URL"], credential)
 created = client.create_rsa_key("py-client-secret", size=3072, key_operations=["wrapKey", "unwrapKey"])
 got = client.get_key("py-client-secret")
 assert got.id == created.id and got.key_type == "RSA", (got.id, created.id, got.key_type)
 
 # The same variables leave DefaultAzureCredential on the managed identity (no AZURE_CLIENT_SECRET).
-default = KeyClient(os.environ["AZURE_KEYVAULT_URL"], DefaultAzureCredential(), verify_challenge_resource=False)
+default = KeyClient(os.environ["AZURE_KEYVAULT_URL"], DefaultAzureCredential())
 assert default.get_key("py-client-secret").id == got.id
 print("client secret read:", got.id)
 "#;
@@ -104,7 +105,7 @@ print("real names read:", key.id)
 
 const MSAL_INSTANCE_DISCOVERY: &str = r#"
 import os, msal
-authority_host = os.environ["AZURE_AUTHORITY_HOST"]
+authority_host = "https://login.microsoftonline.com"
 app = msal.ConfidentialClientApplication(
     os.environ["AZURE_CLIENT_ID"],
     client_credential=os.environ["CMEK_SANDBOX_AZURE_CLIENT_SECRET"],
@@ -122,21 +123,21 @@ fn python_client_secret_credential_signs_in_to_the_emulated_entra_id() {
     let home = tempfile::tempdir().unwrap();
     let sandbox = Foreground::start(home.path(), &["sandbox"]);
     assert!(!sandbox.exports.contains_key("AZURE_CLIENT_SECRET"), "DefaultAzureCredential would use the secret");
-    let authority = &sandbox.exports["AZURE_AUTHORITY_HOST"];
-    assert!(authority.starts_with("https://localhost:"), "{authority}");
-    assert!(sandbox.notes["azure client secret"].contains("disable_instance_discovery=True"), "{:?}", sandbox.notes);
+    assert!(!sandbox.exports.contains_key("AZURE_AUTHORITY_HOST"), "the default authority is answered");
+    assert!(!sandbox.notes["azure client secret"].contains("authority"), "{:?}", sandbox.notes);
 
-    let out = run(&sandbox, home.path(), WITH_THE_EXPORTS, &[]);
-    assert!(out.contains("client secret read: https://localhost:"), "{out}");
+    let out = run(&sandbox, home.path(), true, WITH_THE_EXPORTS, &[]);
+    assert!(out.contains("client secret read: https://cmek-sandbox.vault.azure.net/keys/py-client-secret/"), "{out}");
 
-    let port = authority.rsplit(':').next().unwrap().to_string();
-    let out = run(&sandbox, home.path(), WITH_REAL_HOST_NAMES, &[&port]);
+    let direct = &sandbox.notes["azure direct"];
+    let port = direct.split_whitespace().next().unwrap().rsplit(':').next().unwrap().to_string();
+    let out = run(&sandbox, home.path(), false, WITH_REAL_HOST_NAMES, &[&port]);
     assert!(
         out.contains(&format!("real names read: https://cmek-sandbox.vault.azure.net:{port}/keys/py-client-secret/")),
         "{out}"
     );
 
-    let out = run(&sandbox, home.path(), MSAL_INSTANCE_DISCOVERY, &[]);
-    assert!(out.contains(&format!("msal token from {authority}/")), "{out}");
+    let out = run(&sandbox, home.path(), true, MSAL_INSTANCE_DISCOVERY, &[]);
+    assert!(out.contains("msal token from https://login.microsoftonline.com/"), "{out}");
     assert_eq!(sandbox.interrupt(), 0);
 }

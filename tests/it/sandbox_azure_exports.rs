@@ -1,15 +1,19 @@
-//! `cmek sandbox`'s Azure exports are enough for a standard Azure client: the official Python
-//! `azure-identity` + `azure-keyvault-keys` (from `.venv`, scripts/install-test-peers.sh), run
-//! with ONLY the exported variables plus PATH, creates an RSA 3072 wrapKey/unwrapKey key, reads it
-//! back and wraps/unwraps with it. A venv without the packages FAILS the test.
+//! `cmek sandbox`'s Azure exports are enough for a standard Azure client with no code change: the
+//! official Python `azure-identity` + `azure-keyvault-keys` (from `.venv`,
+//! scripts/install-test-peers.sh), run with ONLY the exported variables plus PATH, reaches the
+//! vault by its real URL through the sandbox's HTTPS proxy (so Key Vault's challenge check passes
+//! as it is: no `verify_challenge_resource=False`), creates an RSA 3072 wrapKey/unwrapKey key,
+//! reads it back and wraps/unwraps with it. A venv without the packages FAILS the test.
 
 use std::path::PathBuf;
 use std::process::Command;
 
 use crate::foreground::Foreground;
 
-const AZURE_VARS: [&str; 7] = [
+const AZURE_VARS: [&str; 9] = [
     "AZURE_KEYVAULT_URL",
+    "HTTPS_PROXY",
+    "NO_PROXY",
     "SSL_CERT_FILE",
     "REQUESTS_CA_BUNDLE",
     "IDENTITY_ENDPOINT",
@@ -24,7 +28,7 @@ from azure.identity import DefaultAzureCredential
 from azure.keyvault.keys import KeyClient
 from azure.keyvault.keys.crypto import KeyWrapAlgorithm
 
-client = KeyClient(os.environ["AZURE_KEYVAULT_URL"], DefaultAzureCredential(), verify_challenge_resource=False)
+client = KeyClient(os.environ["AZURE_KEYVAULT_URL"], DefaultAzureCredential())
 key = client.create_rsa_key("py-exports", size=3072, key_operations=["wrapKey", "unwrapKey"])
 got = client.get_key("py-exports")
 assert got.id == key.id, (got.id, key.id)
@@ -51,7 +55,7 @@ fn a_python_azure_client_needs_nothing_but_the_exports() {
     let bundle = &sandbox.exports["SSL_CERT_FILE"];
     assert_eq!(&sandbox.exports["REQUESTS_CA_BUNDLE"], bundle);
     assert!(std::fs::read_to_string(bundle).unwrap().starts_with("-----BEGIN CERTIFICATE-----"));
-    assert!(sandbox.notes["azure python"].contains("verify_challenge_resource=False"), "{:?}", sandbox.notes);
+    assert_eq!(sandbox.exports["AZURE_KEYVAULT_URL"], "https://cmek-sandbox.vault.azure.net");
 
     let out = Command::new(&python)
         .env_clear()
@@ -62,7 +66,7 @@ fn a_python_azure_client_needs_nothing_but_the_exports() {
         .unwrap();
     let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "the Python client failed with the exports:\n{stdout}\n{stderr}");
-    assert!(stdout.contains("exports check passed: https://localhost:"), "{stdout}");
+    assert!(stdout.contains("exports check passed: https://cmek-sandbox.vault.azure.net/keys/py-exports/"), "{stdout}");
 
     let bundle = PathBuf::from(bundle);
     assert_eq!(sandbox.interrupt(), 0);
@@ -74,7 +78,7 @@ fn with_a_state_file_the_bundle_sits_next_to_it() {
     let home = tempfile::tempdir().unwrap();
     let state = home.path().join("sbx.json");
     let sandbox = Foreground::start(home.path(), &["sandbox", "--state", state.to_str().unwrap()]);
-    let expected = home.path().join("sbx.azure-ca.pem");
+    let expected = home.path().join("sbx.ca.pem");
     assert_eq!(sandbox.exports["SSL_CERT_FILE"], expected.to_str().unwrap());
     assert!(expected.exists());
     assert_eq!(sandbox.interrupt(), 0);
@@ -87,7 +91,7 @@ from azure.keyvault.keys import KeyClient
 from azure.keyvault.keys.crypto import KeyWrapAlgorithm
 
 org_tag = sys.argv[1]
-client = KeyClient(os.environ["AZURE_KEYVAULT_URL"], DefaultAzureCredential(), verify_challenge_resource=False)
+client = KeyClient(os.environ["AZURE_KEYVAULT_URL"], DefaultAzureCredential())
 key = client.get_key("anthropic-cmek")
 assert key.key_type == "RSA" and len(key.key.n) == 384, (key.key_type, len(key.key.n))
 assert sorted(key.key_operations) == ["unwrapKey", "wrapKey"], key.key_operations
@@ -130,6 +134,6 @@ fn the_python_client_reads_the_key_cmek_created() {
         .unwrap();
     let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "the Python client could not read cmek's key:\n{stdout}\n{stderr}");
-    assert!(stdout.contains("cmek's key read: https://localhost:"), "{stdout}");
+    assert!(stdout.contains("cmek's key read: https://cmek-sandbox.vault.azure.net/keys/anthropic-cmek/"), "{stdout}");
     assert_eq!(sandbox.interrupt(), 0);
 }

@@ -1,6 +1,7 @@
 //! `cmek sandbox` as a user runs it: start it, read its `export` lines up to `# ready`, point
-//! `cmek setup` at it with exactly those variables, and get an attached key; with `--state FILE`
-//! it remembers across a restart; with `--aws-endpoint` it validates against that AWS (moto).
+//! `cmek setup` at it with exactly those variables (the HTTPS proxy's among them: cmek stays off
+//! it), and get an attached key; with `--state FILE` it remembers across a restart; with
+//! `--aws-endpoint` it validates against that AWS (moto).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -11,7 +12,7 @@ use serde_json::Value;
 use crate::foreground::Foreground;
 use crate::moto::Moto;
 
-const AWS_VARS: [&str; 4] = ["AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"];
+const AWS_VARS: [&str; 3] = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"];
 
 fn setup_with(home: &Path, exports: &BTreeMap<String, String>) -> (i32, Value) {
     let out = Command::new(env!("CARGO_BIN_EXE_cmek"))
@@ -45,7 +46,9 @@ fn the_built_in_sandbox_exports_are_enough_to_run_the_main_job() {
         assert!(sandbox.exports.contains_key(var), "{var} is not exported: {:?}", sandbox.exports);
     }
     assert!(sandbox.exports["ANTHROPIC_ADMIN_KEY"].starts_with("sk-ant-admin01-"));
-    assert!(sandbox.exports["AWS_ENDPOINT_URL"].starts_with("http://127.0.0.1:"));
+    // Standard clients go through the proxy; cmek itself (CMEK_SANDBOX_ENDPOINTS) stays off it.
+    assert!(sandbox.exports["HTTPS_PROXY"].starts_with("http://127.0.0.1:"));
+    assert!(!sandbox.exports.contains_key("AWS_ENDPOINT_URL"), "the AWS clients reach KMS by its real name");
     assert_eq!(sandbox.notes["scenario"].split(':').next(), Some("default"));
 
     let (code, doc) = setup_with(home.path(), &sandbox.exports);

@@ -1,6 +1,6 @@
-//! The CA bundle `cmek sandbox` hands standard Azure clients (SSL_CERT_FILE, REQUESTS_CA_BUNDLE):
-//! the sandbox CA followed by the system's roots, so a shell that exports it still reaches real
-//! HTTPS sites. Written next to the `--state` file when there is one (`<stem>.azure-ca.pem`),
+//! The CA bundle `cmek sandbox` hands standard clients (SSL_CERT_FILE, REQUESTS_CA_BUNDLE,
+//! AWS_CA_BUNDLE, ...): the sandbox CA followed by the system's roots, so a shell that exports it
+//! still trusts real HTTPS sites. Written next to the `--state` file when there is one (`<stem>.ca.pem`),
 //! else into a private temporary directory that is removed when the bundle is dropped.
 
 use std::path::{Path, PathBuf};
@@ -31,12 +31,12 @@ pub struct CaBundle {
 pub fn write(ca_pem: &str, state_file: Option<&Path>) -> Result<CaBundle, SandboxError> {
     let fail = |path: &Path, e: std::io::Error| SandboxError::Config {
         what: WHAT,
-        message: format!("cannot write the Azure CA bundle {}: {e}", path.display()),
+        message: format!("cannot write the sandbox CA bundle {}: {e}", path.display()),
     };
     let (path, dir) = match state_file {
         Some(state) => {
             let stem = state.file_stem().map_or_else(|| "sandbox".into(), |s| s.to_string_lossy().into_owned());
-            let path = state.with_file_name(format!("{stem}.azure-ca.pem"));
+            let path = state.with_file_name(format!("{stem}.ca.pem"));
             // Absolute: clients read SSL_CERT_FILE from wherever they run.
             (std::path::absolute(&path).unwrap_or(path), None)
         }
@@ -45,7 +45,7 @@ pub fn write(ca_pem: &str, state_file: Option<&Path>) -> Result<CaBundle, Sandbo
                 .prefix("cmek-sandbox-")
                 .tempdir()
                 .map_err(|e| fail(&std::env::temp_dir(), e))?;
-            (dir.path().join("azure-ca.pem"), Some(dir))
+            (dir.path().join("ca.pem"), Some(dir))
         }
     };
     let system = system_roots();
@@ -73,7 +73,7 @@ mod tests {
     fn next_to_the_state_file_or_in_a_private_directory_removed_on_drop() {
         let dir = tempfile::tempdir().unwrap();
         let bundle = write(PEM, Some(&dir.path().join("state.json"))).unwrap();
-        assert_eq!(bundle.path, dir.path().join("state.azure-ca.pem"));
+        assert_eq!(bundle.path, dir.path().join("state.ca.pem"));
         assert!(std::fs::read_to_string(&bundle.path).unwrap().starts_with(PEM));
 
         let temporary = write(PEM, None).unwrap();

@@ -17,8 +17,9 @@
 //!
 //! Map: [`platform`], [`aws`], [`azure`], [`gcp`] (one emulator each), [`faults`] (injected
 //! transient failures), [`scenarios`] (named starting states), [`Sandbox`] (all of them wired
-//! together, saved to a state file), [`ca_bundle`] (the Azure emulator's CA for other tools),
-//! `secret`. The only project crate this depends on is `cmek-core` (domain ids, published
+//! together, saved to a state file), [`proxy`] (the HTTPS proxy that answers for the services'
+//! real host names), [`sandbox_ca`] (the one CA behind every TLS listener), [`ca_bundle`] (that
+//! CA for other tools), `secret`. The only project crate this depends on is `cmek-core` (domain ids, published
 //! identities, the policy evaluator); it never uses the `cmek` product's clients or types, so it
 //! can catch their mistakes.
 #![forbid(unsafe_code)]
@@ -31,6 +32,8 @@ pub mod endpoints_file;
 pub mod faults;
 pub mod gcp;
 pub mod platform;
+pub mod proxy;
+pub mod sandbox_ca;
 pub mod scenarios;
 pub mod secret;
 mod serve;

@@ -114,6 +114,38 @@ pub fn serve_tls(
     Served { what, stop: Some(stop), task: Some(task) }
 }
 
+/// Serves raw TCP connections, each with `handle` in its own task, until stopped; a stop ends
+/// the connections still open (a proxy's tunnels have no request to finish).
+pub fn serve_tcp<F, Fut>(what: &'static str, listener: tokio::net::TcpListener, handle: F) -> Served
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let (stop, mut stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let mut connections = tokio::task::JoinSet::new();
+        loop {
+            let tcp = tokio::select! {
+                _ = &mut stopped => break,
+                accepted = listener.accept() => match accepted {
+                    Ok((tcp, _)) => tcp,
+                    Err(e) => {
+                        tracing::debug!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+            };
+            connections.spawn(handle(tcp));
+            while connections.try_join_next().is_some() {}
+        }
+        drop(listener);
+        connections.shutdown().await;
+        Ok(())
+    });
+    Served { what, stop: Some(stop), task: Some(task) }
+}
+
 impl Served {
     /// Stops accepting requests, lets those in flight finish (up to 5 s), and waits for the end.
     pub async fn shutdown(mut self) -> Result<(), SandboxError> {

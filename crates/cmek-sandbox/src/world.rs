@@ -1,5 +1,6 @@
 //! One complete sandbox: the AWS, Azure and Google Cloud KMS emulators and the platform emulator, wired so the
-//! platform validates keys by calling the cloud as Anthropic, started from a scenario or a saved
+//! platform validates keys by calling the cloud as Anthropic, behind one HTTPS proxy that answers for
+//! their real host names (one CA for every TLS listener), started from a scenario or a saved
 //! state, and saved back (atomically) after every change and when asked.
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -19,6 +20,8 @@ use super::platform::{
     self, AnthropicIdentity, AwsBackend, AzureBackend, FederationSandboxEndpoints, GcpBackend, IdentityClaims,
     PlatformSandboxConfig, PlatformState, RunningPlatform,
 };
+use super::proxy::{self, ProxyConfig, RunningProxy, Upstreams};
+use super::sandbox_ca::SandboxCa;
 use super::scenarios::Scenario;
 use cmek_core::identities;
 
@@ -38,6 +41,8 @@ pub struct SandboxOptions {
     pub azure_port: u16,
     /// The Google Cloud KMS emulator's port (0: a free one).
     pub gcp_port: u16,
+    /// The HTTPS proxy's port (0: a free one).
+    pub proxy_port: u16,
     /// How long a new Azure role assignment takes to count; `None` keeps what the scenario or
     /// the state file says (5 s in a fresh sandbox, as Azure takes minutes), zero counts at once.
     pub azure_rbac_delay: Option<std::time::Duration>,
@@ -53,6 +58,7 @@ impl SandboxOptions {
             aws_port: 0,
             azure_port: 0,
             gcp_port: 0,
+            proxy_port: 0,
             azure_rbac_delay: None,
         }
     }
@@ -144,6 +150,8 @@ pub struct Sandbox {
     pub aws: RunningAws,
     pub azure: RunningAzure,
     pub gcp: RunningGcp,
+    /// The HTTPS proxy answering for the services' real host names.
+    pub proxy: RunningProxy,
     admin_key: SecretString,
     saver: Arc<Saver>,
 }
@@ -205,6 +213,8 @@ impl Sandbox {
         };
 
         let after_change = AfterChange::default();
+        // One CA for every TLS listener, so clients trust one certificate.
+        let ca = SandboxCa::new().map_err(|message| SandboxError::Config { what: WHAT, message })?;
         let aws = aws::start(AwsEmulatorConfig {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, opts.aws_port)),
             state: aws_state,
@@ -218,6 +228,7 @@ impl Sandbox {
             state: azure_state,
             faults: scenario.faults,
             after_change: after_change.clone(),
+            ca: Some(ca.clone()),
         })
         .await?;
         let gcp = gcp_emulator::start(GcpEmulatorConfig {
@@ -250,6 +261,18 @@ impl Sandbox {
         })
         .await?;
 
+        let proxy = proxy::start(ProxyConfig {
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, opts.proxy_port)),
+            ca,
+            upstreams: Upstreams {
+                azure: loopback(azure.port()),
+                aws: loopback(aws.endpoint.port().unwrap_or(80)),
+                gcp: loopback(gcp.endpoint.port().unwrap_or(80)),
+                platform: loopback(platform.base_url.port().unwrap_or(80)),
+            },
+        })
+        .await?;
+
         let saver = Arc::new(Saver {
             path: opts.state_file,
             scenario: scenario.name,
@@ -261,7 +284,7 @@ impl Sandbox {
             last_saved: Mutex::new(None),
         });
         let sandbox =
-            Sandbox { scenario, restored: !fresh, platform, aws, azure, gcp, admin_key, saver: saver.clone() };
+            Sandbox { scenario, restored: !fresh, platform, aws, azure, gcp, proxy, admin_key, saver: saver.clone() };
         if fresh {
             (sandbox.scenario.arrange)(&sandbox).map_err(|message| SandboxError::Config { what: WHAT, message })?;
         }
@@ -345,11 +368,16 @@ impl Sandbox {
     /// Saves (when there is a state file) and stops the emulators.
     pub async fn shutdown(self) -> Result<(), SandboxError> {
         self.save()?;
+        self.proxy.shutdown().await?;
         self.platform.shutdown().await?;
         self.azure.shutdown().await?;
         self.gcp.shutdown().await?;
         self.aws.shutdown().await
     }
+}
+
+fn loopback(port: u16) -> SocketAddr {
+    SocketAddr::from((Ipv4Addr::LOCALHOST, port))
 }
 
 /// Where the platform's validation reaches the Azure emulator, as Anthropic's app.

@@ -14,16 +14,23 @@ use crate::cli::args::SandboxArgs;
 use crate::cli::sandbox::print_ready;
 use crate::error::{Error, Result};
 
-/// The AWS variables for the emulated KMS and STS. The region goes in both variables the AWS
-/// tools read: `AWS_REGION` (the SDKs, CLI v2) and `AWS_DEFAULT_REGION` (the CLI v1 and boto3,
-/// which ignore `AWS_REGION`).
+/// The AWS variables for the emulated KMS and STS: credentials and region only, as for the real
+/// AWS. The clients reach `kms.<region>.amazonaws.com` and `sts[.<region>].amazonaws.com` through
+/// the sandbox's proxy; the loopback endpoint is printed as a comment for a client that wants
+/// `AWS_ENDPOINT_URL` instead. The region goes in both variables the AWS tools read:
+/// `AWS_REGION` (the SDKs, CLI v2) and `AWS_DEFAULT_REGION` (the CLI v1 and boto3, which ignore
+/// `AWS_REGION`).
 pub fn exports(e: &SandboxEndpoints) -> Vec<String> {
     vec![
-        format!("export AWS_ENDPOINT_URL={}", e.aws_endpoint),
         format!("export AWS_ACCESS_KEY_ID={}", e.aws_credentials.access_key_id),
         format!("export AWS_SECRET_ACCESS_KEY={}", e.aws_credentials.secret_access_key.expose_secret()),
         format!("export AWS_REGION={}", e.aws_region),
         format!("export AWS_DEFAULT_REGION={}", e.aws_region),
+        format!(
+            "# aws endpoint: {} (KMS and STS, plain http on loopback; through the proxy as \
+             kms.{}.amazonaws.com and sts.amazonaws.com)",
+            e.aws_endpoint, e.aws_region
+        ),
     ]
 }
 

@@ -104,7 +104,7 @@ impl CliCloud for Azure {
         report::run_json(doc, outcome)
     }
 
-    fn sandbox_exports(&self, e: &SandboxEndpoints, ca: &CaBundle) -> Vec<String> {
-        sandbox::exports(e, ca)
+    fn sandbox_exports(&self, e: &SandboxEndpoints, _ca: &CaBundle) -> Vec<String> {
+        sandbox::exports(e)
     }
 }

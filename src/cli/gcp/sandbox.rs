@@ -5,7 +5,8 @@ use cmek_sandbox::ca_bundle::CaBundle;
 use secrecy::ExposeSecret;
 
 /// gcloud reads its endpoint, token (from a file) and project from the environment; the client
-/// libraries take the endpoint and a token in code (shown as comments). The token file is written
+/// libraries reach `cloudkms.googleapis.com` through the sandbox's proxy and take a token in code
+/// (shown as a comment). The token file is written
 /// beside the CA bundle, so it lives as long as it does.
 pub fn exports(e: &SandboxEndpoints, ca: &CaBundle) -> Vec<String> {
     let g = &e.gcp;
@@ -26,9 +27,9 @@ pub fn exports(e: &SandboxEndpoints, ca: &CaBundle) -> Vec<String> {
             g.endpoint, g.project_id, g.location
         ),
         format!("# gcp identity: the token stands for {}", g.principal),
-        "# gcp python: KeyManagementServiceClient(transport=\"rest\", client_options=ClientOptions(api_endpoint=\
-         os.environ[\"CMEK_GCP_KMS_ENDPOINT\"]), credentials=google.oauth2.credentials.Credentials(\
-         os.environ[\"GCP_SANDBOX_ACCESS_TOKEN\"]))"
+        "# gcp python: KeyManagementServiceClient(transport=\"rest\", credentials=google.oauth2.credentials.\
+         Credentials(os.environ[\"GCP_SANDBOX_ACCESS_TOKEN\"])) (cloudkms.googleapis.com through the proxy; the \
+         sandbox has no OAuth token endpoint for application default credentials, nor gRPC)"
             .to_string(),
     ]);
     lines
@@ -37,10 +38,10 @@ pub fn exports(e: &SandboxEndpoints, ca: &CaBundle) -> Vec<String> {
 /// `<bundle stem>.gcp-token` beside the CA bundle, readable by this user only; `None` (and no
 /// export for gcloud) when it cannot be written.
 fn write_token_file(ca: &CaBundle, token: &str) -> Option<std::path::PathBuf> {
-    // Beside `<state>.azure-ca.pem` as `<state>.gcp-token`; in the private temporary folder as
+    // Beside `<state>.ca.pem` as `<state>.gcp-token`; in the private temporary folder as
     // `gcp-token`.
     let stem = ca.path.file_stem()?.to_string_lossy().into_owned();
-    let name = match stem.strip_suffix(".azure-ca") {
+    let name = match stem.strip_suffix(".ca") {
         Some(state) => format!("{state}.gcp-token"),
         None => "gcp-token".to_string(),
     };

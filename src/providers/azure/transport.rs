@@ -31,6 +31,9 @@ pub(crate) fn http_client(settings: &AzureSettings, vault_hosts: &[String]) -> R
         builder = builder.tls_certs_merge([ca]);
     }
     if let Some(port) = settings.resolve_to_loopback {
+        // The names are the sandbox's, on loopback: a proxy from the environment (the sandbox's
+        // own HTTPS_PROXY, which tunnels port 443 only) must not capture them.
+        builder = builder.no_proxy();
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         for host in loopback_hosts(settings).iter().chain(vault_hosts) {
             builder = builder.resolve(host, addr);

@@ -57,6 +57,18 @@ pub use crate::faults::Faults;
 pub use server::{RunningAws, start};
 pub use state::AwsState;
 
+/// Every region the emulator knows, served or not, whose endpoints are `<service>.<region>.amazonaws.com`
+/// (China's are under `amazonaws.com.cn`, which the sandbox does not answer for).
+pub(crate) fn known_regions() -> impl Iterator<Item = &'static str> {
+    regions::known().filter(|r| !r.starts_with("cn-"))
+}
+
+/// Whether `<service>.<region>.amazonaws.com` names a region the emulator knows (an unknown
+/// region has no endpoint at all).
+pub(crate) fn is_known_region(region: &str) -> bool {
+    known_regions().any(|r| r == region)
+}
+
 /// The sandbox customer's account.
 pub const CUSTOMER_ACCOUNT: &str = "111122223333";
 /// Anthropic's account (= `identities::published().aws.account_id`).

@@ -80,6 +80,12 @@ pub(super) fn status(region: &str) -> RegionStatus {
     }
 }
 
+/// Every region the emulator knows (served or not): a client could reach
+/// `kms.<region>.amazonaws.com` for each.
+pub(crate) fn known() -> impl Iterator<Item = &'static str> {
+    DEFAULT_REGIONS.iter().chain(OPT_IN_REGIONS).chain(OTHER_PARTITIONS).copied()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -144,7 +144,8 @@ pub fn instance(req: &Incoming) -> Response {
     if !known {
         return invalid_instance();
     }
-    let authority = format!("{host}:{own_port}");
+    // Through the sandbox's proxy the request came in on 443, named as Entra names itself.
+    let authority = if own_port == 443 { host } else { format!("{host}:{own_port}") };
     errors::json_response(
         StatusCode::OK,
         json!({

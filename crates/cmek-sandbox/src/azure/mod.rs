@@ -2,7 +2,7 @@
 //! depends on it, that the official Azure clients (`azure_security_keyvault_keys`,
 //! `azure_identity`, Python's `azure-keyvault-keys`) use unchanged.
 //!
-//! One TLS listener (a fresh sandbox CA per start, [`RunningAzure::ca_pem`]) serves every API,
+//! One TLS listener (its certificate from the sandbox CA, [`RunningAzure::ca_pem`]) serves every API,
 //! routed by Host and path: Entra ID's v2 token endpoint (client credentials, with the OpenID and
 //! instance discovery documents MSAL reads first) and the App Service managed-identity endpoint
 //! issue HS256 JWTs that every API verifies (signature, expiry, audience); the Key Vault keys data
@@ -11,8 +11,9 @@
 //! settings, subscriptions, Azure Policy: assignments, built-in definitions, custom initiatives,
 //! exemptions, Deny enforced on vault writes; vault soft delete, deletedVaults, recovery);
 //! Microsoft Graph service principals (consent).
-//! Clients reach it as `https://<vault>.vault.azure.net:<port>` etc. with the name resolved to
-//! 127.0.0.1, or as `https://localhost:<port>` (Key Vault then means the first vault).
+//! Clients reach it by the real names through the sandbox's HTTPS proxy (`crate::proxy`, which
+//! passes the TLS through), as `https://<vault>.vault.azure.net:<port>` etc. with the name
+//! resolved to 127.0.0.1, or as `https://localhost:<port>` (Key Vault then means the first vault).
 //!
 //! ARM reports the real `vaultUri` (`https://<vault>.vault.azure.net/`, no port): a client adds
 //! the emulator's port (see [`RunningAzure::vault_url`]). Key ids (`kid`) point back at the host
@@ -29,7 +30,7 @@
 //! checks the caller's directory roles.
 //!
 //! Map: `server` (start/stop, [`RunningAzure`]), `handler` (faults, routing), `request`, `errors`
-//! (each surface's error body), `tls` (CA and server certificate), `jwt` + `tokens` + `auth`
+//! (each surface's error body), `tls` (the server certificate), `jwt` + `tokens` + `auth`
 //! (tokens) + `discovery` (Entra's discovery documents), `keyvault` (data plane) + `keys` (key
 //! operations) + `deleted_keys` (the soft-delete bin) + `crypto` (RSA-OAEP), `acl` (firewall),
 //! `rbac` + `roles` (authorisation), `arm`, `arm_deleted_vaults` (vault soft delete and recovery),
@@ -108,6 +109,9 @@ pub struct AzureEmulatorConfig {
     pub faults: Faults,
     /// Run after each request that may change the state (the sandbox saves its file there).
     pub after_change: crate::after_change::AfterChange,
+    /// The CA that issues the emulator's certificate; `None` makes a fresh one (a whole sandbox
+    /// shares one CA between its TLS listeners).
+    pub ca: Option<std::sync::Arc<crate::sandbox_ca::SandboxCa>>,
 }
 
 impl AzureEmulatorConfig {
@@ -117,6 +121,7 @@ impl AzureEmulatorConfig {
             state: AzureState::seeded(),
             faults: Faults::none(),
             after_change: Default::default(),
+            ca: None,
         }
     }
 }

@@ -11,6 +11,7 @@ use super::state::AzureState;
 use super::{AzureEmulatorConfig, tls};
 use crate::SandboxError;
 use crate::faults::FaultPlan;
+use crate::sandbox_ca::SandboxCa;
 use crate::secret::Secret;
 use crate::serve::{Served, bind_tls, serve_tls};
 
@@ -48,7 +49,11 @@ pub struct RunningAzure {
 pub async fn start(cfg: AzureEmulatorConfig) -> Result<RunningAzure, SandboxError> {
     let config_error = |message: String| SandboxError::Config { what: WHAT, message };
     let faults = FaultPlan::new(cfg.faults.checked().map_err(config_error)?);
-    let tls = tls::make().map_err(config_error)?;
+    let ca = match cfg.ca {
+        Some(ca) => ca,
+        None => SandboxCa::new().map_err(config_error)?,
+    };
+    let tls = tls::server_config(&ca).map_err(config_error)?;
     let (listener, endpoint) = bind_tls(WHAT, cfg.bind).await?;
     let mut header = [0u8; 24];
     rand::fill(&mut header);
@@ -58,9 +63,9 @@ pub async fn start(cfg: AzureEmulatorConfig) -> Result<RunningAzure, SandboxErro
         faults,
     });
     let app = Router::new().fallback(handler::handle).with_state(emulator.clone());
-    let served = serve_tls(WHAT, listener, cfg.after_change.wrap(app), tls.server);
+    let served = serve_tls(WHAT, listener, cfg.after_change.wrap(app), tls);
     tracing::debug!(%endpoint, "azure sandbox listening");
-    Ok(RunningAzure { endpoint, ca_pem: tls.ca_pem, emulator, served })
+    Ok(RunningAzure { endpoint, ca_pem: ca.pem(), emulator, served })
 }
 
 impl RunningAzure {
