@@ -10,6 +10,7 @@ use crate::wizard::aws::AwsKeyScreen;
 use crate::wizard::{KeyScreen, Prefill};
 
 use super::Cloud;
+use crate::export::terraform::{CloudConfig, ExportError, ExportRequest};
 
 pub struct Aws;
 
@@ -92,5 +93,9 @@ impl Cloud for Aws {
 
     fn key_screen(&self, prefill: &Prefill) -> Box<dyn KeyScreen> {
         Box::new(AwsKeyScreen::new(prefill))
+    }
+
+    fn terraform_export(&self, req: &ExportRequest<'_>) -> Result<CloudConfig, ExportError> {
+        crate::export::terraform::aws::render(req)
     }
 }

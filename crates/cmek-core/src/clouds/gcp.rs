@@ -12,6 +12,7 @@ use crate::wizard::gcp::GcpKeyScreen;
 use crate::wizard::{KeyScreen, Prefill};
 
 use super::Cloud;
+use crate::export::terraform::{CloudConfig, ExportError, ExportRequest};
 
 pub struct Gcp;
 
@@ -102,6 +103,10 @@ impl Cloud for Gcp {
 
     fn key_screen(&self, prefill: &Prefill) -> Box<dyn KeyScreen> {
         Box::new(GcpKeyScreen::new(prefill))
+    }
+
+    fn terraform_export(&self, req: &ExportRequest<'_>) -> Result<CloudConfig, ExportError> {
+        crate::export::terraform::gcp::render(req)
     }
 }
 
