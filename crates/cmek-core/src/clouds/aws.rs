@@ -10,6 +10,7 @@ use crate::wizard::aws::AwsKeyScreen;
 use crate::wizard::{KeyScreen, Prefill};
 
 use super::Cloud;
+use crate::export::terraform::documented::Documented;
 use crate::export::terraform::{CloudConfig, ExportError, ExportRequest};
 
 pub struct Aws;
@@ -97,5 +98,9 @@ impl Cloud for Aws {
 
     fn terraform_export(&self, req: &ExportRequest<'_>) -> Result<CloudConfig, ExportError> {
         crate::export::terraform::aws::render(req)
+    }
+
+    fn terraform_documented(&self) -> &'static [Documented] {
+        crate::export::terraform::aws::DOCUMENTED
     }
 }

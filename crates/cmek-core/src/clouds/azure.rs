@@ -11,6 +11,7 @@ use crate::wizard::azure::AzureKeyScreen;
 use crate::wizard::{KeyScreen, Prefill};
 
 use super::Cloud;
+use crate::export::terraform::documented::Documented;
 use crate::export::terraform::{CloudConfig, ExportError, ExportRequest};
 
 pub struct Azure;
@@ -104,5 +105,9 @@ impl Cloud for Azure {
 
     fn terraform_export(&self, req: &ExportRequest<'_>) -> Result<CloudConfig, ExportError> {
         crate::export::terraform::azure::render(req)
+    }
+
+    fn terraform_documented(&self) -> &'static [Documented] {
+        crate::export::terraform::azure::DOCUMENTED
     }
 }

@@ -12,6 +12,7 @@ use crate::wizard::gcp::GcpKeyScreen;
 use crate::wizard::{KeyScreen, Prefill};
 
 use super::Cloud;
+use crate::export::terraform::documented::Documented;
 use crate::export::terraform::{CloudConfig, ExportError, ExportRequest};
 
 pub struct Gcp;
@@ -107,6 +108,10 @@ impl Cloud for Gcp {
 
     fn terraform_export(&self, req: &ExportRequest<'_>) -> Result<CloudConfig, ExportError> {
         crate::export::terraform::gcp::render(req)
+    }
+
+    fn terraform_documented(&self) -> &'static [Documented] {
+        crate::export::terraform::gcp::DOCUMENTED
     }
 }
 

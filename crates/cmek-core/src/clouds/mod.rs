@@ -10,6 +10,7 @@ mod azure;
 mod gcp;
 
 use crate::doctor::{CloudDoctorFacts, CloudKeyRef, Finding};
+use crate::export::terraform::documented::Documented;
 use crate::export::terraform::{CloudConfig, ExportError, ExportRequest};
 use crate::model::{ProviderConfig, ProviderKind};
 use crate::plan::{Check, RegisteredKey};
@@ -78,6 +79,9 @@ pub trait Cloud: Send + Sync {
 
     /// The cloud's part of `cmek export terraform` (`export::terraform::<cloud>`).
     fn terraform_export(&self, req: &ExportRequest<'_>) -> Result<CloudConfig, ExportError>;
+
+    /// What that renderer may write, with the documentation of each (the checked list).
+    fn terraform_documented(&self) -> &'static [Documented];
 }
 
 /// Every cloud this build sets up, in the order the Welcome screen lists them.

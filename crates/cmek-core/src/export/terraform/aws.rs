@@ -10,6 +10,7 @@ use crate::model::aws::{AwsKeyFacts, KmsKeyArn};
 use crate::plan::StepState;
 use crate::plan::aws::{AwsAnswers, AwsFacts, AwsStep, DUPLICATE_DELETION_DAYS};
 
+use super::documented::Documented;
 use super::hcl::{Block, Value};
 use super::{CloudConfig, ExportError, ExportRequest, RequiredProvider, Resource};
 
@@ -156,3 +157,35 @@ fn alias_resource(alias: &str, import_id: Option<String>) -> Resource {
         .attr("target_key_id", Value::Expr(format!("{KEY}.key_id")));
     Resource::new(block, import_id)
 }
+
+/// What this renderer may write, each with the page that documents it (the checked list).
+pub const DOCUMENTED: &[Documented] = &[
+    Documented {
+        path: "provider.aws",
+        link: "https://registry.terraform.io/providers/hashicorp/aws/latest/docs#region",
+        attributes: &["region"],
+    },
+    Documented {
+        path: "aws_kms_key",
+        link: "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/kms_key",
+        attributes: &[
+            "description",
+            "key_usage",
+            "customer_master_key_spec",
+            "multi_region",
+            "enable_key_rotation",
+            "deletion_window_in_days",
+            "tags",
+        ],
+    },
+    Documented {
+        path: "aws_kms_key_policy",
+        link: "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/kms_key_policy",
+        attributes: &["key_id", "policy"],
+    },
+    Documented {
+        path: "aws_kms_alias",
+        link: "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/kms_alias",
+        attributes: &["name", "target_key_id"],
+    },
+];

@@ -10,6 +10,7 @@ use crate::model::azure::RoleAssignmentFacts;
 use crate::plan::StepState;
 use crate::plan::azure::{AzureAnswers, AzureFacts, AzureStep, new_rules};
 
+use super::documented::Documented;
 use super::hcl::{Block, Value};
 use super::{CloudConfig, ExportError, ExportRequest, RequiredProvider, Resource};
 
@@ -216,3 +217,71 @@ fn prevent_destroy() -> Block {
 fn rfc3339(secs: i64) -> Option<String> {
     chrono::DateTime::from_timestamp(secs, 0).map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
+
+/// What this renderer may write, each with the page that documents it (the checked list).
+pub const DOCUMENTED: &[Documented] = &[
+    Documented {
+        path: "provider.azurerm",
+        link: "https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/guides/features-block",
+        attributes: &[
+            "subscription_id",
+            "features.key_vault.purge_soft_delete_on_destroy",
+            "features.key_vault.purge_soft_deleted_keys_on_destroy",
+        ],
+    },
+    Documented {
+        path: "provider.azuread",
+        link: "https://registry.terraform.io/providers/hashicorp/azuread/latest/docs#tenant_id",
+        attributes: &["tenant_id"],
+    },
+    Documented {
+        path: "azuread_service_principal",
+        link: "https://registry.terraform.io/providers/hashicorp/azuread/latest/docs/resources/service_principal",
+        attributes: &["client_id", "use_existing"],
+    },
+    Documented {
+        path: "azurerm_key_vault",
+        link: "https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/key_vault",
+        attributes: &[
+            "name",
+            "resource_group_name",
+            "location",
+            "tenant_id",
+            "sku_name",
+            "enable_rbac_authorization",
+            "purge_protection_enabled",
+            "public_network_access_enabled",
+            "network_acls.bypass",
+            "network_acls.default_action",
+            "network_acls.ip_rules",
+            // Named in `ignore_changes` only: left as the vault has them.
+            "access_policy",
+            "contact",
+            "enabled_for_deployment",
+            "enabled_for_disk_encryption",
+            "enabled_for_template_deployment",
+            "network_acls.virtual_network_subnet_ids",
+            "soft_delete_retention_days",
+            "tags",
+        ],
+    },
+    Documented {
+        path: "azurerm_key_vault_key",
+        link: "https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/key_vault_key",
+        attributes: &[
+            "name",
+            "key_vault_id",
+            "key_type",
+            "key_size",
+            "key_opts",
+            "tags",
+            "not_before_date",
+            "expiration_date",
+        ],
+    },
+    Documented {
+        path: "azurerm_role_assignment",
+        link: "https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/role_assignment",
+        attributes: &["scope", "role_definition_id", "principal_id", "principal_type"],
+    },
+];

@@ -1,7 +1,7 @@
 //! The checked list: every resource type, block and attribute the Terraform export may write, each
 //! with the page that documents it (the Terraform Registry for the providers, HashiCorp's language
 //! reference for `terraform`, `import`, `lifecycle` and `depends_on`). Checked against the provider
-//! documentation when written; `emitted` walks a rendered configuration and the tests fail on any
+//! documentation when written (each cloud's list is in its renderer); `emitted` walks a rendered configuration and the tests fail on any
 //! path this list does not name, so a renderer cannot start writing an attribute unchecked.
 
 use super::hcl::{Block, Item, Value};
@@ -28,153 +28,32 @@ const META: &[Documented] = &[
     },
 ];
 
-pub const DOCUMENTED: &[Documented] = &[
+/// The Terraform language's own blocks; each cloud's resources are in its renderer's
+/// `DOCUMENTED`, reached through `clouds::Cloud::terraform_documented`.
+pub const LANGUAGE: &[Documented] = &[
     Documented {
         path: "terraform",
         link: "https://developer.hashicorp.com/terraform/language/terraform",
-        attributes: &[
-            "required_version",
-            "required_providers.aws",
-            "required_providers.azurerm",
-            "required_providers.azuread",
-            "required_providers.google",
-        ],
+        attributes: &["required_version"],
     },
     Documented {
         path: "import",
         link: "https://developer.hashicorp.com/terraform/language/import",
         attributes: &["to", "id"],
     },
-    // AWS
-    Documented {
-        path: "provider.aws",
-        link: "https://registry.terraform.io/providers/hashicorp/aws/latest/docs#region",
-        attributes: &["region"],
-    },
-    Documented {
-        path: "aws_kms_key",
-        link: "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/kms_key",
-        attributes: &[
-            "description",
-            "key_usage",
-            "customer_master_key_spec",
-            "multi_region",
-            "enable_key_rotation",
-            "deletion_window_in_days",
-            "tags",
-        ],
-    },
-    Documented {
-        path: "aws_kms_key_policy",
-        link: "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/kms_key_policy",
-        attributes: &["key_id", "policy"],
-    },
-    Documented {
-        path: "aws_kms_alias",
-        link: "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/kms_alias",
-        attributes: &["name", "target_key_id"],
-    },
-    // Azure
-    Documented {
-        path: "provider.azurerm",
-        link: "https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/guides/features-block",
-        attributes: &[
-            "subscription_id",
-            "features.key_vault.purge_soft_delete_on_destroy",
-            "features.key_vault.purge_soft_deleted_keys_on_destroy",
-        ],
-    },
-    Documented {
-        path: "provider.azuread",
-        link: "https://registry.terraform.io/providers/hashicorp/azuread/latest/docs#tenant_id",
-        attributes: &["tenant_id"],
-    },
-    Documented {
-        path: "azuread_service_principal",
-        link: "https://registry.terraform.io/providers/hashicorp/azuread/latest/docs/resources/service_principal",
-        attributes: &["client_id", "use_existing"],
-    },
-    Documented {
-        path: "azurerm_key_vault",
-        link: "https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/key_vault",
-        attributes: &[
-            "name",
-            "resource_group_name",
-            "location",
-            "tenant_id",
-            "sku_name",
-            "enable_rbac_authorization",
-            "purge_protection_enabled",
-            "public_network_access_enabled",
-            "network_acls.bypass",
-            "network_acls.default_action",
-            "network_acls.ip_rules",
-            // Named in `ignore_changes` only: left as the vault has them.
-            "access_policy",
-            "contact",
-            "enabled_for_deployment",
-            "enabled_for_disk_encryption",
-            "enabled_for_template_deployment",
-            "network_acls.virtual_network_subnet_ids",
-            "soft_delete_retention_days",
-            "tags",
-        ],
-    },
-    Documented {
-        path: "azurerm_key_vault_key",
-        link: "https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/key_vault_key",
-        attributes: &[
-            "name",
-            "key_vault_id",
-            "key_type",
-            "key_size",
-            "key_opts",
-            "tags",
-            "not_before_date",
-            "expiration_date",
-        ],
-    },
-    Documented {
-        path: "azurerm_role_assignment",
-        link: "https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/role_assignment",
-        attributes: &["scope", "role_definition_id", "principal_id", "principal_type"],
-    },
-    // Google Cloud
-    Documented {
-        path: "provider.google",
-        link: "https://registry.terraform.io/providers/hashicorp/google/latest/docs/guides/provider_reference#project",
-        attributes: &["project"],
-    },
-    Documented {
-        path: "google_kms_key_ring",
-        link: "https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/kms_key_ring",
-        attributes: &["project", "name", "location"],
-    },
-    Documented {
-        path: "google_kms_crypto_key",
-        link: "https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/kms_crypto_key",
-        attributes: &[
-            "name",
-            "key_ring",
-            "purpose",
-            "rotation_period",
-            "destroy_scheduled_duration",
-            "labels",
-            "version_template.algorithm",
-            "version_template.protection_level",
-        ],
-    },
-    Documented {
-        path: "google_kms_crypto_key_iam_member",
-        link: "https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_kms_crypto_key_iam",
-        attributes: &["crypto_key_id", "role", "member"],
-    },
 ];
 
 /// Whether `path` (`aws_kms_key.tags`, `google_kms_crypto_key.version_template.algorithm`,
 /// `resource.lifecycle.prevent_destroy`) is on the list; the page that documents it.
+/// A provider in `required_providers` is documented when a cloud documents its `provider` block.
 pub fn documentation(path: &str) -> Option<&'static str> {
-    DOCUMENTED.iter().chain(META).find_map(|d| {
+    let clouds = crate::clouds::all().iter().flat_map(|c| c.terraform_documented().iter());
+    let all: Vec<&Documented> = LANGUAGE.iter().chain(META).chain(clouds).collect();
+    if let Some(name) = path.strip_prefix("terraform.required_providers.") {
+        let provider = format!("provider.{name}");
+        return all.iter().any(|d| d.path == provider).then_some(LANGUAGE[0].link);
+    }
+    all.iter().find_map(|d| {
         let attribute = path.strip_prefix(d.path)?.strip_prefix('.')?;
         d.attributes.contains(&attribute).then_some(d.link)
     })

@@ -12,6 +12,7 @@ use crate::model::gcp::{ENCRYPTER_DECRYPTER_ROLE, GcpKeyName};
 use crate::plan::StepState;
 use crate::plan::gcp::{ALGORITHM, ANTHROPIC_ROLES, GcpAnswers, GcpFacts, GcpStep, PURPOSE, duration_text};
 
+use super::documented::Documented;
 use super::hcl::{Block, Value};
 use super::{CloudConfig, ExportError, ExportRequest, RequiredProvider, Resource};
 
@@ -158,3 +159,36 @@ fn key_block(name: &GcpKeyName, s: &KeySettings<'_>) -> Block {
 fn prevent_destroy() -> Block {
     Block::new("lifecycle", &[]).attr("prevent_destroy", Value::Bool(true))
 }
+
+/// What this renderer may write, each with the page that documents it (the checked list).
+pub const DOCUMENTED: &[Documented] = &[
+    Documented {
+        path: "provider.google",
+        link: "https://registry.terraform.io/providers/hashicorp/google/latest/docs/guides/provider_reference#project",
+        attributes: &["project"],
+    },
+    Documented {
+        path: "google_kms_key_ring",
+        link: "https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/kms_key_ring",
+        attributes: &["project", "name", "location"],
+    },
+    Documented {
+        path: "google_kms_crypto_key",
+        link: "https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/kms_crypto_key",
+        attributes: &[
+            "name",
+            "key_ring",
+            "purpose",
+            "rotation_period",
+            "destroy_scheduled_duration",
+            "labels",
+            "version_template.algorithm",
+            "version_template.protection_level",
+        ],
+    },
+    Documented {
+        path: "google_kms_crypto_key_iam_member",
+        link: "https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_kms_crypto_key_iam",
+        attributes: &["crypto_key_id", "role", "member"],
+    },
+];

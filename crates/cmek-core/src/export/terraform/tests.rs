@@ -244,9 +244,11 @@ fn the_checked_list_fails_on_an_attribute_it_does_not_name() {
     assert!(documented::documentation("google_kms_crypto_key.version_template.nope").is_none());
     let block = hcl::Block::new("resource", &["aws_kms_key", "x"]).attr("made_up", hcl::Value::Bool(true));
     assert_eq!(documented::emitted(&[hcl::Item::Block(block)]), ["aws_kms_key.made_up"]);
-    for d in documented::DOCUMENTED {
+    for d in documented::LANGUAGE.iter().chain(aws::DOCUMENTED).chain(azure::DOCUMENTED).chain(gcp::DOCUMENTED) {
         assert!(d.link.starts_with("https://"), "{}", d.path);
     }
+    assert!(documented::documentation("terraform.required_providers.google").is_some());
+    assert!(documented::documentation("terraform.required_providers.nope").is_none());
 }
 
 #[test]
