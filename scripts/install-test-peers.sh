@@ -3,8 +3,9 @@
 # moto's server (the second AWS back end of the provider conformance suite), the official
 # `anthropic` Python SDK, the `aws` CLI, Azure's `azure-keyvault-keys` + `azure-identity` and Google's
 # `google-cloud-kms` (they check that the sandbox speaks the real wire formats; gcloud, when the machine
-# has it, is used too: no registry the script may use ships it), and `parliament` (lints every key policy cmek
-# generates). Also, into the git-ignored ./.test-peers/node, the npm package
+# has it, is used too: no registry the script may use ships it), `parliament` (lints every key policy cmek
+# generates) and `python-hcl2` (parses every Terraform file `cmek export terraform` writes). Also, into the
+# git-ignored ./.test-peers/node, the npm package
 # `@cloud-copilot/iam-simulate` for the policy evaluator's differential test: it is AGPL, so it is
 # test-only, never shipped, linked or vendored.
 set -euo pipefail
@@ -17,6 +18,7 @@ AZURE_KEYVAULT_KEYS_VERSION=4.11.3
 AZURE_IDENTITY_VERSION=1.27.0
 GOOGLE_CLOUD_KMS_VERSION=3.18.0
 PARLIAMENT_VERSION=1.6.4
+PYTHON_HCL2_VERSION=8.1.4
 IAM_SIMULATE_VERSION=0.1.173
 
 # tmux runs the wizard in a real terminal for the end-to-end test.
@@ -55,7 +57,8 @@ node -e "const v = require('./.test-peers/node/node_modules/@cloud-copilot/iam-s
   "azure-keyvault-keys==${AZURE_KEYVAULT_KEYS_VERSION}" \
   "azure-identity==${AZURE_IDENTITY_VERSION}" \
   "google-cloud-kms==${GOOGLE_CLOUD_KMS_VERSION}" \
-  "parliament==${PARLIAMENT_VERSION}"
+  "parliament==${PARLIAMENT_VERSION}" \
+  "python-hcl2==${PYTHON_HCL2_VERSION}"
 .venv/bin/python -c "import azure.keyvault.keys, azure.identity, google.cloud.kms"
 .venv/bin/moto_server --help >/dev/null
 .venv/bin/aws --version >/dev/null
