@@ -3,11 +3,12 @@
 # moto's server (the second AWS back end of the provider conformance suite), the official
 # `anthropic` Python SDK, the `aws` CLI, Azure's `azure-keyvault-keys` + `azure-identity` and Google's
 # `google-cloud-kms` (they check that the sandbox speaks the real wire formats; gcloud, when the machine
-# has it, is used too: no registry the script may use ships it), and `parliament` (lints every key policy cmek
-# generates). The `az` CLI goes into a venv of its own, ./.test-peers/az (it pins azure-core and
-# azure-keyvault-keys to versions of its own; about 730 MB, under a minute to install). Also, into
-# the git-ignored ./.test-peers/node, the npm package `@cloud-copilot/iam-simulate` for the policy
-# evaluator's differential test: it is AGPL, so it is test-only, never shipped, linked or vendored.
+# has it, is used too: no registry the script may use ships it), `parliament` (lints every key policy cmek
+# generates) and `python-hcl2` (parses every Terraform file `cmek export terraform` writes). The `az` CLI
+# goes into a venv of its own, ./.test-peers/az (it pins azure-core and azure-keyvault-keys to versions
+# of its own; about 730 MB, under a minute to install). Also, into the git-ignored ./.test-peers/node,
+# the npm package `@cloud-copilot/iam-simulate` for the policy evaluator's differential test: it is
+# AGPL, so it is test-only, never shipped, linked or vendored.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,7 @@ AZURE_IDENTITY_VERSION=1.27.0
 GOOGLE_CLOUD_KMS_VERSION=3.18.0
 PARLIAMENT_VERSION=1.6.4
 AZURE_CLI_VERSION=2.91.0
+PYTHON_HCL2_VERSION=8.1.4
 IAM_SIMULATE_VERSION=0.1.173
 
 # tmux runs the wizard in a real terminal for the end-to-end test.
@@ -57,8 +59,9 @@ node -e "const v = require('./.test-peers/node/node_modules/@cloud-copilot/iam-s
   "azure-keyvault-keys==${AZURE_KEYVAULT_KEYS_VERSION}" \
   "azure-identity==${AZURE_IDENTITY_VERSION}" \
   "google-cloud-kms==${GOOGLE_CLOUD_KMS_VERSION}" \
-  "parliament==${PARLIAMENT_VERSION}"
-.venv/bin/python -c "import azure.keyvault.keys, azure.identity, google.cloud.kms"
+  "parliament==${PARLIAMENT_VERSION}" \
+  "python-hcl2==${PYTHON_HCL2_VERSION}"
+.venv/bin/python -c "import azure.keyvault.keys, azure.identity, google.cloud.kms, hcl2"
 .venv/bin/moto_server --help >/dev/null
 
 # The `az` CLI in a venv of its own: its pins would move the Azure SDK packages above.
@@ -69,4 +72,4 @@ node -e "const v = require('./.test-peers/node/node_modules/@cloud-copilot/iam-s
 .venv/bin/parliament --help >/dev/null
 echo "test peers ready in .venv: moto ${MOTO_VERSION}, anthropic ${ANTHROPIC_VERSION}, awscli ${AWSCLI_VERSION}," \
   "azure-keyvault-keys ${AZURE_KEYVAULT_KEYS_VERSION}, azure-identity ${AZURE_IDENTITY_VERSION}," \
-  "google-cloud-kms ${GOOGLE_CLOUD_KMS_VERSION}, parliament ${PARLIAMENT_VERSION}; azure-cli ${AZURE_CLI_VERSION} in .test-peers/az; iam-simulate ${IAM_SIMULATE_VERSION} in .test-peers/node"
+  "google-cloud-kms ${GOOGLE_CLOUD_KMS_VERSION}, parliament ${PARLIAMENT_VERSION}, python-hcl2 ${PYTHON_HCL2_VERSION}; azure-cli ${AZURE_CLI_VERSION} in .test-peers/az; iam-simulate ${IAM_SIMULATE_VERSION} in .test-peers/node"

@@ -115,6 +115,9 @@ pub enum Command {
     /// the organisation it reaches and whether admin endpoints work
     #[command(subcommand)]
     Auth(AuthCommand),
+    /// Write what cmek set up (or the plan it would apply) for another tool to own: `export terraform`
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Offline key-policy tools, no credentials and no network: render the policy cmek applies, check a policy
     /// file against every AWS rule of the doctor catalogue, simulate one request
     Policy(super::clouds::PolicyArgs),
@@ -172,6 +175,74 @@ pub struct SetupArgs {
     pub confirm_attach: Vec<String>,
     #[command(flatten)]
     pub clouds: CloudSetupArgs,
+}
+
+/// `cmek export ...`.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The Terraform configuration that reproduces what cmek set up, or the plan it would apply (read-only,
+    /// like setup --plan): the cloud's key, its access for Anthropic and the settings cmek changes, with
+    /// guardrails on; the platform's register and attach as a commented cmek command. Takes setup's inputs
+    #[command(after_help = EXPORT_EXAMPLES)]
+    Terraform(Box<ExportTerraformArgs>),
+}
+
+/// `export terraform --help`'s examples.
+const EXPORT_EXAMPLES: &str = "\
+Examples:
+  Print the configuration of the AWS key cmek set up, adopting what exists with import blocks:
+    cmek export terraform --provider aws --workspace production --import
+  Write main.tf (and key-policy.json) into a directory:
+    cmek export terraform --provider aws --out infra/cmek --import";
+
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Export")]
+pub struct ExportTerraformArgs {
+    /// Write main.tf (and, for AWS, key-policy.json, byte for byte the policy cmek applies) into this directory
+    /// instead of printing main.tf
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// With --out: replace files of those names that exist there
+    #[arg(long, requires = "out")]
+    pub force: bool,
+    /// Add import blocks (Terraform >= 1.5) for the objects that exist, so Terraform adopts them instead of
+    /// creating new ones (a key recreated would lose the data encrypted under it)
+    #[arg(long)]
+    pub import: bool,
+    /// Answers in a TOML file, as setup reads them; flags win
+    #[arg(long, env = "CMEK_ANSWERS", value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Cloud key-management service: aws (AWS KMS), gcp (Google Cloud KMS) or azure (Azure Key Vault)
+    #[arg(long, env = "CMEK_PROVIDER", value_name = "aws|gcp|azure", help_heading = "What to export")]
+    pub provider: Option<String>,
+    /// Workspace the key is for: its id (wrkspc_...) or exact name (the key policy pins its compartment)
+    #[arg(long, env = "CMEK_WORKSPACE", value_name = "ID|NAME", help_heading = "What to export")]
+    pub workspace: Option<String>,
+    /// The key, as setup takes it (AWS: ARN, key id or alias/NAME; Google Cloud: projects/P/locations/L/keyRings/R/cryptoKeys/K)
+    #[arg(long, env = "CMEK_KEY", value_name = "ARN|ID|ALIAS|projects/...", help_heading = "What to export")]
+    pub key: Option<String>,
+    /// Display name of the registered key configuration (the platform's commented part names it)
+    #[arg(long, value_name = "TEXT", help_heading = "What to export")]
+    pub display_name: Option<String>,
+    #[command(flatten)]
+    pub clouds: CloudSetupArgs,
+}
+
+impl ExportTerraformArgs {
+    /// The same inputs as `setup --non-interactive --plan` takes them.
+    pub fn setup_args(&self) -> SetupArgs {
+        SetupArgs {
+            non_interactive: true,
+            plan: true,
+            answers: self.answers.clone(),
+            provider: self.provider.clone(),
+            workspace: self.workspace.clone(),
+            key: self.key.clone(),
+            display_name: self.display_name.clone(),
+            confirm_attach: None,
+            clouds: self.clouds.clone(),
+        }
+    }
 }
 
 /// What `cmek doctor` looks at. With no selector: the only registered key (several: it lists them).

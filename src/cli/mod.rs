@@ -16,6 +16,7 @@ mod doctor_report;
 mod durations;
 mod empty_values;
 mod endpoint;
+mod export;
 pub mod gcp;
 mod grammar;
 mod invocation;
@@ -27,7 +28,7 @@ mod setup_per_workspace;
 mod setup_report;
 mod wizard;
 
-pub use args::{AuthCommand, Cli, Command, OutputFormat, SetupArgs};
+pub use args::{AuthCommand, Cli, Command, ExportCommand, OutputFormat, SetupArgs};
 use connect::Reach;
 
 use clap::FromArgMatches;
@@ -114,6 +115,7 @@ async fn run(cli: Cli, out: &Output, env: &(dyn Fn(&str) -> Option<String> + Syn
         Some(Command::Setup(args)) => setup_with_reach(&cli, args, out, env).await,
         Some(Command::Doctor(args)) => doctor_with_reach(&cli, args, out, env).await,
         Some(Command::Auth(AuthCommand::Status)) => auth_status_with_reach(&cli, out, env).await,
+        Some(Command::Export(ExportCommand::Terraform(args))) => export_with_reach(&cli, args, out, env).await,
         None => setup_with_reach(&cli, &SetupArgs::default(), out, env).await,
     }
 }
@@ -150,6 +152,25 @@ async fn doctor_with_reach(
     let sandbox = sandbox::start_for_command(cli, out).await?;
     let reach = reach(cli, &sandbox, out, env)?;
     let result = doctor::run(&request, &reach, out).await;
+    stop_sandbox(sandbox, result).await
+}
+
+/// `export terraform` against the real services or the in-process sandbox (read-only).
+async fn export_with_reach(
+    cli: &Cli,
+    args: &args::ExportTerraformArgs,
+    out: &Output,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> Result<i32> {
+    let setup = match &args.answers {
+        Some(path) => answers_file::load_under(path, &args.setup_args())?,
+        None => args.setup_args(),
+    };
+    let answers = setup::answers_from(&setup)?;
+    export::refuse_overwrite(args, &[cmek_core::export::terraform::MAIN_FILE])?;
+    let sandbox = sandbox::start_for_command(cli, out).await?;
+    let reach = reach(cli, &sandbox, out, env)?;
+    let result = export::run(args, &answers, &reach, out).await;
     stop_sandbox(sandbox, result).await
 }
 

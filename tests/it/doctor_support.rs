@@ -77,6 +77,13 @@ impl World {
         run(cmd)
     }
 
+    /// `cmek <args>` against this world, as JSON or text.
+    pub fn cmek(&self, json: bool, args: &[&str]) -> Run {
+        let mut cmd = self.command(json);
+        cmd.args(args);
+        run(cmd)
+    }
+
     /// `cmek doctor <args>`, as JSON or text.
     pub fn doctor(&self, json: bool, args: &[&str]) -> Run {
         let mut cmd = self.command(json);

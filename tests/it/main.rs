@@ -29,6 +29,7 @@ mod doctor_platform;
 mod doctor_support;
 mod endpoint_overrides;
 mod enforcing_aws;
+mod export_terraform;
 mod faults_and_state;
 mod flaky_clouds;
 mod foreground;

@@ -7,6 +7,7 @@
 //! - [`plan`]: facts + answers -> the ordered actions of a run, with the checks that justify them.
 //! - [`doctor`]: diagnosis: platform and cloud facts -> catalogue findings.
 //! - [`wizard`]: the interactive flow as a state machine (message in, intents out).
+//! - [`export`]: what a run set up (or would), as another tool's configuration (Terraform).
 //! - [`run`]: what a run reports (events, step outcomes, the run report).
 //! - [`retry`]: the one retry policy of every remote call (attempts, back-off, `Retry-After`).
 //! - [`error`]: the edge error type: a kind (the exit code), a message and hints.
@@ -16,6 +17,7 @@ pub mod clouds;
 pub mod doctor;
 pub mod erased;
 pub mod error;
+pub mod export;
 pub mod identities;
 pub mod model;
 pub mod plan;

@@ -8,7 +8,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use cmek_core::model::azure::{AzureVaultFacts, RoleAssignmentFacts};
 use cmek_core::model::{ProviderConfig, ProviderKind};
-use cmek_core::plan::azure::{AzureFacts, AzureOutcome, AzureStep};
+use cmek_core::plan::azure::{AzureFacts, AzureOutcome, AzureStep, new_rules, same_rule};
 use cmek_core::plan::{CloudStep, KeyTarget, SetupFacts};
 use cmek_core::run::CloudOutcome;
 use serde_json::json;
@@ -280,23 +280,6 @@ async fn assign(
     }
 }
 
-/// Whether two IP rules are the same (`1.2.3.4` is `1.2.3.4/32`).
-fn same_rule(a: &str, b: &str) -> bool {
-    let norm = |r: &str| r.trim().trim_end_matches("/32").to_ascii_lowercase();
-    norm(a) == norm(b)
-}
-
-/// The current rules without `remove`, plus `add` (each once), in order.
-fn new_rules(current: &[String], add: &[String], remove: &[String]) -> Vec<String> {
-    let mut rules: Vec<String> = current.iter().filter(|r| !remove.iter().any(|x| same_rule(x, r))).cloned().collect();
-    for a in add {
-        if !rules.iter().any(|r| same_rule(r, a)) {
-            rules.push(a.clone());
-        }
-    }
-    rules
-}
-
 /// Whether the network settings the plan was made from are still the vault's.
 fn same_network(seen: &AzureVaultFacts, now: &AzureVaultFacts) -> bool {
     let same_text = |a: &Option<String>, b: &Option<String>| {
@@ -335,6 +318,7 @@ mod tests {
             soft_delete: Some(true),
             public_network_access: Some(access.into()),
             network_default_action: Some(action.into()),
+            network_bypass: Some("AzureServices".into()),
             ip_rules: rules.iter().map(|r| r.to_string()).collect(),
             audit_event_routed: None,
         }

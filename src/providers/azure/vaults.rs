@@ -95,6 +95,7 @@ pub(crate) fn vault_facts(v: &Value) -> AzureVaultFacts {
         soft_delete: p["enableSoftDelete"].as_bool(),
         public_network_access: text(&p["publicNetworkAccess"]),
         network_default_action: text(&p["networkAcls"]["defaultAction"]),
+        network_bypass: text(&p["networkAcls"]["bypass"]),
         ip_rules: p["networkAcls"]["ipRules"]
             .as_array()
             .into_iter()

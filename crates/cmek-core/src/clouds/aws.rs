@@ -10,6 +10,8 @@ use crate::wizard::aws::AwsKeyScreen;
 use crate::wizard::{KeyScreen, Prefill};
 
 use super::Cloud;
+use crate::export::terraform::documented::Documented;
+use crate::export::terraform::{CloudConfig, ExportError, ExportRequest};
 
 pub struct Aws;
 
@@ -92,5 +94,13 @@ impl Cloud for Aws {
 
     fn key_screen(&self, prefill: &Prefill) -> Box<dyn KeyScreen> {
         Box::new(AwsKeyScreen::new(prefill))
+    }
+
+    fn terraform_export(&self, req: &ExportRequest<'_>) -> Result<CloudConfig, ExportError> {
+        crate::export::terraform::aws::render(req)
+    }
+
+    fn terraform_documented(&self) -> &'static [Documented] {
+        crate::export::terraform::aws::DOCUMENTED
     }
 }

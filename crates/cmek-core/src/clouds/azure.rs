@@ -11,6 +11,8 @@ use crate::wizard::azure::AzureKeyScreen;
 use crate::wizard::{KeyScreen, Prefill};
 
 use super::Cloud;
+use crate::export::terraform::documented::Documented;
+use crate::export::terraform::{CloudConfig, ExportError, ExportRequest};
 
 pub struct Azure;
 
@@ -99,5 +101,13 @@ impl Cloud for Azure {
 
     fn key_screen(&self, prefill: &Prefill) -> Box<dyn KeyScreen> {
         Box::new(AzureKeyScreen::new(prefill))
+    }
+
+    fn terraform_export(&self, req: &ExportRequest<'_>) -> Result<CloudConfig, ExportError> {
+        crate::export::terraform::azure::render(req)
+    }
+
+    fn terraform_documented(&self) -> &'static [Documented] {
+        crate::export::terraform::azure::DOCUMENTED
     }
 }

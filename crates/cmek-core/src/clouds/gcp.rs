@@ -12,6 +12,8 @@ use crate::wizard::gcp::GcpKeyScreen;
 use crate::wizard::{KeyScreen, Prefill};
 
 use super::Cloud;
+use crate::export::terraform::documented::Documented;
+use crate::export::terraform::{CloudConfig, ExportError, ExportRequest};
 
 pub struct Gcp;
 
@@ -102,6 +104,14 @@ impl Cloud for Gcp {
 
     fn key_screen(&self, prefill: &Prefill) -> Box<dyn KeyScreen> {
         Box::new(GcpKeyScreen::new(prefill))
+    }
+
+    fn terraform_export(&self, req: &ExportRequest<'_>) -> Result<CloudConfig, ExportError> {
+        crate::export::terraform::gcp::render(req)
+    }
+
+    fn terraform_documented(&self) -> &'static [Documented] {
+        crate::export::terraform::gcp::DOCUMENTED
     }
 }
 

@@ -10,6 +10,8 @@ mod azure;
 mod gcp;
 
 use crate::doctor::{CloudDoctorFacts, CloudKeyRef, Finding};
+use crate::export::terraform::documented::Documented;
+use crate::export::terraform::{CloudConfig, ExportError, ExportRequest};
 use crate::model::{ProviderConfig, ProviderKind};
 use crate::plan::{Check, RegisteredKey};
 use crate::wizard::{KeyScreen, Prefill};
@@ -74,6 +76,12 @@ pub trait Cloud: Send + Sync {
 
     /// The cloud's Key screen, started from the answers' pre-fill.
     fn key_screen(&self, prefill: &Prefill) -> Box<dyn KeyScreen>;
+
+    /// The cloud's part of `cmek export terraform` (`export::terraform::<cloud>`).
+    fn terraform_export(&self, req: &ExportRequest<'_>) -> Result<CloudConfig, ExportError>;
+
+    /// What that renderer may write, with the documentation of each (the checked list).
+    fn terraform_documented(&self) -> &'static [Documented];
 }
 
 /// Every cloud this build sets up, in the order the Welcome screen lists them.

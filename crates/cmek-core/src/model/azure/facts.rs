@@ -26,6 +26,8 @@ pub struct AzureVaultFacts {
     pub public_network_access: Option<String>,
     /// `Allow` or `Deny`.
     pub network_default_action: Option<String>,
+    /// `AzureServices` or `None`: which traffic bypasses the firewall.
+    pub network_bypass: Option<String>,
     /// Addresses or CIDR ranges, verbatim.
     pub ip_rules: Vec<String>,
     /// `None`: the diagnostic settings could not be read.

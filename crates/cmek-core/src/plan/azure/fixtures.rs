@@ -36,6 +36,7 @@ pub fn vault() -> AzureVaultFacts {
         soft_delete: Some(true),
         public_network_access: Some("Enabled".into()),
         network_default_action: Some("Deny".into()),
+        network_bypass: Some("AzureServices".into()),
         ip_rules: vec!["160.79.104.0/21".into(), "203.0.113.10/32".into()],
         audit_event_routed: Some(true),
     }

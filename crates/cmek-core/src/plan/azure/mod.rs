@@ -25,6 +25,7 @@ pub(crate) mod tests;
 
 pub use answers::{ALLOW_PUBLIC_ACCESS, AZURE_KEY_SIZES, AzureAnswers, CONFIRM_PURGE_PROTECTION, DEFAULT_RBAC_WAIT};
 pub use facts::AzureFacts;
+pub use network::{new_rules, same_rule};
 pub use outcome::AzureOutcome;
 pub use steps::AzureStep;
 

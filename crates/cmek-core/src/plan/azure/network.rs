@@ -185,3 +185,21 @@ fn rule_commands(name: &str, rg: &str, ranges: &[IpNet]) -> String {
 fn join(ranges: &[IpNet]) -> String {
     ranges.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
+
+/// Whether two IP rules are the same (`1.2.3.4` is `1.2.3.4/32`).
+pub fn same_rule(a: &str, b: &str) -> bool {
+    let norm = |r: &str| r.trim().trim_end_matches("/32").to_ascii_lowercase();
+    norm(a) == norm(b)
+}
+
+/// The vault's rules after an `UpdateVaultNetwork` (what the engine writes, and what the
+/// Terraform export shows): the current rules without `remove`, plus `add` (each once), in order.
+pub fn new_rules(current: &[String], add: &[String], remove: &[String]) -> Vec<String> {
+    let mut rules: Vec<String> = current.iter().filter(|r| !remove.iter().any(|x| same_rule(x, r))).cloned().collect();
+    for a in add {
+        if !rules.iter().any(|r| same_rule(r, a)) {
+            rules.push(a.clone());
+        }
+    }
+    rules
+}
