@@ -215,9 +215,10 @@ pub struct ExportTerraformArgs {
     /// Cloud key-management service: aws (AWS KMS), gcp (Google Cloud KMS) or azure (Azure Key Vault)
     #[arg(long, env = "CMEK_PROVIDER", value_name = "aws|gcp|azure", help_heading = "What to export")]
     pub provider: Option<String>,
-    /// Workspace the key is for: its id (wrkspc_...) or exact name (the key policy pins its compartment)
+    /// Workspace the key is for: its id (wrkspc_...) or exact name (the key policy pins its compartment);
+    /// repeat it for several, as setup takes them
     #[arg(long, env = "CMEK_WORKSPACE", value_name = "ID|NAME", help_heading = "What to export")]
-    pub workspace: Option<String>,
+    pub workspace: Vec<String>,
     /// The key, as setup takes it (AWS: ARN, key id or alias/NAME; Google Cloud: projects/P/locations/L/keyRings/R/cryptoKeys/K)
     #[arg(long, env = "CMEK_KEY", value_name = "ARN|ID|ALIAS|projects/...", help_heading = "What to export")]
     pub key: Option<String>,
@@ -239,7 +240,8 @@ impl ExportTerraformArgs {
             workspace: self.workspace.clone(),
             key: self.key.clone(),
             display_name: self.display_name.clone(),
-            confirm_attach: None,
+            confirm_attach: Vec::new(),
+            key_per_workspace: false,
             clouds: self.clouds.clone(),
         }
     }

@@ -14,8 +14,7 @@ pub(super) fn comment(req: &ExportRequest<'_>) -> Vec<Item> {
     let provider = req.facts.provider();
     let mut flags = vec![format!("--provider {provider}")];
     flags.extend(req.answers.cloud.flags(None));
-    let workspace = req.facts.workspace.as_ref();
-    if let Some(ws) = workspace {
+    for ws in &req.facts.workspaces {
         flags.push(format!("--workspace {}", quoted(&ws.name)));
     }
     let command = format!("cmek setup --non-interactive {}", flags.join(" "));
@@ -44,7 +43,7 @@ pub(super) fn comment(req: &ExportRequest<'_>) -> Vec<Item> {
             _ => {}
         }
     }
-    if workspace.is_none() {
+    if req.facts.workspaces.is_empty() {
         lines.push("Add --workspace NAME (and --confirm-attach NAME, permanent) to attach it to a workspace.".into());
     }
     lines.into_iter().map(Item::Comment).collect()
