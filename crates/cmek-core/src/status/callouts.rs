@@ -2,7 +2,7 @@
 //! key, failing keys in use, orphan configurations, keys a workspace names that the listing did
 //! not return, validations that could not run, and keys used only by workspaces not listed.
 
-use super::{Health, KeyStatus, StatusFacts, WorkspaceStatus};
+use super::{Health, KeyStatus, StatusFacts, ValidationSource, WorkspaceStatus};
 use crate::shell::quoted;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -64,6 +64,18 @@ pub fn key_name(key: &KeyStatus) -> String {
     }
 }
 
+/// The longest error text a call-out quotes (the JSON's validation carries it whole; doctor explains it).
+const ERROR_CHARS: usize = 160;
+
+/// `error` cut to `ERROR_CHARS` characters, without a closing full stop (the sentence goes on).
+fn short(error: &str) -> String {
+    let error = error.trim().trim_end_matches('.');
+    match error.char_indices().nth(ERROR_CHARS) {
+        Some((at, _)) => format!("{}…", &error[..at]),
+        None => error.to_string(),
+    }
+}
+
 /// The workspaces' names, for "used by ...".
 fn names_of(ids: &[String], workspaces: &[WorkspaceStatus]) -> String {
     let names: Vec<String> = ids
@@ -81,7 +93,7 @@ pub fn pick(facts: &StatusFacts, workspaces: &[WorkspaceStatus], keys: &[KeyStat
     for key in keys {
         let name = key_name(key);
         if key.in_use() && key.health == Health::Failing {
-            let error = key.newest().and_then(|v| v.error.as_deref()).unwrap_or("no reason given");
+            let error = short(key.newest().and_then(|v| v.error.as_deref()).unwrap_or("no reason given"));
             let used = match key.used_by.is_empty() {
                 true => "workspaces not listed here".to_string(),
                 false => names_of(&key.used_by, workspaces),
@@ -109,7 +121,7 @@ pub fn pick(facts: &StatusFacts, workspaces: &[WorkspaceStatus], keys: &[KeyStat
             out.push(Callout {
                 kind: CalloutKind::NotValidated,
                 subject: key.id.clone(),
-                message: format!("key {name} could not be validated: {why}"),
+                message: format!("key {name} could not be validated: {}", short(why)),
                 next: Some(format!("{cmek} status --validate")),
             });
         }
@@ -124,7 +136,10 @@ pub fn pick(facts: &StatusFacts, workspaces: &[WorkspaceStatus], keys: &[KeyStat
     }
     for key in keys.iter().filter(|k| k.health == Health::Orphan) {
         let why = match key.newest() {
-            Some(v) => format!("its last validation failed: {}", v.error.as_deref().unwrap_or("no reason given")),
+            Some(v) => {
+                let which = if v.source == ValidationSource::Now { "its validation" } else { "its last validation" };
+                format!("{which} failed: {}", short(v.error.as_deref().unwrap_or("no reason given")))
+            }
             None if facts.validate => "it could not be validated".to_string(),
             None => "it has no validation recorded on this machine (--validate asks the platform)".to_string(),
         };

@@ -308,3 +308,27 @@ fn an_empty_organisation() {
     let text = render_text(&r, 80, &plain);
     assert!(text.contains("(no workspaces and no external keys)"), "{text}");
 }
+
+#[test]
+fn long_errors_are_cut_in_call_outs_and_kept_whole_in_the_json() {
+    let mut facts = mixed();
+    let long = format!("AccessDenied: {}.", "x".repeat(300));
+    facts.history.insert("ekey_failing".into(), failed(1, &long, ValidationSource::Setup));
+    let r = build(facts);
+    let failing = r.callouts.iter().find(|c| c.kind == CalloutKind::Failing).unwrap();
+    assert!(failing.message.ends_with('…') && failing.message.len() < 300, "{}", failing.message);
+    let doc = render_json(&r);
+    let key = doc["external_keys"].as_array().unwrap().iter().find(|k| k["id"] == "ekey_failing").unwrap().clone();
+    assert_eq!(key["last_validation"]["error"], json!(long));
+}
+
+#[test]
+fn the_text_shows_ten_call_outs_of_a_kind_and_counts_the_rest() {
+    let mut facts = mixed();
+    facts.workspaces.extend((0..25).map(|n| ws(&format!("wrkspc_{n}"), &format!("team-{n}"), false, None)));
+    let r = build(facts);
+    assert_eq!(r.callouts.iter().filter(|c| c.kind == CalloutKind::NotProtected).count(), 26);
+    let text = render_text(&r, 80, &plain);
+    assert_eq!(text.matches("not protected: workspace").count(), 10, "{text}");
+    assert!(text.contains("… and 16 more not protected (--output json lists every one)"), "{text}");
+}

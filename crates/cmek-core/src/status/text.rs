@@ -17,6 +17,9 @@ pub enum Emphasis {
     Dim,
 }
 
+/// How many call-outs of one kind the text shows (a large organisation may have hundreds).
+const CALLOUTS_PER_KIND: usize = 10;
+
 /// Placeholder for a cell with nothing to show.
 const NONE: &str = "—";
 
@@ -29,7 +32,25 @@ pub fn render_text(report: &StatusReport, width: usize, paint: &dyn Fn(Emphasis,
     if !report.callouts.is_empty() {
         out.push(String::new());
         out.push(paint(Emphasis::Strong, "Called out:"));
+        let mut shown: Vec<(super::CalloutKind, usize)> = Vec::new();
         for c in &report.callouts {
+            let n = match shown.iter_mut().find(|(k, _)| *k == c.kind) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    shown.push((c.kind, 1));
+                    1
+                }
+            };
+            if n > CALLOUTS_PER_KIND {
+                if n == CALLOUTS_PER_KIND + 1 {
+                    let more = report.callouts.iter().filter(|o| o.kind == c.kind).count() - CALLOUTS_PER_KIND;
+                    out.push(format!("  … and {more} more {} (--output json lists every one)", c.kind.label()));
+                }
+                continue;
+            }
             let emphasis = match c.kind {
                 super::CalloutKind::Failing | super::CalloutKind::UnlistedKey => Emphasis::Bad,
                 super::CalloutKind::UsedOutOfView => Emphasis::Dim,
