@@ -66,20 +66,26 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
-/// `text` broken at spaces into lines of at most `width` (a longer word stays whole), every
-/// line after the first indented by `indent` spaces.
+/// `text` broken at spaces into lines of at most `width`, every line after the first indented by
+/// `indent` spaces; a word longer than a line (an ARN) is broken where the line ends.
 pub fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
-    let mut lines = Vec::new();
+    let room = |lines: &Vec<String>| if lines.is_empty() { width } else { width.saturating_sub(indent) }.max(1);
+    let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let room = if lines.is_empty() { width } else { width.saturating_sub(indent) };
-        if !line.is_empty() && width_of(&line) + 1 + width_of(word) > room {
+        if !line.is_empty() && width_of(&line) + 1 + width_of(word) > room(&lines) {
             lines.push(std::mem::take(&mut line));
         }
         if !line.is_empty() {
             line.push(' ');
         }
-        line.push_str(word);
+        for c in word.chars() {
+            let w = c.width().unwrap_or(0);
+            if width_of(&line) + w > room(&lines) && !line.trim().is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
     }
     if !line.is_empty() || lines.is_empty() {
         lines.push(line);
@@ -125,6 +131,7 @@ mod tests {
     fn wrapping_breaks_at_spaces_and_indents() {
         assert_eq!(wrap("one two three four", 9, 2), ["one two", "  three", "  four"]);
         assert_eq!(wrap("", 9, 2), [""]);
-        assert_eq!(wrap("averyveryverylongword x", 5, 0), ["averyveryverylongword", "x"]);
+        assert_eq!(wrap("abcdefghijkl x", 5, 0), ["abcde", "fghij", "kl x"]);
+        assert_eq!(wrap("go arn:aws:kms", 8, 2), ["go", "  arn:aw", "  s:kms"]);
     }
 }
