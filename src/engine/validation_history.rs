@@ -66,7 +66,11 @@ fn read(record: &Value, command: &str) -> Option<(String, Validation)> {
 }
 
 /// Writes `status --validate`'s results as a `status` journal under `root`; returns its directory.
-pub fn record(root: &Path, organization: Option<&str>, fresh: &BTreeMap<String, Fresh>) -> Result<PathBuf, JournalError> {
+pub fn record(
+    root: &Path,
+    organization: Option<&str>,
+    fresh: &BTreeMap<String, Fresh>,
+) -> Result<PathBuf, JournalError> {
     let mut journal = Journal::create(root, "status")?;
     journal.record(
         "run_started",
@@ -86,7 +90,12 @@ mod tests {
     use super::*;
 
     fn validation(passed: bool) -> Fresh {
-        Ok(Validation { at: Utc::now(), passed, error: (!passed).then(|| "AccessDenied".to_string()), source: ValidationSource::Now })
+        Ok(Validation {
+            at: Utc::now(),
+            passed,
+            error: (!passed).then(|| "AccessDenied".to_string()),
+            source: ValidationSource::Now,
+        })
     }
 
     #[test]
@@ -94,13 +103,21 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let mut setup = Journal::create(tmp.path(), "setup").unwrap();
         setup.record("run_started", json!({ "command": "setup", "organization": "o" })).unwrap();
-        setup.record("validated", json!({ "external_key_id": "ekey_a", "success": false, "error": "AccessDenied" })).unwrap();
-        setup.record("attached", json!({ "external_key_id": "ekey_b", "workspace_id": "wrkspc_1", "own": "ekey_b" })).unwrap();
         setup
-            .record("attach_validation_failed", json!({ "external_key_id": "ekey_c", "workspace_id": "w", "error": "no" }))
+            .record("validated", json!({ "external_key_id": "ekey_a", "success": false, "error": "AccessDenied" }))
+            .unwrap();
+        setup
+            .record("attached", json!({ "external_key_id": "ekey_b", "workspace_id": "wrkspc_1", "own": "ekey_b" }))
+            .unwrap();
+        setup
+            .record(
+                "attach_validation_failed",
+                json!({ "external_key_id": "ekey_c", "workspace_id": "w", "error": "no" }),
+            )
             .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(5));
-        let fresh = BTreeMap::from([("ekey_a".to_string(), validation(true)), ("ekey_z".to_string(), Err("529".into()))]);
+        let fresh =
+            BTreeMap::from([("ekey_a".to_string(), validation(true)), ("ekey_z".to_string(), Err("529".into()))]);
         record(tmp.path(), Some("o"), &fresh).unwrap();
         // A line a crash cut short, and a directory with no journal, are passed over.
         std::fs::create_dir(tmp.path().join("junk")).unwrap();

@@ -26,7 +26,12 @@ fn status(world: &World, json: bool, args: &[&str]) -> Run {
 
 /// The health of each workspace, by name.
 fn workspace_health(doc: &Value) -> BTreeMap<String, String> {
-    doc["workspaces"].as_array().unwrap().iter().map(|w| (w["name"].as_str().unwrap().into(), w["health"].as_str().unwrap().into())).collect()
+    doc["workspaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| (w["name"].as_str().unwrap().into(), w["health"].as_str().unwrap().into()))
+        .collect()
 }
 
 /// The health of each key, by display name.
@@ -118,9 +123,11 @@ fn the_text_table_fits_80_columns_when_not_on_a_terminal() {
     let run = status(&world, false, &["--all", "--validate"]);
     assert_eq!(run.code, 1, "{run:?}");
     // Everything but the suggested commands, which stay whole so they can be copied.
-    let widest = run.stdout.lines().filter(|l| !l.starts_with("      next: ")).map(|l| l.chars().count()).max().unwrap();
+    let widest =
+        run.stdout.lines().filter(|l| !l.starts_with("      next: ")).map(|l| l.chars().count()).max().unwrap();
     assert!(widest <= 80, "a line of {widest} characters:\n{}", run.stdout);
-    for word in ["WORKSPACE", "production", "failing", "not protected", "orphan", "archived workspaces:", "Called out:"] {
+    for word in ["WORKSPACE", "production", "failing", "not protected", "orphan", "archived workspaces:", "Called out:"]
+    {
         assert!(run.stdout.contains(word), "{word}:\n{}", run.stdout);
     }
     assert!(run.stdout.contains("next: cmek --sandbox=status-mixed"), "{}", run.stdout);
@@ -212,8 +219,10 @@ async fn status_lists_a_thousand_workspaces_and_two_hundred_keys_to_the_last_pag
     let names: Vec<&str> = doc["workspaces"].as_array().unwrap().iter().map(|w| w["name"].as_str().unwrap()).collect();
     assert_eq!(names.last(), Some(&"team-1000"), "the last workspace is listed");
     let requests = std::mem::take(&mut *seen.lock().unwrap());
-    let workspace_pages: Vec<&String> = requests.iter().filter(|r| r.starts_with("GET /v1/organizations/workspaces")).collect();
-    let key_pages: Vec<&String> = requests.iter().filter(|r| r.starts_with("GET /v1/organizations/external_keys")).collect();
+    let workspace_pages: Vec<&String> =
+        requests.iter().filter(|r| r.starts_with("GET /v1/organizations/workspaces")).collect();
+    let key_pages: Vec<&String> =
+        requests.iter().filter(|r| r.starts_with("GET /v1/organizations/external_keys")).collect();
     // 1,000 workspaces in one page of the largest size; 200 keys in two pages of 100.
     assert_eq!(workspace_pages.len(), 1, "{requests:#?}");
     assert!(workspace_pages[0].contains("limit=1000"), "{requests:#?}");

@@ -26,7 +26,7 @@ const NONE: &str = "—";
 pub fn render_text(report: &StatusReport, width: usize, paint: &dyn Fn(Emphasis, &str) -> String) -> String {
     let width = width.max(super::MIN_WIDTH);
     let mut out: Vec<String> = Vec::new();
-    out.push(paint(Emphasis::Strong, &fit(&title(report), width).trim_end().to_string()));
+    out.push(paint(Emphasis::Strong, fit(&title(report), width).trim_end()));
     out.push(String::new());
     table(report, width, paint, &mut out);
     if !report.callouts.is_empty() {
@@ -213,10 +213,10 @@ fn summary(report: &StatusReport) -> String {
     let in_use = report.keys.iter().filter(|k| k.in_use()).count();
     let archived = if report.include_archived { format!(" ({live} live, {archived} archived)") } else { String::new() };
     let mut s = format!(
-        "{} workspaces{archived}: {} protected, {unprotected} not protected. {} external keys: {in_use} in use, {} ok, {} failing, {} unchecked, {} orphan.",
-        report.workspaces.len(),
+        "{}{archived}: {} protected, {unprotected} not protected. {}: {in_use} in use, {} ok, {} failing, {} unchecked, {} orphan.",
+        counted(report.workspaces.len(), "workspace"),
         report.workspaces.len() - unprotected,
-        registered(report),
+        counted(registered(report), "external key"),
         count(Health::Ok),
         count(Health::Failing),
         count(Health::Unchecked),
@@ -228,4 +228,9 @@ fn summary(report: &StatusReport) -> String {
         " Validations as recorded on this machine; --validate asks the platform now."
     });
     s
+}
+
+/// `1 workspace`, `3 workspaces`.
+fn counted(n: usize, what: &str) -> String {
+    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
 }
