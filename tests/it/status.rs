@@ -243,3 +243,19 @@ async fn status_lists_a_thousand_workspaces_and_two_hundred_keys_to_the_last_pag
     assert_eq!(all["listing"]["workspaces"]["pages"], 2);
     sandbox.shutdown().await.unwrap();
 }
+
+#[test]
+fn the_help_defines_the_healths_and_shows_only_the_platform_connection() {
+    let out = Command::new(env!("CARGO_BIN_EXE_cmek")).env_clear().args(["status", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0));
+    for said in
+        ["orphan configuration", "unattached", "newest validation failed or there is none", "--base-url", "--all"]
+    {
+        assert!(help.contains(said), "{said}:\n{help}");
+    }
+    assert!(
+        !help.contains("--aws-profile") && !help.contains("--azure-subscription"),
+        "status never reaches a cloud:\n{help}"
+    );
+}
