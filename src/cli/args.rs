@@ -108,6 +108,11 @@ pub enum Command {
     /// Read-only diagnosis of a registered key, a workspace's key, or a cloud key: ranked findings with their
     /// fixes; exit 1 when a high or critical check fails
     Doctor(Box<DoctorArgs>),
+    /// Every workspace and every registered external key in one view: which key each workspace uses, the
+    /// key's cloud and coordinates, whether it is attached, its last validation and a health; exit 1 when a key
+    /// in use fails validation
+    #[command(after_help = STATUS_RULES)]
+    Status(StatusArgs),
     /// Run the emulated Claude Platform, AWS KMS/STS, Google Cloud KMS and Azure on loopback in the foreground, and print how to
     /// point tools at them
     Sandbox(SandboxArgs),
@@ -269,6 +274,42 @@ pub struct DoctorArgs {
     /// Do not ask the platform to validate the registered key (validation makes Anthropic call your key)
     #[arg(long)]
     pub no_validate: bool,
+}
+
+/// `status --help`'s definitions: what each health means and when the exit code is 1.
+const STATUS_RULES: &str = "\
+Health:
+  ok             the key's newest validation passed (for a key no workspace uses: ready to attach)
+  failing        a key in use whose newest validation failed (exit code 1)
+  unchecked      a key in use with no validation known: run with --validate
+  not protected  a workspace with no customer-managed key
+  orphan         an orphan configuration: a registered key that no workspace uses (the platform reports it
+                 unattached and no listed workspace names it) and that is not known to work, because its
+                 newest validation failed or there is none. It protects nothing: attach it once it
+                 validates, or delete it.
+
+A key's newest validation is this run's (--validate), else the newest recorded on this machine: a setup
+validation or attach, or an earlier status --validate (the Admin API keeps none). status --validate records
+its results in the run journal.
+
+Exit codes: 0 nothing failing; 1 a key in use fails validation; 4 a listing, or a validation asked for with
+--validate, failed after retries; 3 the admin credential was refused.
+
+Examples:
+  cmek status
+  cmek status --all --validate
+  cmek status --output json | jq '.workspaces[] | select(.health == \"not_protected\") | .name'";
+
+/// What `cmek status` lists and whether it validates.
+#[derive(Debug, Clone, Default, Args)]
+pub struct StatusArgs {
+    /// Archived workspaces too (their data stays encrypted under their key)
+    #[arg(long)]
+    pub all: bool,
+    /// Validate every registered key now (Anthropic calls each key; 8 at a time), instead of showing the last
+    /// validation recorded on this machine
+    #[arg(long)]
+    pub validate: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -26,6 +26,7 @@ mod sandbox_proxy;
 mod setup;
 mod setup_per_workspace;
 mod setup_report;
+mod status;
 mod wizard;
 
 pub use args::{AuthCommand, Cli, Command, ExportCommand, OutputFormat, SetupArgs};
@@ -116,6 +117,7 @@ async fn run(cli: Cli, out: &Output, env: &(dyn Fn(&str) -> Option<String> + Syn
         Some(Command::Doctor(args)) => doctor_with_reach(&cli, args, out, env).await,
         Some(Command::Auth(AuthCommand::Status)) => auth_status_with_reach(&cli, out, env).await,
         Some(Command::Export(ExportCommand::Terraform(args))) => export_with_reach(&cli, args, out, env).await,
+        Some(Command::Status(args)) => status_with_reach(&cli, args, out, env).await,
         None => setup_with_reach(&cli, &SetupArgs::default(), out, env).await,
     }
 }
@@ -179,6 +181,19 @@ async fn auth_status_with_reach(cli: &Cli, out: &Output, env: &(dyn Fn(&str) -> 
     let sandbox = sandbox::start_for_command(cli, out).await?;
     let reach = reach(cli, &sandbox, out, env)?;
     let result = auth::status(&reach, out).await;
+    stop_sandbox(sandbox, result).await
+}
+
+/// `status` against the real platform or the in-process sandbox.
+async fn status_with_reach(
+    cli: &Cli,
+    args: &args::StatusArgs,
+    out: &Output,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> Result<i32> {
+    let sandbox = sandbox::start_for_command(cli, out).await?;
+    let reach = reach(cli, &sandbox, out, env)?;
+    let result = status::run(args, &reach, out, env, &cli.invocation).await;
     stop_sandbox(sandbox, result).await
 }
 

@@ -21,6 +21,8 @@ pub mod propagation;
 mod register;
 pub mod resume;
 pub mod run_lock;
+pub mod status;
+pub mod validation_history;
 pub mod wizard_api;
 
 pub use apply::apply;

@@ -7,7 +7,7 @@ use super::call::Call;
 use super::client::Client;
 use super::error::PlatformError;
 use super::existing::{SameKey, is_same_external_key};
-use super::pagination::{PageGuard, next_cursor};
+use super::pagination::{Listed, PageGuard, next_cursor};
 use super::path::id_segment;
 use super::types::{
     CreateExternalKey, CursorPage, DeletedExternalKey, ExternalKey, ExternalKeyValidation, UpdateExternalKey,
@@ -50,14 +50,21 @@ impl Client {
 
     /// Every external key, following `next_page` until it is null.
     pub async fn all_external_keys(&self) -> Result<Vec<ExternalKey>, PlatformError> {
+        Ok(self.every_external_key().await?.items)
+    }
+
+    /// As `all_external_keys` (pages of 100, the most the API allows), saying how many pages it took.
+    pub async fn every_external_key(&self) -> Result<Listed<ExternalKey>, PlatformError> {
         let mut keys = Vec::new();
+        let mut pages = 0;
         let mut guard = PageGuard::default();
         let mut cursor: Option<String> = None;
         loop {
             let page = self.list_external_keys(Some(EXTERNAL_KEYS_LIMIT_MAX), cursor.as_deref()).await?;
+            pages += 1;
             let next = next_cursor(&page).map(str::to_owned);
             keys.extend(page.data);
-            let Some(next) = next else { return Ok(keys) };
+            let Some(next) = next else { return Ok(Listed { items: keys, pages }) };
             guard.accept(&next).map_err(|message| PlatformError::Decode {
                 method: "GET",
                 path: COLLECTION.to_owned(),

@@ -27,6 +27,13 @@ pub fn next_after_id<T>(page: &IdPage<T>) -> Option<&str> {
     page.last_id.as_deref().filter(|id| !id.is_empty())
 }
 
+/// Everything a listing returned, followed to the end, and how many pages that took.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed<T> {
+    pub items: Vec<T>,
+    pub pages: usize,
+}
+
 /// Remembers the cursors seen while following pages.
 #[derive(Debug, Default)]
 pub struct PageGuard {

@@ -9,7 +9,7 @@ use super::call::Call;
 use super::client::Client;
 use super::error::{ErrorCode, PlatformError};
 use super::existing::is_same_workspace;
-use super::pagination::{PageGuard, next_after_id};
+use super::pagination::{Listed, PageGuard, next_after_id};
 use super::path::id_segment;
 use super::types::{CreateWorkspace, IdPage, UpdateWorkspace, Workspace};
 
@@ -68,18 +68,29 @@ impl Client {
 
     /// Every workspace (archived ones too if asked), following `last_id` while `has_more`.
     pub async fn all_workspaces(&self, include_archived: bool) -> Result<Vec<Workspace>, PlatformError> {
+        Ok(self.every_workspace(include_archived, ALL_PAGE_SIZE).await?.items)
+    }
+
+    /// As `all_workspaces`, in pages of `page_size` (1..=1000), saying how many pages it took.
+    pub async fn every_workspace(
+        &self,
+        include_archived: bool,
+        page_size: u32,
+    ) -> Result<Listed<Workspace>, PlatformError> {
         let mut workspaces = Vec::new();
+        let mut pages = 0;
         let mut guard = PageGuard::default();
         let mut query = WorkspaceQuery {
-            limit: Some(ALL_PAGE_SIZE),
+            limit: Some(page_size),
             include_archived: Some(include_archived),
             ..WorkspaceQuery::default()
         };
         loop {
             let page = self.list_workspaces(&query).await?;
+            pages += 1;
             let next = next_after_id(&page).map(str::to_owned);
             workspaces.extend(page.data);
-            let Some(next) = next else { return Ok(workspaces) };
+            let Some(next) = next else { return Ok(Listed { items: workspaces, pages }) };
             guard.accept(&next).map_err(|message| PlatformError::Decode {
                 method: "GET",
                 path: COLLECTION.to_owned(),

@@ -91,6 +91,13 @@ impl World {
         run(cmd)
     }
 
+    /// `cmek <command> <args>`, as JSON or text.
+    pub fn run(&self, json: bool, command: &str, args: &[&str]) -> Run {
+        let mut cmd = self.command(json);
+        cmd.arg(command).args(args);
+        run(cmd)
+    }
+
     /// The sandbox's admin key (the state file holds it): it must never appear in doctor's output.
     pub fn admin_key(&self) -> String {
         let doc: Value = serde_json::from_str(&read(&self.state_file())).unwrap();

@@ -54,6 +54,7 @@ mod seams;
 mod setup_aws;
 mod setup_azure;
 mod setup_gcp;
+mod status;
 mod suggested_commands;
 mod terminal_safety;
 mod tmux;

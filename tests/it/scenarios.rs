@@ -197,6 +197,8 @@ fn every_scenario_is_listed_in_one_line() {
         "multi-region",
         "rcp-deny",
         "flaky",
+        "status-mixed",
+        "status-at-scale",
     ] {
         assert_eq!(text.lines().filter(|l| l.starts_with(&format!("{name} "))).count(), 1, "{name}:\n{text}");
     }

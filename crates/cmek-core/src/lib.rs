@@ -8,6 +8,7 @@
 //! - [`doctor`]: diagnosis: platform and cloud facts -> catalogue findings.
 //! - [`wizard`]: the interactive flow as a state machine (message in, intents out).
 //! - [`export`]: what a run set up (or would), as another tool's configuration (Terraform).
+//! - [`status`]: every workspace and registered key in one view: rows, health, call-outs.
 //! - [`run`]: what a run reports (events, step outcomes, the run report).
 //! - [`retry`]: the one retry policy of every remote call (attempts, back-off, `Retry-After`).
 //! - [`error`]: the edge error type: a kind (the exit code), a message and hints.
@@ -25,5 +26,6 @@ pub mod policy;
 pub mod retry;
 pub mod run;
 pub mod shell;
+pub mod status;
 pub mod text;
 pub mod wizard;

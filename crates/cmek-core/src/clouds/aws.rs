@@ -4,7 +4,7 @@ use crate::doctor::aws::{AwsDoctorFacts, AwsDoctorKey, terraform, validation_tex
 use crate::doctor::{CloudDoctorFacts, CloudKeyRef};
 use crate::identities;
 use crate::model::aws::{AwsKeyConfig, AwsKeyRef, AwsRegion};
-use crate::model::{ProviderConfig, ProviderKind};
+use crate::model::{KeyCoordinates, ProviderConfig, ProviderKind};
 use crate::plan::{Check, RegisteredKey};
 use crate::wizard::aws::AwsKeyScreen;
 use crate::wizard::{KeyScreen, Prefill};
@@ -41,6 +41,10 @@ impl Cloud for Aws {
 
     fn describe_config(&self, config: &ProviderConfig) -> Option<String> {
         AwsKeyConfig::read(config).map(|c| c.kms_arn)
+    }
+
+    fn coordinates(&self, config: &ProviderConfig) -> Option<KeyCoordinates> {
+        AwsKeyConfig::read(config).map(|c| c.coordinates())
     }
 
     fn doctor_key(&self, r: &RegisteredKey) -> Result<Box<dyn CloudKeyRef>, String> {

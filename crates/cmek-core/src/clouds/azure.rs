@@ -5,7 +5,7 @@ use crate::doctor::azure::{AzureDoctorFacts, AzureDoctorKey, explain_validation,
 use crate::doctor::{CloudDoctorFacts, CloudKeyRef, Finding};
 use crate::identities;
 use crate::model::azure::{AzureKeyConfig, AzureKeyName, AzureVaultRef, VaultUri};
-use crate::model::{ProviderConfig, ProviderKind};
+use crate::model::{KeyCoordinates, ProviderConfig, ProviderKind};
 use crate::plan::{Check, RegisteredKey};
 use crate::wizard::azure::AzureKeyScreen;
 use crate::wizard::{KeyScreen, Prefill};
@@ -43,6 +43,10 @@ impl Cloud for Azure {
 
     fn describe_config(&self, config: &ProviderConfig) -> Option<String> {
         AzureKeyConfig::read(config).map(|a| format!("{}/keys/{}", a.vault_uri.trim_end_matches('/'), a.key_name))
+    }
+
+    fn coordinates(&self, config: &ProviderConfig) -> Option<KeyCoordinates> {
+        AzureKeyConfig::read(config).map(|c| c.coordinates())
     }
 
     fn doctor_key(&self, r: &RegisteredKey) -> Result<Box<dyn CloudKeyRef>, String> {

@@ -6,7 +6,7 @@ use crate::doctor::gcp::{
 use crate::doctor::{CloudDoctorFacts, CloudKeyRef, Finding};
 use crate::identities;
 use crate::model::gcp::{GcpKeyConfig, GcpKeyName};
-use crate::model::{ProviderConfig, ProviderKind};
+use crate::model::{KeyCoordinates, ProviderConfig, ProviderKind};
 use crate::plan::{Check, RegisteredKey};
 use crate::wizard::gcp::GcpKeyScreen;
 use crate::wizard::{KeyScreen, Prefill};
@@ -45,6 +45,10 @@ impl Cloud for Gcp {
 
     fn describe_config(&self, config: &ProviderConfig) -> Option<String> {
         GcpKeyConfig::read(config).map(|c| c.key_name)
+    }
+
+    fn coordinates(&self, config: &ProviderConfig) -> Option<KeyCoordinates> {
+        GcpKeyConfig::read(config).map(|c| c.coordinates())
     }
 
     fn doctor_key(&self, r: &RegisteredKey) -> Result<Box<dyn CloudKeyRef>, String> {

@@ -12,7 +12,7 @@ mod gcp;
 use crate::doctor::{CloudDoctorFacts, CloudKeyRef, Finding};
 use crate::export::terraform::documented::Documented;
 use crate::export::terraform::{CloudConfig, ExportError, ExportRequest};
-use crate::model::{ProviderConfig, ProviderKind};
+use crate::model::{KeyCoordinates, ProviderConfig, ProviderKind};
 use crate::plan::{Check, RegisteredKey};
 use crate::wizard::{KeyScreen, Prefill};
 
@@ -34,6 +34,9 @@ pub trait Cloud: Send + Sync {
 
     /// How listings name a registered configuration's key (an ARN, a key URL).
     fn describe_config(&self, config: &ProviderConfig) -> Option<String>;
+
+    /// Where a registered configuration's key lives (`cmek status`), when it has this cloud's fields.
+    fn coordinates(&self, config: &ProviderConfig) -> Option<KeyCoordinates>;
 
     /// The key a registered configuration names, for doctor; why it cannot be looked at otherwise.
     fn doctor_key(&self, registered: &RegisteredKey) -> Result<Box<dyn CloudKeyRef>, String>;
@@ -109,6 +112,12 @@ pub fn same_key(a: &ProviderConfig, b: &ProviderConfig) -> bool {
         Some(cloud) => cloud.same_key(a, b),
         None => a == b,
     }
+}
+
+/// Where a registered configuration's key lives, as its own cloud reads it; `None` for a cloud
+/// this build does not know or a configuration missing its cloud's fields.
+pub fn coordinates(config: &ProviderConfig) -> Option<KeyCoordinates> {
+    config.kind().and_then(get).and_then(|cloud| cloud.coordinates(config))
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 pub mod aws;
 pub mod azure;
+mod coordinates;
 mod error;
 pub mod gcp;
 mod platform_ids;
@@ -14,6 +15,7 @@ mod provider_config;
 mod uuid_ids;
 mod workspace_suffix;
 
+pub use coordinates::KeyCoordinates;
 pub use error::ParseError;
 pub use platform_ids::{ExternalKeyId, WorkspaceId, WorkspaceRef};
 pub use provider::ProviderKind;

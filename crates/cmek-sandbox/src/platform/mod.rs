@@ -35,6 +35,7 @@ mod provider_config;
 mod query;
 mod routes;
 pub mod seed;
+mod seeding;
 mod server;
 mod state;
 mod validation;
@@ -52,6 +53,7 @@ pub use config::{AnthropicIdentity, AwsBackend, AzureBackend, GcpBackend, Platfo
 pub use federation::endpoints::{CiExports, FederationSandboxEndpoints, UserOauthEndpoints};
 pub use federation::model::{AuthEvent, AuthOutcome, FederationState};
 pub use federation::oidc::IdentityClaims;
+pub use seeding::SeedWorkspaceSpec;
 pub use server::{RunningPlatform, start};
 pub use state::PlatformState;
 pub use validation::DEFAULT_TIMEOUT as DEFAULT_VALIDATION_TIMEOUT;

@@ -64,6 +64,12 @@ fn earlier_attempt(s: &Sandbox, key: SeedAzureKey) -> Result<(), String> {
     consent_and_grant(s, KEY_NAME).map(|_| ())
 }
 
+/// `anthropic-cmek`, tagged, with Anthropic never consented nor granted: a key someone registered
+/// and gave up on (for scenarios about the platform side).
+pub fn abandoned_key(s: &Sandbox) -> Result<(), String> {
+    s.azure.seed_key(tagged_key(s)).map(|_| ()).map_err(|e| e.to_string())
+}
+
 pub fn access_policy(s: &Sandbox) -> Result<(), String> {
     with_vault(s, |v| {
         v.enable_rbac_authorization = Some(false);

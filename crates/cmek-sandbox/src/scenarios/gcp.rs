@@ -72,6 +72,11 @@ fn right_key(s: &Sandbox, seed: SeedGcpKey) -> Result<CryptoKeyName, String> {
     Ok(name)
 }
 
+/// `anthropic-cmek` with everything right (for scenarios about the platform side); its name.
+pub fn healthy_key(s: &Sandbox) -> Result<String, String> {
+    right_key(s, cmek()).map(|name| name.to_string())
+}
+
 fn cmek() -> SeedGcpKey {
     SeedGcpKey::cmek(KEY_RING, KEY_NAME)
 }

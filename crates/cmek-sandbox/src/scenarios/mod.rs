@@ -11,6 +11,7 @@
 pub mod azure;
 pub mod gcp;
 mod policies;
+pub mod status;
 pub mod wif;
 #[cfg(test)]
 mod wif_tests;
@@ -366,6 +367,25 @@ pub static SCENARIOS: &[Scenario] = &[
         faults: NO_FAULTS,
         rcps: no_rcps,
         arrange: gcp::deny_policy,
+    },
+    Scenario {
+        name: "status-mixed",
+        summary: "keys in every state: production on a healthy AWS key (so is the archived legacy-2025), staging on one \
+                  that fails validation, development with none, a valid Google Cloud key attached to nothing, an \
+                  abandoned Azure key",
+        shows: "cmek status --all --validate: ok, failing (exit 1), not protected, ready to attach, orphan configuration",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: status::mixed,
+    },
+    Scenario {
+        name: "status-at-scale",
+        summary: "1,000 live workspaces, 50 archived, 200 registered keys (150 attached; the keys are not in the AWS \
+                  emulator)",
+        shows: "cmek status lists every page of both listings (1 page of workspaces, 2 of keys; --all: 2 of workspaces)",
+        faults: NO_FAULTS,
+        rcps: no_rcps,
+        arrange: status::at_scale,
     },
     Scenario {
         name: "wif-expired-identity-token",

@@ -1,7 +1,8 @@
 //! The fields of an Azure `provider_config`: the vault URI, the key's name, the vault's tenant and
 //! an optional client id.
 
-use crate::model::{ProviderConfig, ProviderKind};
+use super::VaultUri;
+use crate::model::{KeyCoordinates, ProviderConfig, ProviderKind};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AzureKeyConfig {
@@ -35,6 +36,23 @@ impl AzureKeyConfig {
 
     /// Whether two configurations name the same key: the vault URI's host and the tenant and client
     /// ids compare case-insensitively (a trailing slash does not count), the key's name exactly.
+    /// `vault/key` (the tenant and app are in the fields); a vault URI that does not parse is
+    /// shown as it is.
+    pub fn coordinates(&self) -> KeyCoordinates {
+        let vault =
+            VaultUri::parse(&self.vault_uri).map(|u| u.vault_name().to_string()).unwrap_or(self.vault_uri.clone());
+        let mut fields = vec![
+            ("vault", vault.clone()),
+            ("key", self.key_name.clone()),
+            ("tenant_id", self.tenant_id.clone()),
+            ("vault_uri", self.vault_uri.clone()),
+        ];
+        if let Some(client) = &self.client_id {
+            fields.push(("client_id", client.clone()));
+        }
+        KeyCoordinates { summary: format!("{vault}/{}", self.key_name), fields }
+    }
+
     pub fn same_key(&self, other: &Self) -> bool {
         let uri = |u: &str| u.trim_end_matches('/').to_ascii_lowercase();
         uri(&self.vault_uri) == uri(&other.vault_uri)

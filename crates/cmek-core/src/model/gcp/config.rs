@@ -2,7 +2,7 @@
 //! can never be changed once registered.
 
 use super::GcpKeyName;
-use crate::model::{ProviderConfig, ProviderKind};
+use crate::model::{KeyCoordinates, ProviderConfig, ProviderKind};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GcpKeyConfig {
@@ -33,6 +33,21 @@ impl GcpKeyConfig {
 
     /// Whether two configurations name the same key (resource names compare exactly: Cloud KMS
     /// ids are case-sensitive).
+    /// `project/location/ring/key` and its named parts; a name that does not parse is shown as it is.
+    pub fn coordinates(&self) -> KeyCoordinates {
+        let Some(key) = self.key() else { return KeyCoordinates::raw("key_name", &self.key_name) };
+        KeyCoordinates {
+            summary: format!("{}/{}/{}/{}", key.project, key.location, key.key_ring, key.key),
+            fields: vec![
+                ("project", key.project),
+                ("location", key.location),
+                ("key_ring", key.key_ring),
+                ("key", key.key),
+                ("key_name", self.key_name.clone()),
+            ],
+        }
+    }
+
     pub fn same_key(&self, other: &Self) -> bool {
         self.key_name == other.key_name
     }
