@@ -27,10 +27,10 @@ fn workspace() -> WorkspaceFacts {
 
 fn request_parts(cloud: impl CloudAnswers, facts: impl CloudFacts) -> (SetupAnswers, SetupFacts) {
     let mut answers = SetupAnswers::new(cloud);
-    answers.workspace = Some("production".parse::<WorkspaceRef>().unwrap());
+    answers.workspaces = vec!["production".parse::<WorkspaceRef>().unwrap()];
     let facts = SetupFacts {
         org: OrgFacts { uuid: ORG.parse::<OrgUuid>().unwrap(), name: "Example Org".into() },
-        workspace: Some(workspace()),
+        workspaces: vec![workspace()],
         registered: Vec::new(),
         cloud: Box::new(facts),
     };
