@@ -46,7 +46,8 @@ pub struct StepContext<'a> {
     pub services: &'a Services,
     pub facts: &'a SetupFacts,
     pub index: usize,
-    pub journal: &'a mut Journal,
+    /// Shared: steps that run together record into the same journal.
+    pub journal: &'a Journal,
     pub sink: &'a mut dyn EventSink,
 }
 
@@ -55,6 +56,17 @@ pub struct StepContext<'a> {
 pub trait CloudSession: Send {
     /// Runs one of the cloud's steps; `Ok` is the report's sentence.
     async fn apply(&mut self, step: &dyn CloudStep, ctx: &mut StepContext<'_>) -> Result<String>;
+
+    /// Runs neighbouring steps that each [`CloudStep::runs_alongside`], one result per step in
+    /// order. By default one after another; a cloud whose steps can be in flight together
+    /// overrides it.
+    async fn apply_together(&mut self, steps: &[&dyn CloudStep], ctx: &mut StepContext<'_>) -> Vec<Result<String>> {
+        let mut results = Vec::with_capacity(steps.len());
+        for step in steps {
+            results.push(self.apply(*step, ctx).await);
+        }
+        results
+    }
 
     /// The configuration to register for `target` (a key this run created is known only now).
     fn registration(&self, target: &KeyTarget) -> Result<ProviderConfig>;

@@ -34,6 +34,7 @@ pub mod platform;
 pub mod scenarios;
 pub mod secret;
 mod serve;
+pub mod traffic;
 mod world;
 
 pub use platform::{CiExports, FederationSandboxEndpoints, IdentityClaims, UserOauthEndpoints};

@@ -20,6 +20,7 @@ use super::platform::{
     PlatformSandboxConfig, PlatformState, RunningPlatform,
 };
 use super::scenarios::Scenario;
+use super::traffic::{Latency, Traffic};
 use cmek_core::identities;
 
 const WHAT: &str = "sandbox";
@@ -41,6 +42,8 @@ pub struct SandboxOptions {
     /// How long a new Azure role assignment takes to count; `None` keeps what the scenario or
     /// the state file says (5 s in a fresh sandbox, as Azure takes minutes), zero counts at once.
     pub azure_rbac_delay: Option<std::time::Duration>,
+    /// Added before every answer, per service (none by default); the requests are counted either way.
+    pub latency: Latency,
 }
 
 impl SandboxOptions {
@@ -54,6 +57,7 @@ impl SandboxOptions {
             azure_port: 0,
             gcp_port: 0,
             azure_rbac_delay: None,
+            latency: Latency::default(),
         }
     }
 }
@@ -146,6 +150,7 @@ pub struct Sandbox {
     pub gcp: RunningGcp,
     admin_key: SecretString,
     saver: Arc<Saver>,
+    traffic: Traffic,
 }
 
 /// Writes the state file from the emulators' states; shared with the after-change hook.
@@ -205,12 +210,14 @@ impl Sandbox {
         };
 
         let after_change = AfterChange::default();
+        let traffic = Traffic::new(opts.latency.clone());
         let aws = aws::start(AwsEmulatorConfig {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, opts.aws_port)),
             state: aws_state,
             rcps: Vec::new(),
             faults: scenario.faults,
             after_change: after_change.clone(),
+            traffic: traffic.clone(),
         })
         .await?;
         let azure = azure_emulator::start(AzureEmulatorConfig {
@@ -218,6 +225,7 @@ impl Sandbox {
             state: azure_state,
             faults: scenario.faults,
             after_change: after_change.clone(),
+            traffic: traffic.clone(),
         })
         .await?;
         let gcp = gcp_emulator::start(GcpEmulatorConfig {
@@ -225,6 +233,7 @@ impl Sandbox {
             state: gcp_state,
             faults: scenario.faults,
             after_change: after_change.clone(),
+            traffic: traffic.clone(),
         })
         .await?;
         let platform = platform::start(PlatformSandboxConfig {
@@ -247,6 +256,7 @@ impl Sandbox {
             initial: platform_state,
             faults: scenario.faults,
             after_change: after_change.clone(),
+            traffic: traffic.clone(),
         })
         .await?;
 
@@ -261,7 +271,7 @@ impl Sandbox {
             last_saved: Mutex::new(None),
         });
         let sandbox =
-            Sandbox { scenario, restored: !fresh, platform, aws, azure, gcp, admin_key, saver: saver.clone() };
+            Sandbox { scenario, restored: !fresh, platform, aws, azure, gcp, admin_key, saver: saver.clone(), traffic };
         if fresh {
             (sandbox.scenario.arrange)(&sandbox).map_err(|message| SandboxError::Config { what: WHAT, message })?;
         }
@@ -330,6 +340,12 @@ impl Sandbox {
             identity_endpoint,
             identity_header: SecretString::from(identity_header),
         }
+    }
+
+    /// The requests every emulator answered, and the latency they add (`GET /_sandbox/stats` on
+    /// the platform's listener serves the same).
+    pub fn traffic(&self) -> &Traffic {
+        &self.traffic
     }
 
     /// Writes the state file, if there is one (write to a temporary file, then rename).

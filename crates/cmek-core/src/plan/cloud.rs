@@ -61,6 +61,13 @@ pub trait CloudStep: ErasedEq + DynClone {
     /// One line saying what the step does, naming its values.
     fn title(&self) -> String;
     fn reversibility(&self) -> Reversibility;
+    /// Needs only the key an earlier step made, and nothing its neighbours do: the engine runs
+    /// neighbouring such steps, and the key's registration, together (one round trip, not one
+    /// each). A step that changes who may use the key says no. One that may end up using another
+    /// key (an alias another run got first) may say yes: the engine registers again after it.
+    fn runs_alongside(&self) -> bool {
+        false
+    }
 }
 crate::erased_trait!(CloudStep, eq);
 

@@ -108,6 +108,8 @@ pub struct AzureEmulatorConfig {
     pub faults: Faults,
     /// Run after each request that may change the state (the sandbox saves its file there).
     pub after_change: crate::after_change::AfterChange,
+    /// Counts the requests and adds the latency (shared by a sandbox's emulators).
+    pub traffic: crate::traffic::Traffic,
 }
 
 impl AzureEmulatorConfig {
@@ -117,6 +119,7 @@ impl AzureEmulatorConfig {
             state: AzureState::seeded(),
             faults: Faults::none(),
             after_change: Default::default(),
+            traffic: Default::default(),
         }
     }
 }

@@ -32,7 +32,10 @@ pub async fn sign_in(backend: &AzureBackend, tenant: &str) -> Result<(), SignInE
     let unreachable = |e: &dyn std::fmt::Display| SignInError::Unreachable(e.to_string());
     let authority = url::Url::parse(&backend.authority).map_err(|e| unreachable(&e))?;
     let ca = reqwest::Certificate::from_pem(backend.ca_pem.as_bytes()).map_err(|e| unreachable(&e))?;
-    let mut builder = reqwest::Client::builder().timeout(Duration::from_secs(20)).tls_certs_merge([ca]);
+    let mut builder = reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .tls_certs_merge([ca])
+        .default_headers(crate::traffic::internal_headers());
     if let Some(host) = authority.host_str() {
         builder = builder.resolve(host, SocketAddr::from(([127, 0, 0, 1], backend.loopback_port)));
     }

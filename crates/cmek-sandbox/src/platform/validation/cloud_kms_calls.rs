@@ -47,6 +47,7 @@ impl<'a> CloudKmsCalls<'a> {
         let client = reqwest::Client::builder()
             .no_proxy()
             .timeout(Duration::from_secs(60))
+            .default_headers(crate::traffic::internal_headers())
             .build()
             .map_err(|e| CloudKmsFailure::local(GET, format!("cannot build the HTTP client: {e}")))?;
         Ok(Self { backend, client })

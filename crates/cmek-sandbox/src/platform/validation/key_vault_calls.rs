@@ -113,7 +113,10 @@ fn http_client(backend: &AzureBackend, vault_host: &str) -> Result<reqwest::Clie
     let ca = reqwest::Certificate::from_pem(backend.ca_pem.as_bytes()).map_err(|e| {
         KeyVaultFailure::new(KeyVaultFailureKind::Other, SETTINGS, format!("the extra CA is not PEM: {e}"))
     })?;
-    let mut builder = reqwest::Client::builder().timeout(Duration::from_secs(60)).tls_certs_merge([ca]);
+    let mut builder = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .tls_certs_merge([ca])
+        .default_headers(crate::traffic::internal_headers());
     let addr = SocketAddr::from(([127, 0, 0, 1], backend.loopback_port));
     let authority_host = url::Url::parse(&backend.authority).ok().and_then(|u| u.host_str().map(str::to_string));
     for host in authority_host.iter().map(String::as_str).chain([vault_host]) {
