@@ -34,6 +34,15 @@ pub trait CloudRuntime: Send + Sync {
     /// Doctor's look at `key`, read-only; a failure is a reason inside the facts, never an error.
     async fn diagnose(&self, key: &dyn CloudKeyRef, sink: &mut dyn EventSink) -> Box<dyn CloudDoctorFacts>;
 
+    /// `key` as a registration names it (`Cloud::doctor_key`), when that differs from how it was
+    /// given, so doctor can find and validate the key's registration while `diagnose` is still
+    /// reading the key. `None`: the key as given (by default, with no call). A cloud whose names
+    /// need resolving (an AWS alias) makes the one call it takes; if that fails, `diagnose` says
+    /// why and the registration is found after it.
+    async fn registered_name(&self, _key: &dyn CloudKeyRef) -> Option<Box<dyn CloudKeyRef>> {
+        None
+    }
+
     /// Who is signed in and what that identity can reach, for the wizard's Welcome screen.
     async fn overview(&self) -> CloudState;
 
