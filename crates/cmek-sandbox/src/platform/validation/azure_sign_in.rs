@@ -34,7 +34,8 @@ pub async fn sign_in(backend: &AzureBackend, tenant: &str) -> Result<(), SignInE
     let ca = reqwest::Certificate::from_pem(backend.ca_pem.as_bytes()).map_err(|e| unreachable(&e))?;
     let mut builder = reqwest::Client::builder()
         .timeout(Duration::from_secs(20))
-        .tls_certs_merge([ca])
+        // The emulator's CA only: the system's roots are never needed, so never loaded.
+        .tls_certs_only([ca])
         .default_headers(crate::traffic::internal_headers());
     if let Some(host) = authority.host_str() {
         builder = builder.resolve(host, SocketAddr::from(([127, 0, 0, 1], backend.loopback_port)));
