@@ -38,8 +38,10 @@ pub fn scenario(name: Option<&str>) -> Result<&'static Scenario> {
 pub async fn start_for_command(cli: &Cli, out: &Output) -> Result<Option<Sandbox>> {
     let Some(name) = cli.sandbox.as_deref() else {
         if cli.sandbox_latency.is_some() || cli.sandbox_latency_jitter.is_some() {
-            return Err(Error::usage("--sandbox-latency and --sandbox-latency-jitter need --sandbox (the in-process sandbox)")
-                .with_hint("for a sandbox already running, give the latency to it: cmek sandbox --latency MS"));
+            return Err(Error::usage(
+                "--sandbox-latency and --sandbox-latency-jitter need --sandbox (the in-process sandbox)",
+            )
+            .with_hint("for a sandbox already running, give the latency to it: cmek sandbox --latency MS"));
         }
         return Ok(None);
     };
@@ -68,14 +70,11 @@ pub async fn start_for_command(cli: &Cli, out: &Output) -> Result<Option<Sandbox
 /// The latency to add (none without one); a jitter needs a latency to vary.
 fn latency(latency: Option<&Latency>, jitter: Option<Duration>) -> Result<Latency> {
     match (latency, jitter) {
-        (None, Some(jitter)) if !jitter.is_zero() => Err(Error::usage(format!(
-            "a latency jitter of {} ms needs a latency to vary",
-            jitter.as_millis()
-        ))
-        .with_hint("add --latency MS (or --sandbox-latency MS with --sandbox)")),
-        (latency, jitter) => {
-            Ok(Latency { jitter: jitter.unwrap_or_default(), ..latency.cloned().unwrap_or_default() })
+        (None, Some(jitter)) if !jitter.is_zero() => {
+            Err(Error::usage(format!("a latency jitter of {} ms needs a latency to vary", jitter.as_millis()))
+                .with_hint("add --latency MS (or --sandbox-latency MS with --sandbox)"))
         }
+        (latency, jitter) => Ok(Latency { jitter: jitter.unwrap_or_default(), ..latency.cloned().unwrap_or_default() }),
     }
 }
 
@@ -95,7 +94,10 @@ pub async fn run(cli: &Cli, args: &SandboxArgs, out: &Output) -> Result<i32> {
         azure_port: args.azure_port,
         gcp_port: args.gcp_port,
         azure_rbac_delay: args.azure_rbac_delay,
-        latency: latency(args.latency.as_ref().or(cli.sandbox_latency.as_ref()), args.latency_jitter.or(cli.sandbox_latency_jitter))?,
+        latency: latency(
+            args.latency.as_ref().or(cli.sandbox_latency.as_ref()),
+            args.latency_jitter.or(cli.sandbox_latency_jitter),
+        )?,
         ..SandboxOptions::new(scenario)
     })
     .await

@@ -139,8 +139,8 @@ pub async fn apply(
 /// Journals a step's outcome and tells the front end.
 fn finish(journal: &Journal, sink: &mut dyn EventSink, index: usize, step: &Step, outcome: StepOutcome) {
     let title = step.action.title();
-    let _ =
-        journal.record("step", json!({ "index": index, "action": step.action.kind(), "title": title, "outcome": outcome }));
+    let _ = journal
+        .record("step", json!({ "index": index, "action": step.action.kind(), "title": title, "outcome": outcome }));
     sink.emit(Event::StepFinished { index, title, outcome });
 }
 

@@ -263,7 +263,7 @@ mod tests {
         cancel: &Cancel,
     ) -> (Waited, u32, Vec<Event>, Vec<serde_json::Value>) {
         let tmp = tempfile::tempdir().unwrap();
-        let mut journal = Journal::create(tmp.path(), "test").unwrap();
+        let journal = Journal::create(tmp.path(), "test").unwrap();
         let events = Arc::new(Mutex::new(Vec::new()));
         let mut sink = Events(events.clone());
         let (attempt, calls) = scripted(answers);
@@ -340,7 +340,7 @@ mod tests {
         });
         let slow = Backoff { first: Duration::from_secs(10), cap: Duration::from_secs(10) };
         let tmp = tempfile::tempdir().unwrap();
-        let mut journal = Journal::create(tmp.path(), "test").unwrap();
+        let journal = Journal::create(tmp.path(), "test").unwrap();
         let mut sink = Events(Arc::new(Mutex::new(Vec::new())));
         let (attempt, _) = scripted(vec![refused()]);
         let started = Instant::now();

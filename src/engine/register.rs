@@ -86,10 +86,8 @@ pub(super) async fn settle(
 /// the registration adopted another run's key): deleted unless a workspace uses it.
 pub(super) async fn withdraw(services: &Services, journal: &Journal, unsettled: &Unsettled) -> Result<bool, Error> {
     let removed = remove_if_unused(&services.platform, &unsettled.created).await?;
-    let _ = journal.record(
-        "registration_withdrawn",
-        json!({ "external_key_id": unsettled.created.id, "deleted": removed }),
-    );
+    let _ = journal
+        .record("registration_withdrawn", json!({ "external_key_id": unsettled.created.id, "deleted": removed }));
     Ok(removed)
 }
 

@@ -100,6 +100,10 @@ async fn re_register_if_moved(
     })?;
     let (again, registered) = register::create(services, journal, now, display_name).await?;
     let first = &unsettled.created.id;
-    let what = if withdrawn { format!("{first}, made for this run's own key, was deleted") } else { format!("{first} is left") };
+    let what = if withdrawn {
+        format!("{first}, made for this run's own key, was deleted")
+    } else {
+        format!("{first} is left")
+    };
     Ok((again, format!("{registered} (the key in use changed while registering: {what})")))
 }

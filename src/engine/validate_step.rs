@@ -69,8 +69,15 @@ async fn wait_for(
     };
     let still_propagating = |error: &str| is_propagating(provider, error);
     let report = Report { index, journal, sink };
-    propagation::validate_with_wait(attempt, still_propagating, propagation, Backoff::PROPAGATION, &services.cancel, report)
-        .await
+    propagation::validate_with_wait(
+        attempt,
+        still_propagating,
+        propagation,
+        Backoff::PROPAGATION,
+        &services.cancel,
+        report,
+    )
+    .await
 }
 
 fn finish(

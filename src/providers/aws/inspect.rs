@@ -5,8 +5,8 @@
 use aws_sdk_kms::types::AliasListEntry;
 
 use super::connect::AwsProvider;
-use super::marked_keys::RegionKeys;
 use super::error::{AwsError, AwsErrorKind};
+use super::marked_keys::RegionKeys;
 use crate::retry;
 use cmek_core::model::aws::{AwsKeyDescription, AwsKeyFacts, KmsAliasName};
 

@@ -62,9 +62,10 @@ pub trait CloudStep: ErasedEq + DynClone {
     fn title(&self) -> String;
     fn reversibility(&self) -> Reversibility;
     /// Needs only the key an earlier step made, and nothing its neighbours do: the engine runs
-    /// neighbouring such steps, and the key's registration, together (one round trip, not one
-    /// each). A step that changes who may use the key says no. One that may end up using another
-    /// key (an alias another run got first) may say yes: the engine registers again after it.
+    /// neighbouring such steps, and the key's registration (which names the key and needs no
+    /// access to it), together: one round trip, not one each. Anthropic's grant may say yes
+    /// (validation, which needs it, comes after). A step that may end up using another key (an
+    /// alias another run got first) may say yes too: the engine registers again after it.
     fn runs_alongside(&self) -> bool {
         false
     }

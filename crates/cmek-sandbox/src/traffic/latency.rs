@@ -58,7 +58,10 @@ impl Latency {
                         .into_iter()
                         .find(|s| s.name() == name.trim().to_ascii_lowercase())
                         .ok_or_else(|| {
-                            format!("`{}` is not a sandbox service; the services are platform, aws, azure and gcp", name.trim())
+                            format!(
+                                "`{}` is not a sandbox service; the services are platform, aws, azure and gcp",
+                                name.trim()
+                            )
                         })?;
                     if latency.per_service.insert(service, parse_millis(value)?).is_some() {
                         return Err(format!("`{spec}` gives the latency of {} twice", service.name()));
@@ -74,9 +77,8 @@ impl Latency {
 pub fn parse_millis(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let digits = text.strip_suffix("ms").unwrap_or(text).trim();
-    let millis: u64 = digits
-        .parse()
-        .map_err(|_| format!("`{text}` is not a number of milliseconds (e.g. 200 or 200ms)"))?;
+    let millis: u64 =
+        digits.parse().map_err(|_| format!("`{text}` is not a number of milliseconds (e.g. 200 or 200ms)"))?;
     let latency = Duration::from_millis(millis);
     if latency > MAX_LATENCY {
         return Err(format!("{millis} ms is more than the {} s allowed", MAX_LATENCY.as_secs()));

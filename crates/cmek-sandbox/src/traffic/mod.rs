@@ -252,7 +252,8 @@ impl Traffic {
         let mut record = self.record();
         let epoch = record.epoch;
         // A call that arrived before a reset is not part of what follows it.
-        let (Some(started), Some(finished)) = (arrived.checked_duration_since(epoch), answered.checked_duration_since(epoch))
+        let (Some(started), Some(finished)) =
+            (arrived.checked_duration_since(epoch), answered.checked_duration_since(epoch))
         else {
             return;
         };
@@ -290,7 +291,10 @@ fn with_body(parts: axum::http::request::Parts, bytes: axum::body::Bytes) -> Req
     Request::from_parts(parts, Body::from(bytes))
 }
 
-async fn read_body(request: Request, limit: usize) -> Result<(axum::http::request::Parts, axum::body::Bytes), Response> {
+async fn read_body(
+    request: Request,
+    limit: usize,
+) -> Result<(axum::http::request::Parts, axum::body::Bytes), Response> {
     let (parts, body) = request.into_parts();
     let bytes = to_bytes(body, limit).await.map_err(|_| too_large())?;
     Ok((parts, bytes))

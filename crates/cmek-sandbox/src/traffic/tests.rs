@@ -82,7 +82,8 @@ async fn calls_are_counted_per_operation_delayed_and_grouped_into_rounds() {
 
 #[test]
 fn jitter_stays_within_its_bounds() {
-    let traffic = Traffic::new(Latency { jitter: Duration::from_millis(20), ..Latency::uniform(Duration::from_millis(100)) });
+    let traffic =
+        Traffic::new(Latency { jitter: Duration::from_millis(20), ..Latency::uniform(Duration::from_millis(100)) });
     for _ in 0..200 {
         let d = traffic.delay(Service::Platform);
         assert!(d >= Duration::from_millis(80) && d <= Duration::from_millis(120), "{d:?}");
