@@ -13,14 +13,7 @@ use std::process::Command;
 use serde_json::Value;
 
 use crate::foreground::Foreground;
-
-fn python() -> PathBuf {
-    let python = std::env::var_os("CMEK_TEST_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python"));
-    assert!(python.exists(), "{} is missing: run scripts/install-test-peers.sh", python.display());
-    python
-}
+use crate::peers::python;
 
 fn run_check(home: &Path, exports: &BTreeMap<String, String>, mode: &str, arn: Option<&str>) {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/peers/anthropic_sdk_lifecycle.py");

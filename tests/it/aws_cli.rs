@@ -1,7 +1,7 @@
 //! Wire fidelity: the official `aws` CLI (installed by scripts/install-test-peers.sh) performs the
 //! documented CMEK key commands against the sandbox's AWS emulator and gets what AWS would return.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use base64::Engine;
@@ -9,14 +9,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
 
 use crate::foreground::Foreground;
-
-fn aws_cli() -> PathBuf {
-    let path = std::env::var("CMEK_TEST_AWS_CLI")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/aws"));
-    assert!(path.exists(), "the aws CLI is not at {}: run scripts/install-test-peers.sh", path.display());
-    path
-}
+use crate::peers::aws_cli;
 
 struct Aws<'a> {
     sandbox: &'a Foreground,

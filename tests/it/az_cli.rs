@@ -5,20 +5,12 @@
 //! the role assignments on the key, all by the real host names through the sandbox's proxy. A
 //! missing `az` FAILS the test.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
 
 use crate::foreground::Foreground;
-
-fn az_cli() -> PathBuf {
-    let path = std::env::var("CMEK_TEST_AZ_CLI")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join(".test-peers/az/bin/az"));
-    assert!(path.exists(), "the az CLI is not at {}: run scripts/install-test-peers.sh", path.display());
-    path
-}
+use crate::peers::az_cli;
 
 const KEY_SCOPE: &str = "/subscriptions/3c8e1a9f-7d42-4b61-9e0a-6f5b2c1d8e47/resourceGroups/cmek-sandbox/providers/\
                          Microsoft.KeyVault/vaults/cmek-sandbox/keys/anthropic-cmek";

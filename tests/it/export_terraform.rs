@@ -4,6 +4,7 @@
 //! AWS setup the exported key policy is byte-identical to what the official `aws` CLI's
 //! GetKeyPolicy returns; existing files are never overwritten without --force.
 
+use crate::peers::python;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -13,14 +14,6 @@ use tempfile::TempDir;
 
 use super::doctor_support::World;
 use super::foreground::Foreground;
-
-fn python() -> PathBuf {
-    let path = std::env::var("CMEK_TEST_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python"));
-    assert!(path.exists(), "{} is missing: run scripts/install-test-peers.sh", path.display());
-    path
-}
 
 /// What python-hcl2 reads in `file`: each resource type with its attribute and block names, and
 /// the number of import blocks. Fails the test when the file does not parse.

@@ -11,10 +11,11 @@
 //!    the emulator's own port (the `# azure direct` line);
 //! 3. MSAL itself, told to run instance discovery against the emulator.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use crate::foreground::Foreground;
+use crate::peers::python;
 
 /// Every Azure variable `cmek sandbox` prints, with the proxy and CA bundle variables.
 const AZURE_VARS: [&str; 10] = [
@@ -29,12 +30,6 @@ const AZURE_VARS: [&str; 10] = [
     "AZURE_CLIENT_ID",
     "CMEK_SANDBOX_AZURE_CLIENT_SECRET",
 ];
-
-fn python() -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
-    assert!(path.exists(), "{} is missing: run scripts/install-test-peers.sh", path.display());
-    path
-}
 
 /// Runs `script` with the Azure exports only (plus PATH and an empty HOME), the proxy's left out
 /// unless `proxy`; returns stdout.

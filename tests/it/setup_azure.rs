@@ -2,71 +2,12 @@
 //! errors (exit 2, nothing changed), the plan on the default sandbox, and the whole job against
 //! the emulated vault and platform, converging on a re-run.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
-use tempfile::TempDir;
 
-/// A private HOME and state directory, and a sandbox state file kept between runs.
-struct Home {
-    dir: TempDir,
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "exit {}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
-    }
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{self:?}"))
-    }
-}
-
-impl Home {
-    fn new() -> Home {
-        Home { dir: TempDir::new().unwrap() }
-    }
-
-    fn state_file(&self) -> PathBuf {
-        self.dir.path().join("sandbox.json")
-    }
-
-    fn journals(&self) -> Vec<PathBuf> {
-        let root = self.dir.path().join("state").join("cmek").join("runs");
-        std::fs::read_dir(root).map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default()
-    }
-
-    /// `cmek --sandbox --sandbox-state <file> [--output json] setup --non-interactive --provider <p> <args>`,
-    /// with an empty environment.
-    fn setup(&self, json: bool, provider: &str, args: &[&str]) -> Run {
-        let state = self.state_file();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cmek"));
-        cmd.env_clear()
-            .env("HOME", self.dir.path())
-            .env("XDG_STATE_HOME", self.dir.path().join("state"))
-            .env("NO_COLOR", "1")
-            .args(["--sandbox", "--sandbox-state", state.to_str().unwrap()]);
-        if json {
-            cmd.args(["--output", "json"]);
-        }
-        cmd.args(["setup", "--non-interactive", "--provider", provider]).args(args);
-        let out = cmd.output().expect("run cmek");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-}
+use crate::sandbox_home::{Run, SandboxHome};
 
 const ATTACH: &[&str] = &["--workspace", "production", "--confirm-attach", "production"];
 
@@ -88,7 +29,7 @@ fn state_text(path: &Path) -> String {
 
 #[test]
 fn input_errors_exit_2_name_the_flag_and_change_nothing() {
-    let home = Home::new();
+    let home = SandboxHome::new();
     let cases: &[(&str, &[&str], &str)] = &[
         ("azure", &["--azure-vault", "not a vault!"], "--azure-vault"),
         ("azure", &["--region", "us-east-2"], "--region"),
@@ -110,7 +51,7 @@ fn input_errors_exit_2_name_the_flag_and_change_nothing() {
 
 #[test]
 fn a_purge_confirmation_for_another_vault_is_refused_after_inspection_and_nothing_changes() {
-    let home = Home::new();
+    let home = SandboxHome::new();
     // The first run creates the state file (the seeded world); nothing is applied (--plan).
     let first = home.setup(true, "azure", &["--workspace", "production", "--plan"]);
     assert_eq!(first.code, 0, "{first:?}");
@@ -127,7 +68,7 @@ fn a_purge_confirmation_for_another_vault_is_refused_after_inspection_and_nothin
 
 #[test]
 fn the_plan_on_the_default_sandbox_shows_the_azure_steps_and_changes_nothing() {
-    let home = Home::new();
+    let home = SandboxHome::new();
     let r = home.setup(true, "azure", &["--workspace", "production", "--plan"]);
     assert_eq!(r.code, 0, "{r:?}");
     let doc = r.json();
@@ -175,7 +116,7 @@ fn the_plan_on_the_default_sandbox_shows_the_azure_steps_and_changes_nothing() {
 
 #[test]
 fn the_whole_job_succeeds_and_a_rerun_changes_nothing() {
-    let home = Home::new();
+    let home = SandboxHome::new();
     let r = home.setup(true, "azure", ATTACH);
     assert_eq!(r.code, 0, "{r:?}");
     let doc = r.json();
@@ -206,7 +147,7 @@ fn the_whole_job_succeeds_and_a_rerun_changes_nothing() {
 
 /// Runs setup in text mode on a scenario, calling `on_line` with each stderr line as it comes.
 fn watch_setup(
-    home: &Home,
+    home: &SandboxHome,
     scenario: &str,
     args: &[&str],
     mut on_line: impl FnMut(&str, u32),
@@ -215,8 +156,8 @@ fn watch_setup(
     let started = std::time::Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_cmek"))
         .env_clear()
-        .env("HOME", home.dir.path())
-        .env("XDG_STATE_HOME", home.dir.path().join("state"))
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
         .env("NO_COLOR", "1")
         .arg(format!("--sandbox={scenario}"))
         .args(["setup", "--non-interactive", "--provider", "azure"])
@@ -246,7 +187,7 @@ fn watch_setup(
 
 #[test]
 fn validation_waits_visibly_while_the_role_assignment_propagates_then_succeeds() {
-    let home = Home::new();
+    let home = SandboxHome::new();
     let (r, _) =
         watch_setup(&home, "azure-propagation-delay", &[ATTACH, &["--azure-rbac-wait", "2m"]].concat(), |_, _| {});
     assert_eq!(r.code, 0, "{r:?}");
@@ -259,7 +200,7 @@ fn validation_waits_visibly_while_the_role_assignment_propagates_then_succeeds()
 
 #[test]
 fn ctrl_c_stops_the_wait_and_the_run_still_reports() {
-    let home = Home::new();
+    let home = SandboxHome::new();
     let mut sent = false;
     let (r, took) = watch_setup(&home, "azure-propagation-delay", ATTACH, |line, pid| {
         if !sent && line.contains("Ctrl-C stops waiting") {
@@ -278,7 +219,7 @@ fn ctrl_c_stops_the_wait_and_the_run_still_reports() {
 
 #[test]
 fn no_wait_allowed_fails_at_once_and_says_the_role_may_still_be_propagating() {
-    let home = Home::new();
+    let home = SandboxHome::new();
     let (r, _) =
         watch_setup(&home, "azure-propagation-delay", &[ATTACH, &["--azure-rbac-wait", "0"]].concat(), |_, _| {});
     assert_eq!(r.code, 1, "{r:?}");
@@ -288,11 +229,11 @@ fn no_wait_allowed_fails_at_once_and_says_the_role_may_still_be_propagating() {
 
 /// `--output json` setup on a scenario (fresh state each time).
 fn scenario(scenario: &str, args: &[&str]) -> Run {
-    let home = Home::new();
+    let home = SandboxHome::new();
     let out = Command::new(env!("CARGO_BIN_EXE_cmek"))
         .env_clear()
-        .env("HOME", home.dir.path())
-        .env("XDG_STATE_HOME", home.dir.path().join("state"))
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
         .arg(format!("--sandbox={scenario}"))
         .args(["--output", "json", "setup", "--non-interactive", "--provider", "azure"])
         .args(args)
@@ -403,7 +344,7 @@ fn broken_vaults_and_keys_stop_the_run_before_any_change_with_their_catalogue_id
 }
 
 /// Rewrites the sandbox state's Azure vaults (the state file is the sandbox's own JSON).
-fn edit_vaults(home: &Home, change: impl FnOnce(&mut Vec<Value>)) {
+fn edit_vaults(home: &SandboxHome, change: impl FnOnce(&mut Vec<Value>)) {
     let path = home.state_file();
     let mut state: Value = serde_json::from_str(&state_text(&path)).unwrap();
     let vaults = state["azure"]["vaults"].as_array_mut().expect("the state lists Azure vaults");
@@ -413,7 +354,7 @@ fn edit_vaults(home: &Home, change: impl FnOnce(&mut Vec<Value>)) {
 
 #[test]
 fn the_vault_is_the_only_one_in_reach_or_the_one_named_and_several_need_a_choice() {
-    let home = Home::new();
+    let home = SandboxHome::new();
     assert_eq!(home.setup(true, "azure", &["--plan"]).code, 0, "the state file is written");
     edit_vaults(&home, |vaults| {
         let mut second = vaults[0].clone();

@@ -1,0 +1,82 @@
+//! A private HOME (with its state directory) and a sandbox state file kept between runs, for
+//! tests that run `cmek --sandbox --sandbox-state FILE ...` several times; and what a run gave.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exit {}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
+    }
+}
+
+impl Run {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{self:?}"))
+    }
+}
+
+pub struct SandboxHome {
+    dir: TempDir,
+}
+
+impl SandboxHome {
+    pub fn new() -> SandboxHome {
+        SandboxHome { dir: TempDir::new().unwrap() }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn state_file(&self) -> PathBuf {
+        self.dir.path().join("sandbox.json")
+    }
+
+    /// The sandbox's saved state.
+    pub fn state(&self) -> Value {
+        serde_json::from_str(&std::fs::read_to_string(self.state_file()).unwrap()).unwrap()
+    }
+
+    /// The run journals' directories.
+    pub fn journals(&self) -> Vec<PathBuf> {
+        let root = self.dir.path().join("state").join("cmek").join("runs");
+        std::fs::read_dir(root).map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default()
+    }
+
+    /// `cmek --sandbox --sandbox-state <file> <args>` with an empty environment but HOME.
+    pub fn cmek(&self, args: &[&str]) -> Run {
+        let state = self.state_file();
+        let out = Command::new(env!("CARGO_BIN_EXE_cmek"))
+            .env_clear()
+            .env("HOME", self.dir.path())
+            .env("XDG_STATE_HOME", self.dir.path().join("state"))
+            .env("NO_COLOR", "1")
+            .args(["--sandbox", "--sandbox-state", state.to_str().unwrap()])
+            .args(args)
+            .output()
+            .expect("run cmek");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// `setup --non-interactive --provider <provider> <args>`, with `--output json` when `json`.
+    pub fn setup(&self, json: bool, provider: &str, args: &[&str]) -> Run {
+        let mut all: Vec<&str> = if json { vec!["--output", "json"] } else { Vec::new() };
+        all.extend(["setup", "--non-interactive", "--provider", provider]);
+        all.extend_from_slice(args);
+        self.cmek(&all)
+    }
+}
