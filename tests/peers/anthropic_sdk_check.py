@@ -12,25 +12,16 @@ expected to fail, with a well-formed answer.
 import os
 import sys
 
+from peer_checks import Checks
+
 import anthropic
 
 AWS_KEY_ARN = "arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 OTHER_KEY_ARN = "arn:aws:kms:us-east-2:111122223333:key/0000abcd-12ab-34cd-56ef-1234567890ab"
 SEEDED_WORKSPACES = {"production", "staging", "development"}
 
-checks = 0
-
-
-def fail(message):
-    print(f"anthropic_sdk_check: FAILED: {message}", file=sys.stderr)
-    sys.exit(1)
-
-
-def check(condition, message):
-    global checks
-    checks += 1
-    if not condition:
-        fail(message)
+_checks = Checks("anthropic_sdk_check")
+fail, check = _checks.fail, _checks.check
 
 
 def expect_error(call, error_class, kind, what):
@@ -134,7 +125,7 @@ def main():
         lambda: keys.list(limit=1000), anthropic.BadRequestError, "invalid_request_error", "external keys limit=1000"
     )
 
-    print(f"anthropic_sdk_check: OK ({checks} checks, anthropic {anthropic.__version__})")
+    print(f"anthropic_sdk_check: OK ({_checks.count} checks, anthropic {anthropic.__version__})")
 
 
 if __name__ == "__main__":

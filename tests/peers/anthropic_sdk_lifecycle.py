@@ -15,21 +15,12 @@ Exits 0 when every check passed, 1 naming the first mismatch.
 import os
 import sys
 
+from peer_checks import Checks
+
 import anthropic
 
-checks = 0
-
-
-def fail(message):
-    print(f"anthropic_sdk_lifecycle: FAILED: {message}", file=sys.stderr)
-    sys.exit(1)
-
-
-def check(condition, message):
-    global checks
-    checks += 1
-    if not condition:
-        fail(message)
+_checks = Checks("anthropic_sdk_lifecycle")
+fail, check = _checks.fail, _checks.check
 
 
 def error_code(e):
@@ -127,7 +118,7 @@ def lifecycle():
     paged = [w.id for w in workspaces.list(limit=1, include_archived=True)]
     check(sorted(paged) == sorted(everything), "paging one at a time does not give the same workspaces")
     expect_error(lambda: workspaces.list(limit=1001), anthropic.BadRequestError, None, "workspaces limit=1001")
-    print(f"anthropic_sdk_lifecycle: OK ({checks} checks, anthropic {anthropic.__version__})")
+    print(f"anthropic_sdk_lifecycle: OK ({_checks.count} checks, anthropic {anthropic.__version__})")
 
 
 def not_approved():
@@ -139,7 +130,7 @@ def not_approved():
         "cmek_not_approved",
         "registering a key without CMEK approval",
     )
-    print(f"anthropic_sdk_lifecycle: OK ({checks} checks, anthropic {anthropic.__version__})")
+    print(f"anthropic_sdk_lifecycle: OK ({_checks.count} checks, anthropic {anthropic.__version__})")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ Exits 0 when every check passed, 1 with a message naming the first mismatch othe
 import os
 import sys
 
+from peer_checks import Checks
+
 try:
     from azure.core.exceptions import HttpResponseError
     from azure.identity import ManagedIdentityCredential
@@ -29,19 +31,8 @@ except ImportError as e:
     print(f"azure_keyvault_check: FAILED: {e}; run scripts/install-test-peers.sh", file=sys.stderr)
     sys.exit(1)
 
-checks = 0
-
-
-def fail(message):
-    print(f"azure_keyvault_check: FAILED: {message}", file=sys.stderr)
-    sys.exit(1)
-
-
-def check(condition, message):
-    global checks
-    checks += 1
-    if not condition:
-        fail(message)
+_checks = Checks("azure_keyvault_check")
+fail, check = _checks.fail, _checks.check
 
 
 def main():
@@ -78,7 +69,7 @@ def main():
         check(e.status_code == 404, f"missing key gave {e.status_code}")
         check(e.error is not None and e.error.code == "KeyNotFound", f"missing key error code {e.error and e.error.code!r}")
 
-    print(f"azure_keyvault_check: {checks} checks passed")
+    print(f"azure_keyvault_check: {_checks.count} checks passed")
 
 
 if __name__ == "__main__":
