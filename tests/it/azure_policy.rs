@@ -5,7 +5,7 @@
 
 use cmek_sandbox::azure::policy::KV_DISABLE_PUBLIC_ACCESS;
 use cmek_sandbox::azure::state::PolicyAssignment;
-use cmek_sandbox::azure::{RESOURCE_GROUP, RunningAzure, SUBSCRIPTION_ID, VAULT_NAME};
+use cmek_sandbox::azure::{LOCATION, RESOURCE_GROUP, RunningAzure, SUBSCRIPTION_ID, VAULT_NAME};
 use serde_json::{Value, json};
 
 use super::azure_emulator::{credential, emulator, http};
@@ -148,10 +148,14 @@ fn vault_id() -> cmek_core::model::azure::VaultResourceId {
 async fn the_provider_reports_the_deny_assignment_until_the_vault_is_exempted() {
     let az = emulator().await;
     let azure = super::azure_provider::provider_for(&az);
-    assert_eq!(azure.policy_denials(&vault_id()).await.unwrap(), Vec::new(), "the seeded world has no policy");
+    assert_eq!(
+        azure.policy_denials(&vault_id(), LOCATION).await.unwrap(),
+        Vec::new(),
+        "the seeded world has no policy"
+    );
 
     deny_public_at_rg(&az, Some("Deny"), Vec::new());
-    let denials = azure.policy_denials(&vault_id()).await.unwrap();
+    let denials = azure.policy_denials(&vault_id(), LOCATION).await.unwrap();
     assert_eq!(
         denials,
         vec![cmek_core::model::azure::PolicyDenialFacts {
@@ -170,7 +174,7 @@ async fn the_provider_reports_the_deny_assignment_until_the_vault_is_exempted() 
     );
     let body = json!({ "properties": { "policyAssignmentId": assignment_id(), "exemptionCategory": "Waiver" } });
     assert_eq!(send(&az, reqwest::Method::PUT, &exemption, Some(body)).await.0, 201);
-    assert_eq!(azure.policy_denials(&vault_id()).await.unwrap(), Vec::new());
+    assert_eq!(azure.policy_denials(&vault_id(), LOCATION).await.unwrap(), Vec::new());
 }
 
 #[tokio::test]
@@ -178,15 +182,15 @@ async fn audit_and_excluded_assignments_are_not_denials_and_a_reader_without_rig
     let az = emulator().await;
     let azure = super::azure_provider::provider_for(&az);
     deny_public_at_rg(&az, None, Vec::new());
-    assert_eq!(azure.policy_denials(&vault_id()).await.unwrap(), Vec::new(), "default effect Audit");
+    assert_eq!(azure.policy_denials(&vault_id(), LOCATION).await.unwrap(), Vec::new(), "default effect Audit");
 
     let az = emulator().await;
     let azure = super::azure_provider::provider_for(&az);
     deny_public_at_rg(&az, Some("Deny"), vec![vault_path()]);
-    assert_eq!(azure.policy_denials(&vault_id()).await.unwrap(), Vec::new(), "the vault is in notScopes");
+    assert_eq!(azure.policy_denials(&vault_id(), LOCATION).await.unwrap(), Vec::new(), "the vault is in notScopes");
 
     az.with_state(|s| s.role_assignments.clear());
-    let err = azure.policy_denials(&vault_id()).await.unwrap_err();
+    let err = azure.policy_denials(&vault_id(), LOCATION).await.unwrap_err();
     assert_eq!(err.code.as_deref(), Some("AuthorizationFailed"), "{err}");
 }
 
@@ -306,7 +310,7 @@ async fn an_initiative_member_denies_until_that_member_is_exempted() {
     let az = emulator().await;
     let azure = super::azure_provider::provider_for(&az);
     let assignment = landing_zone_initiative(&az);
-    let denials = azure.policy_denials(&vault_id()).await.unwrap();
+    let denials = azure.policy_denials(&vault_id(), LOCATION).await.unwrap();
     assert_eq!(denials.len(), 1, "only the public access member: the firewall member is satisfied: {denials:?}");
     assert_eq!(denials[0].assignment_id, assignment);
     assert_eq!(denials[0].definition_reference_id.as_deref(), Some("KeyVaultDenyPaasPublicNetwork"));
@@ -332,12 +336,12 @@ async fn an_initiative_member_denies_until_that_member_is_exempted() {
     let (status, _) =
         send(&az, reqwest::Method::PUT, &exemption("other"), Some(member("KeyVaultDenyPaasPublicIP"))).await;
     assert_eq!(status, 201);
-    assert_eq!(azure.policy_denials(&vault_id()).await.unwrap().len(), 1);
+    assert_eq!(azure.policy_denials(&vault_id(), LOCATION).await.unwrap().len(), 1);
     let (status, _) =
         send(&az, reqwest::Method::PUT, &exemption("cmek-anthropic"), Some(member("KeyVaultDenyPaasPublicNetwork")))
             .await;
     assert_eq!(status, 201);
-    assert_eq!(azure.policy_denials(&vault_id()).await.unwrap(), Vec::new());
+    assert_eq!(azure.policy_denials(&vault_id(), LOCATION).await.unwrap(), Vec::new());
     let (status, vault) = send(&az, reqwest::Method::PATCH, &vault_url, Some(body)).await;
     assert_eq!(status, 200, "{vault}");
 }

@@ -81,7 +81,9 @@ async fn run_step(session: &mut AzureSession<'_>, ctx: &mut StepContext<'_>, ste
         }
         AzureStep::UpdateVaultNetwork { vault, enable_public_access, default_deny, add_ip_rules, remove_ip_rules } => {
             let seen = session.seen;
-            let current = azure.inspect_vault(vault).await.map_err(Error::from)?;
+            // One read: checked against the inspection, and the change is built on it.
+            let snapshot = azure.vault_snapshot(vault).await.map_err(Error::from)?;
+            let current = &snapshot.facts;
             let wanted = |v: &AzureVaultFacts| {
                 let is =
                     |value: &Option<String>, want: &str| value.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(want));
@@ -90,20 +92,20 @@ async fn run_step(session: &mut AzureSession<'_>, ctx: &mut StepContext<'_>, ste
                     && add_ip_rules.iter().all(|a| v.ip_rules.iter().any(|r| same_rule(r, a)))
                     && !remove_ip_rules.iter().any(|x| v.ip_rules.iter().any(|r| same_rule(r, x)))
             };
-            if !same_network(seen, &current) && wanted(&current) {
+            if !same_network(seen, current) && wanted(current) {
                 // Another run (or the run that died before this one) made this very change.
                 return Ok(format!(
                     "vault {} already has the network settings this step makes ({}); nothing was written",
                     vault.vault,
-                    describe_network(&current)
+                    describe_network(current)
                 ));
             }
-            if !same_network(seen, &current) {
+            if !same_network(seen, current) {
                 return Err(Error::remote(format!(
                     "the network settings of vault {} changed since they were inspected (now: {}); nothing was \
                      written",
                     vault.vault,
-                    describe_network(&current)
+                    describe_network(current)
                 ))
                 .with_hint("re-run the same command to plan against the current settings"));
             }
@@ -122,7 +124,7 @@ async fn run_step(session: &mut AzureSession<'_>, ctx: &mut StepContext<'_>, ste
                 default_action: default_deny.then(|| "Deny".to_string()),
                 ip_rules: new_rules(&current.ip_rules, add_ip_rules, remove_ip_rules),
             };
-            let after = azure.update_vault_network(vault, &change).await.map_err(Error::from)?;
+            let after = azure.change_vault_network(vault, &snapshot, &change).await.map_err(Error::from)?;
             let _ = ctx.journal.record(
                 "vault_network_updated",
                 json!({ "vault": vault.to_string(), "before": before, "after": {

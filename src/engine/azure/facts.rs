@@ -1,7 +1,13 @@
 //! Gathers the Azure facts of a `setup` run: the vault (ARM), Anthropic's service principal
 //! (Graph), its role assignments (ARM), Azure Policy Deny assignments on public access (ARM) and
-//! the key (Key Vault), read-only and concurrently where
-//! one does not need another's answer.
+//! the key (Key Vault), read-only, each read sent as soon as what it needs is known:
+//! 1. the tokens for ARM, Graph and Key Vault (and the platform's reads, elsewhere);
+//! 2. the subscription (when not given) and Anthropic's service principal;
+//! 3. the subscription's vaults (a vault named by resource id is read instead);
+//! 4. the vault's diagnostic settings, its policy assignments, the principal's roles at the key,
+//!    and the key and its deleted twin (Key Vault answers a client's first request with a
+//!    challenge naming the token's audience);
+//! 5. the key and its deleted twin again, with the token.
 
 use cmek_core::identities;
 use cmek_core::model::azure::{
@@ -11,7 +17,7 @@ use cmek_core::plan::azure::AzureFacts;
 use cmek_core::run::events::{Event, EventSink};
 
 use crate::error::{Error, Result};
-use crate::providers::azure::{AzureErrorKind, AzureProvider, ForbiddenBy};
+use crate::providers::azure::{AzureError, AzureErrorKind, AzureProvider, ForbiddenBy, VAULT_SCOPE};
 
 /// The facts for key `key_name` in the vault asked for (else the only vault in reach).
 pub(super) async fn gather(
@@ -20,47 +26,54 @@ pub(super) async fn gather(
     key_name: &AzureKeyName,
     sink: &mut dyn EventSink,
 ) -> Result<AzureFacts> {
-    let chosen = choose_vault(azure, vault).await?;
+    let app_id = identities::published().azure.app_client_id.clone();
+    sink.emit(Event::Inspecting { what: format!("Anthropic's service principal (app {app_id}) and its roles") });
+    // Who is signed in, the service principal and the vault need nothing from one another; the
+    // Key Vault token is fetched now so the key's reads do not wait for it after the challenge.
+    let (caller, service_principal, (), chosen) = tokio::join!(
+        azure.whoami(),
+        azure.find_service_principal(&app_id),
+        azure.warm_token(VAULT_SCOPE),
+        choose_vault(azure, vault)
+    );
+    let (chosen, caller, service_principal) = (chosen?, caller?, service_principal?);
     let vault_id = VaultResourceId::parse(&chosen.id).map_err(|e| {
         Error::remote(format!("ARM described vault `{}` with an unreadable resource id: {e}", chosen.name))
     })?;
     // An unparsable URI is itself a finding (AZ-14): the key cannot be looked at through it.
     let vault_uri = VaultUri::parse(&chosen.uri).ok();
     let key_name = key_name.clone();
-    let app_id = identities::published().azure.app_client_id.clone();
     let scope = vault_id.key_scope(&key_name);
     let vault_scope = vault_id.to_string();
 
     sink.emit(Event::Inspecting {
         what: format!("vault {} ({}): access model, purge protection, network", chosen.name, chosen.uri),
     });
-    sink.emit(Event::Inspecting { what: format!("Anthropic's service principal (app {app_id}) and its roles") });
     if let Some(uri) = &vault_uri {
         sink.emit(Event::Inspecting { what: format!("key {key_name} in {uri}") });
     }
 
-    let principal = async {
-        let sp = azure.find_service_principal(&app_id).await?;
-        let roles = match &sp {
-            Some(sp) => match azure.role_assignments(&scope, Some(&sp.object_id)).await {
-                // ARM may not know a key that does not exist yet as a scope: what applies to it
-                // then is what applies at the vault (and above).
-                Err(e) if e.kind == AzureErrorKind::NotFound => {
-                    azure.role_assignments(&vault_scope, Some(&sp.object_id)).await?
-                }
-                listed => listed?,
-            },
-            None => Vec::new(),
-        };
-        Ok::<_, crate::providers::azure::AzureError>((sp, roles))
+    let roles = async {
+        let Some(sp) = &service_principal else { return Ok(Vec::new()) };
+        match azure.role_assignments(&scope, Some(&sp.object_id)).await {
+            // ARM may not know a key that does not exist yet as a scope: what applies to it
+            // then is what applies at the vault (and above).
+            Err(e) if e.kind == AzureErrorKind::NotFound => {
+                azure.role_assignments(&vault_scope, Some(&sp.object_id)).await
+            }
+            listed => listed,
+        }
     };
     let key = async {
         let Some(uri) = &vault_uri else { return Ok((None, None)) };
-        match azure.inspect_key(uri, &key_name).await {
+        // Both at once: the bin matters only when the key is absent, and asking it later would
+        // cost a round trip on every first run.
+        let (live, deleted) = tokio::join!(azure.inspect_key(uri, &key_name), azure.deleted_key_exists(uri, &key_name));
+        match live {
             // A live key and a deleted one cannot share a name.
             Ok(Some(k)) => Ok((Some(k), Some(false))),
             // The bin is a hint for the plan: failing to read it must not fail the run.
-            Ok(None) => Ok((None, azure.deleted_key_exists(uri, &key_name).await.ok())),
+            Ok(None) => Ok((None, deleted.ok())),
             // Public access is off, so this machine cannot reach the data plane either: the vault's
             // network check says so and the plan may turn access on; the key step looks again
             // before it creates anything.
@@ -73,7 +86,7 @@ pub(super) async fn gather(
     };
     // Reading Azure Policy needs more than the run does: a refusal is a finding (AZ-16), never a failed run.
     let policy = async {
-        Ok(match azure.policy_denials(&vault_id).await {
+        Ok::<_, AzureError>(match azure.policy_denials(&vault_id, &chosen.location).await {
             Ok(denials) => (Some(denials), None),
             Err(e) => {
                 tracing::debug!(error = %e, "Azure Policy assignments not readable");
@@ -82,18 +95,14 @@ pub(super) async fn gather(
             }
         })
     };
-    let (
-        caller,
-        vault,
-        (service_principal, role_assignments),
-        (key, key_soft_deleted),
-        (policy_denials, policy_unread),
-    ) = tokio::try_join!(azure.whoami(), azure.inspect_vault(&vault_id), principal, key, policy)
-        .map_err(Error::from)?;
+    // The vault itself came with the listing (or was read by id): only its diagnostic settings remain.
+    let routed = async { Ok(azure.audit_event_routed(&vault_id).await) };
+    let (role_assignments, (key, key_soft_deleted), (policy_denials, policy_unread), audit_event_routed) =
+        tokio::try_join!(roles, key, policy, routed).map_err(Error::from)?;
 
     Ok(AzureFacts {
         caller,
-        vault,
+        vault: AzureVaultFacts { audit_event_routed, ..chosen },
         vault_id,
         vault_uri,
         key_name,
@@ -107,10 +116,11 @@ pub(super) async fn gather(
     })
 }
 
-/// The vault the run works on: the one asked for, else the only one in reach.
+/// The vault the run works on: the one asked for, else the only one in reach (as ARM describes
+/// it, without its diagnostic settings).
 async fn choose_vault(azure: &AzureProvider, asked: Option<&AzureVaultRef>) -> Result<AzureVaultFacts> {
     if let Some(wanted @ AzureVaultRef::ResourceId(id)) = asked {
-        return match azure.inspect_vault(id).await {
+        return match azure.read_vault(id).await {
             Ok(v) => Ok(v),
             Err(e) if e.kind == AzureErrorKind::NotFound => {
                 let err = Error::from(e).context(format!("vault {id} (--azure-vault)"));

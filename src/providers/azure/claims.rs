@@ -1,5 +1,6 @@
 //! `whoami`: who the credential signed in as, from the ARM access token's claims (`tid`, `oid`,
-//! `appid`/`azp`). The token is decoded, not verified: it only names ourselves.
+//! `appid`/`azp`). The token is decoded, not verified: it only names ourselves. And `warm_token`:
+//! a token fetched ahead of the call that needs it.
 
 use azure_core::credentials::TokenCredential;
 use base64::Engine;
@@ -18,6 +19,16 @@ impl AzureProvider {
     pub async fn whoami(&self) -> Result<AzureCallerIdentity, AzureError> {
         let token = self.credential.get_token(&[ARM_SCOPE], None).await.map_err(|e| from_sdk(OPERATION, &e))?;
         caller_from_token(token.token.secret())
+    }
+}
+
+impl AzureProvider {
+    /// Fetches a token for `scope` into the credential's cache now, so that the call needing it
+    /// later does not wait for it; a failure is left for that call to report.
+    pub async fn warm_token(&self, scope: &str) {
+        if let Err(e) = self.credential.get_token(&[scope], None).await {
+            tracing::debug!(scope, error = %e, "token not fetched ahead");
+        }
     }
 }
 

@@ -1,7 +1,10 @@
 //! `AzureProvider`: the HTTP client, the credential chain and the settings, built once. Building
 //! makes no network call: the first operation asks for a token.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use azure_security_keyvault_keys::KeyClient;
 
 use super::credential::{CredentialChain, EnvLookup};
 use super::error::AzureError;
@@ -14,6 +17,21 @@ pub struct AzureProvider {
     pub(crate) settings: AzureSettings,
     pub(crate) http: reqwest::Client,
     pub(crate) credential: Arc<CredentialChain>,
+    /// One Key Vault client per vault, shared by every call: a new client's first request goes
+    /// without a token to learn the token's audience from the vault's challenge, a round trip
+    /// each client makes once.
+    pub(crate) key_clients: KeyClients,
+}
+
+/// The Key Vault clients made so far, by vault URI.
+#[derive(Clone, Default)]
+pub(crate) struct KeyClients(pub(crate) Arc<Mutex<HashMap<String, Arc<KeyClient>>>>);
+
+impl std::fmt::Debug for KeyClients {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let vaults: Vec<String> = self.0.lock().map(|m| m.keys().cloned().collect()).unwrap_or_default();
+        f.debug_tuple("KeyClients").field(&vaults).finish()
+    }
 }
 
 impl AzureProvider {
@@ -21,7 +39,7 @@ impl AzureProvider {
     pub fn connect(settings: &AzureSettings, env: EnvLookup<'_>) -> Result<Self, AzureError> {
         let http = http_client(settings, &[])?;
         let credential = Arc::new(CredentialChain::new(settings, &http, env));
-        Ok(Self { settings: settings.clone(), http, credential })
+        Ok(Self { settings: settings.clone(), http, credential, key_clients: KeyClients::default() })
     }
 
     /// The credential sources in the order they are tried.

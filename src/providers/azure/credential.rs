@@ -13,6 +13,7 @@
 //! CLI's login) would act as someone else without saying so, and in the sandbox could reach a
 //! real account.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -47,10 +48,20 @@ const EXPLICIT_SOURCES: [&str; 3] = [
 ];
 
 /// The chain itself, usable wherever an official client wants a `TokenCredential`.
+///
+/// Each scope (ARM, Graph, Key Vault) gets its own instances of the links: an official
+/// credential's token cache holds one lock over every scope while it fetches a token, so tokens
+/// for different services asked for together would otherwise arrive one after another.
 pub struct CredentialChain {
     links: Vec<Link>,
     /// Sources that were configured but refused at construction, with why (reported on failure).
     skipped: Vec<String>,
+    /// Builds the links again (same settings, same environment) for another scope.
+    build: Box<dyn Fn() -> (Vec<Link>, Vec<String>) + Send + Sync>,
+    /// The links of each scope after the first asked for (which uses `links`).
+    by_scope: Mutex<HashMap<String, Arc<Vec<Link>>>>,
+    /// The scope that uses `links`.
+    first_scope: Mutex<Option<String>>,
     /// Index of the link that last produced a token (tried first next time).
     chosen: Mutex<Option<usize>>,
 }
@@ -69,50 +80,39 @@ impl CredentialChain {
     /// Builds the links that apply to `settings` and `env`, in the documented order. A link whose
     /// configuration is rejected up front (e.g. a malformed tenant id) is left out with a log line.
     pub fn new(settings: &AzureSettings, http: &reqwest::Client, env: EnvLookup<'_>) -> Self {
-        let options = || credential_options(settings, http);
-        let mut links = Vec::new();
-        let mut skipped = Vec::new();
-        let mut push = |source: &'static str, made: azure_core::Result<Arc<dyn TokenCredential>>| match made {
-            Ok(credential) => links.push(Link { source, credential, explicit: EXPLICIT_SOURCES.contains(&source) }),
-            Err(e) => {
-                tracing::debug!(source, error = %e, "azure credential source skipped");
-                skipped.push(format!("{source}: {e}"));
-            }
-        };
-        if let Some(s) = &settings.static_client_secret {
-            push(
-                "client secret (settings)",
-                client_secret(&s.tenant_id, &s.client_id, s.client_secret.expose_secret(), options()),
-            );
+        // What the links read from the environment, kept so that each scope's links are the same.
+        let seen: HashMap<&'static str, String> =
+            ENV_READ.iter().filter_map(|name| non_empty(env, name).map(|v| (*name, v))).collect();
+        let (settings, http) = (settings.clone(), http.clone());
+        let build = move || build_links(&settings, &http, &|name: &str| seen.get(name).cloned());
+        let (links, skipped) = build();
+        Self {
+            links,
+            skipped,
+            build: Box::new(build),
+            by_scope: Mutex::new(HashMap::new()),
+            first_scope: Mutex::new(None),
+            chosen: Mutex::new(None),
         }
-        let tenant = non_empty(env, "AZURE_TENANT_ID");
-        let client = non_empty(env, "AZURE_CLIENT_ID");
-        if let (Some(t), Some(c), Some(secret)) = (&tenant, &client, non_empty(env, "AZURE_CLIENT_SECRET")) {
-            push("client secret (AZURE_CLIENT_SECRET)", client_secret(t, c, &secret, options()));
-        }
-        if let (Some(t), Some(c), Some(file)) = (&tenant, &client, non_empty(env, "AZURE_FEDERATED_TOKEN_FILE")) {
-            let wi = WorkloadIdentityCredentialOptions {
-                credential_options: ClientAssertionCredentialOptions { client_options: options() },
-                client_id: Some(c.clone()),
-                tenant_id: Some(t.clone()),
-                token_file_path: Some(PathBuf::from(file)),
-            };
-            push("workload identity (AZURE_FEDERATED_TOKEN_FILE)", as_dyn(WorkloadIdentityCredential::new(Some(wi))));
-        }
-        let mi = ManagedIdentityCredentialOptions {
-            user_assigned_id: client.clone().map(UserAssignedId::ClientId),
-            client_options: options(),
-        };
-        let mi_source = if non_empty(env, "IDENTITY_ENDPOINT").is_some() && non_empty(env, "IDENTITY_HEADER").is_some()
+    }
+
+    /// The links that fetch tokens for `scopes`: the first scope asked for uses the links built
+    /// at construction, every other scope its own.
+    fn links_for(&self, scopes: &[&str]) -> Option<Arc<Vec<Link>>> {
+        let key = scopes.join(" ");
         {
-            "managed identity (IDENTITY_ENDPOINT)"
-        } else {
-            "managed identity (IMDS)"
-        };
-        push(mi_source, as_dyn(ManagedIdentityCredential::new(Some(mi))));
-        let cli = AzureCliCredentialOptions { tenant_id: tenant.clone(), ..Default::default() };
-        push("Azure CLI (az login)", as_dyn(AzureCliCredential::new(Some(cli))));
-        Self { links, skipped, chosen: Mutex::new(None) }
+            let mut first = self.first_scope.lock().ok()?;
+            match first.as_deref() {
+                None => {
+                    *first = Some(key);
+                    return None;
+                }
+                Some(f) if f == key => return None,
+                Some(_) => {}
+            }
+        }
+        let mut by_scope = self.by_scope.lock().ok()?;
+        Some(by_scope.entry(key).or_insert_with(|| Arc::new((self.build)().0)).clone())
     }
 
     /// The sources in the order they are tried, for `doctor` and error messages.
@@ -125,6 +125,64 @@ impl CredentialChain {
         let chosen = self.chosen.lock().ok().and_then(|c| *c)?;
         self.links.get(chosen).map(|l| l.source)
     }
+}
+
+/// The environment variables the links read.
+const ENV_READ: [&str; 6] = [
+    "AZURE_TENANT_ID",
+    "AZURE_CLIENT_ID",
+    "AZURE_CLIENT_SECRET",
+    "AZURE_FEDERATED_TOKEN_FILE",
+    "IDENTITY_ENDPOINT",
+    "IDENTITY_HEADER",
+];
+
+/// The links that apply to `settings` and `env`, in the documented order, and the sources refused
+/// up front (e.g. a malformed tenant id), each with a log line.
+fn build_links(settings: &AzureSettings, http: &reqwest::Client, env: EnvLookup<'_>) -> (Vec<Link>, Vec<String>) {
+    let options = || credential_options(settings, http);
+    let mut links = Vec::new();
+    let mut skipped = Vec::new();
+    let mut push = |source: &'static str, made: azure_core::Result<Arc<dyn TokenCredential>>| match made {
+        Ok(credential) => links.push(Link { source, credential, explicit: EXPLICIT_SOURCES.contains(&source) }),
+        Err(e) => {
+            tracing::debug!(source, error = %e, "azure credential source skipped");
+            skipped.push(format!("{source}: {e}"));
+        }
+    };
+    if let Some(s) = &settings.static_client_secret {
+        push(
+            "client secret (settings)",
+            client_secret(&s.tenant_id, &s.client_id, s.client_secret.expose_secret(), options()),
+        );
+    }
+    let tenant = non_empty(env, "AZURE_TENANT_ID");
+    let client = non_empty(env, "AZURE_CLIENT_ID");
+    if let (Some(t), Some(c), Some(secret)) = (&tenant, &client, non_empty(env, "AZURE_CLIENT_SECRET")) {
+        push("client secret (AZURE_CLIENT_SECRET)", client_secret(t, c, &secret, options()));
+    }
+    if let (Some(t), Some(c), Some(file)) = (&tenant, &client, non_empty(env, "AZURE_FEDERATED_TOKEN_FILE")) {
+        let wi = WorkloadIdentityCredentialOptions {
+            credential_options: ClientAssertionCredentialOptions { client_options: options() },
+            client_id: Some(c.clone()),
+            tenant_id: Some(t.clone()),
+            token_file_path: Some(PathBuf::from(file)),
+        };
+        push("workload identity (AZURE_FEDERATED_TOKEN_FILE)", as_dyn(WorkloadIdentityCredential::new(Some(wi))));
+    }
+    let mi = ManagedIdentityCredentialOptions {
+        user_assigned_id: client.clone().map(UserAssignedId::ClientId),
+        client_options: options(),
+    };
+    let mi_source = if non_empty(env, "IDENTITY_ENDPOINT").is_some() && non_empty(env, "IDENTITY_HEADER").is_some() {
+        "managed identity (IDENTITY_ENDPOINT)"
+    } else {
+        "managed identity (IMDS)"
+    };
+    push(mi_source, as_dyn(ManagedIdentityCredential::new(Some(mi))));
+    let cli = AzureCliCredentialOptions { tenant_id: tenant.clone(), ..Default::default() };
+    push("Azure CLI (az login)", as_dyn(AzureCliCredential::new(Some(cli))));
+    (links, skipped)
 }
 
 fn as_dyn<T: TokenCredential + 'static>(
@@ -150,12 +208,13 @@ impl TokenCredential for CredentialChain {
         scopes: &[&str],
         options: Option<TokenRequestOptions<'_>>,
     ) -> azure_core::Result<AccessToken> {
+        let own = self.links_for(scopes);
+        let links = own.as_deref().unwrap_or(&self.links);
         let chosen = self.chosen.lock().ok().and_then(|c| *c);
-        let order: Vec<usize> =
-            chosen.into_iter().chain((0..self.links.len()).filter(|i| Some(*i) != chosen)).collect();
+        let order: Vec<usize> = chosen.into_iter().chain((0..links.len()).filter(|i| Some(*i) != chosen)).collect();
         let mut failures = self.skipped.clone();
         for index in order {
-            let Some(link) = self.links.get(index) else { continue };
+            let Some(link) = links.get(index) else { continue };
             match link.credential.get_token(scopes, options.clone()).await {
                 Ok(token) => {
                     if let Ok(mut c) = self.chosen.lock() {

@@ -4,6 +4,7 @@
 //! own retries are off); a create looks the key up before a retry.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, PoisonError};
 
 use azure_security_keyvault_keys::models::{CreateKeyParameters, Key, KeyOperation, KeyType};
 use azure_security_keyvault_keys::{KeyClient, KeyClientOptions};
@@ -26,8 +27,19 @@ pub struct NewAzureKey {
 }
 
 impl AzureProvider {
-    /// A `KeyClient` for `vault` (the sandbox's port suffix and loopback resolution applied).
-    pub(crate) fn key_client(&self, operation: &'static str, vault: &VaultUri) -> Result<KeyClient, AzureError> {
+    /// The `KeyClient` for `vault` (the sandbox's port suffix and loopback resolution applied),
+    /// made on first use and shared after: it keeps the audience the vault's challenge named.
+    pub(crate) fn key_client(&self, operation: &'static str, vault: &VaultUri) -> Result<Arc<KeyClient>, AzureError> {
+        let mut clients = self.key_clients.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(client) = clients.get(vault.as_str()) {
+            return Ok(client.clone());
+        }
+        let client = Arc::new(self.new_key_client(operation, vault)?);
+        clients.insert(vault.as_str().to_string(), client.clone());
+        Ok(client)
+    }
+
+    fn new_key_client(&self, operation: &'static str, vault: &VaultUri) -> Result<KeyClient, AzureError> {
         let host = vault.as_str().trim_start_matches("https://").to_string();
         let http = if self.settings.resolve_to_loopback.is_some() {
             http_client(&self.settings, &[host])?

@@ -32,6 +32,6 @@ pub use connect::AzureProvider;
 pub use credential::{CredentialChain, EnvLookup};
 pub use error::{AzureError, AzureErrorKind, ForbiddenBy};
 pub use keys::NewAzureKey;
-pub use network::VaultNetworkChange;
+pub use network::{VaultNetworkChange, VaultSnapshot};
 pub use settings::{ARM_SCOPE, AzureEndpoints, AzureSettings, GRAPH_SCOPE, StaticClientSecret, VAULT_SCOPE};
 pub use tags::MAX_TAGS_PER_KEY;

@@ -23,12 +23,39 @@ pub struct VaultNetworkChange {
     pub ip_rules: Vec<String>,
 }
 
+/// A vault as read before its network changes: the facts the change is checked against, and the
+/// JSON the change is built on (one read for both).
+#[derive(Debug, Clone)]
+pub struct VaultSnapshot {
+    pub facts: AzureVaultFacts,
+    body: Value,
+}
+
 impl AzureProvider {
-    /// Writes the vault's network settings; returns the vault as ARM describes it afterwards
-    /// (`audit_event_routed` is not re-read: `None`).
+    /// The vault's properties, kept for a network change (diagnostic settings are not read).
+    pub async fn vault_snapshot(&self, id: &VaultResourceId) -> Result<VaultSnapshot, AzureError> {
+        let url = self.arm_url(&id.to_string(), VAULTS_API);
+        let body = self.send_json("arm:vaults/read", Method::GET, &url, ARM_SCOPE, None).await?.body;
+        Ok(VaultSnapshot { facts: vault_facts(&body), body })
+    }
+
+    /// Reads the vault, then writes its network settings; returns the vault as ARM describes it
+    /// afterwards (`audit_event_routed` is not re-read: `None`).
     pub async fn update_vault_network(
         &self,
         id: &VaultResourceId,
+        change: &VaultNetworkChange,
+    ) -> Result<AzureVaultFacts, AzureError> {
+        let current = self.vault_snapshot(id).await?;
+        self.change_vault_network(id, &current, change).await
+    }
+
+    /// Writes the vault's network settings over `current` (as read just before); returns the
+    /// vault as ARM describes it afterwards.
+    pub async fn change_vault_network(
+        &self,
+        id: &VaultResourceId,
+        current: &VaultSnapshot,
         change: &VaultNetworkChange,
     ) -> Result<AzureVaultFacts, AzureError> {
         let op = "arm:vaults/write";
@@ -40,8 +67,7 @@ impl AzureProvider {
             checked_rule(op, rule)?;
         }
         let url = self.arm_url(&id.to_string(), VAULTS_API);
-        let current = self.send_json("arm:vaults/read", Method::GET, &url, ARM_SCOPE, None).await?.body;
-        let body = patch_body(&current, access, default, &change.ip_rules);
+        let body = patch_body(&current.body, access, default, &change.ip_rules);
         let answer = self.send_json(op, Method::PATCH, &url, ARM_SCOPE, Some(&body)).await?;
         Ok(vault_facts(&answer.body))
     }

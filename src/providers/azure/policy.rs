@@ -24,7 +24,12 @@ impl AzureProvider {
     /// The enforced Deny assignments that refuse public network access on `vault` and do not
     /// exempt it. Needs `Microsoft.Authorization/policyAssignments/read` and
     /// `policyExemptions/read` at the vault (Reader and above).
-    pub async fn policy_denials(&self, vault: &VaultResourceId) -> Result<Vec<PolicyDenialFacts>, AzureError> {
+    /// `location` is the vault's region (a definition may deny only in some regions).
+    pub async fn policy_denials(
+        &self,
+        vault: &VaultResourceId,
+        location: &str,
+    ) -> Result<Vec<PolicyDenialFacts>, AzureError> {
         let scope = vault.to_string();
         let filter = query_value("atScope()");
         let op = "arm:policyAssignments/read";
@@ -50,7 +55,6 @@ impl AzureProvider {
         let now = Utc::now().timestamp();
         let exempted = |id: &str, reference: Option<&str>| exemptions.iter().any(|e| exempts(e, id, reference, now));
 
-        let location = self.inspect_vault(vault).await?.location;
         let mut cache: HashMap<String, Value> = HashMap::new();
         let mut out = Vec::new();
         for a in &assignments {
@@ -73,7 +77,7 @@ impl AzureProvider {
                     continue;
                 }
                 let definition = self.definition(&mut cache, "arm:policyDefinitions/read", &definition_id).await?;
-                if denies_public_access(&definition, &parameters, &vault.vault, &location) {
+                if denies_public_access(&definition, &parameters, &vault.vault, location) {
                     out.push(PolicyDenialFacts {
                         assignment_id: id.to_string(),
                         display_name: p["displayName"]

@@ -47,35 +47,46 @@ impl AzureProvider {
     }
 
     /// The vault whose `vaultUri` is `uri`, inspected; `Ok(None)` when no vault in the
-    /// subscription has it (wrong URI, other subscription, or deleted: AZ-14, AZ-12).
+    /// subscription has it (wrong URI, other subscription, or deleted: AZ-14, AZ-12). The listing
+    /// describes each vault in full, so only its diagnostic settings are read after it.
     pub async fn find_vault_by_uri(&self, uri: &VaultUri) -> Result<Option<AzureVaultFacts>, AzureError> {
         let listed = self.list_vaults().await?;
-        let Some(found) = listed.into_iter().find(|v| VaultUri::parse(&v.uri).is_ok_and(|u| &u == uri)) else {
+        let Some(mut found) = listed.into_iter().find(|v| VaultUri::parse(&v.uri).is_ok_and(|u| &u == uri)) else {
             return Ok(None);
         };
         let id = VaultResourceId::parse(&found.id).map_err(|e| {
             AzureError::new(AzureErrorKind::Other, "arm:vaults/list", format!("ARM listed an unreadable vault id: {e}"))
         })?;
-        self.inspect_vault(&id).await.map(Some)
+        found.audit_event_routed = self.audit_event_routed(&id).await;
+        Ok(Some(found))
     }
 
     /// One vault's properties and whether its diagnostic settings route `AuditEvent`
-    /// (`None` when they cannot be read, e.g. no permission).
+    /// (`None` when they cannot be read, e.g. no permission), both read at once.
     pub async fn inspect_vault(&self, id: &VaultResourceId) -> Result<AzureVaultFacts, AzureError> {
+        let (vault, routed) = tokio::join!(self.read_vault(id), self.audit_event_routed(id));
+        Ok(AzureVaultFacts { audit_event_routed: routed, ..vault? })
+    }
+
+    /// One vault's properties (`audit_event_routed` is not read here: `None`).
+    pub async fn read_vault(&self, id: &VaultResourceId) -> Result<AzureVaultFacts, AzureError> {
         let url = self.arm_url(&id.to_string(), VAULTS_API);
         let answer = self.send_json("arm:vaults/read", Method::GET, &url, ARM_SCOPE, None).await?;
-        let mut facts = vault_facts(&answer.body);
+        Ok(vault_facts(&answer.body))
+    }
+
+    /// Whether a diagnostic setting of the vault routes `AuditEvent`; `None` when they cannot be
+    /// read (e.g. no permission): a finding, not a failure.
+    pub async fn audit_event_routed(&self, id: &VaultResourceId) -> Option<bool> {
         let diagnostics = format!("{id}/providers/Microsoft.Insights/diagnosticSettings");
         let url = self.arm_url(&diagnostics, DIAGNOSTICS_API);
-        facts.audit_event_routed =
-            match self.send_json("arm:diagnosticSettings/read", Method::GET, &url, ARM_SCOPE, None).await {
-                Ok(answer) => Some(routes_audit_event(&answer.body)),
-                Err(e) => {
-                    tracing::debug!(error = %e, "diagnostic settings unreadable");
-                    None
-                }
-            };
-        Ok(facts)
+        match self.send_json("arm:diagnosticSettings/read", Method::GET, &url, ARM_SCOPE, None).await {
+            Ok(answer) => Some(routes_audit_event(&answer.body)),
+            Err(e) => {
+                tracing::debug!(error = %e, "diagnostic settings unreadable");
+                None
+            }
+        }
     }
 }
 
