@@ -10,6 +10,7 @@ import sys
 import time
 
 import cases
+import procs
 import report
 
 
@@ -49,7 +50,7 @@ def main():
     version = subprocess.run([args.binary, "--version"], capture_output=True, text=True).stdout.strip()
     meta = {"binary": {"path": os.path.abspath(args.binary), "profile": args.profile, "version": version},
             "machine": {"cpus": os.cpu_count(), "system": platform.system(), "machine": platform.machine()},
-            "runs_per_case": runs, "quick": args.quick}
+            "runs_per_case": runs, "quick": args.quick, "peak_rss_method": procs.PEAK_METHOD}
     report.write(results, args.out, meta)
     header = (f"cmek benchmarks: {version}, {args.profile} binary, {runs} run{'s' if runs > 1 else ''} per case "
               f"(median, min, max), {os.cpu_count()} CPUs, {time.monotonic() - started:.0f} s in all")

@@ -36,7 +36,7 @@ pub fn key_arn() -> KmsKeyArn {
 /// the workspace's compartment (what `policy simulate` is asked most).
 pub fn anthropic_encrypt() -> Request {
     let principal = RequestPrincipal::assumed_role_session(ANTHROPIC_ROLE, "cmek-validation").unwrap();
-    Request::new(principal, "kms:Encrypt", &key_arn().to_string(), ACCOUNT)
+    Request::new(principal, "kms:Encrypt", key_arn().to_string(), ACCOUNT)
         .with_context("kms:EncryptionContext:anthropic:org_uuid", ORG)
         .with_context("kms:EncryptionContext:anthropic:compartment_uuid", COMPARTMENT)
 }

@@ -94,13 +94,5 @@ fn status_at_scale(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(
-    benches,
-    policy_check,
-    policy_simulate,
-    policy_evaluate,
-    plan_build,
-    doctor_evaluate,
-    status_at_scale
-);
+criterion_group!(benches, policy_check, policy_simulate, policy_evaluate, plan_build, doctor_evaluate, status_at_scale);
 criterion_main!(benches);
