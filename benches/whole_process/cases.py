@@ -35,13 +35,15 @@ class Cases:
         args = ["--azure-rbac-delay", "0", *more]
         if latency_ms:
             args += ["--latency", str(latency_ms)]
-        return procs.Sandbox(self.binary, args, home)
+        sandbox = procs.Sandbox(self.binary, args, home)
+        sandbox.latency_ms = latency_ms
+        return sandbox
 
     def _measure(self, sandbox, argv, env=None):
         """One process against the sandbox, with what the sandbox saw of it."""
         counted = sandbox.reset_stats()
         run = procs.run(argv, env or sandbox.env())
-        return run, (sandbox.stats() if counted else {})
+        return run, {"latency_ms": sandbox.latency_ms, **(sandbox.stats() if counted else {})}
 
     def aws(self, latency_ms, with_documented=True):
         """The documented script on one fresh sandbox; cmek setup, its re-run and doctor on another."""

@@ -160,6 +160,7 @@ class Sandbox:
         # Drain anything printed later, so a full pipe never blocks it.
         threading.Thread(target=self.child.stdout.read, daemon=True).start()
         self.peak_rss_kb = None
+        self.latency_ms = 0
 
     def env(self):
         """What a shell that ran `eval "$(cmek sandbox)"` has."""

@@ -41,6 +41,7 @@ class Results:
             "min_wall_ms": _round(min(walls)) if walls else None,
             "max_wall_ms": _round(max(walls)) if walls else None,
             "peak_rss_kb": max(peaks) if peaks else None,
+            "latency_ms": last.get("latency_ms"),
             "calls": last.get("calls"),
             "rounds": last.get("rounds"),
             "calls_by_service": last.get("calls_by_service"),
@@ -119,14 +120,20 @@ def table(results, header):
         mark = "  ERROR" if r["errors"] else ""
         lines.append(f"{r['title']:<{width}}  {_s(r['median_wall_ms']):>8}  {_s(r['min_wall_ms']):>8}  "
                      f"{_s(r['max_wall_ms']):>8}  {_mb(r['peak_rss_kb']):>9}  {_dash(r['calls']):>5}  "
-                     f"{_dash(r['rounds']):>6}{mark}")
-    lines += ["", "comparisons (ratio: first / second)"]
+                     f"{_dash(_rounds(r)):>6}{mark}")
+    lines += ["(rounds: sequential round trips, shown where calls cost 50 ms or more)", "",
+              "comparisons (ratio: first / second)"]
     for c in comparisons(results):
         lines.append(f"  {c['name']}: {c['ratio']}  ({c['detail']})")
     for r in rows:
         for e in r["errors"]:
             lines.append(f"ERROR {r['case']}: {e}")
     return "\n".join(lines)
+
+
+def _rounds(summary):
+    """Rounds only where calls cost enough to tell overlap from sequence (the JSON has them all)."""
+    return summary["rounds"] if (summary["latency_ms"] or 0) >= 50 else None
 
 
 def _dash(value):
