@@ -21,4 +21,5 @@ pub mod output;
 pub mod platform;
 pub mod providers;
 pub mod retry;
+pub mod tls;
 pub mod tui;

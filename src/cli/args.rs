@@ -51,6 +51,14 @@ pub struct Cli {
         help_heading = "Sandbox (rehearse with nothing real touched)"
     )]
     pub sandbox_endpoints: Option<PathBuf>,
+    /// With --sandbox: milliseconds the sandbox waits before each answer, for every service (200) or
+    /// per service (aws=200,azure=50; services: platform, aws, azure, gcp), so round trips cost
+    /// what they do over a network
+    #[arg(long, global = true, value_name = "MS", value_parser = cmek_sandbox::traffic::Latency::parse, help_heading = "Sandbox (rehearse with nothing real touched)")]
+    pub sandbox_latency: Option<cmek_sandbox::traffic::Latency>,
+    /// With --sandbox-latency: each answer's wait varies uniformly by up to this many milliseconds either way
+    #[arg(long, global = true, value_name = "MS", value_parser = cmek_sandbox::traffic::parse_millis, help_heading = "Sandbox (rehearse with nothing real touched)")]
+    pub sandbox_latency_jitter: Option<std::time::Duration>,
     #[command(flatten)]
     pub platform: PlatformArgs,
     #[command(flatten)]
@@ -344,4 +352,12 @@ pub struct SandboxArgs {
     /// the scenario or --state file says; 0 counts at once), e.g. 0, 5s, 2m
     #[arg(long, value_name = "DURATION", value_parser = super::durations::parse_wait)]
     pub azure_rbac_delay: Option<std::time::Duration>,
+    /// Milliseconds to wait before each answer, for every service (200) or per service
+    /// (aws=200,azure=50; services: platform, aws, azure, gcp). Requests are counted either way:
+    /// GET /_sandbox/stats on the Admin API's port (DELETE resets)
+    #[arg(long, value_name = "MS", value_parser = cmek_sandbox::traffic::Latency::parse)]
+    pub latency: Option<cmek_sandbox::traffic::Latency>,
+    /// Each answer's wait varies uniformly by up to this many milliseconds either way
+    #[arg(long, value_name = "MS", value_parser = cmek_sandbox::traffic::parse_millis)]
+    pub latency_jitter: Option<std::time::Duration>,
 }

@@ -8,7 +8,7 @@ use super::connect::Reach;
 use super::doctor_report;
 use super::setup::parse_opt;
 use super::setup_report::ProgressPrinter;
-use crate::engine::doctor::{DoctorRequest, finish, platform_phase};
+use crate::engine::doctor::{DoctorRequest, gather};
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::Output;
 use cmek_core::doctor;
@@ -25,10 +25,9 @@ pub async fn run(request: &DoctorRequest, reach: &Reach<'_>, out: &Output) -> Re
         Some(h) => format!("{} ({h})", e.message),
         None => e.message.clone(),
     };
-    let phase = platform_phase(client.as_ref().map_err(reason), request).await?;
-    let connection = phase.cloud.as_ref().map(|key| reach.cloud(key.provider()).map_err(|e| reason(&e)));
+    let connect = |provider| reach.cloud(provider).map_err(|e| reason(&e));
     let mut progress = ProgressPrinter::new(out);
-    let facts = finish(phase, client.as_ref().ok(), connection, &mut progress).await;
+    let facts = gather(client.as_ref().map_err(reason), request, &connect, &mut progress).await?;
     let report = doctor::evaluate(&facts);
     doctor_report::print(out, &report);
     Ok(report.exit_code())

@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::output::Output;
 use cmek_sandbox::ca_bundle;
 use cmek_sandbox::scenarios::{self, SCENARIOS, Scenario};
+use cmek_sandbox::traffic::Latency;
 use cmek_sandbox::{Sandbox, SandboxOptions};
 
 /// How often a foreground sandbox with `--state` saves what changed.
@@ -36,12 +37,23 @@ pub fn scenario(name: Option<&str>) -> Result<&'static Scenario> {
 
 /// Starts the in-process sandbox for `cmek --sandbox[=SCENARIO] <command>`.
 pub async fn start_for_command(cli: &Cli, out: &Output) -> Result<Option<Sandbox>> {
-    let Some(name) = cli.sandbox.as_deref() else { return Ok(None) };
+    let Some(name) = cli.sandbox.as_deref() else {
+        if cli.sandbox_latency.is_some() || cli.sandbox_latency_jitter.is_some() {
+            return Err(Error::usage(
+                "--sandbox-latency and --sandbox-latency-jitter need --sandbox (the in-process sandbox)",
+            )
+            .with_hint("for a sandbox already running, give the latency to it: cmek sandbox --latency MS"));
+        }
+        return Ok(None);
+    };
     let scenario = scenario(Some(name))?;
-    let sandbox =
-        Sandbox::start(SandboxOptions { state_file: cli.sandbox_state.clone(), ..SandboxOptions::new(scenario) })
-            .await
-            .map_err(|e| Error::usage(e.to_string()))?;
+    let sandbox = Sandbox::start(SandboxOptions {
+        state_file: cli.sandbox_state.clone(),
+        latency: latency(cli.sandbox_latency.as_ref(), cli.sandbox_latency_jitter)?,
+        ..SandboxOptions::new(scenario)
+    })
+    .await
+    .map_err(|e| Error::usage(e.to_string()))?;
     if !out.is_json() {
         let origin = match (&cli.sandbox_state, sandbox.restored) {
             (Some(file), true) => format!("state restored from {}", file.display()),
@@ -54,6 +66,17 @@ pub async fn start_for_command(cli: &Cli, out: &Output) -> Result<Option<Sandbox
         ));
     }
     Ok(Some(sandbox))
+}
+
+/// The latency to add (none without one); a jitter needs a latency to vary.
+fn latency(latency: Option<&Latency>, jitter: Option<Duration>) -> Result<Latency> {
+    match (latency, jitter) {
+        (None, Some(jitter)) if !jitter.is_zero() => {
+            Err(Error::usage(format!("a latency jitter of {} ms needs a latency to vary", jitter.as_millis()))
+                .with_hint("add --latency MS (or --sandbox-latency MS with --sandbox)"))
+        }
+        (latency, jitter) => Ok(Latency { jitter: jitter.unwrap_or_default(), ..latency.cloned().unwrap_or_default() }),
+    }
 }
 
 pub async fn run(cli: &Cli, args: &SandboxArgs, out: &Output) -> Result<i32> {
@@ -73,6 +96,10 @@ pub async fn run(cli: &Cli, args: &SandboxArgs, out: &Output) -> Result<i32> {
         gcp_port: args.gcp_port,
         proxy_port: args.proxy_port,
         azure_rbac_delay: args.azure_rbac_delay,
+        latency: latency(
+            args.latency.as_ref().or(cli.sandbox_latency.as_ref()),
+            args.latency_jitter.or(cli.sandbox_latency_jitter),
+        )?,
         ..SandboxOptions::new(scenario)
     })
     .await
@@ -106,6 +133,15 @@ pub async fn run(cli: &Cli, args: &SandboxArgs, out: &Output) -> Result<i32> {
     lines.extend(federation_exports(&e.federation.ci, identity_token.path()));
     lines.push(format!("# organisation: {} ({})", sandbox.platform.org.name, sandbox.platform.org.id));
     lines.push(format!("# scenario: {}: {}", sandbox.scenario.name, sandbox.scenario.summary));
+    lines.push(format!(
+        "# stats: {}{} (GET: the requests counted per service and operation, and the rounds; DELETE resets)",
+        e.base_url.as_str().trim_end_matches('/'),
+        cmek_sandbox::traffic::STATS_PATH
+    ));
+    let latency = sandbox.traffic().latency();
+    if !latency.is_zero() {
+        lines.push(format!("# latency: {}", describe(&latency)));
+    }
     // Installed before `# ready`, so a signal sent as soon as a client sees it is not lost.
     let stop = stop_signal().map_err(|e| Error::remote(format!("cannot listen for Ctrl-C: {e}")))?;
     tokio::pin!(stop);
@@ -122,11 +158,41 @@ pub async fn run(cli: &Cli, args: &SandboxArgs, out: &Output) -> Result<i32> {
             }
         }
     }
+    if !out.is_json() {
+        out.progress(&summary(&sandbox.traffic().stats()));
+    }
     sandbox.shutdown().await.map_err(|e| Error::remote(format!("the sandbox did not stop cleanly: {e}")))?;
     drop(ca);
     drop(endpoints);
     drop(identity_token);
     Ok(0)
+}
+
+/// `200 ms (aws 300 ms), ± 20 ms jitter`.
+fn describe(latency: &Latency) -> String {
+    let mut text = format!("{} ms", latency.default.as_millis());
+    let own: Vec<String> =
+        latency.per_service.iter().map(|(s, d)| format!("{} {} ms", s.name(), d.as_millis())).collect();
+    if !own.is_empty() {
+        text.push_str(&format!(" ({})", own.join(", ")));
+    }
+    if !latency.jitter.is_zero() {
+        text.push_str(&format!(", ± {} ms jitter", latency.jitter.as_millis()));
+    }
+    text
+}
+
+/// What the sandbox answered while it ran, in one line for its log (stderr).
+fn summary(stats: &cmek_sandbox::traffic::Stats) -> String {
+    let per_service: Vec<String> = stats.services.iter().map(|(s, c)| format!("{} {}", s.name(), c.calls)).collect();
+    format!(
+        "sandbox: answered {} request{} ({}) in {} sequential round{}",
+        stats.calls,
+        if stats.calls == 1 { "" } else { "s" },
+        if per_service.is_empty() { "none".to_string() } else { per_service.join(", ") },
+        stats.rounds,
+        if stats.rounds == 1 { "" } else { "s" }
+    )
 }
 
 /// The federation variables a CI job set up for Workload Identity Federation gets (an admin key,

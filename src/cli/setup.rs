@@ -91,7 +91,7 @@ pub(super) async fn run_with(
     if let Some(r) = &resumed {
         progress.emit(Event::Notice { text: r.describe() });
     }
-    let mut journal = Journal::create(&root, "setup").map_err(|e| Error::remote(e.to_string()))?;
+    let journal = Journal::create(&root, "setup").map_err(|e| Error::remote(e.to_string()))?;
     let mut started = json!({
         "command": "setup",
         "version": env!("CARGO_PKG_VERSION"),
@@ -119,7 +119,7 @@ pub(super) async fn run_with(
         return Ok(code);
     }
 
-    let mut report = engine::apply(services, &facts, &plan, &mut journal, &mut progress).await;
+    let mut report = engine::apply(services, &facts, &plan, &journal, &mut progress).await;
     if let Some(r) = &resumed {
         report.notes.insert(0, r.describe());
     }

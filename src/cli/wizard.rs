@@ -24,15 +24,11 @@ pub async fn run(
     invocation: &Invocation,
 ) -> Result<i32> {
     // Inputs first: the answer does not depend on the terminal.
-    if args.workspace.len() > 1 || args.key_per_workspace {
-        return Err(Error::usage(format!(
-            "the wizard sets up one workspace at a time; {} ask for several",
-            if args.key_per_workspace {
-                "--key-per-workspace and repeated --workspace"
-            } else {
-                "repeated --workspace"
-            }
-        ))
+    if args.key_per_workspace {
+        return Err(Error::usage(
+            "the wizard sets up one key at a time (several workspaces may share it: mark them with Space); \
+             --key-per-workspace runs without it",
+        )
         .with_hint("run `cmek setup --non-interactive` with the same flags (add --plan to see it all first)"));
     }
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
@@ -57,6 +53,7 @@ pub async fn run(
     let mut prefill = Prefill {
         provider: args.provider.clone(),
         workspace: args.workspace.first().cloned(),
+        also_workspaces: args.workspace.iter().skip(1).cloned().collect(),
         display_name: args.display_name.clone(),
         invocation: invocation.clone(),
         ..Prefill::default()

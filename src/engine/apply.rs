@@ -1,39 +1,42 @@
 //! Applies a plan step by step: each step is journalled, and the first failure stops the run
-//! (later steps are reported as skipped). The cloud's own steps run in its `CloudSession`;
-//! registering, validating (waiting out an access grant's propagation through `propagation`) and
-//! attaching are the same for every cloud.
+//! (later steps are reported as skipped). Neighbouring steps that need only the key run together
+//! (`together`). The cloud's own steps run in its `CloudSession`; registering, validating
+//! (`validate_step`, waiting out an access grant's propagation) and attaching are the same for
+//! every cloud.
 
 use serde_json::json;
 
-use cmek_core::doctor::validation_text::is_propagating;
-use cmek_core::plan::{Action, Plan, SetupFacts, StepState};
+use cmek_core::plan::{Action, Plan, SetupFacts, Step, StepState};
 use cmek_core::run::events::{Event, EventSink, StepOutcome};
 use cmek_core::run::{RunReport, ValidationResult};
 
 use super::Services;
 use super::cloud::{CloudSession, StepContext};
 use super::journal::Journal;
-use super::propagation::{self, Backoff, Report};
+use super::register::Unsettled;
+use super::together;
 use crate::error::{Error, ErrorKind};
-use crate::platform::types::ValidationStatus;
 
 /// What the shared steps have done so far (the cloud's session keeps its own).
-struct Progress {
-    external_key_id: Option<String>,
-    validation: Option<ValidationResult>,
+pub(super) struct Progress {
+    pub external_key_id: Option<String>,
+    /// This run's registration, until the race with other runs is settled (alongside validation).
+    pub unsettled: Option<Unsettled>,
+    pub validation: Option<ValidationResult>,
     /// The target workspaces that use the key, in plan order.
-    attached_to: Vec<String>,
+    pub attached_to: Vec<String>,
 }
 
 pub async fn apply(
     services: &Services,
     facts: &SetupFacts,
     plan: &Plan,
-    journal: &mut Journal,
+    journal: &Journal,
     sink: &mut dyn EventSink,
 ) -> RunReport {
     let mut progress = Progress {
         external_key_id: plan.initial_registration(),
+        unsettled: None,
         validation: None,
         attached_to: facts
             .workspaces
@@ -51,8 +54,37 @@ pub async fn apply(
     let mut sink = KeepNotes { inner: sink, notes: Vec::new() };
     let sink = &mut sink;
 
-    for (index, step) in plan.steps.iter().enumerate() {
+    let mut index = 0;
+    while index < plan.steps.len() {
+        let step = &plan.steps[index];
         let title = step.action.title();
+        let together = if failure.is_none() && !services.cancel.is_cancelled() {
+            together::batch_at(plan, index, &*session)
+        } else {
+            0
+        };
+        if together > 1 {
+            let steps = &plan.steps[index..index + together];
+            for (offset, s) in steps.iter().enumerate() {
+                sink.emit(Event::StepStarted { index: index + offset, title: s.action.title() });
+            }
+            let mut ctx = StepContext { services, facts, index, journal, sink: &mut *sink };
+            let results = together::run(&mut ctx, steps, &mut *session, &mut progress).await;
+            for (offset, (s, result)) in steps.iter().zip(results).enumerate() {
+                let outcome = match result {
+                    Ok(detail) => StepOutcome::Done { detail },
+                    Err(e) => {
+                        let outcome = StepOutcome::Failed { error: e.message.clone() };
+                        failure.get_or_insert(e);
+                        outcome
+                    }
+                };
+                finish(journal, sink, index + offset, s, outcome.clone());
+                outcomes.push(outcome);
+            }
+            index += together;
+            continue;
+        }
         let outcome = if failure.is_some() {
             StepOutcome::Skipped
         } else {
@@ -81,15 +113,17 @@ pub async fn apply(
                 }
             }
         };
-        let _ = journal.record(
-            "step",
-            json!({ "index": index, "action": step.action.kind(), "title": title, "outcome": outcome }),
-        );
-        if !matches!(step.state, StepState::Planned) || failure.is_some() || matches!(outcome, StepOutcome::Done { .. })
-        {
-            sink.emit(Event::StepFinished { index, title, outcome: outcome.clone() });
-        }
+        finish(journal, sink, index, step, outcome.clone());
         outcomes.push(outcome);
+        index += 1;
+    }
+    // A registration made but not yet compared with other runs' (no validation followed it, or
+    // a later step failed): settled now, so the organisation ends with one.
+    if progress.unsettled.is_some() {
+        let mut ctx = StepContext { services, facts, index: plan.steps.len(), journal, sink: &mut *sink };
+        if let Err(e) = settle(&mut ctx, &mut progress).await {
+            failure.get_or_insert(e);
+        }
     }
 
     // In the plan's order, whether attached before or by this run.
@@ -113,6 +147,23 @@ pub async fn apply(
         cloud: session.outcome(),
         notes: std::mem::take(&mut sink.notes),
     }
+}
+
+/// Journals a step's outcome and tells the front end.
+fn finish(journal: &Journal, sink: &mut dyn EventSink, index: usize, step: &Step, outcome: StepOutcome) {
+    let title = step.action.title();
+    let _ = journal
+        .record("step", json!({ "index": index, "action": step.action.kind(), "title": title, "outcome": outcome }));
+    sink.emit(Event::StepFinished { index, title, outcome });
+}
+
+/// Settles this run's registration with other runs' (see `register::settle`), if one is pending.
+pub(super) async fn settle(ctx: &mut StepContext<'_>, progress: &mut Progress) -> Result<(), Error> {
+    let Some(unsettled) = progress.unsettled.take() else { return Ok(()) };
+    if let Some((kept, _)) = super::register::settle(ctx, &unsettled).await? {
+        progress.external_key_id = Some(kept);
+    }
+    Ok(())
 }
 
 /// Passes events on, keeping the notices for the report.
@@ -140,44 +191,18 @@ async fn run_step(
         Action::Cloud(step) => session.apply(&**step, ctx).await,
         Action::RegisterKey { target, display_name, .. } => {
             let config = session.registration(target)?;
-            let (id, detail) = super::register::register(ctx, config, display_name).await?;
-            progress.external_key_id = Some(id);
+            let (unsettled, detail) = super::register::create(ctx.services, ctx.journal, config, display_name).await?;
+            progress.external_key_id = Some(unsettled.created.id.clone());
+            progress.unsettled = Some(unsettled);
             Ok(detail)
         }
-        Action::RemoveDuplicateRegistrations { keep, ids } => super::register::remove_duplicates(ctx, keep, ids).await,
-        Action::Validate { propagation } => {
-            let id = progress
-                .external_key_id
-                .clone()
-                .ok_or_else(|| Error::remote("no registered key to validate: registration did not happen"))?;
-            let services = ctx.services;
-            let platform = &services.platform;
-            let provider = services.cloud.provider();
-            let attempt = || async {
-                let v = platform.validate_external_key(&id).await.map_err(Error::from)?;
-                Ok(ValidationResult { success: v.status == ValidationStatus::Success, error: v.error })
-            };
-            let still_propagating = |error: &str| is_propagating(provider, error);
-            let report = Report { index: ctx.index, journal: &mut *ctx.journal, sink: &mut *ctx.sink };
-            let waited = propagation::validate_with_wait(
-                attempt,
-                still_propagating,
-                propagation.as_ref(),
-                Backoff::PROPAGATION,
-                &services.cancel,
-                report,
-            )
-            .await?;
-            let v = waited.result.clone();
-            let _ = ctx.journal.record(
-                "validated",
-                json!({ "external_key_id": id, "success": v.success, "error": v.error, "attempts": waited.attempts }),
-            );
-            progress.validation = Some(v.clone());
-            let refusal = v.error.as_deref().filter(|_| !v.success).unwrap_or_default();
-            propagation::outcome(&id, &waited, propagation.as_ref(), is_propagating(provider, refusal))
+        Action::RemoveDuplicateRegistrations { keep, ids } => {
+            settle(ctx, progress).await?;
+            super::register::remove_duplicates(ctx, keep, ids).await
         }
+        Action::Validate { propagation } => super::validate_step::validate(ctx, propagation.as_ref(), progress).await,
         Action::Attach { workspace_id, workspace_name, .. } => {
+            settle(ctx, progress).await?;
             let id = progress
                 .external_key_id
                 .clone()

@@ -34,6 +34,15 @@ pub trait CloudRuntime: Send + Sync {
     /// Doctor's look at `key`, read-only; a failure is a reason inside the facts, never an error.
     async fn diagnose(&self, key: &dyn CloudKeyRef, sink: &mut dyn EventSink) -> Box<dyn CloudDoctorFacts>;
 
+    /// `key` as a registration names it (`Cloud::doctor_key`), when that differs from how it was
+    /// given, so doctor can find and validate the key's registration while `diagnose` is still
+    /// reading the key. `None`: the key as given (by default, with no call). A cloud whose names
+    /// need resolving (an AWS alias) makes the one call it takes; if that fails, `diagnose` says
+    /// why and the registration is found after it.
+    async fn registered_name(&self, _key: &dyn CloudKeyRef) -> Option<Box<dyn CloudKeyRef>> {
+        None
+    }
+
     /// Who is signed in and what that identity can reach, for the wizard's Welcome screen.
     async fn overview(&self) -> CloudState;
 
@@ -46,7 +55,8 @@ pub struct StepContext<'a> {
     pub services: &'a Services,
     pub facts: &'a SetupFacts,
     pub index: usize,
-    pub journal: &'a mut Journal,
+    /// Shared: steps that run together record into the same journal.
+    pub journal: &'a Journal,
     pub sink: &'a mut dyn EventSink,
 }
 
@@ -55,6 +65,17 @@ pub struct StepContext<'a> {
 pub trait CloudSession: Send {
     /// Runs one of the cloud's steps; `Ok` is the report's sentence.
     async fn apply(&mut self, step: &dyn CloudStep, ctx: &mut StepContext<'_>) -> Result<String>;
+
+    /// Runs neighbouring steps that each [`CloudStep::runs_alongside`], one result per step in
+    /// order. By default one after another; a cloud whose steps can be in flight together
+    /// overrides it.
+    async fn apply_together(&mut self, steps: &[&dyn CloudStep], ctx: &mut StepContext<'_>) -> Vec<Result<String>> {
+        let mut results = Vec::with_capacity(steps.len());
+        for step in steps {
+            results.push(self.apply(*step, ctx).await);
+        }
+        results
+    }
 
     /// The configuration to register for `target` (a key this run created is known only now).
     fn registration(&self, target: &KeyTarget) -> Result<ProviderConfig>;

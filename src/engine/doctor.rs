@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use cmek_core::doctor::{CloudDiagnosis, CloudKeyRef, DoctorFacts, Target, Validation, ValidationFacts};
-use cmek_core::model::{OrgUuid, WorkspaceRef};
+use cmek_core::model::{OrgUuid, ProviderKind, WorkspaceRef};
 use cmek_core::plan::RegisteredKey;
 use cmek_core::run::events::EventSink;
 
@@ -163,6 +163,80 @@ pub async fn platform_phase(
         cloud: CloudDiagnosis::None(no_cloud),
     };
     Ok(PlatformPhase { facts, cloud, validate: req.validate })
+}
+
+/// Doctor's facts in as few round trips as the selectors allow. A key named by its registration:
+/// the platform, then the cloud key and the validation together. A key named by cloud
+/// coordinates: the platform and the cloud key together from the start, and the validation as soon
+/// as the key's registration is known (`CloudRuntime::registered_name`). `connect`: the runtime
+/// of a cloud, or why it could not be set up.
+pub async fn gather(
+    client: std::result::Result<&Client, String>,
+    req: &DoctorRequest,
+    connect: &(dyn Fn(ProviderKind) -> std::result::Result<Arc<dyn CloudRuntime>, String> + Sync),
+    sink: &mut dyn EventSink,
+) -> Result<DoctorFacts> {
+    let Some(key) = &req.cloud else {
+        let phase = platform_phase(client.clone(), req).await?;
+        let connection = phase.cloud.as_ref().map(|key| connect(key.provider()));
+        return Ok(finish(phase, client.ok(), connection, sink).await);
+    };
+    let runtime = connect(key.provider());
+    let Ok(cloud) = runtime.clone() else {
+        let phase = platform_phase(client.clone(), req).await?;
+        return Ok(finish(phase, client.ok(), Some(runtime), sink).await);
+    };
+    let platform = async {
+        let (phase, named) = tokio::join!(platform_phase(client.clone(), req), cloud.registered_name(&**key));
+        let phase = phase?;
+        // The registration to validate: the one the selectors chose, else the one naming this key.
+        let early = phase.facts.registered.clone().or_else(|| {
+            let named = named.unwrap_or_else(|| key.clone());
+            registration_named(&phase.facts.all_registered, &*named)
+        });
+        let validation = match (&early, phase.facts.org.is_ok()) {
+            (Some(r), true) => Some(run_validation(client.clone().ok(), Some(r), phase.validate).await),
+            _ => None,
+        };
+        Ok::<_, Error>((phase, early, validation))
+    };
+    let (platform, diagnosed) = tokio::join!(platform, cloud.diagnose(&**key, sink));
+    let (phase, early, validation) = platform?;
+    let PlatformPhase { mut facts, validate, .. } = phase;
+    facts.cloud = CloudDiagnosis::Inspected(diagnosed);
+    if let CloudDiagnosis::Inspected(c) = &facts.cloud
+        && let Some(resolved) = c.resolved_key()
+    {
+        facts.target.key = Some(resolved);
+    }
+    if facts.org.is_err() {
+        return Ok(facts);
+    }
+    if facts.registered.is_none() {
+        facts.registered = registered_for(&facts);
+        if let Some(r) = &facts.registered {
+            facts.target.external_key_id = Some(r.id.clone());
+        }
+    }
+    facts.validation = match (validation, &early) {
+        // Validated while the key was read: the same registration.
+        (Some(v), Some(e)) if facts.registered.as_ref().is_some_and(|r| r.id == e.id) => v,
+        _ => run_validation(client.ok(), facts.registered.as_ref(), validate).await,
+    };
+    Ok(facts)
+}
+
+/// The registration whose key is `key` (as `Cloud::doctor_key` names it).
+fn registration_named(all: &[RegisteredKey], key: &dyn CloudKeyRef) -> Option<RegisteredKey> {
+    all.iter()
+        .find(|r| {
+            r.config
+                .kind()
+                .and_then(cmek_core::clouds::get)
+                .and_then(|c| c.doctor_key(r).ok())
+                .is_some_and(|named| *named == *key)
+        })
+        .cloned()
 }
 
 /// Phase 2: the validation and the cloud key, concurrently when the configuration is known.

@@ -52,6 +52,8 @@ pub(super) async fn find_workspace(
     all: &[Workspace],
 ) -> Result<Workspace> {
     match r {
+        // Listed already (archived ones too): no round trip of its own.
+        WorkspaceRef::Id(id) if let Some(w) = all.iter().find(|w| w.id == id.as_str()) => Ok(w.clone()),
         WorkspaceRef::Id(id) => client.get_workspace(id.as_str()).await.map_err(|e| {
             if e.is_not_found() {
                 Error::usage(format!("workspace {id} was not found in this organisation"))

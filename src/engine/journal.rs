@@ -6,6 +6,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use chrono::Utc;
 use serde_json::{Value, json};
@@ -18,10 +19,11 @@ pub struct JournalError {
     pub source: std::io::Error,
 }
 
+/// Shared by steps that run together: each record is still one whole write (the lock orders them).
 #[derive(Debug)]
 pub struct Journal {
     dir: PathBuf,
-    file: File,
+    file: Mutex<File>,
 }
 
 impl Journal {
@@ -47,7 +49,7 @@ impl Journal {
             .append(true)
             .open(&path)
             .map_err(|source| JournalError { path: path.clone(), source })?;
-        Ok(Self { dir, file })
+        Ok(Self { dir, file: Mutex::new(file) })
     }
 
     pub fn dir(&self) -> &Path {
@@ -56,18 +58,16 @@ impl Journal {
 
     /// Appends one event as one whole line: a single write, then flushed to disk, so a reader (or
     /// the next run, after a crash) never sees half a record. `details` must not hold secrets.
-    pub fn record(&mut self, event: &str, details: Value) -> Result<(), JournalError> {
+    pub fn record(&self, event: &str, details: Value) -> Result<(), JournalError> {
         let mut line = json!({ "at": Utc::now().to_rfc3339(), "event": event, "details": details }).to_string();
         line.push('\n');
         let path = self.dir.join("journal.jsonl");
-        self.file
-            .write_all(line.as_bytes())
-            .and_then(|_| self.file.sync_data())
-            .map_err(|source| JournalError { path, source })
+        let mut file = self.file.lock().unwrap_or_else(PoisonError::into_inner);
+        file.write_all(line.as_bytes()).and_then(|_| file.sync_data()).map_err(|source| JournalError { path, source })
     }
 
     /// Saves a policy about to be replaced and records where; returns the backup's path.
-    pub fn backup_policy(&mut self, key_id: &str, policy: &str) -> Result<PathBuf, JournalError> {
+    pub fn backup_policy(&self, key_id: &str, policy: &str) -> Result<PathBuf, JournalError> {
         let safe: String =
             key_id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
         let path = self.dir.join(format!("policy-backup-{safe}.json"));
@@ -80,7 +80,7 @@ impl Journal {
 impl Journal {
     /// Saves settings about to be replaced (e.g. a vault's network settings) as pretty JSON in
     /// `<kind>-backup-<id>.json` and records where; returns the path.
-    pub fn backup_json(&mut self, kind: &str, id: &str, value: &Value) -> Result<PathBuf, JournalError> {
+    pub fn backup_json(&self, kind: &str, id: &str, value: &Value) -> Result<PathBuf, JournalError> {
         let safe: String = id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
         let path = self.dir.join(format!("{kind}-backup-{safe}.json"));
         let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
@@ -97,7 +97,7 @@ mod tests {
     #[test]
     fn records_lines_and_backups() {
         let tmp = tempfile::tempdir().unwrap();
-        let mut j = Journal::create(tmp.path(), "setup").unwrap();
+        let j = Journal::create(tmp.path(), "setup").unwrap();
         j.record("step", json!({"n": 1})).unwrap();
         let backup =
             j.backup_policy("arn:aws:kms:us-east-2:111122223333:key/abc", "{\"Version\":\"2012-10-17\"}").unwrap();

@@ -2,7 +2,8 @@
 //! do, applies it, and keeps the journal. The only layer that sequences I/O; it decides nothing
 //! itself (that is `plan`) and prints nothing (that is the front ends, through events).
 //!
-//! Shared: the run loop (`apply`), the platform's facts (`facts`), register / validate / attach,
+//! Shared: the run loop (`apply`, with the steps that run `together`), the platform's facts
+//! (`facts`), register / validate (`validate_step`) / attach,
 //! the journal, the propagation waiter and doctor's phases. Each cloud's own I/O is in its
 //! folder (`aws`, `azure`), reached through `cloud`.
 
@@ -22,6 +23,8 @@ mod register;
 pub mod resume;
 pub mod run_lock;
 pub mod status;
+mod together;
+mod validate_step;
 pub mod validation_history;
 pub mod wizard_api;
 

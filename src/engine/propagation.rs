@@ -53,7 +53,7 @@ pub struct Waited {
 /// Where the waiter reports: the step's index, the journal and the front end.
 pub struct Report<'a> {
     pub index: usize,
-    pub journal: &'a mut Journal,
+    pub journal: &'a Journal,
     pub sink: &'a mut dyn EventSink,
 }
 
@@ -263,11 +263,11 @@ mod tests {
         cancel: &Cancel,
     ) -> (Waited, u32, Vec<Event>, Vec<serde_json::Value>) {
         let tmp = tempfile::tempdir().unwrap();
-        let mut journal = Journal::create(tmp.path(), "test").unwrap();
+        let journal = Journal::create(tmp.path(), "test").unwrap();
         let events = Arc::new(Mutex::new(Vec::new()));
         let mut sink = Events(events.clone());
         let (attempt, calls) = scripted(answers);
-        let report = Report { index: 3, journal: &mut journal, sink: &mut sink };
+        let report = Report { index: 3, journal: &journal, sink: &mut sink };
         let propagation = budget.map(rbac);
         let waited = validate_with_wait(attempt, is_rbac, propagation.as_ref(), FAST, cancel, report).await.unwrap();
         let lines = std::fs::read_to_string(journal.dir().join("journal.jsonl")).unwrap();
@@ -340,11 +340,11 @@ mod tests {
         });
         let slow = Backoff { first: Duration::from_secs(10), cap: Duration::from_secs(10) };
         let tmp = tempfile::tempdir().unwrap();
-        let mut journal = Journal::create(tmp.path(), "test").unwrap();
+        let journal = Journal::create(tmp.path(), "test").unwrap();
         let mut sink = Events(Arc::new(Mutex::new(Vec::new())));
         let (attempt, _) = scripted(vec![refused()]);
         let started = Instant::now();
-        let report = Report { index: 0, journal: &mut journal, sink: &mut sink };
+        let report = Report { index: 0, journal: &journal, sink: &mut sink };
         let p = rbac(Duration::from_secs(600));
         let waited = validate_with_wait(attempt, is_rbac, Some(&p), slow, &cancel, report).await.unwrap();
         assert!(waited.cancelled && !waited.result.success);

@@ -89,7 +89,7 @@ mod tests {
     const ORG: &str = "6f0c8a3e-1b2d-4e5f-8a9b-0c1d2e3f4a5b";
 
     fn run(root: &Path, mode: &str, org: &str, events: &[(&str, Value)], finished: bool) -> PathBuf {
-        let mut j = Journal::create(root, "setup").unwrap();
+        let j = Journal::create(root, "setup").unwrap();
         j.record("run_started", json!({ "organization": org, "mode": mode })).unwrap();
         for (e, d) in events {
             j.record(e, d.clone()).unwrap();

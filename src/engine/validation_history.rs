@@ -71,7 +71,7 @@ pub fn record(
     organization: Option<&str>,
     fresh: &BTreeMap<String, Fresh>,
 ) -> Result<PathBuf, JournalError> {
-    let mut journal = Journal::create(root, "status")?;
+    let journal = Journal::create(root, "status")?;
     journal.record(
         "run_started",
         json!({ "command": "status", "version": env!("CARGO_PKG_VERSION"), "mode": "validate", "organization": organization }),
@@ -101,7 +101,7 @@ mod tests {
     #[test]
     fn the_newest_record_of_each_key_wins_whichever_command_wrote_it() {
         let tmp = tempfile::tempdir().unwrap();
-        let mut setup = Journal::create(tmp.path(), "setup").unwrap();
+        let setup = Journal::create(tmp.path(), "setup").unwrap();
         setup.record("run_started", json!({ "command": "setup", "organization": "o" })).unwrap();
         setup
             .record("validated", json!({ "external_key_id": "ekey_a", "success": false, "error": "AccessDenied" }))
@@ -121,7 +121,7 @@ mod tests {
         record(tmp.path(), Some("o"), &fresh).unwrap();
         // A line a crash cut short, and a directory with no journal, are passed over.
         std::fs::create_dir(tmp.path().join("junk")).unwrap();
-        let mut cut = Journal::create(tmp.path(), "setup").unwrap();
+        let cut = Journal::create(tmp.path(), "setup").unwrap();
         std::fs::write(cut.dir().join("journal.jsonl"), "{\"at\":\"2026").unwrap();
         let _ = cut.record("x", json!({}));
 

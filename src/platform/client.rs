@@ -105,7 +105,8 @@ impl Client {
         }
         let mut default_headers = HeaderMap::new();
         default_headers.insert(header::ACCEPT, header::HeaderValue::from_static("application/json"));
-        let mut builder = reqwest::Client::builder()
+        let mut builder = crate::tls::client_builder(None)
+            .map_err(|message| PlatformError::InvalidInput { message })?
             .default_headers(default_headers)
             .user_agent(USER_AGENT)
             .timeout(cfg.timeout)

@@ -167,9 +167,9 @@ async fn all_workspaces_follows_last_id_while_has_more() {
             json!({"data": data, "first_id": ids.first(), "last_id": ids.last(), "has_more": has_more})
         };
         match request.query.as_deref() {
-            Some("limit=100&include_archived=true") => Reply::json(200, page(&["w1", "w2"], true)),
-            Some("limit=100&after_id=w2&include_archived=true") => Reply::json(200, page(&["w3"], true)),
-            Some("limit=100&after_id=w3&include_archived=true") => Reply::json(200, page(&["w4"], false)),
+            Some("limit=1000&include_archived=true") => Reply::json(200, page(&["w1", "w2"], true)),
+            Some("limit=1000&after_id=w2&include_archived=true") => Reply::json(200, page(&["w3"], true)),
+            Some("limit=1000&after_id=w3&include_archived=true") => Reply::json(200, page(&["w4"], false)),
             other => Reply::error(400, "invalid_request_error", &format!("unexpected query {other:?}")),
         }
     })
@@ -178,6 +178,27 @@ async fn all_workspaces_follows_last_id_while_has_more() {
     let ids: Vec<&str> = workspaces.iter().map(|w| w.id.as_str()).collect();
     assert_eq!(ids, ["w1", "w2", "w3", "w4"]);
     assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn a_lookup_reads_active_workspaces_only_until_the_page_that_holds_its_answer() {
+    let server = TestServer::start(|request, _| {
+        let page = |ids: &[&str]| {
+            let data: Vec<_> = ids.iter().map(|id| workspace_json(id, id)).collect();
+            json!({"data": data, "first_id": ids.first(), "last_id": ids.last(), "has_more": true})
+        };
+        match request.query.as_deref() {
+            Some("limit=1000&include_archived=false") => Reply::json(200, page(&["w1", "w2"])),
+            Some("limit=1000&after_id=w2&include_archived=false") => Reply::json(200, page(&["w3", "prod"])),
+            other => Reply::error(400, "invalid_request_error", &format!("unexpected query {other:?}")),
+        }
+    })
+    .await;
+    let body = CreateWorkspace { name: "prod".into(), ..Default::default() };
+    let found = server.client().find_workspace(&body).await.unwrap();
+    assert_eq!(found.map(|w| w.id).as_deref(), Some("prod"));
+    // The second page held it: the third (has_more was still true) is never asked for.
+    assert_eq!(server.requests().len(), 2);
 }
 
 #[tokio::test]
@@ -251,7 +272,7 @@ async fn a_create_that_took_effect_returns_the_existing_workspace() {
     assert_eq!(created.id, "wrkspc_b");
     assert_eq!(
         server.lines(),
-        ["POST /v1/organizations/workspaces", "GET /v1/organizations/workspaces?limit=100&include_archived=false"]
+        ["POST /v1/organizations/workspaces", "GET /v1/organizations/workspaces?limit=1000&include_archived=false"]
     );
 }
 

@@ -16,8 +16,9 @@ use super::types::{CreateWorkspace, IdPage, UpdateWorkspace, Workspace};
 const COLLECTION: &str = "/v1/organizations/workspaces";
 /// The API's largest page size for workspaces.
 pub const WORKSPACES_LIMIT_MAX: u32 = 1000;
-/// The page size used when following all pages (organisations have at most 100 by default).
-const ALL_PAGE_SIZE: u32 = 100;
+/// The page size used when following pages: the largest, so an organisation's workspaces
+/// (at most 100 by default), archived ones included, come in one round trip.
+const ALL_PAGE_SIZE: u32 = WORKSPACES_LIMIT_MAX;
 
 /// Query of `GET /v1/organizations/workspaces`; `None` leaves a parameter to the server's default.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -68,7 +69,7 @@ impl Client {
 
     /// Every workspace (archived ones too if asked), following `last_id` while `has_more`.
     pub async fn all_workspaces(&self, include_archived: bool) -> Result<Vec<Workspace>, PlatformError> {
-        Ok(self.every_workspace(include_archived, ALL_PAGE_SIZE).await?.items)
+        Ok(self.workspaces_paged(include_archived, ALL_PAGE_SIZE, |_| false).await?.items)
     }
 
     /// As `all_workspaces`, in pages of `page_size` (1..=1000), saying how many pages it took.
@@ -76,6 +77,25 @@ impl Client {
         &self,
         include_archived: bool,
         page_size: u32,
+    ) -> Result<Listed<Workspace>, PlatformError> {
+        self.workspaces_paged(include_archived, page_size, |_| false).await
+    }
+
+    /// Workspaces page by page (archived ones too if asked) until a page holds one that `found`
+    /// accepts, or there are no more pages: as few pages as the answer needs.
+    pub async fn workspaces_until(
+        &self,
+        include_archived: bool,
+        found: impl Fn(&Workspace) -> bool,
+    ) -> Result<Vec<Workspace>, PlatformError> {
+        Ok(self.workspaces_paged(include_archived, ALL_PAGE_SIZE, found).await?.items)
+    }
+
+    async fn workspaces_paged(
+        &self,
+        include_archived: bool,
+        page_size: u32,
+        found: impl Fn(&Workspace) -> bool,
     ) -> Result<Listed<Workspace>, PlatformError> {
         let mut workspaces = Vec::new();
         let mut pages = 0;
@@ -89,8 +109,9 @@ impl Client {
             let page = self.list_workspaces(&query).await?;
             pages += 1;
             let next = next_after_id(&page).map(str::to_owned);
+            let done = page.data.iter().any(&found);
             workspaces.extend(page.data);
-            let Some(next) = next else { return Ok(Listed { items: workspaces, pages }) };
+            let Some(next) = next.filter(|_| !done) else { return Ok(Listed { items: workspaces, pages }) };
             guard.accept(&next).map_err(|message| PlatformError::Decode {
                 method: "GET",
                 path: COLLECTION.to_owned(),
@@ -104,7 +125,7 @@ impl Client {
 
     /// The live workspace that `body` would create (exactly the same name), if any.
     pub async fn find_workspace(&self, body: &CreateWorkspace) -> Result<Option<Workspace>, PlatformError> {
-        let workspaces = self.all_workspaces(false).await?;
+        let workspaces = self.workspaces_until(false, |w| is_same_workspace(body, w)).await?;
         Ok(workspaces.into_iter().find(|workspace| is_same_workspace(body, workspace)))
     }
 

@@ -205,7 +205,7 @@ async fn execute(
                 }
             };
             let resumed = resume::last_unfinished(&c.journal_root, &facts.org.uuid.to_string());
-            let mut j = match Journal::create(&c.journal_root, "setup") {
+            let j = match Journal::create(&c.journal_root, "setup") {
                 Ok(j) => j,
                 Err(e) => {
                     send(Msg::Applied(t, RunReport::not_started(&facts, &plan, Error::remote(e.to_string()))));
@@ -227,7 +227,7 @@ async fn execute(
             if let Some(r) = &resumed {
                 sink.emit(Event::Notice { text: r.describe() });
             }
-            let mut report = engine::apply(&services, &facts, &plan, &mut j, &mut sink).await;
+            let mut report = engine::apply(&services, &facts, &plan, &j, &mut sink).await;
             if let Some(r) = &resumed {
                 report.notes.insert(0, r.describe());
             }

@@ -21,7 +21,10 @@ fn reach_only(sandbox: &Foreground) -> BTreeMap<String, String> {
         .exports
         .iter()
         .filter(|(k, _)| {
-            k.starts_with("AWS_") || k.as_str() == "ANTHROPIC_BASE_URL" || k.as_str() == "CMEK_GCP_KMS_ENDPOINT"
+            k.starts_with("AWS_")
+                || ["ANTHROPIC_BASE_URL", "CMEK_GCP_KMS_ENDPOINT"].contains(&k.as_str())
+                // The proxy that answers for the real AWS names, and the CA its certificates chain to.
+                || ["HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "SSL_CERT_FILE"].contains(&k.as_str())
         })
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect()

@@ -43,6 +43,7 @@ mod policy_cli;
 mod policy_corpus;
 mod policy_differential;
 mod policy_parliament;
+mod round_trips;
 mod safety_support;
 mod sandbox_aws_exports;
 mod sandbox_azure_client_secret;

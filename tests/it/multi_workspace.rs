@@ -229,9 +229,9 @@ fn a_key_per_workspace_refuses_a_named_key_and_needs_workspaces() {
 }
 
 #[test]
-fn the_wizard_says_to_use_the_non_interactive_setup_for_several_workspaces() {
+fn the_wizard_says_to_use_the_non_interactive_setup_for_a_key_per_workspace() {
     let home = Home::new();
-    let run = home.cmek(&["setup", "--workspace", "production", "--workspace", "staging"]);
+    let run = home.cmek(&["setup", "--workspace", "production", "--workspace", "staging", "--key-per-workspace"]);
     assert_eq!(run.code, 2, "{run:?}");
-    assert!(run.stderr.contains("one workspace at a time") && run.stderr.contains("--non-interactive"), "{run:?}");
+    assert!(run.stderr.contains("one key at a time") && run.stderr.contains("--non-interactive"), "{run:?}");
 }

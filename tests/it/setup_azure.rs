@@ -504,8 +504,8 @@ mod engine_level {
         let facts = engine::gather(&services, &answers, &mut Discard).await.unwrap();
         let plan = plan::build(&answers, &facts).unwrap();
         let tmp = tempfile::tempdir().unwrap();
-        let mut journal = Journal::create(tmp.path(), "setup").unwrap();
-        let report = engine::apply(&services, &facts, &plan, &mut journal, &mut Discard).await;
+        let journal = Journal::create(tmp.path(), "setup").unwrap();
+        let report = engine::apply(&services, &facts, &plan, &journal, &mut Discard).await;
         let StepOutcome::Done { detail } = network_outcome(&plan, &report) else { panic!("{:?}", report.outcomes) };
         assert!(detail.contains(RANGE), "{detail}");
         let backup = std::fs::read_to_string(journal.dir().join(format!("vault-network-backup-{VAULT_NAME}.json")))
@@ -530,8 +530,8 @@ mod engine_level {
             s.vault_mut(VAULT_NAME).unwrap().network_acls.ip_rules.push("198.51.100.0/24".into());
         });
         let tmp = tempfile::tempdir().unwrap();
-        let mut journal = Journal::create(tmp.path(), "setup").unwrap();
-        let report = engine::apply(&services, &facts, &plan, &mut journal, &mut Discard).await;
+        let journal = Journal::create(tmp.path(), "setup").unwrap();
+        let report = engine::apply(&services, &facts, &plan, &journal, &mut Discard).await;
         let StepOutcome::Failed { error } = network_outcome(&plan, &report) else { panic!("{:?}", report.outcomes) };
         assert!(error.contains("changed since they were inspected") && error.contains("198.51.100.0/24"), "{error}");
         let rules = sb.azure.state().vault(VAULT_NAME).unwrap().network_acls.ip_rules.clone();

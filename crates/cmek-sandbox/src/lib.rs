@@ -37,6 +37,7 @@ pub mod sandbox_ca;
 pub mod scenarios;
 pub mod secret;
 mod serve;
+pub mod traffic;
 mod world;
 
 pub use platform::{CiExports, FederationSandboxEndpoints, IdentityClaims, UserOauthEndpoints};

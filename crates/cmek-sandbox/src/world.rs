@@ -23,6 +23,7 @@ use super::platform::{
 use super::proxy::{self, ProxyConfig, RunningProxy, Upstreams};
 use super::sandbox_ca::SandboxCa;
 use super::scenarios::Scenario;
+use super::traffic::{Latency, Traffic};
 use cmek_core::identities;
 
 const WHAT: &str = "sandbox";
@@ -46,6 +47,8 @@ pub struct SandboxOptions {
     /// How long a new Azure role assignment takes to count; `None` keeps what the scenario or
     /// the state file says (5 s in a fresh sandbox, as Azure takes minutes), zero counts at once.
     pub azure_rbac_delay: Option<std::time::Duration>,
+    /// Added before every answer, per service (none by default); the requests are counted either way.
+    pub latency: Latency,
 }
 
 impl SandboxOptions {
@@ -60,6 +63,7 @@ impl SandboxOptions {
             gcp_port: 0,
             proxy_port: 0,
             azure_rbac_delay: None,
+            latency: Latency::default(),
         }
     }
 }
@@ -154,6 +158,7 @@ pub struct Sandbox {
     pub proxy: RunningProxy,
     admin_key: SecretString,
     saver: Arc<Saver>,
+    traffic: Traffic,
 }
 
 /// Writes the state file from the emulators' states; shared with the after-change hook.
@@ -215,12 +220,14 @@ impl Sandbox {
         let after_change = AfterChange::default();
         // One CA for every TLS listener, so clients trust one certificate.
         let ca = SandboxCa::new().map_err(|message| SandboxError::Config { what: WHAT, message })?;
+        let traffic = Traffic::new(opts.latency.clone());
         let aws = aws::start(AwsEmulatorConfig {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, opts.aws_port)),
             state: aws_state,
             rcps: Vec::new(),
             faults: scenario.faults,
             after_change: after_change.clone(),
+            traffic: traffic.clone(),
         })
         .await?;
         let azure = azure_emulator::start(AzureEmulatorConfig {
@@ -229,6 +236,7 @@ impl Sandbox {
             faults: scenario.faults,
             after_change: after_change.clone(),
             ca: Some(ca.clone()),
+            traffic: traffic.clone(),
         })
         .await?;
         let gcp = gcp_emulator::start(GcpEmulatorConfig {
@@ -236,6 +244,7 @@ impl Sandbox {
             state: gcp_state,
             faults: scenario.faults,
             after_change: after_change.clone(),
+            traffic: traffic.clone(),
         })
         .await?;
         let platform = platform::start(PlatformSandboxConfig {
@@ -258,6 +267,7 @@ impl Sandbox {
             initial: platform_state,
             faults: scenario.faults,
             after_change: after_change.clone(),
+            traffic: traffic.clone(),
         })
         .await?;
 
@@ -283,8 +293,18 @@ impl Sandbox {
             gcp: Box::new(gcp.state_source()),
             last_saved: Mutex::new(None),
         });
-        let sandbox =
-            Sandbox { scenario, restored: !fresh, platform, aws, azure, gcp, proxy, admin_key, saver: saver.clone() };
+        let sandbox = Sandbox {
+            scenario,
+            restored: !fresh,
+            platform,
+            aws,
+            azure,
+            gcp,
+            proxy,
+            admin_key,
+            saver: saver.clone(),
+            traffic,
+        };
         if fresh {
             (sandbox.scenario.arrange)(&sandbox).map_err(|message| SandboxError::Config { what: WHAT, message })?;
         }
@@ -353,6 +373,12 @@ impl Sandbox {
             identity_endpoint,
             identity_header: SecretString::from(identity_header),
         }
+    }
+
+    /// The requests every emulator answered, and the latency they add (`GET /_sandbox/stats` on
+    /// the platform's listener serves the same).
+    pub fn traffic(&self) -> &Traffic {
+        &self.traffic
     }
 
     /// Writes the state file, if there is one (write to a temporary file, then rename).

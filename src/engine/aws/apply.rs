@@ -17,6 +17,7 @@ use serde_json::json;
 
 use super::AwsRuntime;
 use crate::engine::cloud::{CloudSession, StepContext, foreign_step};
+use crate::engine::journal::Journal;
 use crate::error::{Error, Result};
 use crate::providers::aws::{AwsErrorKind, AwsProvider, NewAwsKey};
 
@@ -96,18 +97,7 @@ impl CloudSession for AwsSession<'_> {
                         .context(format!("the key {target} exists, but {alias} could not be pointed at it"))),
                 }
             }
-            AwsStep::EnableRotation { key } => {
-                let target = self.working_key(key)?;
-                let aws = self.aws.client(&target.region).await?;
-                // Rotation is hygiene, not a requirement: a refusal is reported, not fatal (the
-                // next run plans it again while it is off).
-                let result = match aws.enable_key_rotation(&target.to_string()).await {
-                    Ok(()) => format!("automatic rotation on for {target}"),
-                    Err(e) => format!("automatic rotation NOT turned on for {target} ({e})"),
-                };
-                let _ = ctx.journal.record("rotation", json!({ "arn": target.to_string(), "result": result }));
-                Ok(result)
-            }
+            AwsStep::EnableRotation { key } => rotate(self.aws, self.working_key(key)?, ctx.journal).await,
             AwsStep::UpdateKeyPolicy { key, before, after, .. } => {
                 let arn = key.to_string();
                 let aws = self.aws.client(&key.region).await?;
@@ -124,6 +114,40 @@ impl CloudSession for AwsSession<'_> {
             }
             AwsStep::RetireDuplicates { alias, keys } => self.retire(alias, keys, ctx).await,
         }
+    }
+
+    /// Rotation needs only the key's ARN, so it is in flight beside the alias; the alias runs as
+    /// alone (it may adopt another run's key, which rotation then does not touch: the next run
+    /// plans rotation again while it is off).
+    async fn apply_together(&mut self, steps: &[&dyn CloudStep], ctx: &mut StepContext<'_>) -> Vec<Result<String>> {
+        let rotations: Vec<Result<KmsKeyArn>> = steps
+            .iter()
+            .filter_map(|s| match s.downcast_ref::<AwsStep>() {
+                Some(AwsStep::EnableRotation { key }) => Some(self.working_key(key)),
+                _ => None,
+            })
+            .collect();
+        let (aws, journal) = (self.aws, ctx.journal);
+        let rotated = futures::future::join_all(rotations.into_iter().map(|target| async move {
+            match target {
+                Ok(target) => rotate(aws, target, journal).await,
+                Err(e) => Err(e),
+            }
+        }));
+        let others = async {
+            let mut results = Vec::new();
+            for step in steps.iter().filter(|s| !is_rotation(**s)) {
+                results.push(self.apply(*step, ctx).await);
+            }
+            results
+        };
+        let (rotated, others) = tokio::join!(rotated, others);
+        let (mut rotated, mut others) = (rotated.into_iter(), others.into_iter());
+        steps
+            .iter()
+            .map(|s| if is_rotation(*s) { rotated.next() } else { others.next() })
+            .map(|r| r.unwrap_or_else(|| Err(Error::remote("a step ran together with others gave no result"))))
+            .collect()
     }
 
     fn registration(&self, target: &KeyTarget) -> Result<ProviderConfig> {
@@ -218,6 +242,22 @@ impl AwsSession<'_> {
         ctx.sink.emit(Event::Notice { text: text.clone() });
         Ok(text)
     }
+}
+
+fn is_rotation(step: &dyn CloudStep) -> bool {
+    matches!(step.downcast_ref::<AwsStep>(), Some(AwsStep::EnableRotation { .. }))
+}
+
+/// Turns on automatic rotation. Hygiene, not a requirement: a refusal is reported, not fatal (the
+/// next run plans it again while it is off).
+async fn rotate(aws: &AwsRuntime, target: KmsKeyArn, journal: &Journal) -> Result<String> {
+    let client = aws.client(&target.region).await?;
+    let result = match client.enable_key_rotation(&target.to_string()).await {
+        Ok(()) => format!("automatic rotation on for {target}"),
+        Err(e) => format!("automatic rotation NOT turned on for {target} ({e})"),
+    };
+    let _ = journal.record("rotation", json!({ "arn": target.to_string(), "result": result }));
+    Ok(result)
 }
 
 /// Two policy texts mean the same thing (KMS may reformat what it stores).

@@ -3,6 +3,7 @@
 
 use cmek_core::doctor::aws::{AwsDoctorFacts, AwsDoctorKey, AwsKeyLookup};
 use cmek_core::doctor::{CloudDoctorFacts, CloudKeyRef};
+use cmek_core::model::aws::AwsKeyRef;
 use cmek_core::run::events::{Event, EventSink};
 
 use super::AwsRuntime;
@@ -27,6 +28,16 @@ pub(super) async fn diagnose(
         }
         Err(e) => Err(e.to_string()),
     }))
+}
+
+/// An alias resolved to its key's ARN (one DescribeKey), as a registration names the key.
+pub(super) async fn registered_name(aws: &AwsRuntime, key: &dyn CloudKeyRef) -> Option<Box<dyn CloudKeyRef>> {
+    let AwsDoctorKey { key, region } = key.downcast_ref::<AwsDoctorKey>()?;
+    if !matches!(key, AwsKeyRef::Alias(_)) {
+        return None;
+    }
+    let described = aws.client(region).await.ok()?.describe_key(&key.as_kms_key_id()).await.ok()?;
+    Some(Box::new(AwsDoctorKey { key: AwsKeyRef::Arn(described.arn.clone()), region: described.arn.region }))
 }
 
 /// An error as one line, with its first hint.

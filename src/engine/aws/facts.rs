@@ -9,6 +9,7 @@ use cmek_core::run::events::{Event, EventSink};
 
 use super::AwsRuntime;
 use crate::error::{Error, Result};
+use crate::providers::aws::AwsErrorKind;
 
 pub(super) async fn gather(
     aws: &AwsRuntime,
@@ -20,16 +21,27 @@ pub(super) async fn gather(
         .ok_or_else(|| Error::usage("AWS was asked to inspect another cloud's answers"))?;
     sink.emit(Event::Inspecting { what: format!("AWS KMS in {}", asked.region) });
     let client = aws.client(&asked.region).await?;
-    let wanted = asked.key.clone().unwrap_or_else(|| AwsKeyRef::Alias(asked.alias.clone()));
-    let (caller, key) = tokio::try_join!(client.whoami(), client.find_key(&wanted)).map_err(Error::from)?;
-    let alias_target = match (&asked.key, &key) {
-        (None, Some(k)) => Some(k.description.arn.clone()),
-        _ => None,
+    let Some(alias) = asked.key.is_none().then_some(&asked.alias) else {
+        let wanted = asked.key.clone().unwrap_or_else(|| AwsKeyRef::Alias(asked.alias.clone()));
+        let (caller, key) = tokio::try_join!(client.whoami(), client.find_key(&wanted)).map_err(Error::from)?;
+        return Ok(Box::new(AwsFacts { caller, key, alias_target: None, orphans: Vec::new() }));
     };
-    // No alias: a key a dead (or concurrent) run made for it is found by cmek's tags.
-    let orphans = match (&asked.key, &key) {
-        (None, None) => client.find_marked_keys(&asked.alias).await.map_err(Error::from)?,
-        _ => Vec::new(),
+    // The key the alias names, and the region's keys and aliases, in one round trip: with no
+    // alias, a key a dead (or concurrent) run made for it is found by cmek's tags; with one, the
+    // listing already says which aliases the key has.
+    let described = async {
+        match client.describe_key(alias.as_str()).await {
+            Ok(d) => Ok(Some(d)),
+            Err(e) if e.kind == AwsErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
     };
+    let (caller, described, listed) =
+        tokio::try_join!(client.whoami(), described, client.region_keys()).map_err(Error::from)?;
+    let (key, orphans) = match described {
+        Some(d) => (Some(client.inspect_listed(d, &listed).await.map_err(Error::from)?), Vec::new()),
+        None => (None, client.marked_among(&listed, alias).await.map_err(Error::from)?),
+    };
+    let alias_target = key.as_ref().map(|k| k.description.arn.clone());
     Ok(Box::new(AwsFacts { caller, key, alias_target, orphans }))
 }

@@ -66,6 +66,10 @@ impl CloudRuntime for AwsRuntime {
         doctor::diagnose(self, key, sink).await
     }
 
+    async fn registered_name(&self, key: &dyn CloudKeyRef) -> Option<Box<dyn CloudKeyRef>> {
+        doctor::registered_name(self, key).await
+    }
+
     async fn overview(&self) -> CloudState {
         wizard::overview(self).await
     }

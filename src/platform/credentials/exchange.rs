@@ -84,7 +84,8 @@ impl TokenEndpoint {
             "http" if loopback => {}
             _ => return Err(AuthError::InsecureTokenEndpoint { url: redacted(&url) }),
         }
-        let mut builder = reqwest::Client::builder()
+        let mut builder = crate::tls::client_builder(None)
+            .map_err(|message| AuthError::TokenEndpointFailed { what: "token request", message })?
             .user_agent(USER_AGENT)
             .timeout(TOKEN_TIMEOUT)
             .connect_timeout(Duration::from_secs(5))

@@ -1,9 +1,12 @@
 //! `inspect_key`: DescribeKey plus the key policy, the key's aliases, its rotation status and tags.
+//! A key named by its id or ARN is read in one round trip (all five at once); one named by an
+//! alias needs DescribeKey first, as the other calls do not take aliases.
 
 use aws_sdk_kms::types::AliasListEntry;
 
 use super::connect::AwsProvider;
 use super::error::{AwsError, AwsErrorKind};
+use super::marked_keys::RegionKeys;
 use crate::retry;
 use cmek_core::model::aws::{AwsKeyDescription, AwsKeyFacts, KmsAliasName};
 
@@ -12,6 +15,45 @@ impl AwsProvider {
     pub async fn inspect_key(&self, key: &str) -> Result<AwsKeyFacts, AwsError> {
         let description = self.describe_key(key).await?;
         self.inspect_described(description).await
+    }
+
+    /// The key `key` names (id or ARN) in one round trip: DescribeKey and the rest together.
+    /// `Ok(None)` when KMS says it does not exist.
+    pub(super) async fn inspect_by_id(&self, key: &str, key_id: &str) -> Result<Option<AwsKeyFacts>, AwsError> {
+        let (description, policy, aliases, rotation_enabled, tags) = tokio::join!(
+            self.describe_key(key),
+            self.get_key_policy(key),
+            self.aliases_of(key, key_id),
+            self.rotation_enabled(key),
+            self.key_tags(key),
+        );
+        let description = match description {
+            Ok(d) => d,
+            Err(e) if e.kind == AwsErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        Ok(Some(AwsKeyFacts {
+            description,
+            policy: policy?,
+            aliases: aliases?,
+            rotation_enabled: rotation_enabled?,
+            tags: tags?.unwrap_or_default(),
+        }))
+    }
+
+    /// The rest of `inspect_key` for a key already described, its aliases read from `listed` (every
+    /// alias of its region, listed already): one call fewer.
+    pub async fn inspect_listed(
+        &self,
+        description: AwsKeyDescription,
+        listed: &RegionKeys,
+    ) -> Result<AwsKeyFacts, AwsError> {
+        let arn = description.arn.to_string();
+        let key_id = description.key_id.as_str().to_string();
+        let (policy, rotation_enabled, tags) =
+            tokio::try_join!(self.get_key_policy(&arn), self.rotation_enabled(&arn), self.key_tags(&arn))?;
+        let aliases = aliases_among(&listed.aliases, &key_id);
+        Ok(AwsKeyFacts { description, policy, aliases, rotation_enabled, tags: tags.unwrap_or_default() })
     }
 
     /// The rest of `inspect_key`, for a key already described. Later calls use the key ARN, so
@@ -32,9 +74,10 @@ impl AwsProvider {
     /// keys, which CMEK rejects on their `KeyManager` anyway; they are left out of the list.
     async fn aliases_of(&self, arn: &str, key_id: &str) -> Result<Vec<KmsAliasName>, AwsError> {
         let entries = self.alias_entries(arn, Some(key_id)).await?;
+        // Defensive: some implementations ignore the KeyId filter, so entries without a target
+        // are kept (they were asked for this key).
         let mut aliases: Vec<KmsAliasName> = entries
             .iter()
-            // Defensive: some implementations ignore the KeyId filter.
             .filter(|entry| entry.target_key_id().is_none_or(|t| t == key_id))
             .filter_map(|entry| entry.alias_name())
             .filter_map(|name| name.parse().ok())
@@ -89,4 +132,17 @@ impl AwsProvider {
             }
         }
     }
+}
+
+/// The aliases in `listed` (a whole region's) that point at `key_id`, sorted.
+fn aliases_among(listed: &[AliasListEntry], key_id: &str) -> Vec<KmsAliasName> {
+    let mut aliases: Vec<KmsAliasName> = listed
+        .iter()
+        .filter(|entry| entry.target_key_id() == Some(key_id))
+        .filter_map(|entry| entry.alias_name())
+        .filter_map(|name| name.parse().ok())
+        .collect();
+    aliases.sort();
+    aliases.dedup();
+    aliases
 }

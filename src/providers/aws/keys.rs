@@ -22,6 +22,16 @@ pub struct NewAwsKey {
 impl AwsProvider {
     /// Inspects the key `key` names; `Ok(None)` when KMS says it does not exist.
     pub async fn find_key(&self, key: &AwsKeyRef) -> Result<Option<AwsKeyFacts>, AwsError> {
+        // A key id or key ARN needs no DescribeKey first: one round trip.
+        match key {
+            AwsKeyRef::Arn(arn) => {
+                if let Some(key_id) = arn.key_id() {
+                    return self.inspect_by_id(&arn.to_string(), key_id.as_str()).await;
+                }
+            }
+            AwsKeyRef::Id(id) => return self.inspect_by_id(id.as_str(), id.as_str()).await,
+            AwsKeyRef::Alias(_) => {}
+        }
         match self.describe_key(&key.as_kms_key_id()).await {
             Ok(description) => self.inspect_described(description).await.map(Some),
             Err(e) if e.kind == AwsErrorKind::NotFound => Ok(None),

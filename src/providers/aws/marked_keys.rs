@@ -5,13 +5,20 @@
 
 use std::collections::HashSet;
 
-use aws_sdk_kms::types::KeyListEntry;
+use aws_sdk_kms::types::{AliasListEntry, KeyListEntry};
 use futures::stream::{self, StreamExt};
 
 use super::connect::AwsProvider;
 use super::error::{AwsError, AwsErrorKind};
 use crate::retry;
 use cmek_core::model::aws::{AwsKeyFacts, KeyMarker, KmsAliasName};
+
+/// A region's keys and aliases, as listed (opaque outside the provider: SDK types stay here).
+#[derive(Debug, Clone, Default)]
+pub struct RegionKeys {
+    pub(super) key_ids: Vec<String>,
+    pub(super) aliases: Vec<AliasListEntry>,
+}
 
 /// Tag reads in flight at once: well under KMS's request quotas.
 const CONCURRENT_READS: usize = 8;
@@ -33,13 +40,6 @@ impl AwsProvider {
         })
         .await?;
         Ok(keys.iter().filter_map(|k| k.key_id().map(str::to_string)).collect())
-    }
-
-    /// The ids of the keys some alias in this region points at (ListAliases, all pages).
-    async fn aliased_key_ids(&self) -> Result<HashSet<String>, AwsError> {
-        // Any name that is not an ARN stays in this provider's region.
-        let aliases = self.alias_entries("alias/", None).await?;
-        Ok(aliases.iter().filter_map(|a| a.target_key_id().map(str::to_string)).collect())
     }
 
     /// A key's tags (ListResourceTags, all pages); `None` when they may not be read.
@@ -76,8 +76,21 @@ impl AwsProvider {
     /// The keys in this region that cmek made for `alias` (any organisation, any run) and that
     /// no alias points at, inspected like any key.
     pub async fn find_marked_keys(&self, alias: &KmsAliasName) -> Result<Vec<AwsKeyFacts>, AwsError> {
-        let (keys, aliased) = tokio::try_join!(self.list_key_ids(), self.aliased_key_ids())?;
-        let unaliased: Vec<String> = keys.into_iter().filter(|k| !aliased.contains(k)).collect();
+        let listed = self.region_keys().await?;
+        self.marked_among(&listed, alias).await
+    }
+
+    /// Every key and alias of this region (ListKeys and ListAliases together, all pages).
+    pub async fn region_keys(&self) -> Result<RegionKeys, AwsError> {
+        // Any name that is not an ARN stays in this provider's region.
+        let (key_ids, aliases) = tokio::try_join!(self.list_key_ids(), self.alias_entries("alias/", None))?;
+        Ok(RegionKeys { key_ids, aliases })
+    }
+
+    /// Among `listed`, the keys cmek made for `alias` that no alias points at, inspected.
+    pub async fn marked_among(&self, listed: &RegionKeys, alias: &KmsAliasName) -> Result<Vec<AwsKeyFacts>, AwsError> {
+        let aliased: HashSet<&str> = listed.aliases.iter().filter_map(|a| a.target_key_id()).collect();
+        let unaliased: Vec<String> = listed.key_ids.iter().filter(|k| !aliased.contains(k.as_str())).cloned().collect();
         let marked: Vec<Result<Option<String>, AwsError>> = stream::iter(unaliased)
             .map(|key| async move {
                 let tags = self.key_tags(&key).await?.unwrap_or_default();

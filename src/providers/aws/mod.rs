@@ -24,4 +24,5 @@ mod sts;
 pub use connect::AwsProvider;
 pub use error::{AwsError, AwsErrorKind};
 pub use keys::NewAwsKey;
+pub use marked_keys::RegionKeys;
 pub use settings::{AwsSettings, DEFAULT_REGION, StaticCredentials};

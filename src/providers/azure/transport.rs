@@ -23,13 +23,10 @@ fn loopback_hosts(settings: &AzureSettings) -> Vec<String> {
 
 /// Builds the client; `vault_hosts` are extra names to resolve to loopback in the sandbox.
 pub(crate) fn http_client(settings: &AzureSettings, vault_hosts: &[String]) -> Result<reqwest::Client, AzureError> {
-    let mut builder = reqwest::Client::builder().timeout(std::time::Duration::from_secs(60));
-    if let Some(pem) = &settings.ca_pem {
-        let ca = reqwest::Certificate::from_pem(pem.as_bytes()).map_err(|e| {
-            AzureError::new(AzureErrorKind::InvalidInput, "azure:settings", format!("the extra CA is not PEM: {e}"))
-        })?;
-        builder = builder.tls_certs_merge([ca]);
-    }
+    // The system's roots are shared by every client (loaded once); the sandbox's CA is added.
+    let mut builder = crate::tls::client_builder(settings.ca_pem.as_deref())
+        .map_err(|message| AzureError::new(AzureErrorKind::InvalidInput, "azure:settings", message))?
+        .timeout(std::time::Duration::from_secs(60));
     if let Some(port) = settings.resolve_to_loopback {
         // The names are the sandbox's, on loopback: a proxy from the environment (the sandbox's
         // own HTTPS_PROXY, which tunnels port 443 only) must not capture them.

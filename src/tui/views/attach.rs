@@ -23,6 +23,14 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) -> 
         Span::styled(name.clone(), theme.accent),
         Span::styled("?", theme.strong),
     ]));
+    if !offer.then.is_empty() {
+        body.extend(text::indented(
+            1,
+            &format!("Then: {} (each confirmed on its own; Esc skips this one).", offer.then.join(", ")),
+            theme.dim,
+            width,
+        ));
+    }
     body.push(Line::from(Span::styled(" This is permanent:", theme.permanent)));
     let mut points = vec![
         format!("the key can never be detached from {name} or replaced by another key;"),

@@ -35,6 +35,14 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) -> 
     }
     body.blank();
     match (wizard.attach_later_command().filter(|_| healthy), wizard.summary_command()) {
+        (Some(cmd), same) if wizard.attach_results().len() > 1 => {
+            body.extend(text::indented(1, "To attach the rest later (permanent), run this:", theme.strong, width));
+            body.extend(text::indented(3, &cmd, theme.text, width));
+            if let Some(same) = same {
+                body.push(Line::from(Span::styled(" The same run, non-interactively:", theme.strong)));
+                body.extend(text::indented(3, &same, theme.text, width));
+            }
+        }
         (Some(cmd), _) => {
             body.extend(text::indented(
                 1,

@@ -32,9 +32,17 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) -> 
     let name_width = list.iter().map(|w| text::width(&w.name)).max().unwrap_or(0).clamp(11, 24);
     let id_width = list.iter().map(|w| w.id.len()).max().unwrap_or(0).min(32);
     let rows = wizard.overview().map(WorkspaceState::rows).unwrap_or_default();
+    let marking = ws.marked_count() > 0;
     for row in rows {
         let selected = row == ws.highlighted();
         let marker = if selected { " ▸ " } else { "   " };
+        // With several marked, every workspace row shows its box, so the choice reads as a set.
+        let mark = |w: &WorkspaceSummary| match (marking, ws.is_marked(&w.id)) {
+            (_, true) => "[x] ",
+            (true, false) if w.external_key_id.is_none() => "[ ] ",
+            (true, false) => "    ",
+            (false, false) => "",
+        };
         let add = |b: &mut Body| match row {
             WorkspaceRow::CreateNew => {
                 let label =
@@ -58,6 +66,7 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) -> 
                 b.extend(text::hanging(
                     vec![
                         Span::raw(marker),
+                        Span::styled(mark(w), theme.good),
                         Span::styled(format!("{:<name_width$}", w.name), name_style),
                         Span::styled(format!(" {:<id_width$}  ", w.id), theme.dim),
                     ],
@@ -78,6 +87,15 @@ pub fn render(wizard: &Wizard, theme: &Theme, frame: &mut Frame, area: Rect) -> 
     }
     body.blank();
     body.extend(text::hanging(vec![Span::styled(" › ", theme.dim)], &explain(ws, list), theme.dim, width));
+    if marking {
+        let names: Vec<&str> = list.iter().filter(|w| ws.is_marked(&w.id)).map(|w| w.name.as_str()).collect();
+        let line = format!(
+            "Marked for one key: {}. Enter goes on with them (each attach is confirmed on its own); Space \
+             unmarks; a workspace created now joins them.",
+            names.join(", ")
+        );
+        body.extend(text::hanging(vec![Span::styled(" › ", theme.good)], &line, theme.good, width));
+    }
     if let Some(note) = ws.note() {
         body.extend(text::hanging(vec![Span::styled(" › ", theme.warn)], note, theme.warn, width));
     }

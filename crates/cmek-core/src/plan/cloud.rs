@@ -66,6 +66,14 @@ pub trait CloudStep: ErasedEq + DynClone {
     /// One line saying what the step does, naming its values.
     fn title(&self) -> String;
     fn reversibility(&self) -> Reversibility;
+    /// Needs only the key an earlier step made, and nothing its neighbours do: the engine runs
+    /// neighbouring such steps, and the key's registration (which names the key and needs no
+    /// access to it), together: one round trip, not one each. Anthropic's grant may say yes
+    /// (validation, which needs it, comes after). A step that may end up using another key (an
+    /// alias another run got first) may say yes too: the engine registers again after it.
+    fn runs_alongside(&self) -> bool {
+        false
+    }
 }
 crate::erased_trait!(CloudStep, eq);
 

@@ -1,9 +1,10 @@
 //! Step 8, Attach: offered only when a workspace was chosen and validation passed. It explains
 //! what becomes permanent and requires the workspace's name typed exactly; a mismatch does
-//! nothing but say so. Esc skips attaching.
+//! nothing but say so. Esc skips attaching. With several workspaces it is offered once for each,
+//! in turn, each confirmed (or skipped) on its own.
 
 use crate::error::Error;
-use crate::plan::StepState;
+use crate::plan::{Action, StepState};
 
 use super::field::TextField;
 use super::load::Work;
@@ -20,6 +21,8 @@ pub struct AttachOffer {
     pub workspace_name: String,
     /// Created by this wizard run: nothing in it predates the key.
     pub workspace_is_new: bool,
+    /// The names of the workspaces offered after this one.
+    pub then: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -52,20 +55,52 @@ impl Wizard {
         if self.validation()? != Validation::Passed {
             return None;
         }
-        let facts = self.checks.facts()?;
-        let ws = facts.workspaces.first().filter(|w| w.external_key_id.is_none())?;
-        let step = self.checks.plan()?.step("attach")?;
-        if !matches!(step.state, StepState::Gated(_) | StepState::Planned) {
+        let external_key_id = self.apply.report()?.external_key_id.clone()?;
+        let mut open = self.open_attaches();
+        if open.is_empty() {
             return None;
         }
-        let external_key_id = self.apply.report()?.external_key_id.clone()?;
-        let created_here = self.workspace_created_here.as_deref() == Some(ws.id.as_str());
+        let (workspace_id, workspace_name) = open.remove(0);
         Some(AttachOffer {
             external_key_id,
-            workspace_id: ws.id.clone(),
-            workspace_name: ws.name.clone(),
-            workspace_is_new: created_here,
+            workspace_is_new: self.workspace_created_here.as_deref() == Some(workspace_id.as_str()),
+            workspace_id,
+            workspace_name,
+            then: open.into_iter().map(|(_, name)| name).collect(),
         })
+    }
+
+    /// The workspaces (id, name) whose attach the plan left for a confirmation here, in the
+    /// plan's order, without those already answered (attached or skipped).
+    fn open_attaches(&self) -> Vec<(String, String)> {
+        let (Some(facts), Some(plan)) = (self.checks.facts(), self.checks.plan()) else { return Vec::new() };
+        plan.steps
+            .iter()
+            .filter(|s| matches!(s.state, StepState::Gated(_) | StepState::Planned))
+            .filter_map(|s| match &s.action {
+                Action::Attach { workspace_id, workspace_name, .. } => Some((workspace_id, workspace_name)),
+                _ => None,
+            })
+            .filter(|(id, _)| facts.workspaces.iter().any(|w| &w.id == *id && w.external_key_id.is_none()))
+            .filter(|(id, _)| !self.attach_results.iter().any(|r| &r.workspace_id == *id))
+            .map(|(id, name)| (id.clone(), name.clone()))
+            .collect()
+    }
+
+    /// Records what became of the offered workspace, then offers the next or ends on the Summary.
+    fn answer_attach(&mut self, outcome: AttachOutcome) {
+        let Some(offer) = self.attach_offer() else { return self.enter_summary() };
+        self.attach_results.push(super::summary::AttachResult {
+            workspace_id: offer.workspace_id,
+            workspace_name: offer.workspace_name,
+            outcome,
+        });
+        self.attach = AttachState::default();
+        if self.attach_offer().is_some() {
+            self.reset_scroll();
+        } else {
+            self.enter_summary();
+        }
     }
 
     pub(super) fn attach_key(&mut self, key: KeyInput, out: &mut Vec<Intent>) {
@@ -78,7 +113,7 @@ impl Wizard {
         }
         match key {
             KeyInput::Enter => self.confirm_attach(out),
-            KeyInput::Esc => self.enter_summary_with(AttachOutcome::Skipped),
+            KeyInput::Esc => self.answer_attach(AttachOutcome::Skipped),
             other => {
                 if self.attach.name.edit(other) {
                     self.attach.refusal = None;
@@ -121,7 +156,7 @@ impl Wizard {
         match result {
             Ok(sentence) => {
                 self.changed = true;
-                self.enter_summary_with(AttachOutcome::Attached(sentence));
+                self.answer_attach(AttachOutcome::Attached(sentence));
             }
             Err(e) => self.attach.error = Some(e),
         }

@@ -129,13 +129,17 @@ impl ChecksState {
 /// The answers a run needs, from the wizard's choices: where the key is for and the cloud's part.
 /// `confirm_attach` is never set here: attaching is confirmed on its own screen.
 pub fn answers_for(target: &Target, cloud: Box<dyn CloudAnswers>, display_name: Option<String>) -> SetupAnswers {
-    let workspace = target.workspace().map(|w| {
-        w.id.parse::<WorkspaceRef>().ok().filter(|r| matches!(r, WorkspaceRef::Id(_))).unwrap_or_else(|| {
-            // An id the parser refuses is still the platform's own: look it up by its exact name.
-            WorkspaceRef::Name(w.name.clone())
+    let workspaces = target
+        .workspaces()
+        .iter()
+        .map(|w| {
+            w.id.parse::<WorkspaceRef>().ok().filter(|r| matches!(r, WorkspaceRef::Id(_))).unwrap_or_else(|| {
+                // An id the parser refuses is still the platform's own: look it up by its exact name.
+                WorkspaceRef::Name(w.name.clone())
+            })
         })
-    });
-    SetupAnswers { workspaces: workspace.into_iter().collect(), confirm_attach: Vec::new(), display_name, cloud }
+        .collect();
+    SetupAnswers { workspaces, confirm_attach: Vec::new(), display_name, cloud }
 }
 
 impl Wizard {

@@ -33,18 +33,30 @@ pub fn equivalent_command(
     outcome: Option<&dyn CloudOutcome>,
     confirm_attach: bool,
 ) -> String {
+    let workspaces: Vec<(&str, bool)> = workspace_id.map(|id| (id, confirm_attach)).into_iter().collect();
+    equivalent_command_for(invocation, answers, &workspaces, outcome)
+}
+
+/// [`equivalent_command`] for several workspaces: each `(id, confirmed)` is a `--workspace`, and
+/// a `--confirm-attach` too when confirmed.
+pub fn equivalent_command_for(
+    invocation: &Invocation,
+    answers: &SetupAnswers,
+    workspaces: &[(&str, bool)],
+    outcome: Option<&dyn CloudOutcome>,
+) -> String {
     // A key a throwaway sandbox made is gone: repeat the answers' own choices instead.
     let outcome = outcome.filter(|_| invocation.keeps_state);
     let mut parts: Vec<String> =
         vec![format!("{} setup --non-interactive", invocation.prefix), format!("--provider {}", answers.provider())];
-    if let Some(id) = workspace_id {
+    for (id, _) in workspaces {
         parts.push(format!("--workspace {}", quoted(id)));
     }
     parts.extend(answers.cloud.flags(outcome));
     if let Some(name) = &answers.display_name {
         parts.push(format!("--display-name {}", quoted(name)));
     }
-    if let (true, Some(id)) = (confirm_attach, workspace_id) {
+    for (id, _) in workspaces.iter().filter(|(_, confirmed)| *confirmed) {
         parts.push(format!("--confirm-attach {}", quoted(id)));
     }
     parts.join(" ")

@@ -65,9 +65,24 @@ impl Wizard {
             Screen::Workspace if self.workspaces.is_editing_name() => {
                 vec![hint("type", "the name"), hint("Enter", "create"), hint("Esc", "done editing"), CTRL_C]
             }
-            Screen::Workspace => {
-                vec![minor("↑↓", "choose"), hint("Enter", "select"), hint("Esc", "back"), HELP, QUIT]
-            }
+            Screen::Workspace => match self.workspaces.marked_count() {
+                0 => vec![
+                    minor("↑↓", "choose"),
+                    hint("Enter", "select"),
+                    minor("Space", "mark several"),
+                    hint("Esc", "back"),
+                    HELP,
+                    QUIT,
+                ],
+                _ => vec![
+                    minor("↑↓", "choose"),
+                    hint("Space", "mark"),
+                    hint("Enter", "go on with the marked"),
+                    hint("Esc", "back"),
+                    HELP,
+                    QUIT,
+                ],
+            },
             Screen::Key => self.key_screen().map(|k| k.hints()).unwrap_or_else(|| vec![hint("Esc", "back"), QUIT]),
             Screen::Checks => match self.checks.prepared() {
                 Load::Ready(_) => {

@@ -53,7 +53,7 @@ pub use review::{
 };
 pub use screen::{Overlay, Screen};
 pub use scroll::Viewport;
-pub use summary::AttachOutcome;
+pub use summary::{AttachOutcome, AttachResult};
 pub use validate::Validation;
 pub use welcome::{ProviderStatus, WelcomeState};
 pub use workspace::{MAX_WORKSPACE_NAME, Target, WorkspaceRow, WorkspaceState, check_new_name};
@@ -125,6 +125,8 @@ pub struct Wizard {
     apply: ApplyState,
     attach: AttachState,
     attach_outcome: Option<AttachOutcome>,
+    /// What became of each target workspace's attach, in the plan's order.
+    attach_results: Vec<summary::AttachResult>,
     /// The likely cause highlighted on a failed validation.
     validation_cause: usize,
     /// How far the user scrolled the current screen, and what the view drew.
@@ -161,6 +163,7 @@ impl Wizard {
             apply: ApplyState::default(),
             attach: AttachState::default(),
             attach_outcome: None,
+            attach_results: Vec::new(),
             validation_cause: 0,
             scroll: scroll::ScrollState::default(),
             prefill,

@@ -15,6 +15,10 @@ pub struct Prefill {
     pub provider: Option<String>,
     /// A workspace id (`wrkspc_...`) or exact name.
     pub workspace: Option<String>,
+    /// More workspaces for the same key (a repeated `--workspace`): with `workspace`, they are
+    /// marked on the Workspace screen.
+    #[serde(default)]
+    pub also_workspaces: Vec<String>,
     pub display_name: Option<String>,
     /// Every other answer, by its answers-file key (`key`, `region`, `azure_vault`, ...).
     #[serde(flatten)]

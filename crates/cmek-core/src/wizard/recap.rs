@@ -49,20 +49,20 @@ impl Wizard {
             Some(Validation::Waiting(_)) => push("validation", "still waiting".into(), Mood::Warn),
             None => push("validation", "did not run".into(), Mood::Bad),
         }
-        let workspace = self
-            .checks
-            .facts()
-            .and_then(|f| f.workspaces.first())
-            .map(|w| format!("{} ({})", w.name, w.id))
-            .unwrap_or_default();
-        let (attached, mood) = match self.attach_outcome() {
-            Some(AttachOutcome::Attached(sentence)) => (format!("attached: {sentence}"), Mood::Good),
-            Some(AttachOutcome::AlreadyAttached(why)) => (format!("attached already: {why}"), Mood::Good),
-            Some(AttachOutcome::Skipped) => (format!("{workspace}: not attached (skipped)"), Mood::Warn),
-            Some(AttachOutcome::NotOffered(why)) => (format!("not attached: {why}"), Mood::Warn),
-            Some(AttachOutcome::NoWorkspace) | None => ("none: registered and validated only".to_string(), Mood::Dim),
-        };
-        push("workspace", attached, mood);
+        if self.attach_results().is_empty() {
+            push("workspace", "none: registered and validated only".to_string(), Mood::Dim);
+        }
+        for result in self.attach_results() {
+            let workspace = format!("{} ({})", result.workspace_name, result.workspace_id);
+            let (attached, mood) = match &result.outcome {
+                AttachOutcome::Attached(sentence) => (format!("attached: {sentence}"), Mood::Good),
+                AttachOutcome::AlreadyAttached(why) => (format!("attached already: {why}"), Mood::Good),
+                AttachOutcome::Skipped => (format!("{workspace}: not attached (skipped)"), Mood::Warn),
+                AttachOutcome::NotOffered(why) => (format!("not attached: {why}"), Mood::Warn),
+                AttachOutcome::NoWorkspace => ("none: registered and validated only".to_string(), Mood::Dim),
+            };
+            push("workspace", attached, mood);
+        }
         if let Some(dir) = report.map(|r| r.journal_dir.display().to_string()).filter(|d| !d.is_empty()) {
             push("journal", dir, Mood::Dim);
         }
@@ -73,7 +73,7 @@ impl Wizard {
     pub fn changes_made(&self) -> Vec<String> {
         let mut changes = Vec::new();
         if let Some(id) = &self.workspace_created_here {
-            let name = self.checks.facts().and_then(|f| f.workspaces.first()).filter(|w| &w.id == id);
+            let name = self.checks.facts().and_then(|f| f.workspaces.iter().find(|w| &w.id == id));
             changes.push(match name {
                 Some(w) => format!("created workspace {} ({id})", w.name),
                 None => format!("created workspace {id}"),

@@ -2,13 +2,21 @@
 //! attached and why not, and the equivalent non-interactive command line. Enter leaves with the
 //! run's exit code.
 
-use crate::plan::StepState;
+use crate::plan::{Action, StepState, WorkspaceFacts};
 
 use super::Wizard;
-use super::command::equivalent_command;
+use super::command::equivalent_command_for;
 use super::msg::{Intent, KeyInput};
 use super::screen::Screen;
 use super::validate::Validation;
+
+/// What became of one workspace's attach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachResult {
+    pub workspace_id: String,
+    pub workspace_name: String,
+    pub outcome: AttachOutcome,
+}
 
 /// What became of the attach step.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,8 +34,14 @@ pub enum AttachOutcome {
 }
 
 impl Wizard {
+    /// The first (or only) workspace's outcome, or `NoWorkspace`; `None` before the Summary.
     pub fn attach_outcome(&self) -> Option<&AttachOutcome> {
         self.attach_outcome.as_ref()
+    }
+
+    /// Each target workspace's outcome, in the plan's order (filled in on the Summary).
+    pub fn attach_results(&self) -> &[AttachResult] {
+        &self.attach_results
     }
 
     /// The exit code the wizard leaves with from the Summary: 0 when the key validated, else 1.
@@ -35,12 +49,20 @@ impl Wizard {
         if self.validation() == Some(Validation::Passed) { 0 } else { 1 }
     }
 
-    fn summary_workspace_id(&self) -> Option<&str> {
-        self.checks.facts()?.workspaces.first().map(|w| w.id.as_str())
-    }
-
-    fn is_attached(&self) -> bool {
-        matches!(self.attach_outcome, Some(AttachOutcome::Attached(_) | AttachOutcome::AlreadyAttached(_)))
+    /// The target workspaces, each with whether the key is on it now.
+    fn summary_workspaces(&self) -> Vec<(&str, bool)> {
+        let Some(facts) = self.checks.facts() else { return Vec::new() };
+        facts
+            .workspaces
+            .iter()
+            .map(|w| {
+                let on = self.attach_results.iter().any(|r| {
+                    r.workspace_id == w.id
+                        && matches!(r.outcome, AttachOutcome::Attached(_) | AttachOutcome::AlreadyAttached(_))
+                });
+                (w.id.as_str(), on)
+            })
+            .collect()
     }
 
     /// `cmek` with the global flags this wizard was started with.
@@ -52,41 +74,54 @@ impl Wizard {
     pub fn summary_command(&self) -> Option<String> {
         let answers = self.checks.answers()?;
         let outcome = self.apply.report().map(|r| &*r.cloud);
-        Some(equivalent_command(self.invocation(), answers, self.summary_workspace_id(), outcome, self.is_attached()))
+        Some(equivalent_command_for(self.invocation(), answers, &self.summary_workspaces(), outcome))
     }
 
     /// When a workspace was chosen but not attached: the command that attaches it later.
+    /// The workspaces left without the key (the only one, usually), each confirmed.
     pub fn attach_later_command(&self) -> Option<String> {
-        if self.is_attached() {
+        let left: Vec<(&str, bool)> =
+            self.summary_workspaces().into_iter().filter(|(_, on)| !on).map(|(id, _)| (id, true)).collect();
+        if left.is_empty() {
             return None;
         }
         let answers = self.checks.answers()?;
-        let ws = self.summary_workspace_id()?;
         let outcome = self.apply.report().map(|r| &*r.cloud);
-        Some(equivalent_command(self.invocation(), answers, Some(ws), outcome, true))
+        Some(equivalent_command_for(self.invocation(), answers, &left, outcome))
     }
 
+    /// Ends on the Summary: every target workspace not answered on the Attach screen gets the
+    /// outcome the run left it with.
     pub(super) fn enter_summary(&mut self) {
-        let outcome = self.default_attach_outcome();
-        self.enter_summary_with(outcome);
-    }
-
-    pub(super) fn enter_summary_with(&mut self, outcome: AttachOutcome) {
-        self.attach_outcome = Some(outcome);
+        let targets: Vec<WorkspaceFacts> = self.checks.facts().map(|f| f.workspaces.clone()).unwrap_or_default();
+        for ws in &targets {
+            if !self.attach_results.iter().any(|r| r.workspace_id == ws.id) {
+                let outcome = self.default_attach_outcome(ws);
+                self.attach_results.push(AttachResult {
+                    workspace_id: ws.id.clone(),
+                    workspace_name: ws.name.clone(),
+                    outcome,
+                });
+            }
+        }
+        // In the plan's order, whichever was answered first.
+        self.attach_results.sort_by_key(|r| targets.iter().position(|w| w.id == r.workspace_id));
+        self.attach_outcome =
+            Some(self.attach_results.first().map_or(AttachOutcome::NoWorkspace, |r| r.outcome.clone()));
         self.screen = Screen::Summary;
     }
 
-    fn default_attach_outcome(&self) -> AttachOutcome {
-        let Some(ws) = self.checks.facts().and_then(|f| f.workspaces.first()) else {
-            return AttachOutcome::NoWorkspace;
-        };
+    fn default_attach_outcome(&self, ws: &WorkspaceFacts) -> AttachOutcome {
         if self.validation() != Some(Validation::Passed) {
             return AttachOutcome::NotOffered(format!(
                 "not attempted: the key did not validate, so it was not attached to {}",
                 ws.name
             ));
         }
-        match self.checks.plan().and_then(|p| p.step("attach")).map(|s| &s.state) {
+        let step = self.checks.plan().and_then(|p| {
+            p.steps.iter().find(|s| matches!(&s.action, Action::Attach { workspace_id, .. } if *workspace_id == ws.id))
+        });
+        match step.map(|s| &s.state) {
             Some(StepState::AlreadyDone(why)) => AttachOutcome::AlreadyAttached(why.clone()),
             Some(StepState::Gated(how)) if ws.external_key_id.is_some() => AttachOutcome::NotOffered(how.clone()),
             _ => AttachOutcome::NotOffered(format!("{} was not attached", ws.name)),

@@ -188,11 +188,13 @@ pub fn facts(workspace: Option<WorkspaceFacts>, key: Option<AwsKeyFacts>) -> Set
 /// The platform's facts for `answers` (the workspace it names), with an AWS key (carrying
 /// `key_policy`, or new) as the cloud's part.
 fn base_facts(answers: &SetupAnswers, key_policy: Option<&str>) -> SetupFacts {
-    let workspace = answers
+    let mut f = facts(None, key_policy.map(key_facts));
+    f.workspaces = answers
         .workspaces
-        .first()
-        .and_then(|r| WORKSPACES.iter().position(|(id, name, _)| r.matches(id, name)).map(workspace_facts));
-    facts(workspace, key_policy.map(key_facts))
+        .iter()
+        .filter_map(|r| WORKSPACES.iter().position(|(id, name, _)| r.matches(id, name)).map(workspace_facts))
+        .collect();
+    f
 }
 
 /// Facts and the real plan for `answers`: a new key when `key_policy` is None, else an existing

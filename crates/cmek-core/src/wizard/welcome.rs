@@ -106,6 +106,11 @@ impl Wizard {
     pub(super) fn on_overview(&mut self, result: Result<Overview, Error>) {
         match result {
             Ok(overview) => {
+                if !self.prefill.also_workspaces.is_empty() {
+                    let mut all: Vec<String> = self.prefill.workspace.take().into_iter().collect();
+                    all.append(&mut self.prefill.also_workspaces);
+                    self.workspaces.apply_prefill_marks(&all, &overview);
+                }
                 self.workspaces.apply_prefill(&mut self.prefill.workspace, &overview);
                 for screen in &mut self.key_screens {
                     screen.on_overview(overview.cloud(screen.provider()));

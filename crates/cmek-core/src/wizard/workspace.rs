@@ -1,5 +1,6 @@
 //! Step 2, Workspace: attach to an existing workspace, create a new one (recommended), or
-//! register and validate the key only. A workspace that already has a key cannot be chosen.
+//! register and validate the key only. Space marks several workspaces for one key (each attach is
+//! still confirmed on its own). A workspace that already has a key cannot be chosen.
 
 use crate::error::Error;
 use crate::model::WorkspaceRef;
@@ -29,14 +30,20 @@ pub enum WorkspaceRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     RegisterOnly,
-    Workspace(WorkspaceSummary),
+    /// One or more workspaces, in the list's order (never empty).
+    Workspaces(Vec<WorkspaceSummary>),
 }
 
 impl Target {
+    /// The first (or only) workspace.
     pub fn workspace(&self) -> Option<&WorkspaceSummary> {
+        self.workspaces().first()
+    }
+
+    pub fn workspaces(&self) -> &[WorkspaceSummary] {
         match self {
-            Target::Workspace(w) => Some(w),
-            Target::RegisterOnly => None,
+            Target::Workspaces(w) => w,
+            Target::RegisterOnly => &[],
         }
     }
 }
@@ -49,6 +56,8 @@ pub struct WorkspaceState {
     create_error: Option<Error>,
     /// What became of the workspace the answers named.
     note: Option<String>,
+    /// The ids of the workspaces marked (Space) for one key, in the order marked.
+    marked: Vec<String>,
 }
 
 impl Default for WorkspaceState {
@@ -59,6 +68,7 @@ impl Default for WorkspaceState {
             new_name: TextField::default(),
             create_error: None,
             note: None,
+            marked: Vec::new(),
         }
     }
 }
@@ -83,6 +93,15 @@ impl WorkspaceState {
 
     pub fn note(&self) -> Option<&str> {
         self.note.as_deref()
+    }
+
+    /// Marked (Space) for the key, with others.
+    pub fn is_marked(&self, id: &str) -> bool {
+        self.marked.iter().any(|m| m == id)
+    }
+
+    pub fn marked_count(&self) -> usize {
+        self.marked.len()
     }
 
     /// The rows in display order.
@@ -110,6 +129,35 @@ impl WorkspaceState {
             && i >= count
         {
             self.row = WorkspaceRow::CreateNew;
+        }
+    }
+
+    /// Marks the workspaces the answers named for one key (those that can take it), and says
+    /// which could not be marked and why.
+    pub(super) fn apply_prefill_marks(&mut self, named: &[String], overview: &Overview) {
+        let mut missing = Vec::new();
+        for raw in named {
+            let found = raw.parse::<WorkspaceRef>().ok().and_then(|r| {
+                overview.workspaces.iter().position(|w| r.matches(&w.id, &w.name) && w.external_key_id.is_none())
+            });
+            match found {
+                Some(i) => {
+                    let id = overview.workspaces[i].id.clone();
+                    if !self.is_marked(&id) {
+                        self.marked.push(id);
+                    }
+                    if self.marked.len() == 1 {
+                        self.row = WorkspaceRow::Existing(i);
+                    }
+                }
+                None => missing.push(raw.trim().to_string()),
+            }
+        }
+        if !missing.is_empty() {
+            self.note = Some(format!(
+                "Not marked: {} (not an active workspace without a key); Enter goes on with the marked ones.",
+                missing.join(", ")
+            ));
         }
     }
 
@@ -189,13 +237,50 @@ impl Wizard {
             KeyInput::Down => self.workspaces.row = rows[(at + 1).min(rows.len() - 1)],
             KeyInput::Home => self.workspaces.row = rows[0],
             KeyInput::End => self.workspaces.row = rows[rows.len() - 1],
+            KeyInput::Char(' ') => self.toggle_mark(),
             KeyInput::Enter | KeyInput::Right => self.choose_workspace_row(),
             KeyInput::Esc | KeyInput::Left => self.screen = Screen::Welcome,
             _ => {}
         }
     }
 
+    /// Space on a workspace without a key marks it for the key (or unmarks it).
+    fn toggle_mark(&mut self) {
+        let WorkspaceRow::Existing(i) = self.workspaces.row else {
+            self.notice = Some(Notice::info(
+                "Space marks existing workspaces for one key; a new workspace joins the marked ones when it is created.",
+            ));
+            return;
+        };
+        let Some(ws) = self.workspace_list().get(i).cloned() else { return };
+        if ws.external_key_id.is_some() {
+            self.notice = Some(Notice::error(format!(
+                "{} cannot be marked: it already has a key, and a key cannot be replaced.",
+                ws.name
+            )));
+            return;
+        }
+        match self.workspaces.marked.iter().position(|m| *m == ws.id) {
+            Some(at) => {
+                self.workspaces.marked.remove(at);
+            }
+            None => self.workspaces.marked.push(ws.id),
+        }
+    }
+
+    /// The marked workspaces, in the list's order.
+    fn marked_workspaces(&self) -> Vec<WorkspaceSummary> {
+        self.workspace_list().iter().filter(|w| self.workspaces.is_marked(&w.id)).cloned().collect()
+    }
+
     fn choose_workspace_row(&mut self) {
+        if !self.workspaces.marked.is_empty() && self.workspaces.row != WorkspaceRow::CreateNew {
+            // Marked workspaces win over the highlighted row: Enter goes on with them.
+            let marked = self.marked_workspaces();
+            if !marked.is_empty() {
+                return self.enter_key_screen(Target::Workspaces(marked));
+            }
+        }
         match self.workspaces.row {
             WorkspaceRow::CreateNew => {
                 self.workspaces.editing_name = true;
@@ -211,7 +296,7 @@ impl Wizard {
                             ws.name
                         )));
                     }
-                    None => self.enter_key_screen(Target::Workspace(ws)),
+                    None => self.enter_key_screen(Target::Workspaces(vec![ws])),
                 }
             }
         }
@@ -275,7 +360,14 @@ impl Wizard {
                         .map_or(WorkspaceRow::CreateNew, WorkspaceRow::Existing);
                 }
                 self.notice = Some(Notice::info(format!("Created workspace {} ({}).", ws.name, ws.id)));
-                self.enter_key_screen(Target::Workspace(ws));
+                if self.workspaces.marked.is_empty() {
+                    self.enter_key_screen(Target::Workspaces(vec![ws]));
+                } else {
+                    // Created while others were marked: it joins them.
+                    self.workspaces.marked.push(ws.id);
+                    let marked = self.marked_workspaces();
+                    self.enter_key_screen(Target::Workspaces(marked));
+                }
             }
             Err(e) => self.workspaces.create_error = Some(e),
         }

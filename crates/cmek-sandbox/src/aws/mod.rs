@@ -99,6 +99,8 @@ pub struct AwsEmulatorConfig {
     pub faults: Faults,
     /// Run after each request that may change the state (the sandbox saves its file there).
     pub after_change: crate::after_change::AfterChange,
+    /// Counts the requests and adds the latency (shared by a sandbox's emulators).
+    pub traffic: crate::traffic::Traffic,
 }
 
 impl AwsEmulatorConfig {
@@ -110,6 +112,7 @@ impl AwsEmulatorConfig {
             rcps: Vec::new(),
             faults: Faults::none(),
             after_change: Default::default(),
+            traffic: Default::default(),
         }
     }
 }

@@ -13,6 +13,7 @@ use super::{ANTHROPIC_ACCOUNT, AwsEmulatorConfig, CUSTOMER_ACCOUNT, EmulatedUser
 use crate::SandboxError;
 use crate::faults::FaultPlan;
 use crate::serve::{Served, bind, serve};
+use crate::traffic::Service;
 use cmek_core::model::aws::KmsKeyArn;
 use cmek_core::policy::aws::PolicyDocument;
 
@@ -53,7 +54,7 @@ pub async fn start(cfg: AwsEmulatorConfig) -> Result<RunningAws, SandboxError> {
         injected: AtomicU64::new(0),
     });
     let app = Router::new().fallback(handler::handle).with_state(emulator.clone());
-    let served = serve(WHAT, listener, cfg.after_change.wrap(app));
+    let served = serve(WHAT, listener, cfg.traffic.wrap(Service::Aws, cfg.after_change.wrap(app)));
     tracing::debug!(%endpoint, "aws sandbox listening");
     Ok(RunningAws { endpoint, emulator, customer, anthropic, served })
 }

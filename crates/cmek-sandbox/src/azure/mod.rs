@@ -112,6 +112,8 @@ pub struct AzureEmulatorConfig {
     /// The CA that issues the emulator's certificate; `None` makes a fresh one (a whole sandbox
     /// shares one CA between its TLS listeners).
     pub ca: Option<std::sync::Arc<crate::sandbox_ca::SandboxCa>>,
+    /// Counts the requests and adds the latency (shared by a sandbox's emulators).
+    pub traffic: crate::traffic::Traffic,
 }
 
 impl AzureEmulatorConfig {
@@ -122,6 +124,7 @@ impl AzureEmulatorConfig {
             faults: Faults::none(),
             after_change: Default::default(),
             ca: None,
+            traffic: Default::default(),
         }
     }
 }

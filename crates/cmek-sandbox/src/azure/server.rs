@@ -14,6 +14,7 @@ use crate::faults::FaultPlan;
 use crate::sandbox_ca::SandboxCa;
 use crate::secret::Secret;
 use crate::serve::{Served, bind_tls, serve_tls};
+use crate::traffic::Service;
 
 const WHAT: &str = "Azure";
 
@@ -63,7 +64,8 @@ pub async fn start(cfg: AzureEmulatorConfig) -> Result<RunningAzure, SandboxErro
         faults,
     });
     let app = Router::new().fallback(handler::handle).with_state(emulator.clone());
-    let served = serve_tls(WHAT, listener, cfg.after_change.wrap(app), tls);
+    let app = cfg.traffic.wrap(Service::Azure, cfg.after_change.wrap(app));
+    let served = serve_tls(WHAT, listener, app, tls);
     tracing::debug!(%endpoint, "azure sandbox listening");
     Ok(RunningAzure { endpoint, ca_pem: ca.pem(), emulator, served })
 }

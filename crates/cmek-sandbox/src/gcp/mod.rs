@@ -84,6 +84,8 @@ pub struct GcpEmulatorConfig {
     pub faults: Faults,
     /// Run after each request that may change the state (the sandbox saves its file there).
     pub after_change: crate::after_change::AfterChange,
+    /// Counts the requests and adds the latency (shared by a sandbox's emulators).
+    pub traffic: crate::traffic::Traffic,
 }
 
 impl GcpEmulatorConfig {
@@ -93,6 +95,7 @@ impl GcpEmulatorConfig {
             state: GcpState::seeded(),
             faults: Faults::none(),
             after_change: Default::default(),
+            traffic: Default::default(),
         }
     }
 }

@@ -14,6 +14,7 @@ use super::{ADMIN_PRINCIPAL, GcpEmulatorConfig, anthropic_principal, tokens};
 use crate::SandboxError;
 use crate::faults::FaultPlan;
 use crate::serve::{Served, bind, serve};
+use crate::traffic::Service;
 
 const WHAT: &str = "Google Cloud KMS";
 
@@ -38,7 +39,7 @@ pub async fn start(cfg: GcpEmulatorConfig) -> Result<RunningGcp, SandboxError> {
     let (listener, endpoint) = bind(WHAT, cfg.bind).await?;
     let emulator = Arc::new(Emulator { state: Mutex::new(state), faults });
     let app = Router::new().fallback(handler::handle).with_state(emulator.clone());
-    let served = serve(WHAT, listener, cfg.after_change.wrap(app));
+    let served = serve(WHAT, listener, cfg.traffic.wrap(Service::Gcp, cfg.after_change.wrap(app)));
     tracing::debug!(%endpoint, "gcp sandbox listening");
     Ok(RunningGcp { endpoint, emulator, served })
 }

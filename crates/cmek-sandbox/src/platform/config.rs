@@ -32,6 +32,8 @@ pub struct PlatformSandboxConfig {
     pub faults: Faults,
     /// Run after each request that may change the state (the sandbox saves its file there).
     pub after_change: crate::after_change::AfterChange,
+    /// Counts the requests and adds the latency (shared by a sandbox's emulators).
+    pub traffic: crate::traffic::Traffic,
 }
 
 impl PlatformSandboxConfig {
@@ -46,6 +48,7 @@ impl PlatformSandboxConfig {
             initial: None,
             faults: Faults::none(),
             after_change: Default::default(),
+            traffic: Default::default(),
         }
     }
 }

@@ -9,6 +9,7 @@ use secrecy::ExposeSecret;
 use crate::SandboxError;
 use crate::platform::wire::{Attachment, ExternalKey, Organization, ProviderConfig, Workspace};
 use crate::serve::{Served, bind, serve};
+use crate::traffic::Service;
 
 use super::app::AppState;
 use super::config::PlatformSandboxConfig;
@@ -73,7 +74,9 @@ pub async fn start(cfg: PlatformSandboxConfig) -> Result<RunningPlatform, Sandbo
         gcp: cfg.gcp.map(Arc::new),
         faults: faults.is_active().then(|| Arc::new(FaultPlan::new(faults))),
     };
-    let served = serve(WHAT, listener, after_change.wrap(router(app)));
+    // The statistics are served beside the Admin API, outside its authentication.
+    let app = cfg.traffic.wrap(Service::Platform, after_change.wrap(router(app))).merge(cfg.traffic.routes());
+    let served = serve(WHAT, listener, app);
     tracing::debug!(%base_url, "platform sandbox listening");
     Ok(RunningPlatform { base_url, org, workspaces, default_workspace, store, issuer_url, served })
 }

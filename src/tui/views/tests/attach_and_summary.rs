@@ -71,3 +71,25 @@ fn summary_not_healthy() {
     j.press(KeyInput::Enter);
     snap("summary_not_healthy", &j.wizard);
 }
+
+#[test]
+fn attach_the_first_of_two_then_the_summary_of_both() {
+    let mut j = Journey::start(Prefill::default());
+    j.overview(true, false);
+    j.choose_aws();
+    j.press_all(&[KeyInput::Home, KeyInput::Down, KeyInput::Char(' '), KeyInput::Down, KeyInput::Char(' ')]);
+    j.press(KeyInput::Enter);
+    j.candidates(vec![]);
+    j.create_new_key();
+    let plan = j.plan_ready(None);
+    j.approve();
+    j.applied(test_data::validated_report(&plan));
+    j.press(KeyInput::Enter);
+    snap("attach_first_of_two", &j.wizard);
+    j.type_text("production");
+    j.press(KeyInput::Enter);
+    let t = j.awaited();
+    j.send(Msg::Attached(t, Ok("ekey_01 attached to workspace production (wrkspc_01SbxProduction7Kq2Vd)".into())));
+    j.press(KeyInput::Esc);
+    snap("summary_one_of_two_attached", &j.wizard);
+}

@@ -86,3 +86,13 @@ fn workspace_creating_and_failed() {
     ));
     snap("workspace_create_failed", &j.wizard);
 }
+
+#[test]
+fn workspace_two_marked() {
+    let mut j = Journey::start(Prefill::default());
+    j.overview(true, true);
+    j.choose_aws();
+    // production and development marked (staging has a key: it shows no box).
+    j.press_all(&[KeyInput::Down, KeyInput::Char(' '), KeyInput::Down, KeyInput::Down, KeyInput::Char(' ')]);
+    snap("workspace_two_marked", &j.wizard);
+}

@@ -57,6 +57,11 @@ impl CloudStep for AwsStep {
         }
     }
 
+    /// The alias and rotation need only the key: they run together, and beside the registration.
+    fn runs_alongside(&self) -> bool {
+        matches!(self, AwsStep::CreateAlias { .. } | AwsStep::EnableRotation { .. })
+    }
+
     fn title(&self) -> String {
         match self {
             AwsStep::CreateKey { region, .. } => {

@@ -43,6 +43,11 @@ impl CloudStep for AzureStep {
         }
     }
 
+    /// The role assignment needs only the key: it runs beside the registration.
+    fn runs_alongside(&self) -> bool {
+        matches!(self, AzureStep::AssignRole { .. })
+    }
+
     fn title(&self) -> String {
         match self {
             AzureStep::ConsentServicePrincipal { app_id, tenant_id } => {

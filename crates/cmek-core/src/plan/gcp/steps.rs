@@ -100,6 +100,11 @@ impl CloudStep for GcpStep {
         }
     }
 
+    /// The grant needs only the key: it runs beside the registration.
+    fn runs_alongside(&self) -> bool {
+        matches!(self, GcpStep::GrantAnthropic(_))
+    }
+
     fn title(&self) -> String {
         match self {
             GcpStep::CreateKeyRing { key } => format!(

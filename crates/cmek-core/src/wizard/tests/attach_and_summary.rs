@@ -248,3 +248,77 @@ fn first_step_done(plan: &crate::plan::Plan) -> crate::run::events::Event {
         outcome: crate::run::events::StepOutcome::Done { detail: "created the key".into() },
     }
 }
+
+/// Space marks production and staging for one key; after validation each attach is offered in
+/// turn and confirmed (or skipped) on its own.
+#[test]
+fn several_marked_workspaces_share_the_key_and_each_attach_is_confirmed_alone() {
+    let mut j = Journey::start(Prefill::default());
+    j.overview(true, false);
+    j.choose_aws();
+    j.press_all(&[KeyInput::Home, KeyInput::Down, KeyInput::Char(' '), KeyInput::Down, KeyInput::Char(' ')]);
+    assert_eq!(j.wizard.workspace_screen().marked_count(), 2);
+    // A workspace with a key cannot be marked; the count stays.
+    j.press(KeyInput::Enter);
+    assert_eq!(j.wizard.screen(), Screen::Key);
+    let names: Vec<&str> = j.wizard.target().unwrap().workspaces().iter().map(|w| w.name.as_str()).collect();
+    assert_eq!(names, ["production", "staging"]);
+    j.candidates(vec![]);
+    j.create_new_key();
+    let answers = j.last_answers();
+    assert_eq!(answers.workspaces.len(), 2, "{answers:?}");
+    assert!(answers.confirm_attach.is_empty(), "the wizard confirms on its own screen");
+    let plan = j.plan_ready(None);
+    assert_eq!(plan.steps.iter().filter(|s| matches!(s.action, crate::plan::Action::Attach { .. })).count(), 2);
+    j.approve();
+    j.applied(test_data::validated_report(&plan));
+    j.press(KeyInput::Enter);
+    assert_eq!(j.wizard.screen(), Screen::Attach);
+    let offer = j.wizard.attach_offer().unwrap();
+    assert_eq!((offer.workspace_name.as_str(), offer.then.clone()), ("production", vec!["staging".to_string()]));
+
+    j.type_text("production");
+    let t = super::request_ticket(&j.press(KeyInput::Enter));
+    j.send(Msg::Attached(t, Ok("attached to production".into())));
+    assert_eq!(j.wizard.screen(), Screen::Attach, "staging is offered next");
+    let offer = j.wizard.attach_offer().unwrap();
+    assert_eq!(offer.workspace_name, "staging");
+    assert!(offer.then.is_empty());
+    assert_eq!(j.wizard.attach_screen().typed().value(), "", "a fresh field for the next name");
+    j.type_text("production");
+    assert!(j.press(KeyInput::Enter).is_empty(), "the other workspace's name does not confirm this one");
+    j.press(KeyInput::Esc);
+    assert_eq!(j.wizard.screen(), Screen::Summary);
+    let results: Vec<(&str, &AttachOutcome)> =
+        j.wizard.attach_results().iter().map(|r| (r.workspace_name.as_str(), &r.outcome)).collect();
+    assert_eq!(
+        results,
+        [
+            ("production", &AttachOutcome::Attached("attached to production".into())),
+            ("staging", &AttachOutcome::Skipped)
+        ]
+    );
+    assert_eq!(
+        j.wizard.summary_command().unwrap(),
+        format!(
+            "cmek setup --non-interactive --provider aws --workspace wrkspc_01SbxProduction7Kq2Vd --workspace \
+             wrkspc_01SbxStaging4Rm8Tx --key {KEY_ARN} --confirm-attach wrkspc_01SbxProduction7Kq2Vd"
+        )
+    );
+    assert!(j.wizard.attach_later_command().unwrap().ends_with("--confirm-attach wrkspc_01SbxStaging4Rm8Tx"));
+    let fields = j.wizard.result_fields();
+    let workspaces: Vec<&str> = fields.iter().filter(|f| f.label == "workspace").map(|f| f.value.as_str()).collect();
+    assert_eq!(workspaces.len(), 2, "{workspaces:?}");
+    assert!(workspaces[1].contains("staging") && workspaces[1].contains("skipped"), "{workspaces:?}");
+}
+
+#[test]
+fn a_workspace_with_a_key_cannot_be_marked() {
+    let mut j = Journey::start(Prefill::default());
+    j.overview(true, true);
+    j.choose_aws();
+    // Rows: create, production, staging (has a key), development, register-only.
+    j.press_all(&[KeyInput::Home, KeyInput::Down, KeyInput::Down, KeyInput::Char(' ')]);
+    assert_eq!(j.wizard.workspace_screen().marked_count(), 0);
+    assert!(j.wizard.notice().unwrap().text.contains("already has a key"));
+}

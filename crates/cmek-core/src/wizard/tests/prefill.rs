@@ -94,3 +94,14 @@ fn prefill_parses_from_an_answers_file() {
     assert_eq!(p.value("region"), Some("us-east-2"));
     assert_eq!(p.value("key"), None);
 }
+
+#[test]
+fn several_workspaces_in_the_answers_are_marked_for_one_key() {
+    let mut p = prefill(Some("production"), None);
+    p.also_workspaces = vec!["development".into(), "staging".into(), "nope".into()];
+    let mut j = Journey::start(p);
+    j.overview(true, true);
+    let ws = j.wizard.workspace_screen();
+    assert_eq!(ws.marked_count(), 2, "production and development; staging has a key, nope does not exist");
+    assert!(ws.note().unwrap().contains("staging, nope"), "{:?}", ws.note());
+}

@@ -32,8 +32,13 @@ pub async fn sign_in(backend: &AzureBackend, tenant: &str) -> Result<(), SignInE
     let unreachable = |e: &dyn std::fmt::Display| SignInError::Unreachable(e.to_string());
     let authority = url::Url::parse(&backend.authority).map_err(|e| unreachable(&e))?;
     let ca = reqwest::Certificate::from_pem(backend.ca_pem.as_bytes()).map_err(|e| unreachable(&e))?;
-    // No proxy: a shell's HTTPS_PROXY (the sandbox's own, even) must not capture loopback calls.
-    let mut builder = reqwest::Client::builder().timeout(Duration::from_secs(20)).tls_certs_merge([ca]).no_proxy();
+    let mut builder = reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        // The emulator's CA only: the system's roots are never needed, so never loaded.
+        .tls_certs_only([ca])
+        // No proxy: a shell's HTTPS_PROXY (the sandbox's own, even) must not capture loopback calls.
+        .no_proxy()
+        .default_headers(crate::traffic::internal_headers());
     if let Some(host) = authority.host_str() {
         builder = builder.resolve(host, SocketAddr::from(([127, 0, 0, 1], backend.loopback_port)));
     }

@@ -46,7 +46,10 @@ impl<'a> CloudKmsCalls<'a> {
         // Loopback only: no proxy from this process's environment may take the call elsewhere.
         let client = reqwest::Client::builder()
             .no_proxy()
+            // Plain HTTP on loopback: no trust store, so the system's roots are never loaded.
+            .tls_certs_only(Vec::<reqwest::Certificate>::new())
             .timeout(Duration::from_secs(60))
+            .default_headers(crate::traffic::internal_headers())
             .build()
             .map_err(|e| CloudKmsFailure::local(GET, format!("cannot build the HTTP client: {e}")))?;
         Ok(Self { backend, client })

@@ -107,14 +107,19 @@ impl KeyVaultCalls {
     }
 }
 
-/// Trusts the emulator's CA (besides the system roots) and resolves the authority and vault hosts
+/// Trusts the emulator's CA (only) and resolves the authority and vault hosts
 /// to the emulator's loopback port.
 fn http_client(backend: &AzureBackend, vault_host: &str) -> Result<reqwest::Client, KeyVaultFailure> {
     let ca = reqwest::Certificate::from_pem(backend.ca_pem.as_bytes()).map_err(|e| {
         KeyVaultFailure::new(KeyVaultFailureKind::Other, SETTINGS, format!("the extra CA is not PEM: {e}"))
     })?;
-    // No proxy: a shell's HTTPS_PROXY (the sandbox's own, even) must not capture loopback calls.
-    let mut builder = reqwest::Client::builder().timeout(Duration::from_secs(60)).tls_certs_merge([ca]).no_proxy();
+    let mut builder = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        // The emulator's CA only: the system's roots are never needed, so never loaded.
+        .tls_certs_only([ca])
+        // No proxy: a shell's HTTPS_PROXY (the sandbox's own, even) must not capture loopback calls.
+        .no_proxy()
+        .default_headers(crate::traffic::internal_headers());
     let addr = SocketAddr::from(([127, 0, 0, 1], backend.loopback_port));
     let authority_host = url::Url::parse(&backend.authority).ok().and_then(|u| u.host_str().map(str::to_string));
     for host in authority_host.iter().map(String::as_str).chain([vault_host]) {

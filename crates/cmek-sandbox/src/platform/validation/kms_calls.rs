@@ -64,6 +64,7 @@ impl KmsCalls {
             .credentials_provider(credentials.clone())
             .retry_config(RetryConfig::standard())
             .timeout_config(timeouts.clone())
+            .interceptor(crate::traffic::MarkInternal)
             .build();
         let sts = aws_sdk_sts::Config::builder()
             .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
@@ -72,6 +73,7 @@ impl KmsCalls {
             .credentials_provider(credentials)
             .retry_config(RetryConfig::standard())
             .timeout_config(timeouts)
+            .interceptor(crate::traffic::MarkInternal)
             .build();
         Ok(Self {
             kms: aws_sdk_kms::Client::from_conf(kms),

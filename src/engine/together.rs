@@ -1,0 +1,109 @@
+//! Neighbouring steps that need only the key, run together: the cloud's steps that say they
+//! [`CloudStep::runs_alongside`] (AWS: the alias and rotation, once the key exists) and the
+//! key's registration. One round trip instead of one each; the journal still records each step's
+//! outcome in plan order, and the first failure in plan order is the run's.
+//!
+//! The registration is made for the key known before the group starts. If a cloud step ends up
+//! using another key (an alias another run got first, whose key this run adopts), this run's
+//! registration is withdrawn and the key in use registered, so the run still ends with one.
+
+use cmek_core::model::ProviderConfig;
+use cmek_core::plan::{Action, CloudStep, Plan, Step, StepState};
+
+use super::Services;
+use super::apply::Progress;
+use super::cloud::{CloudSession, StepContext};
+use super::journal::Journal;
+use super::register;
+use crate::error::{Error, Result};
+
+/// How many steps from `index` on run together (0 or 1: none).
+pub(super) fn batch_at(plan: &Plan, index: usize, session: &dyn CloudSession) -> usize {
+    let joins = |step: &Step| {
+        matches!(step.state, StepState::Planned)
+            && match &step.action {
+                Action::Cloud(s) => s.runs_alongside(),
+                // Only when the key to register is already known.
+                Action::RegisterKey { target, .. } => session.registration(target).is_ok(),
+                _ => false,
+            }
+    };
+    let count = plan.steps[index..].iter().take_while(|s| joins(s)).count();
+    let registers = plan.steps[index..index + count].iter().filter(|s| is_register(s)).count();
+    if registers > 1 { 0 } else { count }
+}
+
+fn is_register(step: &Step) -> bool {
+    matches!(step.action, Action::RegisterKey { .. })
+}
+
+/// Runs `steps` (as `batch_at` chose them) together; one result per step, in order.
+pub(super) async fn run(
+    ctx: &mut StepContext<'_>,
+    steps: &[Step],
+    session: &mut dyn CloudSession,
+    progress: &mut Progress,
+) -> Vec<Result<String>> {
+    let cloud: Vec<&dyn CloudStep> = steps
+        .iter()
+        .filter_map(|s| match &s.action {
+            Action::Cloud(step) => Some(&**step),
+            _ => None,
+        })
+        .collect();
+    let registration = steps.iter().enumerate().find_map(|(offset, s)| match &s.action {
+        Action::RegisterKey { target, display_name, .. } => Some((offset, target, display_name.as_str())),
+        _ => None,
+    });
+    let Some((offset, target, display_name)) = registration else {
+        return session.apply_together(&cloud, ctx).await;
+    };
+    let early = match session.registration(target) {
+        Ok(config) => config,
+        // `batch_at` checked it; said as the registration's failure if it changed.
+        Err(e) => return steps.iter().map(|_| Err(e.clone())).collect(),
+    };
+    let (services, journal) = (ctx.services, ctx.journal);
+    let (mut results, registered) = tokio::join!(
+        session.apply_together(&cloud, ctx),
+        register::create(services, journal, early.clone(), display_name)
+    );
+    // The key in use now: another one if a cloud step adopted another run's key.
+    let now = session.registration(target).ok().filter(|config| *config != early);
+    let registered = match registered {
+        Ok((unsettled, detail)) => re_register_if_moved(services, journal, now, display_name, unsettled, detail)
+            .await
+            .map(|(unsettled, detail)| {
+                progress.external_key_id = Some(unsettled.created.id.clone());
+                progress.unsettled = Some(unsettled);
+                detail
+            }),
+        Err(e) => Err(e),
+    };
+    results.insert(offset, registered);
+    results
+}
+
+/// The registration made beside the cloud steps, or, when they moved the run to another key,
+/// the registration of that key (this run's first one withdrawn).
+async fn re_register_if_moved(
+    services: &Services,
+    journal: &Journal,
+    now: Option<ProviderConfig>,
+    display_name: &str,
+    unsettled: register::Unsettled,
+    detail: String,
+) -> Result<(register::Unsettled, String)> {
+    let Some(now) = now else { return Ok((unsettled, detail)) };
+    let withdrawn = register::withdraw(services, journal, &unsettled).await.map_err(|e: Error| {
+        e.context(format!("{} registers a key this run no longer uses, and could not be deleted", unsettled.created.id))
+    })?;
+    let (again, registered) = register::create(services, journal, now, display_name).await?;
+    let first = &unsettled.created.id;
+    let what = if withdrawn {
+        format!("{first}, made for this run's own key, was deleted")
+    } else {
+        format!("{first} is left")
+    };
+    Ok((again, format!("{registered} (the key in use changed while registering: {what})")))
+}
