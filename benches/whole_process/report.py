@@ -73,9 +73,9 @@ def comparisons(results):
         doc, cmek, rerun, doctor = (wall(f"{c}-{ms}ms") for c in ("aws-documented", "aws-setup", "aws-rerun", "doctor"))
         if doc and cmek:
             d, c = get(f"aws-documented-{ms}ms"), get(f"aws-setup-{ms}ms")
+            rounds = f", rounds {_rounds(d)} vs {_rounds(c)}" if ms else ""
             out.append({"name": f"AWS setup at {ms} ms/call: documented script / cmek", "ratio": round(doc / cmek, 2),
-                        "detail": f"{_s(doc)} vs {_s(cmek)}; calls {d['calls']} vs {c['calls']}, "
-                                  f"rounds {d['rounds']} vs {c['rounds']}"})
+                        "detail": f"{_s(doc)} vs {_s(cmek)}; calls {d['calls']} vs {c['calls']}{rounds}"})
         if rerun and cmek:
             out.append({"name": f"AWS re-run / first run at {ms} ms/call", "ratio": round(rerun / cmek, 2),
                         "detail": f"{_s(rerun)} vs {_s(cmek)}"})

@@ -1,6 +1,7 @@
 //! The one integration-test binary: each module is a group of tests (ARCHITECTURE.md, "tests").
 mod anthropic_sdk;
 mod attach_aws;
+mod bench_paths;
 mod aws_cli;
 mod aws_emulator;
 mod aws_emulator_wire;
