@@ -1,7 +1,6 @@
 //! The one integration-test binary: each module is a group of tests (ARCHITECTURE.md, "tests").
 mod anthropic_sdk;
 mod attach_aws;
-mod bench_paths;
 mod aws_cli;
 mod aws_emulator;
 mod aws_emulator_wire;
@@ -18,6 +17,7 @@ mod azure_scenarios;
 mod azure_soft_delete;
 mod azure_vault_changes;
 mod azure_vault_deleted;
+mod bench_paths;
 mod cli_inputs;
 mod concurrent_runs;
 mod crash_convergence;
