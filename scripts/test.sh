@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs the pinned test peers (moto, the anthropic
-# SDK) into ./.venv, checks formatting and lints, then runs every unit, snapshot and integration test.
+# SDK) into ./.venv, checks formatting and lints, runs every unit, snapshot and integration test,
+# then the benchmarks once as a report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,3 +15,7 @@ export CI="${CI:-true}"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked --all-targets
+
+# The benchmarks' short version on the debug binary the tests built: a report (table and
+# target/bench/*.json), never a timed assertion; it fails only when a case errors.
+scripts/bench.sh --quick --debug

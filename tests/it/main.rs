@@ -17,6 +17,7 @@ mod azure_scenarios;
 mod azure_soft_delete;
 mod azure_vault_changes;
 mod azure_vault_deleted;
+mod bench_paths;
 mod cli_inputs;
 mod concurrent_runs;
 mod crash_convergence;
