@@ -5,66 +5,26 @@
 //! `round_trips.rs`, every answer waits 300 ms, so overlapping calls and sequential ones are told
 //! apart exactly; nothing here measures time.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-use serde_json::Value;
-use tempfile::TempDir;
+use crate::counted_sandbox::{CountedSandbox, operations};
+use crate::peers::aws_cli;
 
-use crate::foreground::Foreground;
-
-fn aws_cli() -> PathBuf {
-    let path = std::env::var("CMEK_TEST_AWS_CLI")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/aws"));
-    assert!(path.exists(), "the aws CLI is not at {}: run scripts/install-test-peers.sh", path.display());
-    path
+/// `cmek sandbox` counting calls, every answer 300 ms late.
+fn counted(args: &[&str]) -> CountedSandbox {
+    CountedSandbox::start("300", args)
 }
 
-struct Counted {
-    sandbox: Foreground,
-    home: TempDir,
-    stats: String,
-    http: reqwest::Client,
-}
-
-impl Counted {
-    fn start(args: &[&str]) -> Counted {
-        let home = TempDir::new().unwrap();
-        let sandbox = Foreground::start(home.path(), &[&["sandbox", "--latency", "300"], args].concat());
-        let stats = sandbox.notes["stats"].split_whitespace().next().unwrap().to_string();
-        Counted { sandbox, home, stats, http: reqwest::Client::builder().no_proxy().build().unwrap() }
-    }
-
-    async fn admin_get(&self, path: &str) -> Value {
-        let url = format!("{}{path}", self.sandbox.exports["ANTHROPIC_BASE_URL"]);
-        let key = &self.sandbox.exports["ANTHROPIC_ADMIN_KEY"];
-        let answer = self.http.get(url).header("x-api-key", key).header("anthropic-version", "2023-06-01").send();
-        answer.await.unwrap().json().await.unwrap()
-    }
-
-    async fn reset(&self) {
-        assert_eq!(self.http.delete(&self.stats).send().await.unwrap().status(), 204);
-    }
-
-    async fn seen(&self) -> Value {
-        self.http.get(&self.stats).send().await.unwrap().json().await.unwrap()
-    }
-
-    /// A command with the sandbox's exports, as in a shell that ran `eval "$(cmek sandbox)"`.
-    fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
-        let mut command = Command::new(program);
-        command
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.home.path())
-            .env("XDG_STATE_HOME", self.home.path().join("state"))
-            .env("AWS_CONFIG_FILE", self.home.path().join("none"))
-            .env("AWS_SHARED_CREDENTIALS_FILE", self.home.path().join("none"))
-            .env("NO_COLOR", "1")
-            .envs(&self.sandbox.exports);
-        command
-    }
+/// A command with the sandbox's exports, as in a shell that ran `eval "$(cmek sandbox)"`, and no
+/// AWS profile of the machine's.
+fn exported(sandbox: &CountedSandbox, program: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut command = sandbox.command(program);
+    command
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .envs(&sandbox.sandbox.exports);
+    command
 }
 
 fn assert_ran(out: &Output, what: &str) {
@@ -77,20 +37,13 @@ fn assert_ran(out: &Output, what: &str) {
     );
 }
 
-fn operations(stats: &Value, service: &str) -> Vec<(String, u64)> {
-    stats["services"][service]["operations"]
-        .as_object()
-        .map(|ops| ops.iter().map(|(k, v)| (k.clone(), v.as_u64().unwrap())).collect())
-        .unwrap_or_default()
-}
-
 fn once(operations: &[&str]) -> Vec<(String, u64)> {
     operations.iter().map(|op| (op.to_string(), 1)).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_documented_aws_path_attaches_a_healthy_key_in_seven_calls_one_after_another() {
-    let sandbox = Counted::start(&[]);
+    let sandbox = counted(&[]);
     // What the guide's reader copies from the console.
     let org = sandbox.admin_get("/v1/organizations/me").await["id"].as_str().unwrap().to_string();
     let workspaces = sandbox.admin_get("/v1/organizations/workspaces?limit=1000").await;
@@ -99,8 +52,7 @@ async fn the_documented_aws_path_attaches_a_healthy_key_in_seven_calls_one_after
 
     sandbox.reset().await;
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/aws-documented.sh");
-    let out = sandbox
-        .command("bash")
+    let out = exported(&sandbox, "bash")
         .arg(&script)
         .env("AWS", aws_cli())
         .env("ORG_UUID", &org)
@@ -130,15 +82,15 @@ async fn the_documented_aws_path_attaches_a_healthy_key_in_seven_calls_one_after
     // The same job as cmek's: the workspace uses the key, and cmek's doctor finds nothing wrong.
     let attached = sandbox.admin_get(&format!("/v1/organizations/workspaces/{workspace_id}")).await;
     assert!(attached["external_key_id"].as_str().is_some_and(|k| k.starts_with("ekey_")), "{attached:#}");
-    let doctor = sandbox.command(env!("CARGO_BIN_EXE_cmek")).args(["doctor", "--workspace", "production"]).output();
+    let doctor = exported(&sandbox, env!("CARGO_BIN_EXE_cmek")).args(["doctor", "--workspace", "production"]).output();
     assert_ran(&doctor.unwrap(), "cmek doctor after the documented path");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn status_at_the_platforms_limits_reads_everything_in_two_rounds() {
-    let sandbox = Counted::start(&["--scenario", "status-at-scale"]);
+    let sandbox = counted(&["--scenario", "status-at-scale"]);
     sandbox.reset().await;
-    let out = sandbox.command(env!("CARGO_BIN_EXE_cmek")).arg("status").output().unwrap();
+    let out = exported(&sandbox, env!("CARGO_BIN_EXE_cmek")).arg("status").output().unwrap();
     assert_ran(&out, "cmek status");
     let seen = sandbox.seen().await;
     // The organisation, the workspaces (one page of 1,000) and the first page of keys together;

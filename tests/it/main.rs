@@ -20,6 +20,7 @@ mod azure_vault_deleted;
 mod bench_paths;
 mod cli_inputs;
 mod concurrent_runs;
+mod counted_sandbox;
 mod crash_convergence;
 mod credentials;
 mod doctor_answer;

@@ -42,62 +42,37 @@
 //!   the key is there: two calls more, one round fewer on a first run.
 
 use serde_json::Value;
-use tempfile::TempDir;
 
-use crate::foreground::Foreground;
+use crate::counted_sandbox::{CountedSandbox, operations};
 
 /// The latency each answer waits: long enough that the tool's own work between calls is noise.
 const LATENCY_MS: &str = "300";
 
-struct Measured {
-    sandbox: Foreground,
-    home: TempDir,
-    stats: String,
-}
+struct Measured(CountedSandbox);
 
 impl Measured {
     fn start() -> Measured {
-        let home = TempDir::new().unwrap();
-        let sandbox = Foreground::start(home.path(), &["sandbox", "--latency", LATENCY_MS, "--azure-rbac-delay", "0"]);
-        let stats = sandbox.notes["stats"].split_whitespace().next().unwrap().to_string();
-        Measured { sandbox, home, stats }
+        Measured(CountedSandbox::start(LATENCY_MS, &["--azure-rbac-delay", "0"]))
     }
 
     /// Runs `cmek <args>` against the sandbox and returns what the sandbox saw of it.
     async fn run(&self, args: &[&str]) -> Value {
-        let http = reqwest::Client::new();
-        assert_eq!(http.delete(&self.stats).send().await.unwrap().status(), 204);
-        let home = self.home.path();
-        let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_cmek"))
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", home)
-            .env("XDG_STATE_HOME", home.join("state"))
-            .env("NO_COLOR", "1")
-            .env("CMEK_SANDBOX_ENDPOINTS", &self.sandbox.exports["CMEK_SANDBOX_ENDPOINTS"])
-            .args(args)
-            .output()
-            .await
-            .unwrap();
+        self.0.reset().await;
+        let mut command = self.0.command(env!("CARGO_BIN_EXE_cmek"));
+        command.env("CMEK_SANDBOX_ENDPOINTS", &self.0.sandbox.exports["CMEK_SANDBOX_ENDPOINTS"]).args(args);
+        let out = tokio::process::Command::from(command).output().await.unwrap();
         assert!(
             out.status.success(),
             "cmek {args:?}: {}\n{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
-        http.get(&self.stats).send().await.unwrap().json().await.unwrap()
+        self.0.seen().await
     }
 }
 
 fn calls(stats: &Value, service: &str) -> u64 {
     stats["services"][service]["calls"].as_u64().unwrap_or(0)
-}
-
-fn operations(stats: &Value, service: &str) -> Vec<(String, u64)> {
-    stats["services"][service]["operations"]
-        .as_object()
-        .map(|ops| ops.iter().map(|(k, v)| (k.clone(), v.as_u64().unwrap())).collect())
-        .unwrap_or_default()
 }
 
 fn setup(provider: &'static str, workspace: &'static str) -> Vec<&'static str> {
