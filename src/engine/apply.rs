@@ -65,19 +65,32 @@ pub async fn apply(
         };
         if together > 1 {
             let steps = &plan.steps[index..index + together];
+            let planned: Vec<&Step> = steps.iter().filter(|s| matches!(s.state, StepState::Planned)).collect();
             for (offset, s) in steps.iter().enumerate() {
-                sink.emit(Event::StepStarted { index: index + offset, title: s.action.title() });
+                if matches!(s.state, StepState::Planned) {
+                    sink.emit(Event::StepStarted { index: index + offset, title: s.action.title() });
+                }
             }
             let mut ctx = StepContext { services, facts, index, journal, sink: &mut *sink };
-            let results = together::run(&mut ctx, steps, &mut *session, &mut progress).await;
-            for (offset, (s, result)) in steps.iter().zip(results).enumerate() {
-                let outcome = match result {
-                    Ok(detail) => StepOutcome::Done { detail },
-                    Err(e) => {
-                        let outcome = StepOutcome::Failed { error: e.message.clone() };
-                        failure.get_or_insert(e);
-                        outcome
-                    }
+            let mut results = together::run(&mut ctx, &planned, &mut *session, &mut progress).await.into_iter();
+            for (offset, s) in steps.iter().enumerate() {
+                let outcome = match &s.state {
+                    StepState::AlreadyDone(reason) => StepOutcome::Unchanged { reason: reason.clone() },
+                    StepState::Gated(how) => StepOutcome::Gated { how: how.clone() },
+                    StepState::Planned => match results.next() {
+                        Some(Ok(detail)) => StepOutcome::Done { detail },
+                        failed => {
+                            let e = failed.and_then(Result::err).unwrap_or_else(|| {
+                                Error::remote(format!(
+                                    "step {} ran together with others and gave no result",
+                                    index + offset + 1
+                                ))
+                            });
+                            let outcome = StepOutcome::Failed { error: e.message.clone() };
+                            failure.get_or_insert(e);
+                            outcome
+                        }
+                    },
                 };
                 finish(journal, sink, index + offset, s, outcome.clone());
                 outcomes.push(outcome);
@@ -117,13 +130,14 @@ pub async fn apply(
         outcomes.push(outcome);
         index += 1;
     }
+    let mut ctx = StepContext { services, facts, index: plan.steps.len(), journal, sink: &mut *sink };
+    session.finish(&mut ctx).await;
     // A registration made but not yet compared with other runs' (no validation followed it, or
     // a later step failed): settled now, so the organisation ends with one.
-    if progress.unsettled.is_some() {
-        let mut ctx = StepContext { services, facts, index: plan.steps.len(), journal, sink: &mut *sink };
-        if let Err(e) = settle(&mut ctx, &mut progress).await {
-            failure.get_or_insert(e);
-        }
+    if progress.unsettled.is_some()
+        && let Err(e) = settle(&mut ctx, &mut progress).await
+    {
+        failure.get_or_insert(e);
     }
 
     // In the plan's order, whether attached before or by this run.

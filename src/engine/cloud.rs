@@ -66,9 +66,9 @@ pub trait CloudSession: Send {
     /// Runs one of the cloud's steps; `Ok` is the report's sentence.
     async fn apply(&mut self, step: &dyn CloudStep, ctx: &mut StepContext<'_>) -> Result<String>;
 
-    /// Runs neighbouring steps that each [`CloudStep::runs_alongside`], one result per step in
-    /// order. By default one after another; a cloud whose steps can be in flight together
-    /// overrides it.
+    /// Runs neighbouring steps that each [`CloudStep::runs_alongside`] (or that each are
+    /// [`CloudStep::independent`]), one result per step in order. By default one after another;
+    /// a cloud whose steps can be in flight together overrides it.
     async fn apply_together(&mut self, steps: &[&dyn CloudStep], ctx: &mut StepContext<'_>) -> Vec<Result<String>> {
         let mut results = Vec::with_capacity(steps.len());
         for step in steps {
@@ -82,6 +82,10 @@ pub trait CloudSession: Send {
 
     /// What the run has left in the cloud so far.
     fn outcome(&self) -> Box<dyn CloudOutcome>;
+
+    /// Finishes what a step left to check beside the steps after it (Azure: whether another run
+    /// created the same key at the same moment), once no step is left; it reports through `ctx`.
+    async fn finish(&mut self, _ctx: &mut StepContext<'_>) {}
 }
 
 /// A step of another cloud reached this one's session: a defect, said as such.

@@ -1,7 +1,9 @@
 //! Neighbouring steps that need only the key, run together: the cloud's steps that say they
 //! [`CloudStep::runs_alongside`] (AWS: the alias and rotation, once the key exists) and the
-//! key's registration. One round trip instead of one each; the journal still records each step's
-//! outcome in plan order, and the first failure in plan order is the run's.
+//! key's registration; and neighbouring cloud steps that need nothing of each other's
+//! ([`CloudStep::independent`]: Azure's consent and the key's creation). One round trip instead
+//! of one each; the journal still records each step's outcome in plan order, and the first
+//! failure in plan order is the run's.
 //!
 //! The registration is made for the key known before the group starts. If a cloud step ends up
 //! using another key (an alias another run got first, whose key this run adopts), this run's
@@ -30,17 +32,36 @@ pub(super) fn batch_at(plan: &Plan, index: usize, session: &dyn CloudSession) ->
     };
     let count = plan.steps[index..].iter().take_while(|s| joins(s)).count();
     let registers = plan.steps[index..index + count].iter().filter(|s| is_register(s)).count();
-    if registers > 1 { 0 } else { count }
+    if count > 1 {
+        return if registers > 1 { 0 } else { count };
+    }
+    // Independent cloud steps, passing over steps with nothing to do (already done, or held back
+    // for a confirmation): from a planned one to the last planned one, when there are two.
+    if !is_independent(&plan.steps[index]) {
+        return 0;
+    }
+    let span = plan.steps[index..].iter().take_while(|s| is_independent(s) || !is_planned(s));
+    let last = span.enumerate().filter(|(_, s)| is_planned(s)).map(|(offset, _)| offset).last().unwrap_or(0);
+    let planned = plan.steps[index..=index + last].iter().filter(|s| is_planned(s)).count();
+    if planned > 1 { last + 1 } else { 0 }
+}
+
+fn is_planned(step: &Step) -> bool {
+    matches!(step.state, StepState::Planned)
+}
+
+fn is_independent(step: &Step) -> bool {
+    is_planned(step) && matches!(&step.action, Action::Cloud(s) if s.independent())
 }
 
 fn is_register(step: &Step) -> bool {
     matches!(step.action, Action::RegisterKey { .. })
 }
 
-/// Runs `steps` (as `batch_at` chose them) together; one result per step, in order.
+/// Runs the planned `steps` of a batch `batch_at` chose together; one result per step, in order.
 pub(super) async fn run(
     ctx: &mut StepContext<'_>,
-    steps: &[Step],
+    steps: &[&Step],
     session: &mut dyn CloudSession,
     progress: &mut Progress,
 ) -> Vec<Result<String>> {

@@ -19,7 +19,7 @@
 //!   IAM policy read and written (the write needs the read's etag) beside the registration;
 //!   validation with the settle; the attach.
 //! - Azure, fresh (a vault found by listing, no subscription given, the service principal not
-//!   consented yet): 12 rounds, 24 calls.
+//!   consented yet): 10 rounds, 24 calls.
 //!   (1) the platform's reads and the tokens for ARM, Graph and Key Vault together (one
 //!   credential per audience: an official credential fetches one token at a time);
 //!   (2) the subscription (the vault listing needs its id) and Anthropic's service principal;
@@ -29,14 +29,11 @@
 //!   naming the token's audience, and the official client sends nothing authorised before it;
 //!   (5) the key and the bin again, with the token fetched in (1); one client per vault keeps
 //!   the audience, so no later call repeats the challenge;
-//!   (6) consent (the service principal is created); (7) the key looked up again just before
+//!   (6) consent (the service principal is created) beside the key looked up again just before
 //!   its create (the plan may be minutes old; a create over an existing key adds a version);
-//!   (8) the create; (9) the key read after it (another run's version made at the same moment is
-//!   reported); (10) the role assignment (it needs the principal and the key) beside the
-//!   registration; (11) validation with the settle; (12) the attach.
-//!   Fewer would need the engine to run independent steps of one cloud together: the consent
-//!   beside the key's look-up and create (-1), and the read after the create beside the role
-//!   assignment and registration (-1): 10.
+//!   (7) the create; (8) the role assignment (it needs the principal and the key) beside the
+//!   registration and the key read after its create (another run's version made at the same
+//!   moment is reported); (9) validation with the settle; (10) the attach.
 //! - Azure, converged re-run: 6 rounds: (1)-(5) as above (the role assignments at the key in
 //!   (4), with the principal from (2)); (6) validation. The bin is read beside the key even when
 //!   the key is there: two calls more, one round fewer on a first run.
@@ -135,7 +132,7 @@ async fn gcp_and_azure_setups_make_their_counted_round_trips() {
     assert_eq!((calls(&gcp, "platform"), calls(&gcp, "gcp")), (7, 5), "{gcp:#}");
 
     let azure = sandbox.run(&setup("azure", "staging")).await;
-    assert_eq!(azure["rounds"], 12, "{azure:#}");
+    assert_eq!(azure["rounds"], 10, "{azure:#}");
     assert_eq!((calls(&azure, "platform"), calls(&azure, "azure")), (7, 17), "{azure:#}");
     // One token per audience; the listed vault is not read again; the key is read twice while
     // inspecting (the challenge, then the answer), once before its create and once after.

@@ -303,6 +303,24 @@ fn consent_without_a_directory_role_is_an_auth_error_naming_the_roles() {
     assert_eq!(r.code, 3, "{r:?}");
     let doc = r.json();
     assert_eq!(outcome(&doc, "consent_service_principal"), "failed", "{r:?}");
+    assert_eq!(doc["changed"], false, "{r:?}");
+    let error = doc["error"].to_string();
+    assert!(
+        error.contains("Authorization_RequestDenied") && error.contains("Cloud Application Administrator"),
+        "{error}"
+    );
+
+    // With a key still to create: its look-up runs beside the consent, but its create waits for
+    // it, so no key is left behind (its name would stay taken while soft-deleted) and the report
+    // says nothing changed.
+    let r = scenario("azure-sp-missing", &[ATTACH, &["--azure-key", "not-yet-made"]].concat());
+    assert_eq!(r.code, 3, "{r:?}");
+    let doc = r.json();
+    assert_eq!(outcome(&doc, "consent_service_principal"), "failed", "{r:?}");
+    assert_eq!(outcome(&doc, "create_azure_key"), "failed", "{r:?}");
+    let create = step(&doc, "create_azure_key")["outcome"]["error"].as_str().unwrap_or_default().to_string();
+    assert!(create.contains("was not done") && create.contains("nothing was written"), "{create}");
+    assert_eq!(doc["changed"], false, "{r:?}");
     let error = doc["error"].to_string();
     assert!(
         error.contains("Authorization_RequestDenied") && error.contains("Cloud Application Administrator"),

@@ -1,7 +1,8 @@
 //! The Azure steps of a plan: consent, the vault's network and purge protection, the key and its
 //! tags, the role assignment, and registering the key. Each change is journalled; the vault's
 //! previous network settings are saved before they are replaced, and a vault whose settings
-//! changed since inspection is not written to.
+//! changed since inspection is not written to. The consent and the key's steps may run together
+//! (`independent`).
 
 use std::time::Duration;
 
@@ -14,10 +15,13 @@ use cmek_core::run::CloudOutcome;
 use serde_json::json;
 use tokio::time::Instant;
 
+use super::independent::{
+    CreatedKey, FirstPart, Made, ReadAgain, apply_independent, create_key, first_part, read_again,
+};
 use crate::engine::cloud::{CloudSession, StepContext, foreign_step};
 use crate::engine::propagation::{Backoff, sleep_unless_cancelled};
 use crate::error::{Error, Result};
-use crate::providers::azure::{AzureProvider, NewAzureKey, VaultNetworkChange};
+use crate::providers::azure::{AzureProvider, VaultNetworkChange};
 
 /// How long a role assignment keeps being retried while Entra ID replicates a service principal
 /// this run just created (ARM answers `PrincipalNotFound` meanwhile).
@@ -30,6 +34,8 @@ pub(super) struct AzureSession<'a> {
     /// The vault's settings the plan was made from.
     seen: &'a AzureVaultFacts,
     outcome: AzureOutcome,
+    /// The key this run created, read again beside the next steps (or at the end).
+    created: Option<CreatedKey>,
 }
 
 impl<'a> AzureSession<'a> {
@@ -42,7 +48,49 @@ impl<'a> AzureSession<'a> {
             key_id: inspected.key.as_ref().and_then(|k| k.kid.clone()),
             service_principal: inspected.service_principal.as_ref().map(|sp| sp.object_id.clone()),
         };
-        Ok(Self { azure, seen: &inspected.vault, outcome })
+        Ok(Self { azure, seen: &inspected.vault, outcome, created: None })
+    }
+
+    fn keep(&mut self, made: Made) {
+        match made {
+            Made::Nothing => {}
+            Made::ServicePrincipal(id) => self.outcome.service_principal = Some(id),
+            Made::Key { kid, created } => {
+                self.outcome.key_id = Some(kid);
+                self.created = created;
+            }
+        }
+    }
+
+    /// Says what reading a created key again found: another run's version, or that it could not
+    /// be read (the key stands either way).
+    fn report_read_again(&mut self, ctx: &mut StepContext<'_>, read: Option<(CreatedKey, ReadAgain)>) {
+        let Some((created, read)) = read else { return };
+        let CreatedKey { vault_uri, name, kid } = created;
+        let text = match read {
+            Ok(Some(now)) if now.kid.as_deref().is_some_and(|newest| newest != kid) => {
+                let newest = now.kid.unwrap_or_default();
+                let _ = ctx.journal.record("azure_key_version_race", json!({ "own": kid, "newest": newest }));
+                let text = format!(
+                    "another run created key {name} at the same moment: its version {newest} is the newest and the \
+                     one in use; this run's version {kid} stays as an older version with the same settings"
+                );
+                self.outcome.key_id = Some(newest);
+                text
+            }
+            Ok(_) => return,
+            Err(e) => {
+                let _ =
+                    ctx.journal.record("azure_key_read_again_failed", json!({ "kid": kid, "error": e.to_string() }));
+                format!(
+                    "key {name} was created ({kid}), but reading it again to see whether another run created it at \
+                     the same moment failed: {e}; `az keyvault key list-versions --vault-name {} --name {name}` \
+                     lists its versions",
+                    vault_uri.vault_name()
+                )
+            }
+        };
+        ctx.sink.emit(cmek_core::run::events::Event::Notice { text });
     }
 }
 
@@ -52,7 +100,75 @@ impl CloudSession for AzureSession<'_> {
         let Some(step) = step.downcast_ref::<AzureStep>() else {
             return Err(foreign_step(ProviderKind::Azure, step));
         };
-        run_step(self, ctx, step).await
+        let read = read_again(self.azure, self.created.take());
+        let (result, read) = tokio::join!(run_step(self, ctx, step), read);
+        self.report_read_again(ctx, read);
+        result
+    }
+
+    /// Independent steps (the consent, the key's creation or tagging) are in flight together;
+    /// others run one after another. A key created earlier is read again beside them.
+    async fn apply_together(&mut self, steps: &[&dyn CloudStep], ctx: &mut StepContext<'_>) -> Vec<Result<String>> {
+        let Some(ours) = steps.iter().map(|s| s.downcast_ref::<AzureStep>()).collect::<Option<Vec<_>>>() else {
+            return steps.iter().map(|s| Err(foreign_step(ProviderKind::Azure, *s))).collect();
+        };
+        let (azure, journal) = (self.azure, ctx.journal);
+        let read = read_again(azure, self.created.take());
+        if ours.iter().all(|s| s.independent()) {
+            let firsts = futures::future::join_all(ours.iter().map(|s| first_part(azure, journal, s)));
+            let (firsts, read) = tokio::join!(firsts, read);
+            self.report_read_again(ctx, read);
+            // A key's name stays taken while it is soft-deleted: it is created only once every
+            // step beside it succeeded (a failed consent leaves no key behind).
+            let failed = ours.iter().zip(&firsts).find(|(_, r)| r.is_err()).map(|(s, _)| s.title());
+            let mut results = Vec::with_capacity(ours.len());
+            for (step, first) in ours.iter().zip(firsts) {
+                let result = match (first, &failed) {
+                    (Ok(FirstPart::Done(detail, made)), _) => {
+                        self.keep(made);
+                        Ok(detail)
+                    }
+                    (Ok(FirstPart::CreateNext), Some(failed)) => Err(Error::remote(format!(
+                        "{} was not done: the step run beside it failed ({failed}); nothing was written",
+                        step.title()
+                    ))
+                    .with_hint("re-run the same command once that is fixed")),
+                    (Ok(FirstPart::CreateNext), None) => {
+                        create_key(azure, journal, step).await.map(|(detail, made)| {
+                            self.keep(made);
+                            detail
+                        })
+                    }
+                    (Err(e), _) => Err(e),
+                };
+                results.push(result);
+            }
+            results
+        } else {
+            let one_by_one = async {
+                let mut results = Vec::with_capacity(ours.len());
+                for step in &ours {
+                    results.push(run_step(self, ctx, step).await);
+                }
+                results
+            };
+            let (results, read) = tokio::join!(one_by_one, read);
+            self.report_read_again(ctx, read);
+            results
+        }
+    }
+
+    /// The read after a key's create that no later step went beside; an interruption skips it.
+    async fn finish(&mut self, ctx: &mut StepContext<'_>) {
+        let Some(created) = self.created.take() else { return };
+        let kid = created.kid.clone();
+        let cancel = ctx.services.cancel.clone();
+        tokio::select! {
+            read = read_again(self.azure, Some(created)) => self.report_read_again(ctx, read),
+            _ = cancel.cancelled() => {
+                let _ = ctx.journal.record("azure_key_read_again_skipped", json!({ "kid": kid, "why": "interrupted" }));
+            }
+        }
     }
 
     /// The Azure configuration is known from inspection: the plan carries it.
@@ -68,15 +184,9 @@ impl CloudSession for AzureSession<'_> {
 async fn run_step(session: &mut AzureSession<'_>, ctx: &mut StepContext<'_>, step: &AzureStep) -> Result<String> {
     let azure = session.azure;
     match step {
-        AzureStep::ConsentServicePrincipal { app_id, tenant_id } => {
-            let sp = azure.create_service_principal(app_id).await.map_err(Error::from)?;
-            let _ = ctx.journal.record(
-                "service_principal_created",
-                json!({ "app_id": app_id, "object_id": sp.object_id, "tenant_id": tenant_id }),
-            );
-            let detail =
-                format!("service principal {} of Anthropic's app {app_id} is in tenant {tenant_id}", sp.object_id);
-            session.outcome.service_principal = Some(sp.object_id);
+        AzureStep::ConsentServicePrincipal { .. } | AzureStep::CreateKey { .. } | AzureStep::MergeKeyTags { .. } => {
+            let (detail, made) = apply_independent(azure, ctx.journal, step).await?;
+            session.keep(made);
             Ok(detail)
         }
         AzureStep::UpdateVaultNetwork { vault, enable_public_access, default_deny, add_ip_rules, remove_ip_rules } => {
@@ -151,76 +261,6 @@ async fn run_step(session: &mut AzureSession<'_>, ctx: &mut StepContext<'_>, ste
             }
             let _ = ctx.journal.record("purge_protection_enabled", json!({ "vault": vault.to_string() }));
             Ok(format!("purge protection is on for vault {} (permanent)", vault.vault))
-        }
-        AzureStep::CreateKey { vault_uri, name, size, hsm, tags } => {
-            // Creating over an existing key would make a new version without the customer's tags:
-            // look again (the key may have been unreadable, or made, since inspection).
-            if let Some(existing) = azure.inspect_key(vault_uri, name).await.map_err(Error::from)? {
-                // A concurrent run (or one that died after its create) made the very key this
-                // step makes: same type, size, operations and tags. Use it; another version
-                // would be a second key under one name.
-                let same_ops = existing.key_ops.len() == 2
-                    && ["wrapKey", "unwrapKey"].iter().all(|op| existing.key_ops.iter().any(|o| o == op));
-                let same = same_ops
-                    && existing.key_size.is_some_and(|s| s >= *size)
-                    && existing.kty.as_deref().is_some_and(|k| k.starts_with("RSA"))
-                    && tags.iter().all(|(k, v)| existing.tags.get(k) == Some(v));
-                if same {
-                    let kid = existing.kid.clone().unwrap_or_else(|| format!("{vault_uri}/keys/{name}"));
-                    let _ = ctx.journal.record("azure_key_adopted", json!({ "kid": kid }));
-                    session.outcome.key_id = Some(kid.clone());
-                    return Ok(format!(
-                        "{kid} was created meanwhile by another run with the same settings: used as is"
-                    ));
-                }
-                return Err(Error::remote(format!(
-                    "key {name} exists in {vault_uri} ({}), but the plan was made without it; nothing was written",
-                    existing.kid.as_deref().unwrap_or("current version")
-                ))
-                .with_hint("re-run the same command to plan against the existing key"));
-            }
-            let new = NewAzureKey { size: *size, hsm: *hsm, tags: tags.clone() };
-            let key = azure.create_key(vault_uri, name, &new).await.map_err(Error::from)?;
-            let kid = key.kid.clone().unwrap_or_else(|| format!("{vault_uri}/keys/{name}"));
-            let _ = ctx.journal.record(
-                "azure_key_created",
-                json!({ "kid": kid, "vault_uri": vault_uri.to_string(), "name": name.to_string(),
-                        "kty": key.kty, "size": key.key_size, "key_ops": key.key_ops, "tags": key.tags }),
-            );
-            session.outcome.key_id = Some(kid.clone());
-            let mut detail =
-                format!("created {kid} ({} {}-bit, wrapKey and unwrapKey)", key.kty.as_deref().unwrap_or("RSA"), size);
-            // Key Vault has no create-if-absent: a run creating the same key at the same moment adds
-            // a version. Said, not hidden (a single version cannot be deleted; each has the same
-            // settings, and the newest is the one in use).
-            if let Some(now) = azure.inspect_key(vault_uri, name).await.map_err(Error::from)?
-                && now.kid.is_some()
-                && now.kid.as_deref() != Some(kid.as_str())
-            {
-                let newest = now.kid.unwrap_or_default();
-                let text = format!(
-                    "another run created key {name} at the same moment: its version {newest} is the newest and the \
-                     one in use; this run's version {kid} stays as an older version with the same settings"
-                );
-                let _ = ctx.journal.record("azure_key_version_race", json!({ "own": kid, "newest": newest }));
-                ctx.sink.emit(cmek_core::run::events::Event::Notice { text: text.clone() });
-                session.outcome.key_id = Some(newest);
-                detail = format!("{detail}; {text}");
-            }
-            Ok(detail)
-        }
-        AzureStep::MergeKeyTags { vault_uri, name, add, .. } => {
-            let merged = azure.merge_key_tags(vault_uri, name, add).await.map_err(Error::from)?;
-            let _ = ctx.journal.record(
-                "azure_key_tags_merged",
-                json!({ "vault_uri": vault_uri.to_string(), "name": name.to_string(),
-                        "added": add.keys().collect::<Vec<_>>(), "tags_now": merged.len() }),
-            );
-            Ok(format!(
-                "key {name} tagged {}; it carries {} tags, none dropped",
-                add.keys().map(|k| format!("{k}={}", add[k])).collect::<Vec<_>>().join(", "),
-                merged.len()
-            ))
         }
         AzureStep::AssignRole { scope, role_definition_guid, role_name, principal_id } => {
             let (principal, just_created) = match (principal_id, &session.outcome.service_principal) {

@@ -1,10 +1,11 @@
-//! The Azure Key Vault runtime: the engine's I/O for Azure over `providers::azure`: the facts a run
-//! plans on (`facts`), its steps (`apply`), doctor's look at a key (`doctor`), and the wizard's
-//! overview (`wizard`).
+//! The Azure Key Vault runtime: the engine's I/O for Azure over `providers::azure`: the facts a
+//! run plans on (`facts`), its steps (`apply`, and `independent` for those that run together),
+//! doctor's look at a key (`doctor`), and the wizard's overview (`wizard`).
 
 mod apply;
 mod doctor;
 mod facts;
+mod independent;
 mod wizard;
 
 use async_trait::async_trait;

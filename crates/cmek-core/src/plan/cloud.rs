@@ -74,6 +74,15 @@ pub trait CloudStep: ErasedEq + DynClone {
     fn runs_alongside(&self) -> bool {
         false
     }
+    /// Needs nothing another step of this run makes (what it works on exists before the run),
+    /// and makes nothing a neighbouring such step needs: the engine runs such steps together,
+    /// passing over the steps between them that have nothing to do in this run (Azure: the
+    /// consent beside the key's creation). The session still orders what cannot be taken back
+    /// after what may fail (Azure creates the key only once the consent succeeded). A step that
+    /// changes how the caller reaches the cloud (a firewall) or is irreversible says no.
+    fn independent(&self) -> bool {
+        false
+    }
 }
 crate::erased_trait!(CloudStep, eq);
 

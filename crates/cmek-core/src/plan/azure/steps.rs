@@ -48,6 +48,15 @@ impl CloudStep for AzureStep {
         matches!(self, AzureStep::AssignRole { .. })
     }
 
+    /// The consent works on the tenant, the key's creation or tagging on the vault as inspected;
+    /// none needs another's result (the role assignment, which needs both, is not one of them).
+    fn independent(&self) -> bool {
+        matches!(
+            self,
+            AzureStep::ConsentServicePrincipal { .. } | AzureStep::CreateKey { .. } | AzureStep::MergeKeyTags { .. }
+        )
+    }
+
     fn title(&self) -> String {
         match self {
             AzureStep::ConsentServicePrincipal { app_id, tenant_id } => {
