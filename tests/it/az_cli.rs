@@ -11,25 +11,18 @@ use serde_json::Value;
 
 use crate::foreground::Foreground;
 use crate::peers::az_cli;
+use crate::sandbox_home::SandboxHome;
 
 const KEY_SCOPE: &str = "/subscriptions/3c8e1a9f-7d42-4b61-9e0a-6f5b2c1d8e47/resourceGroups/cmek-sandbox/providers/\
                          Microsoft.KeyVault/vaults/cmek-sandbox/keys/anthropic-cmek";
 
 #[test]
 fn az_signs_in_reads_the_key_and_lists_its_role_assignments() {
-    let home = tempfile::tempdir().unwrap();
-    let state = home.path().join("sbx.json");
-    let setup = Command::new(env!("CARGO_BIN_EXE_cmek"))
-        .env_clear()
-        .env("HOME", home.path())
-        .args(["--sandbox", "--sandbox-state", state.to_str().unwrap()])
-        .args(["setup", "--non-interactive", "--provider", "azure", "--workspace", "production"])
-        .args(["--confirm-attach", "production"])
-        .output()
-        .unwrap();
-    assert_eq!(setup.status.code(), Some(0), "{}", String::from_utf8_lossy(&setup.stderr));
+    let home = SandboxHome::new();
+    let setup = home.setup(false, "azure", &["--workspace", "production", "--confirm-attach", "production"]);
+    assert_eq!(setup.code, 0, "{setup:?}");
 
-    let sandbox = Foreground::start(home.path(), &["sandbox", "--state", state.to_str().unwrap()]);
+    let sandbox = Foreground::start(home.path(), &["sandbox", "--state", home.state_file().to_str().unwrap()]);
     let config = home.path().join("azure-config");
     let az = |args: &[&str]| -> Value {
         let out = Command::new(az_cli())

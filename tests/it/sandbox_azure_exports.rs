@@ -9,6 +9,8 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use crate::foreground::Foreground;
+use crate::peers;
+use crate::sandbox_home::SandboxHome;
 
 const AZURE_VARS: [&str; 9] = [
     "AZURE_KEYVAULT_URL",
@@ -43,9 +45,7 @@ print("exports check passed:", got.id)
 
 #[test]
 fn a_python_azure_client_needs_nothing_but_the_exports() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let python = root.join(".venv/bin/python");
-    assert!(python.exists(), "{} is missing: run scripts/install-test-peers.sh", python.display());
+    let python = peers::python();
     let home = tempfile::tempdir().unwrap();
     let sandbox = Foreground::start(home.path(), &["sandbox"]);
     for var in AZURE_VARS {
@@ -108,22 +108,12 @@ print("cmek's key read:", key.id, sorted(key.properties.tags))
 /// Python client sees it: RSA 3072, wrapKey/unwrapKey only, enabled, no expiry, the org tag.
 #[test]
 fn the_python_client_reads_the_key_cmek_created() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let python = root.join(".venv/bin/python");
-    assert!(python.exists(), "{} is missing: run scripts/install-test-peers.sh", python.display());
-    let home = tempfile::tempdir().unwrap();
-    let state = home.path().join("sbx.json");
-    let setup = Command::new(env!("CARGO_BIN_EXE_cmek"))
-        .env_clear()
-        .env("HOME", home.path())
-        .args(["--sandbox", "--sandbox-state", state.to_str().unwrap()])
-        .args(["setup", "--non-interactive", "--provider", "azure", "--workspace", "production"])
-        .args(["--confirm-attach", "production"])
-        .output()
-        .unwrap();
-    assert_eq!(setup.status.code(), Some(0), "{}", String::from_utf8_lossy(&setup.stderr));
+    let python = peers::python();
+    let home = SandboxHome::new();
+    let setup = home.setup(false, "azure", &["--workspace", "production", "--confirm-attach", "production"]);
+    assert_eq!(setup.code, 0, "{setup:?}");
 
-    let sandbox = Foreground::start(home.path(), &["sandbox", "--state", state.to_str().unwrap()]);
+    let sandbox = Foreground::start(home.path(), &["sandbox", "--state", home.state_file().to_str().unwrap()]);
     let org_tag = format!("anthropic-org-{}", cmek_sandbox::platform::seed::ORG_ID);
     let out = Command::new(&python)
         .env_clear()

@@ -42,11 +42,18 @@ impl Run {
 
 pub struct SandboxHome {
     dir: TempDir,
+    /// The scenario the sandbox starts from (`--sandbox=NAME`); the default one when `None`.
+    scenario: Option<&'static str>,
 }
 
 impl SandboxHome {
     pub fn new() -> SandboxHome {
-        SandboxHome { dir: TempDir::new().unwrap() }
+        SandboxHome { dir: TempDir::new().unwrap(), scenario: None }
+    }
+
+    /// A sandbox that starts from the scenario `name`.
+    pub fn with_scenario(name: &'static str) -> SandboxHome {
+        SandboxHome { scenario: Some(name), ..SandboxHome::new() }
     }
 
     pub fn path(&self) -> &Path {
@@ -68,15 +75,16 @@ impl SandboxHome {
         std::fs::read_dir(root).map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default()
     }
 
-    /// `cmek --sandbox --sandbox-state <file> <args>` with an empty environment but HOME.
+    /// `cmek --sandbox[=SCENARIO] --sandbox-state <file> <args>` with an empty environment but HOME.
     pub fn cmek(&self, args: &[&str]) -> Run {
         let state = self.state_file();
+        let sandbox = self.scenario.map_or_else(|| "--sandbox".to_string(), |name| format!("--sandbox={name}"));
         let out = Command::new(env!("CARGO_BIN_EXE_cmek"))
             .env_clear()
             .env("HOME", self.dir.path())
             .env("XDG_STATE_HOME", self.dir.path().join("state"))
             .env("NO_COLOR", "1")
-            .args(["--sandbox", "--sandbox-state", state.to_str().unwrap()])
+            .args([sandbox.as_str(), "--sandbox-state", state.to_str().unwrap()])
             .args(args)
             .output()
             .expect("run cmek");

@@ -228,22 +228,8 @@ fn no_wait_allowed_fails_at_once_and_says_the_role_may_still_be_propagating() {
 }
 
 /// `--output json` setup on a scenario (fresh state each time).
-fn scenario(scenario: &str, args: &[&str]) -> Run {
-    let home = SandboxHome::new();
-    let out = Command::new(env!("CARGO_BIN_EXE_cmek"))
-        .env_clear()
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .arg(format!("--sandbox={scenario}"))
-        .args(["--output", "json", "setup", "--non-interactive", "--provider", "azure"])
-        .args(args)
-        .output()
-        .expect("run cmek");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+fn scenario(scenario: &'static str, args: &[&str]) -> Run {
+    SandboxHome::with_scenario(scenario).setup(true, "azure", args)
 }
 
 #[test]
