@@ -5,13 +5,13 @@ use chrono::{TimeZone, Utc};
 
 use super::hcl::Placement;
 use super::*;
-use crate::model::aws::{AwsCallerIdentity, AwsKeyDescription, AwsKeyFacts, AwsKeyState};
+use crate::model::aws::{AwsKeyDescription, AwsKeyFacts, AwsKeyState};
 use crate::model::{OrgUuid, WorkspaceRef};
 use crate::plan::aws::{AwsAnswers, AwsFacts};
 use crate::plan::azure::{AzureAnswers, fixtures as az};
 use crate::plan::gcp::{GcpAnswers, fixtures as gc};
 use crate::plan::{CloudAnswers, CloudFacts, OrgFacts, WorkspaceFacts, build};
-use crate::policy::aws::test_fixtures::{CUSTOMER_ACCOUNT, ORG};
+use crate::policy::aws::test_fixtures::ORG;
 
 fn workspace() -> WorkspaceFacts {
     WorkspaceFacts {
@@ -59,16 +59,7 @@ fn aws_answers() -> AwsAnswers {
 }
 
 fn aws_facts(key: Option<AwsKeyFacts>) -> AwsFacts {
-    AwsFacts {
-        caller: AwsCallerIdentity {
-            account: CUSTOMER_ACCOUNT.parse().unwrap(),
-            arn: format!("arn:aws:iam::{CUSTOMER_ACCOUNT}:user/admin"),
-            user_id: "AIDAEXAMPLE".into(),
-        },
-        alias_target: key.as_ref().map(|k| k.description.arn.clone()),
-        key,
-        orphans: Vec::new(),
-    }
+    crate::plan::aws::fixtures::facts(key)
 }
 
 /// A customer's key with their own statement (a `${aws:username}` policy variable in it) and tags.

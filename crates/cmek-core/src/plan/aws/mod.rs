@@ -13,6 +13,8 @@ pub mod policy_checks;
 pub(crate) mod probes;
 mod steps;
 
+#[cfg(any(test, feature = "test-fixtures"))]
+pub mod fixtures;
 #[cfg(test)]
 pub(crate) mod tests;
 

@@ -4,11 +4,11 @@
 use chrono::{TimeZone, Utc};
 
 use super::*;
-use crate::model::aws::{AwsCallerIdentity, AwsKeyDescription, AwsKeyFacts, AwsKeyRef, AwsKeyState};
+use crate::model::aws::{AwsKeyDescription, AwsKeyFacts, AwsKeyRef, AwsKeyState};
 use crate::model::{CompartmentId, OrgUuid, WorkspaceRef};
 use crate::plan::{Action, CheckStatus, OrgFacts, Plan, StepState, build};
 use crate::policy::aws::merge::MergeChange;
-use crate::policy::aws::test_fixtures::{COMPARTMENT_A, COMPARTMENT_B, CUSTOMER_ACCOUNT, KEY_ARN, ORG, fixture_text};
+use crate::policy::aws::test_fixtures::{COMPARTMENT_A, COMPARTMENT_B, KEY_ARN, ORG, fixture_text};
 
 fn answers(workspace: Option<&str>, confirm: Option<&str>) -> SetupAnswers {
     SetupAnswers {
@@ -58,16 +58,7 @@ fn facts(ws: Option<WorkspaceFacts>, key: Option<AwsKeyFacts>, registered: Vec<R
         org: OrgFacts { uuid: ORG.parse::<OrgUuid>().unwrap(), name: "Example Org".into() },
         workspaces: ws.into_iter().collect(),
         registered,
-        cloud: Box::new(AwsFacts {
-            caller: AwsCallerIdentity {
-                account: CUSTOMER_ACCOUNT.parse().unwrap(),
-                arn: format!("arn:aws:iam::{CUSTOMER_ACCOUNT}:user/admin"),
-                user_id: "AIDAEXAMPLE".into(),
-            },
-            alias_target: key.as_ref().map(|k| k.description.arn.clone()),
-            key,
-            orphans: Vec::new(),
-        }),
+        cloud: Box::new(super::fixtures::facts(key)),
     }
 }
 
