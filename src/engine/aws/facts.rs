@@ -9,7 +9,6 @@ use cmek_core::run::events::{Event, EventSink};
 
 use super::AwsRuntime;
 use crate::error::{Error, Result};
-use crate::providers::aws::AwsErrorKind;
 
 pub(super) async fn gather(
     aws: &AwsRuntime,
@@ -26,21 +25,14 @@ pub(super) async fn gather(
         let (caller, key) = tokio::try_join!(client.whoami(), client.find_key(&wanted)).map_err(Error::from)?;
         return Ok(Box::new(AwsFacts { caller, key, alias_target: None, orphans: Vec::new() }));
     };
-    // The key the alias names, and the region's keys and aliases, in one round trip: with no
-    // alias, a key a dead (or concurrent) run made for it is found by cmek's tags; with one, the
-    // listing already says which aliases the key has.
-    let described = async {
-        match client.describe_key(alias.as_str()).await {
-            Ok(d) => Ok(Some(d)),
-            Err(e) if e.kind == AwsErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
-    };
-    let (caller, described, listed) =
-        tokio::try_join!(client.whoami(), described, client.region_keys()).map_err(Error::from)?;
-    let (key, orphans) = match described {
-        Some(d) => (Some(client.inspect_listed(d, &listed).await.map_err(Error::from)?), Vec::new()),
-        None => (None, client.marked_among(&listed, alias).await.map_err(Error::from)?),
+    // The region's keys and aliases in one round trip: the listing says which key the alias names
+    // (read next, in one more round), or, with no alias, finds a key a dead (or concurrent) run
+    // made for it by cmek's tags.
+    let (caller, listed) = tokio::try_join!(client.whoami(), client.region_keys()).map_err(Error::from)?;
+    let key = client.inspect_listed_alias(alias, &listed).await.map_err(Error::from)?;
+    let orphans = match key {
+        Some(_) => Vec::new(),
+        None => client.marked_among(&listed, alias).await.map_err(Error::from)?,
     };
     let alias_target = key.as_ref().map(|k| k.description.arn.clone());
     Ok(Box::new(AwsFacts { caller, key, alias_target, orphans }))

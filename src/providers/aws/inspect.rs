@@ -41,19 +41,39 @@ impl AwsProvider {
         }))
     }
 
-    /// The rest of `inspect_key` for a key already described, its aliases read from `listed` (every
-    /// alias of its region, listed already): one call fewer.
-    pub async fn inspect_listed(
+    /// The key `alias` names, found in `listed` (every alias of its region), read in one round
+    /// trip: DescribeKey, the policy, rotation and tags together, its aliases from the listing.
+    /// `Ok(None)` when the listing has no such alias (or KMS no longer has its key).
+    pub async fn inspect_listed_alias(
         &self,
-        description: AwsKeyDescription,
+        alias: &KmsAliasName,
         listed: &RegionKeys,
-    ) -> Result<AwsKeyFacts, AwsError> {
-        let arn = description.arn.to_string();
-        let key_id = description.key_id.as_str().to_string();
-        let (policy, rotation_enabled, tags) =
-            tokio::try_join!(self.get_key_policy(&arn), self.rotation_enabled(&arn), self.key_tags(&arn))?;
-        let aliases = aliases_among(&listed.aliases, &key_id);
-        Ok(AwsKeyFacts { description, policy, aliases, rotation_enabled, tags: tags.unwrap_or_default() })
+    ) -> Result<Option<AwsKeyFacts>, AwsError> {
+        let target = listed
+            .aliases
+            .iter()
+            .find(|entry| entry.alias_name() == Some(alias.as_str()))
+            .and_then(|entry| entry.target_key_id());
+        let Some(key_id) = target else { return Ok(None) };
+        let (description, policy, rotation_enabled, tags) = tokio::join!(
+            self.describe_key(key_id),
+            self.get_key_policy(key_id),
+            self.rotation_enabled(key_id),
+            self.key_tags(key_id),
+        );
+        let description = match description {
+            Ok(d) => d,
+            Err(e) if e.kind == AwsErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let aliases = aliases_among(&listed.aliases, description.key_id.as_str());
+        Ok(Some(AwsKeyFacts {
+            description,
+            policy: policy?,
+            aliases,
+            rotation_enabled: rotation_enabled?,
+            tags: tags?.unwrap_or_default(),
+        }))
     }
 
     /// The rest of `inspect_key`, for a key already described. Later calls use the key ARN, so
