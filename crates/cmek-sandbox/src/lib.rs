@@ -27,6 +27,7 @@
 pub mod after_change;
 pub mod aws;
 pub mod azure;
+mod bounded_body;
 pub mod ca_bundle;
 pub mod endpoints_file;
 pub mod faults;

@@ -8,52 +8,12 @@
 //! know, after reading and dropping the rest of the body (up to `DRAIN`), so a client that
 //! sends the whole body before reading the answer gets the answer rather than a reset connection.
 
-use std::pin::Pin;
-
-use axum::body::{Body, Bytes, HttpBody};
-
 use super::errors::{KmsError, StsError};
+pub(super) use crate::bounded_body::{BodyError, read_bounded as read};
 
 /// The largest body the emulator reads (what axum allows by default, and far above any KMS
 /// or STS request).
 pub(super) const MAX_BODY: usize = 2 * 1024 * 1024;
-/// How much of an oversized body is read and dropped before answering anyway.
-const DRAIN: usize = 64 * 1024 * 1024;
-
-/// Why a body was not read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum BodyError {
-    /// Larger than `MAX_BODY`: how many bytes arrived (or were announced).
-    TooLarge(usize),
-    /// The connection failed mid-body.
-    Broken(String),
-}
-
-/// The whole body, if it is at most `limit` bytes.
-pub(super) async fn read(mut body: Body, limit: usize) -> Result<Bytes, BodyError> {
-    if let Some(announced) = body.size_hint().exact().and_then(|n| usize::try_from(n).ok())
-        && announced > DRAIN
-    {
-        // Not worth reading: answer at once (the connection is then closed).
-        return Err(BodyError::TooLarge(announced));
-    }
-    let mut buf: Vec<u8> = Vec::new();
-    let mut seen = 0usize;
-    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
-        let frame = frame.map_err(|e| BodyError::Broken(e.to_string()))?;
-        let Ok(data) = frame.into_data() else { continue };
-        seen = seen.saturating_add(data.len());
-        if seen <= limit {
-            buf.extend_from_slice(&data);
-        } else {
-            buf = Vec::new();
-            if seen > DRAIN {
-                break;
-            }
-        }
-    }
-    if seen > limit { Err(BodyError::TooLarge(seen)) } else { Ok(Bytes::from(buf)) }
-}
 
 fn too_large_message(seen: usize) -> String {
     format!("The request body ({seen} bytes) is larger than the {MAX_BODY} bytes the service accepts.")
@@ -79,6 +39,8 @@ pub(super) fn sts_error(e: &BodyError) -> StsError {
 
 #[cfg(test)]
 mod tests {
+    use axum::body::{Body, Bytes};
+
     use super::*;
 
     #[tokio::test]

@@ -1,21 +1,20 @@
 //! What the handlers need from a request: host, path segments, query parameters, bearer token,
 //! the JSON or form body (bounded).
 //!
-//! An oversized body is read to its end and dropped (up to `DRAIN`), then answered by the
+//! An oversized body is read to its end and dropped (`crate::bounded_body`), then answered by the
 //! handler in the format of the API it was for (`Incoming::oversized`): a client that sends the
 //! whole body before reading gets an answer instead of a connection cut under it.
 
 use std::collections::BTreeMap;
-use std::pin::Pin;
 
-use axum::body::{Body, HttpBody};
+use axum::body::Body;
 use axum::http::{HeaderMap, Method};
+
+use crate::bounded_body::{BodyError, read_bounded};
 
 /// The largest body read: ARM's documented request limit (4 MB); Key Vault's is not documented,
 /// and every Key Vault request CMEK sends is a few kilobytes.
 pub const MAX_BODY: usize = 4 * 1024 * 1024;
-/// How much of an oversized body is read and dropped before answering anyway.
-const DRAIN: usize = 64 * 1024 * 1024;
 
 /// A request, read once.
 #[derive(Debug)]
@@ -50,9 +49,10 @@ impl Incoming {
             .query()
             .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
             .unwrap_or_default();
-        let (body, oversized) = match read_bounded(body, MAX_BODY).await? {
-            Ok(body) => (body, None),
-            Err(seen) => (Vec::new(), Some(seen)),
+        let (body, oversized) = match read_bounded(body, MAX_BODY).await {
+            Ok(body) => (body.to_vec(), None),
+            Err(BodyError::TooLarge(seen)) => (Vec::new(), Some(seen)),
+            Err(BodyError::Broken(e)) => return Err(format!("cannot read the body: {e}")),
         };
         Ok(Self {
             method: parts.method,
@@ -95,32 +95,6 @@ impl Incoming {
     pub fn form(&self) -> BTreeMap<String, String> {
         url::form_urlencoded::parse(&self.body).into_owned().collect()
     }
-}
-
-/// The body if it is at most `limit` bytes, else how many bytes came (the rest is read and
-/// dropped, up to `DRAIN`); an error if the connection failed mid-body.
-async fn read_bounded(mut body: Body, limit: usize) -> Result<Result<Vec<u8>, usize>, String> {
-    if let Some(announced) = body.size_hint().exact().and_then(|n| usize::try_from(n).ok())
-        && announced > DRAIN
-    {
-        return Ok(Err(announced));
-    }
-    let mut buf = Vec::new();
-    let mut seen = 0usize;
-    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
-        let frame = frame.map_err(|e| format!("cannot read the body: {e}"))?;
-        let Ok(data) = frame.into_data() else { continue };
-        seen = seen.saturating_add(data.len());
-        if seen <= limit {
-            buf.extend_from_slice(&data);
-        } else {
-            buf = Vec::new();
-            if seen > DRAIN {
-                break;
-            }
-        }
-    }
-    Ok(if seen > limit { Err(seen) } else { Ok(buf) })
 }
 
 fn strip_port(authority: &str) -> &str {
