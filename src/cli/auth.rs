@@ -95,7 +95,8 @@ pub async fn inspect_client(client: &Client, base_url_from: String, now: i64) ->
         match client.list_workspaces(&query).await {
             Ok(_) => report.admin_api = Some(true),
             Err(e) => {
-                report.admin_api = Some(false);
+                // Refused only when the platform said so; a timeout or a 5xx leaves it unknown.
+                report.admin_api = e.is_auth().then_some(false);
                 report.problem = Some(Error::from(e));
             }
         }
