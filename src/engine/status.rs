@@ -9,9 +9,9 @@ use chrono::Utc;
 use futures::stream::{self, StreamExt};
 
 use crate::error::Error;
+use crate::platform::Client;
 use crate::platform::pagination::Listed;
 use crate::platform::types::{ExternalKey, Organization, ValidationStatus, Workspace};
-use crate::platform::{Client, WORKSPACES_LIMIT_MAX};
 use cmek_core::status::{Fresh, Validation, ValidationSource};
 
 /// How many validations run at once: each makes Anthropic call the customer's KMS and may take
@@ -39,7 +39,7 @@ pub struct Gathered {
 pub async fn gather(client: &Client, request: StatusRequest) -> Result<Gathered, Error> {
     let (organization, workspaces, keys) = tokio::join!(
         client.organization(),
-        client.every_workspace(request.include_archived, WORKSPACES_LIMIT_MAX),
+        client.every_workspace(request.include_archived),
         client.every_external_key(),
     );
     let workspaces = workspaces.map_err(Error::from)?;

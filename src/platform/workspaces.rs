@@ -72,18 +72,14 @@ impl Client {
         Ok(self.workspaces_paged(include_archived, ALL_PAGE_SIZE, |_| false).await?.items)
     }
 
-    /// As `all_workspaces`, in pages of `page_size` (1..=1000), saying how many pages it took.
-    pub async fn every_workspace(
-        &self,
-        include_archived: bool,
-        page_size: u32,
-    ) -> Result<Listed<Workspace>, PlatformError> {
-        self.workspaces_paged(include_archived, page_size, |_| false).await
+    /// As `all_workspaces`, saying how many pages it took.
+    pub async fn every_workspace(&self, include_archived: bool) -> Result<Listed<Workspace>, PlatformError> {
+        self.workspaces_paged(include_archived, ALL_PAGE_SIZE, |_| false).await
     }
 
     /// Workspaces page by page (archived ones too if asked) until a page holds one that `found`
     /// accepts, or there are no more pages: as few pages as the answer needs.
-    pub async fn workspaces_until(
+    async fn workspaces_until(
         &self,
         include_archived: bool,
         found: impl Fn(&Workspace) -> bool,

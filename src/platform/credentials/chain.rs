@@ -22,6 +22,7 @@ use super::env::{
 use super::error::AuthError;
 use super::origin::{CredentialOrigin, ProfileSelector};
 use super::profile::{self, ProfileAuth};
+use super::secret_text::{is_header_safe, trimmed_secret};
 use super::source::TokenSource;
 use super::spec::{FederationSpec, UserOauthSpec, identity_token_from_env, identity_token_value};
 use crate::platform::auth::{ADMIN_KEY_PREFIX, API_KEY_PREFIX, Credential, read_key_file};
@@ -251,16 +252,5 @@ fn admin_key(key: SecretString, origin: CredentialOrigin) -> Result<Credential, 
 }
 
 /// The value without surrounding whitespace, as a secret; `None` when blank.
-fn trimmed_secret(value: String) -> Option<SecretString> {
-    let value = SecretString::from(value);
-    let trimmed = value.expose_secret().trim();
-    (!trimmed.is_empty()).then(|| SecretString::from(trimmed))
-}
-
-/// Printable ASCII without spaces: what an `x-api-key` or bearer header value can carry.
-pub(crate) fn is_header_safe(key: &str) -> bool {
-    key.bytes().all(|b| b.is_ascii_graphic())
-}
-
 /// The two variables that can give the identity token (the file wins).
 const IDENTITY_TOKEN_VARS: &str = "ANTHROPIC_IDENTITY_TOKEN_FILE (or ANTHROPIC_IDENTITY_TOKEN)";

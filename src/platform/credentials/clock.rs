@@ -1,5 +1,6 @@
 //! The time the token rules are judged by, behind a trait so tests drive it.
 
+#[cfg(test)]
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -19,9 +20,11 @@ impl Clock for SystemClock {
 }
 
 /// A clock that stands still until moved (tests).
+#[cfg(test)]
 #[derive(Debug, Default)]
 pub struct FakeClock(AtomicI64);
 
+#[cfg(test)]
 impl FakeClock {
     pub fn at(now: i64) -> FakeClock {
         FakeClock(AtomicI64::new(now))
@@ -32,6 +35,7 @@ impl FakeClock {
     }
 }
 
+#[cfg(test)]
 impl Clock for FakeClock {
     fn now(&self) -> i64 {
         self.0.load(Ordering::SeqCst)

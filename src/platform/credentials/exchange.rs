@@ -17,6 +17,7 @@ use serde_json::Value;
 use url::{Host, Url};
 
 use super::error::AuthError;
+use super::secret_text::{is_header_safe, seconds, take_secret};
 use crate::platform::client::{error_chain, header_text};
 use crate::platform::config::redacted;
 use crate::platform::headers::{ANTHROPIC_VERSION, USER_AGENT};
@@ -187,31 +188,16 @@ pub(crate) fn parse_answer(bytes: &[u8]) -> Result<TokenAnswer, String> {
         Some(_) => return Err("`token_type` is not `Bearer`".into()),
     }
     let access_token = take_secret(&mut answer, "access_token").ok_or("`access_token` is missing or empty")?;
-    if !secrecy::ExposeSecret::expose_secret(&access_token).bytes().all(|b| b.is_ascii_graphic()) {
+    if !is_header_safe(secrecy::ExposeSecret::expose_secret(&access_token)) {
         return Err("`access_token` cannot be sent in an HTTP header".into());
     }
-    let expires_in = match answer.get("expires_in") {
-        Some(Value::Number(n)) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.is_finite()).map(|f| f as i64)),
-        _ => None,
-    }
-    .ok_or("`expires_in` is missing or not a number")?;
+    let expires_in = seconds(answer.get("expires_in")).ok_or("`expires_in` is missing or not a number")?;
     if expires_in <= 0 {
         return Err("`expires_in` is not positive: the token would be expired already".into());
     }
     let scope = answer.get("scope").and_then(Value::as_str).map(str::to_owned);
     let refresh_token = take_secret(&mut answer, "refresh_token");
     Ok(TokenAnswer { access_token, expires_in, scope, refresh_token })
-}
-
-fn take_secret(doc: &mut serde_json::Map<String, Value>, field: &str) -> Option<SecretString> {
-    match doc.remove(field) {
-        Some(Value::String(mut text)) => {
-            let secret = (!text.trim().is_empty()).then(|| SecretString::from(text.trim()));
-            zeroize::Zeroize::zeroize(&mut text);
-            secret
-        }
-        _ => None,
-    }
 }
 
 /// An error answer: the platform's shape (`{"error":{"type","message"}}`) or OAuth's

@@ -20,6 +20,7 @@ pub(crate) mod files;
 pub mod origin;
 pub mod profile;
 pub mod refresh;
+mod secret_text;
 pub mod source;
 pub mod spec;
 mod token_file;

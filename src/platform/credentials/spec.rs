@@ -10,6 +10,7 @@ use super::env::ENV_IDENTITY_TOKEN;
 use super::error::AuthError;
 use super::files::{self, Read};
 use super::origin::{FederationOrigin, IdentityTokenOrigin};
+use super::secret_text::{is_header_safe, trimmed_secret};
 
 /// The largest identity token (JWT) the exchange accepts; a larger one is refused before sending.
 pub const MAX_ASSERTION_BYTES: usize = 16_384;
@@ -108,7 +109,7 @@ impl IdentityToken {
                 "it is {len} bytes, over the {MAX_ASSERTION_BYTES}-byte limit of the exchange; nothing was sent"
             )));
         }
-        if !text.expose_secret().bytes().all(|b| b.is_ascii_graphic()) {
+        if !is_header_safe(text.expose_secret()) {
             return Err(fail("it is not a single token (a JWT has no spaces or control characters)".into()));
         }
         Ok(text)
@@ -152,9 +153,7 @@ pub fn expand_home(path: &str, home: Option<&Path>) -> PathBuf {
 
 /// `ANTHROPIC_IDENTITY_TOKEN` as a secret (trimmed; blank is unset).
 pub fn identity_token_value(env: super::env::Env<'_>) -> Option<SecretString> {
-    let value = SecretString::from(env(ENV_IDENTITY_TOKEN)?);
-    let trimmed = value.expose_secret().trim();
-    (!trimmed.is_empty()).then(|| SecretString::from(trimmed))
+    env(ENV_IDENTITY_TOKEN).and_then(trimmed_secret)
 }
 
 #[cfg(test)]

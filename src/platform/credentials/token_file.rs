@@ -12,6 +12,7 @@ use zeroize::Zeroize as _;
 
 use super::error::AuthError;
 use super::files;
+use super::secret_text::{seconds, take_secret};
 
 /// A credentials file larger than this is not one.
 const MAX_CREDENTIALS_BYTES: u64 = 1024 * 1024;
@@ -47,11 +48,8 @@ pub(crate) fn read(path: &Path, profile: &str) -> Result<Option<StoredToken>, Au
     }
     let access_token = take_secret(&mut rest, "access_token").ok_or_else(|| invalid("`access_token` is missing"))?;
     let refresh_token = take_secret(&mut rest, "refresh_token");
-    let expires_at = match rest.get("expires_at") {
-        Some(Value::Number(n)) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.is_finite()).map(|f| f as i64)),
-        _ => None,
-    }
-    .ok_or_else(|| invalid("`expires_at` (epoch seconds) is missing or not a number"))?;
+    let expires_at = seconds(rest.get("expires_at"))
+        .ok_or_else(|| invalid("`expires_at` (epoch seconds) is missing or not a number"))?;
     let scope = rest.get("scope").and_then(Value::as_str).map(str::to_owned);
     Ok(Some(StoredToken { access_token, expires_at, refresh_token, scope, rest }))
 }
@@ -77,17 +75,6 @@ pub(crate) fn write(path: &Path, token: &StoredToken) -> std::io::Result<()> {
 }
 
 /// Removes a string field and holds it as a secret (`None` when missing or empty).
-fn take_secret(doc: &mut Map<String, Value>, field: &str) -> Option<SecretString> {
-    match doc.remove(field) {
-        Some(Value::String(mut text)) => {
-            let secret = (!text.trim().is_empty()).then(|| SecretString::from(text.trim()));
-            text.zeroize();
-            secret
-        }
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
