@@ -248,6 +248,14 @@ fn long_and_hostile_names_are_cut_to_fit() {
     let text = render_text(&build(facts), 80, &plain);
     assert!(text.lines().all(|l| width_of(l) <= 80), "{text}");
     assert!(text.contains('…'), "{text}");
+
+    // A name with a newline and an escape sequence stays on its row, written out.
+    let mut facts = mixed();
+    facts.workspaces[0].name = "prod\n\u{1b}[2Jfake row".into();
+    let text = render_text(&build(facts), 200, &plain);
+    assert!(!text.contains('\u{1b}'), "{text}");
+    assert!(text.contains("prod\\n\\u{1b}[2Jfake row"), "{text}");
+    assert_eq!(text.lines().count(), render_text(&build(mixed()), 200, &plain).lines().count(), "{text}");
 }
 
 #[test]

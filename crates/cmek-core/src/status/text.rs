@@ -5,6 +5,7 @@
 use super::layout::{Column, GAP, fit, wrap};
 use super::when::ago;
 use super::{Health, KeyStatus, Row, StatusReport, WorkspaceStatus};
+use crate::text::escape_controls;
 
 /// How a cell or word should stand out; the front end maps it to colour (or nothing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +58,7 @@ pub fn render_text(report: &StatusReport, width: usize, paint: &dyn Fn(Emphasis,
                 _ => Emphasis::Warn,
             };
             let label = c.kind.label();
-            let text = format!("{label}: {}", c.message);
+            let text = format!("{label}: {}", escape_controls(&c.message));
             for (i, line) in wrap(&text, width - 2, 4).into_iter().enumerate() {
                 // The label keeps its colour; the rest stays plain.
                 let line = match (i, line.strip_prefix(label)) {
@@ -68,7 +69,7 @@ pub fn render_text(report: &StatusReport, width: usize, paint: &dyn Fn(Emphasis,
             }
             // Whole, so it can be copied.
             if let Some(next) = &c.next {
-                out.push(format!("      {} {next}", paint(Emphasis::Dim, "next:")));
+                out.push(format!("      {} {}", paint(Emphasis::Dim, "next:"), escape_controls(next)));
             }
         }
     }
@@ -84,7 +85,7 @@ fn title(report: &StatusReport) -> String {
         Some(o) => format!("{} ({})", o.name, o.id),
         None => "the organisation".to_string(),
     };
-    format!("cmek status: {org}")
+    format!("cmek status: {}", escape_controls(&org))
 }
 
 fn registered(report: &StatusReport) -> usize {
@@ -141,7 +142,15 @@ fn health_emphasis(health: Health) -> Emphasis {
 }
 
 fn table(report: &StatusReport, width: usize, paint: &dyn Fn(Emphasis, &str) -> String, out: &mut Vec<String>) {
-    let rows: Vec<([String; 7], Health)> = report.rows.iter().map(|&r| cells(report, r)).collect();
+    let rows: Vec<([String; 7], Health)> = report
+        .rows
+        .iter()
+        .map(|&r| {
+            let (cells, health) = cells(report, r);
+            // Names come from the platform: written out before they are measured and laid out.
+            (cells.map(|c| escape_controls(&c).into_owned()), health)
+        })
+        .collect();
     let column = |i: usize, header: &'static str, min: Option<usize>, shrink_order: u8| Column {
         header,
         cells: rows.iter().map(|(c, _)| c[i].clone()).collect(),
