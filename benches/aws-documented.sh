@@ -26,7 +26,11 @@ BASE_URL="${ANTHROPIC_BASE_URL:-https://api.anthropic.com}"
 ALIAS="${ALIAS:-alias/anthropic-cmek}"
 ANTHROPIC_ROLE="arn:aws:iam::915198916910:role/anthropic-cmek-client-us"
 policy="$(mktemp)"
-trap 'rm -f "$policy"' EXIT
+# The admin key reaches curl through a file only this user can read, never on its command line
+# (which other users see in `ps`).
+headers="$(umask 077 && mktemp)"
+trap 'rm -f "$policy" "$headers"' EXIT
+printf 'x-api-key: %s\n' "$ANTHROPIC_ADMIN_KEY" >"$headers"
 
 # 1. The key: symmetric, ENCRYPT_DECRYPT, single-Region.
 key_arn="$("$AWS" kms create-key --region "$REGION" --description "Claude Platform CMEK" \
@@ -76,7 +80,7 @@ JSON
 admin() {
   local method="$1" path="$2" body="${3:-}"
   curl --silent --show-error --fail-with-body -X "$method" "${BASE_URL}${path}" \
-    -H "x-api-key: ${ANTHROPIC_ADMIN_KEY}" -H "anthropic-version: 2023-06-01" \
+    -H @"$headers" -H "anthropic-version: 2023-06-01" \
     -H "content-type: application/json" ${body:+--data "$body"}
 }
 registered="$(admin POST /v1/organizations/external_keys \
