@@ -1,7 +1,6 @@
 //! The AWS facts of a `setup` run: who is calling, and the key (named, found by its alias, or left
 //! without its alias by a run that died).
 
-use cmek_core::model::aws::AwsKeyRef;
 use cmek_core::plan::CloudAnswers;
 use cmek_core::plan::CloudFacts;
 use cmek_core::plan::aws::{AwsAnswers, AwsFacts};
@@ -20,11 +19,11 @@ pub(super) async fn gather(
         .ok_or_else(|| Error::usage("AWS was asked to inspect another cloud's answers"))?;
     sink.emit(Event::Inspecting { what: format!("AWS KMS in {}", asked.region) });
     let client = aws.client(&asked.region).await?;
-    let Some(alias) = asked.key.is_none().then_some(&asked.alias) else {
-        let wanted = asked.key.clone().unwrap_or_else(|| AwsKeyRef::Alias(asked.alias.clone()));
-        let (caller, key) = tokio::try_join!(client.whoami(), client.find_key(&wanted)).map_err(Error::from)?;
+    if let Some(wanted) = &asked.key {
+        let (caller, key) = tokio::try_join!(client.whoami(), client.find_key(wanted)).map_err(Error::from)?;
         return Ok(Box::new(AwsFacts { caller, key, alias_target: None, orphans: Vec::new() }));
-    };
+    }
+    let alias = &asked.alias;
     // The region's keys and aliases in one round trip: the listing says which key the alias names
     // (read next, in one more round), or, with no alias, finds a key a dead (or concurrent) run
     // made for it by cmek's tags.

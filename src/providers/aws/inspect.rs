@@ -20,25 +20,7 @@ impl AwsProvider {
     /// The key `key` names (id or ARN) in one round trip: DescribeKey and the rest together.
     /// `Ok(None)` when KMS says it does not exist.
     pub(super) async fn inspect_by_id(&self, key: &str, key_id: &str) -> Result<Option<AwsKeyFacts>, AwsError> {
-        let (description, policy, aliases, rotation_enabled, tags) = tokio::join!(
-            self.describe_key(key),
-            self.get_key_policy(key),
-            self.aliases_of(key, key_id),
-            self.rotation_enabled(key),
-            self.key_tags(key),
-        );
-        let description = match description {
-            Ok(d) => d,
-            Err(e) if e.kind == AwsErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        Ok(Some(AwsKeyFacts {
-            description,
-            policy: policy?,
-            aliases: aliases?,
-            rotation_enabled: rotation_enabled?,
-            tags: tags?.unwrap_or_default(),
-        }))
+        self.read_together(key, self.aliases_of(key, key_id)).await
     }
 
     /// The key `alias` names, found in `listed` (every alias of its region), read in one round
@@ -55,22 +37,32 @@ impl AwsProvider {
             .find(|entry| entry.alias_name() == Some(alias.as_str()))
             .and_then(|entry| entry.target_key_id());
         let Some(key_id) = target else { return Ok(None) };
-        let (description, policy, rotation_enabled, tags) = tokio::join!(
-            self.describe_key(key_id),
-            self.get_key_policy(key_id),
-            self.rotation_enabled(key_id),
-            self.key_tags(key_id),
+        self.read_together(key_id, async { Ok(aliases_among(&listed.aliases, key_id)) }).await
+    }
+
+    /// DescribeKey, the policy, rotation and tags of `key` (id or ARN) in flight together, with
+    /// its aliases from `aliases`; `Ok(None)` when KMS says the key does not exist.
+    async fn read_together(
+        &self,
+        key: &str,
+        aliases: impl Future<Output = Result<Vec<KmsAliasName>, AwsError>>,
+    ) -> Result<Option<AwsKeyFacts>, AwsError> {
+        let (description, policy, aliases, rotation_enabled, tags) = tokio::join!(
+            self.describe_key(key),
+            self.get_key_policy(key),
+            aliases,
+            self.rotation_enabled(key),
+            self.key_tags(key),
         );
         let description = match description {
             Ok(d) => d,
             Err(e) if e.kind == AwsErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e),
         };
-        let aliases = aliases_among(&listed.aliases, description.key_id.as_str());
         Ok(Some(AwsKeyFacts {
             description,
             policy: policy?,
-            aliases,
+            aliases: aliases?,
             rotation_enabled: rotation_enabled?,
             tags: tags?.unwrap_or_default(),
         }))
