@@ -27,7 +27,10 @@ pub async fn run(
     let client = reach.platform_client()?;
     let request = StatusRequest { include_archived: args.all, validate: args.validate };
     if args.validate && !out.is_json() {
-        out.progress("validating every registered key (Anthropic calls each one; up to 30 s each, 8 at a time)…");
+        out.progress(&format!(
+            "validating every registered key (Anthropic calls each one; up to 30 s each, {} at a time)…",
+            crate::engine::status::VALIDATIONS_AT_ONCE
+        ));
     }
     let gathered = gather(&client, request).await?;
     let root = Journal::default_root(env);

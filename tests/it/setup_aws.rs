@@ -171,7 +171,7 @@ async fn attach_is_refused_without_confirmation_and_with_a_wrong_one() {
 
     let wrong = world.cmek(&args(&["--workspace", "production", "--confirm-attach", "staging"])).await;
     assert_eq!(wrong.code, 2, "{wrong:?}");
-    assert!(wrong.all().contains("--confirm-attach staging does not repeat the workspace production"), "{wrong:?}");
+    assert!(wrong.all().contains("--confirm-attach staging names none of the workspaces production"), "{wrong:?}");
     assert_eq!(client.get_workspace(&ws).await.unwrap().external_key_id, None);
 
     let by_id = world.cmek(&args(&["--workspace", "production", "--confirm-attach", &ws])).await;

@@ -97,8 +97,8 @@ pub enum PlanError {
     #[error("--confirm-attach {given} was given without --workspace; name the workspace to attach to with --workspace")]
     ConfirmWithoutWorkspace { given: String },
     #[error(
-        "--confirm-attach {given} does not repeat the workspace {workspace}; attaching is permanent, so the \
-         confirmation must name the same workspace (its id or exact name)"
+        "--confirm-attach {given} names none of the workspaces {workspace}; attaching is permanent, so each \
+         confirmation must repeat one of them (its id or exact name)"
     )]
     ConfirmMismatch { given: String, workspace: String },
     #[error("workspace {workspace} is archived and cannot take a key; choose an active workspace")]

@@ -23,8 +23,6 @@ impl AwsKeyConfig {
         ProviderConfig::new(ProviderKind::Aws).with("kms_arn", Some(&self.kms_arn)).with("region", self.region.as_ref())
     }
 
-    /// Whether two configurations name the same key. The region counts only when both have it
-    /// (the platform may fill it in when it was not sent).
     /// Account, Region and key id (a table keeps the account and Region when it must cut),
     /// and the ARN itself; an ARN that does not parse is shown as it is.
     pub fn coordinates(&self) -> KeyCoordinates {
@@ -44,6 +42,8 @@ impl AwsKeyConfig {
         }
     }
 
+    /// Whether two configurations name the same key. The region counts only when both have it
+    /// (the platform may fill it in when it was not sent).
     pub fn same_key(&self, other: &Self) -> bool {
         self.kms_arn == other.kms_arn
             && match (&self.region, &other.region) {

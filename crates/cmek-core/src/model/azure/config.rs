@@ -34,8 +34,6 @@ impl AzureKeyConfig {
             .with("client_id", self.client_id.as_ref())
     }
 
-    /// Whether two configurations name the same key: the vault URI's host and the tenant and client
-    /// ids compare case-insensitively (a trailing slash does not count), the key's name exactly.
     /// `vault/key` (the tenant and app are in the fields); a vault URI that does not parse is
     /// shown as it is.
     pub fn coordinates(&self) -> KeyCoordinates {
@@ -53,6 +51,8 @@ impl AzureKeyConfig {
         KeyCoordinates { summary: format!("{vault}/{}", self.key_name), fields }
     }
 
+    /// Whether two configurations name the same key: the vault URI's host and the tenant and client
+    /// ids compare case-insensitively (a trailing slash does not count), the key's name exactly.
     pub fn same_key(&self, other: &Self) -> bool {
         let uri = |u: &str| u.trim_end_matches('/').to_ascii_lowercase();
         uri(&self.vault_uri) == uri(&other.vault_uri)

@@ -31,8 +31,6 @@ impl GcpKeyConfig {
         GcpKeyName::parse(&self.key_name).ok()
     }
 
-    /// Whether two configurations name the same key (resource names compare exactly: Cloud KMS
-    /// ids are case-sensitive).
     /// `project/location/ring/key` and its named parts; a name that does not parse is shown as it is.
     pub fn coordinates(&self) -> KeyCoordinates {
         let Some(key) = self.key() else { return KeyCoordinates::raw("key_name", &self.key_name) };
@@ -48,6 +46,8 @@ impl GcpKeyConfig {
         }
     }
 
+    /// Whether two configurations name the same key (resource names compare exactly: Cloud KMS
+    /// ids are case-sensitive).
     pub fn same_key(&self, other: &Self) -> bool {
         self.key_name == other.key_name
     }
