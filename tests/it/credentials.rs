@@ -254,8 +254,7 @@ print("sdk used the cache:", org.id)
 /// identity token is gone, so it could not exchange again).
 #[test]
 fn the_token_cache_cmek_writes_is_read_by_the_official_sdk() {
-    let python = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
-    assert!(python.exists(), "{} is missing: run scripts/install-test-peers.sh", python.display());
+    let python = crate::peers::python();
     let home = tempfile::tempdir().unwrap();
     let sandbox = Foreground::start(home.path(), &["sandbox"]);
     let vars = federation_vars(&sandbox);

@@ -4,8 +4,8 @@
 //! AWS setup the exported key policy is byte-identical to what the official `aws` CLI's
 //! GetKeyPolicy returns; existing files are never overwritten without --force.
 
-use crate::peers::python;
-use std::path::{Path, PathBuf};
+use crate::peers::{aws_cli, python};
+use std::path::Path;
 use std::process::Command;
 
 use regex::Regex;
@@ -135,11 +135,7 @@ fn aws_before_setup_prints_the_plan_and_after_it_adopts_the_key_with_its_exact_p
 }
 
 fn aws(sandbox: &Foreground, home: &Path, args: &[&str]) -> Value {
-    let cli = std::env::var("CMEK_TEST_AWS_CLI")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/aws"));
-    assert!(cli.exists(), "the aws CLI is not at {}: run scripts/install-test-peers.sh", cli.display());
-    let out = Command::new(cli)
+    let out = Command::new(aws_cli())
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", home)

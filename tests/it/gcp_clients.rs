@@ -79,12 +79,6 @@ assert client.get_crypto_key(name=made.name).labels["team"] == "py"
 print("python client passed:", key.name)
 "#;
 
-fn venv_python() -> PathBuf {
-    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
-    assert!(python.exists(), "{} is missing: run scripts/install-test-peers.sh", python.display());
-    python
-}
-
 /// `cmek setup --provider gcp` on a sandbox kept in `state`, attaching to production.
 fn set_up(home: &Path, state: &Path) {
     let setup = Command::new(env!("CARGO_BIN_EXE_cmek"))
@@ -106,7 +100,7 @@ const ANTHROPIC: &str = "serviceAccount:anthropic-cmek-client-us@gcp-anthropic-c
 
 #[test]
 fn the_python_client_reads_and_uses_the_key_cmek_created() {
-    let python = venv_python();
+    let python = crate::peers::python();
     let home = tempfile::tempdir().unwrap();
     let state = home.path().join("sbx.json");
     set_up(home.path(), &state);
@@ -146,7 +140,7 @@ print("through the proxy:", key.name)
 /// the sandbox's HTTPS proxy with only the exports: no endpoint in code.
 #[test]
 fn the_python_client_reaches_cloud_kms_by_its_real_name_through_the_proxy() {
-    let python = venv_python();
+    let python = crate::peers::python();
     let home = tempfile::tempdir().unwrap();
     let state = home.path().join("sbx.json");
     set_up(home.path(), &state);
@@ -168,12 +162,14 @@ fn the_python_client_reaches_cloud_kms_by_its_real_name_through_the_proxy() {
 
 /// gcloud with only the exports (and a private config directory): describe, IAM policy, and an
 /// encrypt/decrypt round trip that passes its CRC32C checks.
+///
+/// gcloud is not published on the registries the test peers come from (PyPI, npm, Debian), so
+/// the suite cannot install it: the test is listed as ignored, not passed, and runs with
+/// `cargo test -- --ignored gcloud` where gcloud is on PATH (it fails when it is not).
 #[test]
+#[ignore = "needs gcloud on PATH; the registries the test peers come from do not publish it"]
 fn gcloud_reads_the_key_and_round_trips_through_it() {
-    let Some(gcloud) = which("gcloud") else {
-        eprintln!("gcloud is not installed on this machine: its part of the wire check is skipped");
-        return;
-    };
+    let gcloud = which("gcloud").expect("gcloud is not on PATH: install the Google Cloud CLI to run this test");
     let home = tempfile::tempdir().unwrap();
     let state = home.path().join("sbx.json");
     set_up(home.path(), &state);

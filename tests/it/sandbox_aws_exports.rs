@@ -6,12 +6,13 @@
 //! does not exist or is not enabled, and a body too large for KMS, answered in KMS's own JSON.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
 use crate::foreground::Foreground;
+use crate::peers::{aws_cli, python};
 
 /// Every AWS variable `cmek sandbox` prints, and the proxy and CA bundle variables they read.
 const AWS_VARS: [&str; 7] = [
@@ -23,12 +24,6 @@ const AWS_VARS: [&str; 7] = [
     "NO_PROXY",
     "AWS_CA_BUNDLE",
 ];
-
-fn venv_bin(name: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin").join(name);
-    assert!(path.exists(), "{} is missing: run scripts/install-test-peers.sh", path.display());
-    path
-}
 
 /// The printed AWS exports, and nothing else but PATH and an empty HOME (no ~/.aws).
 struct Exports<'a> {
@@ -59,7 +54,7 @@ impl<'a> Exports<'a> {
     }
 
     fn aws(&self, args: &[&str]) -> Output {
-        self.command(&venv_bin("aws")).args(args).args(["--output", "json"]).output().unwrap()
+        self.command(&aws_cli()).args(args).args(["--output", "json"]).output().unwrap()
     }
 
     fn aws_ok(&self, args: &[&str]) -> Value {
@@ -110,7 +105,7 @@ fn the_aws_cli_v1_and_boto3_need_nothing_but_the_exports() {
     assert_eq!(described["KeyMetadata"]["KeyState"], "Enabled");
 
     // Without AWS_DEFAULT_REGION the CLI v1 has no region at all: AWS_REGION alone is not enough.
-    let mut only_aws_region = env.command(&venv_bin("aws"));
+    let mut only_aws_region = env.command(&aws_cli());
     only_aws_region.env_remove("AWS_DEFAULT_REGION").args(["kms", "list-keys"]);
     let out = only_aws_region.output().unwrap();
     assert!(!out.status.success(), "the CLI v1 found a region without AWS_DEFAULT_REGION");
@@ -120,7 +115,7 @@ fn the_aws_cli_v1_and_boto3_need_nothing_but_the_exports() {
                   kms = boto3.client('kms')\n\
                   ids = [k['KeyId'] for k in kms.list_keys()['Keys']]\n\
                   print(kms.meta.region_name, len(ids), ','.join(ids))\n";
-    let out = env.command(&venv_bin("python")).args(["-c", script]).output().unwrap();
+    let out = env.command(&python()).args(["-c", script]).output().unwrap();
     let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "boto3 failed with the exports: {stderr}");
     assert!(stdout.starts_with("us-east-2 ") && stdout.contains(&key_id), "{stdout}");
@@ -193,7 +188,7 @@ fn aliases_regions_and_oversized_bodies_fail_as_kms_fails_them() {
     // the name), and an opt-in region the sandbox's account has not enabled answers with an
     // error: never an empty account.
     let in_region = |region: &str| {
-        let mut cmd = env.command(&venv_bin("aws"));
+        let mut cmd = env.command(&aws_cli());
         cmd.env("AWS_REGION", region).env("AWS_DEFAULT_REGION", region).args(["kms", "list-keys"]);
         let out = cmd.output().unwrap();
         assert!(!out.status.success(), "list-keys in {region} succeeded: {}", String::from_utf8_lossy(&out.stdout));
