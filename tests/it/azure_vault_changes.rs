@@ -3,9 +3,9 @@
 //! purge protection, `deleted_key_exists`, and `deleted_vaults`.
 
 use cmek::providers::azure::{
-    AzureEndpoints, AzureErrorKind, AzureProvider, AzureSettings, StaticClientSecret, VaultNetworkChange,
+    AzureEndpoints, AzureError, AzureErrorKind, AzureProvider, AzureSettings, StaticClientSecret, VaultNetworkChange,
 };
-use cmek_core::model::azure::{AzureKeyName, VaultResourceId, VaultUri};
+use cmek_core::model::azure::{AzureKeyName, AzureVaultFacts, VaultResourceId, VaultUri};
 use cmek_sandbox::azure::state::DeletedKey;
 use cmek_sandbox::azure::{RESOURCE_GROUP, RunningAzure, SUBSCRIPTION_ID, SeedAzureKey, VAULT_NAME};
 use secrecy::SecretString;
@@ -59,7 +59,7 @@ async fn the_network_change_replaces_the_rules_and_keeps_the_bypass() {
         default_action: Some("Deny".into()),
         ip_rules: rules.clone(),
     };
-    let after = azure.update_vault_network(&vault_id(), &change).await.unwrap();
+    let after = change_network(&azure, &change).await.unwrap();
     assert_eq!(after.public_network_access.as_deref(), Some("Enabled"));
     assert_eq!(after.network_default_action.as_deref(), Some("Deny"));
     assert_eq!(after.ip_rules, rules);
@@ -67,16 +67,16 @@ async fn the_network_change_replaces_the_rules_and_keeps_the_bypass() {
 
     // Leaving the access and action alone, removing a rule.
     let fewer = VaultNetworkChange { public_network_access: None, default_action: None, ip_rules: rules[..1].to_vec() };
-    let after = azure.update_vault_network(&vault_id(), &fewer).await.unwrap();
+    let after = change_network(&azure, &fewer).await.unwrap();
     assert_eq!(after.ip_rules, rules[..1].to_vec());
     assert_eq!(after.network_default_action.as_deref(), Some("Deny"));
 
     let bad = VaultNetworkChange { ip_rules: vec!["anthropic".into()], ..fewer.clone() };
-    let err = azure.update_vault_network(&vault_id(), &bad).await.unwrap_err();
+    let err = change_network(&azure, &bad).await.unwrap_err();
     assert_eq!(err.kind, AzureErrorKind::InvalidInput);
     assert!(err.message.contains("`anthropic`"), "{err}");
     let bad = VaultNetworkChange { public_network_access: Some("Open".into()), ..fewer };
-    assert_eq!(azure.update_vault_network(&vault_id(), &bad).await.unwrap_err().kind, AzureErrorKind::InvalidInput);
+    assert_eq!(change_network(&azure, &bad).await.unwrap_err().kind, AzureErrorKind::InvalidInput);
     assert_eq!(az.state().vault(VAULT_NAME).unwrap().network_acls.ip_rules, rules[..1].to_vec(), "nothing written");
 }
 
@@ -135,4 +135,10 @@ async fn deleted_vaults_lists_the_bin_in_model_terms_and_says_when_it_may_not_be
         bin[0].recover_command(),
         format!("az keyvault recover --name {VAULT_NAME} --resource-group {RESOURCE_GROUP}")
     );
+}
+
+/// The network change as the engine makes it: the vault read, then written over what was read.
+async fn change_network(azure: &AzureProvider, change: &VaultNetworkChange) -> Result<AzureVaultFacts, AzureError> {
+    let current = azure.vault_snapshot(&vault_id()).await?;
+    azure.change_vault_network(&vault_id(), &current, change).await
 }

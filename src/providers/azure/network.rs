@@ -39,17 +39,6 @@ impl AzureProvider {
         Ok(VaultSnapshot { facts: vault_facts(&body), body })
     }
 
-    /// Reads the vault, then writes its network settings; returns the vault as ARM describes it
-    /// afterwards (`audit_event_routed` is not re-read: `None`).
-    pub async fn update_vault_network(
-        &self,
-        id: &VaultResourceId,
-        change: &VaultNetworkChange,
-    ) -> Result<AzureVaultFacts, AzureError> {
-        let current = self.vault_snapshot(id).await?;
-        self.change_vault_network(id, &current, change).await
-    }
-
     /// Writes the vault's network settings over `current` (as read just before); returns the
     /// vault as ARM describes it afterwards.
     pub async fn change_vault_network(
