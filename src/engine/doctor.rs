@@ -204,19 +204,9 @@ pub async fn gather(
     let (phase, early, validation) = platform?;
     let PlatformPhase { mut facts, validate, .. } = phase;
     facts.cloud = CloudDiagnosis::Inspected(diagnosed);
-    if let CloudDiagnosis::Inspected(c) = &facts.cloud
-        && let Some(resolved) = c.resolved_key()
-    {
-        facts.target.key = Some(resolved);
-    }
+    settle_target(&mut facts);
     if facts.org.is_err() {
         return Ok(facts);
-    }
-    if facts.registered.is_none() {
-        facts.registered = registered_for(&facts);
-        if let Some(r) = &facts.registered {
-            facts.target.external_key_id = Some(r.id.clone());
-        }
     }
     facts.validation = match (validation, &early) {
         // Validated while the key was read: the same registration.
@@ -228,15 +218,25 @@ pub async fn gather(
 
 /// The registration whose key is `key` (as `Cloud::doctor_key` names it).
 fn registration_named(all: &[RegisteredKey], key: &dyn CloudKeyRef) -> Option<RegisteredKey> {
-    all.iter()
-        .find(|r| {
-            r.config
-                .kind()
-                .and_then(cmek_core::clouds::get)
-                .and_then(|c| c.doctor_key(r).ok())
-                .is_some_and(|named| *named == *key)
-        })
-        .cloned()
+    all.iter().find(|r| cloud_key_of(r).is_ok_and(|named| *named == *key)).cloned()
+}
+
+/// Names what was inspected (an alias resolves to the key's ARN, a vault to its URI) and, for a
+/// key named by cloud coordinates, finds the registration of the same key once the key is known.
+/// `true` when that registration was found just now (it has not been validated yet).
+fn settle_target(facts: &mut DoctorFacts) -> bool {
+    if let CloudDiagnosis::Inspected(c) = &facts.cloud
+        && let Some(resolved) = c.resolved_key()
+    {
+        facts.target.key = Some(resolved);
+    }
+    if facts.registered.is_some() || facts.org.is_err() {
+        return false;
+    }
+    facts.registered = registered_for(facts);
+    let Some(r) = &facts.registered else { return false };
+    facts.target.external_key_id = Some(r.id.clone());
+    true
 }
 
 /// Phase 2: the validation and the cloud key, concurrently when the configuration is known.
@@ -265,22 +265,11 @@ pub async fn finish(
         async { if platform_read { Some(run_validation(client, known.as_ref(), validate).await) } else { None } };
     let (validation, cloud_facts) = tokio::join!(validation, cloud_facts);
     facts.cloud = cloud_facts;
-    // An alias resolves to the key's ARN, a vault to its URI: the report names what was inspected.
-    if let CloudDiagnosis::Inspected(c) = &facts.cloud
-        && let Some(resolved) = c.resolved_key()
-    {
-        facts.target.key = Some(resolved);
-    }
     if let Some(v) = validation {
         facts.validation = v;
     }
-    // Cloud coordinates: the configuration that registers the same key, found once the key is known.
-    if facts.registered.is_none() && platform_read {
-        facts.registered = registered_for(&facts);
-        if let Some(r) = &facts.registered {
-            facts.target.external_key_id = Some(r.id.clone());
-            facts.validation = run_validation(client, Some(r), validate).await;
-        }
+    if settle_target(&mut facts) {
+        facts.validation = run_validation(client, facts.registered.as_ref(), validate).await;
     }
     facts
 }
