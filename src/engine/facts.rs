@@ -28,16 +28,11 @@ async fn platform_facts(
     let uuid: OrgUuid = org.id.parse().map_err(|e| {
         Error::remote(format!("the platform returned organisation id `{}`, which is not a bare UUID: {e}", org.id))
     })?;
-    let found =
-        futures::future::try_join_all(answers.workspaces.iter().map(|r| find_workspace(client, r, &workspaces)))
-            .await?;
-    let mut targets: Vec<WorkspaceFacts> = Vec::with_capacity(found.len());
-    for w in found {
-        // Named twice (by id and by name): one workspace, one attach.
-        if !targets.iter().any(|t| t.id == w.id) {
-            targets.push(workspace_facts(w)?);
-        }
-    }
+    let targets = find_each(client, &answers.workspaces, &workspaces)
+        .await?
+        .into_iter()
+        .map(workspace_facts)
+        .collect::<Result<Vec<WorkspaceFacts>>>()?;
     // In the order concurrent runs settle on (attached, oldest, id): a cloud that finds several
     // registrations of its key keeps the first.
     let mut keys = keys;
@@ -119,7 +114,17 @@ pub(super) fn registered_key(k: &ExternalKey, workspaces: &[Workspace]) -> Regis
 pub async fn resolve_workspaces(services: &Services, refs: &[WorkspaceRef]) -> Result<Vec<Workspace>> {
     let client = &services.platform;
     let all = client.all_workspaces(true).await.map_err(Error::from)?;
-    let found = futures::future::try_join_all(refs.iter().map(|r| find_workspace(client, r, &all))).await?;
+    find_each(client, refs, &all).await
+}
+
+/// The workspace each of `refs` names (looked up together), in order; one named twice (by id
+/// and by name) is one workspace, one attach.
+async fn find_each(
+    client: &crate::platform::Client,
+    refs: &[WorkspaceRef],
+    all: &[Workspace],
+) -> Result<Vec<Workspace>> {
+    let found = futures::future::try_join_all(refs.iter().map(|r| find_workspace(client, r, all))).await?;
     let mut unique: Vec<Workspace> = Vec::with_capacity(found.len());
     for w in found {
         if !unique.iter().any(|u| u.id == w.id) {
