@@ -230,8 +230,14 @@ async fn an_oversized_kms_body_gets_a_json_error_not_plain_text() {
     let doc: Value = r.json().await.unwrap();
     assert_eq!(doc["__type"], "ValidationException");
     assert!(doc["message"].as_str().unwrap().contains("larger than"), "{doc}");
-    // STS (the query protocol) answers in its XML.
-    let r = send(vec![b'a'; 3 * 1024 * 1024], None).await.unwrap();
+    // STS (the query protocol) answers in its XML, to a form body as every STS client sends it.
+    let r = http
+        .post(aws.endpoint.clone())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(vec![b'a'; 3 * 1024 * 1024])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 413);
     let text = r.text().await.unwrap();
     assert!(text.contains("<ErrorResponse") && text.contains("<Code>ValidationError</Code>"), "{text}");
