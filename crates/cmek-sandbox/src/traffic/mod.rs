@@ -13,7 +13,7 @@ mod operation;
 mod rounds;
 
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -26,7 +26,7 @@ use rand::Rng;
 use serde::Serialize;
 
 pub use internal::{MarkInternal, internal_headers};
-pub use latency::{Latency, MAX_LATENCY, parse_millis};
+pub use latency::{Latency, parse_millis};
 
 /// The header the platform emulator sets on its own calls to the cloud emulators.
 pub const INTERNAL_CALLER: &str = "x-cmek-sandbox-internal";
@@ -109,7 +109,7 @@ pub struct Stats {
 pub struct Traffic(Arc<Inner>);
 
 struct Inner {
-    latency: RwLock<Latency>,
+    latency: Latency,
     record: Mutex<Record>,
 }
 
@@ -147,15 +147,11 @@ impl std::fmt::Debug for Traffic {
 
 impl Traffic {
     pub fn new(latency: Latency) -> Self {
-        Traffic(Arc::new(Inner { latency: RwLock::new(latency), record: Mutex::new(Record::new()) }))
+        Traffic(Arc::new(Inner { latency, record: Mutex::new(Record::new()) }))
     }
 
     pub fn latency(&self) -> Latency {
-        self.0.latency.read().unwrap_or_else(PoisonError::into_inner).clone()
-    }
-
-    pub fn set_latency(&self, latency: Latency) {
-        *self.0.latency.write().unwrap_or_else(PoisonError::into_inner) = latency;
+        self.0.latency.clone()
     }
 
     fn record(&self) -> std::sync::MutexGuard<'_, Record> {
