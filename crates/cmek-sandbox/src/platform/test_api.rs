@@ -12,7 +12,7 @@ use super::{PlatformSandboxConfig, RunningPlatform, start};
 
 pub const ADMIN_KEY: &str = "sk-ant-admin01-sandbox-test-key-0123456789";
 /// The version `call` sends.
-pub const API_VERSION: &str = "2026-10-21";
+pub const API_VERSION: &str = super::version::STRUCTURED;
 pub const AWS_ARN: &str = "arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
 /// A running sandbox and a client that sends the admin key and version header.
@@ -130,7 +130,7 @@ pub async fn send(request: reqwest::RequestBuilder) -> Reply {
 }
 
 /// The beta an OAuth token is sent with (and a refresh).
-pub const OAUTH_BETA: &str = "oauth-2025-04-20";
+pub use super::auth::OAUTH_BETA;
 /// The betas a federation exchange sends.
 pub const FEDERATION_BETAS: &str = "oauth-2025-04-20,oidc-federation-2026-04-01";
 

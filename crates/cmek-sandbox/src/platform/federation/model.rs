@@ -78,12 +78,6 @@ pub struct IssuedToken {
     pub workspace_id: Option<String>,
 }
 
-impl IssuedToken {
-    pub fn has_scope(&self, wanted: &str) -> bool {
-        has_scope(&self.scope, wanted)
-    }
-}
-
 /// Whether the space-separated `scope` lists `wanted`.
 pub fn has_scope(scope: &str, wanted: &str) -> bool {
     scope.split_ascii_whitespace().any(|s| s == wanted)

@@ -45,7 +45,7 @@ pub const CI_SUBJECT: &str = "repo:acme/cmek-setup:ref:refs/heads/main";
 pub const AUDIENCE: &str = "https://api.anthropic.com";
 
 /// The scope the Admin API needs.
-pub const ADMIN_SCOPE: &str = "org:admin";
+pub use crate::platform::auth::ADMIN_SCOPE;
 /// The developer rule's scope: no `org:admin`, so its tokens cannot use the Admin API.
 pub const DEVELOPER_SCOPE: &str = "workspace:developer";
 pub const TOKEN_LIFETIME_SECONDS: i64 = 3600;
@@ -201,6 +201,9 @@ mod tests {
         let login = &f.logins[0];
         assert!(login.access_token.expose().starts_with("sk-ant-oat01-"));
         assert!(login.refresh_token.expose().starts_with("sk-ant-ort01-"));
-        assert!(f.access_token(login.access_token.expose()).is_some_and(|t| t.has_scope("org:admin")));
+        assert!(
+            f.access_token(login.access_token.expose())
+                .is_some_and(|t| crate::platform::federation::model::has_scope(&t.scope, ADMIN_SCOPE))
+        );
     }
 }

@@ -16,7 +16,7 @@ use crate::platform::seed;
 use crate::platform::wire::federation::OrganizationRole;
 use crate::platform::{AuthEvent, IdentityClaims};
 
-const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+use crate::platform::federation::grants::JWT_BEARER;
 
 /// An hour's identity token: long enough that the rule's lifetime (3600 s) is not capped.
 fn ci_claims() -> IdentityClaims {
