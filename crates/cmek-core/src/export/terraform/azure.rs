@@ -8,6 +8,7 @@ use crate::identities;
 use crate::model::ProviderKind;
 use crate::model::azure::RoleAssignmentFacts;
 use crate::plan::StepState;
+use crate::plan::azure::key_checks::iso_8601;
 use crate::plan::azure::{AzureAnswers, AzureFacts, AzureStep, new_rules};
 
 use super::documented::Documented;
@@ -50,10 +51,10 @@ pub fn render(req: &ExportRequest<'_>) -> Result<CloudConfig, ExportError> {
             let mut block =
                 key_block(&az.key_name.to_string(), k.kty.as_deref().unwrap_or("RSA"), k.key_size, &k.key_ops)
                     .attr("tags", Value::string_map(&tags));
-            if let Some(date) = k.not_before.and_then(rfc3339) {
+            if let Some(date) = k.not_before.and_then(iso_8601) {
                 block = block.attr("not_before_date", Value::str(date));
             }
-            if let Some(date) = k.expires.and_then(rfc3339) {
+            if let Some(date) = k.expires.and_then(iso_8601) {
                 block = block.attr("expiration_date", Value::str(date));
             }
             Resource::new(block.blank().block(prevent_destroy()), k.kid.clone())
@@ -211,11 +212,6 @@ fn role_resource(az: &AzureFacts, steps: &[(&AzureStep, &StepState)], new_key: b
 
 fn prevent_destroy() -> Block {
     Block::new("lifecycle", &[]).attr("prevent_destroy", Value::Bool(true))
-}
-
-/// Unix seconds as the provider's dates (`2026-01-31T00:00:00Z`).
-fn rfc3339(secs: i64) -> Option<String> {
-    chrono::DateTime::from_timestamp(secs, 0).map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
 
 /// What this renderer may write, each with the page that documents it (the checked list).

@@ -179,7 +179,11 @@ pub(crate) fn new_key_checks(
 
 /// A Unix time as ISO 8601 UTC.
 pub(crate) fn when(secs: i64) -> String {
-    DateTime::from_timestamp(secs, 0)
-        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .unwrap_or_else(|| format!("Unix time {secs}"))
+    iso_8601(secs).unwrap_or_else(|| format!("Unix time {secs}"))
+}
+
+/// A Unix time as ISO 8601 UTC (`2026-01-31T00:00:00Z`), as Key Vault and the Terraform provider
+/// write dates; `None` past the representable range.
+pub(crate) fn iso_8601(secs: i64) -> Option<String> {
+    DateTime::from_timestamp(secs, 0).map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
 }

@@ -114,8 +114,7 @@ impl CloudAnswers for GcpAnswers {
             ));
         }
         let key_id = format!("{}-{suffix}", self.key_id);
-        let project = self.project.as_deref().unwrap_or("project");
-        GcpKeyName::new(project, &self.location, &self.key_ring, &key_id).map_err(|e| e.to_string())?;
+        crate::model::gcp::check_crypto_key_id(&key_id).map_err(|e| e.to_string())?;
         Ok(Box::new(GcpAnswers { key_id, ..self.clone() }))
     }
 
