@@ -101,14 +101,15 @@ pub fn render(req: &ExportRequest<'_>) -> Result<CloudConfig, ExportError> {
         // The import id the provider documents: `{project}/{location}/{ring}/{key} {role} {member}`.
         let short = format!("{}/{}/{}/{}", name.project, name.location, name.key_ring, name.key);
         let import = held.then(|| format!("{short} {role} {member}"));
-        resources.push(Resource::new(block, import));
-    }
-    if let Some(r) = resources.get_mut(2) {
-        r.notes.push(
-            "Anthropic's service account on the key itself (an _iam_member adds the member; the key's other \
-             bindings stay as they are)."
-                .into(),
-        );
+        let mut resource = Resource::new(block, import);
+        if role == ANTHROPIC_ROLES[0] {
+            resource.notes.push(
+                "Anthropic's service account on the key itself (an _iam_member adds the member; the key's \
+                 other bindings stay as they are)."
+                    .into(),
+            );
+        }
+        resources.push(resource);
     }
 
     Ok(CloudConfig {
