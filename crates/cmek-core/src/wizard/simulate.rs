@@ -330,14 +330,15 @@ impl Simulator {
     }
 
     fn plan_for(&mut self, answers: &SetupAnswers) -> Result<(plan::SetupFacts, plan::Plan), Error> {
-        let workspace = answers.workspaces.first().and_then(|r| self.workspace_facts(r));
         let named_key = answers.cloud.downcast_ref::<AwsAnswers>().is_some_and(|a| a.key.is_some());
         let policy = if named_key {
             Some(self.rng.pick(&POLICIES[1..]).unwrap_or("correct.json"))
         } else {
             self.rng.pick(POLICIES)
         };
-        let mut facts = test_data::facts(workspace, policy.map(test_data::key_facts));
+        let mut facts = test_data::facts(None, policy.map(test_data::key_facts));
+        // Every marked workspace, so the attach asked for each in turn is exercised too.
+        facts.workspaces = answers.workspaces.iter().filter_map(|r| self.workspace_facts(r)).collect();
         if answers.cloud.downcast_ref::<AwsAnswers>().is_none() {
             facts.cloud = Box::new(plan::azure::fixtures::sandbox());
         }
