@@ -121,11 +121,11 @@ pub enum AuthError {
     )]
     TokenExpired { profile: String, path: PathBuf, when: String },
     #[error(
-        "the refresh token of profile `{profile}` ({}) was refused (HTTP 401, request-id: {}): sign in again \
-         with `ant auth login --profile {profile} --scope org:admin`",
+        "the refresh token of profile `{profile}` ({}) was refused (HTTP {status}, request-id: {}): sign in \
+         again with `ant auth login --profile {profile} --scope org:admin`",
         path.display(), request_id.as_deref().unwrap_or("none")
     )]
-    RefreshRefused { profile: String, path: PathBuf, request_id: Option<String> },
+    RefreshRefused { profile: String, path: PathBuf, status: u16, request_id: Option<String> },
     #[error(
         "the access token of profile `{profile}` ({}) has expired and the file holds no refresh_token: sign in \
          again with `ant auth login --profile {profile} --scope org:admin`", path.display()

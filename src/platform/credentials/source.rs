@@ -341,7 +341,8 @@ impl TokenSource {
         let no_refresh = || AuthError::NoRefreshToken { profile: spec.profile.clone(), path: spec.credentials.clone() };
         let mut refresh_token = stored.refresh_token.clone().ok_or_else(no_refresh)?;
         let mut answer = self.refresh_once(&refresh_token, &client_id).await;
-        if let Err(EndpointError::Status { status: 401, .. }) = &answer
+        if let Err(EndpointError::Status { status, .. }) = &answer
+            && refresh_refused(*status)
             && let Some(newer) = token_file::read(&spec.credentials, &spec.profile)?
             && let Some(newer_refresh) = newer.refresh_token.clone()
             && newer_refresh.expose_secret() != refresh_token.expose_secret()
@@ -351,9 +352,12 @@ impl TokenSource {
             answer = self.refresh_once(&refresh_token, &client_id).await;
         }
         let answer = answer.map_err(|e| match e {
-            EndpointError::Status { status: 401, request_id, .. } => {
-                AuthError::RefreshRefused { profile: spec.profile.clone(), path: spec.credentials.clone(), request_id }
-            }
+            EndpointError::Status { status, request_id, .. } if refresh_refused(status) => AuthError::RefreshRefused {
+                profile: spec.profile.clone(),
+                path: spec.credentials.clone(),
+                status,
+                request_id,
+            },
             other => endpoint_error(REFRESH, other),
         })?;
         let held = held_from(answer, now, Some(refresh_token));
@@ -413,4 +417,10 @@ fn endpoint_error(what: &'static str, error: EndpointError) -> AuthError {
         EndpointError::Failed(message) => AuthError::TokenEndpointFailed { what, message },
         EndpointError::Answer(why) => AuthError::TokenAnswer { what, why },
     }
+}
+
+/// A refresh the token endpoint turned down for the token itself: OAuth answers a revoked or
+/// expired refresh token with 400 `invalid_grant`, some servers with 401 or 403.
+fn refresh_refused(status: u16) -> bool {
+    matches!(status, 400 | 401 | 403)
 }

@@ -382,6 +382,14 @@ async fn a_refused_refresh_says_to_sign_in_again() {
     let user = User::new(stored("sk-ant-oat01-stale", T0 - 5, None));
     let err = user.source(&server, Some("cli_1")).token().await.unwrap_err();
     assert!(matches!(err, AuthError::NoRefreshToken { .. }), "{err}");
+
+    // OAuth's usual answer to a revoked refresh token: 400 invalid_grant, said the same way.
+    let server = TestServer::start(|_, _| Reply::error(400, "invalid_request_error", "invalid_grant")).await;
+    let user = User::new(stored("sk-ant-oat01-stale", T0 - 5, Some("sk-ant-ort01-revoked")));
+    let err = user.source(&server, Some("cli_1")).token().await.unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, AuthError::RefreshRefused { status: 400, .. }), "{text}");
+    assert!(text.contains("ant auth login --profile me --scope org:admin") && !text.contains("revoked"), "{text}");
 }
 
 #[tokio::test]
