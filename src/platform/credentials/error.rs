@@ -108,11 +108,18 @@ pub enum AuthError {
         workspace_id: Option<String>,
         request_id: Option<String>,
     },
-    #[error("the {what} was refused: HTTP {status} {kind}: {message} (request-id: {})", request_id.as_deref().unwrap_or("none"))]
+    #[error(
+        "the {what} was refused: HTTP {status} {kind}: {message} (request-id: {}); `cmek auth status` shows \
+         which credential and settings were used",
+        request_id.as_deref().unwrap_or("none")
+    )]
     TokenRefused { what: &'static str, status: u16, kind: String, message: String, request_id: Option<String> },
     #[error("the {what} failed: {message}; check the network and the base URL, then re-run")]
     TokenEndpointFailed { what: &'static str, message: String },
-    #[error("the answer to the {what} is not usable: {why}")]
+    #[error(
+        "the answer to the {what} is not usable: {why}; check that the base URL is the Claude Platform's \
+         (`cmek auth status` shows it)"
+    )]
     TokenAnswer { what: &'static str, why: String },
     #[error(
         "the access token of profile `{profile}` ({}) {when}, and the profile has no client_id to refresh it \
