@@ -132,7 +132,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn building_a_client_loads_no_certificate_and_a_bad_extra_ca_is_refused() {
+    fn a_client_builds_and_a_bad_extra_ca_is_refused() {
         assert!(client_builder(None).unwrap().build().is_ok());
         let e = client_builder(Some("not a certificate")).unwrap_err();
         assert!(e.contains("no certificate") || e.contains("not PEM"), "{e}");

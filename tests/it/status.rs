@@ -143,7 +143,11 @@ fn no_admin_credential_is_exit_3() {
         .args(["status"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(3), "no credential at all: {}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "no credential at all: {stderr}");
+    // Says what is missing and every way to give it.
+    assert!(stderr.contains("no Claude Platform credential found"), "{stderr}");
+    assert!(stderr.contains("ANTHROPIC_ADMIN_KEY") && stderr.contains("ant auth login --scope org:admin"), "{stderr}");
 }
 
 /// Requests seen by the proxy, as `METHOD path?query`.
