@@ -7,8 +7,8 @@
 //!   `InvalidSignatureException` / STS's `SignatureDoesNotMatch`, "Credential should be scoped to
 //!   a valid region" (the closest an HTTP answer gets to "no such region");
 //! - an opt-in region the account has not enabled (the sandbox's accounts enable none), or a
-//!   region of another partition (GovCloud, China, the European Sovereign Cloud, where the
-//!   sandbox's `aws` credentials do not exist): `UnrecognizedClientException` /
+//!   region of another partition (GovCloud, China), where the sandbox's `aws` credentials do not
+//!   exist: `UnrecognizedClientException` /
 //!   `InvalidClientTokenId`, "The security token included in the request is invalid.", as AWS
 //!   answers there.
 //!

@@ -1,21 +1,14 @@
 //! Which host names the proxy answers for, and which emulator stands behind each: the real names
 //! of the services the sandbox emulates, nothing else. Pure; `connection` asks it per CONNECT.
 
+use cmek_core::model::azure::VaultUri;
+
 use crate::aws;
 
-/// The emulator that answers for a host name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Service {
-    /// Key Vault, ARM, Graph, Entra ID: the Azure emulator's own TLS listener, which presents
-    /// these names itself (the proxy passes the TLS bytes through).
-    Azure,
-    /// KMS and STS: plain HTTP behind the proxy's TLS.
-    Aws,
-    /// Cloud KMS and its two neighbours on the same emulator: plain HTTP behind the proxy's TLS.
-    Gcp,
-    /// The Claude Platform (Admin API): plain HTTP behind the proxy's TLS.
-    Platform,
-}
+/// The emulator that answers for a host name: Azure's presents the names on its own TLS
+/// listener (the proxy passes the TLS bytes through); the others are plain HTTP behind the
+/// proxy's TLS.
+pub use crate::traffic::Service;
 
 /// Names answered exactly.
 const EXACT: &[(&str, Service)] = &[
@@ -44,20 +37,14 @@ pub fn service(host: &str) -> Option<Service> {
     if let Some((_, service)) = EXACT.iter().find(|(name, _)| *name == host) {
         return Some(*service);
     }
-    if let Some(vault) = host.strip_suffix(".vault.azure.net") {
-        return is_vault_name(vault).then_some(Service::Azure);
+    if host.ends_with(".vault.azure.net") {
+        // Key Vault's own naming rule: a name it would never resolve is refused, not tunnelled.
+        return VaultUri::parse(&format!("https://{host}")).is_ok().then_some(Service::Azure);
     }
     let region = host
         .strip_suffix(".amazonaws.com")
         .and_then(|rest| rest.strip_prefix("kms.").or_else(|| rest.strip_prefix("sts.")))?;
     aws::is_known_region(region).then_some(Service::Aws)
-}
-
-/// Key Vault's rule for names: 3 to 24 letters, digits and hyphens, starting with a letter.
-fn is_vault_name(name: &str) -> bool {
-    (3..=24).contains(&name.len())
-        && name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
 /// Every name the proxy's own certificate must cover (the services it terminates TLS for).
@@ -98,6 +85,8 @@ mod tests {
             "vault.azure.net",
             "a.b.vault.azure.net",
             "ab.vault.azure.net",
+            "abc-.vault.azure.net",
+            "a--b.vault.azure.net",
             "storage.googleapis.com",
             "anthropic.com",
             "api.anthropic.com.evil.example",
