@@ -14,6 +14,7 @@ use std::process::Command;
 use serde_json::{Value, json};
 
 use crate::foreground::Foreground;
+use crate::sandbox_home::Run;
 
 /// The exports that reach the sandbox as real services, without any Admin API credential.
 fn reach_only(sandbox: &Foreground) -> BTreeMap<String, String> {
@@ -37,19 +38,7 @@ fn federation_vars(sandbox: &Foreground) -> BTreeMap<String, String> {
         .collect()
 }
 
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Debug for Out {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "exit {}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
-    }
-}
-
-fn cmek(home: &Path, env: &BTreeMap<String, String>, args: &[&str]) -> Out {
+fn cmek(home: &Path, env: &BTreeMap<String, String>, args: &[&str]) -> Run {
     let out = Command::new(env!("CARGO_BIN_EXE_cmek"))
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -60,7 +49,7 @@ fn cmek(home: &Path, env: &BTreeMap<String, String>, args: &[&str]) -> Out {
         .args(args)
         .output()
         .unwrap();
-    Out {
+    Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -93,7 +82,7 @@ fn secrets(home: &Path, sandbox: &Foreground) -> Vec<String> {
     found
 }
 
-fn assert_no_secret(home: &Path, sandbox: &Foreground, out: &Out) {
+fn assert_no_secret(home: &Path, sandbox: &Foreground, out: &Run) {
     for secret in secrets(home, sandbox) {
         assert!(!out.stdout.contains(&secret) && !out.stderr.contains(&secret), "a secret was printed:\n{out:?}");
         // Nor its first characters beyond the public prefix.

@@ -40,6 +40,21 @@ impl Run {
     pub fn all(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)
     }
+
+    /// The distinct ids of doctor's findings with `status`, sorted.
+    pub fn ids(&self, status: &str) -> Vec<String> {
+        let doc = self.json();
+        let mut ids: Vec<String> = doc["findings"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no findings: {self:?}"))
+            .iter()
+            .filter(|f| f["status"] == status)
+            .map(|f| f["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
 }
 
 impl std::fmt::Debug for Run {

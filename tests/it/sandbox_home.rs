@@ -7,38 +7,7 @@ use std::process::Command;
 use serde_json::Value;
 use tempfile::TempDir;
 
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "exit {}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
-    }
-}
-
-impl Run {
-    pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{self:?}"))
-    }
-
-    /// The distinct ids of doctor's findings with `status`, sorted.
-    pub fn ids(&self, status: &str) -> Vec<String> {
-        let doc = self.json();
-        let mut ids: Vec<String> = doc["findings"]
-            .as_array()
-            .unwrap_or_else(|| panic!("no findings: {self:?}"))
-            .iter()
-            .filter(|f| f["status"] == status)
-            .map(|f| f["id"].as_str().unwrap().to_string())
-            .collect();
-        ids.sort();
-        ids.dedup();
-        ids
-    }
-}
+pub use crate::harness::Run;
 
 pub struct SandboxHome {
     dir: TempDir,
