@@ -186,10 +186,15 @@ fn join(ranges: &[IpNet]) -> String {
     ranges.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
 
-/// Whether two IP rules are the same (`1.2.3.4` is `1.2.3.4/32`).
+/// Whether two IP rules admit the same addresses: `1.2.3.4` is `1.2.3.4/32`, `2001:db8::1` is
+/// `2001:DB8:0::1/128`, and `10.0.0.5/24` is `10.0.0.0/24` (Azure keeps the range, not the host
+/// bits). Text that is no address is compared as text, ignoring case and outer spaces.
 pub fn same_rule(a: &str, b: &str) -> bool {
-    let norm = |r: &str| r.trim().trim_end_matches("/32").to_ascii_lowercase();
-    norm(a) == norm(b)
+    match (parse_rule(a), parse_rule(b)) {
+        (Some(a), Some(b)) => a.trunc() == b.trunc(),
+        (None, None) => a.trim().eq_ignore_ascii_case(b.trim()),
+        _ => false,
+    }
 }
 
 /// The vault's rules after an `UpdateVaultNetwork` (what the engine writes, and what the

@@ -29,6 +29,24 @@ fn a_rule_covers_the_range_only_when_it_contains_all_of_it() {
 }
 
 #[test]
+fn two_spellings_of_one_range_are_one_rule() {
+    use crate::plan::azure::{new_rules, same_rule};
+    assert!(same_rule("34.162.46.92", "34.162.46.92/32"));
+    assert!(same_rule("2001:db8::1", "2001:DB8:0:0::1/128"), "a bare IPv6 address is a /128");
+    assert!(same_rule(" 10.0.0.5/24", "10.0.0.0/24"), "host bits do not make another range");
+    assert!(same_rule("Not-An-Address", "not-an-address"));
+    assert!(!same_rule("34.162.46.92", "34.162.46.92/31"));
+    assert!(!same_rule("2001:db8::1", "2001:db8::1/64"));
+    assert!(!same_rule("34.162.46.92", "not-an-address"));
+    // An Azure vault that shows an IPv6 rule with its /128 gets no second copy of it.
+    assert_eq!(new_rules(&rules(&["2001:db8::1/128"]), &rules(&["2001:db8::1"]), &[]), rules(&["2001:db8::1/128"]));
+    assert_eq!(
+        new_rules(&rules(&["2001:db8::1", "203.0.113.10"]), &[], &rules(&["2001:DB8::1/128"])),
+        rules(&["203.0.113.10"])
+    );
+}
+
+#[test]
 fn default_allow_needs_no_rule_but_retired_addresses_still_go() {
     let mut f = sandbox();
     f.vault.network_default_action = Some("Allow".into());
