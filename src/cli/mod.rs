@@ -206,7 +206,10 @@ fn reach<'a>(
     env: &'a (dyn Fn(&str) -> Option<String> + Sync),
 ) -> Result<Reach<'a>> {
     if let Some(sb) = sandbox {
-        return Ok(Reach::Sandbox(Box::new(sb.endpoints())));
+        let endpoints = sb.endpoints().map_err(|e| {
+            Error::usage(e.to_string()).with_hint("start it afresh: run without --sandbox-state, or remove that file")
+        })?;
+        return Ok(Reach::Sandbox(Box::new(endpoints)));
     }
     if let Some(path) = &cli.sandbox_endpoints {
         let endpoints = cmek_sandbox::endpoints_file::read(path).map_err(|e| Error::usage(e.to_string()))?;

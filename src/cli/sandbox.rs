@@ -106,7 +106,7 @@ pub async fn run(cli: &Cli, args: &SandboxArgs, out: &Output) -> Result<i32> {
     .map_err(|e| {
         Error::usage(e.to_string()).with_hint("pick other ports (0 picks free ones), or remove the state file")
     })?;
-    let e = sandbox.endpoints();
+    let e = sandbox.endpoints().map_err(|e| Error::usage(e.to_string()).with_hint("remove the state file"))?;
     // Kept for the whole run: a temporary bundle is removed when this is dropped.
     let ca = ca_bundle::write(e.ca_pem(), args.state.as_deref()).map_err(|e| Error::usage(e.to_string()))?;
     // For `cmek` itself started elsewhere (`--sandbox-endpoints`); kept for the whole run.

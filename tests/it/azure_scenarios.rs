@@ -18,7 +18,7 @@ use super::platform_azure::{
 
 /// The Azure provider as the customer, with exactly what `cmek sandbox` hands a client.
 fn customer(s: &Sandbox) -> AzureProvider {
-    let az = s.endpoints().azure;
+    let az = s.endpoints().unwrap().azure;
     let settings = AzureSettings {
         subscription: None,
         endpoints: AzureEndpoints {

@@ -23,7 +23,7 @@ pub async fn sandbox(scenario: &str) -> Sandbox {
 }
 
 pub fn client(s: &Sandbox) -> Client {
-    let e = s.endpoints();
+    let e = s.endpoints().unwrap();
     Client::new(ClientConfig::new(e.base_url, Credential::AdminKey(e.admin_key))).unwrap()
 }
 

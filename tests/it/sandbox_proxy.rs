@@ -17,7 +17,7 @@ use crate::foreground::Foreground;
 
 /// A client that goes through the sandbox's proxy for https and trusts only the sandbox CA.
 fn through_the_proxy(sandbox: &Sandbox) -> reqwest::Client {
-    let ca = reqwest::Certificate::from_pem(sandbox.endpoints().ca_pem().as_bytes()).unwrap();
+    let ca = reqwest::Certificate::from_pem(sandbox.endpoints().unwrap().ca_pem().as_bytes()).unwrap();
     reqwest::Client::builder()
         .proxy(reqwest::Proxy::https(&sandbox.proxy.url).unwrap())
         .tls_certs_only([ca])
@@ -29,7 +29,7 @@ fn through_the_proxy(sandbox: &Sandbox) -> reqwest::Client {
 async fn the_real_host_names_reach_their_emulators() {
     let sandbox = Sandbox::start(SandboxOptions::new(default_scenario())).await.unwrap();
     let http = through_the_proxy(&sandbox);
-    let e = sandbox.endpoints();
+    let e = sandbox.endpoints().unwrap();
 
     // The Admin API at api.anthropic.com, with the sandbox's admin key.
     let me = http

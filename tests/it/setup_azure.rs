@@ -422,7 +422,7 @@ mod engine_level {
     }
 
     fn services(sb: &Sandbox) -> Services {
-        let ep = sb.endpoints();
+        let ep = sb.endpoints().unwrap();
         let platform = Client::new(ClientConfig::new(ep.base_url.clone(), Credential::AdminKey(ep.admin_key.clone())));
         let azure = AzureProvider::connect(&cmek::cli::azure::sandbox_settings(&ep.azure), &|_| None).unwrap();
         Services {

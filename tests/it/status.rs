@@ -192,7 +192,7 @@ async fn counting_proxy(target: &str, seen: Seen) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn status_lists_a_thousand_workspaces_and_two_hundred_keys_to_the_last_page() {
     let sandbox = super::platform_azure::sandbox("status-at-scale").await;
-    let endpoints = sandbox.endpoints();
+    let endpoints = sandbox.endpoints().unwrap();
     let seen: Seen = Arc::default();
     let base = counting_proxy(endpoints.base_url.as_str(), seen.clone()).await;
     let home = tempfile::tempdir().unwrap();

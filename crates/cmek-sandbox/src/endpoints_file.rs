@@ -280,7 +280,7 @@ mod tests {
         let sandbox = Sandbox::start(SandboxOptions::new(scenarios::default_scenario())).await.unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("endpoints.json");
-        let e = sandbox.endpoints();
+        let e = sandbox.endpoints().unwrap();
         write(&e, &path).unwrap();
         let back = read(&path).unwrap();
         assert_eq!(back.base_url, e.base_url);

@@ -330,8 +330,10 @@ impl Sandbox {
         Ok(sandbox)
     }
 
-    pub fn endpoints(&self) -> SandboxEndpoints {
-        SandboxEndpoints {
+    /// What a client needs to reach every emulated service; fails only when the OIDC issuer's
+    /// key cannot sign the CI job's identity token.
+    pub fn endpoints(&self) -> Result<SandboxEndpoints, SandboxError> {
+        Ok(SandboxEndpoints {
             base_url: self.platform.base_url.clone(),
             admin_key: self.admin_key.clone(),
             aws_endpoint: self.aws.endpoint.as_str().trim_end_matches('/').to_string(),
@@ -345,8 +347,8 @@ impl Sandbox {
                 project_id: gcp_emulator::PROJECT_ID.to_string(),
                 location: gcp_emulator::LOCATION.to_string(),
             },
-            federation: self.platform.federation_endpoints(),
-        }
+            federation: self.platform.federation_endpoints()?,
+        })
     }
 
     /// An identity token signed by the sandbox's OIDC issuer (standing for a CI provider), to

@@ -96,6 +96,9 @@ impl Store {
             Some(f) => f,
             None => super::federation::seed::federation(chrono::Utc::now())?,
         };
+        // Refused here, with the file to blame, rather than at the first identity token minted.
+        super::federation::oidc::Issuer::load(&federation.signing_key)
+            .map_err(|e| format!("the saved OIDC issuer key cannot be used ({e})"))?;
         Ok(Self {
             org: state.org,
             cmek_enabled: state.cmek_enabled,

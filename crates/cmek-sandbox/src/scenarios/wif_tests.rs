@@ -48,7 +48,7 @@ fn last_reason(s: &Sandbox) -> String {
 #[tokio::test]
 async fn the_default_world_exchanges_the_printed_token_for_an_admin_token() {
     let s = sandbox("default", None).await;
-    let e = s.endpoints();
+    let e = s.endpoints().unwrap();
     let ci = &e.federation.ci;
     assert!(ci.admin_key_exported);
     assert_eq!((ci.federation_rule_id.as_str(), ci.organization_id.as_str()), (fed::ADMIN_RULE_ID, ORG_ID));
@@ -62,7 +62,7 @@ async fn the_default_world_exchanges_the_printed_token_for_an_admin_token() {
 #[tokio::test]
 async fn wif_expired_identity_token() {
     let s = sandbox("wif-expired-identity-token", None).await;
-    let e = s.endpoints();
+    let e = s.endpoints().unwrap();
     assert!(!e.federation.ci.admin_key_exported);
     assert_eq!(exchange(&e, None).await.error(401, "authentication_error"), "Authentication failed");
     assert!(last_reason(&s).contains("the JWT expired at"), "{}", last_reason(&s));
@@ -71,7 +71,7 @@ async fn wif_expired_identity_token() {
 #[tokio::test]
 async fn wif_rule_mismatch() {
     let s = sandbox("wif-rule-mismatch", None).await;
-    let e = s.endpoints();
+    let e = s.endpoints().unwrap();
     assert!(!e.federation.ci.admin_key_exported);
     exchange(&e, None).await.error(401, "authentication_error");
     let reason = last_reason(&s);
@@ -86,7 +86,7 @@ async fn wif_non_admin_survives_a_restart() {
     first.shutdown().await.unwrap();
     // Restored from its file: the scenario's variables and the issuer's key come back.
     let s = sandbox("default", Some(state)).await;
-    let e = s.endpoints();
+    let e = s.endpoints().unwrap();
     assert_eq!(e.federation.ci.federation_rule_id, fed::DEVELOPER_RULE_ID);
     assert!(!e.federation.ci.admin_key_exported);
     let answer = exchange(&e, None).await.ok().clone();
@@ -96,9 +96,29 @@ async fn wif_non_admin_survives_a_restart() {
 }
 
 #[tokio::test]
+async fn a_state_file_with_an_unusable_issuer_key_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    sandbox("default", Some(state.clone())).await.shutdown().await.unwrap();
+    let mut saved: Value = serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    let key = saved.pointer_mut("/platform/federation/signing_key/pkcs8").expect("the saved issuer key");
+    *key = Value::from("bm90IGEga2V5");
+    std::fs::write(&state, serde_json::to_vec(&saved).unwrap()).unwrap();
+    // Refused before any client is handed an empty identity token.
+    let refused = Sandbox::start(SandboxOptions {
+        state_file: Some(state),
+        ..SandboxOptions::new(scenarios::find("default").unwrap())
+    })
+    .await
+    .err()
+    .expect("a sandbox whose issuer cannot sign");
+    assert!(refused.to_string().contains("OIDC issuer key"), "{refused}");
+}
+
+#[tokio::test]
 async fn wif_multi_workspace_rule() {
     let s = sandbox("wif-multi-workspace-rule", None).await;
-    let e = s.endpoints();
+    let e = s.endpoints().unwrap();
     assert_eq!(e.federation.ci.workspace_id, None);
     exchange(&e, None).await.error(401, "authentication_error");
     assert!(last_reason(&s).contains("enabled for 2 workspaces"), "{}", last_reason(&s));

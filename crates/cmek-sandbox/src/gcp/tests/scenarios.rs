@@ -35,7 +35,7 @@ impl<'a> Kms<'a> {
     }
 
     async fn call(&self, token: &str, method: reqwest::Method, path: &str, body: Option<Value>) -> super::Reply {
-        let url = format!("{}/v1/{path}", self.sandbox.endpoints().gcp.endpoint);
+        let url = format!("{}/v1/{path}", self.sandbox.endpoints().unwrap().gcp.endpoint);
         let mut request = self.client.request(method, url).bearer_auth(token);
         if let Some(body) = body {
             request = request.json(&body);
@@ -46,7 +46,7 @@ impl<'a> Kms<'a> {
     }
 
     fn admin(&self) -> String {
-        self.sandbox.endpoints().gcp.access_token.expose_secret().to_string()
+        self.sandbox.endpoints().unwrap().gcp.access_token.expose_secret().to_string()
     }
 
     fn anthropic(&self) -> String {
@@ -56,7 +56,7 @@ impl<'a> Kms<'a> {
 
 /// Registers `key_name` with the platform and validates it; `Ok(())` or the error sentence.
 async fn validate(sb: &Sandbox, key_name: &str) -> Result<(), String> {
-    let e = sb.endpoints();
+    let e = sb.endpoints().unwrap();
     let client = reqwest::Client::builder().no_proxy().build().unwrap();
     let base = e.base_url.as_str().trim_end_matches('/').to_string();
     let post = |path: String, body: Value| {
@@ -103,7 +103,7 @@ fn assert_customer_bits(sb: &Sandbox, key: &str) {
 #[tokio::test]
 async fn the_default_world_validates_a_key_set_up_over_the_wire() {
     let sb = sandbox("default").await;
-    let e = sb.endpoints();
+    let e = sb.endpoints().unwrap();
     assert_eq!((e.gcp.project_id.as_str(), e.gcp.location.as_str()), ("cmek-sandbox", "us-central1"));
     assert!(e.gcp.endpoint.starts_with("http://127.0.0.1:"));
     assert_eq!(e.gcp.principal, crate::gcp::ADMIN_PRINCIPAL);
@@ -335,7 +335,7 @@ async fn the_state_file_keeps_keys_and_tokens_across_restarts() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("state.json");
     let first = sandbox_with("default", Some(file.clone())).await;
-    let token = first.endpoints().gcp.access_token.expose_secret().to_string();
+    let token = first.endpoints().unwrap().gcp.access_token.expose_secret().to_string();
     let kms = Kms::new(&first);
     kms.call(&token, reqwest::Method::POST, &format!("{PARENT}/keyRings?keyRingId=anthropic-cmek"), Some(json!({})))
         .await
@@ -359,7 +359,7 @@ async fn the_state_file_keeps_keys_and_tokens_across_restarts() {
     first.shutdown().await.unwrap();
     let second = sandbox_with("default", Some(file)).await;
     assert!(second.restored);
-    assert_eq!(second.endpoints().gcp.access_token.expose_secret(), token);
+    assert_eq!(second.endpoints().unwrap().gcp.access_token.expose_secret(), token);
     let kms = Kms::new(&second);
     let back =
         kms.call(&token, reqwest::Method::POST, &format!("{KEY}:decrypt"), Some(json!({"ciphertext": ct}))).await;

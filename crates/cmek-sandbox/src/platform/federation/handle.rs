@@ -83,15 +83,13 @@ impl RunningPlatform {
     }
 
     /// What a client needs for OAuth and federation, with a freshly minted CI identity token.
-    pub fn federation_endpoints(&self) -> FederationSandboxEndpoints {
+    /// Fails (rather than export an empty token a client would only refuse later) when the
+    /// issuer's key cannot sign.
+    pub fn federation_endpoints(&self) -> Result<FederationSandboxEndpoints, SandboxError> {
         let store = lock(&self.store);
         let f = &store.federation;
-        let identity_token =
-            mint(&f.signing_key, &self.issuer_url, &ci_claims(&f.ci, Utc::now())).unwrap_or_else(|e| {
-                tracing::warn!(error = %e, "the sandbox could not mint the CI identity token");
-                SecretString::from(String::new())
-            });
-        FederationSandboxEndpoints {
+        let identity_token = mint(&f.signing_key, &self.issuer_url, &ci_claims(&f.ci, Utc::now()))?;
+        Ok(FederationSandboxEndpoints {
             organization_id: store.org.id.clone(),
             organization_name: store.org.name.clone(),
             issuer_url: self.issuer_url.clone(),
@@ -115,7 +113,7 @@ impl RunningPlatform {
             user_oauth: f.logins.first().map(user_oauth),
             signing_key: SecretString::from(f.signing_key.pkcs8.expose()),
             signing_key_id: f.signing_key.kid.clone(),
-        }
+        })
     }
 }
 

@@ -29,7 +29,7 @@ async fn exchanged(api: &Api, rule: &str) -> String {
 }
 
 fn user_token(api: &Api) -> String {
-    api.sandbox.federation_endpoints().user_oauth.unwrap().access_token.expose_secret().to_string()
+    api.sandbox.federation_endpoints().unwrap().user_oauth.unwrap().access_token.expose_secret().to_string()
 }
 
 #[tokio::test]

@@ -255,7 +255,7 @@ async fn malformed_exchanges_are_400s_and_the_assertion_is_bounded() {
 #[tokio::test]
 async fn a_refresh_rotates_the_refresh_token() {
     let api = Api::start().await;
-    let login = api.sandbox.federation_endpoints().user_oauth.unwrap();
+    let login = api.sandbox.federation_endpoints().unwrap().user_oauth.unwrap();
     let first = login.refresh_token.expose_secret().to_string();
     let body = |refresh: &str| json!({"grant_type": "refresh_token", "refresh_token": refresh, "client_id": fed::USER_CLIENT_ID});
     let answer = api.token(body(&first)).await.ok().clone();
@@ -273,7 +273,7 @@ async fn a_refresh_rotates_the_refresh_token() {
     api.token(wrong_client).await.error(401, "authentication_error");
     assert!(last_event(&api).reason.unwrap().contains("client_id `someone-else`"));
     api.token(body(&second)).await.ok();
-    let now = api.sandbox.federation_endpoints().user_oauth.unwrap();
+    let now = api.sandbox.federation_endpoints().unwrap().user_oauth.unwrap();
     assert_ne!(now.refresh_token.expose_secret(), second, "the endpoints show the current tokens");
 }
 

@@ -66,7 +66,7 @@ async fn the_official_python_sdk_exchanges_and_refreshes_against_the_sandbox() {
     let python = root.join(".venv/bin/python");
     assert!(python.is_file(), "{} is missing: run scripts/install-test-peers.sh", python.display());
     let sandbox = Sandbox::start(SandboxOptions::new(scenarios::default_scenario())).await.unwrap();
-    let e = sandbox.endpoints();
+    let e = sandbox.endpoints().unwrap();
     let home = tempfile::tempdir().unwrap();
     let token_file = home.path().join("identity-token");
     crate::endpoints_file::write_identity_token(&e, &token_file).unwrap();
