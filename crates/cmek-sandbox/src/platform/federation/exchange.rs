@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
 use super::jwt::{PublicJwk, shown, verify_rs256};
-use super::model::{Principal, has_scope};
+use super::model::{Principal, SeenJti, has_scope};
 use crate::platform::auth::ADMIN_SCOPE;
 use crate::platform::state::Store;
 use crate::platform::wire::federation::{FederationIssuer, FederationRule, JwksSource, OrganizationRole};
@@ -45,7 +45,7 @@ pub struct Grant {
     pub principal: Principal,
     pub workspace_id: Option<String>,
     /// To remember, when the issuer checks `jti` and the assertion has one.
-    pub jti: Option<String>,
+    pub jti: Option<SeenJti>,
 }
 
 /// What is known of an attempt, for its authentication event.
@@ -109,12 +109,16 @@ pub fn decide(
     attempt.subject = claims.get("sub").and_then(Value::as_str).map(str::to_string);
     let exp = check_window(issuer, &claims, now)?;
     check_match(issuer, rule, &claims)?;
-    let jti = claims.get("jti").and_then(Value::as_str).map(str::to_string).filter(|_| issuer.check_jti);
-    if let Some(j) = &jti
-        && f.seen_jtis.contains(j)
+    let jti = claims.get("jti").and_then(Value::as_str).filter(|_| issuer.check_jti);
+    if let Some(j) = jti
+        && f.jti_seen(j, now)
     {
         return Err(format!("the JWT's jti `{}` was already used (issuer {} checks jti)", shown(j), issuer.id));
     }
+    let jti = jti.map(|j| SeenJti {
+        jti: j.to_string(),
+        expires_at: DateTime::from_timestamp(exp, 0).unwrap_or(DateTime::<Utc>::MAX_UTC),
+    });
     let workspace = workspace(store, rule, req.workspace_id)?;
     if !f.is_member(&account.id, &workspace, &store.default_workspace_id) {
         return Err(format!(

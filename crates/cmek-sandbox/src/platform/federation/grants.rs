@@ -47,8 +47,8 @@ pub fn exchange(
             return Err(Denied);
         }
     };
-    if let Some(jti) = grant.jti.clone() {
-        f.seen_jtis.push(jti);
+    if let Some(seen) = grant.jti.clone() {
+        f.remember_jti(seen, now);
     }
     let token = ids::access_token();
     f.keep_token(

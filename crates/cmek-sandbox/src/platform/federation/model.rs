@@ -30,11 +30,21 @@ pub struct FederationState {
     pub memberships: Vec<ServiceAccountWorkspaceMember>,
     pub logins: Vec<UserLogin>,
     pub tokens: Vec<IssuedToken>,
-    /// `jti`s already exchanged, for issuers with `check_jti`.
-    pub seen_jtis: Vec<String>,
+    /// `jti`s already exchanged, for issuers with `check_jti`, until their assertions expire.
+    /// (Saved as `seen_assertions`; an older file's bare `seen_jtis` list is dropped.)
+    #[serde(default)]
+    pub seen_assertions: Vec<SeenJti>,
     /// Newest last.
     pub auth_events: Vec<AuthEvent>,
     pub ci: CiVariables,
+}
+
+/// A `jti` already exchanged, remembered only while its assertion could still be presented: once
+/// it has expired, the assertion is refused for its `exp` whatever its `jti`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeenJti {
+    pub jti: String,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// An RSA private key (PKCS#8 DER, base64) and the `kid` its JWK is published under.
@@ -162,10 +172,57 @@ impl FederationState {
         self.tokens.push(token);
     }
 
+    /// Whether an assertion with `jti` was exchanged before and has not expired.
+    pub fn jti_seen(&self, jti: &str, now: DateTime<Utc>) -> bool {
+        self.seen_assertions.iter().any(|s| s.jti == jti && s.expires_at > now)
+    }
+
+    /// Remembers `seen`, forgetting the `jti`s of assertions that have expired (so the list holds
+    /// only what a replay could still use, however long the sandbox runs).
+    pub fn remember_jti(&mut self, seen: SeenJti, now: DateTime<Utc>) {
+        self.seen_assertions.retain(|s| s.expires_at > now);
+        self.seen_assertions.push(seen);
+    }
+
     pub fn record(&mut self, event: AuthEvent) {
         if self.auth_events.len() >= MAX_EVENTS {
             self.auth_events.remove(0);
         }
         self.auth_events.push(event);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_jti_is_remembered_until_its_assertion_expires_and_then_forgotten() {
+        let now = Utc::now();
+        let mut f = super::super::seed::federation(now).unwrap();
+        let seen =
+            |jti: &str, minutes: i64| SeenJti { jti: jti.into(), expires_at: now + chrono::Duration::minutes(minutes) };
+        f.remember_jti(seen("run-1", 10), now);
+        f.remember_jti(seen("run-2", 60), now);
+        assert!(f.jti_seen("run-1", now) && f.jti_seen("run-2", now));
+        assert!(!f.jti_seen("run-3", now));
+
+        // Twenty minutes on, run-1's assertion has expired: a replay is refused for its exp, so
+        // the jti is no longer needed, and the next exchange drops it from the saved state.
+        let later = now + chrono::Duration::minutes(20);
+        assert!(!f.jti_seen("run-1", later) && f.jti_seen("run-2", later));
+        f.remember_jti(seen("run-3", 90), later);
+        let kept: Vec<&str> = f.seen_assertions.iter().map(|s| s.jti.as_str()).collect();
+        assert_eq!(kept, ["run-2", "run-3"]);
+    }
+
+    #[test]
+    fn an_older_state_file_with_bare_jtis_still_loads() {
+        let mut saved = serde_json::to_value(super::super::seed::federation(Utc::now()).unwrap()).unwrap();
+        let map = saved.as_object_mut().unwrap();
+        map.remove("seen_assertions");
+        map.insert("seen_jtis".into(), serde_json::json!(["run-42"]));
+        let f: FederationState = serde_json::from_value(saved).unwrap();
+        assert!(f.seen_assertions.is_empty());
     }
 }

@@ -86,7 +86,7 @@ pub fn federation(now: DateTime<Utc>) -> Result<FederationState, String> {
             .collect(),
         logins: vec![login],
         tokens: vec![token],
-        seen_jtis: Vec::new(),
+        seen_assertions: Vec::new(),
         auth_events: Vec::new(),
         ci: CiVariables {
             federation_rule_id: ADMIN_RULE_ID.to_string(),
