@@ -32,7 +32,7 @@ pub async fn run(
     let services = Services { platform, cloud, cancel };
     let result = match args.key_per_workspace {
         true => super::setup_per_workspace::run(args, &answers, &services, out, env, invocation).await,
-        false => run_with(args, &answers, &services, out, env, invocation, None).await,
+        false => run_with(args, &answers, &services, out, env, invocation, None).await.map(|end| end.code),
     };
     watcher.abort();
     result
@@ -50,6 +50,13 @@ async fn watch_ctrl_c(cancel: Cancel) {
     }
 }
 
+/// How one run ended: its exit code, and whether it changed anything (a later run's refusal must
+/// not claim that nothing was changed).
+pub(super) struct RunEnd {
+    pub code: i32,
+    pub changed: bool,
+}
+
 /// One run: gather, plan, apply unless `--plan`, report. `collect`: where its JSON document goes
 /// when several runs make one document (stdout otherwise).
 pub(super) async fn run_with(
@@ -60,7 +67,7 @@ pub(super) async fn run_with(
     env: &(dyn Fn(&str) -> Option<String> + Sync),
     invocation: &Invocation,
     collect: Option<&std::cell::RefCell<Vec<serde_json::Value>>>,
-) -> Result<i32> {
+) -> Result<RunEnd> {
     let answers = answers.clone();
     let mut progress = ProgressPrinter::new(out);
     let root = Journal::default_root(env)
@@ -116,7 +123,7 @@ pub(super) async fn run_with(
         let why = if blocked { "blocked by failed checks" } else { "--plan" };
         let _ = journal.record("run_finished", json!({ "exit_code": code, "changed": false, "why": why }));
         setup_report::print_plan_only(out, &ctx, &answers, &facts, &plan, blocked);
-        return Ok(code);
+        return Ok(RunEnd { code, changed: false });
     }
 
     let mut report = engine::apply(services, &facts, &plan, &journal, &mut progress).await;
@@ -129,7 +136,7 @@ pub(super) async fn run_with(
         json!({ "exit_code": code, "changed": report.changed(), "attach_held": report.attach_held(&plan) }),
     );
     setup_report::print_run(out, &ctx, &answers, &facts, &plan, &report, journal.dir());
-    Ok(code)
+    Ok(RunEnd { code, changed: report.changed() })
 }
 
 /// Parses and cross-checks every input before anything is called.

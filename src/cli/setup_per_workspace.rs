@@ -14,7 +14,7 @@ use crate::engine::{self, Services};
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::Output;
 use cmek_core::model::{WorkspaceRef, workspace_key_suffix};
-use cmek_core::plan::SetupAnswers;
+use cmek_core::plan::{SetupAnswers, check_workspace_inputs};
 use cmek_core::text::escape_controls as shown;
 use cmek_core::wizard::Invocation;
 
@@ -30,15 +30,17 @@ pub async fn run(
     let docs = RefCell::new(Vec::new());
     let collect = out.is_json().then_some(&docs);
     let mut code = 0;
+    let mut changed_before = false;
     let mut stopped: Option<(String, Error)> = None;
     for (label, answers) in &runs {
         if !out.is_json() {
             out.text(&format!("\n── workspace {label}: its own key {}", answers.cloud.key_choice()));
         }
         match run_with(args, answers, services, out, env, invocation, collect).await {
-            Ok(c) => {
+            Ok(end) => {
+                changed_before |= end.changed;
                 if code == 0 {
-                    code = c;
+                    code = end.code;
                 }
             }
             Err(e) => {
@@ -48,59 +50,59 @@ pub async fn run(
             }
         }
     }
-    let done = docs.borrow().len();
-    let changed_before = docs.borrow().iter().any(|d| d["changed"] == json!(true));
+    let stopped = stopped.map(|(label, e)| {
+        let at = runs.iter().position(|(l, _)| *l == label).unwrap_or(runs.len());
+        let not_run: Vec<String> = runs.iter().skip(at + 1).map(|(l, _)| l.clone()).collect();
+        let e = stopped_error(e, &label, &not_run, changed_before);
+        (label, e, not_run)
+    });
     if out.is_json() {
         let mut doc = json!({ "schema": "cmek.setup-runs/v1", "key_per_workspace": true, "runs": docs.take() });
-        if let Some((label, e)) = &stopped {
+        if let Some((label, e, not_run)) = &stopped {
             doc["stopped_at"] = json!(label);
             doc["error"] = json!(e);
-            doc["not_run"] = json!(runs.iter().skip(done + 1).map(|(l, _)| l).collect::<Vec<_>>());
+            doc["not_run"] = json!(not_run);
         }
         out.json(&doc);
     }
     match stopped {
         None => Ok(code),
-        Some((label, e)) => {
-            let not_run: Vec<&str> = runs.iter().skip(done + 1).map(|(l, _)| l.as_str()).collect();
-            let mut e = e.with_hint(format!(
-                "stopped at workspace {label}{}; re-run the same command after fixing it: finished steps are found \
-                 again, not repeated",
-                if not_run.is_empty() { String::new() } else { format!(" (not run: {})", not_run.join(", ")) }
-            ));
-            // "Nothing was changed" (exit 2) is not true when an earlier workspace's run changed things.
-            if changed_before && e.kind == ErrorKind::Usage {
-                e.kind = ErrorKind::Remote;
-            }
-            if out.is_json() {
-                // The document above already holds the error; only the exit code is left to say.
-                return Ok(e.kind.exit_code());
-            }
-            Err(e)
-        }
+        // The document above already holds the error; only the exit code is left to say.
+        Some((_, e, _)) if out.is_json() => Ok(e.kind.exit_code()),
+        Some((_, e, _)) => Err(e),
     }
 }
 
+/// The error a workspace's run stopped on, as the whole command reports it: where it stopped,
+/// what did not run, and, when an earlier workspace's run changed things, neither the exit code
+/// nor the hints may say that nothing was changed.
+fn stopped_error(e: Error, label: &str, not_run: &[String], changed_before: bool) -> Error {
+    let mut e = e.with_hint(format!(
+        "stopped at workspace {label}{}; re-run the same command after fixing it: finished steps are found again, \
+         not repeated",
+        if not_run.is_empty() { String::new() } else { format!(" (not run: {})", not_run.join(", ")) }
+    ));
+    if changed_before {
+        e = e.with_hint("the runs for the workspaces before it did change things: their reports are above");
+        if e.kind == ErrorKind::Usage {
+            e.kind = ErrorKind::Remote;
+        }
+    }
+    e
+}
+
 /// One run's answers per workspace (labelled `name (id)`), each confirmation given to the workspace
-/// it names. Refuses, before any change, `--key` (one key cannot be several), a confirmation that
-/// names none of them and two workspaces whose key names would be the same.
+/// it names. Refuses, before any change, what a single run's plan refuses for all of them (a
+/// confirmation that names none, an archived workspace: the later runs would refuse it only after
+/// the earlier ones changed things), `--key` (one key cannot be several) and two workspaces whose
+/// key names would be the same.
 async fn per_workspace_answers(answers: &SetupAnswers, services: &Services) -> Result<Vec<(String, SetupAnswers)>> {
     if answers.workspaces.is_empty() {
         return Err(Error::usage("--key-per-workspace needs the workspaces: name each with --workspace")
             .with_hint("e.g. --workspace production --workspace staging --key-per-workspace"));
     }
     let workspaces = engine::resolve_workspaces(services, &answers.workspaces).await?;
-    for given in &answers.confirm_attach {
-        if !workspaces.iter().any(|w| given.matches(&w.id, &w.name)) {
-            let named: Vec<String> = workspaces.iter().map(|w| format!("{} ({})", shown(&w.name), w.id)).collect();
-            return Err(Error::usage(format!(
-                "--confirm-attach {} names none of the workspaces: {}; attaching is permanent, so each \
-                 confirmation must repeat one of them (its id or exact name)",
-                shown(&given.to_string()),
-                named.join(", ")
-            )));
-        }
-    }
+    check_workspace_inputs(answers, &workspaces).map_err(cmek_core::error::Error::from)?;
     let mut runs: Vec<(String, SetupAnswers)> = Vec::with_capacity(workspaces.len());
     let mut suffixes: Vec<(String, String)> = Vec::new();
     for w in &workspaces {
@@ -123,4 +125,27 @@ async fn per_workspace_answers(answers: &SetupAnswers, services: &Services) -> R
         runs.push((label, SetupAnswers { workspaces: vec![workspace], confirm_attach, display_name, cloud }));
     }
     Ok(runs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_after_an_earlier_workspace_changed_things_does_not_exit_as_nothing_changed() {
+        let not_run = vec!["staging (wrkspc_2)".to_string()];
+        let refused = || Error::usage("workspace development (wrkspc_1) is archived");
+
+        let first = stopped_error(refused(), "development (wrkspc_1)", &not_run, false);
+        assert_eq!(first.kind, ErrorKind::Usage, "the first run refused: nothing was changed");
+        assert!(first.hints.iter().any(|h| h.contains("stopped at workspace development") && h.contains("staging")));
+
+        let later = stopped_error(refused(), "development (wrkspc_1)", &not_run, true);
+        assert_eq!(later.kind, ErrorKind::Remote);
+        assert_ne!(later.kind.exit_code(), ErrorKind::Usage.exit_code());
+        assert!(later.hints.iter().any(|h| h.contains("did change things")), "{later:?}");
+
+        let auth = stopped_error(Error::new(ErrorKind::Auth, "expired"), "staging (wrkspc_2)", &[], true);
+        assert_eq!(auth.kind, ErrorKind::Auth, "another kind keeps its own exit code");
+    }
 }

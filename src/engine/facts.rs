@@ -111,10 +111,10 @@ pub(super) fn registered_key(k: &ExternalKey, workspaces: &[Workspace]) -> Regis
 
 /// The workspaces `refs` name, looked up before anything changes (each once, in order): for runs
 /// that must know them before gathering, such as one key per workspace.
-pub async fn resolve_workspaces(services: &Services, refs: &[WorkspaceRef]) -> Result<Vec<Workspace>> {
+pub async fn resolve_workspaces(services: &Services, refs: &[WorkspaceRef]) -> Result<Vec<WorkspaceFacts>> {
     let client = &services.platform;
     let all = client.all_workspaces(true).await.map_err(Error::from)?;
-    find_each(client, refs, &all).await
+    find_each(client, refs, &all).await?.into_iter().map(workspace_facts).collect()
 }
 
 /// The workspace each of `refs` names (looked up together), in order; one named twice (by id

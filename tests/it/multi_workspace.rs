@@ -97,6 +97,32 @@ fn a_confirmation_for_a_workspace_not_named_is_refused_before_any_change() {
 }
 
 #[test]
+fn a_key_per_workspace_refuses_an_archived_workspace_before_the_first_key_is_made() {
+    let home = SandboxHome::with_scenario("status-mixed");
+    assert_eq!(home.cmek(&["status", "--all", "--output", "json"]).code, 0, "the scenario's sandbox starts");
+    let state = home.state();
+    let workspaces = state["platform"]["workspaces"].as_array().unwrap();
+    let archived = workspaces.iter().find(|w| w["name"] == "legacy-2025").unwrap()["id"].as_str().unwrap().to_string();
+    let keys_before = state["aws"]["keys"].as_array().unwrap().len();
+
+    // development comes first: its run would have made and registered a key before the archived
+    // workspace's own run refused it.
+    let args = [
+        "--workspace",
+        "development",
+        "--workspace",
+        &archived,
+        "--confirm-attach",
+        "development",
+        "--key-per-workspace",
+    ];
+    let run = home.setup(false, "aws", &args);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("archived") && run.stderr.contains(&archived), "{run:?}");
+    assert_eq!(home.state()["aws"]["keys"].as_array().unwrap().len(), keys_before, "no key was created");
+}
+
+#[test]
 fn a_key_per_workspace_gives_each_its_own_named_key_and_a_rerun_converges() {
     let home = SandboxHome::new();
     let args = [

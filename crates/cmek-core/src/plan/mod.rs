@@ -26,7 +26,7 @@ pub use cloud::{CloudAnswers, CloudFacts, CloudPlan, CloudStep};
 pub use facts::{OrgFacts, RegisteredKey, SetupFacts, WorkspaceFacts};
 pub use step::{Action, KeyTarget, Propagation, Reversibility, Step, StepState};
 pub use view::{Approval, DocumentChange, PlanDocument, TypedConfirmation};
-pub use workspace_checks::workspace_in_use_check;
+pub use workspace_checks::{check_workspace_inputs, workspace_in_use_check};
 
 use crate::model::ProviderKind;
 

@@ -9,8 +9,10 @@ use super::facts::{RegisteredKey, WorkspaceFacts};
 use super::step::{Action, Step, StepState};
 use crate::text::escape_controls as shown;
 
-/// Refuses inputs that could never lead to a safe attach, before anything is looked at further.
-pub(super) fn check_workspace_inputs(answers: &SetupAnswers, workspaces: &[WorkspaceFacts]) -> Result<(), PlanError> {
+/// Refuses inputs that could never lead to a safe attach, before anything is looked at further:
+/// a confirmation that names none of the workspaces, and an archived workspace. Runs that split
+/// one command into several (a key per workspace) call it on all the workspaces before the first.
+pub fn check_workspace_inputs(answers: &SetupAnswers, workspaces: &[WorkspaceFacts]) -> Result<(), PlanError> {
     for given in &answers.confirm_attach {
         if workspaces.is_empty() {
             return Err(PlanError::ConfirmWithoutWorkspace { given: given.to_string() });
