@@ -247,3 +247,29 @@ async fn an_oversized_kms_body_gets_a_json_error_not_plain_text() {
     assert_eq!(r.headers()["x-amzn-errortype"], "MissingAuthenticationTokenException");
     aws.shutdown().await.unwrap();
 }
+
+/// An oversized STS form body sent in chunks (no Content-Length, as a streaming client sends it)
+/// gets STS's XML error too, not a plain-text refusal.
+#[tokio::test]
+async fn an_oversized_chunked_sts_body_gets_the_xml_error() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let aws = cmek_sandbox::aws::start(cmek_sandbox::aws::AwsEmulatorConfig::new()).await.unwrap();
+    let addr = format!("{}:{}", aws.endpoint.host_str().unwrap(), aws.endpoint.port().unwrap());
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = "POST / HTTP/1.1\r\nhost: sts\r\ncontent-type: application/x-www-form-urlencoded\r\n\
+                transfer-encoding: chunked\r\nconnection: close\r\n\r\n";
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    let chunk = vec![b'a'; 64 * 1024];
+    for _ in 0..48 {
+        tcp.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await.unwrap();
+        tcp.write_all(&chunk).await.unwrap();
+        tcp.write_all(b"\r\n").await.unwrap();
+    }
+    tcp.write_all(b"0\r\n\r\n").await.unwrap();
+    let mut answer = Vec::new();
+    tcp.read_to_end(&mut answer).await.unwrap();
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 413"), "{text}");
+    assert!(text.contains("<ErrorResponse") && text.contains("<Code>ValidationError</Code>"), "{text}");
+    aws.shutdown().await.unwrap();
+}

@@ -17,7 +17,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::{Body, to_bytes};
 use axum::extract::Request;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -207,10 +206,7 @@ impl Traffic {
         }
         let arrived = Instant::now();
         let internal = request.headers().contains_key(INTERNAL_CALLER);
-        let (request, operation) = match operation::of(service, request, BODY_LIMIT).await {
-            Ok(pair) => pair,
-            Err(too_large) => return too_large,
-        };
+        let (request, operation) = operation::of(service, request, BODY_LIMIT).await;
         let response = next.run(request).await;
         if !internal {
             let delay = self.delay(service);
@@ -275,25 +271,6 @@ impl Traffic {
             finished,
         });
     }
-}
-
-/// A body too large to read for its operation's name, answered as a plain 413.
-fn too_large() -> Response {
-    (axum::http::StatusCode::PAYLOAD_TOO_LARGE, "the request body is larger than 2 MiB").into_response()
-}
-
-/// Rebuilds a request whose body was read.
-fn with_body(parts: axum::http::request::Parts, bytes: axum::body::Bytes) -> Request {
-    Request::from_parts(parts, Body::from(bytes))
-}
-
-async fn read_body(
-    request: Request,
-    limit: usize,
-) -> Result<(axum::http::request::Parts, axum::body::Bytes), Response> {
-    let (parts, body) = request.into_parts();
-    let bytes = to_bytes(body, limit).await.map_err(|_| too_large())?;
-    Ok((parts, bytes))
 }
 
 #[cfg(test)]

@@ -2,24 +2,25 @@
 //! `Action` for STS), the platform's method and route (ids replaced by `{id}`), and for Azure
 //! and Google Cloud the method, host (Azure routes by host) and path.
 
+use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST};
-use axum::response::Response;
 
-use super::{Service, read_body, with_body};
+use super::Service;
+use crate::bounded_body::peek_bounded;
 
 /// The collections whose next path segment is an id (the Admin API's routes).
 const PLATFORM_COLLECTIONS: [&str; 5] =
     ["external_keys", "workspaces", "federation_issuers", "federation_rules", "service_accounts"];
 
 /// The operation's name, and the request to pass on (its body read back in when it was read).
-pub(super) async fn of(service: Service, request: Request, limit: usize) -> Result<(Request, String), Response> {
+pub(super) async fn of(service: Service, request: Request, limit: usize) -> (Request, String) {
     let method = request.method().as_str().to_string();
     match service {
         Service::Aws => aws(request, limit).await,
         Service::Platform => {
             let name = format!("{method} {}", platform_route(request.uri().path()));
-            Ok((request, name))
+            (request, name)
         }
         Service::Azure => {
             // HTTP/1.1 names the host in a header, HTTP/2 in the URI's authority.
@@ -31,37 +32,44 @@ pub(super) async fn of(service: Service, request: Request, limit: usize) -> Resu
                 .unwrap_or_default();
             let host = host.rsplit_once(':').map_or(host, |(name, _port)| name);
             let name = format!("{method} {host}{}", request.uri().path());
-            Ok((request, name))
+            (request, name)
         }
         Service::Gcp => {
             let name = format!("{method} {}", request.uri().path());
-            Ok((request, name))
+            (request, name)
         }
     }
 }
 
-async fn aws(request: Request, limit: usize) -> Result<(Request, String), Response> {
+async fn aws(request: Request, limit: usize) -> (Request, String) {
     if let Some(target) = request.headers().get("x-amz-target").and_then(|v| v.to_str().ok()) {
         let action = target.rsplit_once('.').map_or(target, |(_, action)| action).to_string();
-        return Ok((request, action));
+        return (request, action);
     }
     if let Some(action) = request.uri().query().and_then(form_action) {
-        return Ok((request, action));
+        return (request, action);
     }
     let is_form = request
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    // A form body announced over the limit goes on unread: the emulator answers it in STS's own
-    // XML (a client sending it whole gets that answer, not a reset connection).
+    // A form body over the limit (announced, or found so while reading a chunked one) goes on
+    // whole: the emulator answers it in STS's own XML (a client sending it whole gets that
+    // answer, not a reset connection).
     let announced = request.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
     if !is_form || announced.is_some_and(|n| n > limit) {
-        return Ok((request, "unknown".to_string()));
+        return (request, "unknown".to_string());
     }
-    let (parts, bytes) = read_body(request, limit).await?;
-    let action = std::str::from_utf8(&bytes).ok().and_then(form_action).unwrap_or_else(|| "unknown".to_string());
-    Ok((with_body(parts, bytes), action))
+    let (parts, body) = request.into_parts();
+    match peek_bounded(body, limit).await {
+        Ok(bytes) => {
+            let action =
+                std::str::from_utf8(&bytes).ok().and_then(form_action).unwrap_or_else(|| "unknown".to_string());
+            (Request::from_parts(parts, Body::from(bytes)), action)
+        }
+        Err(whole) => (Request::from_parts(parts, whole), "unknown".to_string()),
+    }
 }
 
 /// `Action=AssumeRole&Version=...` → `AssumeRole`.
