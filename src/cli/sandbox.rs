@@ -69,13 +69,15 @@ pub async fn start_for_command(cli: &Cli, out: &Output) -> Result<Option<Sandbox
 }
 
 /// The latency to add (none without one); a jitter needs a latency to vary.
-fn latency(latency: Option<&Latency>, jitter: Option<Duration>) -> Result<Latency> {
+/// The latency given on the command line; `None` keeps the scenario's.
+fn latency(latency: Option<&Latency>, jitter: Option<Duration>) -> Result<Option<Latency>> {
     match (latency, jitter) {
         (None, Some(jitter)) if !jitter.is_zero() => {
             Err(Error::usage(format!("a latency jitter of {} ms needs a latency to vary", jitter.as_millis()))
                 .with_hint("add --latency MS (or --sandbox-latency MS with --sandbox)"))
         }
-        (latency, jitter) => Ok(Latency { jitter: jitter.unwrap_or_default(), ..latency.cloned().unwrap_or_default() }),
+        (None, _) => Ok(None),
+        (Some(latency), jitter) => Ok(Some(Latency { jitter: jitter.unwrap_or_default(), ..latency.clone() })),
     }
 }
 

@@ -443,7 +443,7 @@ async fn sessions_know_who_they_are_and_strangers_are_refused() {
 
 #[tokio::test]
 async fn with_injected_faults_a_full_provider_flow_still_succeeds() {
-    let faults = Faults { error_share: 0.3, latency: std::time::Duration::from_millis(5) };
+    let faults = Faults { error_share: 0.3 };
     let aws = start(AwsEmulatorConfig { faults, ..AwsEmulatorConfig::new() }).await.unwrap();
     // Without retries the faults show: ThrottlingException or KMSInternalException.
     let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
@@ -485,7 +485,7 @@ async fn with_injected_faults_a_full_provider_flow_still_succeeds() {
 
 #[tokio::test]
 async fn an_error_share_above_one_half_is_refused() {
-    let faults = Faults { error_share: 0.6, latency: std::time::Duration::ZERO };
+    let faults = Faults { error_share: 0.6 };
     let e = start(AwsEmulatorConfig { faults, ..AwsEmulatorConfig::new() }).await.unwrap_err();
     assert!(e.to_string().contains("0.6"), "{e}");
 }

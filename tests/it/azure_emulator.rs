@@ -315,7 +315,7 @@ async fn state_round_trips_through_serde_without_leaking_secrets_in_debug() {
 #[tokio::test]
 async fn official_client_retries_through_injected_faults() {
     let mut config = AzureEmulatorConfig::new();
-    config.faults = cmek_sandbox::azure::Faults { error_share: 0.5, latency: Duration::ZERO };
+    config.faults = cmek_sandbox::azure::Faults { error_share: 0.5 };
     let az = start(config).await.unwrap();
     let client = key_client(&az, &az.customer());
     for i in 0..3 {

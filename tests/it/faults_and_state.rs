@@ -1,7 +1,5 @@
 //! Injected transient faults (the client still converges) and state that survives a restart.
 
-use std::time::Duration;
-
 use reqwest::Method;
 use secrecy::SecretString;
 
@@ -24,7 +22,7 @@ fn client(api: &Api) -> Client {
 
 #[tokio::test]
 async fn busy_answers_are_injected_and_the_client_gets_through() {
-    let faults = Faults { error_share: 0.5, latency: Duration::from_millis(1) };
+    let faults = Faults { error_share: 0.5 };
     let api = Api::start_with(PlatformSandboxConfig { faults, ..config() }).await;
 
     let mut statuses = Vec::new();

@@ -1,5 +1,6 @@
 //! Injected transient failures for rehearsal: a share of requests fail the way a busy service
-//! fails (the caller's retries must cope), plus added latency. One in three failures of a request
+//! fails (the caller's retries must cope). (Added latency is the traffic layer's, one mechanism
+//! for `--latency` and for a scenario's own, `crate::traffic::latency`.) One in three failures of a request
 //! that changes something strikes after the change was made, as when the answer is lost on the
 //! way back (a timeout, a dropped connection): a client that retries a create blindly then makes
 //! a duplicate, as it would against the real service.
@@ -10,7 +11,6 @@
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
-use std::time::Duration;
 
 /// The largest share accepted: above it, retries could not be guaranteed to get through.
 pub const MAX_ERROR_SHARE: f64 = 0.5;
@@ -19,9 +19,6 @@ pub const MAX_ERROR_SHARE: f64 = 0.5;
 pub struct Faults {
     /// The share of requests that fail transiently, 0.0 to 0.5.
     pub error_share: f64,
-    /// Added before every answer.
-    #[serde(with = "millis")]
-    pub latency: Duration,
 }
 
 impl Faults {
@@ -30,7 +27,7 @@ impl Faults {
     }
 
     pub fn is_active(&self) -> bool {
-        self.error_share > 0.0 || !self.latency.is_zero()
+        self.error_share > 0.0
     }
 
     /// Refuses shares the even spread cannot keep retry-safe.
@@ -75,10 +72,6 @@ const REMEMBERED: usize = 64;
 impl FaultPlan {
     pub fn new(faults: Faults) -> Self {
         Self { faults, inner: Mutex::new(PlanState::default()) }
-    }
-
-    pub fn latency(&self) -> Duration {
-        self.faults.latency
     }
 
     /// Whether the request with this signature (a hash of method, path and body) fails now, and
@@ -128,26 +121,13 @@ pub fn signature(method: &str, path_and_query: &str, body: &[u8]) -> u64 {
     h.finish()
 }
 
-mod millis {
-    use std::time::Duration;
-
-    pub fn serialize<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u64(d.as_millis() as u64)
-    }
-
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-        let ms = <u64 as serde::Deserialize>::deserialize(d)?;
-        Ok(Duration::from_millis(ms))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn the_share_is_spread_evenly() {
-        let plan = FaultPlan::new(Faults { error_share: 0.25, latency: Duration::ZERO });
+        let plan = FaultPlan::new(Faults { error_share: 0.25 });
         let failed: Vec<bool> = (0..16).map(|i| plan.should_fail(i)).collect();
         assert_eq!(failed.iter().filter(|f| **f).count(), 4);
         assert!(failed.windows(2).all(|w| !(w[0] && w[1])), "{failed:?}");
@@ -155,7 +135,7 @@ mod tests {
 
     #[test]
     fn a_retry_of_a_failed_request_gets_through() {
-        let plan = FaultPlan::new(Faults { error_share: 0.5, latency: Duration::ZERO });
+        let plan = FaultPlan::new(Faults { error_share: 0.5 });
         // With share 0.5 every second request is due to fail; the same request retried passes.
         let mut attempts = 0;
         while plan.should_fail(42) {
@@ -171,7 +151,7 @@ mod tests {
 
     #[test]
     fn every_third_failure_of_a_change_strikes_after_it() {
-        let plan = FaultPlan::new(Faults { error_share: 0.5, latency: Duration::ZERO });
+        let plan = FaultPlan::new(Faults { error_share: 0.5 });
         let strikes: Vec<Strike> = (0..12u64).filter_map(|i| plan.strike(i, true)).collect();
         assert_eq!(strikes.len(), 6);
         assert_eq!(strikes.iter().filter(|s| **s == Strike::AfterTheChange).count(), 2, "{strikes:?}");
@@ -183,7 +163,7 @@ mod tests {
     fn no_share_never_fails_and_bad_shares_are_refused() {
         let plan = FaultPlan::new(Faults::none());
         assert!((0..50).all(|i| !plan.should_fail(i)));
-        assert!(Faults { error_share: 0.6, latency: Duration::ZERO }.checked().is_err());
-        assert!(Faults { error_share: f64::NAN, latency: Duration::ZERO }.checked().is_err());
+        assert!(Faults { error_share: 0.6 }.checked().is_err());
+        assert!(Faults { error_share: f64::NAN }.checked().is_err());
     }
 }

@@ -47,8 +47,9 @@ pub struct SandboxOptions {
     /// How long a new Azure role assignment takes to count; `None` keeps what the scenario or
     /// the state file says (5 s in a fresh sandbox, as Azure takes minutes), zero counts at once.
     pub azure_rbac_delay: Option<std::time::Duration>,
-    /// Added before every answer, per service (none by default); the requests are counted either way.
-    pub latency: Latency,
+    /// Added before every answer, per service; `None` keeps the scenario's (none but in `flaky`).
+    /// The requests are counted either way.
+    pub latency: Option<Latency>,
 }
 
 impl SandboxOptions {
@@ -63,7 +64,7 @@ impl SandboxOptions {
             gcp_port: 0,
             proxy_port: 0,
             azure_rbac_delay: None,
-            latency: Latency::default(),
+            latency: None,
         }
     }
 }
@@ -220,7 +221,7 @@ impl Sandbox {
         let after_change = AfterChange::default();
         // One CA for every TLS listener, so clients trust one certificate.
         let ca = SandboxCa::new().map_err(|message| SandboxError::Config { what: WHAT, message })?;
-        let traffic = Traffic::new(opts.latency.clone());
+        let traffic = Traffic::new(opts.latency.clone().unwrap_or_else(|| Latency::uniform(scenario.latency)));
         let aws = aws::start(AwsEmulatorConfig {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, opts.aws_port)),
             state: aws_state,

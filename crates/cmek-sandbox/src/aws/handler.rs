@@ -71,10 +71,6 @@ pub(super) async fn handle(
             };
         }
     };
-    let latency = emulator.faults.latency();
-    if !latency.is_zero() {
-        tokio::time::sleep(latency).await;
-    }
     let path_and_query = uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".to_string());
     let changes = target.as_deref().is_some_and(changes_state);
     let strike = emulator.faults.strike(faults::signature(method.as_str(), &path_and_query, &body), changes);

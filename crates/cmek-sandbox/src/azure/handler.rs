@@ -96,10 +96,6 @@ pub async fn handle(
         Err(message) => return errors::arm(StatusCode::BAD_REQUEST, "InvalidRequest", &message),
     };
     let signature = crate::faults::signature(req.method.as_str(), &req.path, &req.body);
-    let delay = emulator.faults.latency();
-    if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
-    }
     let route = route(&req.host, &req.path);
     if let Some(seen) = req.oversized {
         return too_large(&route, seen);

@@ -37,10 +37,6 @@ pub async fn handle(State(emulator): State<Arc<Emulator>>, request: axum::extrac
         Err(message) => return GoogleError::invalid_argument(message).into_response(),
     };
     let signature = faults::signature(req.method.as_str(), &req.path_and_query, &req.body);
-    let delay = emulator.faults.latency();
-    if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
-    }
     let strike = emulator.faults.strike(signature, changes_state(&req));
     if strike == Some(Strike::Before) {
         return GoogleError::injected(signature).into_response();

@@ -23,9 +23,6 @@ const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 pub async fn inject_faults(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let Some(plan) = app.faults.clone() else { return next.run(req).await };
-    if !plan.latency().is_zero() {
-        tokio::time::sleep(plan.latency()).await;
-    }
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, BODY_LIMIT).await else {
         return ApiError::new(ErrorKind::RequestTooLarge, "the request body is larger than 2 MiB").into_response();

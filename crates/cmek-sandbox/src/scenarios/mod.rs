@@ -32,6 +32,8 @@ pub struct Scenario {
     /// What `cmek --sandbox=<name> setup ...` shows in it.
     pub shows: &'static str,
     pub faults: Faults,
+    /// Added before every answer unless the sandbox is given its own `--latency`.
+    pub latency: Duration,
     pub rcps: fn() -> Vec<PolicyDocument>,
     pub arrange: fn(&Sandbox) -> Result<(), String>,
 }
@@ -42,7 +44,7 @@ impl std::fmt::Debug for Scenario {
     }
 }
 
-const NO_FAULTS: Faults = Faults { error_share: 0.0, latency: Duration::ZERO };
+const NO_FAULTS: Faults = Faults { error_share: 0.0 };
 
 fn no_rcps() -> Vec<PolicyDocument> {
     Vec::new()
@@ -58,6 +60,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "a clean organisation (production, staging, development) and AWS account: no key yet",
         shows: "the whole job: a new key with the Anthropic policy, registered, validated, attached on confirmation",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: nothing,
     },
@@ -66,6 +69,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "alias/anthropic-cmek names a key whose policy has only the customer's own statements",
         shows: "setup merges the Anthropic statements in, keeps every customer statement, backs up the old policy",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: |s| alias_key(s, policies::customer_statements(), AwsKeyState::Enabled, false),
     },
@@ -74,6 +78,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "the key's policy came from the AWS console wizard: Anthropic's whole account, broad actions, no condition",
         shows: "setup stops before any change: AWS-08, another organisation's context would be allowed",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: |s| alias_key(s, policies::console_wizard(), AwsKeyState::Enabled, false),
     },
@@ -82,6 +87,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "the key grants Anthropic's role Encrypt/Decrypt without the organisation condition",
         shows: "the plan replaces the Anthropic statements with organisation-bound ones (validation refuses the old)",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: |s| alias_key(s, policies::missing_org_condition(), AwsKeyState::Enabled, false),
     },
@@ -90,6 +96,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "a literal <compartment-uuid> placeholder was left in the key policy's condition",
         shows: "setup warns (ANT-04) and replaces the placeholder with the workspace's real compartment id",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: |s| alias_key(s, policies::placeholder_left(), AwsKeyState::Enabled, false),
     },
@@ -98,6 +105,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "the key policy pins the staging workspace only: production is missing from the compartment list",
         shows: "setup --workspace production adds production's compartment and keeps staging's",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: |s| alias_key(s, policies::pinned_to_staging(), AwsKeyState::Enabled, false),
     },
@@ -106,6 +114,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "alias/anthropic-cmek names a correctly policied key that is Disabled",
         shows: "setup stops before any change: AWS-01, with the enable-key command",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: |s| alias_key(s, policies::correct(), AwsKeyState::Disabled, false),
     },
@@ -114,6 +123,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "alias/anthropic-cmek names a correctly policied key that is scheduled for deletion",
         shows: "setup stops before any change: AWS-02, with the cancel-key-deletion command",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: |s| alias_key(s, policies::correct(), AwsKeyState::PendingDeletion, false),
     },
@@ -122,6 +132,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "alias/anthropic-cmek names a multi-Region (mrk-) key",
         shows: "setup stops before any change: AWS-04, CMEK needs a single-Region key",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: |s| alias_key(s, policies::correct(), AwsKeyState::Enabled, true),
     },
@@ -130,6 +141,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "a Resource Control Policy denies KMS to principals outside the customer's AWS organisation",
         shows: "the key policy is right but validation fails: the RCP denies Anthropic's role (needs a carve-out)",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: org_perimeter_rcp,
         arrange: |s| {
             s.aws.set_rcps(org_perimeter_rcp());
@@ -139,10 +151,11 @@ pub static SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "flaky",
         summary: "30% of platform, AWS, Azure and Google Cloud KMS requests fail transiently (429, 5xx, throttling; one in three \
-                  failed changes is made and its answer lost) and every answer is 150 ms late",
+                  failed changes is made and its answer lost) and every answer is 150 ms late (unless --latency says otherwise)",
         shows: "setup still converges with one key and one registration: calls are retried, creates are looked up \
                 before a retry",
-        faults: Faults { error_share: 0.3, latency: Duration::from_millis(150) },
+        faults: Faults { error_share: 0.3 },
+        latency: Duration::from_millis(150),
         rcps: no_rcps,
         arrange: nothing,
     },
@@ -151,6 +164,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "the organisation is not entitled to CMEK: the Admin API refuses every external-key and attach call",
         shows: "setup stops before creating anything, and doctor reports ANT-02: only the account team can enable it",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: |s| {
             s.platform.set_cmek_enabled(false);
@@ -162,6 +176,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "the Azure vault uses access policies (enableRbacAuthorization false), with a policy for the customer only",
         shows: "setup stops before any change: AZ-01, assign roles first, then switch the vault to Azure RBAC (only advised)",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: azure::access_policy,
     },
@@ -170,6 +185,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "the Azure vault has purge protection off (enablePurgeProtection null)",
         shows: "setup turns purge protection on (AZ-02, irreversible) only with the vault's name typed as confirmation",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: azure::purge_protection_off,
     },
@@ -178,6 +194,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "the Azure vault has publicNetworkAccess Disabled (private endpoints only)",
         shows: "AZ-03: setup turns public access on with a default-deny firewall admitting 160.79.104.0/21, once approved",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: azure::public_access_disabled,
     },
@@ -186,6 +203,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "the Azure vault firewall denies by default and admits a retired 34.162.x address and the customer, not 160.79.104.0/21",
         shows: "AZ-04 and AZ-05: setup adds 160.79.104.0/21, removes the retired address and keeps the customer's own",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: azure::firewall_missing_range,
     },
@@ -194,6 +212,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "Anthropic's app has no service principal in the tenant, and the customer lacks a directory role to consent",
         shows: "setup cannot consent: AZ-06, with `az ad sp create --id 8635ae1a-...` for an Application Administrator",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: azure::sp_missing,
     },
@@ -202,6 +221,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "Anthropic is consented, but Key Vault Crypto User sits on another key (payments-cmek), not on anthropic-cmek",
         shows: "AZ-07: setup assigns Key Vault Crypto User at anthropic-cmek's scope and leaves the other assignment alone",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: azure::role_wrong_scope,
     },
@@ -210,6 +230,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "new Azure role assignments take 20 s to reach Key Vault; nothing else is wrong",
         shows: "setup assigns the role, validation answers ForbiddenByRbac (AZ-08), setup waits visibly and retries until it passes",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: azure::propagation_delay,
     },
@@ -218,6 +239,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "anthropic-cmek is an RSA 2048 key (consented and granted, tagged)",
         shows: "setup stops before any change: AZ-09, Anthropic needs RSA of at least 3072 bits (a new key or version)",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: azure::key_too_small,
     },
@@ -226,6 +248,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "anthropic-cmek allows only encrypt/decrypt, not wrapKey/unwrapKey (consented and granted, tagged)",
         shows: "setup stops before any change: AZ-09, the key's operations lack wrapKey/unwrapKey (a new key or version)",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: azure::wrong_ops,
     },
@@ -234,6 +257,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "anthropic-cmek carries three customer tags but not the organisation tag (consented and granted)",
         shows: "AZ-10: setup adds anthropic-org-<org>=true and keeps the three tags (merged: setting tags replaces them all)",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: azure::tag_missing,
     },
@@ -242,6 +266,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "anthropic-cmek expired yesterday (consented and granted, tagged)",
         shows: "setup stops before any change: AZ-11, with `az keyvault key set-attributes --expires` or a new version",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: azure::key_expired,
     },
@@ -250,6 +275,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "the platform already holds anthropic-cmek's configuration registered with the customer's other tenant, not the vault's",
         shows: "doctor and setup catch the registered tenant_id differing from the vault's (AZ-13); validation says AKV10032",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: azure::tenant_mismatch,
     },
@@ -258,6 +284,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "anthropic-cmek is in the vault's soft-delete bin (recoverable; its name cannot be reused)",
         shows: "setup stops before any change: AZ-12, with `az keyvault key recover`",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: azure::key_deleted,
     },
@@ -267,6 +294,7 @@ pub static SCENARIOS: &[Scenario] = &[
                   soft-deleted (in the subscription's deleted vaults, recoverable for 90 days)",
         shows: "setup stops before any change and doctor fails: AZ-12, with `az keyvault recover`",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: azure::vault_deleted,
     },
@@ -277,6 +305,7 @@ pub static SCENARIOS: &[Scenario] = &[
         shows: "setup stops before any change: AZ-16, naming the assignment, with the exemption command; with an \
                 exemption for the vault it turns public access on",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: azure::policy_deny_public,
     },
@@ -285,6 +314,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "the Cloud KMS API is disabled in project cmek-sandbox (its key ring and key were made before)",
         shows: "every Cloud KMS call fails SERVICE_DISABLED: GCP-01, with `gcloud services enable cloudkms.googleapis.com`",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: gcp::api_disabled,
     },
@@ -293,6 +323,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "the key ring anthropic-cmek is in the multi-region `us`, not a single US region (key labelled and bound)",
         shows: "setup stops before any change: GCP-02, a key ring in us-central1 or us-east5 and a new key",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: gcp::multi_region,
     },
@@ -301,6 +332,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "anthropic-cmek is an ASYMMETRIC_DECRYPT key (RSA-OAEP 3072), labelled and bound",
         shows: "setup stops before any change: GCP-03, Anthropic needs ENCRYPT_DECRYPT (a new key)",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: gcp::wrong_purpose,
     },
@@ -309,6 +341,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "anthropic-cmek's primary version is DISABLED (key labelled and bound)",
         shows: "GCP-04 (critical): enable the version with `gcloud kms keys versions enable 1 ...`",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: gcp::primary_disabled,
     },
@@ -317,6 +350,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "anthropic-cmek's primary version is DESTROY_SCHEDULED, destroyed in 30 days (key labelled and bound)",
         shows: "GCP-04 (critical): restore the version before its destroy time, then enable it",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: gcp::destroy_scheduled,
     },
@@ -325,6 +359,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "Anthropic's two roles are granted on the key ring anthropic-cmek, not on the key (key labelled)",
         shows: "GCP-06: IAM inherits so validation passes, but setup reports the ring-level grants and adds key-scoped ones",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: gcp::binding_at_keyring,
     },
@@ -333,6 +368,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "Anthropic has cryptoKeyEncrypterDecrypter on anthropic-cmek but not cloudkms.viewer (key labelled)",
         shows: "GCP-06: validation cannot read the key (cloudkms.cryptoKeys.get denied); setup adds the viewer binding",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: gcp::one_role,
     },
@@ -341,6 +377,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "anthropic-cmek has Anthropic's two bindings and the customer's team=payments label, not the org label",
         shows: "GCP-09: setup adds anthropic-org-<org>=true and keeps team=payments (a labels patch replaces the map)",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: gcp::label_missing,
     },
@@ -349,6 +386,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "domain-restricted sharing on project cmek-sandbox permits only example.com and the project's own accounts",
         shows: "setIamPolicy adding Anthropic's service account fails FAILED_PRECONDITION: GCP-07, a carve-out is needed",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: gcp::domain_restricted,
     },
@@ -357,6 +395,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "a VPC Service Controls perimeter protects Cloud KMS in cmek-sandbox and admits only the customer's admin",
         shows: "the key is right but Anthropic's calls fail SECURITY_POLICY_VIOLATED: GCP-08, an ingress rule is needed",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: gcp::vpc_sc,
     },
@@ -365,6 +404,7 @@ pub static SCENARIOS: &[Scenario] = &[
         summary: "an IAM deny policy on cmek-sandbox denies Anthropic's service account useToEncrypt and useToDecrypt",
         shows: "the bindings are right but encrypt fails PERMISSION_DENIED: the deny policy needs an exception for Anthropic",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: gcp::deny_policy,
     },
@@ -375,6 +415,7 @@ pub static SCENARIOS: &[Scenario] = &[
                   abandoned Azure key",
         shows: "cmek status --all --validate: ok, failing (exit 1), not protected, ready to attach, orphan configuration",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: status::mixed,
     },
@@ -384,6 +425,7 @@ pub static SCENARIOS: &[Scenario] = &[
                   emulator)",
         shows: "cmek status lists every page of both listings (1 page of workspaces, 2 of keys; --all: 2 of workspaces)",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: status::at_scale,
     },
@@ -393,6 +435,7 @@ pub static SCENARIOS: &[Scenario] = &[
         shows: "the token exchange is refused (401 Authentication failed); the authentication events say the JWT expired: \
                 the CI job must fetch a fresh identity token",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: wif::expired_identity_token,
     },
@@ -403,6 +446,7 @@ pub static SCENARIOS: &[Scenario] = &[
         shows: "the token exchange is refused (401 Authentication failed) naming the rule, organisation and service \
                 account; the authentication events say the sub does not match",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: wif::rule_mismatch,
     },
@@ -412,6 +456,7 @@ pub static SCENARIOS: &[Scenario] = &[
                   tokens lack org:admin (no admin key exported)",
         shows: "the exchange succeeds but every Admin API call is refused 403: it requires the org:admin scope",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: wif::non_admin,
     },
@@ -422,6 +467,7 @@ pub static SCENARIOS: &[Scenario] = &[
         shows: "the token exchange is refused (401 Authentication failed): a rule enabled for several workspaces \
                 needs ANTHROPIC_WORKSPACE_ID",
         faults: NO_FAULTS,
+        latency: Duration::ZERO,
         rcps: no_rcps,
         arrange: wif::multi_workspace_rule,
     },
@@ -477,5 +523,26 @@ mod tests {
         }
         assert_eq!(default_scenario().name, "default");
         assert_eq!((find("rcp-deny").unwrap().rcps)().len(), 1);
+    }
+
+    /// A scenario's latency is the traffic layer's (one mechanism, shown in the stats), and a
+    /// latency given to the sandbox replaces it.
+    #[tokio::test]
+    async fn flaky_is_late_through_the_traffic_layer_unless_told_otherwise() {
+        use crate::traffic::Latency;
+        use crate::{Sandbox, SandboxOptions};
+        let flaky = find("flaky").unwrap();
+        let own = Sandbox::start(SandboxOptions::new(flaky)).await.unwrap();
+        assert_eq!(own.traffic().latency(), Latency::uniform(Duration::from_millis(150)));
+        assert_eq!(own.traffic().stats().latency, Latency::uniform(Duration::from_millis(150)));
+        own.shutdown().await.unwrap();
+        let told = Sandbox::start(SandboxOptions { latency: Some(Latency::default()), ..SandboxOptions::new(flaky) })
+            .await
+            .unwrap();
+        assert!(told.traffic().latency().is_zero());
+        told.shutdown().await.unwrap();
+        let calm = Sandbox::start(SandboxOptions::new(default_scenario())).await.unwrap();
+        assert!(calm.traffic().latency().is_zero());
+        calm.shutdown().await.unwrap();
     }
 }

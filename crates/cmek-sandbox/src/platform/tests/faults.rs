@@ -1,7 +1,5 @@
 //! Injected faults: the share of failures the platform emulator accepts to inject.
 
-use std::time::Duration;
-
 use secrecy::SecretString;
 
 use super::ADMIN_KEY;
@@ -14,7 +12,7 @@ fn config() -> PlatformSandboxConfig {
 
 #[tokio::test]
 async fn a_fault_share_above_one_half_is_refused() {
-    let faults = Faults { error_share: 0.9, latency: Duration::ZERO };
+    let faults = Faults { error_share: 0.9 };
     let err = crate::platform::start(PlatformSandboxConfig { faults, ..config() }).await.unwrap_err();
     assert!(err.to_string().contains("0.9"), "{err}");
 }

@@ -1,8 +1,6 @@
 //! The two API versions' error shapes: 2026-10-21 adds `details.error_code` (and `field`), the
 //! 2023 ones keep the older bodies; and the structured 503s the flaky world's lost changes get.
 
-use std::time::Duration;
-
 use reqwest::Method;
 use secrecy::SecretString;
 use serde_json::json;
@@ -36,7 +34,7 @@ async fn errors_carry_codes_with_2026_10_21_only() {
 
 #[tokio::test]
 async fn a_lost_change_gets_a_structured_503_with_2026_10_21() {
-    let faults = Faults { error_share: 0.5, latency: Duration::ZERO };
+    let faults = Faults { error_share: 0.5 };
     let api =
         Api::start_with(PlatformSandboxConfig { faults, ..PlatformSandboxConfig::new(SecretString::from(ADMIN_KEY)) })
             .await;
