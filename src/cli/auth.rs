@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::connect::Reach;
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::{Output, Tone};
-use crate::platform::credentials::{Clock, CredentialOrigin, SystemClock, TokenInfo};
+use crate::platform::credentials::{Clock, CredentialOrigin, SystemClock, TokenInfo, lookup_order};
 use crate::platform::types::Organization;
 use crate::platform::{Client, WorkspaceQuery};
 
@@ -22,10 +22,11 @@ const ADMIN_CHECK: &str = "GET /v1/organizations/workspaces?limit=1";
 pub struct Shown {
     /// `admin key`, `OAuth token`, `bearer token`.
     pub kind: &'static str,
-    pub kind_id: &'static str,
     pub origin: Option<CredentialOrigin>,
     /// At most the last 4 characters.
     pub fingerprint: Option<String>,
+    /// `{"kind", "description", "source"}`, as the setup report and the journal record it.
+    pub record: Value,
 }
 
 /// What `auth status` found. Holds no secret.
@@ -78,9 +79,9 @@ pub async fn inspect_client(client: &Client, base_url_from: String, now: i64) ->
     let mut report = StatusReport {
         credential: Some(Shown {
             kind: credential.kind_label(),
-            kind_id: credential.kind_id(),
             origin: client.credential_origin().cloned(),
             fingerprint: credential.fingerprint(),
+            record: client.credential_record().1,
         }),
         base_url: Some((client.base_url().as_str().trim_end_matches('/').to_owned(), base_url_from)),
         now,
@@ -147,12 +148,7 @@ pub fn text(report: &StatusReport, out: &Output) -> Vec<String> {
             lines.push(format!("{} {what}: {}", out.paint(Tone::Bad, "✗"), e.message));
             lines.extend(e.hints.iter().map(|h| format!("  hint: {h}")));
             if e.kind == ErrorKind::Auth && report.credential.is_some() {
-                lines.push(
-                    "  hint: the order cmek looks in: --admin-key-file / --profile, ANTHROPIC_ADMIN_KEY, an \
-                     admin ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN, ANTHROPIC_PROFILE, the federation variables, \
-                     the active profile"
-                        .to_owned(),
-                );
+                lines.push(format!("  hint: the order cmek looks in: {}", lookup_order()));
             }
         }
     }
@@ -164,12 +160,11 @@ pub fn to_json(report: &StatusReport) -> Value {
     json!({
         "schema": "cmek.auth/v1",
         "status": if report.problem.is_none() { "ok" } else { "failed" },
-        "credential": report.credential.as_ref().map(|shown| json!({
-            "kind": shown.kind_id,
-            "description": shown.origin.as_ref().map(|o| format!("{} from {o}", shown.kind)),
-            "source": shown.origin.as_ref().map(CredentialOrigin::to_json),
-            "fingerprint": shown.fingerprint,
-        })),
+        "credential": report.credential.as_ref().map(|shown| {
+            let mut record = shown.record.clone();
+            record["fingerprint"] = json!(shown.fingerprint);
+            record
+        }),
         "base_url": report.base_url.as_ref().map(|(url, from)| json!({"url": url, "source": from})),
         "api_version": report.api_version,
         "organization": report.organization.as_ref().map(|o| json!({"id": o.id, "name": o.name})),

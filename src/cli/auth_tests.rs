@@ -91,6 +91,11 @@ async fn a_working_admin_key_is_described_with_its_source_and_exit_0() {
     assert_eq!(doc["credential"]["kind"], "admin_key");
     assert_eq!(doc["credential"]["source"], json!({"type": "env", "variable": "ANTHROPIC_ADMIN_KEY"}));
     assert_eq!(doc["credential"]["fingerprint"], "…2d3c");
+    assert_eq!(doc["credential"]["description"], "admin key from $ANTHROPIC_ADMIN_KEY");
+    // The same record as a setup report and its journal give (plus the fingerprint).
+    let mut record = doc["credential"].clone();
+    record.as_object_mut().unwrap().remove("fingerprint");
+    assert_eq!(record, c.credential_record().1);
     assert_eq!(doc["admin_api"]["works"], true);
     assert_eq!(doc["api_version"], "2026-10-21");
     assert_eq!(doc["exit_code"], 0);
@@ -122,6 +127,7 @@ async fn an_oauth_token_shows_its_scope_and_expiry_and_a_missing_admin_scope_exi
         "refused",
         "org:admin",
         "no working credential",
+        "the order cmek looks in: --admin-key-file / --profile, ANTHROPIC_ADMIN_KEY",
     ] {
         assert!(lines.contains(part), "{part} missing from\n{lines}");
     }

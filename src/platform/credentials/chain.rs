@@ -28,6 +28,15 @@ use super::spec::{FederationSpec, UserOauthSpec, identity_token_from_env, identi
 use crate::platform::auth::{ADMIN_KEY_PREFIX, API_KEY_PREFIX, Credential, read_key_file};
 use crate::platform::config::DEFAULT_BASE_URL;
 
+/// The chain's order in one line, for the hint after a credential fails (kept beside the code
+/// that follows it, so the two cannot drift apart unnoticed: `resolve` below is its reference).
+pub fn lookup_order() -> String {
+    format!(
+        "--admin-key-file / --profile, {ENV_ADMIN_KEY}, an admin {ENV_API_KEY}, {ENV_AUTH_TOKEN}, {ENV_PROFILE}, \
+         the federation variables ({ENV_FEDERATION_RULE_ID} and the rest), the active profile"
+    )
+}
+
 /// Where to look. `env` looks a variable up (the CLI passes the process's; tests a map).
 pub struct CredentialSources<'a> {
     pub admin_key_file: Option<&'a Path>,

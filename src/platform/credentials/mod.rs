@@ -30,7 +30,7 @@ mod tests_chain;
 #[cfg(test)]
 mod tests_source;
 
-pub use chain::{BaseUrlOrigin, CredentialSources, Found, Resolved, base_url, resolve};
+pub use chain::{BaseUrlOrigin, CredentialSources, Found, Resolved, base_url, lookup_order, resolve};
 pub use clock::{Clock, SystemClock};
 pub use error::AuthError;
 pub use exchange::{FEDERATION_BETA, JWT_BEARER_GRANT, MAX_ANSWER_BYTES, TOKEN_PATH};

@@ -221,9 +221,7 @@ impl TokenSource {
 
     /// A user's profile without a client id: the file is the truth, read at every call.
     fn reread_user_file(&self, spec: &UserOauthSpec, state: &mut State, now: i64) -> Result<AccessToken, AuthError> {
-        let stored = token_file::read(&spec.credentials, &spec.profile)?.ok_or_else(|| {
-            AuthError::CredentialsMissing { profile: spec.profile.clone(), path: spec.credentials.clone() }
-        })?;
+        let stored = user_token(spec)?;
         let left = stored.expires_at.saturating_sub(now);
         if left < MUST_REFRESH_BEFORE_SECS {
             let when = if left <= 0 {
@@ -254,12 +252,7 @@ impl TokenSource {
                 }
             }
             Kind::Federation(_) => Ok(None),
-            Kind::UserOauth(spec) => {
-                let stored = token_file::read(&spec.credentials, &spec.profile)?.ok_or_else(|| {
-                    AuthError::CredentialsMissing { profile: spec.profile.clone(), path: spec.credentials.clone() }
-                })?;
-                Ok(Some(Held::from_stored(&stored)))
-            }
+            Kind::UserOauth(spec) => Ok(Some(Held::from_stored(&user_token(spec)?))),
         }
     }
 
@@ -326,9 +319,7 @@ impl TokenSource {
     /// A user's refresh: a token another process already refreshed is adopted; a 401 is tried
     /// once more when the file holds a newer refresh token.
     async fn refresh_user(&self, spec: &UserOauthSpec, state: &State, now: i64) -> Result<Held, AuthError> {
-        let missing =
-            || AuthError::CredentialsMissing { profile: spec.profile.clone(), path: spec.credentials.clone() };
-        let mut stored = token_file::read(&spec.credentials, &spec.profile)?.ok_or_else(missing)?;
+        let mut stored = user_token(spec)?;
         let refused = |t: &SecretString| state.refused.as_ref().is_some_and(|r| r.expose_secret() == t.expose_secret());
         let held_token = state.current.as_ref().map(|h| h.token.expose_secret().to_owned());
         if refresh::decide(stored.expires_at.saturating_sub(now)) == Decision::Use
@@ -400,6 +391,13 @@ impl TokenSource {
 
 /// The token an answer gave, expiring `expires_in` from `now`; a refresh answer without a new
 /// refresh token keeps the one used.
+/// The token a user's credentials file holds now (read each time: another process, or `ant`, may
+/// have refreshed it since).
+fn user_token(spec: &UserOauthSpec) -> Result<token_file::StoredToken, AuthError> {
+    token_file::read(&spec.credentials, &spec.profile)?
+        .ok_or_else(|| AuthError::CredentialsMissing { profile: spec.profile.clone(), path: spec.credentials.clone() })
+}
+
 fn held_from(answer: TokenAnswer, now: i64, used_refresh: Option<SecretString>) -> Held {
     Held {
         token: answer.access_token,
