@@ -104,18 +104,20 @@ async fn vaults_are_listed_and_the_seeded_vault_is_inspected() {
     let vaults = provider.list_vaults().await.unwrap();
     assert_eq!(vaults.len(), 1);
     assert_eq!(vaults[0].name, VAULT_NAME);
-    let facts = provider.inspect_vault(&vault_id()).await.unwrap();
+    let facts = provider.read_vault(&vault_id()).await.unwrap();
     assert_eq!(facts.rbac_authorization, Some(true));
     assert_eq!(facts.purge_protection, Some(true));
     assert_eq!(facts.soft_delete, Some(true));
     assert_eq!(facts.public_network_access.as_deref(), Some("Enabled"));
     assert_eq!(facts.network_default_action.as_deref(), Some("Deny"));
     assert!(facts.ip_rules.iter().any(|r| r == "160.79.104.0/21"), "{:?}", facts.ip_rules);
-    assert_eq!(facts.audit_event_routed, Some(true));
+    assert_eq!(facts.audit_event_routed, None, "read apart, by audit_event_routed");
+    assert_eq!(provider.audit_event_routed(&vault_id()).await, Some(true));
     assert_eq!(facts.tenant_id, CUSTOMER_TENANT);
     assert_eq!(facts.sku, "standard");
     assert_eq!(VaultUri::parse(&facts.uri).unwrap(), vault_uri());
-    assert_eq!(provider.find_vault_by_uri(&vault_uri()).await.unwrap(), Some(facts.clone()));
+    let routed = cmek_core::model::azure::AzureVaultFacts { audit_event_routed: Some(true), ..facts.clone() };
+    assert_eq!(provider.find_vault_by_uri(&vault_uri()).await.unwrap(), Some(routed));
     let elsewhere = VaultUri::parse("https://other-vault.vault.azure.net").unwrap();
     assert_eq!(provider.find_vault_by_uri(&elsewhere).await.unwrap(), None);
 
@@ -125,12 +127,11 @@ async fn vaults_are_listed_and_the_seeded_vault_is_inspected() {
         v.diagnostic_settings.clear();
         v.enable_rbac_authorization = None;
     });
-    let facts = provider.inspect_vault(&vault_id()).await.unwrap();
-    assert_eq!(facts.audit_event_routed, Some(false));
-    assert_eq!(facts.rbac_authorization, None);
+    assert_eq!(provider.audit_event_routed(&vault_id()).await, Some(false));
+    assert_eq!(provider.read_vault(&vault_id()).await.unwrap().rbac_authorization, None);
 
     let missing = VaultResourceId::parse(&vault_id().to_string().replace(VAULT_NAME, "no-such-vault")).unwrap();
-    let err = provider.inspect_vault(&missing).await.unwrap_err();
+    let err = provider.read_vault(&missing).await.unwrap_err();
     assert_eq!(err.kind, AzureErrorKind::NotFound, "{err}");
     assert!(err.next_step().is_some());
 }
@@ -266,7 +267,7 @@ async fn a_data_plane_role_missing_is_forbidden_by_rbac_and_says_propagation_tak
     assert_eq!(err.code.as_deref(), Some("ForbiddenByRbac"));
     assert!(err.next_step().unwrap().contains("few minutes"));
     // ARM still answers: the vault is readable with Owner.
-    assert_eq!(provider.inspect_vault(&vault_id()).await.unwrap().purge_protection, Some(true));
+    assert_eq!(provider.read_vault(&vault_id()).await.unwrap().purge_protection, Some(true));
 }
 
 /// A refused explicit secret ends the chain: cmek never falls through to an ambient identity

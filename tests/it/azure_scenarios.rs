@@ -54,7 +54,7 @@ fn az_ids(sentence: &str) -> Vec<&'static str> {
 }
 
 async fn vault(s: &Sandbox) -> cmek_core::model::azure::AzureVaultFacts {
-    customer(s).inspect_vault(&VaultResourceId::parse(&vault_resource_id()).unwrap()).await.unwrap()
+    customer(s).read_vault(&VaultResourceId::parse(&vault_resource_id()).unwrap()).await.unwrap()
 }
 
 /// Validation of `anthropic-cmek` registered with the vault's tenant: the failure sentence.

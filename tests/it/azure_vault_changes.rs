@@ -51,7 +51,7 @@ async fn the_network_change_replaces_the_rules_and_keeps_the_bypass() {
         v.network_acls.default_action = "Allow".into();
         v.network_acls.bypass = "None".into();
     });
-    let before = azure.inspect_vault(&vault_id()).await.unwrap();
+    let before = azure.read_vault(&vault_id()).await.unwrap();
     let mut rules = before.ip_rules.clone();
     rules.push("203.0.113.0/24".into());
     let change = VaultNetworkChange {
@@ -85,7 +85,7 @@ async fn purge_protection_is_turned_on() {
     let az = emulator().await;
     let azure = provider(&az);
     az.with_state(|s| s.vault_mut(VAULT_NAME).unwrap().enable_purge_protection = None);
-    assert_eq!(azure.inspect_vault(&vault_id()).await.unwrap().purge_protection, None);
+    assert_eq!(azure.read_vault(&vault_id()).await.unwrap().purge_protection, None);
     let after = azure.enable_purge_protection(&vault_id()).await.unwrap();
     assert_eq!(after.purge_protection, Some(true));
     // Again: still on, no error.

@@ -61,13 +61,6 @@ impl AzureProvider {
         Ok(Some(found))
     }
 
-    /// One vault's properties and whether its diagnostic settings route `AuditEvent`
-    /// (`None` when they cannot be read, e.g. no permission), both read at once.
-    pub async fn inspect_vault(&self, id: &VaultResourceId) -> Result<AzureVaultFacts, AzureError> {
-        let (vault, routed) = tokio::join!(self.read_vault(id), self.audit_event_routed(id));
-        Ok(AzureVaultFacts { audit_event_routed: routed, ..vault? })
-    }
-
     /// One vault's properties (`audit_event_routed` is not read here: `None`).
     pub async fn read_vault(&self, id: &VaultResourceId) -> Result<AzureVaultFacts, AzureError> {
         let url = self.arm_url(&id.to_string(), VAULTS_API);
