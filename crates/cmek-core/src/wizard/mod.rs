@@ -124,7 +124,6 @@ pub struct Wizard {
     review: ReviewState,
     apply: ApplyState,
     attach: AttachState,
-    attach_outcome: Option<AttachOutcome>,
     /// What became of each target workspace's attach, in the plan's order.
     attach_results: Vec<summary::AttachResult>,
     /// The likely cause highlighted on a failed validation.
@@ -162,7 +161,6 @@ impl Wizard {
             review: ReviewState::default(),
             apply: ApplyState::default(),
             attach: AttachState::default(),
-            attach_outcome: None,
             attach_results: Vec::new(),
             validation_cause: 0,
             scroll: scroll::ScrollState::default(),

@@ -33,10 +33,13 @@ pub enum AttachOutcome {
     NotOffered(String),
 }
 
+/// The outcome when no workspace was chosen (the Summary of a register-and-validate run).
+static NO_WORKSPACE: AttachOutcome = AttachOutcome::NoWorkspace;
+
 impl Wizard {
     /// The first (or only) workspace's outcome, or `NoWorkspace`; `None` before the Summary.
     pub fn attach_outcome(&self) -> Option<&AttachOutcome> {
-        self.attach_outcome.as_ref()
+        (self.screen == Screen::Summary).then(|| self.attach_results.first().map_or(&NO_WORKSPACE, |r| &r.outcome))
     }
 
     /// Each target workspace's outcome, in the plan's order (filled in on the Summary).
@@ -106,8 +109,6 @@ impl Wizard {
         }
         // In the plan's order, whichever was answered first.
         self.attach_results.sort_by_key(|r| targets.iter().position(|w| w.id == r.workspace_id));
-        self.attach_outcome =
-            Some(self.attach_results.first().map_or(AttachOutcome::NoWorkspace, |r| r.outcome.clone()));
         self.screen = Screen::Summary;
     }
 
