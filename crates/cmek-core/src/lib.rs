@@ -29,3 +29,4 @@ pub mod shell;
 pub mod status;
 pub mod text;
 pub mod wizard;
+pub mod wrap;

@@ -6,6 +6,8 @@ use std::time::Duration;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
+use cmek_core::wrap::{self, LongWords};
+
 use crate::error::Error;
 
 use super::super::theme::Theme;
@@ -15,49 +17,10 @@ pub fn width(s: &str) -> usize {
     Span::raw(s).width()
 }
 
-/// Splits `text` into lines of at most `width` columns, breaking at spaces; a word longer than
-/// a line is cut. Always returns at least one line.
+/// Splits `text` into lines of at most `width` columns, breaking at spaces (and at each newline);
+/// a word longer than a line is cut. Always returns at least one line.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines = Vec::new();
-    for paragraph in text.split('\n') {
-        let mut line = String::new();
-        for word in paragraph.split(' ') {
-            let needed = if line.is_empty() { self::width(word) } else { self::width(&line) + 1 + self::width(word) };
-            if needed <= width {
-                if !line.is_empty() {
-                    line.push(' ');
-                }
-                line.push_str(word);
-                continue;
-            }
-            if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-            }
-            let mut rest = word;
-            while self::width(rest) > width {
-                let cut = cut_at(rest, width);
-                lines.push(rest[..cut].to_string());
-                rest = &rest[cut..];
-            }
-            line.push_str(rest);
-        }
-        lines.push(line);
-    }
-    lines
-}
-
-/// The byte index where the first `width` columns of `s` end (at least one character).
-fn cut_at(s: &str, width: usize) -> usize {
-    let mut used = 0;
-    for (i, c) in s.char_indices() {
-        let w = self::width(c.encode_utf8(&mut [0; 4]));
-        if used + w > width && i > 0 {
-            return i;
-        }
-        used += w;
-    }
-    s.len()
+    text.split('\n').flat_map(|paragraph| wrap::lines(paragraph, width, width, LongWords::Break)).collect()
 }
 
 /// Columns a word too long for its column breaks out to, so an ARN or a path is never cut.

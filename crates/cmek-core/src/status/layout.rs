@@ -69,27 +69,7 @@ pub fn fit(text: &str, width: usize) -> String {
 /// `text` broken at spaces into lines of at most `width`, every line after the first indented by
 /// `indent` spaces; a word longer than a line (an ARN) is broken where the line ends.
 pub fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
-    let room = |lines: &Vec<String>| if lines.is_empty() { width } else { width.saturating_sub(indent) }.max(1);
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
-        if !line.is_empty() && width_of(&line) + 1 + width_of(word) > room(&lines) {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        for c in word.chars() {
-            let w = c.width().unwrap_or(0);
-            if width_of(&line) + w > room(&lines) && !line.trim().is_empty() {
-                lines.push(std::mem::take(&mut line));
-            }
-            line.push(c);
-        }
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
+    let lines = crate::wrap::lines(text, width, width.saturating_sub(indent), crate::wrap::LongWords::Break);
     let pad = " ".repeat(indent);
     lines.into_iter().enumerate().map(|(i, l)| if i == 0 { l } else { format!("{pad}{l}") }).collect()
 }

@@ -222,25 +222,13 @@ impl Writer {
 /// How wide comment lines are wrapped (a command line, indented, is never wrapped).
 const COMMENT_WIDTH: usize = 100;
 
-/// `text` in lines of at most `width` characters, broken between words; a line that starts with a
-/// space (a command to copy) stays whole.
+/// `text` in lines of at most `width` columns, broken between words (a long word, an ARN, stays
+/// whole); a line that starts with a space (a command to copy) stays whole.
 fn wrap(text: &str, width: usize) -> Vec<String> {
-    if text.starts_with(' ') || text.chars().count() <= width {
+    if text.starts_with(' ') {
         return vec![text.to_string()];
     }
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    lines.push(line);
-    lines
+    crate::wrap::lines(text, width, width, crate::wrap::LongWords::Keep)
 }
 
 /// Lists of plain scalars up to three items stay on one line; maps and documents never do.
