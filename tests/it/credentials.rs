@@ -49,11 +49,7 @@ fn cmek(home: &Path, env: &BTreeMap<String, String>, args: &[&str]) -> Run {
         .args(args)
         .output()
         .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::of(out)
 }
 
 /// Every secret the sandbox hands out: none may appear in what cmek prints.

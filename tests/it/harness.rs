@@ -33,6 +33,15 @@ pub struct Run {
 }
 
 impl Run {
+    /// What a finished process gave.
+    pub fn of(out: std::process::Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
@@ -121,12 +130,7 @@ impl World {
     pub async fn cmek_with_key(&self, admin_key: &str, args: &[&str]) -> Run {
         let mut cmd = self.command(admin_key);
         cmd.args(args);
-        let out = tokio::task::spawn_blocking(move || cmd.output()).await.unwrap().expect("run cmek");
-        let run = Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        };
+        let run = Run::of(tokio::task::spawn_blocking(move || cmd.output()).await.unwrap().expect("run cmek"));
         self.assert_no_leak(admin_key, &run);
         run
     }

@@ -12,17 +12,24 @@ pub use crate::harness::Run;
 pub struct SandboxHome {
     dir: TempDir,
     /// The scenario the sandbox starts from (`--sandbox=NAME`); the default one when `None`.
-    scenario: Option<&'static str>,
+    scenario: Option<String>,
+    /// Runs log everything (`CMEK_LOG=trace`), for tests that check what logs never hold.
+    traced: bool,
 }
 
 impl SandboxHome {
     pub fn new() -> SandboxHome {
-        SandboxHome { dir: TempDir::new().unwrap(), scenario: None }
+        SandboxHome { dir: TempDir::new().unwrap(), scenario: None, traced: false }
     }
 
     /// A sandbox that starts from the scenario `name`.
-    pub fn with_scenario(name: &'static str) -> SandboxHome {
-        SandboxHome { scenario: Some(name), ..SandboxHome::new() }
+    pub fn with_scenario(name: &str) -> SandboxHome {
+        SandboxHome { scenario: Some(name.to_string()), ..SandboxHome::new() }
+    }
+
+    /// Every run logs at the trace level (on stderr).
+    pub fn traced(self) -> SandboxHome {
+        SandboxHome { traced: true, ..self }
     }
 
     pub fn path(&self) -> &Path {
@@ -35,7 +42,9 @@ impl SandboxHome {
 
     /// The sandbox's saved state.
     pub fn state(&self) -> Value {
-        serde_json::from_str(&std::fs::read_to_string(self.state_file()).unwrap()).unwrap()
+        let path = self.state_file();
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        serde_json::from_str(&text).unwrap()
     }
 
     /// The run journals' directories.
@@ -47,28 +56,32 @@ impl SandboxHome {
     /// `cmek --sandbox[=SCENARIO] --sandbox-state <file> <args>` with an empty environment but HOME.
     pub fn cmek(&self, args: &[&str]) -> Run {
         let state = self.state_file();
-        let sandbox = self.scenario.map_or_else(|| "--sandbox".to_string(), |name| format!("--sandbox={name}"));
-        let out = Command::new(env!("CARGO_BIN_EXE_cmek"))
+        let sandbox =
+            self.scenario.as_ref().map_or_else(|| "--sandbox".to_string(), |name| format!("--sandbox={name}"));
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cmek"));
+        command
             .env_clear()
             .env("HOME", self.dir.path())
             .env("XDG_STATE_HOME", self.dir.path().join("state"))
             .env("NO_COLOR", "1")
             .args([sandbox.as_str(), "--sandbox-state", state.to_str().unwrap()])
-            .args(args)
-            .output()
-            .expect("run cmek");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            .args(args);
+        if self.traced {
+            command.env("CMEK_LOG", "trace");
         }
+        Run::of(command.output().expect("run cmek"))
+    }
+
+    /// `cmek [--output json] <args>`.
+    pub fn cmek_as(&self, json: bool, args: &[&str]) -> Run {
+        let mut all: Vec<&str> = if json { vec!["--output", "json"] } else { Vec::new() };
+        all.extend_from_slice(args);
+        self.cmek(&all)
     }
 
     /// `setup --non-interactive --provider <provider> <args>`, with `--output json` when `json`.
     pub fn setup(&self, json: bool, provider: &str, args: &[&str]) -> Run {
-        let mut all: Vec<&str> = if json { vec!["--output", "json"] } else { Vec::new() };
-        all.extend(["setup", "--non-interactive", "--provider", provider]);
-        all.extend_from_slice(args);
-        self.cmek(&all)
+        let all = [&["setup", "--non-interactive", "--provider", provider][..], args].concat();
+        self.cmek_as(json, &all)
     }
 }
