@@ -14,7 +14,8 @@ use crate::engine::{self, Services};
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::Output;
 use cmek_core::model::{WorkspaceRef, workspace_key_suffix};
-use cmek_core::plan::{SetupAnswers, check_workspace_inputs};
+use cmek_core::plan::{self, SetupAnswers, check_workspace_inputs};
+use cmek_core::run::events::Discard;
 use cmek_core::text::escape_controls as shown;
 use cmek_core::wizard::Invocation;
 
@@ -31,8 +32,18 @@ pub async fn run(
     let collect = out.is_json().then_some(&docs);
     let mut code = 0;
     let mut changed_before = false;
+    // Every workspace's plan is checked before the first one changes anything.
+    let refused = match args.plan {
+        true => None,
+        false => {
+            if !out.is_json() {
+                out.progress("checking every workspace's plan before any of them changes anything");
+            }
+            preflight(&runs, services).await
+        }
+    };
     let mut stopped: Option<(String, Error)> = None;
-    for (label, answers) in &runs {
+    for (label, answers) in runs.iter().take_while(|_| refused.is_none()) {
         if !out.is_json() {
             out.text(&format!("\n── workspace {label}: its own key {}", answers.cloud.key_choice()));
         }
@@ -50,12 +61,22 @@ pub async fn run(
             }
         }
     }
-    let stopped = stopped.map(|(label, e)| {
-        let at = runs.iter().position(|(l, _)| *l == label).unwrap_or(runs.len());
-        let not_run: Vec<String> = runs.iter().skip(at + 1).map(|(l, _)| l.clone()).collect();
-        let e = stopped_error(e, &label, &not_run, changed_before);
-        (label, e, not_run)
-    });
+    let stopped = match refused {
+        Some((label, e)) => {
+            let not_run: Vec<String> = runs.iter().map(|(l, _)| l.clone()).collect();
+            let e = e.with_hint(format!(
+                "no workspace's run was started (all of them wait for this to be fixed); see each plan with the same \
+                 command and --plan"
+            ));
+            Some((label, e, not_run))
+        }
+        None => stopped.map(|(label, e)| {
+            let at = runs.iter().position(|(l, _)| *l == label).unwrap_or(runs.len());
+            let not_run: Vec<String> = runs.iter().skip(at + 1).map(|(l, _)| l.clone()).collect();
+            let e = stopped_error(e, &label, &not_run, changed_before);
+            (label, e, not_run)
+        }),
+    };
     if out.is_json() {
         let mut doc = json!({ "schema": "cmek.setup-runs/v1", "key_per_workspace": true, "runs": docs.take() });
         if let Some((label, e, not_run)) = &stopped {
@@ -71,6 +92,40 @@ pub async fn run(
         Some((_, e, _)) if out.is_json() => Ok(e.kind.exit_code()),
         Some((_, e, _)) => Err(e),
     }
+}
+
+/// Each workspace's facts gathered and plan built (read-only, quietly), so a refusal or a blocking
+/// check for the last workspace stops the command before the first one's run changes anything.
+/// Each run gathers again when its turn comes: what it does rests on what it sees then.
+async fn preflight(runs: &[(String, SetupAnswers)], services: &Services) -> Option<(String, Error)> {
+    for (label, answers) in runs {
+        let mut quiet = Discard;
+        let gathered = tokio::select! {
+            facts = engine::gather(services, answers, &mut quiet) => facts,
+            _ = services.cancel.cancelled() => {
+                return Some((label.clone(), Error::new(ErrorKind::Interrupted, "interrupted while inspecting; nothing was changed")));
+            }
+        };
+        let planned = gathered
+            .and_then(|facts| plan::build(answers, &facts).map_err(|e| Error::from(cmek_core::error::Error::from(e))));
+        match planned {
+            Err(e) => return Some((label.clone(), e)),
+            Ok(plan) if !plan.blocking_failures().is_empty() => {
+                let ids: Vec<&str> = plan.blocking_failures().iter().map(|c| c.id).collect();
+                let e = Error::new(
+                    ErrorKind::Unhealthy,
+                    format!(
+                        "the plan for workspace {label} is blocked by failed checks ({}); nothing was changed for any \
+                         workspace",
+                        ids.join(", ")
+                    ),
+                );
+                return Some((label.clone(), e));
+            }
+            Ok(_) => {}
+        }
+    }
+    None
 }
 
 /// The error a workspace's run stopped on, as the whole command reports it: where it stopped,

@@ -123,6 +123,35 @@ fn a_key_per_workspace_refuses_an_archived_workspace_before_the_first_key_is_mad
 }
 
 #[test]
+fn a_key_per_workspace_checks_every_plan_before_the_first_key_is_made() {
+    let home = SandboxHome::with_scenario("status-mixed");
+    assert_eq!(home.cmek(&["status", "--all", "--output", "json"]).code, 0, "the scenario's sandbox starts");
+    let keys_before = home.state()["aws"]["keys"].as_array().unwrap().len();
+    let staging_key = attached(&home, STAGING).expect("staging uses a key in this scenario");
+
+    // staging already has a key for good: a key made for it could never be attached, and
+    // development's run, first in line, must not have made its key either.
+    let args = [
+        "--workspace",
+        "development",
+        "--workspace",
+        "staging",
+        "--confirm-attach",
+        "development",
+        "--key-per-workspace",
+    ];
+    let run = home.setup(true, "aws", &args);
+    assert_eq!(run.code, 2, "{run:?}");
+    let doc = run.json();
+    assert_eq!(doc["runs"], serde_json::json!([]), "no run was started: {doc:#}");
+    assert!(doc["stopped_at"].as_str().unwrap().starts_with("staging"), "{doc:#}");
+    assert_eq!(doc["not_run"].as_array().unwrap().len(), 2, "{doc:#}");
+    let message = doc["error"]["message"].as_str().unwrap();
+    assert!(message.contains(&staging_key) && message.contains("nothing was changed"), "{message}");
+    assert_eq!(home.state()["aws"]["keys"].as_array().unwrap().len(), keys_before, "no key was created");
+}
+
+#[test]
 fn a_key_per_workspace_gives_each_its_own_named_key_and_a_rerun_converges() {
     let home = SandboxHome::new();
     let args = [

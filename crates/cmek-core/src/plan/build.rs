@@ -15,6 +15,7 @@ pub fn build(answers: &SetupAnswers, facts: &SetupFacts) -> Result<Plan, PlanErr
         return Err(PlanError::ProviderMismatch { answers: answers.provider(), facts: facts.provider() });
     }
     let cloud = facts.cloud.plan(answers, facts)?;
+    refuse_a_key_no_workspace_can_take(facts, cloud.register.as_ref())?;
     let mut steps = cloud.steps;
     let mut checks = cloud.checks;
     steps.extend(cloud.register);
@@ -40,6 +41,28 @@ pub fn build(answers: &SetupAnswers, facts: &SetupFacts) -> Result<Plan, PlanErr
         approvals: cloud.approvals,
         confirmations: cloud.confirmations,
     })
+}
+
+/// A run that would create a key for workspaces that all use another key already: attaching is
+/// permanent, so none could ever take it (with a key per workspace, each run has one workspace).
+/// Refused before anything is made; registering a key that exists is left to the plan (its
+/// attaches are gated).
+fn refuse_a_key_no_workspace_can_take(facts: &SetupFacts, register: Option<&Step>) -> Result<(), PlanError> {
+    let creates =
+        matches!(register, Some(Step { action: Action::RegisterKey { target, .. }, .. }) if target.name.is_none());
+    let taken: Vec<String> = facts
+        .workspaces
+        .iter()
+        .filter_map(|ws| {
+            ws.external_key_id
+                .as_ref()
+                .map(|key| format!("{} ({}) uses {key}", crate::text::escape_controls(&ws.name), ws.id))
+        })
+        .collect();
+    if !creates || facts.workspaces.is_empty() || taken.len() < facts.workspaces.len() {
+        return Ok(());
+    }
+    Err(PlanError::NoWorkspaceCanTakeTheKey { workspaces: taken.join(", ") })
 }
 
 /// Unattached registrations naming the same key as `kept` (left by two runs that registered at

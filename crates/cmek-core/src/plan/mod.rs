@@ -103,6 +103,11 @@ pub enum PlanError {
     ConfirmMismatch { given: String, workspace: String },
     #[error("workspace {workspace} is archived and cannot take a key; choose an active workspace")]
     WorkspaceArchived { workspace: String },
+    #[error(
+        "workspace {workspaces} already; attaching is permanent, so a key this run would create could never be \
+         attached there; nothing was changed"
+    )]
+    NoWorkspaceCanTakeTheKey { workspaces: String },
     /// A cloud's own refusal: its message names the value and `hint` the next step.
     #[error("{message}")]
     Cloud { message: String, hint: Option<String> },
@@ -112,6 +117,11 @@ impl From<PlanError> for crate::error::Error {
     fn from(e: PlanError) -> Self {
         let hint = match &e {
             PlanError::Cloud { hint, .. } => hint.clone(),
+            PlanError::NoWorkspaceCanTakeTheKey { .. } => Some(
+                "name a workspace that has no key yet (a new one is best), or omit --workspace to create and \
+                 register a key only; `cmek status` shows which workspace uses which key"
+                    .into(),
+            ),
             _ => None,
         };
         let err = crate::error::Error::usage(e.to_string());

@@ -143,6 +143,33 @@ fn a_mismatched_or_orphan_confirmation_is_refused() {
 }
 
 #[test]
+fn no_key_is_made_for_workspaces_that_all_use_another_key_already() {
+    let mut taken = workspace("production", COMPARTMENT_A);
+    taken.external_key_id = Some("ekey_01other".into());
+    let refused = build(&answers(Some("production"), None), &facts(Some(taken.clone()), None, vec![])).unwrap_err();
+    assert!(
+        matches!(&refused, PlanError::NoWorkspaceCanTakeTheKey { workspaces } if workspaces.contains("ekey_01other"))
+    );
+    assert!(refused.to_string().contains("nothing was changed"), "{refused}");
+
+    // One of two is free: the key is made for it, and the taken one's attach is held.
+    let mut two = facts(Some(taken.clone()), None, vec![]);
+    two.workspaces.push(workspace("staging", COMPARTMENT_B));
+    let mut both = answers(Some("production"), None);
+    both.workspaces.push("staging".parse().unwrap());
+    let plan = build(&both, &two).unwrap();
+    let held = plan
+        .steps
+        .iter()
+        .find(|s| matches!(&s.action, Action::Attach { workspace_name, .. } if workspace_name == "production"));
+    assert!(matches!(&held.unwrap().state, StepState::Gated(why) if why.contains("cannot be replaced")));
+
+    // A key that exists is not made again: its plan goes on, the attach held.
+    let existing = facts(Some(taken), Some(key(fixture_text("correct.json"), AwsKeyState::Enabled)), vec![]);
+    assert!(build(&answers(Some("production"), None), &existing).is_ok());
+}
+
+#[test]
 fn a_named_key_that_does_not_exist_is_an_input_error() {
     let mut a = answers(None, None);
     a.cloud.downcast_mut::<AwsAnswers>().unwrap().key = Some(KEY_ARN.parse::<AwsKeyRef>().unwrap());
