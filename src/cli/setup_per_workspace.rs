@@ -64,10 +64,10 @@ pub async fn run(
     let stopped = match refused {
         Some((label, e)) => {
             let not_run: Vec<String> = runs.iter().map(|(l, _)| l.clone()).collect();
-            let e = e.with_hint(format!(
+            let e = e.with_hint(
                 "no workspace's run was started (all of them wait for this to be fixed); see each plan with the same \
-                 command and --plan"
-            ));
+                 command and --plan",
+            );
             Some((label, e, not_run))
         }
         None => stopped.map(|(label, e)| {
