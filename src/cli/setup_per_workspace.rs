@@ -106,8 +106,7 @@ async fn preflight(runs: &[(String, SetupAnswers)], services: &Services) -> Opti
                 return Some((label.clone(), Error::new(ErrorKind::Interrupted, "interrupted while inspecting; nothing was changed")));
             }
         };
-        let planned = gathered
-            .and_then(|facts| plan::build(answers, &facts).map_err(|e| Error::from(cmek_core::error::Error::from(e))));
+        let planned = gathered.and_then(|facts| plan::build(answers, &facts).map_err(Error::from));
         match planned {
             Err(e) => return Some((label.clone(), e)),
             Ok(plan) if !plan.blocking_failures().is_empty() => {
