@@ -71,6 +71,8 @@ fn az_signs_in_reads_the_key_and_lists_its_role_assignments() {
     let on_the_key = assignments.iter().find(|a| a["scope"] == KEY_SCOPE).unwrap_or_else(|| panic!("{assignments:?}"));
     assert_eq!(on_the_key["roleDefinitionName"], "Key Vault Crypto User");
     assert_eq!(on_the_key["principalId"], anthropic.as_str());
+    // Named through Graph's getByIds, as az names a service principal: by its first name.
+    assert_eq!(on_the_key["principalName"], app.as_str(), "{on_the_key}");
     assert!(
         assignments.iter().any(|a| a["roleDefinitionName"] == "Owner"),
         "the customer's, inherited: {assignments:?}"

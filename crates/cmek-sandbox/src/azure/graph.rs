@@ -1,7 +1,10 @@
 //! Microsoft Graph (`https://graph.microsoft.com/v1.0/servicePrincipals`): look a service
 //! principal up by `$filter=appId eq '<id>'` or id, and create one (consent to a multi-tenant
 //! app) — which needs Application Administrator, Cloud Application Administrator or Global
-//! Administrator (403 `Authorization_RequestDenied` otherwise).
+//! Administrator (403 `Authorization_RequestDenied` otherwise). And
+//! `POST /v1.0/directoryObjects/getByIds`, which `az role assignment list` uses to name the
+//! principals it lists (the directory's only objects here are service principals; ids it does not
+//! hold are left out of the answer, as Graph leaves them out).
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -15,6 +18,9 @@ use super::state::{AzureState, ServicePrincipal};
 use super::tokens::GRAPH_RESOURCE;
 
 const CONTEXT: &str = "https://graph.microsoft.com/v1.0/$metadata#servicePrincipals";
+const OBJECTS_CONTEXT: &str = "https://graph.microsoft.com/v1.0/$metadata#directoryObjects";
+/// Graph's limit on the ids of one `getByIds` request.
+const MAX_IDS: usize = 1000;
 
 fn render(state: &AzureState, sp: &ServicePrincipal) -> Value {
     let owner =
@@ -24,6 +30,7 @@ fn render(state: &AzureState, sp: &ServicePrincipal) -> Value {
         "appId": sp.app_id,
         "displayName": sp.display_name,
         "servicePrincipalType": "Application",
+        "servicePrincipalNames": [sp.app_id],
         "accountEnabled": true,
         "appOwnerOrganizationId": owner,
     })
@@ -47,6 +54,16 @@ pub fn handle(state: &mut AzureState, req: &Incoming) -> Response {
         );
     }
     let path = req.path.trim_end_matches('/');
+    if path.eq_ignore_ascii_case("/v1.0/directoryObjects/getByIds") {
+        return match req.method {
+            Method::POST => get_by_ids(state, req),
+            _ => errors::graph(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "Request_BadRequest",
+                "directoryObjects/getByIds takes POST.",
+            ),
+        };
+    }
     let Some(rest) =
         path.strip_prefix("/v1.0/servicePrincipals").or_else(|| path.strip_prefix("/v1.0/serviceprincipals"))
     else {
@@ -102,6 +119,40 @@ pub fn handle(state: &mut AzureState, req: &Incoming) -> Response {
             "The sandbox supports GET and POST on servicePrincipals.",
         ),
     }
+}
+
+/// `{"ids": [...], "types": [...]}`: the objects with those ids (of those types), each with its
+/// `@odata.type`.
+fn get_by_ids(state: &AzureState, req: &Incoming) -> Response {
+    let body = match req.json() {
+        Ok(b) => b,
+        Err(m) => return errors::graph(StatusCode::BAD_REQUEST, "BadRequest", &m),
+    };
+    let Some(ids) = body.get("ids").and_then(Value::as_array) else {
+        return errors::graph(StatusCode::BAD_REQUEST, "Request_BadRequest", "The property ids is required.");
+    };
+    if ids.len() > MAX_IDS {
+        return errors::graph(
+            StatusCode::BAD_REQUEST,
+            "Request_BadRequest",
+            &format!("Too many ids: {} given, at most {MAX_IDS} are accepted.", ids.len()),
+        );
+    }
+    let types: Option<Vec<&str>> =
+        body.get("types").and_then(Value::as_array).map(|t| t.iter().filter_map(Value::as_str).collect());
+    let wanted = types.is_none_or(|t| t.iter().any(|t| t.eq_ignore_ascii_case("servicePrincipal")));
+    let value: Vec<Value> = ids
+        .iter()
+        .filter_map(Value::as_str)
+        .filter_map(|id| state.service_principals.iter().find(|sp| sp.id.eq_ignore_ascii_case(id)))
+        .filter(|_| wanted)
+        .map(|sp| {
+            let mut object = render(state, sp);
+            object["@odata.type"] = json!("#microsoft.graph.servicePrincipal");
+            object
+        })
+        .collect();
+    errors::json_response(StatusCode::OK, json!({ "@odata.context": OBJECTS_CONTEXT, "value": value }))
 }
 
 /// `appId eq '<id>'` -> the id.

@@ -155,8 +155,9 @@ fn too_large(route: &Route, seen: usize) -> Response {
     }
 }
 
-/// Whether a request changes state: writes to ARM, Graph and Key Vault, but not token requests
-/// or Key Vault's cryptographic operations (they compute, store nothing).
+/// Whether a request changes state: writes to ARM, Graph and Key Vault, but not token requests,
+/// Graph's `getByIds` (a read sent as POST) or Key Vault's cryptographic operations (they
+/// compute, store nothing).
 fn changes_state(route: &Route, method: &axum::http::Method, path: &str) -> bool {
     use axum::http::Method;
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
@@ -164,7 +165,8 @@ fn changes_state(route: &Route, method: &axum::http::Method, path: &str) -> bool
     }
     let crypto = ["/wrapkey", "/unwrapkey", "/encrypt", "/decrypt", "/sign", "/verify"];
     match route {
-        Route::Arm | Route::Graph => true,
+        Route::Arm => true,
+        Route::Graph => !path.to_ascii_lowercase().ends_with("/getbyids"),
         Route::KeyVault { .. } => !crypto.iter().any(|op| path.to_ascii_lowercase().ends_with(op)),
         _ => false,
     }
