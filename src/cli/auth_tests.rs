@@ -103,6 +103,20 @@ async fn a_working_admin_key_is_described_with_its_source_and_exit_0() {
 }
 
 #[tokio::test]
+async fn a_credential_without_an_origin_is_still_described() {
+    let server = TestServer::start(|r, _| match r.path.as_str() {
+        "/v1/organizations/me" => Reply::json(200, organization_json()),
+        _ => Reply::json(200, json!({"data": [], "first_id": null, "last_id": null, "has_more": false})),
+    })
+    .await;
+    let c = Client::new(server.config(Credential::AdminKey(ADMIN.into()))).unwrap();
+    let doc = to_json(&inspect_client(&c, "the default".into(), T0).await);
+    assert_eq!(doc["credential"]["kind"], "admin_key");
+    assert_eq!(doc["credential"]["description"], "admin key", "{doc:#}");
+    assert_eq!(doc["credential"]["source"], json!(null));
+}
+
+#[tokio::test]
 async fn an_oauth_token_shows_its_scope_and_expiry_and_a_missing_admin_scope_exits_3() {
     let server = TestServer::start(|r, _| match r.path.as_str() {
         "/v1/oauth/token" => Reply::json(

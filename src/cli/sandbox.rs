@@ -49,7 +49,7 @@ pub async fn start_for_command(cli: &Cli, out: &Output) -> Result<Option<Sandbox
     let scenario = scenario(Some(name))?;
     let sandbox = Sandbox::start(SandboxOptions {
         state_file: cli.sandbox_state.clone(),
-        latency: latency(cli.sandbox_latency.as_ref(), cli.sandbox_latency_jitter)?,
+        latency: latency(cli.sandbox_latency.as_ref(), cli.sandbox_latency_jitter, scenario)?,
         ..SandboxOptions::new(scenario)
     })
     .await
@@ -68,14 +68,15 @@ pub async fn start_for_command(cli: &Cli, out: &Output) -> Result<Option<Sandbox
     Ok(Some(sandbox))
 }
 
-/// The latency to add (none without one); a jitter needs a latency to vary.
-/// The latency given on the command line; `None` keeps the scenario's.
-fn latency(latency: Option<&Latency>, jitter: Option<Duration>) -> Result<Option<Latency>> {
+/// The latency given on the command line; `None` keeps the scenario's. A jitter alone varies the
+/// scenario's latency (`flaky`'s 150 ms), and needs one to vary.
+fn latency(latency: Option<&Latency>, jitter: Option<Duration>, scenario: &Scenario) -> Result<Option<Latency>> {
     match (latency, jitter) {
-        (None, Some(jitter)) if !jitter.is_zero() => {
+        (None, Some(jitter)) if !jitter.is_zero() && scenario.latency.is_zero() => {
             Err(Error::usage(format!("a latency jitter of {} ms needs a latency to vary", jitter.as_millis()))
                 .with_hint("add --latency MS (or --sandbox-latency MS with --sandbox)"))
         }
+        (None, Some(jitter)) if !jitter.is_zero() => Ok(Some(Latency { jitter, ..Latency::uniform(scenario.latency) })),
         (None, _) => Ok(None),
         (Some(latency), jitter) => Ok(Some(Latency { jitter: jitter.unwrap_or_default(), ..latency.clone() })),
     }
@@ -101,6 +102,7 @@ pub async fn run(cli: &Cli, args: &SandboxArgs, out: &Output) -> Result<i32> {
         latency: latency(
             args.latency.as_ref().or(cli.sandbox_latency.as_ref()),
             args.latency_jitter.or(cli.sandbox_latency_jitter),
+            scenario,
         )?,
         ..SandboxOptions::new(scenario)
     })
@@ -298,5 +300,33 @@ fn list(out: &Output) {
     let width = SCENARIOS.iter().map(|s| s.name.len()).max().unwrap_or(0);
     for s in SCENARIOS {
         out.text(&format!("{:<width$}  {}", s.name, s.summary));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(name: &str) -> &'static Scenario {
+        scenarios::find(name).unwrap()
+    }
+
+    #[test]
+    fn a_jitter_varies_the_given_latency_or_else_the_scenarios_own() {
+        let ms = Duration::from_millis;
+        let given = Latency::uniform(ms(200));
+        assert_eq!(latency(None, None, find("flaky")).unwrap(), None, "the scenario's own is kept");
+        assert_eq!(
+            latency(Some(&given), Some(ms(20)), find("default")).unwrap(),
+            Some(Latency { jitter: ms(20), ..given.clone() })
+        );
+        assert_eq!(
+            latency(None, Some(ms(50)), find("flaky")).unwrap(),
+            Some(Latency { jitter: ms(50), ..Latency::uniform(ms(150)) }),
+            "flaky's 150 ms, varied"
+        );
+        let refused = latency(None, Some(ms(50)), find("default")).unwrap_err();
+        assert!(refused.message.contains("50 ms needs a latency to vary"), "{refused:?}");
+        assert_eq!(latency(None, Some(ms(0)), find("default")).unwrap(), None);
     }
 }

@@ -1,8 +1,10 @@
 //! `setup --key-per-workspace`: one key for each `--workspace`, named after it (the blast-radius
-//! practice: a key's loss or compromise reaches one environment). The workspaces and which
-//! `--confirm-attach` belongs to which are settled before anything changes; then each gets the
-//! ordinary run, its attach gated on its own confirmation. With `--output json` the runs make one
-//! `cmek.setup-runs/v1` document.
+//! practice: a key's loss or compromise reaches one environment). The workspaces, which
+//! `--confirm-attach` belongs to which, and every workspace's plan are settled before anything
+//! changes; then each gets the ordinary run, its attach gated on its own confirmation. With
+//! `--output json` the runs make one `cmek.setup-runs/v1` document: `runs` (the runs that
+//! finished), then, when it stopped, `stopped_at`, `error` and `not_run` (every other workspace
+//! whose run was not started), so the three name every workspace once.
 
 use std::cell::RefCell;
 
@@ -63,11 +65,14 @@ pub async fn run(
     }
     let stopped = match refused {
         Some((label, e)) => {
-            let not_run: Vec<String> = runs.iter().map(|(l, _)| l.clone()).collect();
-            let e = e.with_hint(
-                "no workspace's run was started (all of them wait for this to be fixed); see each plan with the same \
-                 command and --plan",
-            );
+            let not_run: Vec<String> = runs.iter().map(|(l, _)| l.clone()).filter(|l| *l != label).collect();
+            let e = match e.kind {
+                ErrorKind::Interrupted => e,
+                _ => e.with_hint(
+                    "no workspace's run was started (all of them wait for this to be fixed); see each plan with the \
+                     same command and --plan",
+                ),
+            };
             Some((label, e, not_run))
         }
         None => stopped.map(|(label, e)| {
@@ -128,10 +133,20 @@ async fn preflight(runs: &[(String, SetupAnswers)], services: &Services) -> Opti
 }
 
 /// The error a workspace's run stopped on, as the whole command reports it: where it stopped,
-/// what did not run, and, when an earlier workspace's run changed things, neither the exit code
-/// nor the hints may say that nothing was changed.
+/// what did not run, and, when an earlier workspace's run changed things, neither the exit code,
+/// the message nor the hints may say that nothing was changed.
 fn stopped_error(e: Error, label: &str, not_run: &[String], changed_before: bool) -> Error {
-    let mut e = e.with_hint(format!(
+    let mut e = match changed_before {
+        true => Error {
+            message: format!(
+                "workspace {label}: {}",
+                e.message.replace("nothing was changed", "nothing more was changed for this workspace")
+            ),
+            ..e
+        },
+        false => e,
+    };
+    e = e.with_hint(format!(
         "stopped at workspace {label}{}; re-run the same command after fixing it: finished steps are found again, \
          not repeated",
         if not_run.is_empty() { String::new() } else { format!(" (not run: {})", not_run.join(", ")) }
@@ -194,8 +209,15 @@ mod tests {
         assert_eq!(first.kind, ErrorKind::Usage, "the first run refused: nothing was changed");
         assert!(first.hints.iter().any(|h| h.contains("stopped at workspace development") && h.contains("staging")));
 
-        let later = stopped_error(refused(), "development (wrkspc_1)", &not_run, true);
+        let later = stopped_error(
+            Error::usage("the plan refused it; nothing was changed"),
+            "development (wrkspc_1)",
+            &not_run,
+            true,
+        );
         assert_eq!(later.kind, ErrorKind::Remote);
+        assert!(!later.message.contains("nothing was changed"), "{later:?}");
+        assert!(later.message.starts_with("workspace development (wrkspc_1): "), "{later:?}");
         assert_ne!(later.kind.exit_code(), ErrorKind::Usage.exit_code());
         assert!(later.hints.iter().any(|h| h.contains("did change things")), "{later:?}");
 

@@ -195,7 +195,7 @@ async fn graph_consent_creates_the_service_principal_that_enables_anthropic_toke
     // By object id, as `az role assignment list` names the principals it lists: ids the
     // directory does not hold are left out, and a types list without servicePrincipal finds none.
     let by_ids = format!("https://graph.microsoft.com:{}/v1.0/directoryObjects/getByIds", az.port());
-    let ask = |types: Value| json!({ "ids": [id, "00000000-0000-0000-0000-000000000000"], "types": types });
+    let ask = |types: Value| json!({ "ids": [id, "00000000-0000-0000-0000-000000000000", id], "types": types });
     let (status, objects) =
         send(&az, reqwest::Method::POST, &by_ids, &token, Some(ask(json!(["user", "servicePrincipal"])))).await;
     assert_eq!(status, 200, "{objects}");
@@ -207,6 +207,8 @@ async fn graph_consent_creates_the_service_principal_that_enables_anthropic_toke
     assert_eq!(users["value"], json!([]));
     let (status, _) = send(&az, reqwest::Method::POST, &by_ids, &token, Some(json!({ "types": ["user"] }))).await;
     assert_eq!(status, 400, "ids are required");
+    let (status, _) = send(&az, reqwest::Method::POST, &by_ids, &token, Some(ask(json!("user")))).await;
+    assert_eq!(status, 400, "types is a list");
 
     // Now Anthropic's app gets a token in the customer tenant, with the new object id.
     let anthropic = az.anthropic();

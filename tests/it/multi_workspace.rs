@@ -145,7 +145,8 @@ fn a_key_per_workspace_checks_every_plan_before_the_first_key_is_made() {
     let doc = run.json();
     assert_eq!(doc["runs"], serde_json::json!([]), "no run was started: {doc:#}");
     assert!(doc["stopped_at"].as_str().unwrap().starts_with("staging"), "{doc:#}");
-    assert_eq!(doc["not_run"].as_array().unwrap().len(), 2, "{doc:#}");
+    let not_run = doc["not_run"].as_array().unwrap();
+    assert!(not_run.len() == 1 && not_run[0].as_str().unwrap().starts_with("development"), "{doc:#}");
     let message = doc["error"]["message"].as_str().unwrap();
     assert!(message.contains(&staging_key) && message.contains("nothing was changed"), "{message}");
     assert_eq!(home.state()["aws"]["keys"].as_array().unwrap().len(), keys_before, "no key was created");

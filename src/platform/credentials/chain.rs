@@ -28,8 +28,8 @@ use super::spec::{FederationSpec, UserOauthSpec, identity_token_from_env, identi
 use crate::platform::auth::{ADMIN_KEY_PREFIX, API_KEY_PREFIX, Credential, read_key_file};
 use crate::platform::config::DEFAULT_BASE_URL;
 
-/// The chain's order in one line, for the hint after a credential fails (kept beside the code
-/// that follows it, so the two cannot drift apart unnoticed: `resolve` below is its reference).
+/// The chain's order in one line, for the hint after a credential fails. It restates the module
+/// documentation above, which `resolve` follows: change the three together.
 pub fn lookup_order() -> String {
     format!(
         "--admin-key-file / --profile, {ENV_ADMIN_KEY}, an admin {ENV_API_KEY}, {ENV_AUTH_TOKEN}, {ENV_PROFILE}, \

@@ -389,8 +389,6 @@ impl TokenSource {
     }
 }
 
-/// The token an answer gave, expiring `expires_in` from `now`; a refresh answer without a new
-/// refresh token keeps the one used.
 /// The token a user's credentials file holds now (read each time: another process, or `ant`, may
 /// have refreshed it since).
 fn user_token(spec: &UserOauthSpec) -> Result<token_file::StoredToken, AuthError> {
@@ -398,6 +396,8 @@ fn user_token(spec: &UserOauthSpec) -> Result<token_file::StoredToken, AuthError
         .ok_or_else(|| AuthError::CredentialsMissing { profile: spec.profile.clone(), path: spec.credentials.clone() })
 }
 
+/// The token an answer gave, expiring `expires_in` from `now`; a refresh answer without a new
+/// refresh token keeps the one used.
 fn held_from(answer: TokenAnswer, now: i64, used_refresh: Option<SecretString>) -> Held {
     Held {
         token: answer.access_token,

@@ -104,8 +104,8 @@ pub enum PlanError {
     #[error("workspace {workspace} is archived and cannot take a key; choose an active workspace")]
     WorkspaceArchived { workspace: String },
     #[error(
-        "workspace {workspaces} already; attaching is permanent, so a key this run would create could never be \
-         attached there; nothing was changed"
+        "every workspace named already uses a key ({workspaces}); attaching is permanent, so a key this run would \
+         create could never be attached to any of them; nothing was changed"
     )]
     NoWorkspaceCanTakeTheKey { workspaces: String },
     /// A cloud's own refusal: its message names the value and `hint` the next step.
@@ -118,8 +118,8 @@ impl From<PlanError> for crate::error::Error {
         let hint = match &e {
             PlanError::Cloud { hint, .. } => hint.clone(),
             PlanError::NoWorkspaceCanTakeTheKey { .. } => Some(
-                "name a workspace that has no key yet (a new one is best), or omit --workspace to create and \
-                 register a key only; `cmek status` shows which workspace uses which key"
+                "name a workspace that has no key yet (a new one is best); `cmek status` shows which workspace uses \
+                 which key (without --key-per-workspace, omitting --workspace creates and registers a key only)"
                     .into(),
             ),
             _ => None,

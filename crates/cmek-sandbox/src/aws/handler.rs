@@ -1,4 +1,4 @@
-//! One request, start to finish: added latency, injected faults, which protocol (an
+//! One request, start to finish: injected faults, which protocol (an
 //! `X-Amz-Target` header means KMS's JSON 1.1, anything else STS's query protocol),
 //! authentication, the operation, and the answer with its `x-amzn-RequestId`.
 //!

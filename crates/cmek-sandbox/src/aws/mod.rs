@@ -52,8 +52,10 @@ use cmek_core::policy::aws::PolicyDocument;
 pub use credentials::AwsCredentials;
 
 /// Injected transient failures (KMS: `ThrottlingException` or `KMSInternalException`,
-/// alternately; STS: `Throttling`) and latency, spread as `crate::faults` spreads them.
+/// alternately; STS: `Throttling`), spread as `crate::faults` spreads them.
 pub use crate::faults::Faults;
+/// The largest request body the emulator reads (the traffic counter peeks no further).
+pub(crate) use body::MAX_BODY as MAX_REQUEST_BODY;
 pub use server::{RunningAws, start};
 pub use state::AwsState;
 
@@ -95,7 +97,7 @@ pub struct AwsEmulatorConfig {
     pub state: AwsState,
     /// Resource Control Policies applied to every KMS call on keys of the customer's organisation.
     pub rcps: Vec<PolicyDocument>,
-    /// Injected transient failures and latency.
+    /// Injected transient failures (latency is the traffic layer's).
     pub faults: Faults,
     /// Run after each request that may change the state (the sandbox saves its file there).
     pub after_change: crate::after_change::AfterChange,

@@ -138,12 +138,26 @@ fn get_by_ids(state: &AzureState, req: &Incoming) -> Response {
             &format!("Too many ids: {} given, at most {MAX_IDS} are accepted.", ids.len()),
         );
     }
-    let types: Option<Vec<&str>> =
-        body.get("types").and_then(Value::as_array).map(|t| t.iter().filter_map(Value::as_str).collect());
+    let Some(ids) = ids.iter().map(Value::as_str).collect::<Option<Vec<&str>>>() else {
+        return errors::graph(StatusCode::BAD_REQUEST, "Request_BadRequest", "Every id must be a string.");
+    };
+    let types: Option<Vec<&str>> = match body.get("types") {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(types)) => Some(types.iter().filter_map(Value::as_str).collect()),
+        Some(_) => {
+            return errors::graph(StatusCode::BAD_REQUEST, "Request_BadRequest", "The property types must be a list.");
+        }
+    };
     let wanted = types.is_none_or(|t| t.iter().any(|t| t.eq_ignore_ascii_case("servicePrincipal")));
+    // An id asked for twice is answered once.
+    let mut seen: Vec<&str> = Vec::new();
     let value: Vec<Value> = ids
-        .iter()
-        .filter_map(Value::as_str)
+        .into_iter()
+        .filter(|id| {
+            let first = !seen.iter().any(|s| s.eq_ignore_ascii_case(id));
+            seen.push(id);
+            first
+        })
         .filter_map(|id| state.service_principals.iter().find(|sp| sp.id.eq_ignore_ascii_case(id)))
         .filter(|_| wanted)
         .map(|sp| {

@@ -105,7 +105,7 @@ pub struct AzureEmulatorConfig {
     pub bind: SocketAddr,
     /// The initial state; [`AzureState::seeded`] by default.
     pub state: AzureState,
-    /// Injected transient failures (throttling and 5xx, some after the change was made) and latency.
+    /// Injected transient failures (throttling and 5xx, some after the change was made).
     pub faults: Faults,
     /// Run after each request that may change the state (the sandbox saves its file there).
     pub after_change: crate::after_change::AfterChange,

@@ -1,5 +1,4 @@
-//! One request, start to finish: read it, add latency and inject faults (like the other
-//! emulators), route it, authenticate the caller, settle versions whose destruction is due, run
+//! One request, start to finish: read it, inject faults (like the other emulators), route it, authenticate the caller, settle versions whose destruction is due, run
 //! the operation under the state lock (never held across an `.await`), and answer.
 
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -80,7 +80,7 @@ pub struct GcpEmulatorConfig {
     pub bind: SocketAddr,
     /// The initial state; [`GcpState::seeded`] by default.
     pub state: GcpState,
-    /// Injected transient failures (429, 500, 503; some after the change was made) and latency.
+    /// Injected transient failures (429, 500, 503; some after the change was made).
     pub faults: Faults,
     /// Run after each request that may change the state (the sandbox saves its file there).
     pub after_change: crate::after_change::AfterChange,

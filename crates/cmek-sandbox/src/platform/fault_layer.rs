@@ -1,5 +1,5 @@
-//! Injects the configured transient faults (see `crate::faults`) into the Admin API: added
-//! latency, and a share of requests answered 429, 529 or 500 the way the real API answers when it
+//! Injects the configured transient faults (see `crate::faults`) into the Admin API: a share of
+//! requests answered 429, 529 or 500 the way the real API answers when it
 //! is busy (some after the change was made, the answer lost), so rehearsals show that `cmek`
 //! retries, never duplicates, and still converges.
 //!

@@ -36,8 +36,9 @@ pub const STATS_FORMAT: &str = "cmek.sandbox-stats/v1";
 /// The most calls the log keeps (the counters go on counting): a long-running sandbox must not
 /// grow without bound.
 const LOG_LIMIT: usize = 20_000;
-/// Bodies read to find an STS action; larger ones are refused by the emulator anyway.
-const BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// Bodies read to find an STS action: the emulator's own limit, so a body it answers is named
+/// and a larger one (which it refuses) goes on whole.
+const BODY_LIMIT: usize = crate::aws::MAX_REQUEST_BODY;
 
 /// One emulated service, as the statistics and `--latency` name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

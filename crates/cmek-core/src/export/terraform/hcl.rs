@@ -223,9 +223,10 @@ impl Writer {
 const COMMENT_WIDTH: usize = 100;
 
 /// `text` in lines of at most `width` columns, broken between words (a long word, an ARN, stays
-/// whole); a line that starts with a space (a command to copy) stays whole.
+/// whole); a line that starts with a space (a command to copy) or fits stays exactly as it is
+/// (a quoted display name keeps its spaces).
 fn wrap(text: &str, width: usize) -> Vec<String> {
-    if text.starts_with(' ') {
+    if text.starts_with(' ') || unicode_width::UnicodeWidthStr::width(text) <= width {
         return vec![text.to_string()];
     }
     crate::wrap::lines(text, width, width, crate::wrap::LongWords::Keep)

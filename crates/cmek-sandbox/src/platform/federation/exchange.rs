@@ -166,6 +166,8 @@ fn check_window(issuer: &FederationIssuer, claims: &Map<String, Value>, now: Dat
     let now = now.timestamp();
     let exp = seconds(claims, "exp").ok_or("the JWT has no numeric exp")?;
     let iat = seconds(claims, "iat").ok_or("the JWT has no numeric iat")?;
+    // No leeway past `exp`: a `jti` is forgotten once its assertion has expired
+    // (`FederationState::remember_jti`), so a leeway here would reopen a replay window.
     if now >= exp {
         return Err(format!("the JWT expired at {} ({} s ago)", rfc3339(exp), now.saturating_sub(exp)));
     }
