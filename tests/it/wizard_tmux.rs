@@ -23,20 +23,25 @@ fn the_wizard_takes_a_person_from_welcome_to_an_attached_key() {
     t.wait_for("in reach", WAIT);
     t.keys(&["Enter"]);
 
-    let workspace = t.wait_for("Step 2 of 9: Workspace", WAIT);
-    assert!(workspace.contains("production") && workspace.contains("recommended"), "{workspace}");
+    t.wait_for("Step 2 of 9: Workspace", WAIT);
+    // A screen is drawn top to bottom: a capture taken as the title changes may still show the
+    // screen before below it, so each check waits for what it reads.
+    let workspace = t.wait_for("recommended", WAIT);
+    assert!(workspace.contains("production"), "{workspace}");
     t.keys(&["Down", "Enter"]);
 
     t.wait_for("Step 3 of 9: Key", WAIT);
     t.wait_for("Create a new key", WAIT);
     t.keys(&["Enter"]);
 
-    let checks = t.wait_for("Step 4 of 9: Checks", WAIT);
+    t.wait_for("Step 4 of 9: Checks", WAIT);
+    let checks = t.wait_for("Continue: review the plan", WAIT);
     assert!(!checks.contains("✗"), "no check fails in the default scenario:\n{checks}");
-    t.wait_for("Continue", WAIT);
     t.keys(&["Down", "Enter"]);
 
-    let plan = t.wait_for("Step 5 of 9: Plan", WAIT);
+    t.wait_for("Step 5 of 9: Plan", WAIT);
+    // The footer is drawn last: once it is there, the whole screen is.
+    let plan = t.wait_for("apply…", WAIT);
     assert!(plan.contains("arn:aws:iam::915198916910:role/anthropic-cmek-client-us"), "{plan}");
     keep_screenshot(&t, "plan");
     t.keys(&["Tab"]);

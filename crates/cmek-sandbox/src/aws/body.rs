@@ -11,9 +11,8 @@
 use super::errors::{KmsError, StsError};
 pub(super) use crate::bounded_body::{BodyError, read_bounded as read};
 
-/// The largest body the emulator reads (what axum allows by default, and far above any KMS
-/// or STS request).
-pub(crate) const MAX_BODY: usize = 2 * 1024 * 1024;
+/// The largest body the emulator reads.
+pub(super) const MAX_BODY: usize = crate::bounded_body::AWS_MAX_BODY;
 
 fn too_large_message(seen: usize) -> String {
     format!("The request body ({seen} bytes) is larger than the {MAX_BODY} bytes the service accepts.")

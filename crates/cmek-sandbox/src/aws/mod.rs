@@ -54,8 +54,6 @@ pub use credentials::AwsCredentials;
 /// Injected transient failures (KMS: `ThrottlingException` or `KMSInternalException`,
 /// alternately; STS: `Throttling`), spread as `crate::faults` spreads them.
 pub use crate::faults::Faults;
-/// The largest request body the emulator reads (the traffic counter peeks no further).
-pub(crate) use body::MAX_BODY as MAX_REQUEST_BODY;
 pub use server::{RunningAws, start};
 pub use state::AwsState;
 

@@ -38,7 +38,7 @@ pub const STATS_FORMAT: &str = "cmek.sandbox-stats/v1";
 const LOG_LIMIT: usize = 20_000;
 /// Bodies read to find an STS action: the emulator's own limit, so a body it answers is named
 /// and a larger one (which it refuses) goes on whole.
-const BODY_LIMIT: usize = crate::aws::MAX_REQUEST_BODY;
+const BODY_LIMIT: usize = crate::bounded_body::AWS_MAX_BODY;
 
 /// One emulated service, as the statistics and `--latency` name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
