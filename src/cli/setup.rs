@@ -133,10 +133,10 @@ pub(super) async fn run_with(
     let code = report.exit_code(&plan, &answers.confirm_attach);
     let _ = journal.record(
         "run_finished",
-        json!({ "exit_code": code, "changed": report.changed(), "attach_held": report.attach_held(&plan) }),
+        json!({ "exit_code": code, "changed": report.changed(&plan), "attach_held": report.attach_held(&plan) }),
     );
     setup_report::print_run(out, &ctx, &answers, &facts, &plan, &report, journal.dir());
-    Ok(RunEnd { code, changed: report.changed() })
+    Ok(RunEnd { code, changed: report.changed(&plan) })
 }
 
 /// Parses and cross-checks every input before anything is called.

@@ -118,6 +118,8 @@ pub fn print_plan_only(
         let mut doc = base_document(answers, facts, plan, ctx.platform);
         doc["mode"] = json!("plan");
         doc["status"] = json!(if blocked { "blocked" } else { "planned" });
+        // As in an applied run's document: a plan (blocked or not) changed nothing.
+        doc["changed"] = json!(false);
         doc["steps"] = Value::Array(plan.steps.iter().map(|s| step_json(s, None)).collect());
         doc["next"] = json!(next_steps_plan(invocation, answers, plan, blocked));
         ctx.json(out, doc);
@@ -164,7 +166,7 @@ pub fn print_run(
         doc["attached_to"] = json!(report.attached_to.first());
         doc["attached_workspaces"] = json!(report.attached_to);
         doc["attach_held"] = json!(report.attach_held(plan));
-        doc["changed"] = json!(report.changed());
+        doc["changed"] = json!(report.changed(plan));
         doc["notes"] = json!(report.notes);
         doc["journal"] = json!(journal.display().to_string());
         doc["error"] = json!(report.failure);
@@ -215,7 +217,7 @@ pub fn print_run(
         let message =
             if validation_failed { "validation failed (the reason is on the step above)" } else { &e.message };
         out.text(&format!("\n{} {message}", out.paint(Tone::Bad, "Stopped:")));
-        if report.changed() {
+        if report.changed(plan) {
             let done: Vec<String> = plan
                 .steps
                 .iter()

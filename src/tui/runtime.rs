@@ -231,8 +231,10 @@ async fn execute(
             if let Some(r) = &resumed {
                 report.notes.insert(0, r.describe());
             }
-            let _ =
-                j.record("run_finished", json!({ "failed": report.failure.is_some(), "changed": report.changed() }));
+            let _ = j.record(
+                "run_finished",
+                json!({ "failed": report.failure.is_some(), "changed": report.changed(&plan) }),
+            );
             *journal.lock().await = Some(j);
             send(Msg::Applied(t, report));
         }

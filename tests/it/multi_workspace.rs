@@ -79,6 +79,9 @@ fn one_key_for_two_workspaces_pins_both_and_attaches_each_only_when_confirmed() 
     );
     assert_eq!(third.code, 0, "{third:?}");
     assert_eq!(changed_steps(&third.json()), Vec::<String>::new(), "{third:?}");
+    // And says so, for a script that checks for drift.
+    assert_eq!(third.json()["changed"], false, "{third:?}");
+    assert_eq!(second.json()["changed"], true, "{second:?}");
 }
 
 #[test]

@@ -146,6 +146,7 @@ async fn plan_changes_nothing() {
     assert_eq!(run.code, 0, "{run:?}");
     let doc = run.json();
     assert_eq!(doc["mode"], "plan");
+    assert_eq!(doc["changed"], false);
     assert_eq!(step(&doc, "create_key")["plan"], "planned");
     assert!(doc["policy"]["diff"].as_str().unwrap().contains("+"));
     assert!(alias_key(&world).await.is_none(), "no key created");
@@ -197,6 +198,7 @@ async fn a_disabled_key_stops_the_run_before_any_change() {
     assert_eq!(run.code, 1, "{run:?}");
     let doc = run.json();
     assert_eq!(doc["status"], "blocked");
+    assert_eq!(doc["changed"], false);
     let check = doc["checks"].as_array().unwrap().iter().find(|c| c["id"] == "AWS-01").unwrap();
     assert_eq!(check["status"], "fail");
     assert!(check["fix"].as_str().unwrap().contains("aws kms enable-key"));

@@ -61,9 +61,14 @@ impl RunReport {
         }
     }
 
-    /// True when any step changed something (a failure after it must not say "nothing changed").
-    pub fn changed(&self) -> bool {
-        self.outcomes.iter().any(|o| matches!(o, StepOutcome::Done { .. }))
+    /// True when any step of `plan` changed something (a failure after it must not say "nothing
+    /// changed"); a read-only step done (validation) is not a change, so a converged re-run says
+    /// it changed nothing.
+    pub fn changed(&self, plan: &Plan) -> bool {
+        plan.steps.iter().zip(&self.outcomes).any(|(step, outcome)| {
+            matches!(outcome, StepOutcome::Done { .. })
+                && step.action.reversibility() != crate::plan::Reversibility::ReadOnly
+        })
     }
 
     /// Why a requested attach did not happen, when the plan held it back (a gate such as purge
@@ -94,7 +99,7 @@ impl RunReport {
     /// healthy. An input error (2 means "nothing was changed") after a change is reported as 4.
     pub fn exit_code(&self, plan: &Plan, confirmed: &[WorkspaceRef]) -> i32 {
         match &self.failure {
-            Some(e) if e.kind == crate::error::ErrorKind::Usage && self.changed() => {
+            Some(e) if e.kind == crate::error::ErrorKind::Usage && self.changed(plan) => {
                 crate::error::ErrorKind::Remote.exit_code()
             }
             Some(e) => e.exit_code(),
