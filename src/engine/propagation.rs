@@ -151,7 +151,8 @@ pub fn outcome(
     };
     let grant = p.grant;
     if waited.cancelled {
-        return Err(Error::unhealthy(format!(
+        // Stopped by the person (Ctrl-C), not refused for good: a script must see 130, not 1.
+        return Err(Error::new(cmek_core::error::ErrorKind::Interrupted, format!(
             "waiting for the {grant} to take effect was stopped after {after} ({} attempts); the last refusal: \
              {reason}",
             waited.attempts
@@ -351,6 +352,10 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(2), "stopped promptly: {:?}", started.elapsed());
         let lines = std::fs::read_to_string(journal.dir().join("journal.jsonl")).unwrap();
         assert!(lines.contains("validation_wait_stopped"));
+        // Reported as an interruption (exit 130), not as a key that failed validation (exit 1).
+        let stopped = outcome("ekey_1", &waited, Some(&p), true).unwrap_err();
+        assert_eq!(stopped.exit_code(), 130, "{stopped:?}");
+        assert!(stopped.message.contains("was stopped"), "{stopped:?}");
     }
 
     #[tokio::test]
