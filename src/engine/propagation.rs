@@ -108,7 +108,7 @@ where
         // The platform's sentence says what a refusal means in general (often: make the grant);
         // this run has just made it, so what it means now is that the grant has not arrived. The
         // whole sentence is in the journal.
-        let why = format!("{}: still refused; the {grant} this run made has not taken effect yet", refusal_code(&why));
+        let why = format!("{}: still refused; the {grant} may not have taken effect yet", refusal_code(&why));
         report.sink.emit(Event::Waiting { index, grant, explain, why, attempt: attempts, waited, budget, next_in });
         tokio::select! {
             _ = tokio::time::sleep(next_in) => {}
@@ -152,11 +152,14 @@ pub fn outcome(
     let grant = p.grant;
     if waited.cancelled {
         // Stopped by the person (Ctrl-C), not refused for good: a script must see 130, not 1.
-        return Err(Error::new(cmek_core::error::ErrorKind::Interrupted, format!(
-            "waiting for the {grant} to take effect was stopped after {after} ({} attempts); the last refusal: \
+        return Err(Error::new(
+            cmek_core::error::ErrorKind::Interrupted,
+            format!(
+                "waiting for the {grant} to take effect was stopped after {after} ({} attempts); the last refusal: \
              {reason}",
-            waited.attempts
-        ))
+                waited.attempts
+            ),
+        )
         .with_hint(format!(
             "the {grant} may still be propagating: re-run the same command later (finished steps are not repeated)"
         )));
@@ -299,7 +302,7 @@ mod tests {
                     // means it has not arrived, not "create the role assignment".
                     assert_eq!(
                         why,
-                        "ForbiddenByRbac: still refused; the role assignment this run made has not taken effect yet"
+                        "ForbiddenByRbac: still refused; the role assignment may not have taken effect yet"
                     );
                     (*attempt, *next_in)
                 }
