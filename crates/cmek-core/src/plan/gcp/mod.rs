@@ -139,7 +139,7 @@ fn plan<'a>(
     plan.document_name = Some(access::DOCUMENT);
     // A deny policy that may refuse Anthropic overrides any binding: a refusal is not worth
     // minutes of waiting for a binding to propagate (GCP-06 says what to change).
-    plan.propagation = gcp.deny_policy.is_none().then(|| Propagation {
+    plan.propagation = gcp.deny_policy.is_none().then_some(Propagation {
         budget: asked.iam_wait,
         grant: "IAM binding",
         explain: "Google Cloud IAM changes take minutes to reach Cloud KMS. Until then the platform is refused with \
