@@ -109,6 +109,14 @@ fn a_placeholder_is_reported_and_replaced() {
     let warned = r.doc["checks"].as_array().unwrap().iter().any(|c| c["id"] == "ANT-04" && c["status"] == "warn");
     assert!(warned, "{r:?}");
     assert!(!policy_after(&r).contains("<compartment-uuid>"), "{r:?}");
+
+    // Without a workspace to put in its place, the placeholder is not dropped into a grant every
+    // workspace of the organisation could use: the plan blocks and says to name them.
+    let r = setup(&["--sandbox=placeholder"], &["--key", "alias/anthropic-cmek"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(r.doc["status"], "blocked", "{r:?}");
+    let fix = r.doc["checks"].as_array().unwrap().iter().find(|c| c["id"] == "ANT-04" && c["status"] == "fail");
+    assert!(fix.is_some_and(|c| c["fix"].as_str().unwrap_or("").contains("--workspace")), "{r:?}");
 }
 
 #[test]

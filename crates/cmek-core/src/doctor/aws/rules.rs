@@ -78,6 +78,7 @@ pub fn findings(f: &DoctorFacts, aws: &Gathered<Box<AwsKeyLookup>>) -> Vec<Findi
         let ctx = KeyPolicyContext {
             org_uuid: *org,
             compartments: f.workspace.iter().map(|w| w.compartment).collect(),
+            workspaces: f.workspace.iter().map(|w| w.id.clone()).collect(),
             attached_compartments: f.registered.as_ref().map(|r| r.attached_compartments.clone()).unwrap_or_default(),
             key_arn: Some(d.arn.to_string()),
             account: Some(d.account.clone()),

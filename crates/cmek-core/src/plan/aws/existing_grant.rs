@@ -14,6 +14,8 @@ pub struct ExistingGrant {
     pub compartments: Vec<CompartmentId>,
     /// Values that are not UUIDs (placeholders such as `<compartment-uuid>`), dropped on merge.
     pub unusable_values: Vec<String>,
+    /// Whether the statement meant to pin compartments (a compartment condition, usable or not).
+    pub pins_compartments: bool,
 }
 
 const ORG_KEY: &str = "kms:encryptioncontext:anthropic:org_uuid";
@@ -41,6 +43,7 @@ pub fn read(policy: &PolicyDocument) -> ExistingGrant {
                             Err(_) => out.unusable_values.push(v),
                         }
                     } else if lower == COMPARTMENT_KEY {
+                        out.pins_compartments = true;
                         match v.parse::<CompartmentId>() {
                             Ok(c) if !out.compartments.contains(&c) => out.compartments.push(c),
                             Ok(_) => {}

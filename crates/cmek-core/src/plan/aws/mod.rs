@@ -130,6 +130,9 @@ fn plan<'a>(
         if !existing.unusable_values.is_empty() {
             checks.push(policy_checks::placeholder_check(&existing.unusable_values));
         }
+        if existing.pins_compartments && grant.compartments.is_empty() {
+            checks.push(policy_checks::pins_lost_check(&existing.unusable_values));
+        }
     }
 
     let (final_policy, document) = match (key, &existing_policy) {

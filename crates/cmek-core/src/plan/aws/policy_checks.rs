@@ -85,6 +85,23 @@ pub fn policy_checks(
 }
 
 /// Placeholders such as `<compartment-uuid>` found in the existing Anthropic statement.
+/// The existing policy pins Anthropic to workspaces, but with nothing usable (placeholders only)
+/// and no `--workspace` to take their place: the merge would let every workspace of the
+/// organisation use the key. Blocks until the workspaces are named.
+pub fn pins_lost_check(values: &[String]) -> Check {
+    Check::fail(
+        "ANT-04",
+        Severity::High,
+        "the merged policy keeps the key pinned to its workspaces",
+        format!(
+            "the existing Anthropic statement pins workspaces with {} and no --workspace names the real ones: the \
+             merged policy would let every workspace of the organisation use the key",
+            if values.is_empty() { "no usable compartment id".to_string() } else { values.join(", ") }
+        ),
+    )
+    .with_fix("re-run with --workspace for each workspace the key is for (its compartment id replaces the placeholder)")
+}
+
 pub fn placeholder_check(values: &[String]) -> Check {
     Check::warn(
         "ANT-04",

@@ -170,6 +170,23 @@ fn no_key_is_made_for_workspaces_that_all_use_another_key_already() {
 }
 
 #[test]
+fn placeholder_pins_are_not_dropped_into_an_org_wide_grant() {
+    // The policy pins workspaces, but only with `<compartment-uuid>`: merging it with no
+    // workspace named would let every workspace of the organisation use the key.
+    let k = key(fixture_text("placeholder-left.json"), AwsKeyState::Enabled);
+    let no_target = build(&answers(None, None), &facts(None, Some(k.clone()), vec![])).unwrap();
+    let blocking: Vec<&str> = no_target.blocking_failures().iter().map(|c| c.id).collect();
+    assert_eq!(blocking, ["ANT-04"], "{}", describe(&no_target));
+    let named = build(
+        &answers(Some("production"), None),
+        &facts(Some(workspace("production", COMPARTMENT_A)), Some(k), vec![]),
+    )
+    .unwrap();
+    assert!(named.blocking_failures().is_empty(), "{}", describe(&named));
+    assert_eq!(pinned(&named), [COMPARTMENT_A.parse::<CompartmentId>().unwrap()]);
+}
+
+#[test]
 fn a_named_key_that_does_not_exist_is_an_input_error() {
     let mut a = answers(None, None);
     a.cloud.downcast_mut::<AwsAnswers>().unwrap().key = Some(KEY_ARN.parse::<AwsKeyRef>().unwrap());

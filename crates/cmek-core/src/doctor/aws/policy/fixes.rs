@@ -15,7 +15,12 @@ use crate::policy::aws::replace_grants::has_foreign_anthropic_grant;
 /// plain merge would keep that grant and stop on it: the command carries the named consent that
 /// takes it out, so following the fix never loops.
 pub(crate) fn setup_command(r: &Resolved) -> String {
-    let key = r.ctx.key_arn.clone().unwrap_or_else(|| "<key-arn>".to_string());
+    // The workspaces named: the merged policy pins their compartments (without them it would
+    // keep only the usable pins, or none).
+    let key: String = std::iter::once(r.ctx.key_arn.clone().unwrap_or_else(|| "<key-arn>".to_string()))
+        .chain(r.ctx.workspaces.iter().map(|w| format!("--workspace {w}")))
+        .collect::<Vec<_>>()
+        .join(" ");
     if has_foreign_anthropic_grant(r.policy, &identities::published().aws.account_id) {
         return format!(
             "cmek setup --non-interactive --provider aws --key {key} --replace-anthropic-grants (takes out the grants \

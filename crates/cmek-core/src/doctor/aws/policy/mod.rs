@@ -47,6 +47,8 @@ pub struct KeyPolicyContext {
     pub org_uuid: OrgUuid,
     /// The compartments of the workspaces the key is (to be) attached to: the targets.
     pub compartments: Vec<CompartmentId>,
+    /// Those workspaces' ids, for the setup command a fix suggests (so it pins them too).
+    pub workspaces: Vec<String>,
     /// Compartments of workspaces the key protects data for already (AWS-14).
     pub attached_compartments: Vec<CompartmentId>,
     /// The key ARN, when known; otherwise a placeholder ARN in `account` is evaluated.
@@ -63,6 +65,7 @@ impl KeyPolicyContext {
         KeyPolicyContext {
             org_uuid,
             compartments: Vec::new(),
+            workspaces: Vec::new(),
             attached_compartments: Vec::new(),
             key_arn: None,
             account: None,

@@ -268,6 +268,12 @@ fn ant_04_placeholder_left_names_the_path() {
         "Statement[1].Condition.StringEqualsIfExists.kms:EncryptionContext:anthropic:compartment_uuid = \
          \"<compartment-uuid>\""
     );
+    // The suggested setup names the workspace, so following it pins the key to that workspace
+    // rather than dropping the placeholder into an org-wide grant.
+    let with_workspace = KeyPolicyContext { workspaces: vec!["wrkspc_01prod".into()], ..ctx() };
+    let f = check_key_policy(fixture_text("placeholder-left.json"), &with_workspace);
+    let fix = f.iter().find(|f| f.id == "ANT-04").and_then(|f| f.fix.clone()).unwrap_or_default();
+    assert!(fix.contains("--workspace wrkspc_01prod"), "{fix}");
 }
 
 #[test]
