@@ -13,7 +13,8 @@ use super::clouds::{CloudConnectArgs, CloudDoctorArgs, CloudSetupArgs};
     about = "Set up, validate and diagnose customer-managed encryption keys (CMEK) for a Claude Platform organisation \
              (AWS KMS, Google Cloud KMS, Azure Key Vault)",
     long_about = None,
-    propagate_version = true
+    propagate_version = true,
+    after_help = EXIT_CODES
 )]
 pub struct Cli {
     /// Output format: human text, or one JSON document on stdout
@@ -285,23 +286,39 @@ pub struct DoctorArgs {
 }
 
 /// `status --help`'s definitions: what each health means and when the exit code is 1.
+/// The exit codes every command keeps to (`cmek --help`), so scripts can tell what happened.
+const EXIT_CODES: &str = "\
+Exit codes:
+  0    done (or, for a read, nothing failing)
+  1    unhealthy or blocked: a key failed validation, a check blocks the plan,
+       doctor found a serious problem, or a confirmed attach was held back
+  2    bad input; nothing was changed
+  3    authentication or permission refused (the platform or a cloud)
+  4    a remote service failed after retries, or local state could not be
+       written; something may have changed: the report says what
+  130  interrupted (Ctrl-C); the report says what was done before it";
+
 const STATUS_RULES: &str = "\
 Health:
-  ok             the key's newest validation passed (for a key no workspace uses: ready to attach)
+  ok             the key's newest validation passed (for a key no workspace
+                 uses: ready to attach)
   failing        a key in use whose newest validation failed (exit code 1)
   unchecked      a key in use with no validation known: run with --validate
   not protected  a workspace with no customer-managed key
-  orphan         an orphan configuration: a registered key that no workspace uses (the platform reports it
-                 unattached and no listed workspace names it) and that is not known to work, because its
-                 newest validation failed or there is none. It protects nothing: attach it once it
-                 validates, or delete it.
+  orphan         an orphan configuration: a registered key that no workspace
+                 uses (the platform reports it unattached and no listed
+                 workspace names it) and that is not known to work, because
+                 its newest validation failed or there is none. It protects
+                 nothing: attach it once it validates, or delete it.
 
-A key's newest validation is this run's (--validate), else the newest recorded on this machine: a setup
-validation or attach, or an earlier status --validate (the Admin API keeps none). status --validate records
-its results in the run journal.
+A key's newest validation is this run's (--validate), else the newest recorded
+on this machine: a setup validation or attach, or an earlier status --validate
+(the Admin API keeps none). status --validate records its results in the run
+journal.
 
-Exit codes: 0 nothing failing; 1 a key in use fails validation; 4 a listing, or a validation asked for with
---validate, failed after retries; 3 the admin credential was refused.
+Exit codes: 0 nothing failing; 1 a key in use fails validation; 4 a listing,
+or a validation asked for with --validate, failed after retries; 3 the admin
+credential was refused.
 
 Examples:
   cmek status

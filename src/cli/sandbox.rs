@@ -29,8 +29,12 @@ pub fn scenario(name: Option<&str>) -> Result<&'static Scenario> {
     match name {
         None => Ok(scenarios::default_scenario()),
         Some(n) => scenarios::find(n).ok_or_else(|| {
-            Error::usage(format!("there is no sandbox scenario `{n}`; the scenarios are: {}", scenarios::names()))
-                .with_hint("cmek sandbox --list-scenarios describes each")
+            Error::usage(format!(
+                "there is no sandbox scenario `{}`; the scenarios are: {}",
+                cmek_core::text::escape_controls(n),
+                scenarios::names()
+            ))
+            .with_hint("cmek sandbox --list-scenarios describes each")
         }),
     }
 }

@@ -383,7 +383,7 @@ mod tests {
         };
         let p = rbac(Duration::from_secs(600));
         let e = outcome("ekey_1", &waited(true, false), Some(&p), true).unwrap_err();
-        assert_eq!(e.kind, crate::error::ErrorKind::Unhealthy);
+        assert_eq!(e.kind, crate::error::ErrorKind::Interrupted, "stopped by the person, not a failed key");
         assert!(e.message.contains("stopped after 95 s") && e.message.contains("ForbiddenByRbac"), "{e}");
         assert!(e.hints[0].contains("may still be propagating") && e.hints[0].contains("re-run"), "{e}");
         let e = outcome("ekey_1", &waited(false, true), Some(&p), true).unwrap_err();
