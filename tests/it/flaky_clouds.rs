@@ -3,7 +3,7 @@
 //! provider. `CMEK_FLAKY_RUNS` sets the runs per provider (default 2; the closing figures were
 //! measured with 30).
 
-use crate::safety_support::{Running, aws_converged, azure_converged, home, setup_args, show};
+use crate::safety_support::{Running, aws_converged, azure_converged, gcp_converged, home, setup_args, show};
 
 fn runs() -> usize {
     std::env::var("CMEK_FLAKY_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(2)
@@ -34,4 +34,9 @@ fn aws_setup_succeeds_against_a_flaky_cloud() {
 #[test]
 fn azure_setup_succeeds_against_a_flaky_cloud() {
     flaky("azure", &|state| azure_converged(state, &[]).map(|_| ()));
+}
+
+#[test]
+fn gcp_setup_succeeds_against_a_flaky_cloud() {
+    flaky("gcp", &|state| gcp_converged(state).map(|_| ()));
 }

@@ -172,6 +172,37 @@ pub fn azure_converged(state: &Value, kept_tags: &[&str]) -> Result<Converged, S
 }
 
 /// Exactly one registration (of any kind) and it is `wanted`; production uses it.
+/// One key ring and one key (with its organisation label and Anthropic's two roles), one
+/// registration, production attached to it.
+pub fn gcp_converged(state: &Value) -> Result<Converged, String> {
+    let project = &state["gcp"]["projects"][0];
+    let rings = project["keyRings"].as_array().unwrap();
+    let [ring] = rings.as_slice() else { return Err(format!("{} key rings", rings.len())) };
+    let keys = ring["cryptoKeys"].as_array().unwrap();
+    let [key] = keys.as_slice() else { return Err(format!("{} keys in the ring", keys.len())) };
+    let labels = key["labels"].as_object().unwrap();
+    if !labels.keys().any(|l| l.starts_with("anthropic-org-")) {
+        return Err(format!("the organisation label is missing: {labels:?}"));
+    }
+    let anthropic = "serviceAccount:anthropic-cmek-client-us@gcp-anthropic-cmek-clients.iam.gserviceaccount.com";
+    let roles: Vec<&str> = key["iamPolicy"]["bindings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["members"].as_array().unwrap().iter().any(|m| m == anthropic))
+        .filter_map(|b| b["role"].as_str())
+        .collect();
+    for role in ["roles/cloudkms.cryptoKeyEncrypterDecrypter", "roles/cloudkms.viewer"] {
+        if !roles.contains(&role) {
+            return Err(format!("Anthropic lacks {role} on the key: {roles:?}"));
+        }
+    }
+    let attached = one_registration(state, |config| {
+        config["key_name"].as_str().is_some_and(|k| k.ends_with("/cryptoKeys/anthropic-cmek"))
+    })?;
+    Ok(Converged { attached, retired: Vec::new() })
+}
+
 fn one_registration(state: &Value, wanted: impl Fn(&Value) -> bool) -> Result<String, String> {
     let regs = registrations(state);
     let [reg] = regs.as_slice() else { return Err(format!("{} registrations: {regs:?}", regs.len())) };

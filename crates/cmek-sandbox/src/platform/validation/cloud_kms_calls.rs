@@ -55,7 +55,32 @@ impl<'a> CloudKmsCalls<'a> {
         Ok(Self { backend, client })
     }
 
+    /// One call, retried like Google's clients retry (and the AWS and Azure validators' SDKs do):
+    /// a 429 or a 5xx, or no answer, is tried again after a short pause, up to `ATTEMPTS` times.
     async fn call(
+        &self,
+        operation: &'static str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, CloudKmsFailure> {
+        const ATTEMPTS: u32 = 4;
+        let mut attempt = 1;
+        loop {
+            let result = self.call_once(operation, method.clone(), path, body.clone()).await;
+            let transient = match &result {
+                Err(f) => f.http.is_none_or(|s| s == 429 || (500..600).contains(&s)),
+                Ok(_) => false,
+            };
+            if !transient || attempt >= ATTEMPTS {
+                return result;
+            }
+            tokio::time::sleep(Duration::from_millis(100 << attempt)).await;
+            attempt += 1;
+        }
+    }
+
+    async fn call_once(
         &self,
         operation: &'static str,
         method: reqwest::Method,
