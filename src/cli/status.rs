@@ -1,6 +1,7 @@
 //! `cmek status`: list (and with `--validate`, validate) through the engine, read what this
 //! machine remembers of earlier validations, and show what `cmek_core::status` makes of it:
-//! a table fitted to the terminal (at least 80 columns) or one `cmek.status/v1` document.
+//! a table fitted to the terminal (at least 80 columns; `COLUMNS` wins; piped, nothing is cut)
+//! or one `cmek.status/v1` document.
 
 use std::io::IsTerminal;
 
@@ -53,7 +54,10 @@ pub async fn run(
             Some(tone) => out.paint(tone, text),
             None => text.to_string(),
         };
-        out.text(status::render_text(&report, terminal_width(), &paint).trim_end());
+        let terminal = std::io::stdout()
+            .is_terminal()
+            .then(|| ratatui::crossterm::terminal::size().ok().map(|(columns, _)| usize::from(columns)));
+        out.text(status::render_text(&report, table_width(env("COLUMNS").as_deref(), terminal), &paint).trim_end());
     }
     Ok(report.exit_code())
 }
@@ -109,10 +113,32 @@ fn tone(e: Emphasis) -> Option<Tone> {
     }
 }
 
-/// The terminal's width when stdout is one (the table never goes below 80 columns); 80 otherwise.
-fn terminal_width() -> usize {
-    if !std::io::stdout().is_terminal() {
-        return status::MIN_WIDTH;
+/// Wide enough that no cell is cut: for output that goes to a file or another program.
+const UNCUT: usize = 10_000;
+
+/// The table's width: `COLUMNS` when set (as `ls` and `git` honour it), else the terminal's
+/// (`terminal`: `Some` when stdout is one, with its width if known), else uncut; never below 80.
+fn table_width(columns: Option<&str>, terminal: Option<Option<usize>>) -> usize {
+    let wanted = match (columns.and_then(|c| c.trim().parse::<usize>().ok()), terminal) {
+        (Some(columns), _) => columns,
+        (None, Some(size)) => size.unwrap_or(status::MIN_WIDTH),
+        (None, None) => UNCUT,
+    };
+    wanted.max(status::MIN_WIDTH)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_as_wide_as_asked_the_terminal_or_uncut_when_piped() {
+        assert_eq!(table_width(Some("200"), Some(Some(100))), 200, "COLUMNS wins");
+        assert_eq!(table_width(Some("200"), None), 200);
+        assert_eq!(table_width(None, Some(Some(132))), 132);
+        assert_eq!(table_width(None, Some(None)), status::MIN_WIDTH);
+        assert_eq!(table_width(None, None), UNCUT, "piped: nothing is cut");
+        assert_eq!(table_width(Some("40"), None), status::MIN_WIDTH, "never below 80");
+        assert_eq!(table_width(Some("wide"), None), UNCUT, "an unreadable COLUMNS is ignored");
     }
-    ratatui::crossterm::terminal::size().map_or(status::MIN_WIDTH, |(columns, _)| usize::from(columns))
 }

@@ -15,11 +15,13 @@ pub struct SandboxHome {
     scenario: Option<String>,
     /// Runs log everything (`CMEK_LOG=trace`), for tests that check what logs never hold.
     traced: bool,
+    /// Variables every run gets besides HOME and the state directory.
+    env: Vec<(String, String)>,
 }
 
 impl SandboxHome {
     pub fn new() -> SandboxHome {
-        SandboxHome { dir: TempDir::new().unwrap(), scenario: None, traced: false }
+        SandboxHome { dir: TempDir::new().unwrap(), scenario: None, traced: false, env: Vec::new() }
     }
 
     /// A sandbox that starts from the scenario `name`.
@@ -30,6 +32,12 @@ impl SandboxHome {
     /// Every run logs at the trace level (on stderr).
     pub fn traced(self) -> SandboxHome {
         SandboxHome { traced: true, ..self }
+    }
+
+    /// Every run gets `name=value` in its environment.
+    pub fn with_env(mut self, name: &str, value: &str) -> SandboxHome {
+        self.env.push((name.to_string(), value.to_string()));
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -64,6 +72,7 @@ impl SandboxHome {
             .env("HOME", self.dir.path())
             .env("XDG_STATE_HOME", self.dir.path().join("state"))
             .env("NO_COLOR", "1")
+            .envs(self.env.iter().map(|(n, v)| (n, v)))
             .args([sandbox.as_str(), "--sandbox-state", state.to_str().unwrap()])
             .args(args);
         if self.traced {

@@ -118,9 +118,16 @@ fn status_over_an_organisation_with_keys_in_every_state() {
 }
 
 #[test]
-fn the_text_table_fits_80_columns_when_not_on_a_terminal() {
-    let world = World::new("status-mixed");
-    let run = status(&world, false, &["--all", "--validate"]);
+fn the_text_table_fits_the_columns_asked_for_and_is_not_cut_when_piped() {
+    // Piped with no COLUMNS: no cell of the table is cut, so a script can grep the whole
+    // coordinates (the call-outs still shorten a long platform message: the JSON has it whole).
+    let piped = status(&World::new("status-mixed"), false, &["--all", "--validate"]);
+    assert_eq!(piped.code, 1, "{piped:?}");
+    let table = piped.stdout.split("Called out:").next().unwrap();
+    assert!(!table.contains('…') && table.contains("111122223333 us-east-2 "), "{}", piped.stdout);
+
+    let home = crate::sandbox_home::SandboxHome::with_scenario("status-mixed").with_env("COLUMNS", "80");
+    let run = home.cmek(&["status", "--all", "--validate"]);
     assert_eq!(run.code, 1, "{run:?}");
     // Everything but the suggested commands, which stay whole so they can be copied.
     let widest =
