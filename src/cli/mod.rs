@@ -53,8 +53,18 @@ pub fn main() -> i32 {
             let lines: Vec<_> = message.lines().map(cmek_core::text::escape_controls).collect();
             eprintln!("{}", lines.join("\n"));
             let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-            if let Some(hint) = parse_hints::sandbox_without_equals(&args, &grammar) {
+            let hint = parse_hints::sandbox_without_equals(&args, &grammar);
+            if let Some(hint) = &hint {
                 eprintln!("  hint: {hint}");
+            }
+            // A script that asked for JSON gets its error document too (the text above stays on
+            // stderr for the person reading the log).
+            if parse_hints::wants_json(&args, std::env::var("CMEK_OUTPUT").ok().as_deref()) {
+                let mut error = parse_hints::as_error(&lines);
+                if let Some(hint) = hint {
+                    error = error.with_hint(hint);
+                }
+                Output::new(Format::Json, true, true, 0).error(&error);
             }
             return ErrorKind::Usage.exit_code();
         }

@@ -18,6 +18,35 @@ pub fn sandbox_without_equals(args: &[OsString], grammar: &clap::Command) -> Opt
     ))
 }
 
+/// Whether the command line (or `CMEK_OUTPUT`) asked for JSON, read from the raw arguments: for a
+/// command line clap refused, so a script still gets a `cmek.error/v1` document.
+pub fn wants_json(args: &[std::ffi::OsString], env_output: Option<&str>) -> bool {
+    let mut from_args = None;
+    let mut words = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(word) = words.next() {
+        if word == "--" {
+            break;
+        }
+        if let Some(value) = word.strip_prefix("--output=") {
+            from_args = Some(value.to_string());
+        } else if word == "--output" {
+            from_args = words.next().map(|v| v.to_string());
+        }
+    }
+    from_args.as_deref().or(env_output).is_some_and(|v| v.eq_ignore_ascii_case("json"))
+}
+
+/// clap's message as the one edge error: its first line (without `error: `) and the rest as hints.
+pub fn as_error(lines: &[std::borrow::Cow<'_, str>]) -> crate::error::Error {
+    let mut rest = lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty());
+    let first = rest.next().unwrap_or("the command line could not be read");
+    let mut error = crate::error::Error::usage(first.strip_prefix("error: ").unwrap_or(first));
+    for line in rest {
+        error = error.with_hint(line);
+    }
+    error
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

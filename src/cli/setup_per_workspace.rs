@@ -89,6 +89,8 @@ pub async fn run(
             doc["error"] = json!(e);
             doc["not_run"] = json!(not_run);
         }
+        // The whole command's exit code, as each run's document carries its own.
+        doc["exit_code"] = json!(stopped.as_ref().map_or(code, |(_, e, _)| e.kind.exit_code()));
         out.json(&doc);
     }
     match stopped {

@@ -202,3 +202,23 @@ fn help_is_grouped_and_offline_commands_do_not_offer_connection_flags() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("cmek"));
 }
+
+#[test]
+fn a_command_line_clap_refuses_still_gives_a_json_error_when_json_was_asked_for() {
+    for (args, env) in [
+        (&["--output", "json", "setup", "--bogus"][..], &[][..]),
+        (&["--output=json", "setup", "--bogus"][..], &[][..]),
+        (&["setup", "--bogus"][..], &[("CMEK_OUTPUT", "json")][..]),
+    ] {
+        let (code, out, err) = cmek(args, env);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        let doc: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"));
+        assert_eq!(doc["schema"], "cmek.error/v1");
+        assert_eq!(doc["exit_code"], 2);
+        assert!(doc["error"]["message"].as_str().unwrap().contains("'--bogus'"), "{doc}");
+        assert!(err.contains("--bogus"), "the person still reads it on stderr: {err}");
+    }
+    // Text was asked for: stdout stays empty.
+    let (code, out, _) = cmek(&["setup", "--bogus"], &[]);
+    assert_eq!((code, out.as_str()), (2, ""));
+}

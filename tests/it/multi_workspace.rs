@@ -147,6 +147,7 @@ fn a_key_per_workspace_checks_every_plan_before_the_first_key_is_made() {
     assert_eq!(run.code, 2, "{run:?}");
     let doc = run.json();
     assert_eq!(doc["runs"], serde_json::json!([]), "no run was started: {doc:#}");
+    assert_eq!(doc["exit_code"], 2, "{doc:#}");
     assert!(doc["stopped_at"].as_str().unwrap().starts_with("staging"), "{doc:#}");
     let not_run = doc["not_run"].as_array().unwrap();
     assert!(not_run.len() == 1 && not_run[0].as_str().unwrap().starts_with("development"), "{doc:#}");
@@ -173,6 +174,7 @@ fn a_key_per_workspace_gives_each_its_own_named_key_and_a_rerun_converges() {
     assert_eq!(first.code, 0, "{first:?}");
     let doc = first.json();
     assert_eq!(doc["schema"], "cmek.setup-runs/v1");
+    assert_eq!(doc["exit_code"], 0);
     let runs = doc["runs"].as_array().unwrap();
     assert_eq!(runs.len(), 2);
     let mut keys = Vec::new();
