@@ -70,13 +70,18 @@ fn client(server: &TestServer, credential: Credential, origin: CredentialOrigin)
     Client::new(server.config(credential).with_origin(origin)).unwrap()
 }
 
-#[tokio::test]
-async fn a_working_admin_key_is_described_with_its_source_and_exit_0() {
-    let server = TestServer::start(|r, _| match r.path.as_str() {
+/// A platform that knows the organisation and lists no workspaces: every admin call works.
+async fn working_platform() -> TestServer {
+    TestServer::start(|r, _| match r.path.as_str() {
         "/v1/organizations/me" => Reply::json(200, organization_json()),
         _ => Reply::json(200, json!({"data": [], "first_id": null, "last_id": null, "has_more": false})),
     })
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn a_working_admin_key_is_described_with_its_source_and_exit_0() {
+    let server = working_platform().await;
     let c = client(&server, Credential::AdminKey(ADMIN.into()), CredentialOrigin::Env("ANTHROPIC_ADMIN_KEY"));
     let report = inspect_client(&c, "the default".into(), T0).await;
     assert_eq!(report.exit_code(), 0);
@@ -104,11 +109,7 @@ async fn a_working_admin_key_is_described_with_its_source_and_exit_0() {
 
 #[tokio::test]
 async fn a_credential_without_an_origin_is_still_described() {
-    let server = TestServer::start(|r, _| match r.path.as_str() {
-        "/v1/organizations/me" => Reply::json(200, organization_json()),
-        _ => Reply::json(200, json!({"data": [], "first_id": null, "last_id": null, "has_more": false})),
-    })
-    .await;
+    let server = working_platform().await;
     let c = Client::new(server.config(Credential::AdminKey(ADMIN.into()))).unwrap();
     let doc = to_json(&inspect_client(&c, "the default".into(), T0).await);
     assert_eq!(doc["credential"]["kind"], "admin_key");
