@@ -54,9 +54,9 @@ pub async fn run(
             Some(tone) => out.paint(tone, text),
             None => text.to_string(),
         };
-        let terminal = std::io::stdout()
-            .is_terminal()
-            .then(|| ratatui::crossterm::terminal::size().ok().map(|(columns, _)| usize::from(columns)));
+        let terminal = std::io::stdout().is_terminal().then(|| {
+            ratatui::crossterm::terminal::size().map_or(status::MIN_WIDTH, |(columns, _)| usize::from(columns))
+        });
         out.text(status::render_text(&report, table_width(env("COLUMNS").as_deref(), terminal), &paint).trim_end());
     }
     Ok(report.exit_code())
@@ -117,14 +117,10 @@ fn tone(e: Emphasis) -> Option<Tone> {
 const UNCUT: usize = 10_000;
 
 /// The table's width: `COLUMNS` when set (as `ls` and `git` honour it), else the terminal's
-/// (`terminal`: `Some` when stdout is one, with its width if known), else uncut; never below 80.
-fn table_width(columns: Option<&str>, terminal: Option<Option<usize>>) -> usize {
-    let wanted = match (columns.and_then(|c| c.trim().parse::<usize>().ok()), terminal) {
-        (Some(columns), _) => columns,
-        (None, Some(size)) => size.unwrap_or(status::MIN_WIDTH),
-        (None, None) => UNCUT,
-    };
-    wanted.max(status::MIN_WIDTH)
+/// (`terminal`: `Some` when stdout is one), else uncut; never below 80.
+fn table_width(columns: Option<&str>, terminal: Option<usize>) -> usize {
+    let columns = columns.and_then(|c| c.trim().parse::<usize>().ok());
+    columns.or(terminal).unwrap_or(UNCUT).max(status::MIN_WIDTH)
 }
 
 #[cfg(test)]
@@ -133,10 +129,10 @@ mod tests {
 
     #[test]
     fn the_table_is_as_wide_as_asked_the_terminal_or_uncut_when_piped() {
-        assert_eq!(table_width(Some("200"), Some(Some(100))), 200, "COLUMNS wins");
+        assert_eq!(table_width(Some("200"), Some(100)), 200, "COLUMNS wins");
         assert_eq!(table_width(Some("200"), None), 200);
-        assert_eq!(table_width(None, Some(Some(132))), 132);
-        assert_eq!(table_width(None, Some(None)), status::MIN_WIDTH);
+        assert_eq!(table_width(None, Some(132)), 132);
+        assert_eq!(table_width(None, Some(40)), status::MIN_WIDTH);
         assert_eq!(table_width(None, None), UNCUT, "piped: nothing is cut");
         assert_eq!(table_width(Some("40"), None), status::MIN_WIDTH, "never below 80");
         assert_eq!(table_width(Some("wide"), None), UNCUT, "an unreadable COLUMNS is ignored");

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use super::super::config::GcpBackend;
 use crate::gcp::crc32c;
+use cmek_core::retry::RetryPolicy;
 
 pub const GET: &str = "cloudkms.cryptoKeys.get";
 pub const ENCRYPT: &str = "cloudkms.cryptoKeys.encrypt";
@@ -56,7 +57,7 @@ impl<'a> CloudKmsCalls<'a> {
     }
 
     /// One call, retried like Google's clients retry (and the AWS and Azure validators' SDKs do):
-    /// a 429 or a 5xx, or no answer, is tried again after a short pause, up to `ATTEMPTS` times.
+    /// a 429 or a 5xx, or no answer, is tried again under the project's one retry policy.
     async fn call(
         &self,
         operation: &'static str,
@@ -64,19 +65,16 @@ impl<'a> CloudKmsCalls<'a> {
         path: &str,
         body: Option<Value>,
     ) -> Result<Value, CloudKmsFailure> {
-        const ATTEMPTS: u32 = 4;
-        let mut attempt = 1;
+        let policy = RetryPolicy::STANDARD;
+        let mut retries = 0;
         loop {
             let result = self.call_once(operation, method.clone(), path, body.clone()).await;
-            let transient = match &result {
-                Err(f) => f.http.is_none_or(|s| s == 429 || (500..600).contains(&s)),
-                Ok(_) => false,
-            };
-            if !transient || attempt >= ATTEMPTS {
+            let transient = result.as_ref().is_err_and(|f| f.http.is_none_or(|s| s == 429 || s >= 500));
+            if !transient || policy.exhausted(retries) {
                 return result;
             }
-            tokio::time::sleep(Duration::from_millis(100 << attempt)).await;
-            attempt += 1;
+            tokio::time::sleep(policy.backoff(retries, rand::random())).await;
+            retries += 1;
         }
     }
 
