@@ -16,9 +16,6 @@ use super::super::config::AzureBackend;
 
 /// The token audience for Key Vault's data plane.
 const VAULT_SCOPE: &str = "https://vault.azure.net/.default";
-/// Attempts at the token endpoint while it answers busy, and the growing wait between them.
-const SIGN_IN_ATTEMPTS: u32 = 4;
-const SIGN_IN_BACKOFF: Duration = Duration::from_millis(200);
 
 /// Why signing in failed: Entra's `error_description` (`AADSTS<code>: ...`), or a transport failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,10 +48,10 @@ pub async fn sign_in(backend: &AzureBackend, tenant: &str) -> Result<(), SignInE
         .finish();
     let url = format!("{}/{tenant}/oauth2/v2.0/token", backend.authority.trim_end_matches('/'));
     // A busy token endpoint (429, 5xx, a dropped connection) is tried again, as the Azure SDKs'
-    // own credentials do; a refusal is final.
-    let mut attempt = 0;
+    // own credentials do, under the project's one retry policy; a refusal is final.
+    let policy = cmek_core::retry::RetryPolicy::STANDARD;
+    let mut retries = 0;
     let (status, text) = loop {
-        attempt += 1;
         let sent = client
             .post(&url)
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -65,16 +62,17 @@ pub async fn sign_in(backend: &AzureBackend, tenant: &str) -> Result<(), SignInE
             Ok(response) => {
                 let status = response.status();
                 let text = response.text().await.map_err(|e| unreachable(&e))?;
-                if !(status.as_u16() == 429 || status.is_server_error()) || attempt >= SIGN_IN_ATTEMPTS {
+                if !(status.as_u16() == 429 || status.is_server_error()) || policy.exhausted(retries) {
                     break (status, text);
                 }
                 format!("HTTP {status}")
             }
-            Err(e) if attempt >= SIGN_IN_ATTEMPTS => return Err(unreachable(&e)),
+            Err(e) if policy.exhausted(retries) => return Err(unreachable(&e)),
             Err(e) => e.to_string(),
         };
-        tracing::debug!(attempt, busy, "the token endpoint is busy; signing in again");
-        tokio::time::sleep(SIGN_IN_BACKOFF * attempt).await;
+        tracing::debug!(retries, busy, "the token endpoint is busy; signing in again");
+        tokio::time::sleep(policy.backoff(retries, rand::random())).await;
+        retries += 1;
     };
     if status.is_success() {
         return Ok(());
