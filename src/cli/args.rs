@@ -285,7 +285,6 @@ pub struct DoctorArgs {
     pub no_validate: bool,
 }
 
-/// `status --help`'s definitions: what each health means and when the exit code is 1.
 /// The exit codes every command keeps to (`cmek --help`), so scripts can tell what happened.
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -298,6 +297,7 @@ Exit codes:
        written; something may have changed: the report says what
   130  interrupted (Ctrl-C); the report says what was done before it";
 
+/// `status --help`'s definitions: what each health means and when the exit code is 1.
 const STATUS_RULES: &str = "\
 Health:
   ok             the key's newest validation passed (for a key no workspace

@@ -50,7 +50,12 @@ pub fn main() -> i32 {
             }
             // clap repeats the words it did not understand: escaped, like every user string.
             let message = e.render().to_string();
-            let lines: Vec<_> = message.lines().map(cmek_core::text::escape_controls).collect();
+            // A key typed where a flag was expected must not be repeated back (nor saved by a script).
+            let lines: Vec<_> = message
+                .lines()
+                .map(parse_hints::mask_keys)
+                .map(|l| cmek_core::text::escape_controls(&l).into_owned())
+                .collect();
             eprintln!("{}", lines.join("\n"));
             let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
             let hint = parse_hints::sandbox_without_equals(&args, &grammar);

@@ -36,8 +36,25 @@ pub fn wants_json(args: &[std::ffi::OsString], env_output: Option<&str>) -> bool
     from_args.as_deref().or(env_output).is_some_and(|v| v.eq_ignore_ascii_case("json"))
 }
 
+/// `line` with every Anthropic key or token (`sk-ant-...`: admin and API keys, OAuth tokens)
+/// cut to its kind, as clap would otherwise repeat one given in the wrong place.
+pub fn mask_keys(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find("sk-ant-") {
+        out.push_str(&rest[..at]);
+        let key = &rest[at..];
+        let end = key.find(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`')).unwrap_or(key.len());
+        let kind = key[..end].splitn(4, '-').take(3).collect::<Vec<_>>().join("-");
+        out.push_str(&format!("{kind}-…(hidden)"));
+        rest = &key[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// clap's message as the one edge error: its first line (without `error: `) and the rest as hints.
-pub fn as_error(lines: &[std::borrow::Cow<'_, str>]) -> crate::error::Error {
+pub fn as_error(lines: &[String]) -> crate::error::Error {
     let mut rest = lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty());
     let first = rest.next().unwrap_or("the command line could not be read");
     let mut error = crate::error::Error::usage(first.strip_prefix("error: ").unwrap_or(first));
@@ -50,6 +67,26 @@ pub fn as_error(lines: &[std::borrow::Cow<'_, str>]) -> crate::error::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_clap_would_repeat_is_hidden() {
+        let line = "error: unexpected argument 'sk-ant-admin01-CANARYparse9f' found";
+        let masked = mask_keys(line);
+        assert!(!masked.contains("CANARY"), "{masked}");
+        assert_eq!(masked, "error: unexpected argument 'sk-ant-admin01-…(hidden)' found");
+        assert_eq!(mask_keys("no key here"), "no key here");
+        assert!(!mask_keys("a sk-ant-oat01-CANARYa and sk-ant-ort01-CANARYb").contains("CANARY"));
+    }
+
+    #[test]
+    fn json_is_wanted_by_the_flag_else_the_variable() {
+        let args = |words: &[&str]| words.iter().map(OsString::from).collect::<Vec<_>>();
+        assert!(wants_json(&args(&["cmek", "--output", "json", "setup"]), None));
+        assert!(wants_json(&args(&["cmek", "--output=JSON", "setup"]), None));
+        assert!(wants_json(&args(&["cmek", "setup"]), Some("json")));
+        assert!(!wants_json(&args(&["cmek", "--output", "text", "setup"]), Some("json")), "the flag wins");
+        assert!(!wants_json(&args(&["cmek", "--", "--output", "json"]), None), "after -- it is not a flag");
+    }
 
     fn hint(words: &[&str]) -> Option<String> {
         let args: Vec<OsString> = words.iter().map(OsString::from).collect();

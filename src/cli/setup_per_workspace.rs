@@ -82,6 +82,8 @@ pub async fn run(
             (label, e, not_run)
         }),
     };
+    // The whole command's exit code, as each run's document carries its own.
+    let exit_code = stopped.as_ref().map_or(code, |(_, e, _)| e.kind.exit_code());
     if out.is_json() {
         let mut doc = json!({ "schema": "cmek.setup-runs/v1", "key_per_workspace": true, "runs": docs.take() });
         if let Some((label, e, not_run)) = &stopped {
@@ -89,15 +91,13 @@ pub async fn run(
             doc["error"] = json!(e);
             doc["not_run"] = json!(not_run);
         }
-        // The whole command's exit code, as each run's document carries its own.
-        doc["exit_code"] = json!(stopped.as_ref().map_or(code, |(_, e, _)| e.kind.exit_code()));
+        doc["exit_code"] = json!(exit_code);
         out.json(&doc);
     }
     match stopped {
-        None => Ok(code),
         // The document above already holds the error; only the exit code is left to say.
-        Some((_, e, _)) if out.is_json() => Ok(e.kind.exit_code()),
-        Some((_, e, _)) => Err(e),
+        Some((_, e, _)) if !out.is_json() => Err(e),
+        _ => Ok(exit_code),
     }
 }
 

@@ -171,9 +171,8 @@ pub fn azure_converged(state: &Value, kept_tags: &[&str]) -> Result<Converged, S
     Ok(Converged { attached, retired: Vec::new() })
 }
 
-/// Exactly one registration (of any kind) and it is `wanted`; production uses it.
-/// One key ring and one key (with its organisation label and Anthropic's two roles), one
-/// registration, production attached to it.
+/// One key ring and one key (with its organisation label and Anthropic's two roles, each granted
+/// once), one registration, production attached to it.
 pub fn gcp_converged(state: &Value) -> Result<Converged, String> {
     let project = &state["gcp"]["projects"][0];
     let rings = project["keyRings"].as_array().unwrap();
@@ -184,17 +183,18 @@ pub fn gcp_converged(state: &Value) -> Result<Converged, String> {
     if !labels.keys().any(|l| l.starts_with("anthropic-org-")) {
         return Err(format!("the organisation label is missing: {labels:?}"));
     }
-    let anthropic = "serviceAccount:anthropic-cmek-client-us@gcp-anthropic-cmek-clients.iam.gserviceaccount.com";
-    let roles: Vec<&str> = key["iamPolicy"]["bindings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|b| b["members"].as_array().unwrap().iter().any(|m| m == anthropic))
-        .filter_map(|b| b["role"].as_str())
-        .collect();
+    let anthropic = cmek_core::identities::published().gcp.service_account.as_str();
+    let bindings = key["iamPolicy"]["bindings"].as_array().unwrap();
     for role in ["roles/cloudkms.cryptoKeyEncrypterDecrypter", "roles/cloudkms.viewer"] {
-        if !roles.contains(&role) {
-            return Err(format!("Anthropic lacks {role} on the key: {roles:?}"));
+        // A retried write must not leave the member twice (or the role in two bindings).
+        let grants = bindings
+            .iter()
+            .filter(|b| b["role"] == role)
+            .flat_map(|b| b["members"].as_array().unwrap())
+            .filter(|m| *m == anthropic)
+            .count();
+        if grants != 1 {
+            return Err(format!("Anthropic holds {role} {grants} times on the key: {bindings:?}"));
         }
     }
     let attached = one_registration(state, |config| {
@@ -203,6 +203,7 @@ pub fn gcp_converged(state: &Value) -> Result<Converged, String> {
     Ok(Converged { attached, retired: Vec::new() })
 }
 
+/// Exactly one registration (of any kind) and it is `wanted`; production uses it.
 fn one_registration(state: &Value, wanted: impl Fn(&Value) -> bool) -> Result<String, String> {
     let regs = registrations(state);
     let [reg] = regs.as_slice() else { return Err(format!("{} registrations: {regs:?}", regs.len())) };

@@ -73,7 +73,7 @@ impl Plan {
 
     /// Whether applying would change anything in the cloud or on the platform.
     pub fn changes_anything(&self) -> bool {
-        self.steps.iter().any(|s| s.state == StepState::Planned && s.action.reversibility() != Reversibility::ReadOnly)
+        self.steps.iter().any(|s| s.state == StepState::Planned && s.action.changes_something())
     }
 
     pub fn step(&self, kind: &str) -> Option<&Step> {

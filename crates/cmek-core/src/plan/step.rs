@@ -91,6 +91,12 @@ impl Reversibility {
 }
 
 impl Action {
+    /// Whether carrying it out changes something in the cloud or on the platform (validation
+    /// only reads).
+    pub fn changes_something(&self) -> bool {
+        self.reversibility() != Reversibility::ReadOnly
+    }
+
     pub fn reversibility(&self) -> Reversibility {
         match self {
             Action::Cloud(step) => step.reversibility(),

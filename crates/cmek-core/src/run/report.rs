@@ -65,10 +65,10 @@ impl RunReport {
     /// changed"); a read-only step done (validation) is not a change, so a converged re-run says
     /// it changed nothing.
     pub fn changed(&self, plan: &Plan) -> bool {
-        plan.steps.iter().zip(&self.outcomes).any(|(step, outcome)| {
-            matches!(outcome, StepOutcome::Done { .. })
-                && step.action.reversibility() != crate::plan::Reversibility::ReadOnly
-        })
+        plan.steps
+            .iter()
+            .zip(&self.outcomes)
+            .any(|(step, outcome)| matches!(outcome, StepOutcome::Done { .. }) && step.action.changes_something())
     }
 
     /// Why a requested attach did not happen, when the plan held it back (a gate such as purge

@@ -3,7 +3,7 @@
 //! irreversible switch the plan holds back is confirmed here by typing its value. Enter asks
 //! "Apply these N changes? y/n" before anything is changed.
 
-use crate::plan::{DocumentChange, Plan, Reversibility, StepState, TypedConfirmation};
+use crate::plan::{DocumentChange, Plan, StepState, TypedConfirmation};
 use crate::policy::diff::PolicyDiff;
 
 use super::msg::{Intent, KeyInput};
@@ -81,10 +81,7 @@ pub fn policy_change(plan: &Plan) -> Option<PolicyChange<'_>> {
 
 /// How many steps of the plan change something in the cloud or on the platform.
 pub fn change_count(plan: &Plan) -> usize {
-    plan.steps
-        .iter()
-        .filter(|s| s.state == StepState::Planned && s.action.reversibility() != Reversibility::ReadOnly)
-        .count()
+    plan.steps.iter().filter(|s| s.state == StepState::Planned && s.action.changes_something()).count()
 }
 
 impl Wizard {

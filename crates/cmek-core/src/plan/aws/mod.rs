@@ -127,11 +127,12 @@ fn plan<'a>(
     }
     if let Some(k) = key {
         checks.extend(key_checks(k, aws, &asked.region));
-        if !existing.unusable_values.is_empty() {
-            checks.push(policy_checks::placeholder_check(&existing.unusable_values));
-        }
+        // Placeholders the merge replaces with real values, or, with nothing to replace them
+        // (no workspace named), pins the merge would lose: one ANT-04 check for one cause.
         if existing.pins_compartments && grant.compartments.is_empty() {
             checks.push(policy_checks::pins_lost_check(&existing.unusable_values));
+        } else if !existing.unusable_values.is_empty() {
+            checks.push(policy_checks::placeholder_check(&existing.unusable_values));
         }
     }
 

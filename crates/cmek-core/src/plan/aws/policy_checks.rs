@@ -84,7 +84,6 @@ pub fn policy_checks(
     out
 }
 
-/// Placeholders such as `<compartment-uuid>` found in the existing Anthropic statement.
 /// The existing policy pins Anthropic to workspaces, but with nothing usable (placeholders only)
 /// and no `--workspace` to take their place: the merge would let every workspace of the
 /// organisation use the key. Blocks until the workspaces are named.
@@ -102,6 +101,7 @@ pub fn pins_lost_check(values: &[String]) -> Check {
     .with_fix("re-run with --workspace for each workspace the key is for (its compartment id replaces the placeholder)")
 }
 
+/// Placeholders such as `<compartment-uuid>` found in the existing Anthropic statement.
 pub fn placeholder_check(values: &[String]) -> Check {
     Check::warn(
         "ANT-04",

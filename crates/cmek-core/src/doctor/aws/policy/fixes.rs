@@ -17,19 +17,19 @@ use crate::policy::aws::replace_grants::has_foreign_anthropic_grant;
 pub(crate) fn setup_command(r: &Resolved) -> String {
     // The workspaces named: the merged policy pins their compartments (without them it would
     // keep only the usable pins, or none).
-    let key: String = std::iter::once(r.ctx.key_arn.clone().unwrap_or_else(|| "<key-arn>".to_string()))
+    let target: String = std::iter::once(r.ctx.key_arn.clone().unwrap_or_else(|| "<key-arn>".to_string()))
         .chain(r.ctx.workspaces.iter().map(|w| format!("--workspace {w}")))
         .collect::<Vec<_>>()
         .join(" ");
     if has_foreign_anthropic_grant(r.policy, &identities::published().aws.account_id) {
         return format!(
-            "cmek setup --non-interactive --provider aws --key {key} --replace-anthropic-grants (takes out the grants \
+            "cmek setup --non-interactive --provider aws --key {target} --replace-anthropic-grants (takes out the grants \
              to Anthropic's account that are not cmek's, merges cmek's role-scoped statements, keeps every other \
              statement of yours and backs up the old policy; add --plan first to see the diff)"
         );
     }
     format!(
-        "cmek setup --non-interactive --provider aws --key {key} (merges cmek's Anthropic statements and keeps every \
+        "cmek setup --non-interactive --provider aws --key {target} (merges cmek's Anthropic statements and keeps every \
          statement of yours; --plan shows the diff first)"
     )
 }
