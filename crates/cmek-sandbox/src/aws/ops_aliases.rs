@@ -139,6 +139,24 @@ pub(super) fn delete_alias(state: &mut AwsState, call: &KmsCall<'_>) -> Output {
     Ok(None)
 }
 
+/// The aliases AWS keeps for its managed keys (`alias/aws/...`), listed before any is used.
+const PREDEFINED_ALIASES: &[&str] = &[
+    "alias/aws/acm",
+    "alias/aws/dynamodb",
+    "alias/aws/ebs",
+    "alias/aws/elasticfilesystem",
+    "alias/aws/es",
+    "alias/aws/glue",
+    "alias/aws/kinesisvideo",
+    "alias/aws/lambda",
+    "alias/aws/rds",
+    "alias/aws/redshift",
+    "alias/aws/s3",
+    "alias/aws/secretsmanager",
+    "alias/aws/ssm",
+    "alias/aws/xray",
+];
+
 pub(super) fn list_aliases(state: &mut AwsState, call: &KmsCall<'_>) -> Output {
     // ListAliases is authorised by IAM alone (assumed to allow) and lists the caller's own aliases.
     let target = match call.input.string("KeyId")? {
@@ -160,7 +178,7 @@ pub(super) fn list_aliases(state: &mut AwsState, call: &KmsCall<'_>) -> Output {
             Some(key.id.clone())
         }
     };
-    let aliases: Vec<Value> = state
+    let mut aliases: Vec<Value> = state
         .aliases
         .iter()
         .filter(|a| a.account == call.account() && a.region == call.who.region)
@@ -175,6 +193,22 @@ pub(super) fn list_aliases(state: &mut AwsState, call: &KmsCall<'_>) -> Output {
             })
         })
         .collect();
+    if target.is_none() {
+        // AWS lists its predefined aliases in every account and Region, without a TargetKeyId
+        // until a service first uses one (the ListAliases reference says so).
+        let taken: Vec<&str> = aliases.iter().filter_map(|a| a["AliasName"].as_str()).collect();
+        let predefined: Vec<Value> = PREDEFINED_ALIASES
+            .iter()
+            .filter(|name| !taken.contains(name))
+            .map(|name| {
+                json!({
+                    "AliasName": name,
+                    "AliasArn": format!("arn:aws:kms:{}:{}:{name}", call.who.region, call.account()),
+                })
+            })
+            .collect();
+        aliases.extend(predefined);
+    }
     let page = pagination::page(aliases, call.input, 50, 100)?;
     let mut out = Map::new();
     out.insert("Aliases".into(), Value::Array(page.items.clone()));
