@@ -316,10 +316,9 @@ pub fn anthropic_principal(provider: ProviderKind) -> String {
 
 fn print_header(out: &Output, facts: &SetupFacts, credential: Option<&str>, platform: &PlatformCredential) {
     let provider = facts.provider();
-    out.text(&out.paint(
-        Tone::Strong,
-        &format!("cmek setup: {} for {} ({})", provider.display_name(), shown(&facts.org.name), facts.org.uuid),
-    ));
+    out.text(
+        &out.paint(Tone::Strong, &format!("cmek setup: {} for {}", provider.display_name(), facts.org.described())),
+    );
     out.text(&format!("  Claude admin   {}", platform.description));
     let header = clouds::get(provider).map(|c| c.header(&*facts.cloud, credential));
     for line in header.iter().flat_map(|h| &h.identity) {

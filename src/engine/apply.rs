@@ -22,6 +22,9 @@ pub(super) struct Progress {
     pub external_key_id: Option<String>,
     /// This run's registration, until the race with other runs is settled (alongside validation).
     pub unsettled: Option<Unsettled>,
+    /// No `Validate` step follows to settle beside (the attach validates): the registration is
+    /// settled as soon as it is made, beside the cloud steps still running with it.
+    pub settle_with_registration: bool,
     pub validation: Option<ValidationResult>,
     /// The target workspaces that use the key, in plan order.
     pub attached_to: Vec<String>,
@@ -37,6 +40,7 @@ pub async fn apply(
     let mut progress = Progress {
         external_key_id: plan.initial_registration(),
         unsettled: None,
+        settle_with_registration: !plan.steps.iter().any(|s| matches!(s.action, Action::Validate { .. })),
         validation: None,
         attached_to: facts
             .workspaces
@@ -215,48 +219,8 @@ async fn run_step(
             super::register::remove_duplicates(ctx, keep, ids).await
         }
         Action::Validate { propagation } => super::validate_step::validate(ctx, propagation.as_ref(), progress).await,
-        Action::Attach { workspace_id, workspace_name, .. } => {
-            settle(ctx, progress).await?;
-            let id = progress
-                .external_key_id
-                .clone()
-                .ok_or_else(|| Error::remote("no registered key to attach: registration did not happen"))?;
-            let attached = match super::attach::attach_explained(
-                &ctx.services.platform,
-                &id,
-                workspace_id,
-                workspace_name,
-            )
-            .await
-            {
-                Ok(attached) => attached,
-                Err(failure) => {
-                    // The platform validated the key for this workspace and it failed: the
-                    // report reads the message as a validation error (doctor's causes).
-                    if let Some(error) = failure.validation_error {
-                        let _ = ctx.journal.record(
-                            "attach_validation_failed",
-                            json!({ "external_key_id": id, "workspace_id": workspace_id, "error": error }),
-                        );
-                        progress.validation = Some(ValidationResult { success: false, error: Some(error) });
-                    }
-                    return Err(failure.error);
-                }
-            };
-            let _ = ctx.journal.record(
-                "attached",
-                json!({ "external_key_id": attached.uses, "workspace_id": workspace_id, "own": id }),
-            );
-            if attached.uses != id {
-                // A concurrent run's registration of the same key won the write-once attach.
-                let note = super::register::remove_duplicates(ctx, &attached.uses, std::slice::from_ref(&id)).await?;
-                ctx.sink.emit(Event::Notice { text: format!("{}; {note}", attached.detail) });
-                progress.external_key_id = Some(attached.uses.clone());
-            }
-            if !progress.attached_to.contains(workspace_id) {
-                progress.attached_to.push(workspace_id.clone());
-            }
-            Ok(attached.detail)
+        Action::Attach { workspace_id, workspace_name, validates, .. } => {
+            super::attach_step::attach(ctx, workspace_id, workspace_name, validates.as_ref(), progress).await
         }
     }
 }

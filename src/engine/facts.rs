@@ -22,12 +22,9 @@ async fn platform_facts(
     answers: &SetupAnswers,
 ) -> Result<(OrgFacts, Vec<WorkspaceFacts>, Vec<RegisteredKey>)> {
     let client = &services.platform;
-    let (org, keys, workspaces) =
-        tokio::try_join!(client.organization(), client.all_external_keys(), client.all_workspaces(true))
-            .map_err(Error::from)?;
-    let uuid: OrgUuid = org.id.parse().map_err(|e| {
-        Error::remote(format!("the platform returned organisation id `{}`, which is not a bare UUID: {e}", org.id))
-    })?;
+    let (keys, workspaces) =
+        tokio::try_join!(client.all_external_keys(), client.all_workspaces(true)).map_err(Error::from)?;
+    let org = organization(client).await?;
     let targets = find_each(client, &answers.workspaces, &workspaces)
         .await?
         .into_iter()
@@ -38,7 +35,21 @@ async fn platform_facts(
     let mut keys = keys;
     keys.sort_by(|a, b| a.settle_order().cmp(&b.settle_order()));
     let registered = keys.iter().map(|k| registered_key(k, &workspaces)).collect();
-    Ok((OrgFacts { uuid, name: org.name }, targets, registered))
+    Ok((org, targets, registered))
+}
+
+/// The organisation the listings were answered for: named by the header on every answer, so no
+/// call of its own; asked for (`GET /v1/organizations/me`, which also gives its name) only when
+/// the answers did not carry a bare UUID there.
+async fn organization(client: &crate::platform::Client) -> Result<OrgFacts> {
+    if let Some(uuid) = client.organization_id_seen().and_then(|id| id.parse::<OrgUuid>().ok()) {
+        return Ok(OrgFacts { uuid, name: None });
+    }
+    let org = client.organization().await.map_err(Error::from)?;
+    let uuid = org.id.parse().map_err(|e| {
+        Error::remote(format!("the platform returned organisation id `{}`, which is not a bare UUID: {e}", org.id))
+    })?;
+    Ok(OrgFacts { uuid, name: Some(org.name) })
 }
 
 pub(super) async fn find_workspace(
@@ -132,4 +143,50 @@ async fn find_each(
         }
     }
     Ok(unique)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::organization;
+    use crate::platform::test_server::{Reply, TestServer};
+
+    const ORG: &str = "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d";
+
+    fn listing() -> Reply {
+        Reply::json(200, json!({"data": [], "first_id": null, "last_id": null, "has_more": false}))
+    }
+
+    #[tokio::test]
+    async fn the_organisation_is_the_one_the_answers_name_with_no_call_of_its_own() {
+        let server = TestServer::start(|_, _| listing().header("anthropic-organization-id", ORG)).await;
+        let client = server.client();
+        client.all_workspaces(true).await.unwrap();
+        let org = organization(&client).await.unwrap();
+        assert_eq!((org.uuid.to_string().as_str(), org.name), (ORG, None));
+        assert_eq!(server.requests().len(), 1, "{:?}", server.lines());
+    }
+
+    #[tokio::test]
+    async fn without_the_header_or_with_a_prefixed_id_the_organisation_is_asked_for() {
+        for header in [None, Some("org_9a1b2c3d")] {
+            let server = TestServer::start(move |r, _| match r.path.as_str() {
+                "/v1/organizations/me" => {
+                    Reply::json(200, json!({"id": ORG, "name": "Example Org", "type": "organization"}))
+                }
+                _ => match header {
+                    Some(h) => listing().header("anthropic-organization-id", h),
+                    None => listing(),
+                },
+            })
+            .await;
+            let client = server.client();
+            client.all_workspaces(true).await.unwrap();
+            let org = organization(&client).await.unwrap();
+            assert_eq!(org.uuid.to_string(), ORG, "{header:?}");
+            assert_eq!(org.name.as_deref(), Some("Example Org"), "{header:?}");
+            assert!(server.lines().iter().any(|l| l.contains("/v1/organizations/me")), "{:?}", server.lines());
+        }
+    }
 }

@@ -3,12 +3,14 @@
 //! itself (that is `plan`) and prints nothing (that is the front ends, through events).
 //!
 //! Shared: the run loop (`apply`, with the steps that run `together`), the platform's facts
-//! (`facts`), register / validate (`validate_step`) / attach,
+//! (`facts`), register / validate (`validate_step`) / attach (`attach_step`, which is the
+//! validation when the attach was confirmed up front),
 //! the journal, the propagation waiter and doctor's phases. Each cloud's own I/O is in its
 //! folder (`aws`, `azure`), reached through `cloud`.
 
 mod apply;
 pub mod attach;
+mod attach_step;
 pub mod aws;
 pub mod azure;
 mod cancel;

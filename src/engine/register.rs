@@ -1,6 +1,7 @@
 //! Registering the key with the organisation, once. The platform has no uniqueness rule for a
 //! key's configurations, so two runs that list at the same moment can both create one: after
-//! creating, a run lists again (`settle`, alongside the validation) and keeps the configuration
+//! creating, a run lists again (`settle`, alongside the validation, or right after creating when
+//! the attach is the validation) and keeps the configuration
 //! every run agrees on (attached, else the oldest, else the smallest id); if that is not its own,
 //! it deletes its own (unattached) and uses the other, and says so. Duplicates an earlier race
 //! left are deleted by a planned step.
@@ -16,7 +17,8 @@ use crate::error::Error;
 use crate::platform::types::{Attachment, CreateExternalKey, ExternalKey};
 
 /// A registration this run made, not yet compared with the other runs': the list that settles
-/// a race is read later, alongside the validation, so it costs no round trip of its own.
+/// a race is read alongside the validation (or beside the cloud steps still running with the
+/// registration), so it costs no round trip of its own where something else is in flight.
 pub(super) struct Unsettled {
     body: CreateExternalKey,
     pub created: ExternalKey,

@@ -5,6 +5,9 @@
 //! of one each; the journal still records each step's outcome in plan order, and the first
 //! failure in plan order is the run's.
 //!
+//! When no validation follows to settle beside (the attach validates), the registration is
+//! settled with other runs' as soon as it is made, beside the cloud steps still running.
+//!
 //! The registration is made for the key known before the group starts. If a cloud step ends up
 //! using another key (an alias another run got first, whose key this run adopts), this run's
 //! registration is withdrawn and the key in use registered, so the run still ends with one.
@@ -17,6 +20,7 @@ use super::apply::Progress;
 use super::cloud::{CloudSession, StepContext};
 use super::journal::Journal;
 use super::register;
+use super::validate_step::Held;
 use crate::error::{Error, Result};
 
 /// How many steps from `index` on run together (0 or 1: none).
@@ -84,15 +88,34 @@ pub(super) async fn run(
         // `batch_at` checked it; said as the registration's failure if it changed.
         Err(e) => return steps.iter().map(|_| Err(e.clone())).collect(),
     };
-    let (services, journal) = (ctx.services, ctx.journal);
-    let (mut results, registered) = tokio::join!(
-        session.apply_together(&cloud, ctx),
-        register::create(services, journal, early.clone(), display_name)
-    );
+    let (services, facts, index, journal) = (ctx.services, ctx.facts, ctx.index, ctx.journal);
+    let settle_now = progress.settle_with_registration;
+    // The settle's notice is held back and passed on after the cloud steps' events.
+    let mut held = Held::default();
+    let registering = async {
+        let (unsettled, detail) = register::create(services, journal, early.clone(), display_name).await?;
+        if !settle_now {
+            return Ok((unsettled, detail, None));
+        }
+        let mut settle_ctx = StepContext { services, facts, index, journal, sink: &mut held };
+        let settled = register::settle(&mut settle_ctx, &unsettled).await?;
+        Ok::<_, Error>((unsettled, detail, Some(settled)))
+    };
+    let (mut results, registered) = tokio::join!(session.apply_together(&cloud, ctx), registering);
+    held.pass_on(&mut *ctx.sink);
     // The key in use now: another one if a cloud step adopted another run's key.
     let now = session.registration(target).ok().filter(|config| *config != early);
     let registered = match registered {
-        Ok((unsettled, detail)) => re_register_if_moved(services, journal, now, display_name, unsettled, detail)
+        // Settled, and still the key in use: the registration every run agrees on is the one.
+        Ok((unsettled, detail, Some(settled))) if now.is_none() => {
+            progress.external_key_id = Some(match settled {
+                Some((kept, _)) => kept,
+                None => unsettled.created.id.clone(),
+            });
+            Ok(detail)
+        }
+        // Unsettled, or made for a key the run no longer uses (then settled at the attach).
+        Ok((unsettled, detail, _)) => re_register_if_moved(services, journal, now, display_name, unsettled, detail)
             .await
             .map(|(unsettled, detail)| {
                 progress.external_key_id = Some(unsettled.created.id.clone());

@@ -61,6 +61,9 @@ struct Inner {
     sanitizer: Sanitizer,
     /// Set once a server refused API version 2026-10-21 (see the fallback rule above).
     legacy: AtomicBool,
+    /// The `anthropic-organization-id` header of the last answer that had one: every answer
+    /// names the organisation, so a run need not ask `GET /v1/organizations/me` for its UUID.
+    organization_seen: std::sync::Mutex<Option<String>>,
 }
 
 impl fmt::Debug for Client {
@@ -130,6 +133,7 @@ impl Client {
                 origin: cfg.origin,
                 sanitizer,
                 legacy: AtomicBool::new(false),
+                organization_seen: std::sync::Mutex::new(None),
             }),
         })
     }
@@ -182,6 +186,12 @@ impl Client {
 
     fn version(&self) -> ApiVersion {
         if self.inner.legacy.load(Ordering::SeqCst) { ApiVersion::Legacy } else { ApiVersion::Current }
+    }
+
+    /// The organisation the platform said it answered for (its `anthropic-organization-id`
+    /// header), once any call has succeeded; as the server sent it, not yet checked.
+    pub fn organization_id_seen(&self) -> Option<String> {
+        self.inner.organization_seen.lock().ok().and_then(|seen| seen.clone())
     }
 
     /// Sends `call` with the retry policy and decodes the JSON answer.
@@ -324,6 +334,11 @@ impl Client {
         let status = response.status();
         let headers = response.headers().clone();
         let request_id = header_text(&headers, "request-id").map(|id| sanitizer.clean(id));
+        if let Some(org) = header_text(&headers, "anthropic-organization-id").filter(|_| status.is_success())
+            && let Ok(mut seen) = self.inner.organization_seen.lock()
+        {
+            *seen = Some(org.chars().take(64).collect());
+        }
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|err| self.transport_failure(call, &err, sanitizer))? {
             if body.len() + chunk.len() > MAX_BODY_BYTES {

@@ -163,7 +163,9 @@ fn a_resource_control_policy_makes_validation_fail() {
     let error = r.doc["validation"]["error"].as_str().unwrap();
     assert!(error.starts_with("AccessDenied:") && error.contains("resource control policy"), "{error}");
     assert_eq!(r.doc["validation"]["causes"][0]["id"], "AWS-12", "the error is mapped to its catalogue id: {r:?}");
-    assert_eq!(outcome(&r, "attach"), "skipped");
+    // The attach was the validation: refused, so the workspace stays without the key.
+    assert_eq!(outcome(&r, "attach"), "failed");
+    assert_eq!(r.doc["attached_workspaces"], serde_json::json!([]), "{r:?}");
 }
 
 #[test]

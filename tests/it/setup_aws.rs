@@ -40,9 +40,14 @@ async fn fresh_setup_creates_registers_validates_and_attaches() {
     let doc = run.json();
     assert_eq!(doc["schema"], "cmek.setup/v1");
     assert_eq!(doc["status"], "attached");
-    for action in ["create_key", "register_key", "validate", "attach"] {
+    for action in ["create_key", "register_key", "attach"] {
         assert_eq!(outcome(&doc, action), "done", "{action}: {run:?}");
     }
+    // The platform validates the key for the workspace as it attaches it: that is the run's
+    // validation, with no call of its own before it.
+    assert!(doc["steps"].as_array().unwrap().iter().all(|s| s["action"] != "validate"), "{run:?}");
+    assert_eq!(doc["validation"]["success"], true, "{run:?}");
+    assert!(step(&doc, "attach")["outcome"]["detail"].as_str().unwrap().contains("validated for the workspace"));
 
     let key = alias_key(&world).await.expect("the alias points at the new key");
     assert_eq!(key.description.state, AwsKeyState::Enabled);

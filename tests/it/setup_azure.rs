@@ -121,10 +121,10 @@ fn the_whole_job_succeeds_and_a_rerun_changes_nothing() {
     assert_eq!(r.code, 0, "{r:?}");
     let doc = r.json();
     assert_eq!(doc["status"], "attached", "{r:?}");
-    for action in ["consent_service_principal", "create_azure_key", "assign_azure_role", "register_key", "validate"] {
+    for action in ["consent_service_principal", "create_azure_key", "assign_azure_role", "register_key", "attach"] {
         assert_eq!(outcome(&doc, action), "done", "{action}: {r:?}");
     }
-    assert_eq!(outcome(&doc, "attach"), "done", "{r:?}");
+    assert_eq!(doc["validation"]["success"], true, "the attach validated the key: {r:?}");
     let kid = doc["azure"]["key"]["kid"].as_str().expect("the created key's id").to_string();
     assert!(doc["azure"]["service_principal"].as_str().is_some(), "the consented principal: {r:?}");
     assert!(kid.contains("/keys/anthropic-cmek/"), "{kid}");
@@ -143,6 +143,8 @@ fn the_whole_job_succeeds_and_a_rerun_changes_nothing() {
     assert!(doc["steps"].as_array().unwrap().iter().all(|s| s["action"] != "create_azure_key"), "{again:?}");
     assert_eq!(doc["azure"]["key"]["exists"], true);
     assert_eq!(doc["azure"]["key"]["kid"], kid.as_str(), "the same key");
+    // Nothing to attach: the key is validated by a call of its own.
+    assert_eq!(outcome(&doc, "validate"), "done", "{again:?}");
 }
 
 /// Runs setup in text mode on a scenario, calling `on_line` with each stderr line as it comes.
@@ -211,7 +213,9 @@ fn ctrl_c_stops_the_wait_and_the_run_still_reports() {
     assert!(sent, "the wait was shown: {r:?}");
     assert_eq!(r.code, 130, "stopped by the person, not a key that failed validation: {r:?}");
     assert!(r.stdout.contains("was stopped after") && r.stdout.contains("may still be propagating"), "{r:?}");
-    assert!(r.stdout.contains("- skipped: attach"), "attach is not attempted: {r:?}");
+    // The attach was the validation being waited for: it did not happen.
+    assert!(r.stdout.contains("the workspace stays unattached"), "{r:?}");
+    assert!(!r.stdout.contains("attached to    wrkspc_"), "{r:?}");
     assert!(took < std::time::Duration::from_secs(15), "stopped promptly: {took:?}");
     let journal = std::fs::read_to_string(home.journals()[0].join("journal.jsonl")).unwrap();
     assert!(journal.contains("validation_wait_stopped"), "{journal}");

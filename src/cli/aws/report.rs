@@ -11,7 +11,10 @@ use crate::cli::clouds::Header;
 
 pub fn header(aws: &AwsFacts) -> Header {
     Header {
-        identity: vec![format!("  AWS identity   {} (account {})", aws.caller.arn, aws.caller.account)],
+        identity: vec![match &aws.caller {
+            Some(c) => format!("  AWS identity   {} (account {})", c.arn, aws.account),
+            None => format!("  AWS account    {} (named by the Region's key listing)", aws.account),
+        }],
         key: match &aws.key {
             Some(k) => format!("{} ({})", k.description.arn, k.description.state.as_str()),
             None => "none found: a new key will be created".to_string(),
@@ -32,8 +35,8 @@ pub fn facts_json(facts: &dyn CloudFacts, answers: &dyn CloudAnswers) -> Vec<(&'
         (
             "aws",
             json!({
-                "account": aws.caller.account.to_string(),
-                "caller_arn": aws.caller.arn,
+                "account": aws.account.to_string(),
+                "caller_arn": aws.caller.as_ref().map(|c| c.arn.clone()),
                 "region": asked.region.to_string(),
             }),
         ),

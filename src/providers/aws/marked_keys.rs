@@ -11,13 +11,28 @@ use futures::stream::{self, StreamExt};
 use super::connect::AwsProvider;
 use super::error::{AwsError, AwsErrorKind};
 use crate::retry;
-use cmek_core::model::aws::{AwsKeyFacts, KeyMarker, KmsAliasName};
+use cmek_core::model::aws::{AwsAccountId, AwsKeyFacts, KeyMarker, KmsAliasName};
 
 /// A region's keys and aliases, as listed (opaque outside the provider: SDK types stay here).
 #[derive(Debug, Clone, Default)]
 pub struct RegionKeys {
     pub(super) key_ids: Vec<String>,
     pub(super) aliases: Vec<AliasListEntry>,
+    /// The account the listings belong to (the caller's), read from their ARNs.
+    account: Option<AwsAccountId>,
+}
+
+impl RegionKeys {
+    /// The caller's account, named by any alias or key ARN the listings hold. AWS lists its
+    /// predefined aliases in every account and Region, so only a bare emulator leaves it `None`.
+    pub fn account(&self) -> Option<&AwsAccountId> {
+        self.account.as_ref()
+    }
+}
+
+/// The account field of an ARN (`arn:aws:kms:us-east-2:111122223333:alias/x`).
+fn account_of(arn: &str) -> Option<AwsAccountId> {
+    arn.split(':').nth(4)?.parse().ok()
 }
 
 /// Tag reads in flight at once: well under KMS's request quotas.
@@ -26,9 +41,14 @@ const CONCURRENT_READS: usize = 8;
 impl AwsProvider {
     /// Every key id in this provider's region (ListKeys, all pages).
     pub async fn list_key_ids(&self) -> Result<Vec<String>, AwsError> {
+        Ok(self.list_keys().await?.iter().filter_map(|k| k.key_id().map(str::to_string)).collect())
+    }
+
+    /// ListKeys, all pages.
+    async fn list_keys(&self) -> Result<Vec<KeyListEntry>, AwsError> {
         const OP: &str = "kms:ListKeys";
         let kms = self.kms();
-        let keys: Vec<KeyListEntry> = retry::idempotent(OP, || async {
+        retry::idempotent(OP, || async {
             kms.client
                 .list_keys()
                 .into_paginator()
@@ -38,8 +58,7 @@ impl AwsProvider {
                 .await
                 .map_err(|e| AwsError::from_sdk(OP, &kms.endpoint, e))
         })
-        .await?;
-        Ok(keys.iter().filter_map(|k| k.key_id().map(str::to_string)).collect())
+        .await
     }
 
     /// A key's tags (ListResourceTags, all pages); `None` when they may not be read.
@@ -83,8 +102,14 @@ impl AwsProvider {
     /// Every key and alias of this region (ListKeys and ListAliases together, all pages).
     pub async fn region_keys(&self) -> Result<RegionKeys, AwsError> {
         // Any name that is not an ARN stays in this provider's region.
-        let (key_ids, aliases) = tokio::try_join!(self.list_key_ids(), self.alias_entries("alias/", None))?;
-        Ok(RegionKeys { key_ids, aliases })
+        let (keys, aliases) = tokio::try_join!(self.list_keys(), self.alias_entries("alias/", None))?;
+        let account = aliases
+            .iter()
+            .filter_map(|a| a.alias_arn())
+            .chain(keys.iter().filter_map(|k| k.key_arn()))
+            .find_map(account_of);
+        let key_ids = keys.iter().filter_map(|k| k.key_id().map(str::to_string)).collect();
+        Ok(RegionKeys { key_ids, aliases, account })
     }
 
     /// Among `listed`, the keys cmek made for `alias` that no alias points at, inspected.
@@ -110,5 +135,24 @@ impl AwsProvider {
             }
         }
         Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::account_of;
+
+    #[test]
+    fn the_account_is_read_from_any_alias_or_key_arn() {
+        for arn in [
+            "arn:aws:kms:us-east-2:111122223333:alias/aws/s3",
+            "arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "arn:aws-us-gov:kms:us-gov-west-1:111122223333:alias/x",
+        ] {
+            assert_eq!(account_of(arn).map(|a| a.to_string()).as_deref(), Some("111122223333"), "{arn}");
+        }
+        for arn in ["", "alias/x", "arn:aws:kms:us-east-2::alias/x", "arn:aws:kms:us-east-2:12345:alias/x"] {
+            assert!(account_of(arn).is_none(), "{arn}");
+        }
     }
 }

@@ -105,7 +105,7 @@ pub fn setup(policy: &str) -> (SetupAnswers, SetupFacts) {
     };
     let key = aws_key(policy);
     let facts = SetupFacts {
-        org: OrgFacts { uuid: ORG.parse::<OrgUuid>().unwrap(), name: "Example Org".into() },
+        org: OrgFacts { uuid: ORG.parse::<OrgUuid>().unwrap(), name: Some("Example Org".into()) },
         workspaces: vec![WorkspaceFacts {
             id: "wrkspc_production".into(),
             name: "production".into(),
@@ -117,7 +117,8 @@ pub fn setup(policy: &str) -> (SetupAnswers, SetupFacts) {
         }],
         registered: vec![registered()],
         cloud: Box::new(AwsFacts {
-            caller: caller(),
+            account: caller().account,
+            caller: Some(caller()),
             alias_target: Some(key.description.arn.clone()),
             key: Some(key),
             orphans: Vec::new(),

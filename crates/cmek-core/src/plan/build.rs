@@ -1,11 +1,13 @@
 //! `build`: answers + facts -> the plan of a `setup` run. Pure: the same inputs give the same plan.
 //!
 //! The skeleton every cloud shares: the cloud's own steps and checks (from its `CloudFacts`), then
-//! register, validate and, for a workspace, the permanent attach.
+//! register, validate and, for a workspace, the permanent attach. The platform validates a key
+//! again when it attaches it, so a run whose attach is confirmed lets its first attach be the
+//! validation: no separate call, and the refusal leaves the workspace unattached.
 
 use super::answers::SetupAnswers;
 use super::facts::{RegisteredKey, SetupFacts};
-use super::step::{Action, Step, StepState};
+use super::step::{Action, AttachValidation, Step, StepState};
 use super::workspace_checks::{attach_step, check_workspace_inputs, workspace_in_use_check};
 use super::{Plan, PlanError};
 
@@ -22,10 +24,10 @@ pub fn build(answers: &SetupAnswers, facts: &SetupFacts) -> Result<Plan, PlanErr
     if let Some(duplicates) = cloud.registered.and_then(|kept| duplicate_registrations(facts, kept)) {
         steps.push(duplicates);
     }
-    steps.push(Step { action: Action::Validate { propagation: cloud.propagation }, state: StepState::Planned });
+    let mut attaches: Vec<Step> = Vec::with_capacity(facts.workspaces.len());
     for ws in &facts.workspaces {
         let attach = attach_step(answers, ws, cloud.registered);
-        steps.push(match &cloud.attach_hold {
+        attaches.push(match &cloud.attach_hold {
             Some(why) => Step { state: StepState::Gated(why.clone()), ..attach },
             None => attach,
         });
@@ -33,6 +35,16 @@ pub fn build(answers: &SetupAnswers, facts: &SetupFacts) -> Result<Plan, PlanErr
             checks.push(workspace_in_use_check(ws));
         }
     }
+    let first_attach = attaches.iter_mut().find(|s| matches!(s.state, StepState::Planned));
+    match first_attach {
+        Some(Step { action: Action::Attach { validates, .. }, .. }) => {
+            *validates = Some(AttachValidation { propagation: cloud.propagation });
+        }
+        _ => {
+            steps.push(Step { action: Action::Validate { propagation: cloud.propagation }, state: StepState::Planned })
+        }
+    }
+    steps.extend(attaches);
     Ok(Plan {
         steps,
         checks,

@@ -27,7 +27,19 @@ impl SetupFacts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrgFacts {
     pub uuid: OrgUuid,
-    pub name: String,
+    /// Its name, when the run asked for it (a setup takes the UUID from the answers' headers
+    /// and does not spend a call on the name).
+    pub name: Option<String>,
+}
+
+impl OrgFacts {
+    /// `Example Org (9a1b…)`, or `organisation 9a1b…` when the name was not read.
+    pub fn described(&self) -> String {
+        match &self.name {
+            Some(name) => format!("{} ({})", crate::text::escape_controls(name), self.uuid),
+            None => format!("organisation {}", self.uuid),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -24,7 +24,7 @@ pub use build::{build, union};
 pub use checks::{Check, CheckStatus, Severity};
 pub use cloud::{CloudAnswers, CloudFacts, CloudPlan, CloudStep};
 pub use facts::{OrgFacts, RegisteredKey, SetupFacts, WorkspaceFacts};
-pub use step::{Action, KeyTarget, Propagation, Reversibility, Step, StepState};
+pub use step::{Action, AttachValidation, KeyTarget, Propagation, Reversibility, Step, StepState};
 pub use view::{Approval, DocumentChange, PlanDocument, TypedConfirmation};
 pub use workspace_checks::{check_workspace_inputs, workspace_in_use_check};
 
@@ -78,6 +78,16 @@ impl Plan {
 
     pub fn step(&self, kind: &str) -> Option<&Step> {
         self.steps.iter().find(|s| s.action.kind() == kind)
+    }
+
+    /// How the run validates the key: `Some(propagation)` from its `Validate` step or from the
+    /// confirmed attach that validates in its place; `None` when the plan validates nothing.
+    pub fn validation(&self) -> Option<Option<&Propagation>> {
+        self.steps.iter().find_map(|s| match &s.action {
+            Action::Validate { propagation } => Some(propagation.as_ref()),
+            Action::Attach { validates: Some(v), .. } => Some(v.propagation.as_ref()),
+            _ => None,
+        })
     }
 
     /// The registration the plan starts from (`RegisterKey`'s existing id).

@@ -19,8 +19,23 @@ pub enum Action {
     /// Ask the platform to prove it can use the key (no workspace context). `propagation`: retry
     /// with back-off while a failure says an access grant has not taken effect yet (Azure RBAC).
     Validate { propagation: Option<Propagation> },
-    /// Attach the key to the workspace: PERMANENT.
-    Attach { workspace_id: String, workspace_name: String, compartment: CompartmentId },
+    /// Attach the key to the workspace: PERMANENT. The platform validates the key for the
+    /// workspace before it attaches (a refusal leaves the workspace as it was), so when a run's
+    /// first attach is confirmed it is also the run's validation (`validates`), in place of a
+    /// `Validate` step: one call fewer, and the stricter check (with the workspace's compartment).
+    Attach {
+        workspace_id: String,
+        workspace_name: String,
+        compartment: CompartmentId,
+        validates: Option<AttachValidation>,
+    },
+}
+
+/// An attach that is also the run's validation: refusals that say an access grant has not taken
+/// effect yet are retried while `propagation` allows, as a `Validate` step would.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachValidation {
+    pub propagation: Option<Propagation>,
 }
 
 /// The key a `RegisterKey` step registers.
@@ -136,9 +151,10 @@ impl Action {
                 ids.join(", ")
             ),
             Action::Validate { .. } => "validate: the platform encrypts and decrypts with the key".to_string(),
-            Action::Attach { workspace_name, workspace_id, .. } => {
+            Action::Attach { workspace_name, workspace_id, validates, .. } => {
                 let name = crate::text::escape_controls(workspace_name);
-                format!("attach the key to workspace {name} ({workspace_id}): PERMANENT")
+                let validated = if validates.is_some() { " (the platform validates the key for it first)" } else { "" };
+                format!("attach the key to workspace {name} ({workspace_id}){validated}: PERMANENT")
             }
         }
     }

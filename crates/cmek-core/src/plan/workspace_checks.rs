@@ -34,8 +34,12 @@ pub fn check_workspace_inputs(answers: &SetupAnswers, workspaces: &[WorkspaceFac
 /// The permanent step: done when the workspace already uses this registration, refused when it
 /// uses another, planned only when confirmed.
 pub(super) fn attach_step(answers: &SetupAnswers, ws: &WorkspaceFacts, registered: Option<&RegisteredKey>) -> Step {
-    let action =
-        Action::Attach { workspace_id: ws.id.clone(), workspace_name: ws.name.clone(), compartment: ws.compartment };
+    let action = Action::Attach {
+        workspace_id: ws.id.clone(),
+        workspace_name: ws.name.clone(),
+        compartment: ws.compartment,
+        validates: None,
+    };
     let state = match (&ws.external_key_id, registered) {
         (Some(current), Some(r)) if *current == r.id => {
             StepState::AlreadyDone(format!("workspace {} already uses {}", shown(&ws.name), r.id))

@@ -173,11 +173,12 @@ pub fn key_facts(policy_fixture: &str) -> AwsKeyFacts {
 
 pub fn facts(workspace: Option<WorkspaceFacts>, key: Option<AwsKeyFacts>) -> SetupFacts {
     SetupFacts {
-        org: OrgFacts { uuid: ORG_ID.parse().unwrap(), name: ORG_NAME.into() },
+        org: OrgFacts { uuid: ORG_ID.parse().unwrap(), name: Some(ORG_NAME.into()) },
         workspaces: workspace.into_iter().collect(),
         registered: vec![],
         cloud: Box::new(AwsFacts {
-            caller: caller(),
+            account: caller().account,
+            caller: Some(caller()),
             alias_target: key.as_ref().map(|k| k.description.arn.clone()),
             key,
             orphans: Vec::new(),

@@ -2,7 +2,7 @@
 //! rotation and deletion guardrails, the registered ARN against the key (ANT-13, AWS-04), the key
 //! policy (`aws_policy`, shared with `cmek policy check`) and Resource Control Policies (AWS-12, known only through validation).
 
-use crate::model::aws::{AwsCallerIdentity, AwsKeyConfig, AwsKeyFacts, AwsKeyState, KmsKeyArn, KmsResource};
+use crate::model::aws::{AwsKeyConfig, AwsKeyFacts, AwsKeyState, KmsKeyArn, KmsResource};
 use crate::plan::Severity;
 use crate::plan::aws::AwsFacts;
 use crate::plan::aws::key_checks::key_checks;
@@ -33,7 +33,7 @@ pub fn findings(f: &DoctorFacts, aws: &Gathered<Box<AwsKeyLookup>>) -> Vec<Findi
     let d = &k.description;
     let mut out = Vec::new();
     let caller = match &a.caller {
-        Ok(c) => c.clone(),
+        Ok(c) => Some(c.clone()),
         Err(why) => {
             out.push(Finding::unknown(
                 "GEN-01",
@@ -42,10 +42,12 @@ pub fn findings(f: &DoctorFacts, aws: &Gathered<Box<AwsKeyLookup>>) -> Vec<Findi
                 "your AWS credentials are for the key's account",
                 format!("sts:GetCallerIdentity failed: {why}"),
             ));
-            AwsCallerIdentity { account: d.account.clone(), arn: String::new(), user_id: String::new() }
+            None
         }
     };
-    let facts = AwsFacts { caller, key: Some(k.clone()), alias_target: None, orphans: Vec::new() };
+    // Unknown caller: the key's own account, so no mismatch is claimed on no evidence.
+    let account = caller.as_ref().map_or_else(|| d.account.clone(), |c| c.account.clone());
+    let facts = AwsFacts { account, caller, key: Some(k.clone()), alias_target: None, orphans: Vec::new() };
     out.extend(key_checks(k, &facts, &d.region).iter().map(|c| Finding::from_check(c, KEY)));
     if d.state == AwsKeyState::PendingDeletion {
         out.retain(|x| x.id != "AWS-01");

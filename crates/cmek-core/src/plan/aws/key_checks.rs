@@ -66,16 +66,18 @@ pub fn key_checks(key: &AwsKeyFacts, aws: &AwsFacts, asked_region: &AwsRegion) -
 
     out.push(region_check(region, &format!("{arn} is in {region}"), asked_region));
 
-    if d.account != aws.caller.account {
+    if d.account != aws.account {
         out.push(
             Check::warn(
                 "GEN-01",
                 Severity::High,
                 "your AWS credentials are for the key's account",
-                format!(
-                    "signed in to account {} ({}) but the key is in {}",
-                    aws.caller.account, aws.caller.arn, d.account
-                ),
+                match &aws.caller {
+                    Some(c) => {
+                        format!("signed in to account {} ({}) but the key is in {}", aws.account, c.arn, d.account)
+                    }
+                    None => format!("signed in to account {} but the key is in {}", aws.account, d.account),
+                },
             )
             .with_fix(format!("use credentials for account {} (--aws-profile)", d.account)),
         );

@@ -62,7 +62,7 @@ impl CloudFacts for AwsFacts {
 
     fn journal(&self) -> Vec<(&'static str, serde_json::Value)> {
         vec![
-            ("aws_account", serde_json::json!(self.caller.account.to_string())),
+            ("aws_account", serde_json::json!(self.account.to_string())),
             ("key", serde_json::json!(self.key.as_ref().map(|k| k.description.arn.to_string()))),
         ]
     }
@@ -101,7 +101,7 @@ fn plan<'a>(
     let key_arn = key.map(|k| k.description.arn.clone());
     let registered = key_arn.as_ref().and_then(|arn| find_registered(&facts.registered, arn));
 
-    let account = key.map(|k| k.description.account.clone()).unwrap_or_else(|| aws.caller.account.clone());
+    let account = key.map(|k| k.description.account.clone()).unwrap_or_else(|| aws.account.clone());
     let existing_policy = match key {
         Some(k) => match PolicyDocument::parse(&k.policy) {
             Ok(doc) => Some(doc),
@@ -144,8 +144,8 @@ fn plan<'a>(
                 alias: asked.alias.clone(),
                 organization: facts.org.uuid,
                 description: format!(
-                    "Claude Platform customer-managed key for {} ({}), created by cmek",
-                    facts.org.name, facts.org.uuid
+                    "Claude Platform customer-managed key for {}, created by cmek",
+                    facts.org.described()
                 ),
                 diff: diff(None, &policy),
                 policy: policy.clone(),

@@ -55,7 +55,7 @@ fn key(policy: &str, state: AwsKeyState) -> AwsKeyFacts {
 
 fn facts(ws: Option<WorkspaceFacts>, key: Option<AwsKeyFacts>, registered: Vec<RegisteredKey>) -> SetupFacts {
     SetupFacts {
-        org: OrgFacts { uuid: ORG.parse::<OrgUuid>().unwrap(), name: "Example Org".into() },
+        org: OrgFacts { uuid: ORG.parse::<OrgUuid>().unwrap(), name: Some("Example Org".into()) },
         workspaces: ws.into_iter().collect(),
         registered,
         cloud: Box::new(super::fixtures::facts(key)),
@@ -111,6 +111,8 @@ fn fresh_setup_creates_the_key_and_gates_the_attach() {
         matches!(plan.step("attach").unwrap().state, StepState::Gated(ref how) if how.contains("--confirm-attach wrkspc_production"))
     );
     assert_eq!(pinned(&plan), vec![COMPARTMENT_A.parse::<CompartmentId>().unwrap()]);
+    // The attach waits for a typed confirmation: the key is validated on its own meanwhile.
+    assert!(plan.step("validate").is_some(), "{}", describe(&plan));
     insta::assert_snapshot!(describe(&plan));
 }
 
@@ -122,7 +124,13 @@ fn confirmed_attach_is_planned_by_id_or_name() {
             &facts(Some(workspace("production", COMPARTMENT_A)), None, vec![]),
         )
         .unwrap();
-        assert_eq!(plan.step("attach").unwrap().state, StepState::Planned, "{confirm}");
+        let attach = plan.step("attach").unwrap();
+        assert_eq!(attach.state, StepState::Planned, "{confirm}");
+        // The platform validates on attach: that is the run's validation, not a call before it.
+        assert!(plan.step("validate").is_none(), "{}", describe(&plan));
+        assert!(matches!(&attach.action, Action::Attach { validates: Some(_), .. }), "{confirm}");
+        assert!(attach.action.title().contains("validates the key for it first"), "{}", attach.action.title());
+        assert_eq!(plan.validation(), Some(None), "AWS has no propagation to wait out");
     }
 }
 
@@ -379,6 +387,16 @@ fn several_workspaces_pin_every_compartment_and_attach_only_where_confirmed() {
         "{attaches:?}"
     );
     assert!(matches!(attaches[1], ("staging", StepState::Planned)), "{attaches:?}");
+    // The first confirmed attach (not the first attach) is the one that validates.
+    let validating: Vec<&str> = plan
+        .steps
+        .iter()
+        .filter_map(|s| match &s.action {
+            Action::Attach { workspace_name, validates: Some(_), .. } => Some(workspace_name.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(validating, ["staging"], "{}", describe(&plan));
     // Validation at attach time uses each workspace's compartment: both are predicted to pass.
     let attach_checks = plan.checks.iter().filter(|c| c.title.contains("during attach")).count();
     assert_eq!(attach_checks, 4, "Encrypt and Decrypt for each workspace: {}", describe(&plan));

@@ -72,7 +72,7 @@ fn workspace() -> WorkspaceFacts {
 
 fn setup(azure: AzureFacts, ws: Option<WorkspaceFacts>, registered: Vec<RegisteredKey>) -> SetupFacts {
     SetupFacts {
-        org: OrgFacts { uuid: ORG.parse::<OrgUuid>().unwrap(), name: "Example Org".into() },
+        org: OrgFacts { uuid: ORG.parse::<OrgUuid>().unwrap(), name: Some("Example Org".into()) },
         workspaces: ws.into_iter().collect(),
         registered,
         cloud: Box::new(azure),

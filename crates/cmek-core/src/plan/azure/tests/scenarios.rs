@@ -17,7 +17,6 @@ fn the_seeded_sandbox_with_nothing_done() {
             "create_azure_key",
             "assign_azure_role",
             "register_key",
-            "validate",
             "attach"
         ]
     );

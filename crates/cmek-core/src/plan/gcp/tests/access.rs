@@ -126,14 +126,8 @@ fn a_deny_policy_is_reported() {
     assert!(c.fix.as_ref().unwrap().contains("exceptionPrincipals"));
     // The deny policy overrides the binding: validation is not retried for minutes as if the
     // binding were still propagating.
-    let validate = |plan: &Plan| {
-        plan.steps.iter().find_map(|s| match &s.action {
-            crate::plan::Action::Validate { propagation } => Some(propagation.clone()),
-            _ => None,
-        })
-    };
-    assert_eq!(validate(&plan), Some(None), "{}", describe(&plan));
-    assert!(matches!(validate(&super::plan(converged())), Some(Some(_))), "without one, the wait stays");
+    assert_eq!(plan.validation(), Some(None), "{}", describe(&plan));
+    assert!(matches!(super::plan(converged()).validation(), Some(Some(_))), "without one, the wait stays");
 }
 
 #[test]

@@ -63,7 +63,7 @@ fn registration(id: &str, key_name: &str, attached: bool) -> RegisteredKey {
 
 fn setup(gcp: GcpFacts, ws: Option<WorkspaceFacts>, registered: Vec<RegisteredKey>) -> SetupFacts {
     SetupFacts {
-        org: OrgFacts { uuid: ORG.parse::<OrgUuid>().unwrap(), name: ORG_NAME.into() },
+        org: OrgFacts { uuid: ORG.parse::<OrgUuid>().unwrap(), name: Some(ORG_NAME.into()) },
         workspaces: ws.into_iter().collect(),
         registered,
         cloud: Box::new(gcp),

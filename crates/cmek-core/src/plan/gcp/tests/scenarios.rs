@@ -11,10 +11,7 @@ fn a_new_key_in_a_fresh_project() {
     let facts = setup(sandbox(), Some(workspace()), Vec::new());
     let plan = crate::plan::build(&answers_for_production(), &facts).unwrap();
     assert!(plan.blocking_failures().is_empty(), "{}", describe(&plan));
-    assert_eq!(
-        kinds(&plan),
-        ["create_key_ring", "create_key", "grant_anthropic", "register_key", "validate", "attach"]
-    );
+    assert_eq!(kinds(&plan), ["create_key_ring", "create_key", "grant_anthropic", "register_key", "attach"]);
     for kind in ["create_key_ring", "create_key", "grant_anthropic", "register_key", "attach"] {
         assert_eq!(state(&plan, kind), StepState::Planned, "{kind}");
     }
@@ -27,10 +24,7 @@ fn a_new_key_in_a_fresh_project() {
         let c = not_passing(&plan, id);
         assert_eq!((c.status, c.before_plan), (CheckStatus::ToDo, Some(CheckStatus::Fail)), "{id}");
     }
-    let propagation = match &plan.step("validate").unwrap().action {
-        crate::plan::Action::Validate { propagation } => propagation.clone().unwrap(),
-        other => panic!("{other:?}"),
-    };
+    let propagation = plan.validation().flatten().cloned().unwrap();
     assert_eq!(propagation.grant, "IAM binding");
     insta::assert_snapshot!(describe(&plan));
 }
