@@ -20,7 +20,8 @@ use crate::error::{Error, ErrorKind};
 /// What the shared steps have done so far (the cloud's session keeps its own).
 pub(super) struct Progress {
     pub external_key_id: Option<String>,
-    /// This run's registration, until the race with other runs is settled (alongside validation).
+    /// This run's registration, until the race with other runs is settled (alongside validation,
+    /// beside the cloud steps still running with the registration, or before the attach).
     pub unsettled: Option<Unsettled>,
     /// No `Validate` step follows to settle beside (the attach validates): the registration is
     /// settled as soon as it is made, beside the cloud steps still running with it.

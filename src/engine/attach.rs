@@ -1,6 +1,7 @@
 //! The permanent step: set `external_key_id` on the workspace, and make sense of the answer.
 //!
-//! The platform validates again on attach (with the workspace's compartment); a refusal is a 400
+//! The platform validates the key on attach (with the workspace's compartment; for a run whose
+//! attach was confirmed up front this is the run's validation); a refusal is a 400
 //! and leaves the workspace unattached. A 409 can mean an earlier attempt went through but its
 //! reply was lost (the client retries 409s), or that a concurrent run attached its own
 //! registration of the same key first (the attach is write-once: the first wins); so the

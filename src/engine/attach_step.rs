@@ -2,7 +2,9 @@
 //! the platform answered (`attach`). When the plan lets the attach be the run's validation (the
 //! platform validates the key for the workspace before it attaches it), a refusal that says an
 //! access grant has not taken effect yet is retried under the propagation waiter, as the
-//! `Validate` step's would be, and the answer is the run's validation result.
+//! `Validate` step's would be, and the answer is the run's validation result. A server that
+//! speaks only 2023-06-01 gives no code that marks a refusal as the validation's, so there the
+//! key is validated with a call of its own first.
 
 use std::sync::Mutex;
 
@@ -33,6 +35,11 @@ pub(super) async fn attach(
         .ok_or_else(|| Error::remote("no registered key to attach: registration did not happen"))?;
     let attached = match validates {
         None => attach_once(ctx, &id, workspace_id, workspace_name, progress).await?,
+        Some(v) if ctx.services.platform.speaks_legacy() => {
+            let validated = super::validate_step::validate(ctx, v.propagation.as_ref(), progress).await?;
+            let attached = attach_once(ctx, &id, workspace_id, workspace_name, progress).await?;
+            Attached { detail: format!("{}; {validated}", attached.detail), ..attached }
+        }
         Some(v) => attach_validating(ctx, &id, workspace_id, workspace_name, v, progress).await?,
     };
     let _ = ctx
@@ -73,9 +80,9 @@ async fn attach_validating(
 ) -> Result<Attached, Error> {
     let platform = &ctx.services.platform;
     let provider = ctx.services.cloud.provider();
-    // The waiter sees each answer as a validation; the attach's own value or error is kept here.
-    let last: Mutex<Option<Result<Attached, Error>>> = Mutex::new(None);
-    let keep = |answer: Result<Attached, Error>| {
+    // The waiter sees each answer as a validation; the attach's own value or failure is kept here.
+    let last: Mutex<Option<Result<Attached, AttachFailure>>> = Mutex::new(None);
+    let keep = |answer: Result<Attached, AttachFailure>| {
         if let Ok(mut slot) = last.lock() {
             *slot = Some(answer);
         }
@@ -87,8 +94,9 @@ async fn attach_validating(
                 Ok(ValidationResult { success: true, error: None })
             }
             Err(AttachFailure { error, validation_error: Some(why) }) => {
-                keep(Err(error));
-                Ok(ValidationResult { success: false, error: Some(why) })
+                let v = ValidationResult { success: false, error: Some(why.clone()) };
+                keep(Err(AttachFailure { error, validation_error: Some(why) }));
+                Ok(v)
             }
             Err(AttachFailure { error, validation_error: None }) => Err(error),
         }
@@ -105,44 +113,35 @@ async fn attach_validating(
     )
     .await?;
     let answer = last.into_inner().ok().flatten();
-    let v = waited.result.clone();
-    progress.validation = Some(v.clone());
-    if let (false, Some(error)) = (v.success, &v.error) {
-        // As for a single refused attach: the history and doctor read the validation's words.
-        let _ = ctx.journal.record(
-            "attach_validation_failed",
-            json!({ "external_key_id": id, "workspace_id": workspace_id, "error": error, "attempts": waited.attempts }),
-        );
-    }
-    match answer {
-        Some(Ok(attached)) if v.success => {
-            let validated = match waited.attempts {
-                1 => "validated for the workspace: Anthropic encrypted and decrypted with the key".to_string(),
-                n => format!(
-                    "validated after {n} attempts ({}) for the workspace: Anthropic encrypted and decrypted with the key",
-                    propagation::seconds(waited.waited)
-                ),
-            };
-            Ok(Attached { detail: format!("{}; {validated}", attached.detail), ..attached })
+    let still = is_propagating(provider, waited.result.error.as_deref().unwrap_or_default());
+    // The waiter's sentence: "validated [after n attempts]", or why it stopped and what next.
+    let said = propagation::outcome(id, &waited, propagation, still);
+    match (answer, said) {
+        (Some(Ok(attached)), Ok(validated)) => {
+            progress.validation = Some(waited.result);
+            Ok(Attached { detail: format!("{}; {validated} (for this workspace)", attached.detail), ..attached })
         }
-        // Refused for good: the attach's own words (the workspace stays unattached), with the
-        // waiter's advice when the refusal still reads as propagation.
-        Some(Err(error)) if !waited.cancelled && !waited.gave_up => {
-            let still = is_propagating(provider, v.error.as_deref().unwrap_or_default());
-            match propagation::outcome(id, &waited, propagation, still) {
-                Err(advice) if still => Err(advice.hints.into_iter().fold(error, |e, h| e.with_hint(h))),
-                _ => Err(error),
-            }
+        (Some(Err(failure)), said) => {
+            let error = refused(ctx, id, workspace_id, failure, progress);
+            Err(match said {
+                // The wait was stopped (Ctrl-C: 130) or ran out: the waiter's sentence says which.
+                Err(stopped) if waited.cancelled || waited.gave_up => {
+                    stopped.with_hint("the workspace stays unattached")
+                }
+                // Refused for good: the attach's own words, with the waiter's advice when the
+                // refusal still reads as a grant that has not arrived and waiting was possible.
+                Err(advice) if still && propagation.is_some() => {
+                    advice.hints.into_iter().fold(error, |e, h| e.with_hint(h))
+                }
+                _ => error,
+            })
         }
-        // The wait was stopped or ran out: the waiter's sentence says which, and for how long.
-        _ => Err(propagation::outcome(id, &waited, propagation, true)
-            .err()
-            .unwrap_or_else(|| Error::remote(format!("attaching {id} to workspace {workspace_id} gave no answer")))
-            .with_hint("the workspace stays unattached")),
+        _ => Err(Error::remote(format!("attaching {id} to workspace {workspace_id} gave no answer"))),
     }
 }
 
-/// Records a refused attach (its validation error, for doctor's reading) and returns its error.
+/// Records a refused attach (its validation error, for doctor's reading and `cmek status`) and
+/// returns its error.
 fn refused(
     ctx: &StepContext<'_>,
     id: &str,

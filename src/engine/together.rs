@@ -98,8 +98,10 @@ pub(super) async fn run(
             return Ok((unsettled, detail, None));
         }
         let mut settle_ctx = StepContext { services, facts, index, journal, sink: &mut held };
-        let settled = register::settle(&mut settle_ctx, &unsettled).await?;
-        Ok::<_, Error>((unsettled, detail, Some(settled)))
+        // The registration is made whatever the list says: a failed list leaves it unsettled,
+        // to be settled again before the attach (whose step then reports the failure).
+        let settled = register::settle(&mut settle_ctx, &unsettled).await.ok();
+        Ok::<_, Error>((unsettled, detail, settled))
     };
     let (mut results, registered) = tokio::join!(session.apply_together(&cloud, ctx), registering);
     held.pass_on(&mut *ctx.sink);

@@ -184,6 +184,12 @@ impl Client {
         self.version().as_str()
     }
 
+    /// Whether the server refused 2026-10-21 and the client speaks 2023-06-01: its refusals carry
+    /// no `error_code`, so an attach refused by validation cannot be told from other refusals.
+    pub fn speaks_legacy(&self) -> bool {
+        self.version() == ApiVersion::Legacy
+    }
+
     fn version(&self) -> ApiVersion {
         if self.inner.legacy.load(Ordering::SeqCst) { ApiVersion::Legacy } else { ApiVersion::Current }
     }

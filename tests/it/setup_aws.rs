@@ -47,7 +47,7 @@ async fn fresh_setup_creates_registers_validates_and_attaches() {
     // validation, with no call of its own before it.
     assert!(doc["steps"].as_array().unwrap().iter().all(|s| s["action"] != "validate"), "{run:?}");
     assert_eq!(doc["validation"]["success"], true, "{run:?}");
-    assert!(step(&doc, "attach")["outcome"]["detail"].as_str().unwrap().contains("validated for the workspace"));
+    assert!(step(&doc, "attach")["outcome"]["detail"].as_str().unwrap().contains("validated: Anthropic encrypted"));
 
     let key = alias_key(&world).await.expect("the alias points at the new key");
     assert_eq!(key.description.state, AwsKeyState::Enabled);

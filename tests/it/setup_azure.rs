@@ -488,3 +488,20 @@ mod engine_level {
         assert!(report.failure.unwrap().hints[0].contains("re-run"));
     }
 }
+
+#[test]
+fn a_platform_that_speaks_only_2023_06_01_still_waits_out_the_role_and_validates_before_the_attach() {
+    // Its refusals carry no code, so an attach refused by validation looks like any refusal:
+    // the key is validated (and the new role assignment waited out) by a call of its own first.
+    let home = SandboxHome::with_scenario("platform-2023");
+    let r = home.setup(true, "azure", ATTACH);
+    assert_eq!(r.code, 0, "{r:?}");
+    let doc = r.json();
+    assert_eq!(doc["status"], "attached", "{r:?}");
+    assert_eq!(doc["validation"]["success"], true, "{r:?}");
+    let detail = step(&doc, "attach")["outcome"]["detail"].as_str().unwrap();
+    assert!(detail.contains("validated after"), "the default sandbox's 5 s propagation was waited out: {detail}");
+    let journal = std::fs::read_to_string(home.journals()[0].join("journal.jsonl")).unwrap();
+    assert!(journal.contains("\"event\":\"validated\""), "{journal}");
+    assert!(journal.matches("\"event\":\"validation_attempt\"").count() >= 2, "{journal}");
+}

@@ -82,7 +82,8 @@ impl Plan {
 
     /// How the run validates the key: `Some(propagation)` from its `Validate` step or from the
     /// confirmed attach that validates in its place; `None` when the plan validates nothing.
-    pub fn validation(&self) -> Option<Option<&Propagation>> {
+    #[cfg(test)]
+    pub(crate) fn validation(&self) -> Option<Option<&Propagation>> {
         self.steps.iter().find_map(|s| match &s.action {
             Action::Validate { propagation } => Some(propagation.as_ref()),
             Action::Attach { validates: Some(v), .. } => Some(v.propagation.as_ref()),

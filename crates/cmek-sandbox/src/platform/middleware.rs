@@ -43,7 +43,7 @@ pub async fn authenticate(State(app): State<AppState>, mut req: Request, next: N
     let checked = {
         let store = lock(&app.store);
         auth::identify(&store, app.admin_key.expose_secret(), req.headers(), chrono::Utc::now())
-            .and_then(|caller| check_version(req.headers()).map(|()| caller))
+            .and_then(|caller| check_version(req.headers(), store.structured_version).map(|()| caller))
             .and_then(|caller| {
                 auth::require_admin(&store, &caller, req.method(), req.uri().path())?;
                 Ok((caller, store.org.id.clone()))
@@ -61,7 +61,19 @@ pub async fn authenticate(State(app): State<AppState>, mut req: Request, next: N
     response
 }
 
-fn check_version(headers: &HeaderMap) -> Result<(), ApiError> {
+/// `structured`: whether 2026-10-21 is among the versions spoken (a server from before it
+/// refuses it like any unknown version, naming the one it knows).
+fn check_version(headers: &HeaderMap, structured: bool) -> Result<(), ApiError> {
+    if !structured {
+        let text = headers.get("anthropic-version").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        if SUPPORTED.contains(&text) && text != STRUCTURED {
+            return Ok(());
+        }
+        return Err(ApiError::invalid(format!(
+            "anthropic-version: `{}` is not a supported version; send anthropic-version: {DOCUMENTED}",
+            shown(text)
+        )));
+    }
     let Some(value) = headers.get("anthropic-version") else {
         return Err(ApiError::invalid(format!(
             "anthropic-version: header is required; send anthropic-version: {STRUCTURED} (or {DOCUMENTED})"
@@ -91,9 +103,13 @@ mod tests {
             }
             h
         };
-        assert!(check_version(&headers(Some("2023-06-01"))).is_ok());
-        assert!(check_version(&headers(Some("2026-10-21"))).is_ok());
-        assert!(check_version(&headers(None)).unwrap_err().message.contains("header is required"));
-        assert!(check_version(&headers(Some("1999"))).unwrap_err().message.contains("`1999`"));
+        assert!(check_version(&headers(Some("2023-06-01")), true).is_ok());
+        assert!(check_version(&headers(Some("2026-10-21")), true).is_ok());
+        assert!(check_version(&headers(None), true).unwrap_err().message.contains("header is required"));
+        assert!(check_version(&headers(Some("1999")), true).unwrap_err().message.contains("`1999`"));
+        // A server from before 2026-10-21 refuses it as unknown and names the version it speaks.
+        assert!(check_version(&headers(Some("2023-06-01")), false).is_ok());
+        let refused = check_version(&headers(Some("2026-10-21")), false).unwrap_err().message;
+        assert!(refused.contains("`2026-10-21` is not a supported version") && refused.contains("2023-06-01"));
     }
 }

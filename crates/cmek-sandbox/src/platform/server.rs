@@ -98,6 +98,12 @@ impl RunningPlatform {
         lock(&self.store).cmek_enabled = enabled;
     }
 
+    /// Whether API version 2026-10-21 is spoken (on at start); off, it is refused as unknown, as
+    /// a server from before it would, and clients fall back to 2023-06-01.
+    pub fn set_structured_version(&self, spoken: bool) {
+        lock(&self.store).structured_version = spoken;
+    }
+
     /// How long validation waits for the KMS before failing with `Timeout:` (30 s at start).
     pub fn set_validation_timeout(&self, limit: Duration) {
         lock(&self.store).validation_timeout = limit;

@@ -27,6 +27,9 @@ pub struct Store {
     pub cmek_enabled: bool,
     /// How long validation waits for the KMS (30 s like Anthropic; tests shorten it).
     pub validation_timeout: Duration,
+    /// Whether 2026-10-21 (structured error codes) is spoken; off, the API answers as a server
+    /// from before it (`platform-2023`). Like the time limit, set at start and not saved.
+    pub structured_version: bool,
     pub user_profiles: Vec<String>,
     pub default_workspace_id: String,
     /// Ascending `seq`.
@@ -68,6 +71,7 @@ impl Store {
             org: seed::organization(),
             cmek_enabled: true,
             validation_timeout: super::validation::DEFAULT_TIMEOUT,
+            structured_version: true,
             user_profiles: seed::USER_PROFILE_IDS.iter().map(|s| s.to_string()).collect(),
             default_workspace_id: seed::DEFAULT_WORKSPACE.id.to_string(),
             keys: Vec::new(),
@@ -103,6 +107,7 @@ impl Store {
             org: state.org,
             cmek_enabled: state.cmek_enabled,
             validation_timeout: super::validation::DEFAULT_TIMEOUT,
+            structured_version: true,
             user_profiles: state.user_profiles,
             default_workspace_id: state.default_workspace_id,
             keys: state.keys,

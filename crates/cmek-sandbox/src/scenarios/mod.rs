@@ -160,6 +160,19 @@ pub static SCENARIOS: &[Scenario] = &[
         arrange: nothing,
     },
     Scenario {
+        name: "platform-2023",
+        summary: "the Admin API speaks only 2023-06-01: it refuses 2026-10-21 and its errors carry no codes",
+        shows: "cmek falls back to 2023-06-01 for the rest of the run, and validates a key with a call of its own \
+                before attaching it (an attach's refusal no longer says it was the validation)",
+        faults: NO_FAULTS,
+        latency: Duration::ZERO,
+        rcps: no_rcps,
+        arrange: |s| {
+            s.platform.set_structured_version(false);
+            Ok(())
+        },
+    },
+    Scenario {
         name: "cmek-not-enabled",
         summary: "the organisation is not entitled to CMEK: the Admin API refuses every external-key and attach call",
         shows: "setup stops before creating anything, and doctor reports ANT-02: only the account team can enable it",
