@@ -1,7 +1,7 @@
 //! Gathers the facts a `setup` plan needs, from the platform and (through its runtime) the cloud,
 //! concurrently and read-only.
 
-use cmek_core::model::{CompartmentId, OrgUuid, WorkspaceRef};
+use cmek_core::model::{CompartmentId, OrgUuid, ProviderKind, WorkspaceRef};
 use cmek_core::plan::{OrgFacts, RegisteredKey, SetupAnswers, SetupFacts, WorkspaceFacts};
 use cmek_core::run::events::{Event, EventSink};
 
@@ -12,20 +12,27 @@ use crate::platform::types::{ExternalKey, Workspace};
 pub async fn gather(services: &Services, answers: &SetupAnswers, sink: &mut dyn EventSink) -> Result<SetupFacts> {
     sink.emit(Event::Inspecting { what: "the organisation, its workspaces and registered keys".into() });
     let cloud = services.cloud.gather(&*answers.cloud, sink);
-    let (platform, cloud) = tokio::join!(platform_facts(services, answers), cloud);
+    let platform = platform_facts(&services.platform, answers.provider(), &answers.workspaces);
+    let (platform, cloud) = tokio::join!(platform, cloud);
     let (org, workspaces, registered) = platform?;
     Ok(SetupFacts { org, workspaces, registered, cloud: cloud? })
 }
 
+/// The organisation, the target workspaces `refs` names, and every registered key (with the
+/// compartments of the workspaces using it), for a setup in `provider`.
 async fn platform_facts(
-    services: &Services,
-    answers: &SetupAnswers,
+    client: &crate::platform::Client,
+    provider: ProviderKind,
+    refs: &[WorkspaceRef],
 ) -> Result<(OrgFacts, Vec<WorkspaceFacts>, Vec<RegisteredKey>)> {
-    let client = &services.platform;
+    // Archived workspaces only where the key's grant names compartments: there a key keeps
+    // serving the archived workspaces that use it. A target named by the id of an archived
+    // workspace is still found (and refused) by its own lookup.
+    let archived_too = cmek_core::clouds::get(provider).is_some_and(|c| c.grant_names_compartments());
     let (keys, workspaces) =
-        tokio::try_join!(client.all_external_keys(), client.all_workspaces(true)).map_err(Error::from)?;
+        tokio::try_join!(client.all_external_keys(), client.all_workspaces(archived_too)).map_err(Error::from)?;
     let org = organization(client).await?;
-    let targets = find_each(client, &answers.workspaces, &workspaces)
+    let targets = find_each(client, refs, &workspaces)
         .await?
         .into_iter()
         .map(workspace_facts)
@@ -58,7 +65,8 @@ pub(super) async fn find_workspace(
     all: &[Workspace],
 ) -> Result<Workspace> {
     match r {
-        // Listed already (archived ones too): no round trip of its own.
+        // Listed already: no round trip of its own (archived ones are listed where the setup
+        // reads them; otherwise an archived target is read here, and refused by the plan).
         WorkspaceRef::Id(id) if let Some(w) = all.iter().find(|w| w.id == id.as_str()) => Ok(w.clone()),
         WorkspaceRef::Id(id) => client.get_workspace(id.as_str()).await.map_err(|e| {
             if e.is_not_found() {
@@ -124,7 +132,8 @@ pub(super) fn registered_key(k: &ExternalKey, workspaces: &[Workspace]) -> Regis
 /// that must know them before gathering, such as one key per workspace.
 pub async fn resolve_workspaces(services: &Services, refs: &[WorkspaceRef]) -> Result<Vec<WorkspaceFacts>> {
     let client = &services.platform;
-    let all = client.all_workspaces(true).await.map_err(Error::from)?;
+    // Names match active workspaces only, and an id not listed is looked up on its own.
+    let all = client.all_workspaces(false).await.map_err(Error::from)?;
     find_each(client, refs, &all).await?.into_iter().map(workspace_facts).collect()
 }
 
@@ -149,8 +158,9 @@ async fn find_each(
 mod tests {
     use serde_json::json;
 
-    use super::organization;
-    use crate::platform::test_server::{Reply, TestServer};
+    use super::{organization, platform_facts};
+    use crate::platform::test_server::{Reply, TestServer, workspace_json};
+    use cmek_core::model::ProviderKind;
 
     const ORG: &str = "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d";
 
@@ -187,6 +197,36 @@ mod tests {
             assert_eq!(org.uuid.to_string(), ORG, "{header:?}");
             assert_eq!(org.name.as_deref(), Some("Example Org"), "{header:?}");
             assert!(server.lines().iter().any(|l| l.contains("/v1/organizations/me")), "{:?}", server.lines());
+        }
+    }
+
+    #[tokio::test]
+    async fn archived_workspaces_are_read_only_where_the_grant_names_compartments() {
+        for (provider, archived_too) in
+            [(ProviderKind::Aws, true), (ProviderKind::Gcp, false), (ProviderKind::Azure, false)]
+        {
+            let server = TestServer::start(|r, _| match r.path.as_str() {
+                "/v1/organizations/workspaces" => {
+                    let data = vec![workspace_json("wrkspc_a", "production")];
+                    Reply::json(
+                        200,
+                        json!({"data": data, "first_id": "wrkspc_a", "last_id": "wrkspc_a", "has_more": false}),
+                    )
+                    .header("anthropic-organization-id", ORG)
+                }
+                _ => Reply::json(200, json!({"data": [], "next_page": null})).header("anthropic-organization-id", ORG),
+            })
+            .await;
+            let refs = ["production".parse().unwrap()];
+            let (org, targets, _) = platform_facts(&server.client(), provider, &refs).await.unwrap();
+            assert_eq!((org.uuid.to_string().as_str(), targets[0].id.as_str()), (ORG, "wrkspc_a"));
+            let asked: Vec<String> = server
+                .requests()
+                .iter()
+                .filter(|r| r.path == "/v1/organizations/workspaces")
+                .map(|r| r.query.clone().unwrap_or_default())
+                .collect();
+            assert_eq!(asked, [format!("limit=1000&include_archived={archived_too}")], "{provider:?}");
         }
     }
 }

@@ -76,6 +76,10 @@ impl Cloud for Aws {
         &["AWS-13"]
     }
 
+    fn grant_names_compartments(&self) -> bool {
+        true
+    }
+
     fn why(&self, id: &str) -> Option<&'static str> {
         why(id)
     }

@@ -61,6 +61,14 @@ pub trait Cloud: Send + Sync {
         false
     }
 
+    /// Whether the key's grant names workspaces' compartments (AWS's encryption-context
+    /// condition). Then a setup reads the archived workspaces too: a key keeps serving the
+    /// compartments of archived workspaces that use it (AWS-14). Elsewhere a setup reads only
+    /// the active ones.
+    fn grant_names_compartments(&self) -> bool {
+        false
+    }
+
     /// The findings about the network path to the key, which a validation timeout points at.
     fn network_ids(&self) -> &'static [&'static str];
 
