@@ -68,4 +68,10 @@ fn a_key_set_up_by_cmek_is_all_green() {
     assert!(r.ids("fail").is_empty() && r.ids("warn").is_empty() && r.ids("unknown").is_empty(), "{r:?}");
     let text = world.doctor(false, &["--workspace", "production"]);
     assert!(!text.stdout.contains('?') && !text.stdout.contains('✗'), "{}", text.stdout);
+
+    // By cloud coordinates with no project named: the credential's project, as setup took it.
+    let by_parts = world.doctor(true, &["--provider", "gcp", "--workspace", "production"]);
+    assert_eq!(by_parts.code, 0, "{by_parts:?}");
+    assert!(by_parts.ids("fail").is_empty() && by_parts.ids("unknown").is_empty(), "{by_parts:?}");
+    assert!(by_parts.stdout.contains(KEY), "the key found in the sandbox's project: {by_parts:?}");
 }

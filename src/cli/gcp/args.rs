@@ -46,7 +46,8 @@ pub struct GcpSetupArgs {
 /// `doctor`'s Google Cloud flags (or the shared `--key projects/...`).
 #[derive(Debug, Clone, Default, Args)]
 pub struct GcpDoctorArgs {
-    /// Google Cloud: the project of the key ring [default: CLOUDSDK_CORE_PROJECT]
+    /// Google Cloud: the project of the key ring [default: CLOUDSDK_CORE_PROJECT, GOOGLE_CLOUD_PROJECT, or the
+    /// credentials' project]
     #[arg(long, env = "CLOUDSDK_CORE_PROJECT", value_name = "PROJECT")]
     pub gcp_project: Option<String>,
     /// Google Cloud: the key ring's location [default: us-central1]

@@ -1,6 +1,8 @@
 //! The Google Cloud inputs of `setup` and `doctor` (flags, environment, answers file): parsed and
 //! cross-checked before any call.
 
+use cmek_core::doctor::CloudKeyRef;
+use cmek_core::doctor::gcp::{GcpDoctorKey, GcpDoctorKeyInProject};
 use cmek_core::model::gcp::{GcpKeyName, GcpLocation};
 use cmek_core::plan::gcp::{DEFAULT_IAM_WAIT, DEFAULT_KEY, DEFAULT_KEY_RING, DEFAULT_LOCATION, GcpAnswers, Protection};
 
@@ -63,8 +65,9 @@ pub(super) fn gcp_answers(setup: &SetupArgs) -> Result<GcpAnswers> {
     Ok(answers)
 }
 
-/// The key doctor's flags name: `--key projects/...`, or the parts (with CLOUDSDK_CORE_PROJECT).
-pub(super) fn doctor_key_name(args: &DoctorArgs) -> Result<GcpKeyName> {
+/// The key doctor's flags name: `--key projects/...`, or the parts, in `--gcp-project` (or
+/// CLOUDSDK_CORE_PROJECT), else in the credential's project as `setup` takes it.
+pub(super) fn doctor_key(args: &DoctorArgs) -> Result<Box<dyn CloudKeyRef>> {
     let a = &args.clouds.gcp;
     let parts = KeyParts {
         project: given(&a.gcp_project),
@@ -73,21 +76,19 @@ pub(super) fn doctor_key_name(args: &DoctorArgs) -> Result<GcpKeyName> {
         key: given(&a.gcp_key),
     };
     if let Some(full) = given(&args.key) {
-        return full_key(&full, &parts);
+        return Ok(Box::new(GcpDoctorKey(full_key(&full, &parts)?)));
     }
-    let Some(project) = parts.project else {
-        return Err(Error::usage(
-            "doctor --provider gcp needs the key: --key projects/P/locations/L/keyRings/R/cryptoKeys/K, or --gcp-project \
-             (with --gcp-location, --gcp-key-ring, --gcp-key when not the defaults)",
-        ));
-    };
-    GcpKeyName::new(
-        &project,
-        parts.location.as_deref().unwrap_or(DEFAULT_LOCATION),
-        parts.key_ring.as_deref().unwrap_or(DEFAULT_KEY_RING),
-        parts.key.as_deref().unwrap_or(DEFAULT_KEY),
-    )
-    .map_err(|e| Error::from(e).context("--gcp-project/--gcp-location/--gcp-key-ring/--gcp-key"))
+    let location = parts.location.unwrap_or_else(|| DEFAULT_LOCATION.into());
+    let key_ring = parts.key_ring.unwrap_or_else(|| DEFAULT_KEY_RING.into());
+    let key = parts.key.unwrap_or_else(|| DEFAULT_KEY.into());
+    // Checked now, in a stand-in project when none is named, so a bad part makes no call.
+    let probe_project = parts.project.as_deref().unwrap_or("cmek-probe");
+    let name = GcpKeyName::new(probe_project, &location, &key_ring, &key)
+        .map_err(|e| Error::from(e).context("--gcp-project/--gcp-location/--gcp-key-ring/--gcp-key"))?;
+    Ok(match parts.project {
+        Some(_) => Box::new(GcpDoctorKey(name)),
+        None => Box::new(GcpDoctorKeyInProject { location, key_ring, key }),
+    })
 }
 
 /// The separate parts of a key name, as given.

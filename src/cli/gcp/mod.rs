@@ -13,7 +13,6 @@ pub use connect::sandbox_settings;
 use std::sync::Arc;
 
 use cmek_core::doctor::CloudKeyRef;
-use cmek_core::doctor::gcp::GcpDoctorKey;
 use cmek_core::model::ProviderKind;
 use cmek_core::plan::gcp::GcpFacts;
 use cmek_core::plan::{CloudAnswers, CloudFacts};
@@ -85,7 +84,7 @@ impl CliCloud for Gcp {
     }
 
     fn doctor_key(&self, args: &DoctorArgs) -> Result<Box<dyn CloudKeyRef>> {
-        Ok(Box::new(GcpDoctorKey(inputs::doctor_key_name(args)?)))
+        inputs::doctor_key(args)
     }
 
     fn runtime(&self, reach: &Reach<'_>) -> Result<Arc<dyn CloudRuntime>> {

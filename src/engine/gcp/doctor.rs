@@ -1,7 +1,7 @@
 //! Doctor's look at a Cloud KMS key, read-only: the key ring and key with their IAM policies and
 //! the key's versions, each part on its own so one refusal leaves the others' checks standing.
 
-use cmek_core::doctor::gcp::{GcpDoctorFacts, GcpDoctorKey, GcpKeyLookup, KmsApi};
+use cmek_core::doctor::gcp::{GcpDoctorFacts, GcpDoctorKey, GcpDoctorKeyInProject, GcpKeyLookup, KmsApi};
 use cmek_core::doctor::{CloudDoctorFacts, CloudKeyRef};
 use cmek_core::run::events::{Event, EventSink};
 
@@ -12,9 +12,18 @@ pub(super) async fn diagnose(
     key: &dyn CloudKeyRef,
     sink: &mut dyn EventSink,
 ) -> Box<dyn CloudDoctorFacts> {
-    let Some(GcpDoctorKey(name)) = key.downcast_ref::<GcpDoctorKey>() else {
+    let name = if let Some(GcpDoctorKey(name)) = key.downcast_ref::<GcpDoctorKey>() {
+        name.clone()
+    } else if let Some(parts) = key.downcast_ref::<GcpDoctorKeyInProject>() {
+        // Named without its project: the credential's, as setup takes it.
+        match parts.in_project(gcp.project()) {
+            Ok(name) => name,
+            Err(why) => return Box::new(GcpDoctorFacts::unreadable(why)),
+        }
+    } else {
         return Box::new(GcpDoctorFacts::unreadable(format!("{} is not a Cloud KMS key", key.describe())));
     };
+    let name = &name;
     sink.emit(Event::Inspecting { what: format!("Cloud KMS key {name}: key ring, key, versions, IAM policies") });
     let mut lookup = GcpKeyLookup::new(name.clone());
     lookup.caller = Some(gcp.caller_identity().clone());

@@ -23,6 +23,38 @@ impl CloudKeyRef for GcpDoctorKey {
     }
 }
 
+/// A Cloud KMS key named without its project (`doctor --provider gcp` with no `--gcp-project`):
+/// the project is the one the Google credential works in, as `setup` takes it, known only once
+/// the credential is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GcpDoctorKeyInProject {
+    pub location: String,
+    pub key_ring: String,
+    pub key: String,
+}
+
+impl GcpDoctorKeyInProject {
+    /// The full name in `project` (the credential's), or why there is none.
+    pub fn in_project(&self, project: Option<&str>) -> Result<GcpKeyName, String> {
+        let Some(project) = project else {
+            return Err("no Google Cloud project is known: pass --gcp-project P (or --key \
+                        projects/P/locations/L/keyRings/R/cryptoKeys/K), or set CLOUDSDK_CORE_PROJECT"
+                .into());
+        };
+        GcpKeyName::new(project, &self.location, &self.key_ring, &self.key).map_err(|e| e.to_string())
+    }
+}
+
+impl CloudKeyRef for GcpDoctorKeyInProject {
+    fn provider(&self) -> ProviderKind {
+        ProviderKind::Gcp
+    }
+
+    fn describe(&self) -> String {
+        format!("key {} in key ring {} ({}) of the credential's project", self.key, self.key_ring, self.location)
+    }
+}
+
 /// Whether the Cloud KMS API answers in the key's project (GCP-01).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KmsApi {

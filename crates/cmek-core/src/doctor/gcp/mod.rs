@@ -11,7 +11,7 @@ pub mod validation_text;
 mod tests;
 
 pub use catalogue::{cause_order, terraform, why};
-pub use facts::{GcpDoctorFacts, GcpDoctorKey, GcpKeyLookup, KmsApi};
+pub use facts::{GcpDoctorFacts, GcpDoctorKey, GcpDoctorKeyInProject, GcpKeyLookup, KmsApi};
 
 use crate::plan::{Check, CheckStatus};
 

@@ -489,3 +489,19 @@ fn the_cloud_names_the_resolved_key_and_finds_its_registration() {
     assert!(gcp.registration(&all).is_some_and(|r| r.attached));
     assert_eq!(GcpDoctorFacts::unreadable("x").resolved_key(), None);
 }
+
+#[test]
+fn a_key_named_without_its_project_takes_the_credentials_or_says_how_to_name_one() {
+    use super::GcpDoctorKeyInProject;
+    use crate::doctor::CloudKeyRef;
+    let parts = GcpDoctorKeyInProject {
+        location: "us-central1".into(),
+        key_ring: "anthropic-cmek".into(),
+        key: "anthropic-cmek".into(),
+    };
+    assert_eq!(parts.in_project(Some("cmek-sandbox")).unwrap().to_string(), KEY);
+    let why = parts.in_project(None).unwrap_err();
+    assert!(why.contains("--gcp-project") && why.contains("CLOUDSDK_CORE_PROJECT"), "{why}");
+    assert!(parts.in_project(Some("Not A Project!")).is_err());
+    assert!(parts.describe().contains("credential's project"), "{}", parts.describe());
+}
