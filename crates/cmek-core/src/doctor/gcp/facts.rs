@@ -36,12 +36,7 @@ pub struct GcpDoctorKeyInProject {
 impl GcpDoctorKeyInProject {
     /// The full name in `project` (the credential's), or why there is none.
     pub fn in_project(&self, project: Option<&str>) -> Result<GcpKeyName, String> {
-        let Some(project) = project else {
-            return Err("no Google Cloud project is known: pass --gcp-project P (or --key \
-                        projects/P/locations/L/keyRings/R/cryptoKeys/K), or set CLOUDSDK_CORE_PROJECT"
-                .into());
-        };
-        GcpKeyName::new(project, &self.location, &self.key_ring, &self.key).map_err(|e| e.to_string())
+        GcpKeyName::in_project(project, &self.location, &self.key_ring, &self.key)
     }
 }
 

@@ -44,6 +44,17 @@ impl GcpKeyName {
     }
 
     /// A key name from its parts, each checked as Google checks it.
+    /// The key in `project` (given, or the credential's), or why there is none: setup's and
+    /// doctor's one reading of a key named by its parts.
+    pub fn in_project(project: Option<&str>, location: &str, key_ring: &str, key: &str) -> Result<Self, String> {
+        let Some(project) = project else {
+            return Err("no Google Cloud project is known: pass --gcp-project P (or --key \
+                        projects/P/locations/L/keyRings/R/cryptoKeys/K), or set CLOUDSDK_CORE_PROJECT"
+                .into());
+        };
+        Self::new(project, location, key_ring, key).map_err(|e| e.to_string())
+    }
+
     pub fn new(project: &str, location: &str, key_ring: &str, key: &str) -> Result<Self, ParseError> {
         check_project(project)?;
         GcpLocation::parse(location)?;

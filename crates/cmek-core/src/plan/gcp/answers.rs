@@ -91,12 +91,12 @@ impl GcpAnswers {
         if let Some(key) = &self.key {
             return Ok(key.clone());
         }
-        let Some(project) = self.project.as_deref().or(default_project) else {
-            return Err("no Google Cloud project is known: pass --gcp-project P (or --key \
-                        projects/P/locations/L/keyRings/R/cryptoKeys/K), or set CLOUDSDK_CORE_PROJECT"
-                .into());
-        };
-        GcpKeyName::new(project, &self.location, &self.key_ring, &self.key_id).map_err(|e| e.to_string())
+        GcpKeyName::in_project(
+            self.project.as_deref().or(default_project),
+            &self.location,
+            &self.key_ring,
+            &self.key_id,
+        )
     }
 }
 
