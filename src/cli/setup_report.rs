@@ -243,6 +243,7 @@ pub fn print_run(
 fn run_status(answers: &SetupAnswers, plan: &Plan, report: &RunReport) -> &'static str {
     let held = report.confirmed_attach_held(plan, &answers.confirm_attach).is_some();
     match (&report.failure, &report.validation) {
+        (Some(e), _) if e.kind == cmek_core::error::ErrorKind::Interrupted => "interrupted",
         (Some(_), Some(v)) if !v.success => "validation_failed",
         (Some(_), _) => "failed",
         (None, _) if held => "attach_held",

@@ -2,9 +2,9 @@
 //! the platform answered (`attach`). When the plan lets the attach be the run's validation (the
 //! platform validates the key for the workspace before it attaches it), a refusal that says an
 //! access grant has not taken effect yet is retried under the propagation waiter, as the
-//! `Validate` step's would be, and the answer is the run's validation result. A server that
-//! speaks only 2023-06-01 gives no code that marks a refusal as the validation's, so there the
-//! key is validated with a call of its own first.
+//! `Validate` step's would be, and the answer is the run's validation result. (A server that
+//! speaks only 2023-06-01 gives no code that marks a refusal as the validation's: its plans keep
+//! the `Validate` step, `SetupFacts::attach_reports_validation`.)
 
 use std::sync::Mutex;
 
@@ -35,11 +35,6 @@ pub(super) async fn attach(
         .ok_or_else(|| Error::remote("no registered key to attach: registration did not happen"))?;
     let attached = match validates {
         None => attach_once(ctx, &id, workspace_id, workspace_name, progress).await?,
-        Some(v) if ctx.services.platform.speaks_legacy() => {
-            let validated = super::validate_step::validate(ctx, v.propagation.as_ref(), progress).await?;
-            let attached = attach_once(ctx, &id, workspace_id, workspace_name, progress).await?;
-            Attached { detail: format!("{}; {validated}", attached.detail), ..attached }
-        }
         Some(v) => attach_validating(ctx, &id, workspace_id, workspace_name, v, progress).await?,
     };
     let _ = ctx
@@ -121,13 +116,15 @@ async fn attach_validating(
             progress.validation = Some(waited.result);
             Ok(Attached { detail: format!("{}; {validated} (for this workspace)", attached.detail), ..attached })
         }
+        // Stopped by the person (Ctrl-C: 130) while the grant was still on its way: the key was
+        // not found wanting, so no failed validation is recorded or reported.
+        (Some(Err(_)), Err(stopped)) if waited.cancelled => Err(stopped.with_hint("the workspace stays unattached")),
         (Some(Err(failure)), said) => {
             let error = refused(ctx, id, workspace_id, failure, progress);
             Err(match said {
-                // The wait was stopped (Ctrl-C: 130) or ran out: the waiter's sentence says which.
-                Err(stopped) if waited.cancelled || waited.gave_up => {
-                    stopped.with_hint("the workspace stays unattached")
-                }
+                // The budget ran out while the refusal still read as propagation: the waiter's
+                // sentence says how long it waited.
+                Err(stopped) if waited.gave_up => stopped.with_hint("the workspace stays unattached"),
                 // Refused for good: the attach's own words, with the waiter's advice when the
                 // refusal still reads as a grant that has not arrived and waiting was possible.
                 Err(advice) if still && propagation.is_some() => {

@@ -15,7 +15,9 @@ pub async fn gather(services: &Services, answers: &SetupAnswers, sink: &mut dyn 
     let platform = platform_facts(&services.platform, answers.provider(), &answers.workspaces);
     let (platform, cloud) = tokio::join!(platform, cloud);
     let (org, workspaces, registered) = platform?;
-    Ok(SetupFacts { org, workspaces, registered, cloud: cloud? })
+    // Known by now: the listings were answered, in 2026-10-21 or after falling back.
+    let attach_reports_validation = !services.platform.speaks_legacy();
+    Ok(SetupFacts { org, workspaces, registered, cloud: cloud?, attach_reports_validation })
 }
 
 /// The organisation, the target workspaces `refs` names, and every registered key (with the

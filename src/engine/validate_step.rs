@@ -89,11 +89,15 @@ fn finish(
 ) -> Result<String, Error> {
     let provider = ctx.services.cloud.provider();
     let v = waited.result.clone();
-    let _ = ctx.journal.record(
-        "validated",
-        json!({ "external_key_id": id, "success": v.success, "error": v.error, "attempts": waited.attempts }),
-    );
-    progress.validation = Some(v.clone());
+    // A wait stopped by the person (Ctrl-C) reached no verdict: the key was not found wanting,
+    // so neither the report nor `cmek status`'s history says it failed.
+    if !waited.cancelled {
+        let _ = ctx.journal.record(
+            "validated",
+            json!({ "external_key_id": id, "success": v.success, "error": v.error, "attempts": waited.attempts }),
+        );
+        progress.validation = Some(v.clone());
+    }
     let refusal = v.error.as_deref().filter(|_| !v.success).unwrap_or_default();
     propagation::outcome(id, &waited, propagation, is_propagating(provider, refusal))
 }

@@ -213,12 +213,38 @@ fn ctrl_c_stops_the_wait_and_the_run_still_reports() {
     assert!(sent, "the wait was shown: {r:?}");
     assert_eq!(r.code, 130, "stopped by the person, not a key that failed validation: {r:?}");
     assert!(r.stdout.contains("was stopped after") && r.stdout.contains("may still be propagating"), "{r:?}");
-    // The attach was the validation being waited for: it did not happen.
+    // The attach was the validation being waited for: it did not happen, and no verdict on the
+    // key was reached, so none is reported or remembered.
     assert!(r.stdout.contains("the workspace stays unattached"), "{r:?}");
     assert!(!r.stdout.contains("attached to    wrkspc_"), "{r:?}");
+    assert!(!r.stdout.contains("validation     failure") && !r.stdout.contains("validation failed"), "{r:?}");
     assert!(took < std::time::Duration::from_secs(15), "stopped promptly: {took:?}");
     let journal = std::fs::read_to_string(home.journals()[0].join("journal.jsonl")).unwrap();
     assert!(journal.contains("validation_wait_stopped"), "{journal}");
+    assert!(!journal.contains("attach_validation_failed") && !journal.contains("\"event\":\"validated\""), "{journal}");
+
+    // The same in JSON, where nothing is printed while it waits: stopped a few seconds in (it
+    // waits 20 s for the role), the run is interrupted, with no validation verdict.
+    let home = SandboxHome::new();
+    let child = Command::new(env!("CARGO_BIN_EXE_cmek"))
+        .env_clear()
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .args(["--sandbox=azure-propagation-delay", "--output", "json", "setup", "--non-interactive"])
+        .args(["--provider", "azure"])
+        .args(ATTACH)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run cmek");
+    std::thread::sleep(std::time::Duration::from_secs(5));
+    let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(130), "{stdout}");
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["status"], "interrupted", "{stdout}");
+    assert_eq!(doc["validation"], Value::Null, "{stdout}");
 }
 
 #[test]
@@ -499,8 +525,11 @@ fn a_platform_that_speaks_only_2023_06_01_still_waits_out_the_role_and_validates
     let doc = r.json();
     assert_eq!(doc["status"], "attached", "{r:?}");
     assert_eq!(doc["validation"]["success"], true, "{r:?}");
-    let detail = step(&doc, "attach")["outcome"]["detail"].as_str().unwrap();
+    // The plan says so: a validate step of its own before the attach.
+    assert_eq!(outcome(&doc, "validate"), "done", "{r:?}");
+    let detail = step(&doc, "validate")["outcome"]["detail"].as_str().unwrap();
     assert!(detail.contains("validated after"), "the default sandbox's 5 s propagation was waited out: {detail}");
+    assert!(!step(&doc, "attach")["title"].as_str().unwrap_or_default().contains("validates the key"), "{r:?}");
     let journal = std::fs::read_to_string(home.journals()[0].join("journal.jsonl")).unwrap();
     assert!(journal.contains("\"event\":\"validated\""), "{journal}");
     assert!(journal.matches("\"event\":\"validation_attempt\"").count() >= 2, "{journal}");

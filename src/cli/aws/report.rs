@@ -13,7 +13,10 @@ pub fn header(aws: &AwsFacts) -> Header {
     Header {
         identity: vec![match &aws.caller {
             Some(c) => format!("  AWS identity   {} (account {})", c.arn, aws.account),
-            None => format!("  AWS account    {} (named by the Region's key listing)", aws.account),
+            None => format!(
+                "  AWS account    {} (the account of the Region's keys and aliases; who is calling is not looked up)",
+                aws.account
+            ),
         }],
         key: match &aws.key {
             Some(k) => format!("{} ({})", k.description.arn, k.description.state.as_str()),

@@ -105,6 +105,7 @@ pub fn setup(policy: &str) -> (SetupAnswers, SetupFacts) {
     };
     let key = aws_key(policy);
     let facts = SetupFacts {
+        attach_reports_validation: true,
         org: OrgFacts { uuid: ORG.parse::<OrgUuid>().unwrap(), name: Some("Example Org".into()) },
         workspaces: vec![WorkspaceFacts {
             id: "wrkspc_production".into(),

@@ -35,7 +35,8 @@ pub fn build(answers: &SetupAnswers, facts: &SetupFacts) -> Result<Plan, PlanErr
             checks.push(workspace_in_use_check(ws));
         }
     }
-    let first_attach = attaches.iter_mut().find(|s| matches!(s.state, StepState::Planned));
+    let first_attach =
+        attaches.iter_mut().filter(|_| facts.attach_reports_validation).find(|s| matches!(s.state, StepState::Planned));
     match first_attach {
         Some(Step { action: Action::Attach { validates, .. }, .. }) => {
             *validates = Some(AttachValidation { propagation: cloud.propagation });

@@ -16,6 +16,11 @@ pub struct SetupFacts {
     pub registered: Vec<RegisteredKey>,
     /// What the chosen cloud holds.
     pub cloud: Box<dyn CloudFacts>,
+    /// Whether the platform's refusal of an attach says when it was the key's validation
+    /// (`external_key_validation_failed`, API 2026-10-21): then a confirmed attach can be the
+    /// run's validation. A server that speaks only 2023-06-01 gives no such code, so the key is
+    /// validated with a call of its own first.
+    pub attach_reports_validation: bool,
 }
 
 impl SetupFacts {

@@ -173,6 +173,7 @@ pub fn key_facts(policy_fixture: &str) -> AwsKeyFacts {
 
 pub fn facts(workspace: Option<WorkspaceFacts>, key: Option<AwsKeyFacts>) -> SetupFacts {
     SetupFacts {
+        attach_reports_validation: true,
         org: OrgFacts { uuid: ORG_ID.parse().unwrap(), name: Some(ORG_NAME.into()) },
         workspaces: workspace.into_iter().collect(),
         registered: vec![],

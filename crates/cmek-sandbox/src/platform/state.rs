@@ -28,7 +28,7 @@ pub struct Store {
     /// How long validation waits for the KMS (30 s like Anthropic; tests shorten it).
     pub validation_timeout: Duration,
     /// Whether 2026-10-21 (structured error codes) is spoken; off, the API answers as a server
-    /// from before it (`platform-2023`). Like the time limit, set at start and not saved.
+    /// from before it (`platform-2023`). Saved, so a restored sandbox speaks as it did.
     pub structured_version: bool,
     pub user_profiles: Vec<String>,
     pub default_workspace_id: String,
@@ -50,9 +50,16 @@ pub struct PlatformState {
     pub keys: Vec<KeyRecord>,
     pub workspaces: Vec<Workspace>,
     pub next_seq: u64,
+    /// Absent in files written before `platform-2023` existed: the current version is spoken.
+    #[serde(default = "speaks_structured")]
+    pub structured_version: bool,
     /// Absent in files written before federation was emulated: seeded afresh then.
     #[serde(default)]
     pub federation: Option<FederationState>,
+}
+
+fn speaks_structured() -> bool {
+    true
 }
 
 /// The store as the server shares it.
@@ -91,6 +98,7 @@ impl Store {
             keys: self.keys.clone(),
             workspaces: self.workspaces.clone(),
             next_seq: self.next_seq,
+            structured_version: self.structured_version,
             federation: Some(super::federation::handle::portable(&self.federation)),
         }
     }
@@ -107,7 +115,7 @@ impl Store {
             org: state.org,
             cmek_enabled: state.cmek_enabled,
             validation_timeout: super::validation::DEFAULT_TIMEOUT,
-            structured_version: true,
+            structured_version: state.structured_version,
             user_profiles: state.user_profiles,
             default_workspace_id: state.default_workspace_id,
             keys: state.keys,
@@ -186,5 +194,24 @@ impl Store {
     /// "wrkspc_a (production), wrkspc_b (staging)", for messages.
     pub fn describe_workspaces(workspaces: &[&Workspace]) -> String {
         workspaces.iter().map(|w| format!("{} ({})", w.id, w.name)).collect::<Vec<_>>().join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PlatformState, Store};
+
+    #[test]
+    fn the_api_versions_spoken_survive_a_restart_and_older_files_speak_the_current_one() {
+        let mut store = Store::seeded().unwrap();
+        store.structured_version = false;
+        let saved = serde_json::to_value(store.snapshot()).unwrap();
+        let restored: PlatformState = serde_json::from_value(saved.clone()).unwrap();
+        assert!(!Store::restored(restored).unwrap().structured_version, "platform-2023 stays so");
+
+        let mut older = saved;
+        older.as_object_mut().unwrap().remove("structured_version");
+        let restored: PlatformState = serde_json::from_value(older).unwrap();
+        assert!(Store::restored(restored).unwrap().structured_version);
     }
 }

@@ -29,6 +29,7 @@ fn request_parts(cloud: impl CloudAnswers, facts: impl CloudFacts) -> (SetupAnsw
     let mut answers = SetupAnswers::new(cloud);
     answers.workspaces = vec!["production".parse::<WorkspaceRef>().unwrap()];
     let facts = SetupFacts {
+        attach_reports_validation: true,
         org: OrgFacts { uuid: ORG.parse::<OrgUuid>().unwrap(), name: Some("Example Org".into()) },
         workspaces: vec![workspace()],
         registered: Vec::new(),

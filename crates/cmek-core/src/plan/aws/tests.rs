@@ -55,6 +55,7 @@ fn key(policy: &str, state: AwsKeyState) -> AwsKeyFacts {
 
 fn facts(ws: Option<WorkspaceFacts>, key: Option<AwsKeyFacts>, registered: Vec<RegisteredKey>) -> SetupFacts {
     SetupFacts {
+        attach_reports_validation: true,
         org: OrgFacts { uuid: ORG.parse::<OrgUuid>().unwrap(), name: Some("Example Org".into()) },
         workspaces: ws.into_iter().collect(),
         registered,
@@ -132,6 +133,13 @@ fn confirmed_attach_is_planned_by_id_or_name() {
         assert!(attach.action.title().contains("validates the key for it first"), "{}", attach.action.title());
         assert_eq!(plan.validation(), Some(None), "AWS has no propagation to wait out");
     }
+    // A platform whose refusals carry no code cannot say an attach was refused by validation:
+    // the key is validated by a step of its own before the attach.
+    let mut legacy = facts(Some(workspace("production", COMPARTMENT_A)), None, vec![]);
+    legacy.attach_reports_validation = false;
+    let plan = build(&answers(Some("production"), Some("production")), &legacy).unwrap();
+    assert!(plan.step("validate").is_some(), "{}", describe(&plan));
+    assert!(matches!(&plan.step("attach").unwrap().action, Action::Attach { validates: None, .. }));
 }
 
 #[test]

@@ -72,6 +72,7 @@ fn workspace() -> WorkspaceFacts {
 
 fn setup(azure: AzureFacts, ws: Option<WorkspaceFacts>, registered: Vec<RegisteredKey>) -> SetupFacts {
     SetupFacts {
+        attach_reports_validation: true,
         org: OrgFacts { uuid: ORG.parse::<OrgUuid>().unwrap(), name: Some("Example Org".into()) },
         workspaces: ws.into_iter().collect(),
         registered,

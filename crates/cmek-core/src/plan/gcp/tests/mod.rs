@@ -63,6 +63,7 @@ fn registration(id: &str, key_name: &str, attached: bool) -> RegisteredKey {
 
 fn setup(gcp: GcpFacts, ws: Option<WorkspaceFacts>, registered: Vec<RegisteredKey>) -> SetupFacts {
     SetupFacts {
+        attach_reports_validation: true,
         org: OrgFacts { uuid: ORG.parse::<OrgUuid>().unwrap(), name: Some(ORG_NAME.into()) },
         workspaces: ws.into_iter().collect(),
         registered,
