@@ -288,10 +288,12 @@ fn base_document(answers: &SetupAnswers, facts: &SetupFacts, plan: &Plan, platfo
     doc
 }
 
-/// What a failed validation's text points at, in the run's cloud's words.
-/// What a failed validation points at, leaving out what this run has just put right.
+/// What a failed validation's text points at, in the run's cloud's words, leaving out what this
+/// run has just put right (and, for a grant still propagating, what it saw in place).
 fn causes(answers: &SetupAnswers, plan: &Plan, error: Option<&str>) -> Vec<Check> {
-    plan.not_fixed_by_this_run(cmek_core::doctor::validation_text::causes(answers.provider(), error.unwrap_or("")))
+    use cmek_core::doctor::validation_text::{causes, is_propagating};
+    let error = error.unwrap_or("");
+    plan.not_fixed_by_this_run(causes(answers.provider(), error), is_propagating(answers.provider(), error))
 }
 
 fn step_json(step: &Step, outcome: Option<&StepOutcome>) -> Value {

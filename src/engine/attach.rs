@@ -104,11 +104,13 @@ fn refusal(e: PlatformError, key_id: &str, workspace_id: &str, workspace_name: &
     };
     match e.code().cloned() {
         Some(ErrorCode::ExternalKeyValidationFailed) => {
-            let err = Error { kind: ErrorKind::Unhealthy, ..Error::from(e) }
+            // The code's general advice names no key; here the key is known.
+            let err = Error { kind: ErrorKind::Unhealthy, hints: Vec::new(), ..Error::from(e) }
                 .context(format!(
                     "attaching {key_id} to workspace {workspace_name} was refused: the platform validated the key \
                      for this workspace and the validation failed"
                 ))
+                .with_hint(format!("`cmek doctor --external-key {key_id}` maps the message to its cause and fix"))
                 .with_hint(unattached);
             AttachFailure { error: err, validation_error: Some(message) }
         }
@@ -227,6 +229,12 @@ mod tests {
         assert_eq!(failure.validation_error.as_deref(), Some(why));
         assert_eq!(failure.error.kind, ErrorKind::Unhealthy);
         assert!(failure.error.message.contains("validation failed"), "{}", failure.error);
+        assert!(
+            failure.error.hints.iter().any(|h| h.contains("cmek doctor --external-key ekey_mine")),
+            "the doctor command names the key: {:?}",
+            failure.error.hints
+        );
+        assert!(failure.error.hints.iter().all(|h| !h.contains("<id>")), "{:?}", failure.error.hints);
         assert_eq!(server.requests().len(), 1, "a failed validation is not sent again");
     }
 

@@ -45,18 +45,22 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// What a failed validation points at, read in the light of what this run did: a cause the
-    /// run has just put right (its check was "to do": consent given, role assigned, tag added) is
-    /// not offered again.
-    pub fn not_fixed_by_this_run(&self, from_the_error: Vec<Check>) -> Vec<Check> {
-        let done: Vec<&str> = self.checks.iter().filter(|c| c.status == CheckStatus::ToDo).map(|c| c.id).collect();
+    /// What a failed validation points at, read in the light of what this run did and saw: a
+    /// cause the run has just put right (its check was "to do": consent given, role assigned, tag
+    /// added) is not offered again; nor, when the refusal reads as a grant still propagating, is
+    /// a grant the plan saw in place (its check passed): it exists and has not arrived yet, and
+    /// making it again would only duplicate it.
+    pub fn not_fixed_by_this_run(&self, from_the_error: Vec<Check>, propagating: bool) -> Vec<Check> {
+        let settled = |c: &&Check| c.status == CheckStatus::ToDo || (propagating && c.status == CheckStatus::Pass);
+        let done: Vec<&str> = self.checks.iter().filter(settled).map(|c| c.id).collect();
         from_the_error.into_iter().filter(|c| !done.contains(&c.id)).collect()
     }
 
     /// The likely causes of a failed validation: what the error points at (minus what this run
-    /// put right), then the plan's own checks of high severity that did not pass.
-    pub fn causes_after_run(&self, from_the_error: Vec<Check>) -> Vec<Check> {
-        let mut causes = self.not_fixed_by_this_run(from_the_error);
+    /// put right or saw in place, as `not_fixed_by_this_run`), then the plan's own checks of high
+    /// severity that did not pass.
+    pub fn causes_after_run(&self, from_the_error: Vec<Check>, propagating: bool) -> Vec<Check> {
+        let mut causes = self.not_fixed_by_this_run(from_the_error, propagating);
         causes.extend(
             self.checks
                 .iter()

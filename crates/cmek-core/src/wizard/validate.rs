@@ -37,8 +37,9 @@ impl Wizard {
     pub fn likely_causes(&self) -> Vec<Check> {
         let Some(Validation::Failed { error }) = self.validation() else { return Vec::new() };
         let causes = crate::doctor::validation_text::causes(self.provider, &error);
+        let propagating = crate::doctor::validation_text::is_propagating(self.provider, &error);
         match self.checks.plan() {
-            Some(plan) => plan.causes_after_run(causes),
+            Some(plan) => plan.causes_after_run(causes, propagating),
             None => causes,
         }
     }

@@ -415,8 +415,25 @@ fn a_refusal_after_this_run_assigned_the_role_does_not_ask_for_the_role_again() 
                  Assignment: (not found) Action: 'Microsoft.KeyVault/vaults/keys/wrap/action'";
     let from_the_error = crate::doctor::validation_text::causes(crate::model::ProviderKind::Azure, error);
     assert!(from_the_error.iter().any(|c| c.id == "AZ-07"), "the text alone points at the role: {from_the_error:?}");
-    let causes = plan.causes_after_run(from_the_error);
+    let causes = plan.causes_after_run(from_the_error, true);
     assert!(causes.iter().all(|c| c.id != "AZ-07"), "this run assigned it: {causes:?}");
+}
+
+#[test]
+fn a_refusal_still_propagating_does_not_ask_for_a_role_the_plan_saw_in_place() {
+    // A re-run while the role assigned by the first run is still on its way: the plan saw it.
+    let plan = plan(converged());
+    assert_eq!(checks_with(&plan, "AZ-07")[0].status, CheckStatus::Pass, "{}", describe(&plan));
+    let error = "ForbiddenByRbac: Caller is not authorized to perform action on resource. \
+                 Assignment: (not found) Action: 'Microsoft.KeyVault/vaults/keys/wrap/action'";
+    let provider = crate::model::ProviderKind::Azure;
+    assert!(crate::doctor::validation_text::is_propagating(provider, error));
+    let from_the_error = crate::doctor::validation_text::causes(provider, error);
+    assert!(from_the_error.iter().any(|c| c.id == "AZ-07"), "{from_the_error:?}");
+    let causes = plan.not_fixed_by_this_run(from_the_error.clone(), true);
+    assert!(causes.iter().all(|c| c.id != "AZ-07"), "the role is there, not yet arrived: {causes:?}");
+    // A refusal that is not propagation still points at it: the plan's view may be stale.
+    assert!(plan.not_fixed_by_this_run(from_the_error, false).iter().any(|c| c.id == "AZ-07"));
 }
 
 #[test]
