@@ -12,7 +12,8 @@ pub fn sandbox_without_equals(args: &[OsString], grammar: &clap::Command) -> Opt
     if next.starts_with('-') || is_command {
         return None;
     }
-    let next = cmek_core::text::escape_controls(next);
+    // The word may be a key typed in the wrong place: it is repeated hidden, like clap's echo.
+    let next = cmek_core::text::escape_controls(&mask_keys(next)).into_owned();
     Some(format!(
         "--sandbox takes its scenario after an '=': write --sandbox={next} (`cmek sandbox --list-scenarios` lists them)"
     ))
@@ -33,6 +34,8 @@ pub fn wants_json(args: &[std::ffi::OsString], env_output: Option<&str>) -> bool
             from_args = words.next().map(|v| v.to_string());
         }
     }
+    // Any case: `--output=JSON` is itself refused by clap, and a script that wrote it still
+    // meant JSON.
     from_args.as_deref().or(env_output).is_some_and(|v| v.eq_ignore_ascii_case("json"))
 }
 

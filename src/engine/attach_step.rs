@@ -133,7 +133,10 @@ async fn attach_validating(
                 _ => error,
             })
         }
-        _ => Err(Error::remote(format!("attaching {id} to workspace {workspace_id} gave no answer"))),
+        _ => Err(Error::remote(format!(
+            "attaching {id} to workspace {workspace_id} gave no answer; run `cmek status` to see whether it is attached, \
+             then re-run the same command"
+        ))),
     }
 }
 

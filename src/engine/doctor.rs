@@ -99,10 +99,7 @@ pub async fn platform_phase(
             return Ok(unread(why, refused));
         }
     };
-    let org: std::result::Result<OrgUuid, String> = org
-        .id
-        .parse()
-        .map_err(|e| format!("the platform returned organisation id `{}`, which is not a bare UUID: {e}", org.id));
+    let org: std::result::Result<OrgUuid, String> = org.uuid();
     let all_registered: Vec<RegisteredKey> = keys.iter().map(|k| registered_key(k, &workspaces)).collect();
 
     let workspace = match &req.workspace {

@@ -55,9 +55,7 @@ async fn organization(client: &crate::platform::Client) -> Result<OrgFacts> {
         return Ok(OrgFacts { uuid, name: None });
     }
     let org = client.organization().await.map_err(Error::from)?;
-    let uuid = org.id.parse().map_err(|e| {
-        Error::remote(format!("the platform returned organisation id `{}`, which is not a bare UUID: {e}", org.id))
-    })?;
+    let uuid = org.uuid().map_err(Error::remote)?;
     Ok(OrgFacts { uuid, name: Some(org.name) })
 }
 

@@ -57,9 +57,7 @@ pub async fn overview_within(platform: &Client, clouds: &[CloudChoice], deadline
         .with_hint("check the network (a proxy, a firewall) and --base-url / ANTHROPIC_BASE_URL"));
     };
     let org = org.map_err(Error::from)?;
-    let org_uuid: OrgUuid = org.id.parse().map_err(|e| {
-        Error::remote(format!("the platform returned organisation id `{}`, which is not a bare UUID: {e}", org.id))
-    })?;
+    let org_uuid: OrgUuid = org.uuid().map_err(Error::remote)?;
     let workspaces = workspaces.map_err(Error::from)?;
     Ok(Overview {
         org_name: org.name,

@@ -23,6 +23,17 @@ impl Organization {
     fn object_type() -> String {
         "organization".into()
     }
+
+    /// Its `id` as the bare UUID key bindings use, or a sentence naming what came back instead.
+    pub fn uuid(&self) -> Result<cmek_core::model::OrgUuid, String> {
+        self.id.parse().map_err(|e| {
+            format!(
+                "the platform returned organisation id `{}`, which is not a bare UUID ({e}); check that --base-url / \
+                 ANTHROPIC_BASE_URL points at the Claude Platform Admin API",
+                self.id
+            )
+        })
+    }
 }
 
 /// Where the key lives and how Anthropic reaches it: `{"type": "aws", "kms_arn": ...}`. The
@@ -228,5 +239,19 @@ impl ExternalKey {
     /// registered at once): attached first (it is in use), then the oldest, then by id.
     pub fn settle_order(&self) -> (bool, DateTime<Utc>, &str) {
         (!matches!(self.attachment, Attachment::Attached), self.created_at, self.id.as_str())
+    }
+}
+
+#[cfg(test)]
+mod organization_tests {
+    use super::Organization;
+
+    #[test]
+    fn an_organisation_id_that_is_not_a_bare_uuid_is_named_with_where_to_look() {
+        let org = |id: &str| Organization { id: id.into(), name: "Acme".into(), object_type: "organization".into() };
+        let uuid = "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d";
+        assert_eq!(org(uuid).uuid().unwrap().to_string(), uuid);
+        let why = org("org_9a1b2c3d").uuid().unwrap_err();
+        assert!(why.contains("`org_9a1b2c3d`") && why.contains("--base-url"), "{why}");
     }
 }

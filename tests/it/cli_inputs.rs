@@ -222,3 +222,20 @@ fn a_command_line_clap_refuses_still_gives_a_json_error_when_json_was_asked_for(
     let (code, out, _) = cmek(&["setup", "--bogus"], &[]);
     assert_eq!((code, out.as_str()), (2, ""));
 }
+
+#[test]
+fn an_anthropic_key_typed_in_the_wrong_place_is_never_repeated() {
+    const CANARY: &str = "sk-ant-admin01-CANARYcanary0123456789";
+    for args in [
+        &["--output", "json", "setup", CANARY][..],
+        // After `--sandbox`, clap's refusal and cmek's own hint both repeat the word.
+        &["--output", "json", "--sandbox", CANARY, "setup"][..],
+    ] {
+        let (code, out, err) = cmek(args, &[]);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(!out.contains("CANARY") && !err.contains("CANARY"), "{args:?}:\n{out}\n{err}");
+        assert!(err.contains("sk-ant-admin01-…(hidden)"), "the kind is still said: {err}");
+        let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(doc["schema"], "cmek.error/v1");
+    }
+}
