@@ -291,9 +291,7 @@ fn base_document(answers: &SetupAnswers, facts: &SetupFacts, plan: &Plan, platfo
 /// What a failed validation's text points at, in the run's cloud's words, leaving out what this
 /// run has just put right (and, for a grant still propagating, what it saw in place).
 fn causes(answers: &SetupAnswers, plan: &Plan, error: Option<&str>) -> Vec<Check> {
-    use cmek_core::doctor::validation_text::{causes, is_propagating};
-    let error = error.unwrap_or("");
-    plan.not_fixed_by_this_run(causes(answers.provider(), error), is_propagating(answers.provider(), error))
+    plan.validation_causes(answers.provider(), error.unwrap_or(""))
 }
 
 fn step_json(step: &Step, outcome: Option<&StepOutcome>) -> Value {
@@ -319,9 +317,10 @@ pub fn anthropic_principal(provider: ProviderKind) -> String {
 
 fn print_header(out: &Output, facts: &SetupFacts, credential: Option<&str>, platform: &PlatformCredential) {
     let provider = facts.provider();
-    out.text(
-        &out.paint(Tone::Strong, &format!("cmek setup: {} for {}", provider.display_name(), facts.org.described())),
-    );
+    out.text(&out.paint(
+        Tone::Strong,
+        &format!("cmek setup: {} for organisation {}", provider.display_name(), facts.org.described()),
+    ));
     out.text(&format!("  Claude admin   {}", platform.description));
     let header = clouds::get(provider).map(|c| c.header(&*facts.cloud, credential));
     for line in header.iter().flat_map(|h| &h.identity) {

@@ -63,6 +63,9 @@ pub fn build(answers: &SetupAnswers, facts: &SetupFacts) -> Result<Plan, PlanErr
 fn refuse_a_key_no_workspace_can_take(facts: &SetupFacts, register: Option<&Step>) -> Result<(), PlanError> {
     let creates =
         matches!(register, Some(Step { action: Action::RegisterKey { target, .. }, .. }) if target.name.is_none());
+    if !creates || facts.workspaces.is_empty() {
+        return Ok(());
+    }
     let taken: Vec<String> = facts
         .workspaces
         .iter()
@@ -72,7 +75,7 @@ fn refuse_a_key_no_workspace_can_take(facts: &SetupFacts, register: Option<&Step
                 .map(|key| format!("{} ({}) uses {key}", crate::text::escape_controls(&ws.name), ws.id))
         })
         .collect();
-    if !creates || facts.workspaces.is_empty() || taken.len() < facts.workspaces.len() {
+    if taken.len() < facts.workspaces.len() {
         return Ok(());
     }
     Err(PlanError::NoWorkspaceCanTakeTheKey { workspaces: taken.join(", ") })

@@ -38,11 +38,12 @@ pub struct OrgFacts {
 }
 
 impl OrgFacts {
-    /// `Example Org (9a1b…)`, or `organisation 9a1b…` when the name was not read.
+    /// `Example Org (9a1b…)`, or the bare UUID when the name was not read; callers say
+    /// "organisation" before it.
     pub fn described(&self) -> String {
         match &self.name {
             Some(name) => format!("{} ({})", crate::text::escape_controls(name), self.uuid),
-            None => format!("organisation {}", self.uuid),
+            None => self.uuid.to_string(),
         }
     }
 }

@@ -50,17 +50,23 @@ impl Plan {
     /// added) is not offered again; nor, when the refusal reads as a grant still propagating, is
     /// a grant the plan saw in place (its check passed): it exists and has not arrived yet, and
     /// making it again would only duplicate it.
-    pub fn not_fixed_by_this_run(&self, from_the_error: Vec<Check>, propagating: bool) -> Vec<Check> {
+    pub(crate) fn not_fixed_by_this_run(&self, from_the_error: Vec<Check>, propagating: bool) -> Vec<Check> {
         let settled = |c: &&Check| c.status == CheckStatus::ToDo || (propagating && c.status == CheckStatus::Pass);
         let done: Vec<&str> = self.checks.iter().filter(settled).map(|c| c.id).collect();
         from_the_error.into_iter().filter(|c| !done.contains(&c.id)).collect()
     }
 
-    /// The likely causes of a failed validation: what the error points at (minus what this run
-    /// put right or saw in place, as `not_fixed_by_this_run`), then the plan's own checks of high
-    /// severity that did not pass.
-    pub fn causes_after_run(&self, from_the_error: Vec<Check>, propagating: bool) -> Vec<Check> {
-        let mut causes = self.not_fixed_by_this_run(from_the_error, propagating);
+    /// What the validation error `error` about a key in `provider` points at (its catalogue
+    /// causes), read as `not_fixed_by_this_run` says.
+    pub fn validation_causes(&self, provider: ProviderKind, error: &str) -> Vec<Check> {
+        use crate::doctor::validation_text::{causes, is_propagating};
+        self.not_fixed_by_this_run(causes(provider, error), is_propagating(provider, error))
+    }
+
+    /// The likely causes of a failed validation: what the error points at
+    /// (`validation_causes`), then the plan's own checks of high severity that did not pass.
+    pub fn causes_after_run(&self, provider: ProviderKind, error: &str) -> Vec<Check> {
+        let mut causes = self.validation_causes(provider, error);
         causes.extend(
             self.checks
                 .iter()

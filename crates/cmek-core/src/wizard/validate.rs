@@ -36,11 +36,9 @@ impl Wizard {
     /// pass cleanly.
     pub fn likely_causes(&self) -> Vec<Check> {
         let Some(Validation::Failed { error }) = self.validation() else { return Vec::new() };
-        let causes = crate::doctor::validation_text::causes(self.provider, &error);
-        let propagating = crate::doctor::validation_text::is_propagating(self.provider, &error);
         match self.checks.plan() {
-            Some(plan) => plan.causes_after_run(causes, propagating),
-            None => causes,
+            Some(plan) => plan.causes_after_run(self.provider, &error),
+            None => crate::doctor::validation_text::causes(self.provider, &error),
         }
     }
 

@@ -144,7 +144,7 @@ fn plan<'a>(
                 alias: asked.alias.clone(),
                 organization: facts.org.uuid,
                 description: format!(
-                    "Claude Platform customer-managed key for {}, created by cmek",
+                    "Claude Platform customer-managed key for organisation {}, created by cmek",
                     facts.org.described()
                 ),
                 diff: diff(None, &policy),

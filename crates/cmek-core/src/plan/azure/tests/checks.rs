@@ -415,7 +415,7 @@ fn a_refusal_after_this_run_assigned_the_role_does_not_ask_for_the_role_again() 
                  Assignment: (not found) Action: 'Microsoft.KeyVault/vaults/keys/wrap/action'";
     let from_the_error = crate::doctor::validation_text::causes(crate::model::ProviderKind::Azure, error);
     assert!(from_the_error.iter().any(|c| c.id == "AZ-07"), "the text alone points at the role: {from_the_error:?}");
-    let causes = plan.causes_after_run(from_the_error, true);
+    let causes = plan.causes_after_run(crate::model::ProviderKind::Azure, error);
     assert!(causes.iter().all(|c| c.id != "AZ-07"), "this run assigned it: {causes:?}");
 }
 
@@ -430,7 +430,7 @@ fn a_refusal_still_propagating_does_not_ask_for_a_role_the_plan_saw_in_place() {
     assert!(crate::doctor::validation_text::is_propagating(provider, error));
     let from_the_error = crate::doctor::validation_text::causes(provider, error);
     assert!(from_the_error.iter().any(|c| c.id == "AZ-07"), "{from_the_error:?}");
-    let causes = plan.not_fixed_by_this_run(from_the_error.clone(), true);
+    let causes = plan.validation_causes(provider, error);
     assert!(causes.iter().all(|c| c.id != "AZ-07"), "the role is there, not yet arrived: {causes:?}");
     // A refusal that is not propagation still points at it: the plan's view may be stale.
     assert!(plan.not_fixed_by_this_run(from_the_error, false).iter().any(|c| c.id == "AZ-07"));
