@@ -130,16 +130,13 @@ fn context(pairs: &[String]) -> Result<BTreeMap<String, Vec<String>>> {
 /// The key ARN and its account: from --resource, else a key in the account the policy keeps in control.
 fn resource(value: Option<&str>, policy: &PolicyDocument) -> Result<(String, String)> {
     match value {
-        Some(arn) => {
-            let account = arn.split(':').nth(4).filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()));
-            match (arn.starts_with("arn:"), account) {
-                (true, Some(a)) => Ok((arn.to_string(), a.to_string())),
-                _ => Err(Error::usage(format!(
-                    "--resource {arn}: expected a key ARN such as \
+        Some(arn) => match cmek_core::model::aws::AwsAccountId::of_arn(arn) {
+            Some(a) => Ok((arn.to_string(), a.to_string())),
+            _ => Err(Error::usage(format!(
+                "--resource {arn}: expected a key ARN such as \
                      arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-                ))),
-            }
-        }
+            ))),
+        },
         None => {
             let account = infer_key_account(policy);
             Ok((format!("arn:aws:kms:us-east-2:{account}:key/00000000-0000-4000-8000-000000000000"), account))

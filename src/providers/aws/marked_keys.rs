@@ -30,11 +30,6 @@ impl RegionKeys {
     }
 }
 
-/// The account field of an ARN (`arn:aws:kms:us-east-2:111122223333:alias/x`).
-fn account_of(arn: &str) -> Option<AwsAccountId> {
-    arn.split(':').nth(4)?.parse().ok()
-}
-
 /// Tag reads in flight at once: well under KMS's request quotas.
 const CONCURRENT_READS: usize = 8;
 
@@ -107,7 +102,7 @@ impl AwsProvider {
             .iter()
             .filter_map(|a| a.alias_arn())
             .chain(keys.iter().filter_map(|k| k.key_arn()))
-            .find_map(account_of);
+            .find_map(AwsAccountId::of_arn);
         let key_ids = keys.iter().filter_map(|k| k.key_id().map(str::to_string)).collect();
         Ok(RegionKeys { key_ids, aliases, account })
     }
@@ -135,24 +130,5 @@ impl AwsProvider {
             }
         }
         Ok(found)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::account_of;
-
-    #[test]
-    fn the_account_is_read_from_any_alias_or_key_arn() {
-        for arn in [
-            "arn:aws:kms:us-east-2:111122223333:alias/aws/s3",
-            "arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-            "arn:aws-us-gov:kms:us-gov-west-1:111122223333:alias/x",
-        ] {
-            assert_eq!(account_of(arn).map(|a| a.to_string()).as_deref(), Some("111122223333"), "{arn}");
-        }
-        for arn in ["", "alias/x", "arn:aws:kms:us-east-2::alias/x", "arn:aws:kms:us-east-2:12345:alias/x"] {
-            assert!(account_of(arn).is_none(), "{arn}");
-        }
     }
 }

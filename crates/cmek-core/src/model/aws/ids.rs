@@ -11,6 +11,13 @@ use crate::model::ParseError;
 pub struct AwsAccountId(String);
 
 impl AwsAccountId {
+    /// The account field of an ARN (`arn:aws:kms:us-east-2:111122223333:key/...`, any partition),
+    /// when it is exactly 12 digits.
+    pub fn of_arn(arn: &str) -> Option<Self> {
+        let field = arn.strip_prefix("arn:")?.split(':').nth(3)?;
+        field.parse::<Self>().ok().filter(|a| a.0 == field)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -298,6 +305,29 @@ impl fmt::Display for AwsKeyRef {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_account_is_read_from_any_arn_of_any_partition() {
+        for arn in [
+            "arn:aws:kms:us-east-2:111122223333:alias/aws/s3",
+            "arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            "arn:aws-us-gov:kms:us-gov-west-1:111122223333:alias/x",
+            "arn:aws:iam::111122223333:root",
+        ] {
+            assert_eq!(AwsAccountId::of_arn(arn).map(|a| a.to_string()).as_deref(), Some("111122223333"), "{arn}");
+        }
+        for arn in [
+            "",
+            "alias/x",
+            "111122223333",
+            "arn:aws:kms:us-east-2::alias/x",
+            "arn:aws:kms:us-east-2:12345:alias/x",
+            "arn:aws:kms:us-east-2: 111122223333:alias/x",
+            "xarn:aws:kms:us-east-2:111122223333:alias/x",
+        ] {
+            assert!(AwsAccountId::of_arn(arn).is_none(), "{arn}");
+        }
+    }
 
     const ARN: &str = "arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 

@@ -123,7 +123,7 @@ fn resolve_account(ctx: &KeyPolicyContext, policy: &PolicyDocument) -> (String, 
     if let Some(a) = &ctx.account {
         return (a.to_string(), true);
     }
-    if let Some(a) = ctx.key_arn.as_deref().and_then(|arn| arn.split(':').nth(4)).filter(|a| is_account_id(a)) {
+    if let Some(a) = ctx.key_arn.as_deref().and_then(AwsAccountId::of_arn) {
         return (a.to_string(), true);
     }
     let anthropic = &identities::published().aws.account_id;
@@ -160,8 +160,7 @@ pub(crate) fn account_of_principal(value: &str) -> Option<String> {
     if is_account_id(value) {
         return Some(value.to_string());
     }
-    let account = value.strip_prefix("arn:")?.split(':').nth(3)?;
-    is_account_id(account).then(|| account.to_string())
+    AwsAccountId::of_arn(value).map(|a| a.to_string())
 }
 
 /// `Sid "X"` or `Statement[i]`: how findings point at a statement.
