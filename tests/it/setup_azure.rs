@@ -223,8 +223,9 @@ fn ctrl_c_stops_the_wait_and_the_run_still_reports() {
     assert!(journal.contains("validation_wait_stopped"), "{journal}");
     assert!(!journal.contains("attach_validation_failed") && !journal.contains("\"event\":\"validated\""), "{journal}");
 
-    // The same in JSON, where nothing is printed while it waits: stopped a few seconds in (it
-    // waits 20 s for the role), the run is interrupted, with no validation verdict.
+    // The same in JSON, where nothing is printed while it waits: stopped once the journal shows
+    // the first refused attempt (it waits 20 s for the role), the run is interrupted, with no
+    // validation verdict.
     let home = SandboxHome::new();
     let child = Command::new(env!("CARGO_BIN_EXE_cmek"))
         .env_clear()
@@ -237,7 +238,16 @@ fn ctrl_c_stops_the_wait_and_the_run_still_reports() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("run cmek");
-    std::thread::sleep(std::time::Duration::from_secs(5));
+    let waiting = || {
+        home.journals().iter().any(|dir| {
+            std::fs::read_to_string(dir.join("journal.jsonl")).is_ok_and(|j| j.contains("\"validation_attempt\""))
+        })
+    };
+    let started = std::time::Instant::now();
+    while !waiting() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "the wait never started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
