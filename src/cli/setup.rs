@@ -77,10 +77,9 @@ pub(super) async fn run_with(
         true => None,
         false => Some(run_lock::acquire(&root, "cmek setup --non-interactive", &services.cancel, &mut progress).await?),
     };
-    let interrupted = || Error::new(ErrorKind::Interrupted, "interrupted while inspecting; nothing was changed");
     let facts = tokio::select! {
         facts = engine::gather(services, &answers, &mut progress) => facts?,
-        _ = services.cancel.cancelled() => return Err(interrupted()),
+        _ = services.cancel.cancelled() => return Err(interrupted_inspecting()),
     };
     let plan = plan::build(&answers, &facts)?;
 
@@ -140,6 +139,12 @@ pub(super) async fn run_with(
 }
 
 /// Parses and cross-checks every input before anything is called.
+/// Ctrl-C while the facts were being read: nothing was changed.
+pub(super) fn interrupted_inspecting() -> Error {
+    Error::new(ErrorKind::Interrupted, "interrupted while inspecting; nothing was changed")
+        .with_hint("re-run the same command when you are ready")
+}
+
 pub fn answers_from(args: &SetupArgs) -> Result<SetupAnswers> {
     let provider: ProviderKind = args
         .provider

@@ -16,8 +16,7 @@ use crate::engine::{self, Services};
 use crate::error::{Error, ErrorKind, Result};
 use crate::output::Output;
 use cmek_core::model::{WorkspaceRef, workspace_key_suffix};
-use cmek_core::plan::{self, SetupAnswers, check_workspace_inputs};
-use cmek_core::run::events::Discard;
+use cmek_core::plan::{SetupAnswers, check_workspace_inputs};
 use cmek_core::text::escape_controls as shown;
 use cmek_core::wizard::Invocation;
 
@@ -106,30 +105,29 @@ pub async fn run(
 /// Each run gathers again when its turn comes: what it does rests on what it sees then.
 async fn preflight(runs: &[(String, SetupAnswers)], services: &Services) -> Option<(String, Error)> {
     for (label, answers) in runs {
-        let mut quiet = Discard;
-        let gathered = tokio::select! {
-            facts = engine::gather(services, answers, &mut quiet) => facts,
-            _ = services.cancel.cancelled() => {
-                return Some((label.clone(), Error::new(ErrorKind::Interrupted, "interrupted while inspecting; nothing was changed")));
-            }
+        let prepared = tokio::select! {
+            prepared = engine::wizard_api::prepare(services, answers) => prepared,
+            _ = services.cancel.cancelled() => return Some((label.clone(), super::setup::interrupted_inspecting())),
         };
-        let planned = gathered.and_then(|facts| plan::build(answers, &facts).map_err(Error::from));
-        match planned {
+        let plan = match prepared {
+            Ok((_, plan)) => plan,
             Err(e) => return Some((label.clone(), e)),
-            Ok(plan) if !plan.blocking_failures().is_empty() => {
-                let ids: Vec<&str> = plan.blocking_failures().iter().map(|c| c.id).collect();
-                let e = Error::new(
-                    ErrorKind::Unhealthy,
-                    format!(
-                        "the plan for workspace {label} is blocked by failed checks ({}); nothing was changed for any \
-                         workspace",
-                        ids.join(", ")
-                    ),
-                );
-                return Some((label.clone(), e));
-            }
-            Ok(_) => {}
+        };
+        let blocking = plan.blocking_failures();
+        if blocking.is_empty() {
+            continue;
         }
+        let ids: Vec<&str> = blocking.iter().map(|c| c.id).collect();
+        let e = Error::new(
+            ErrorKind::Unhealthy,
+            format!(
+                "the plan for workspace {label} is blocked by failed checks ({}); nothing was changed for any workspace",
+                ids.join(", ")
+            ),
+        );
+        let e =
+            blocking.iter().filter_map(|c| c.fix.as_ref().map(|f| format!("{}: {f}", c.id))).fold(e, Error::with_hint);
+        return Some((label.clone(), e));
     }
     None
 }

@@ -157,6 +157,21 @@ fn a_key_per_workspace_checks_every_plan_before_the_first_key_is_made() {
 }
 
 #[test]
+fn a_key_per_workspace_stops_on_a_blocked_plan_with_its_fix_before_any_change() {
+    // The Cloud KMS API is off in the project: every workspace's plan is blocked (GCP-01).
+    let home = SandboxHome::with_scenario("gcp-api-disabled");
+    let args = ["--workspace", "development", "--workspace", "staging", "--key-per-workspace"];
+    let run = home.setup(true, "gcp", &args);
+    assert_eq!(run.code, 1, "{run:?}");
+    let doc = run.json();
+    assert_eq!(doc["runs"], serde_json::json!([]), "no run was started: {doc:#}");
+    let message = doc["error"]["message"].as_str().unwrap();
+    assert!(message.contains("GCP-01") && message.contains("nothing was changed"), "{message}");
+    let hints: Vec<&str> = doc["error"]["hints"].as_array().unwrap().iter().filter_map(|h| h.as_str()).collect();
+    assert!(hints.iter().any(|h| h.starts_with("GCP-01: gcloud services enable")), "the check's fix: {hints:?}");
+}
+
+#[test]
 fn a_key_per_workspace_gives_each_its_own_named_key_and_a_rerun_converges() {
     let home = SandboxHome::new();
     let args = [
