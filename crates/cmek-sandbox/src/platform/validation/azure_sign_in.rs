@@ -49,31 +49,24 @@ pub async fn sign_in(backend: &AzureBackend, tenant: &str) -> Result<(), SignInE
     let url = format!("{}/{tenant}/oauth2/v2.0/token", backend.authority.trim_end_matches('/'));
     // A busy token endpoint (429, 5xx, a dropped connection) is tried again, as the Azure SDKs'
     // own credentials do, under the project's one retry policy; a refusal is final.
-    let policy = cmek_core::retry::RetryPolicy::STANDARD;
-    let mut retries = 0;
-    let (status, text) = loop {
-        let sent = client
+    // (An answer cut off mid-body counts as no answer.)
+    let attempt = || async {
+        let response = client
             .post(&url)
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(body.clone())
             .send()
-            .await;
-        let busy = match sent {
-            Ok(response) => {
-                let status = response.status();
-                let text = response.text().await.map_err(|e| unreachable(&e))?;
-                if !(status.as_u16() == 429 || status.is_server_error()) || policy.exhausted(retries) {
-                    break (status, text);
-                }
-                format!("HTTP {status}")
-            }
-            Err(e) if policy.exhausted(retries) => return Err(unreachable(&e)),
-            Err(e) => e.to_string(),
-        };
-        tracing::debug!(retries, busy, "the token endpoint is busy; signing in again");
-        tokio::time::sleep(policy.backoff(retries, rand::random())).await;
-        retries += 1;
+            .await
+            .map_err(|e| unreachable(&e))?;
+        let status = response.status();
+        let text = response.text().await.map_err(|e| unreachable(&e))?;
+        Ok((status, text))
     };
+    let busy = |answer: &Result<(reqwest::StatusCode, String), SignInError>| match answer {
+        Ok((status, _)) => status.as_u16() == 429 || status.is_server_error(),
+        Err(_) => true,
+    };
+    let (status, text) = super::transient::retried(attempt, busy).await?;
     if status.is_success() {
         return Ok(());
     }

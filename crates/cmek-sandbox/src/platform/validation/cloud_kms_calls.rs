@@ -12,7 +12,6 @@ use serde_json::{Value, json};
 
 use super::super::config::GcpBackend;
 use crate::gcp::crc32c;
-use cmek_core::retry::RetryPolicy;
 
 pub const GET: &str = "cloudkms.cryptoKeys.get";
 pub const ENCRYPT: &str = "cloudkms.cryptoKeys.encrypt";
@@ -65,17 +64,10 @@ impl<'a> CloudKmsCalls<'a> {
         path: &str,
         body: Option<Value>,
     ) -> Result<Value, CloudKmsFailure> {
-        let policy = RetryPolicy::STANDARD;
-        let mut retries = 0;
-        loop {
-            let result = self.call_once(operation, method.clone(), path, body.clone()).await;
-            let transient = result.as_ref().is_err_and(|f| f.http.is_none_or(|s| s == 429 || s >= 500));
-            if !transient || policy.exhausted(retries) {
-                return result;
-            }
-            tokio::time::sleep(policy.backoff(retries, rand::random())).await;
-            retries += 1;
-        }
+        let transient = |result: &Result<Value, CloudKmsFailure>| {
+            result.as_ref().is_err_and(|f| f.http.is_none_or(|s| s == 429 || s >= 500))
+        };
+        super::transient::retried(|| self.call_once(operation, method.clone(), path, body.clone()), transient).await
     }
 
     async fn call_once(

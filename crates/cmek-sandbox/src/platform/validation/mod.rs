@@ -28,6 +28,7 @@ mod key_vault_failure;
 mod kms_calls;
 mod kms_failure;
 pub mod messages;
+mod transient;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
