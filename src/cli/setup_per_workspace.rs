@@ -43,26 +43,7 @@ pub async fn run(
             preflight(&runs, services).await
         }
     };
-    let mut stopped: Option<(String, Error)> = None;
-    for (label, answers) in runs.iter().take_while(|_| refused.is_none()) {
-        if !out.is_json() {
-            out.text(&format!("\n── workspace {label}: its own key {}", answers.cloud.key_choice()));
-        }
-        match run_with(args, answers, services, out, env, invocation, collect).await {
-            Ok(end) => {
-                changed_before |= end.changed;
-                if code == 0 {
-                    code = end.code;
-                }
-            }
-            Err(e) => {
-                // Later workspaces wait for the cause to be fixed; earlier ones keep what they did.
-                stopped = Some((label.clone(), e));
-                break;
-            }
-        }
-    }
-    let stopped = match refused {
+    let stopped: Option<(String, Error, Vec<String>)> = match refused {
         Some((label, e)) => {
             let not_run: Vec<String> = runs.iter().map(|(l, _)| l.clone()).filter(|l| *l != label).collect();
             let e = match e.kind {
@@ -74,12 +55,30 @@ pub async fn run(
             };
             Some((label, e, not_run))
         }
-        None => stopped.map(|(label, e)| {
-            let at = runs.iter().position(|(l, _)| *l == label).unwrap_or(runs.len());
-            let not_run: Vec<String> = runs.iter().skip(at + 1).map(|(l, _)| l.clone()).collect();
-            let e = stopped_error(e, &label, &not_run, changed_before);
-            (label, e, not_run)
-        }),
+        None => {
+            let mut stopped = None;
+            for (at, (label, answers)) in runs.iter().enumerate() {
+                if !out.is_json() {
+                    out.text(&format!("\n── workspace {label}: its own key {}", answers.cloud.key_choice()));
+                }
+                match run_with(args, answers, services, out, env, invocation, collect).await {
+                    Ok(end) => {
+                        changed_before |= end.changed;
+                        if code == 0 {
+                            code = end.code;
+                        }
+                    }
+                    Err(e) => {
+                        // Later workspaces wait for the cause to be fixed; earlier ones keep what they did.
+                        let not_run: Vec<String> = runs.iter().skip(at + 1).map(|(l, _)| l.clone()).collect();
+                        let e = stopped_error(e, label, &not_run, changed_before);
+                        stopped = Some((label.clone(), e, not_run));
+                        break;
+                    }
+                }
+            }
+            stopped
+        }
     };
     // The whole command's exit code, as each run's document carries its own.
     let exit_code = stopped.as_ref().map_or(code, |(_, e, _)| e.kind.exit_code());
